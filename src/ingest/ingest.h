@@ -1,0 +1,105 @@
+// ingest: turns command-line inputs (files, directories, standard input) into the
+// documents inside them. It opens containers by their bytes, not their names (gzip,
+// zip, tar, bzip2, xz, one nested level), enforces the resource limits before
+// allocating, and tells a Sink about every document, reject and skip, so that the
+// caller can account for everything. It knows nothing of XML or SQL: a document is
+// bytes plus where they came from.
+#ifndef DMARCQ_INGEST_INGEST_H_
+#define DMARCQ_INGEST_INGEST_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace dmarcq::ingest {
+
+// Resource limits. Each has a command-line override in `dmarcq import`.
+struct Limits {
+  // Uncompressed bytes of one document (one report XML). Default: 256 MiB.
+  std::uint64_t max_document_bytes = 256ull << 20;
+  // Bytes of one top-level input file read into memory. Default: 256 MiB.
+  std::uint64_t max_input_bytes = 256ull << 20;
+  // Entries (files) in one archive. Default: 10,000.
+  std::uint32_t max_members = 10000;
+  // Container levels around a document: 1 = a zip holding XML, 2 = a gzip inside a
+  // zip. Filter chains that libarchive unwraps by itself (gzip of gzip) count once.
+  // Default: 2.
+  std::uint32_t max_depth = 2;
+  // Total uncompressed bytes of one top-level input divided by its size on disk.
+  // Only enforced once the output passes 16 MiB, so small inputs never trip it.
+  // Default: 1000.
+  std::uint64_t max_expansion_ratio = 1000;
+};
+
+// Where bytes came from, outermost first: {"inbox/2026.zip", "google.com!a.jp!1!2.xml"}.
+struct Origin {
+  std::vector<std::string> chain;
+
+  Origin child(std::string place) const;
+  // The chain joined with " › " (U+203A), e.g. "reports/a.zip › member.xml".
+  std::string to_string() const;
+};
+
+// One candidate report document: what remains after every container is opened.
+struct Document {
+  Origin origin;
+  std::string bytes;
+};
+
+// Receives everything ingest finds. Every input ends in exactly one call per unit:
+// on_document, on_reject or on_skip (directories and empty archive entries for
+// directories are not units). LevelDB's log::Reader::Reporter is the model: ingest
+// reports and keeps going, the caller decides what a reject means.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // Called once per top-level file before its contents, for progress display.
+  virtual void on_file(const std::string& path, std::uint64_t size) {
+    (void)path;
+    (void)size;
+  }
+  // A document that looks like XML (after optional BOM/whitespace).
+  virtual void on_document(Document document) = 0;
+  // A unit that should have held a report but could not be read: unreadable file,
+  // broken or truncated archive, a limit hit, compressed payload that is not XML.
+  // `raw` is the bytes of the failing unit as far as they are known (the file or
+  // archive member before decompression), empty when unavailable or over the limit;
+  // they are kept so that a later version can retry.
+  virtual void on_reject(const Origin& origin, const core::Error& error,
+                         std::string_view raw) = 0;
+  // A unit that is not a report at all and was never meant to be one: a plain,
+  // uncompressed file or archive member whose bytes are neither XML nor an archive
+  // (README, image). `what` says what it looked like ("text", "binary data").
+  virtual void on_skip(const Origin& origin, const std::string& what) = 0;
+};
+
+// What the first bytes of a buffer are.
+enum class Kind {
+  kEmpty,
+  kXml,      // '<' after optional UTF-8 BOM and whitespace, or a UTF-16/32 BOM
+  kGzip,     // 1f 8b
+  kZip,      // 50 4b 03 04 (also 50 4b 05 06, an empty zip)
+  kBzip2,    // "BZh"
+  kXz,       // fd 37 7a 58 5a 00
+  kTar,      // "ustar" at offset 257
+  kText,     // printable text that is none of the above
+  kBinary,   // anything else
+};
+
+Kind sniff(std::string_view bytes);
+const char* kind_name(Kind kind);
+
+// Expands each path: a regular file is read and unpacked; a directory is walked
+// recursively in byte-wise name order (hidden entries, names starting with '.',
+// are skipped); "-" reads standard input (origin "<stdin>").
+void ingest_paths(const std::vector<std::string>& paths, const Limits& limits, Sink& sink);
+
+// Unpacks bytes already in memory, as if they had been read from a file at `origin`.
+void ingest_bytes(const Origin& origin, std::string bytes, const Limits& limits, Sink& sink);
+
+}  // namespace dmarcq::ingest
+
+#endif  // DMARCQ_INGEST_INGEST_H_

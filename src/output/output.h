@@ -1,0 +1,40 @@
+// output: writes a core::Table as an aligned text table, CSV (RFC 4180) or JSON.
+// The writers know nothing of DMARC or SQL. Every text cell may come from a stranger's
+// report, so the table writer makes control and bidi characters visible, the CSV
+// writer neutralises spreadsheet formulas, and the JSON writer always emits valid
+// UTF-8 JSON.
+#ifndef DMARCQ_OUTPUT_OUTPUT_H_
+#define DMARCQ_OUTPUT_OUTPUT_H_
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "core/table.h"
+
+namespace dmarcq::output {
+
+enum class Format { kTable, kCsv, kJson };
+
+// "table", "csv", "json" -> Format; nullopt for anything else.
+std::optional<Format> parse_format(std::string_view name);
+
+struct CsvOptions {
+  // Spreadsheet mode: UTF-8 BOM first and CRLF line ends (Excel needs both).
+  bool excel = false;
+};
+
+// Aligned columns with a header line and a dashed rule under it; numbers right-aligned,
+// text left-aligned; NULL printed as empty. An empty table prints the header only.
+void write_table(const core::Table& table, std::ostream& out);
+// RFC 4180 with a header row.
+void write_csv(const core::Table& table, std::ostream& out, const CsvOptions& options = {});
+// An array of objects, one per row, keys in column order; always ends with a newline.
+void write_json(const core::Table& table, std::ostream& out);
+
+void write(const core::Table& table, Format format, std::ostream& out);
+
+}  // namespace dmarcq::output
+
+#endif  // DMARCQ_OUTPUT_OUTPUT_H_
