@@ -2,6 +2,7 @@
 #ifndef DMARCQ_CORE_TEXT_H_
 #define DMARCQ_CORE_TEXT_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,24 @@ std::string to_valid_utf8(std::string_view text);
 // ill-formed UTF-8 bytes become "\xNN". Printable text, including non-ASCII letters,
 // passes unchanged.
 std::string terminal_safe(std::string_view text);
+
+// One step of UTF-8 decoding. Shared so that the sanitisers here and the output
+// writers agree on where an ill-formed sequence starts and ends.
+struct Utf8Step {
+  char32_t code_point;  // U+FFFD when !valid
+  std::size_t length;   // bytes consumed, >= 1; when !valid, the maximal ill-formed subpart
+  bool valid;
+};
+
+// Decodes the sequence that starts at text[pos]; requires pos < text.size().
+// Ill-formed input is split into maximal subparts as Unicode recommends (section 3.9,
+// "U+FFFD Substitution of Maximal Subparts"), so "\xE2\x82" is one step and
+// "\xC0\xAF" two.
+Utf8Step decode_utf8(std::string_view text, std::size_t pos);
+
+// True for the code points terminal_safe escapes: C0 controls, DEL, C1 controls and
+// the bidi controls listed above. The JSON writer escapes the same set.
+bool is_terminal_unsafe(char32_t code_point);
 
 // ASCII lower-case copy.
 std::string ascii_lower(std::string_view text);

@@ -26,14 +26,21 @@ struct CsvOptions {
 };
 
 // Aligned columns with a header line and a dashed rule under it; numbers right-aligned,
-// text left-aligned; NULL printed as empty. An empty table prints the header only.
+// text left-aligned; NULL printed as empty. An empty table prints the header and rule.
 void write_table(const core::Table& table, std::ostream& out);
-// RFC 4180 with a header row.
+// RFC 4180 with a header row. Text cells and column names that start with = + - @ TAB
+// or CR get a leading ' (numbers never do); invalid UTF-8 and C0 controls other than
+// TAB, CR and LF become U+FFFD, so the file stays valid UTF-8 and the cell inert.
 void write_csv(const core::Table& table, std::ostream& out, const CsvOptions& options = {});
 // An array of objects, one per row, keys in column order; always ends with a newline.
 void write_json(const core::Table& table, std::ostream& out);
 
 void write(const core::Table& table, Format format, std::ostream& out);
+
+// The number formatting every writer shares: int64 as decimal, a finite double as the
+// shortest text that reads back to the same value ("95.3", "100", "1e+21"). nullopt
+// for NULL, text and non-finite doubles, which each writer prints as its own NULL.
+std::optional<std::string> format_number(const core::Cell& cell);
 
 }  // namespace dmarcq::output
 

@@ -1,0 +1,101 @@
+#include "cli/command.h"
+
+#include <iostream>
+
+#include "core/date.h"
+#include "core/text.h"
+
+namespace dmarcq::cli {
+
+void print_error(const std::string& message) {
+  std::cerr << "dmarcq: error: " << core::terminal_safe(message) << '\n';
+}
+
+void print_warning(const std::string& message) {
+  std::cerr << "dmarcq: warning: " << core::terminal_safe(message) << '\n';
+}
+
+void print_note(const std::string& message) {
+  std::cerr << "dmarcq: " << core::terminal_safe(message) << '\n';
+}
+
+std::optional<po::variables_map> parse_command_line(
+    const std::vector<std::string>& args, const po::options_description& options,
+    const po::positional_options_description& positional, const char* usage) {
+  po::options_description all;
+  all.add(options);
+  all.add_options()("help,h", "show this help");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  if (vm.count("help")) {
+    std::cout << usage << "\n\n" << all << '\n';
+    return std::nullopt;
+  }
+  po::notify(vm);
+  return vm;
+}
+
+void add_format_option(po::options_description& options) {
+  options.add_options()("format", po::value<std::string>()->default_value("table"),
+                        "output format: table, csv or json");
+}
+
+output::Format format_of(const po::variables_map& vm) {
+  const std::string name = vm["format"].as<std::string>();
+  auto format = output::parse_format(name);
+  if (!format) throw UsageError{"unknown --format '" + name + "' (choose table, csv or json)"};
+  return *format;
+}
+
+void add_filter_options(po::options_description& options) {
+  options.add_options()
+      ("domain", po::value<std::vector<std::string>>()->composing(),
+       "only this policy domain (repeatable)")
+      ("from", po::value<std::string>(), "first UTC day, YYYY-MM-DD (inclusive)")
+      ("to", po::value<std::string>(), "last UTC day, YYYY-MM-DD (inclusive)");
+}
+
+Filters filters_of(const po::variables_map& vm) {
+  Filters filters;
+  if (vm.count("domain")) {
+    for (const std::string& domain : vm["domain"].as<std::vector<std::string>>()) {
+      std::string normalized = core::ascii_lower(core::trim(domain));
+      if (!normalized.empty() && normalized.back() == '.') normalized.pop_back();
+      if (normalized.empty()) throw UsageError{"--domain needs a domain name"};
+      filters.domains.push_back(std::move(normalized));
+    }
+  }
+  auto day = [&](const char* name) -> std::optional<std::int64_t> {
+    if (!vm.count(name)) return std::nullopt;
+    const std::string text = vm[name].as<std::string>();
+    auto parsed = core::parse_day(text);
+    if (!parsed) throw UsageError{std::string("--") + name + " '" + text + "' is not a date (YYYY-MM-DD)"};
+    return parsed;
+  };
+  filters.from_day = day("from");
+  filters.to_day = day("to");
+  if (filters.from_day && filters.to_day && *filters.from_day > *filters.to_day) {
+    throw UsageError{"--from is after --to"};
+  }
+  return filters;
+}
+
+void add_db_option(po::options_description& options) {
+  options.add_options()("db", po::value<std::string>(),
+                        "database file (default: $DMARCQ_DB, else ./dmarcq.db)");
+}
+
+std::string db_path_of(const po::variables_map& vm, const GlobalOptions& global) {
+  return vm.count("db") ? vm["db"].as<std::string>() : global.db_path;
+}
+
+std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode) {
+  auto store = store::open_sqlite(path, mode);
+  if (!store) {
+    print_error(store.error().to_string());
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+}  // namespace dmarcq::cli

@@ -1,0 +1,69 @@
+// What every command shares: the global options, diagnostics in one format, and the
+// option parsing helpers. Each command lives in cmd_<name>.cpp with its help text.
+#ifndef DMARCQ_CLI_COMMAND_H_
+#define DMARCQ_CLI_COMMAND_H_
+
+#include <boost/program_options.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "output/output.h"
+#include "store/store.h"
+
+namespace dmarcq::cli {
+
+namespace po = boost::program_options;
+
+struct GlobalOptions {
+  std::string db_path;  // --db, else $DMARCQ_DB, else ./dmarcq.db
+};
+
+// One diagnostic line on stderr, "dmarcq: error: ..." ; the text is made terminal-safe
+// because it may hold names from archives and reports.
+void print_error(const std::string& message);
+void print_warning(const std::string& message);
+void print_note(const std::string& message);  // "dmarcq: <message>"
+
+// Thrown by option validation inside commands; main turns it into exit code 1.
+struct UsageError {
+  std::string message;
+};
+
+// Parses a command's arguments. Returns nullopt after printing help for --help.
+std::optional<po::variables_map> parse_command_line(const std::vector<std::string>& args,
+                                                    const po::options_description& options,
+                                                    const po::positional_options_description& positional,
+                                                    const char* usage);
+
+// Options every data-printing command takes.
+void add_format_option(po::options_description& options);
+output::Format format_of(const po::variables_map& vm);
+// --domain (repeatable), --from, --to.
+void add_filter_options(po::options_description& options);
+struct Filters {
+  std::vector<std::string> domains;
+  std::optional<std::int64_t> from_day;
+  std::optional<std::int64_t> to_day;
+};
+Filters filters_of(const po::variables_map& vm);
+
+// --db given after the command overrides the global one.
+void add_db_option(po::options_description& options);
+std::string db_path_of(const po::variables_map& vm, const GlobalOptions& global);
+
+// Opens the store or prints why not; nullptr means exit code 3.
+std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode);
+
+int run_import(const GlobalOptions& global, const std::vector<std::string>& args);
+int run_summary(const GlobalOptions& global, const std::vector<std::string>& args);
+int run_rejects(const GlobalOptions& global, const std::vector<std::string>& args);
+int run_sql(const GlobalOptions& global, const std::vector<std::string>& args);
+
+}  // namespace dmarcq::cli
+
+#endif  // DMARCQ_CLI_COMMAND_H_

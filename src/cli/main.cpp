@@ -1,0 +1,98 @@
+// dmarcq: the command line. main() reads as the dispatch: global options, then one
+// command, each in cmd_<name>.cpp with its own --help. Boost.Program_options throws;
+// its exceptions are caught here only and become exit code 1 with a hint.
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "cli/exit_codes.h"
+
+namespace {
+
+using dmarcq::cli::GlobalOptions;
+
+constexpr const char* kUsage =
+    "usage: dmarcq [--db PATH] <command> [options]\n"
+    "\n"
+    "DMARC aggregate report analyzer.\n"
+    "\n"
+    "commands:\n"
+    "  import PATH...   read report files, archives and directories ('-' for stdin)\n"
+    "  summary          totals and pass rates --by domain|reporter|source|day|week\n"
+    "  rejects          inputs that could not be imported, with reasons\n"
+    "  sql QUERY        read-only SQL over the store\n"
+    "\n"
+    "global options:\n"
+    "  --db PATH        database file (default: $DMARCQ_DB, else ./dmarcq.db)\n"
+    "  -h, --help       this help; 'dmarcq <command> --help' for a command\n"
+    "  --version        print the version\n"
+    "\n"
+    "exit status: 0 success, 1 usage error, 2 some inputs rejected, 3 fatal error";
+
+struct Command {
+  const char* name;
+  int (*run)(const GlobalOptions&, const std::vector<std::string>&);
+};
+
+constexpr Command kCommands[] = {
+    {"import", dmarcq::cli::run_import},
+    {"summary", dmarcq::cli::run_summary},
+    {"rejects", dmarcq::cli::run_rejects},
+    {"sql", dmarcq::cli::run_sql},
+};
+
+int usage_error(const std::string& message, const std::string& command) {
+  dmarcq::cli::print_error(message);
+  std::cerr << "Try 'dmarcq " << (command.empty() ? "" : command + " ") << "--help'.\n";
+  return dmarcq::cli::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  GlobalOptions global;
+  const char* env_db = std::getenv("DMARCQ_DB");
+  global.db_path = env_db != nullptr && *env_db != '\0' ? env_db : "dmarcq.db";
+
+  int index = 1;
+  for (; index < argc; ++index) {
+    const std::string arg = argv[index];
+    if (arg == "-h" || arg == "--help") {
+      std::cout << kUsage << '\n';
+      return dmarcq::cli::kExitOk;
+    }
+    if (arg == "--version") {
+      std::cout << "dmarcq " DMARCQ_VERSION "\n";
+      return dmarcq::cli::kExitOk;
+    }
+    if (arg == "--db") {
+      if (index + 1 >= argc) return usage_error("--db needs a PATH", "");
+      global.db_path = argv[++index];
+    } else if (arg.rfind("--db=", 0) == 0) {
+      global.db_path = arg.substr(5);
+    } else if (!arg.empty() && arg[0] == '-') {
+      return usage_error("unknown option '" + arg + "'", "");
+    } else {
+      break;
+    }
+  }
+  if (index >= argc) return usage_error("no command given", "");
+  const std::string name = argv[index];
+  const std::vector<std::string> args(argv + index + 1, argv + argc);
+  for (const Command& command : kCommands) {
+    if (name != command.name) continue;
+    try {
+      return command.run(global, args);
+    } catch (const dmarcq::cli::UsageError& error) {
+      return usage_error(error.message, name);
+    } catch (const boost::program_options::error& error) {
+      return usage_error(error.what(), name);
+    }
+  }
+  return usage_error("unknown command '" + name + "'", "");
+}

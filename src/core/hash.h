@@ -1,0 +1,17 @@
+// Content hashes identify documents and inputs already seen, so that a re-import can
+// skip them without parsing. SHA-256 because report bytes come from strangers: a weak
+// hash would let a forged document shadow a genuine one.
+#ifndef DMARCQ_CORE_HASH_H_
+#define DMARCQ_CORE_HASH_H_
+
+#include <string>
+#include <string_view>
+
+namespace dmarcq::core {
+
+// Lower-case hex SHA-256 of `bytes` (64 characters).
+std::string sha256_hex(std::string_view bytes);
+
+}  // namespace dmarcq::core
+
+#endif  // DMARCQ_CORE_HASH_H_

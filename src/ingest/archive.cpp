@@ -1,0 +1,395 @@
+// archive: opens the containers that DMARC aggregate reports travel in, in memory.
+//
+// How reporters package reports (RFC 7489 section 7.2.1.1 asks for gzip or zip, and
+// the wild adds variations):
+//  - A single gzip stream holding one XML file ("example.com!a.jp!1700000000!
+//    1700086400.xml.gz"): Microsoft, Yahoo, most MTAs. Yahoo has been seen sending a
+//    gzip whose payload is the word "unused" instead of a report.
+//  - A zip with one XML member (Google), often named without ".xml" and sometimes
+//    with a name that says .gz while the bytes are zip, hence sniffing by bytes.
+//  - Mimecast appends "\r\n" after the gzip stream (a mail gateway treating the
+//    attachment as text); libarchive's gzip filter stops at the end of the member and
+//    ignores the tail, so such files read as ordinary gzip.
+//  - A zip holding a .xml.gz (archives of archives): two container levels.
+//  - Occasionally tar.gz, bzip2 or xz from hand-rolled scripts and mailbox exports.
+//
+// Every byte is hostile: a 40 kB gzip can inflate to 40 MB, a zip can list the same
+// compressed block ten thousand times, and a tar can declare a 1 TB member. So data
+// is pulled from libarchive in fixed chunks and every limit is checked before the
+// next chunk is appended, never after the whole member has been inflated: by then
+// the memory is already gone. Nothing is ever written to disk, so member names such
+// as "../../etc/passwd" are only labels.
+//
+// Levels: the top-level input is depth 0; opening a container (gzip, zip, tar, ...)
+// adds one level to what is inside it. A filter chain libarchive unwraps by itself
+// (gzip of gzip, tar inside gzip) is one open and so one level.
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "ingest/ingest.h"
+
+namespace dmarcq::ingest {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+
+constexpr std::size_t kChunkBytes = 64 * 1024;
+// The expansion ratio is only enforced past this much output, so that small files
+// (where a ratio of 1000:1 means nothing) never trip it.
+constexpr std::uint64_t kRatioFloorBytes = 16ull << 20;
+
+struct ArchiveReadFree {
+  void operator()(struct archive* a) const { archive_read_free(a); }
+};
+using ArchivePtr = std::unique_ptr<struct archive, ArchiveReadFree>;
+
+// What a unit is to its parent; decides what non-XML bytes mean.
+enum class Place {
+  kFile,     // a top-level input
+  kMember,   // an entry of a zip or tar
+  kPayload,  // the decompressed content of a gzip/bzip2/xz stream
+};
+
+bool is_compressed(Kind kind) {
+  return kind == Kind::kGzip || kind == Kind::kBzip2 || kind == Kind::kXz;
+}
+
+std::string container_noun(Kind kind) {
+  return std::string(kind_name(kind)) + (is_compressed(kind) ? " stream" : " archive");
+}
+
+std::string archive_message(struct archive* a) {
+  const char* message = archive_error_string(a);
+  return message != nullptr ? message : "unknown error";
+}
+
+std::string document_limit_message(std::uint64_t limit) {
+  return "document exceeds the size limit of " + std::to_string(limit) +
+         " bytes (--max-document-size)";
+}
+
+// One open libarchive reader and what has been counted from it.
+struct Stream {
+  struct archive* a;
+  std::uint64_t data_bytes = 0;  // returned by archive_read_data
+  std::uint64_t accounted = 0;   // already added to Unpacker::produced_
+  la_ssize_t last_rc = 0;        // last negative archive_read_data result
+};
+
+enum class ReadStatus { kOk, kTooLarge, kRatio, kError };
+
+// Unpacks one top-level input. Holds the state that spans nesting levels: the
+// expansion accounting and whether a bomb stopped everything.
+class Unpacker {
+ public:
+  Unpacker(const Limits& limits, Sink& sink, std::uint64_t input_size)
+      : limits_(limits), sink_(sink), input_size_(input_size), chunk_(kChunkBytes) {}
+
+  // Delivers `bytes` found at `origin`, `depth` containers deep. For a payload,
+  // `outer_raw` is the compressed stream it came from (what a reject keeps).
+  void unit(const Origin& origin, std::string bytes, std::uint32_t depth, Place place,
+            std::string_view outer_raw);
+
+ private:
+  void open_container(const Origin& origin, std::string_view bytes, std::uint32_t depth,
+                      Kind kind, std::string_view unit_raw);
+  void single_stream(Stream& stream, const Origin& origin, std::uint32_t depth,
+                     const std::string& noun, std::string_view unit_raw);
+  ReadStatus read_data(Stream& stream, std::string* out);
+  bool drain(Stream& stream);
+  bool account(Stream& stream);
+  void reject(const Origin& origin, ErrorCode code, std::string message, std::string_view raw);
+  void reject_ratio(const Origin& origin, std::string_view raw);
+
+  const Limits& limits_;
+  Sink& sink_;
+  std::uint64_t input_size_;
+  std::uint64_t produced_ = 0;  // decompressed bytes from all readers so far
+  bool stopped_ = false;        // a bomb was found: nothing more from this input
+  std::vector<char> chunk_;
+};
+
+void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth,
+                    Place place, std::string_view outer_raw) {
+  if (stopped_) return;
+  const Kind kind = sniff(bytes);
+  const std::string_view raw = place == Place::kPayload ? outer_raw : std::string_view(bytes);
+  switch (kind) {
+    case Kind::kXml:
+      if (bytes.size() > limits_.max_document_bytes) {
+        reject(origin, ErrorCode::kLimit, document_limit_message(limits_.max_document_bytes),
+               raw);
+        return;
+      }
+      sink_.on_document(Document{origin, std::move(bytes)});
+      return;
+    case Kind::kEmpty:
+      reject(origin, ErrorCode::kInvalid,
+             place == Place::kFile     ? "empty file"
+             : place == Place::kMember ? "empty archive member"
+                                       : "compressed payload is empty",
+             raw);
+      return;
+    case Kind::kText:
+    case Kind::kBinary:
+      if (place == Place::kPayload) {
+        reject(origin, ErrorCode::kInvalid,
+               std::string("compressed payload is not an XML document (looks like ") +
+                   kind_name(kind) + ")",
+               raw);
+      } else {
+        sink_.on_skip(origin, kind_name(kind));
+      }
+      return;
+    case Kind::kGzip:
+    case Kind::kZip:
+    case Kind::kBzip2:
+    case Kind::kXz:
+    case Kind::kTar:
+      break;
+  }
+  if (depth + 1 > limits_.max_depth) {
+    reject(origin, ErrorCode::kLimit,
+           "nesting deeper than " + std::to_string(limits_.max_depth) +
+               " containers (--max-depth)",
+           raw);
+    return;
+  }
+  open_container(origin, bytes, depth + 1, kind, raw);
+}
+
+void Unpacker::open_container(const Origin& origin, std::string_view bytes,
+                              std::uint32_t depth, Kind kind, std::string_view unit_raw) {
+  ArchivePtr owner(archive_read_new());
+  if (!owner) {
+    reject(origin, ErrorCode::kIo, "cannot allocate an archive reader", unit_raw);
+    return;
+  }
+  struct archive* a = owner.get();
+  // Not archive_read_support_filter_all(): it would run external programs (lrzip,
+  // lzop, grzip) on hostile bytes. These three are all reporters use.
+  archive_read_support_filter_gzip(a);
+  archive_read_support_filter_bzip2(a);
+  archive_read_support_filter_xz(a);
+  if (kind == Kind::kZip) {
+    archive_read_support_format_zip(a);
+  } else if (kind == Kind::kTar) {
+    archive_read_support_format_tar(a);
+  } else {
+    // tar.gz is one open; anything else inside the stream is its payload (raw), and
+    // a zero-byte payload is recognised by the empty format.
+    archive_read_support_format_tar(a);
+    archive_read_support_format_raw(a);
+    archive_read_support_format_empty(a);
+  }
+  std::string noun = container_noun(kind);
+  if (archive_read_open_memory(a, bytes.data(), bytes.size()) != ARCHIVE_OK) {
+    reject(origin, ErrorCode::kCorrupt, "cannot open " + noun + ": " + archive_message(a),
+           unit_raw);
+    return;
+  }
+  if (is_compressed(kind) && archive_filter_count(a) < 2) {
+    // The magic matched but libarchive's decompressor refused the header.
+    reject(origin, ErrorCode::kCorrupt, "cannot open " + noun + ": unrecognised header",
+           unit_raw);
+    return;
+  }
+
+  Stream stream{a};
+  std::uint32_t entries = 0;
+  std::uint32_t members = 0;
+  for (;;) {
+    struct archive_entry* entry = nullptr;
+    const int rc = archive_read_next_header(a, &entry);
+    if (!account(stream)) {
+      reject_ratio(origin, unit_raw);
+      return;
+    }
+    if (rc == ARCHIVE_EOF) break;
+    if (rc < ARCHIVE_WARN) {
+      reject(origin, ErrorCode::kCorrupt, "cannot read " + noun + ": " + archive_message(a),
+             unit_raw);
+      return;
+    }
+    ++entries;
+    if (entries == 1) {
+      const int format = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
+      if (format == ARCHIVE_FORMAT_RAW) {
+        single_stream(stream, origin, depth, noun, unit_raw);
+        return;
+      }
+      if (is_compressed(kind)) noun = "compressed tar archive";
+    }
+    const bool regular = archive_entry_filetype(entry) == AE_IFREG &&
+                         archive_entry_hardlink(entry) == nullptr;
+    if (!regular) {  // directories, links, devices: not units
+      if (!drain(stream)) {
+        reject_ratio(origin, unit_raw);
+        return;
+      }
+      continue;
+    }
+    if (++members > limits_.max_members) {
+      reject(origin, ErrorCode::kLimit,
+             "archive has more than " + std::to_string(limits_.max_members) +
+                 " members (--max-members)",
+             unit_raw);
+      return;
+    }
+    const char* name = archive_entry_pathname_utf8(entry);
+    if (name == nullptr) name = archive_entry_pathname(entry);
+    const Origin child =
+        origin.child(name != nullptr ? std::string(name) : "member " + std::to_string(entries));
+
+    if (archive_entry_is_encrypted(entry)) {
+      reject(child, ErrorCode::kUnsupported, "encrypted archive member", {});
+      if (!drain(stream)) {
+        reject_ratio(origin, unit_raw);
+        return;
+      }
+      continue;
+    }
+    const bool declared_too_large =
+        archive_entry_size_is_set(entry) && archive_entry_size(entry) >= 0 &&
+        static_cast<std::uint64_t>(archive_entry_size(entry)) > limits_.max_document_bytes;
+    std::string data;
+    // A member declared too large is rejected without reading a byte of it.
+    switch (declared_too_large ? ReadStatus::kTooLarge : read_data(stream, &data)) {
+      case ReadStatus::kOk:
+        unit(child, std::move(data), depth, Place::kMember, {});
+        if (stopped_) return;
+        continue;
+      case ReadStatus::kTooLarge:
+        // The member's compressed bytes are not available separately: raw is empty.
+        reject(child, ErrorCode::kLimit, document_limit_message(limits_.max_document_bytes),
+               {});
+        break;
+      case ReadStatus::kRatio:
+        reject_ratio(child, {});
+        return;
+      case ReadStatus::kError:
+        reject(child, ErrorCode::kCorrupt,
+               "cannot read " + noun + " member: " + archive_message(a), {});
+        if (stream.last_rc == ARCHIVE_FATAL) return;  // the reader is dead
+        continue;
+    }
+    if (!drain(stream)) {
+      reject_ratio(origin, unit_raw);
+      return;
+    }
+  }
+  if (entries == 0 && (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_EMPTY) {
+    unit(origin, std::string(), depth, Place::kPayload, unit_raw);  // gzip of nothing
+  } else if (members == 0) {
+    reject(origin, ErrorCode::kInvalid, "archive holds no files", unit_raw);
+  }
+}
+
+// A gzip/bzip2/xz stream holding one payload, which takes the stream's place.
+void Unpacker::single_stream(Stream& stream, const Origin& origin, std::uint32_t depth,
+                             const std::string& noun, std::string_view unit_raw) {
+  std::string payload;
+  switch (read_data(stream, &payload)) {
+    case ReadStatus::kOk:
+      unit(origin, std::move(payload), depth, Place::kPayload, unit_raw);
+      return;
+    case ReadStatus::kTooLarge:
+      reject(origin, ErrorCode::kLimit, document_limit_message(limits_.max_document_bytes),
+             unit_raw);
+      return;
+    case ReadStatus::kRatio:
+      reject_ratio(origin, unit_raw);
+      return;
+    case ReadStatus::kError:
+      reject(origin, ErrorCode::kCorrupt,
+             "cannot read " + noun + ": " + archive_message(stream.a), unit_raw);
+      return;
+  }
+}
+
+// Reads the current entry's data in chunks into `out`, checking the limits before
+// each append. With `out` null the data is only counted (see drain).
+ReadStatus Unpacker::read_data(Stream& stream, std::string* out) {
+  for (;;) {
+    const la_ssize_t n = archive_read_data(stream.a, chunk_.data(), chunk_.size());
+    if (n == 0) return ReadStatus::kOk;
+    if (n < 0) {
+      stream.last_rc = n;
+      return ReadStatus::kError;
+    }
+    const auto size = static_cast<std::uint64_t>(n);
+    stream.data_bytes += size;
+    if (!account(stream)) return ReadStatus::kRatio;
+    if (out != nullptr) {
+      if (out->size() + size > limits_.max_document_bytes) return ReadStatus::kTooLarge;
+      out->append(chunk_.data(), static_cast<std::size_t>(n));
+    }
+  }
+}
+
+// Moves past the rest of an entry that is not kept. Under a compression filter,
+// skipping means decompressing; libarchive would do it inside next_header, out of
+// sight of the expansion check, so it is done here in counted chunks. Without a
+// filter (zip, plain tar) libarchive seeks, which costs nothing. Returns false when
+// the expansion limit was hit. Read errors are left for the next header to report.
+bool Unpacker::drain(Stream& stream) {
+  if (archive_filter_count(stream.a) < 2) return true;
+  return read_data(stream, nullptr) != ReadStatus::kRatio;
+}
+
+// Adds what `stream` has produced since the last call to the total; false when the
+// total breaks the expansion ratio. Output is the larger of the data handed out and
+// the decompressor's position (which also covers headers and skipped data).
+bool Unpacker::account(Stream& stream) {
+  std::uint64_t now = stream.data_bytes;
+  const la_int64_t filtered = archive_filter_bytes(stream.a, 0);
+  if (filtered > 0) now = std::max(now, static_cast<std::uint64_t>(filtered));
+  if (now > stream.accounted) {
+    produced_ += now - stream.accounted;
+    stream.accounted = now;
+  }
+  if (produced_ <= kRatioFloorBytes || input_size_ == 0) return true;
+  // produced / input > ratio, without overflow: produced - 1 >= ratio * input.
+  return (produced_ - 1) / input_size_ < limits_.max_expansion_ratio;
+}
+
+void Unpacker::reject(const Origin& origin, ErrorCode code, std::string message,
+                      std::string_view raw) {
+  if (raw.size() > limits_.max_input_bytes) raw = {};
+  sink_.on_reject(origin, Error(code, std::move(message)), raw);
+}
+
+void Unpacker::reject_ratio(const Origin& origin, std::string_view raw) {
+  stopped_ = true;
+  reject(origin, ErrorCode::kLimit,
+         "expansion ratio above " + std::to_string(limits_.max_expansion_ratio) +
+             ":1 (--max-expansion-ratio), possible decompression bomb",
+         raw);
+}
+
+}  // namespace
+
+void ingest_bytes(const Origin& origin, std::string bytes, const Limits& limits, Sink& sink) {
+  if (bytes.size() > limits.max_input_bytes) {
+    sink.on_reject(origin,
+                   Error(ErrorCode::kLimit, "input is larger than the limit of " +
+                                                std::to_string(limits.max_input_bytes) +
+                                                " bytes (--max-input-size)"),
+                   {});
+    return;
+  }
+  Unpacker unpacker(limits, sink, bytes.size());
+  unpacker.unit(origin, std::move(bytes), 0, Place::kFile, {});
+}
+
+}  // namespace dmarcq::ingest

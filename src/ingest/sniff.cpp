@@ -1,0 +1,114 @@
+// sniff: what a buffer is, judged by its first bytes only. File names lie (Google's
+// zips carry no ".xml", some reporters label gzip as ".zip"), so nothing here looks
+// at a name.
+#include <algorithm>
+#include <cstddef>
+#include <string_view>
+
+#include "ingest/ingest.h"
+
+namespace dmarcq::ingest {
+namespace {
+
+constexpr std::size_t kTextProbeBytes = 512;
+constexpr std::size_t kTarMagicOffset = 257;
+
+bool starts_with(std::string_view bytes, std::string_view prefix) {
+  return bytes.substr(0, prefix.size()) == prefix;
+}
+
+bool is_xml(std::string_view bytes) {
+  using namespace std::string_view_literals;
+  // UTF-32 BOMs (00 00 FE FF, FF FE 00 00) start like UTF-16 ones or are tested first.
+  if (starts_with(bytes, "\x00\x00\xFE\xFF"sv)) return true;
+  if (starts_with(bytes, "\xFF\xFE"sv) || starts_with(bytes, "\xFE\xFF"sv)) return true;
+  if (starts_with(bytes, "\xEF\xBB\xBF"sv)) bytes.remove_prefix(3);
+  std::size_t i = 0;
+  while (i < bytes.size() &&
+         (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\r' || bytes[i] == '\n')) {
+    ++i;
+  }
+  return i < bytes.size() && bytes[i] == '<';
+}
+
+// "BZh", a block size digit, then the magic of the first block (pi) or of the
+// end of stream (sqrt pi): "BZh" alone is too easily the start of a text file.
+bool is_bzip2(std::string_view bytes) {
+  using namespace std::string_view_literals;
+  if (bytes.size() < 10 || !starts_with(bytes, "BZh") || bytes[3] < '1' || bytes[3] > '9') {
+    return false;
+  }
+  std::string_view block = bytes.substr(4, 6);
+  return block == "\x31\x41\x59\x26\x53\x59"sv || block == "\x17\x72\x45\x38\x50\x90"sv;
+}
+
+// Valid UTF-8 without C0 controls other than TAB, LF, FF and CR. When `truncated`,
+// a multi-byte sequence cut off by the end of the probe is accepted.
+bool is_text(std::string_view bytes, bool truncated) {
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r') return false;
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;   // no overlongs
+      if (c == 0xED) high = 0x9F;  // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;   // no overlongs
+      if (c == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+    } else {
+      return false;
+    }
+    for (std::size_t k = 1; k < length; ++k) {
+      if (i + k >= bytes.size()) return truncated;
+      const auto next = static_cast<unsigned char>(bytes[i + k]);
+      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+}  // namespace
+
+Kind sniff(std::string_view bytes) {
+  using namespace std::string_view_literals;
+  if (bytes.empty()) return Kind::kEmpty;
+  if (starts_with(bytes, "\x1F\x8B"sv)) return Kind::kGzip;
+  if (starts_with(bytes, "PK\x03\x04"sv) || starts_with(bytes, "PK\x05\x06"sv)) return Kind::kZip;
+  if (is_bzip2(bytes)) return Kind::kBzip2;
+  if (starts_with(bytes, "\xFD\x37\x7A\x58\x5A\x00"sv)) return Kind::kXz;
+  // Before XML: a tar whose first member is named "<something" starts with '<'.
+  if (bytes.substr(std::min(bytes.size(), kTarMagicOffset), 5) == "ustar") return Kind::kTar;
+  if (is_xml(bytes)) return Kind::kXml;
+  const bool truncated = bytes.size() > kTextProbeBytes;
+  if (is_text(bytes.substr(0, kTextProbeBytes), truncated)) return Kind::kText;
+  return Kind::kBinary;
+}
+
+const char* kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::kEmpty: return "empty";
+    case Kind::kXml: return "XML";
+    case Kind::kGzip: return "gzip";
+    case Kind::kZip: return "zip";
+    case Kind::kBzip2: return "bzip2";
+    case Kind::kXz: return "xz";
+    case Kind::kTar: return "tar";
+    case Kind::kText: return "text";
+    case Kind::kBinary: return "binary data";
+  }
+  return "unknown";
+}
+
+}  // namespace dmarcq::ingest

@@ -1,0 +1,201 @@
+// walk: turns command-line paths into top-level inputs for ingest_bytes. Files are
+// read whole (after a size check) because every container format is opened from
+// memory; directories are walked in a stable, byte-wise order so that two runs over
+// the same tree report in the same order.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "ingest/ingest.h"
+
+namespace dmarcq::ingest {
+namespace {
+
+namespace fs = std::filesystem;
+using core::Error;
+using core::ErrorCode;
+
+constexpr std::size_t kReadChunkBytes = 64 * 1024;
+
+void reject_io(Sink& sink, const std::string& path, const std::string& reason) {
+  sink.on_reject(Origin{{path}}, Error(ErrorCode::kIo, "cannot read: " + reason), {});
+}
+
+void reject_too_large(Sink& sink, const std::string& path, const char* what,
+                      const Limits& limits) {
+  sink.on_reject(Origin{{path}},
+                 Error(ErrorCode::kLimit, std::string(what) + " is larger than the limit of " +
+                                              std::to_string(limits.max_input_bytes) +
+                                              " bytes (--max-input-size)"),
+                 {});
+}
+
+// Closes a file descriptor when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Appends everything readable from `fd` to `out`, up to `limit` bytes. Returns 0,
+// an errno value, or EFBIG when the data goes past the limit.
+int read_all(int fd, std::uint64_t limit, std::string& out) {
+  for (;;) {
+    const std::size_t old_size = out.size();
+    if (old_size > limit) return EFBIG;
+    // Never grow by more than one byte past the limit: that byte proves the excess.
+    const std::uint64_t room = limit - old_size + 1;
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kReadChunkBytes, room));
+    out.resize(old_size + want);
+    const ssize_t n = ::read(fd, out.data() + old_size, want);
+    if (n < 0) {
+      out.resize(old_size);
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    out.resize(old_size + static_cast<std::size_t>(n));
+    if (n == 0) return 0;
+  }
+}
+
+// A regular file, or a pipe/device named on the command line (process substitution,
+// /dev/stdin): read it whole and unpack it.
+void ingest_file(const std::string& path, const Limits& limits, Sink& sink) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) {
+    reject_io(sink, path, std::strerror(errno));
+    return;
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    reject_io(sink, path, std::strerror(errno));
+    return;
+  }
+  const bool regular = S_ISREG(st.st_mode);
+  const auto size = regular ? static_cast<std::uint64_t>(st.st_size) : 0;
+  if (regular) {
+    sink.on_file(path, size);
+    if (size > limits.max_input_bytes) {
+      reject_too_large(sink, path, "file", limits);
+      return;
+    }
+  }
+  std::string bytes;
+  if (regular) bytes.reserve(static_cast<std::size_t>(size));
+  const int err = read_all(fd.get(), limits.max_input_bytes, bytes);
+  if (err == EFBIG) {
+    reject_too_large(sink, path, "file", limits);  // it grew while being read
+    return;
+  }
+  if (err != 0) {
+    reject_io(sink, path, std::strerror(err));
+    return;
+  }
+  if (!regular) sink.on_file(path, bytes.size());
+  ingest_bytes(Origin{{path}}, std::move(bytes), limits, sink);
+}
+
+void ingest_stdin(const Limits& limits, Sink& sink) {
+  const std::string origin = "<stdin>";
+  std::string bytes;
+  std::vector<char> chunk(kReadChunkBytes);
+  while (std::cin) {
+    std::cin.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto n = static_cast<std::size_t>(std::cin.gcount());
+    if (bytes.size() + n > limits.max_input_bytes) {
+      sink.on_file(origin, bytes.size() + n);
+      reject_too_large(sink, origin, "input", limits);
+      return;
+    }
+    bytes.append(chunk.data(), n);
+  }
+  if (std::cin.bad()) {
+    reject_io(sink, origin, "standard input failed");
+    return;
+  }
+  sink.on_file(origin, bytes.size());
+  ingest_bytes(Origin{{origin}}, std::move(bytes), limits, sink);
+}
+
+std::string join(const std::string& dir, const std::string& name) {
+  if (!dir.empty() && dir.back() == '/') return dir + name;
+  return dir + "/" + name;
+}
+
+void walk(const std::string& path, bool top_level, const Limits& limits, Sink& sink);
+
+void walk_directory(const std::string& path, const Limits& limits, Sink& sink) {
+  std::error_code ec;
+  fs::directory_iterator it(path, ec);
+  std::vector<std::string> names;
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.empty() || name.front() == '.') continue;  // hidden
+    names.push_back(std::move(name));
+  }
+  if (ec) {
+    reject_io(sink, path, ec.message());
+    return;
+  }
+  std::sort(names.begin(), names.end());  // std::string compares bytes as unsigned char
+  for (const std::string& name : names) walk(join(path, name), false, limits, sink);
+}
+
+void walk(const std::string& path, bool top_level, const Limits& limits, Sink& sink) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);  // follows symlinks
+  if (ec || !fs::exists(status)) {
+    reject_io(sink, path, ec ? ec.message() : std::strerror(ENOENT));
+    return;
+  }
+  if (fs::is_directory(status)) {
+    // Inside a walk, symlinked directories are not followed: they can form loops.
+    // One named on the command line was asked for explicitly.
+    if (!top_level && fs::is_symlink(fs::symlink_status(path, ec))) {
+      sink.on_skip(Origin{{path}}, "symbolic link to a directory (not followed)");
+      return;
+    }
+    walk_directory(path, limits, sink);
+    return;
+  }
+  if (!top_level && !fs::is_regular_file(status)) {
+    // A FIFO or device met during a walk could block or never end.
+    sink.on_skip(Origin{{path}}, "special file");
+    return;
+  }
+  ingest_file(path, limits, sink);
+}
+
+}  // namespace
+
+void ingest_paths(const std::vector<std::string>& paths, const Limits& limits, Sink& sink) {
+  for (const std::string& path : paths) {
+    if (path == "-") {
+      ingest_stdin(limits, sink);
+    } else {
+      walk(path, true, limits, sink);
+    }
+  }
+}
+
+}  // namespace dmarcq::ingest

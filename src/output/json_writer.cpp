@@ -1,0 +1,97 @@
+// JSON for scripts. The output must parse whatever the report contained, so text is
+// forced to valid UTF-8, and it is escaped enough to be inert when someone cats it to a
+// terminal.
+#include "output/output.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/text.h"
+
+namespace dmarcq::output {
+namespace {
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+void append_u_escape(std::string& out, char32_t cp) {
+  out += "\\u";
+  for (int shift = 12; shift >= 0; shift -= 4) out += kHexDigits[(cp >> shift) & 0xF];
+}
+
+void append_string(std::string& out, std::string_view raw) {
+  const std::string text = core::to_valid_utf8(raw);
+  out += '"';
+  for (std::size_t pos = 0; pos < text.size();) {
+    const core::Utf8Step step = core::decode_utf8(text, pos);
+    switch (step.code_point) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        // Every code point in this set is in the BMP, so one \u escape suffices.
+        if (core::is_terminal_unsafe(step.code_point)) {
+          append_u_escape(out, step.code_point);
+        } else {
+          out.append(text, pos, step.length);
+        }
+    }
+    pos += step.length;
+  }
+  out += '"';
+}
+
+void append_value(std::string& out, const core::Cell& cell) {
+  if (const auto* text = std::get_if<std::string>(&cell)) {
+    append_string(out, *text);
+  } else {
+    out += format_number(cell).value_or("null");
+  }
+}
+
+}  // namespace
+
+void write_json(const core::Table& table, std::ostream& out) {
+  if (table.rows.empty()) {
+    out << "[]\n";
+    return;
+  }
+  // Keys are escaped once, not once per row.
+  std::vector<std::string> keys;
+  keys.reserve(table.columns.size());
+  for (const std::string& name : table.columns) {
+    std::string& key = keys.emplace_back();
+    append_string(key, name);
+    key += ": ";
+  }
+
+  out << "[\n";
+  std::string line;
+  bool first_row = true;
+  for (const std::vector<core::Cell>& row : table.rows) {
+    line.assign(first_row ? "  {" : ",\n  {");
+    first_row = false;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (i > 0) line += ", ";
+      line += keys[i];
+      // A short row is padded with nulls rather than read past its end.
+      if (i < row.size()) {
+        append_value(line, row[i]);
+      } else {
+        line += "null";
+      }
+    }
+    line += '}';
+    out << line;
+  }
+  out << "\n]\n";
+}
+
+}  // namespace dmarcq::output

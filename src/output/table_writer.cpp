@@ -1,0 +1,144 @@
+// The aligned text table for people at a terminal. Cells are made terminal-safe before
+// they are measured, so an escape sequence in a report can neither recolour the screen
+// nor throw the columns out of line.
+#include "output/output.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/text.h"
+
+namespace dmarcq::output {
+namespace {
+
+constexpr std::string_view kColumnGap = "  ";
+
+struct RenderedCell {
+  std::string text;
+  std::size_t width = 0;
+  bool numeric = false;
+};
+
+// East Asian wide and fullwidth blocks take two terminal columns. A range check is
+// close enough for domain names and organisation names; it errs by at most a column.
+bool is_wide(char32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+// Counts code points, not bytes, so that accented names line up.
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const core::Utf8Step step = core::decode_utf8(text, pos);
+    width += step.valid && is_wide(step.code_point) ? 2 : 1;
+    pos += step.length;
+  }
+  return width;
+}
+
+RenderedCell render_text(std::string_view text) {
+  RenderedCell rendered;
+  rendered.text = core::terminal_safe(text);
+  rendered.width = display_width(rendered.text);
+  return rendered;
+}
+
+RenderedCell render(const core::Cell& cell) {
+  if (const auto* text = std::get_if<std::string>(&cell)) return render_text(*text);
+  RenderedCell rendered;
+  // A non-finite double prints empty like NULL but still counts as a number for the
+  // column's alignment.
+  rendered.numeric = std::holds_alternative<std::int64_t>(cell) ||
+                     std::holds_alternative<double>(cell);
+  if (auto number = format_number(cell)) {
+    rendered.text = std::move(*number);
+    rendered.width = rendered.text.size();
+  }
+  return rendered;
+}
+
+void append_padded(std::string& line, const RenderedCell& cell, std::size_t width,
+                   bool right_align) {
+  const std::string padding(width - std::min(width, cell.width), ' ');
+  if (right_align) line += padding;
+  line += cell.text;
+  if (!right_align) line += padding;
+}
+
+// Padding of the last column and empty trailing cells would leave spaces at the end of
+// the line, which diff tools and copy-paste show as noise.
+void end_line(std::string& line, std::ostream& out) {
+  line.erase(line.find_last_not_of(' ') + 1);
+  line += '\n';
+  out << line;
+}
+
+}  // namespace
+
+void write_table(const core::Table& table, std::ostream& out) {
+  const std::size_t column_count = table.columns.size();
+  if (column_count == 0) return;
+
+  std::vector<RenderedCell> header;
+  header.reserve(column_count);
+  for (const std::string& name : table.columns) header.push_back(render_text(name));
+
+  std::vector<std::vector<RenderedCell>> body;
+  body.reserve(table.rows.size());
+  for (const std::vector<core::Cell>& row : table.rows) {
+    std::vector<RenderedCell>& rendered = body.emplace_back();
+    rendered.reserve(column_count);
+    // A short row is padded with NULLs rather than read past its end.
+    for (std::size_t i = 0; i < column_count; ++i) {
+      rendered.push_back(i < row.size() ? render(row[i]) : RenderedCell{});
+    }
+  }
+
+  // A column of numbers gets a right-aligned header so that it sits over the digits.
+  std::vector<std::size_t> widths(column_count, 1);
+  std::vector<bool> has_number(column_count, false);
+  std::vector<bool> has_text(column_count, false);
+  for (std::size_t i = 0; i < column_count; ++i) {
+    widths[i] = std::max(widths[i], header[i].width);
+  }
+  for (const std::vector<RenderedCell>& row : body) {
+    for (std::size_t i = 0; i < column_count; ++i) {
+      widths[i] = std::max(widths[i], row[i].width);
+      if (row[i].numeric) has_number[i] = true;
+      if (!row[i].numeric && !row[i].text.empty()) has_text[i] = true;
+    }
+  }
+
+  std::string line;
+  for (std::size_t i = 0; i < column_count; ++i) {
+    if (i > 0) line += kColumnGap;
+    append_padded(line, header[i], widths[i], has_number[i] && !has_text[i]);
+  }
+  end_line(line, out);
+
+  line.clear();
+  for (std::size_t i = 0; i < column_count; ++i) {
+    if (i > 0) line += kColumnGap;
+    line.append(widths[i], '-');
+  }
+  end_line(line, out);
+
+  for (const std::vector<RenderedCell>& row : body) {
+    line.clear();
+    for (std::size_t i = 0; i < column_count; ++i) {
+      if (i > 0) line += kColumnGap;
+      append_padded(line, row[i], widths[i], row[i].numeric);
+    }
+    end_line(line, out);
+  }
+}
+
+}  // namespace dmarcq::output

@@ -1,0 +1,38 @@
+// Private to report/: normalising the words and names reporters write.
+#ifndef DMARCQ_REPORT_NORMALIZE_H_
+#define DMARCQ_REPORT_NORMALIZE_H_
+
+#include <string>
+#include <string_view>
+
+namespace dmarcq::report {
+
+// The closed vocabularies of the two schemas.
+enum class Vocabulary {
+  kAlignment,    // adkim, aspf: r|s
+  kPolicy,       // p, sp, np: none|quarantine|reject
+  kTesting,      // testing: n|y
+  kDiscovery,    // discovery_method: psl|treewalk
+  kDisposition,  // none|quarantine|reject|pass
+  kVerdict,      // policy_evaluated dkim/spf: pass|fail
+  kReason,       // override reason types of RFC 7489 and RFC 9990
+  kDkimResult,   // RFC 8601 DKIM results
+  kSpfResult,    // RFC 8601 SPF results, plus RFC 9990's "policy"
+  kScope,        // mfrom|helo
+};
+
+struct NormalizedWord {
+  std::string word;  // lower-case, legacy words mapped; empty stays empty
+  bool known;        // false when the word is not in the vocabulary (kept as is)
+};
+
+// Lower-cases and maps legacy spellings seen in the wild: SPF/DKIM "hardfail" -> fail,
+// "unknown" -> temperror and "error" -> permerror (the RFC 7489 XSD's own comments).
+NormalizedWord normalize_word(std::string_view text, Vocabulary vocabulary);
+
+// Lower-case ASCII, whitespace trimmed, one trailing dot removed.
+std::string normalize_domain(std::string_view text);
+
+}  // namespace dmarcq::report
+
+#endif  // DMARCQ_REPORT_NORMALIZE_H_

@@ -1,0 +1,457 @@
+// Parsing DMARC aggregate reports.
+//
+// Two dialects arrive and both must parse: RFC 7489 Appendix C (no namespace in
+// practice, though some reporters declare unused xsd/xsi/ns1 prefixes) and RFC 9990
+// (default namespace urn:ietf:params:xml:ns:dmarc-2.0, new elements generator, np,
+// testing, discovery_method, disposition "pass"), plus hybrids. The schema is a poor
+// guide to what reporters send: order is violated everywhere, "required" elements are
+// missing, enumerations come in any case and in legacy words (hardfail), numbers are
+// padded with whitespace. So elements are matched by local name (the part after any
+// prefix, case-insensitively) in any order, and every value is trimmed.
+//
+// What must never happen is a missing or garbled number becoming 0: pugixml's
+// as_int() does exactly that, so numbers go through strict parsers here. A report
+// without its identity (report_id, date range, policy domain, reporter) is rejected
+// with the element and line; a bad record is dropped with a warning that stays with
+// the report, and the report's other records are kept.
+#include <pugixml.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include "core/date.h"
+#include "core/ip.h"
+#include "core/text.h"
+#include "report/encoding.h"
+#include "report/normalize.h"
+#include "report/report.h"
+
+namespace dmarcq::report {
+
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+
+constexpr std::size_t kMaxWarnings = 100;
+// 2100-01-01T00:00:00Z: a report period beyond this is a garbled number, not a date.
+constexpr std::int64_t kLatestPlausibleTime = 4102444800;
+// A 12-digit epoch value is the year 5138; such values are milliseconds (SFR).
+constexpr std::int64_t kMillisecondThreshold = 100000000000;
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+           return lower(x) == lower(y);
+         });
+}
+
+std::string_view local_name(const char* name) {
+  std::string_view view(name);
+  const std::size_t colon = view.rfind(':');
+  return colon == std::string_view::npos ? view : view.substr(colon + 1);
+}
+
+bool is_named(const pugi::xml_node& node, std::string_view name) {
+  return node.type() == pugi::node_element && iequals(local_name(node.name()), name);
+}
+
+pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
+  for (pugi::xml_node node : parent.children()) {
+    if (is_named(node, name)) return node;
+  }
+  return {};
+}
+
+std::vector<pugi::xml_node> children(const pugi::xml_node& parent, std::string_view name) {
+  std::vector<pugi::xml_node> out;
+  for (pugi::xml_node node : parent.children()) {
+    if (is_named(node, name)) out.push_back(node);
+  }
+  return out;
+}
+
+std::string element_name(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 2);
+  out += '<';
+  out += name;
+  out += '>';
+  return out;
+}
+
+// Strict non-negative integer: optional surrounding whitespace (already trimmed), digits
+// only, within int64.
+std::optional<std::int64_t> parse_count(std::string_view text) {
+  if (text.empty() || text.size() > 19) return std::nullopt;
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < 0) return std::nullopt;
+  if (text.front() < '0' || text.front() > '9') return std::nullopt;  // no sign
+  return value;
+}
+
+// Turns a parse into a Report, collecting warnings; the first fatal problem is
+// returned as an Error (leveldb's DecodeFrom shape: one place that names the field).
+class ReportParser {
+ public:
+  explicit ReportParser(std::string_view text) : text_(text) {}
+
+  core::Result<Report> parse(const pugi::xml_node& feedback) {
+    const pugi::xml_node metadata = child(feedback, "report_metadata");
+    if (!metadata) return missing("report_metadata", feedback);
+    if (auto status = parse_metadata(metadata); !status) return std::move(status).error();
+
+    const std::vector<pugi::xml_node> policies = children(feedback, "policy_published");
+    if (policies.empty()) return missing("policy_published", feedback);
+    if (policies.size() > 1) {
+      warn(std::to_string(policies.size()) + " <policy_published> elements; the first (line " +
+           std::to_string(line_of(policies[0])) + ") is used");
+    }
+    if (auto status = parse_policy(policies[0]); !status) return std::move(status).error();
+
+    report_.version = text_of(child(feedback, "version"));
+    std::int64_t index = 0;
+    for (pugi::xml_node node : feedback.children()) {
+      if (!is_named(node, "record")) continue;
+      ++index;
+      parse_record(node, index);
+    }
+    if (index == 0) warn("the report has no <record>");
+    return std::move(report_);
+  }
+
+ private:
+  Error missing(std::string_view name, const pugi::xml_node& parent) {
+    Error error(ErrorCode::kInvalid, element_name(local_name(parent.name())) + " has no " +
+                                         element_name(name));
+    error.at("line " + std::to_string(line_of(parent)));
+    return error;
+  }
+
+  Error bad_value(std::string_view name, const pugi::xml_node& node, const std::string& value,
+                  std::string_view why) {
+    Error error(ErrorCode::kInvalid, element_name(name) + " '" + core::terminal_safe(value) +
+                                         "' " + std::string(why));
+    error.at("line " + std::to_string(line_of(node)));
+    return error;
+  }
+
+  core::Status parse_metadata(const pugi::xml_node& metadata) {
+    report_.org_name = text_of(child(metadata, "org_name"));
+    report_.email = text_of(child(metadata, "email"));
+    report_.extra_contact_info = text_of(child(metadata, "extra_contact_info"));
+    report_.generator = text_of(child(metadata, "generator"));
+    for (const pugi::xml_node& error : children(metadata, "error")) {
+      std::string text = text_of(error);
+      if (!text.empty()) report_.errors.push_back(std::move(text));
+    }
+    if (report_.org_name.empty()) {
+      const std::size_t at = report_.email.rfind('@');
+      if (at == std::string::npos || at + 1 == report_.email.size()) {
+        return missing("org_name", metadata);
+      }
+      report_.org_name = normalize_domain(report_.email.substr(at + 1));
+      warn("empty <org_name>; the email's domain '" + report_.org_name + "' is used");
+    }
+
+    report_.report_id = text_of(child(metadata, "report_id"));
+    if (report_.report_id.empty()) return missing("report_id", metadata);
+
+    const pugi::xml_node range = child(metadata, "date_range");
+    if (!range) return missing("date_range", metadata);
+    auto begin = timestamp(range, "begin");
+    if (!begin) return std::move(begin).error();
+    auto end = timestamp(range, "end");
+    if (!end) return std::move(end).error();
+    report_.begin = *begin;
+    report_.end = *end;
+    if (report_.end < report_.begin) {
+      warn("<date_range> ends before it begins; begin and end swapped");
+      std::swap(report_.begin, report_.end);
+    }
+    const std::int64_t days = day_span(report_.begin, report_.end).count;
+    if (days > kMaxReportDays) {
+      Error error(ErrorCode::kInvalid, "<date_range> spans " + std::to_string(days) +
+                                           " days (more than " + std::to_string(kMaxReportDays) +
+                                           ")");
+      error.at("line " + std::to_string(line_of(range)));
+      return error;
+    }
+    return {};
+  }
+
+  core::Result<std::int64_t> timestamp(const pugi::xml_node& range, std::string_view name) {
+    const pugi::xml_node node = child(range, name);
+    if (!node) return missing(name, range);
+    const std::string text = text_of(node);
+    if (text.empty()) return bad_value(name, node, text, "is empty");
+    std::int64_t seconds = 0;
+    const std::size_t dot = text.find_first_of(".,");
+    const std::string_view whole = std::string_view(text).substr(0, dot);
+    if (auto value = parse_count(whole);
+        value && (dot == std::string::npos ||
+                  std::all_of(text.begin() + static_cast<std::ptrdiff_t>(dot) + 1, text.end(),
+                              [](char c) { return c >= '0' && c <= '9'; }))) {
+      seconds = *value;
+      if (dot != std::string::npos) {
+        warn(element_name(name) + " '" + text + "' has a fraction; truncated to whole seconds");
+      }
+      if (seconds >= kMillisecondThreshold) {
+        warn(element_name(name) + " '" + text + "' is in milliseconds; divided by 1000");
+        seconds /= 1000;
+      }
+    } else if (auto parsed = core::parse_iso8601(text); parsed && *parsed >= 0) {
+      seconds = *parsed;
+      warn(element_name(name) + " '" + core::terminal_safe(text) +
+           "' is an ISO 8601 date, not epoch seconds; converted");
+    } else {
+      return bad_value(name, node, text, "is not a timestamp");
+    }
+    if (seconds > kLatestPlausibleTime) {
+      return bad_value(name, node, text, "is after the year 2100");
+    }
+    return seconds;
+  }
+
+  core::Status parse_policy(const pugi::xml_node& policy) {
+    PolicyPublished& out = report_.policy;
+    out.domain = normalize_domain(text_of(child(policy, "domain")));
+    if (out.domain.empty()) return missing("domain", policy);
+    out.adkim = enum_of(policy, "adkim", Vocabulary::kAlignment);
+    out.aspf = enum_of(policy, "aspf", Vocabulary::kAlignment);
+    out.p = enum_of(policy, "p", Vocabulary::kPolicy);
+    out.sp = enum_of(policy, "sp", Vocabulary::kPolicy);
+    out.np = enum_of(policy, "np", Vocabulary::kPolicy);
+    out.fo = text_of(child(policy, "fo"));
+    out.testing = enum_of(policy, "testing", Vocabulary::kTesting);
+    out.discovery_method = enum_of(policy, "discovery_method", Vocabulary::kDiscovery);
+    if (const pugi::xml_node pct = child(policy, "pct")) {
+      const std::string text = text_of(pct);
+      if (auto value = parse_count(text); value && *value <= 100) {
+        out.pct = *value;
+      } else if (!text.empty()) {
+        warn("<pct> '" + core::terminal_safe(text) + "' (line " + std::to_string(line_of(pct)) +
+             ") is not a percentage; ignored");
+      }
+    }
+    return {};
+  }
+
+  void parse_record(const pugi::xml_node& node, std::int64_t index) {
+    const std::string where =
+        "record " + std::to_string(index) + " (line " + std::to_string(line_of(node)) + ")";
+    auto drop = [&](const std::string& why) {
+      warn(where + ": " + why + "; record dropped");
+      ++report_.dropped_records;
+    };
+    Record record;
+    const pugi::xml_node row = child(node, "row");
+    if (!row) return drop("no <row>");
+
+    const pugi::xml_node ip_node = child(row, "source_ip");
+    if (!ip_node) return drop("no <source_ip>");
+    const std::string ip_text = text_of(ip_node);
+    if (ip_text.empty()) return drop("empty <source_ip>");
+    auto ip = core::canonical_ip(ip_text);
+    if (!ip) return drop("<source_ip> '" + core::terminal_safe(ip_text) + "' is not an IP address");
+    if (ip->had_zone) warn(where + ": zone id removed from <source_ip> '" + core::terminal_safe(ip_text) + "'");
+    record.source_ip = std::move(ip->text);
+
+    const pugi::xml_node count_node = child(row, "count");
+    if (!count_node) return drop("no <count>");
+    const std::string count_text = text_of(count_node);
+    auto count = parse_count(count_text);
+    if (!count) {
+      const bool digits = !count_text.empty() &&
+                          std::all_of(count_text.begin(), count_text.end(),
+                                      [](char c) { return c >= '0' && c <= '9'; });
+      return drop("<count> '" + core::terminal_safe(count_text) + "' " +
+                  (digits ? "is out of range" : "is not a non-negative number"));
+    }
+    record.count = *count;
+
+    if (const pugi::xml_node evaluated = child(row, "policy_evaluated")) {
+      record.disposition = enum_of(evaluated, "disposition", Vocabulary::kDisposition, where);
+      record.dkim = enum_of(evaluated, "dkim", Vocabulary::kVerdict, where);
+      record.spf = enum_of(evaluated, "spf", Vocabulary::kVerdict, where);
+      for (const pugi::xml_node& reason : children(evaluated, "reason")) {
+        PolicyReason out;
+        if (const pugi::xml_node type = child(reason, "type")) {
+          out.type = enum_of(reason, "type", Vocabulary::kReason, where);
+          out.comment = text_of(child(reason, "comment"));
+        } else {
+          // rspamd writes <reason>sampled_out</reason> with no <type>.
+          out.type = normalize_word(text_of(reason), Vocabulary::kReason).word;
+        }
+        if (!out.type.empty() || !out.comment.empty()) record.reasons.push_back(std::move(out));
+      }
+    } else {
+      warn(where + ": no <policy_evaluated>");
+    }
+
+    pugi::xml_node identifiers = child(node, "identifiers");
+    if (!identifiers) identifiers = child(node, "identities");  // seen in the wild
+    record.header_from = normalize_domain(text_of(child(identifiers, "header_from")));
+    if (record.header_from.empty()) return drop("no <header_from>");
+    record.envelope_from = normalize_domain(text_of(child(identifiers, "envelope_from")));
+    record.envelope_to = normalize_domain(text_of(child(identifiers, "envelope_to")));
+
+    const pugi::xml_node auth = child(node, "auth_results");
+    for (pugi::xml_node result : auth.children()) {
+      if (is_named(result, "dkim")) {
+        DkimResult dkim;
+        dkim.domain = normalize_domain(text_of(child(result, "domain")));
+        dkim.selector = core::ascii_lower(text_of(child(result, "selector")));
+        dkim.result = enum_of(result, "result", Vocabulary::kDkimResult, where);
+        dkim.human_result = text_of(child(result, "human_result"));
+        record.dkim_results.push_back(std::move(dkim));
+      } else if (is_named(result, "spf")) {
+        SpfResult spf;
+        spf.domain = normalize_domain(text_of(child(result, "domain")));
+        spf.scope = enum_of(result, "scope", Vocabulary::kScope, where);
+        spf.result = enum_of(result, "result", Vocabulary::kSpfResult, where);
+        spf.human_result = text_of(child(result, "human_result"));
+        record.spf_results.push_back(std::move(spf));
+      }
+    }
+    report_.records.push_back(std::move(record));
+  }
+
+  // Text of an element, trimmed, valid UTF-8; empty for a missing element.
+  std::string text_of(const pugi::xml_node& node) {
+    if (!node) return {};
+    const std::string_view raw = core::trim(node.text().get());
+    if (core::is_valid_utf8(raw)) return std::string(raw);
+    if (!warned_utf8_) {
+      warned_utf8_ = true;
+      warn("invalid UTF-8 in " + element_name(local_name(node.name())) + " (line " +
+           std::to_string(line_of(node)) + ") replaced with U+FFFD");
+    }
+    return core::to_valid_utf8(raw);
+  }
+
+  std::string enum_of(const pugi::xml_node& parent, std::string_view name, Vocabulary vocabulary,
+                      const std::string& where = "") {
+    const pugi::xml_node node = child(parent, name);
+    const std::string text = text_of(node);
+    NormalizedWord word = normalize_word(text, vocabulary);
+    if (!word.known && !word.word.empty()) {
+      warn((where.empty() ? "" : where + ": ") + "unknown " + element_name(name) + " '" +
+           core::terminal_safe(text) + "' kept as is");
+    }
+    return std::move(word.word);
+  }
+
+  void warn(std::string message) {
+    if (report_.warnings.size() < kMaxWarnings) {
+      report_.warnings.push_back(std::move(message));
+    } else {
+      ++suppressed_warnings_;
+      if (report_.warnings.size() == kMaxWarnings) {
+        report_.warnings.push_back("further warnings suppressed");
+      }
+    }
+  }
+
+  // 1-based line of a node, from pugixml's offset into the buffer we parsed.
+  std::int64_t line_of(const pugi::xml_node& node) {
+    const std::ptrdiff_t offset = node.offset_debug();
+    if (offset < 0) return 0;
+    return line_at(text_, static_cast<std::size_t>(offset));
+  }
+
+ public:
+  static std::int64_t line_at(std::string_view text, std::size_t offset) {
+    offset = std::min(offset, text.size());
+    return 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+  }
+
+ private:
+  std::string_view text_;
+  Report report_;
+  bool warned_utf8_ = false;
+  std::size_t suppressed_warnings_ = 0;
+};
+
+pugi::xml_node find_feedback(const pugi::xml_document& document) {
+  // Trailing garbage can make a second top-level element; the report is the first
+  // element called feedback, whatever comes before or after it.
+  for (pugi::xml_node node : document.children()) {
+    if (is_named(node, "feedback")) return node;
+  }
+  return {};
+}
+
+std::string namespace_of(const pugi::xml_node& element) {
+  const std::string_view name(element.name());
+  const std::size_t colon = name.find(':');
+  const std::string attribute =
+      colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(name.substr(0, colon));
+  return std::string(core::trim(element.attribute(attribute.c_str()).value()));
+}
+
+}  // namespace
+
+core::Result<Report> parse_report(std::string_view xml) {
+  auto utf8 = to_utf8(xml);
+  if (!utf8) return std::move(utf8).error();
+  const std::string& text = utf8->bytes;
+
+  pugi::xml_document document;
+  // load_buffer copies, so `text` stays intact for line numbers; offsets match because
+  // the encoding is fixed to UTF-8 (no conversion inside pugixml).
+  const pugi::xml_parse_result parsed =
+      document.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
+  if (parsed.status == pugi::status_no_document_element) {
+    return Error(ErrorCode::kCorrupt, "not an XML document (no root element)");
+  }
+  if (!parsed) {
+    Error error(ErrorCode::kCorrupt, std::string("malformed XML: ") + parsed.description());
+    error.at("line " + std::to_string(ReportParser::line_at(text, static_cast<std::size_t>(
+                                                                      std::max<std::ptrdiff_t>(parsed.offset, 0)))));
+    return error;
+  }
+  const pugi::xml_node feedback = find_feedback(document);
+  if (!feedback) {
+    const pugi::xml_node root = document.document_element();
+    return Error(ErrorCode::kInvalid, "not a DMARC aggregate report (root element <" +
+                                          core::terminal_safe(root.name()) + ">, expected <feedback>)");
+  }
+  ReportParser parser(text);
+  auto report = parser.parse(feedback);
+  if (!report) return report;
+  report->xml_namespace = namespace_of(feedback);
+  if (!utf8->converted_from.empty()) {
+    report->warnings.insert(report->warnings.begin(), "converted from " + utf8->converted_from);
+  }
+  if (utf8->replaced > 0) {
+    report->warnings.insert(report->warnings.begin(),
+                            std::to_string(utf8->replaced) + " bytes invalid in " +
+                                utf8->converted_from + " replaced with U+FFFD");
+  }
+  return report;
+}
+
+DaySpan day_span(std::int64_t begin, std::int64_t end) {
+  const std::int64_t first = core::day_of(begin);
+  const std::int64_t last = end > begin ? core::day_of(end - 1) : first;
+  return {first, last - first + 1};
+}
+
+std::string Report::reporter() const { return core::ascii_lower(org_name); }
+
+std::int64_t Report::message_count() const {
+  std::int64_t total = 0;
+  for (const Record& record : records) {
+    if (record.count > std::numeric_limits<std::int64_t>::max() - total) {
+      return std::numeric_limits<std::int64_t>::max();
+    }
+    total += record.count;
+  }
+  return total;
+}
+
+}  // namespace dmarcq::report

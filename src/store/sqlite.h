@@ -1,0 +1,77 @@
+// Private to store/: thin RAII wrappers over the SQLite C API. Errors become
+// core::Error with SQLite's message; nothing here throws.
+#ifndef DMARCQ_STORE_SQLITE_H_
+#define DMARCQ_STORE_SQLITE_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/table.h"
+
+namespace dmarcq::store {
+
+class Statement;
+
+class Database {
+ public:
+  // flags: SQLITE_OPEN_READONLY or SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE.
+  static core::Result<Database> open(const std::string& path, int flags);
+
+  Database(Database&&) = default;
+  Database& operator=(Database&&) = default;
+
+  sqlite3* handle() const { return db_.get(); }
+  // Runs one or more statements that return no rows.
+  core::Status exec(std::string_view sql);
+  core::Result<Statement> prepare(std::string_view sql);
+  core::Error error(std::string_view what) const;
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+  };
+  explicit Database(sqlite3* db) : db_(db) {}
+  std::unique_ptr<sqlite3, Closer> db_;
+};
+
+// A prepared statement: bind, then step until done; reset() to run it again.
+class Statement {
+ public:
+  Statement(Statement&&) = default;
+  Statement& operator=(Statement&&) = default;
+
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind_blob(int index, std::string_view value);
+  Statement& bind_null(int index);
+
+  // true: a row is ready; false: done. An error is an Error.
+  core::Result<bool> step();
+  // Steps a statement that returns no rows.
+  core::Status run();
+  void reset();
+
+  std::int64_t column_int(int index) const;
+  std::string column_text(int index) const;
+  core::Cell column_cell(int index) const;
+  int column_count() const;
+  std::string column_name(int index) const;
+  sqlite3_stmt* handle() const { return stmt_.get(); }
+
+ private:
+  friend class Database;
+  struct Finalizer {
+    void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+  };
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+};
+
+}  // namespace dmarcq::store
+
+#endif  // DMARCQ_STORE_SQLITE_H_

@@ -1,0 +1,387 @@
+// The SQLite backend: the embedded default store. SQLite-only settings live here, not
+// in schema/: WAL so that readers (summary during an import) see a consistent
+// snapshot without blocking the writer, a busy timeout so that two importers wait for
+// each other instead of failing, and an application_id that marks the file as ours.
+#include <ctime>
+#include <optional>
+
+#include "core/date.h"
+#include "store/migrations.h"
+#include "store/sqlite.h"
+#include "store/store.h"
+#include "store/summary_sql.h"
+
+namespace dmarcq::store {
+
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+
+constexpr int kBusyTimeoutMs = 30000;
+constexpr std::int64_t kApplicationId = 0x444d5251;  // "DMRQ"
+
+core::Result<std::int64_t> pragma_int(Database& db, const char* pragma) {
+  auto statement = db.prepare(std::string("PRAGMA ") + pragma);
+  if (!statement) return std::move(statement).error();
+  auto row = statement->step();
+  if (!row) return std::move(row).error();
+  return *row ? statement->column_int(0) : 0;
+}
+
+int latest_schema_version() { return migrations().empty() ? 0 : migrations().back().version; }
+
+// Refuses files that are not ours or are newer than we understand, then migrates.
+core::Status check_and_migrate(Database& db, const std::string& path, bool writable) {
+  auto application_id = pragma_int(db, "application_id");
+  if (!application_id) return std::move(application_id).error().within(path);
+  auto version = pragma_int(db, "user_version");
+  if (!version) return std::move(version).error().within(path);
+  if (*application_id != 0 && *application_id != kApplicationId) {
+    return Error(ErrorCode::kDb, "not a dmarcq database (SQLite application_id " +
+                                     std::to_string(*application_id) + ")")
+        .within(path);
+  }
+  if (*version > latest_schema_version()) {
+    return Error(ErrorCode::kDb,
+                 "the database was written by a newer dmarcq (schema version " +
+                     std::to_string(*version) + "; this dmarcq knows up to " +
+                     std::to_string(latest_schema_version()) + "); upgrade dmarcq")
+        .within(path);
+  }
+  if (*version == 0) {
+    auto tables = db.prepare("SELECT count(*) FROM sqlite_master");
+    if (!tables) return std::move(tables).error().within(path);
+    auto row = tables->step();
+    if (!row) return std::move(row).error().within(path);
+    if (tables->column_int(0) > 0) {
+      return Error(ErrorCode::kDb, "not a dmarcq database (it has tables but no dmarcq schema)")
+          .within(path);
+    }
+  }
+  if (*version == latest_schema_version()) return {};
+  if (!writable) {
+    return Error(ErrorCode::kDb, *version == 0 ? "no dmarcq data here yet (run dmarcq import first)"
+                                               : "the database needs a schema upgrade; run any "
+                                                 "dmarcq import on it first")
+        .within(path);
+  }
+  for (const Migration& migration : migrations()) {
+    if (migration.version <= *version) continue;
+    if (auto status = db.exec("BEGIN IMMEDIATE"); !status) return std::move(status).error().within(path);
+    core::Status applied = db.exec(migration.sql);
+    if (applied) {
+      applied = db.exec("PRAGMA user_version = " + std::to_string(migration.version) +
+                        "; PRAGMA application_id = " + std::to_string(kApplicationId));
+    }
+    if (!applied) {
+      (void)db.exec("ROLLBACK");
+      return std::move(applied).error().within(path).within(std::string(migration.name));
+    }
+    // Another importer may have migrated first; BEGIN IMMEDIATE serialises us after it,
+    // and the re-check below keeps us from applying a migration twice.
+    if (auto status = db.exec("COMMIT"); !status) return std::move(status).error().within(path);
+  }
+  return {};
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(Database db, std::string path, OpenMode mode)
+      : db_(std::move(db)), path_(std::move(path)), mode_(mode) {}
+
+  core::Status prepare_writes() {
+    const char* const kStatements[] = {
+        // 0: find a report by its identity
+        "SELECT id, origin FROM report WHERE reporter = ?1 AND report_id = ?2 AND domain = ?3 "
+        "AND date_begin = ?4 AND date_end = ?5",
+        // 1
+        "INSERT INTO report (reporter, org_name, email, extra_contact_info, report_id, "
+        "date_begin, date_end, version, generator, xml_namespace, domain, adkim, aspf, p, sp, "
+        "np, pct, fo, testing, discovery_method, day_count, record_count, message_count, "
+        "dropped_records, origin, content_hash, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+        "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
+        "?24, ?25, ?26, ?27)",
+        // 2
+        "INSERT INTO report_note (report_ref, seq, kind, text) VALUES (?1, ?2, ?3, ?4)",
+        // 3
+        "INSERT INTO report_day (report_ref, day_index, day, week) VALUES (?1, ?2, ?3, ?4)",
+        // 4
+        "INSERT INTO record (report_ref, seq, source_ip, message_count, disposition, "
+        "dkim_aligned, spf_aligned, header_from, envelope_from, envelope_to) VALUES (?1, ?2, "
+        "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        // 5
+        "INSERT INTO dkim_result (record_ref, seq, domain, selector, result, human_result) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        // 6
+        "INSERT INTO spf_result (record_ref, seq, domain, scope, result, human_result) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        // 7
+        "INSERT INTO policy_reason (record_ref, seq, type, comment) VALUES (?1, ?2, ?3, ?4)",
+        // 8
+        "INSERT INTO input (content_hash, origin, outcome, report_ref, detail, first_seen) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (content_hash) DO NOTHING",
+        // 9
+        "SELECT outcome, detail FROM input WHERE content_hash = ?1",
+        // 10
+        "INSERT INTO reject (content_hash, origin, reason, error_kind, raw_size, raw, "
+        "rejected_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (content_hash) DO NOTHING",
+    };
+    for (const char* sql : kStatements) {
+      auto statement = db_.prepare(sql);
+      if (!statement) return std::move(statement).error();
+      statements_.push_back(std::move(*statement));
+    }
+    return {};
+  }
+
+  core::Status begin() override { return db_.exec("BEGIN IMMEDIATE"); }
+  core::Status commit() override { return db_.exec("COMMIT"); }
+  core::Status rollback() override { return db_.exec("ROLLBACK"); }
+
+  core::Result<std::optional<KnownInput>> find_input(const std::string& content_hash) override {
+    if (auto status = require_writable(); !status) return std::move(status).error();
+    Statement& find = statements_[9];
+    find.bind(1, content_hash);
+    auto row = find.step();
+    std::optional<KnownInput> known;
+    if (row && *row) {
+      const std::string outcome = find.column_text(0);
+      known = KnownInput{outcome == "imported"    ? Outcome::kImported
+                         : outcome == "duplicate" ? Outcome::kDuplicate
+                                                  : Outcome::kRejected,
+                         find.column_text(1)};
+    }
+    find.reset();
+    if (!row) return std::move(row).error();
+    return known;
+  }
+
+  core::Result<AddResult> add_report(const report::Report& report, const std::string& origin,
+                                     const std::string& content_hash) override {
+    if (auto status = require_writable(); !status) return std::move(status).error();
+    const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+    const std::string reporter = report.reporter();
+
+    Statement& find = statements_[0];
+    find.bind(1, reporter).bind(2, report.report_id).bind(3, report.policy.domain);
+    find.bind(4, report.begin).bind(5, report.end);
+    auto found = find.step();
+    std::optional<std::int64_t> existing;
+    std::string existing_origin;
+    if (found && *found) {
+      existing = find.column_int(0);
+      existing_origin = find.column_text(1);
+    }
+    find.reset();
+    if (!found) return std::move(found).error();
+    if (existing) {
+      AddResult result{Outcome::kDuplicate, "same report as " + existing_origin, 0, 0};
+      if (auto status = add_input(content_hash, origin, "duplicate", *existing, result.detail, now);
+          !status) {
+        return std::move(status).error();
+      }
+      return result;
+    }
+
+    const report::DaySpan span = report::day_span(report.begin, report.end);
+    const report::PolicyPublished& policy = report.policy;
+    Statement& insert = statements_[1];
+    insert.bind(1, reporter).bind(2, report.org_name).bind(3, report.email);
+    insert.bind(4, report.extra_contact_info).bind(5, report.report_id);
+    insert.bind(6, report.begin).bind(7, report.end).bind(8, report.version);
+    insert.bind(9, report.generator).bind(10, report.xml_namespace).bind(11, policy.domain);
+    insert.bind(12, policy.adkim).bind(13, policy.aspf).bind(14, policy.p).bind(15, policy.sp);
+    insert.bind(16, policy.np);
+    if (policy.pct) {
+      insert.bind(17, *policy.pct);
+    } else {
+      insert.bind_null(17);
+    }
+    insert.bind(18, policy.fo).bind(19, policy.testing).bind(20, policy.discovery_method);
+    insert.bind(21, span.count).bind(22, static_cast<std::int64_t>(report.records.size()));
+    insert.bind(23, report.message_count()).bind(24, report.dropped_records);
+    insert.bind(25, origin).bind(26, content_hash).bind(27, now);
+    if (auto status = insert.run(); !status) return std::move(status).error();
+    const std::int64_t report_ref = sqlite3_last_insert_rowid(db_.handle());
+
+    std::int64_t seq = 0;
+    for (const std::string& error : report.errors) {
+      if (auto status = add_note(report_ref, ++seq, "error", error); !status) return std::move(status).error();
+    }
+    for (const std::string& warning : report.warnings) {
+      if (auto status = add_note(report_ref, ++seq, "warning", warning); !status) return std::move(status).error();
+    }
+    for (std::int64_t index = 0; index < span.count; ++index) {
+      const std::int64_t day = span.first_day + index;
+      Statement& insert_day = statements_[3];
+      insert_day.bind(1, report_ref).bind(2, index).bind(3, core::format_day(day));
+      insert_day.bind(4, core::iso_week(day));
+      if (auto status = insert_day.run(); !status) return std::move(status).error();
+    }
+    std::int64_t record_seq = 0;
+    for (const report::Record& record : report.records) {
+      if (auto status = add_record(report_ref, ++record_seq, record); !status) return std::move(status).error();
+    }
+    if (auto status = add_input(content_hash, origin, "imported", report_ref, "", now); !status) {
+      return std::move(status).error();
+    }
+    return AddResult{Outcome::kImported, "", static_cast<std::int64_t>(report.records.size()),
+                     report.message_count()};
+  }
+
+  core::Status add_reject(const std::string& origin, const core::Error& error,
+                          const std::string& content_hash, std::string_view raw,
+                          std::uint64_t raw_size) override {
+    if (auto status = require_writable(); !status) return status;
+    const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+    const std::string reason = error.to_string();
+    Statement& insert = statements_[10];
+    insert.bind(1, content_hash).bind(2, origin).bind(3, reason);
+    insert.bind(4, core::error_code_name(error.code()));
+    insert.bind(5, static_cast<std::int64_t>(raw_size)).bind_blob(6, raw).bind(7, now);
+    if (auto status = insert.run(); !status) return status;
+    return add_input(content_hash, origin, "rejected", std::nullopt, reason, now);
+  }
+
+  core::Result<core::Table> summary(const SummaryQuery& query) override {
+    const SummarySql sql = build_summary_sql(query);
+    auto statement = db_.prepare(sql.text);
+    if (!statement) return std::move(statement).error();
+    for (std::size_t i = 0; i < sql.parameters.size(); ++i) {
+      statement->bind(static_cast<int>(i + 1), sql.parameters[i]);
+    }
+    auto table = collect(*statement);
+    if (!table) return table;
+    add_pass_rate(*table);
+    return table;
+  }
+
+  core::Result<core::Table> rejects() override {
+    auto statement = db_.prepare(
+        "SELECT origin, reason, error_kind AS kind, raw_size AS bytes FROM reject ORDER BY id");
+    if (!statement) return std::move(statement).error();
+    return collect(*statement);
+  }
+
+  core::Result<core::Table> query(const std::string& sql) override {
+    if (mode_ != OpenMode::kReadOnly) {
+      return Error(ErrorCode::kUsage, "SQL queries need a store opened read-only");
+    }
+    auto statement = db_.prepare(sql);
+    if (!statement) return std::move(statement).error();
+    return collect(*statement);
+  }
+
+ private:
+  core::Status require_writable() const {
+    if (mode_ == OpenMode::kReadWrite) return {};
+    return Error(ErrorCode::kUsage, "the store was opened read-only");
+  }
+
+  core::Status add_note(std::int64_t report_ref, std::int64_t seq, const char* kind,
+                        const std::string& text) {
+    Statement& insert = statements_[2];
+    insert.bind(1, report_ref).bind(2, seq).bind(3, std::string_view(kind)).bind(4, text);
+    return insert.run();
+  }
+
+  core::Status add_record(std::int64_t report_ref, std::int64_t seq, const report::Record& record) {
+    Statement& insert = statements_[4];
+    insert.bind(1, report_ref).bind(2, seq).bind(3, record.source_ip).bind(4, record.count);
+    insert.bind(5, record.disposition).bind(6, record.dkim).bind(7, record.spf);
+    insert.bind(8, record.header_from).bind(9, record.envelope_from).bind(10, record.envelope_to);
+    if (auto status = insert.run(); !status) return status;
+    const std::int64_t record_ref = sqlite3_last_insert_rowid(db_.handle());
+    std::int64_t child = 0;
+    for (const report::DkimResult& dkim : record.dkim_results) {
+      Statement& statement = statements_[5];
+      statement.bind(1, record_ref).bind(2, ++child).bind(3, dkim.domain).bind(4, dkim.selector);
+      statement.bind(5, dkim.result).bind(6, dkim.human_result);
+      if (auto status = statement.run(); !status) return status;
+    }
+    child = 0;
+    for (const report::SpfResult& spf : record.spf_results) {
+      Statement& statement = statements_[6];
+      statement.bind(1, record_ref).bind(2, ++child).bind(3, spf.domain).bind(4, spf.scope);
+      statement.bind(5, spf.result).bind(6, spf.human_result);
+      if (auto status = statement.run(); !status) return status;
+    }
+    child = 0;
+    for (const report::PolicyReason& reason : record.reasons) {
+      Statement& statement = statements_[7];
+      statement.bind(1, record_ref).bind(2, ++child).bind(3, reason.type).bind(4, reason.comment);
+      if (auto status = statement.run(); !status) return status;
+    }
+    return {};
+  }
+
+  core::Status add_input(const std::string& content_hash, const std::string& origin,
+                         const char* outcome, std::optional<std::int64_t> report_ref,
+                         const std::string& detail, std::int64_t now) {
+    Statement& insert = statements_[8];
+    insert.bind(1, content_hash).bind(2, origin).bind(3, std::string_view(outcome));
+    if (report_ref) {
+      insert.bind(4, *report_ref);
+    } else {
+      insert.bind_null(4);
+    }
+    insert.bind(5, detail).bind(6, now);
+    return insert.run();
+  }
+
+  static core::Result<core::Table> collect(Statement& statement) {
+    core::Table table;
+    for (int i = 0; i < statement.column_count(); ++i) table.columns.push_back(statement.column_name(i));
+    while (true) {
+      auto row = statement.step();
+      if (!row) return std::move(row).error();
+      if (!*row) break;
+      std::vector<core::Cell> cells;
+      cells.reserve(table.columns.size());
+      for (int i = 0; i < statement.column_count(); ++i) cells.push_back(statement.column_cell(i));
+      table.rows.push_back(std::move(cells));
+    }
+    return table;
+  }
+
+  Database db_;
+  std::string path_;
+  OpenMode mode_;
+  std::vector<Statement> statements_;
+};
+
+}  // namespace
+
+const char* outcome_name(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kImported: return "imported";
+    case Outcome::kDuplicate: return "duplicate";
+    case Outcome::kRejected: return "rejected";
+  }
+  return "unknown";
+}
+
+core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, OpenMode mode) {
+  const bool writable = mode == OpenMode::kReadWrite;
+  auto db = Database::open(path, writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                          : SQLITE_OPEN_READONLY);
+  if (!db) return std::move(db).error();
+  sqlite3_busy_timeout(db->handle(), kBusyTimeoutMs);
+  if (writable) {
+    // WAL lets a summary read a consistent snapshot while an import writes; NORMAL
+    // synchronous is durable at every checkpoint and safe against corruption in WAL.
+    if (auto status = db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+        !status) {
+      return std::move(status).error().within(path);
+    }
+  }
+  if (auto status = check_and_migrate(*db, path, writable); !status) return std::move(status).error();
+  auto store = std::make_unique<SqliteStore>(std::move(*db), path, mode);
+  if (writable) {
+    if (auto status = store->prepare_writes(); !status) return std::move(status).error().within(path);
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace dmarcq::store

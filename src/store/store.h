@@ -1,0 +1,88 @@
+// store: the database behind dmarcq. The interface is narrow and backend-neutral so
+// that a PostgreSQL backend can follow; the SQLite backend (the embedded default) is
+// the only one today. Reports are stored as reported; nothing here interprets them.
+#ifndef DMARCQ_STORE_STORE_H_
+#define DMARCQ_STORE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/table.h"
+#include "report/report.h"
+
+namespace dmarcq::store {
+
+// What became of one document. Every document ends in exactly one of these.
+enum class Outcome { kImported, kDuplicate, kRejected };
+const char* outcome_name(Outcome outcome);
+
+struct AddResult {
+  Outcome outcome = Outcome::kImported;
+  std::string detail;          // for a duplicate: which report it duplicates
+  std::int64_t records = 0;    // records added (0 for a duplicate)
+  std::int64_t messages = 0;   // messages added
+};
+
+// A document seen before, by content hash.
+struct KnownInput {
+  Outcome outcome;
+  std::string detail;  // the reject reason, or the report it duplicates
+};
+
+enum class GroupKey { kDomain, kReporter, kSource, kDay, kWeek };
+const char* group_key_name(GroupKey key);
+std::optional<GroupKey> parse_group_key(std::string_view name);
+
+struct SummaryQuery {
+  std::vector<GroupKey> by = {GroupKey::kDomain};  // at least one key
+  std::vector<std::string> domains;                // policy domains; empty = all
+  std::optional<std::int64_t> from_day;            // days since the epoch, inclusive
+  std::optional<std::int64_t> to_day;              // inclusive
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- writing. A batch holds whole documents only, so a killed import loses at most
+  // the batch in flight and running it again completes the job.
+  virtual core::Status begin() = 0;
+  virtual core::Status commit() = 0;
+  virtual core::Status rollback() = 0;
+
+  // The outcome recorded for a document with this content hash, if it was seen.
+  virtual core::Result<std::optional<KnownInput>> find_input(const std::string& content_hash) = 0;
+  // Stores a parsed report, or records it as a duplicate of a stored one (same
+  // reporter, report_id, policy domain and period).
+  virtual core::Result<AddResult> add_report(const report::Report& report,
+                                             const std::string& origin,
+                                             const std::string& content_hash) = 0;
+  // Records something that could not be imported. Idempotent per content hash.
+  virtual core::Status add_reject(const std::string& origin, const core::Error& error,
+                                  const std::string& content_hash, std::string_view raw,
+                                  std::uint64_t raw_size) = 0;
+
+  // --- reading
+  // Totals and pass rates; columns: the group keys, messages, dmarc_pass, dmarc_fail,
+  // spf_aligned_pass, dkim_aligned_pass, quarantined, rejected, pass_rate.
+  virtual core::Result<core::Table> summary(const SummaryQuery& query) = 0;
+  // Columns: origin, reason, kind, bytes; in the order they were rejected.
+  virtual core::Result<core::Table> rejects() = 0;
+  // One SQL statement on a read-only connection.
+  virtual core::Result<core::Table> query(const std::string& sql) = 0;
+};
+
+enum class OpenMode { kReadWrite, kReadOnly };
+
+// Opens (and in kReadWrite mode creates and migrates) a SQLite database file.
+// A database whose schema is newer than this dmarcq knows is refused.
+core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, OpenMode mode);
+
+}  // namespace dmarcq::store
+
+#endif  // DMARCQ_STORE_STORE_H_

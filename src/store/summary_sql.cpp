@@ -1,0 +1,121 @@
+#include "store/summary_sql.h"
+
+#include <cmath>
+
+#include "core/date.h"
+
+namespace dmarcq::store {
+
+namespace {
+
+struct KeyColumn {
+  GroupKey key;
+  const char* name;
+  const char* expression;  // inside the spread sub-query
+  bool needs_days;
+};
+
+constexpr KeyColumn kKeyColumns[] = {
+    {GroupKey::kDomain, "domain", "rp.domain", false},
+    {GroupKey::kReporter, "reporter", "rp.reporter", false},
+    {GroupKey::kSource, "source", "rc.source_ip", false},
+    {GroupKey::kDay, "day", "d.day", true},
+    {GroupKey::kWeek, "week", "d.week", true},
+};
+
+const KeyColumn& column_of(GroupKey key) {
+  for (const KeyColumn& column : kKeyColumns) {
+    if (column.key == key) return column;
+  }
+  return kKeyColumns[0];
+}
+
+}  // namespace
+
+const char* group_key_name(GroupKey key) { return column_of(key).name; }
+
+std::optional<GroupKey> parse_group_key(std::string_view name) {
+  for (const KeyColumn& column : kKeyColumns) {
+    if (name == column.name) return column.key;
+  }
+  return std::nullopt;
+}
+
+SummarySql build_summary_sql(const SummaryQuery& query) {
+  bool needs_days = query.from_day.has_value() || query.to_day.has_value();
+  for (GroupKey key : query.by) needs_days = needs_days || column_of(key).needs_days;
+
+  SummarySql sql;
+  std::string keys;
+  std::string inner_keys;
+  for (GroupKey key : query.by) {
+    const KeyColumn& column = column_of(key);
+    if (!keys.empty()) keys += ", ";
+    keys += column.name;
+    inner_keys += std::string(column.expression) + " AS " + column.name + ", ";
+  }
+  // A record's count is spread over the days of its report (see schema/0001_init.sql):
+  // day i of n gets count / n, plus one while i < count % n.
+  const std::string messages =
+      needs_days ? "rc.message_count / rp.day_count + CASE WHEN d.day_index < "
+                   "rc.message_count % rp.day_count THEN 1 ELSE 0 END"
+                 : "rc.message_count";
+  std::string where;
+  auto add_condition = [&](const std::string& condition) {
+    where += where.empty() ? " WHERE " : " AND ";
+    where += condition;
+  };
+  if (!query.domains.empty()) {
+    std::string list;
+    for (const std::string& domain : query.domains) {
+      sql.parameters.push_back(domain);
+      if (!list.empty()) list += ", ";
+      list += "?" + std::to_string(sql.parameters.size());
+    }
+    add_condition("rp.domain IN (" + list + ")");
+  }
+  if (query.from_day) {
+    sql.parameters.push_back(core::format_day(*query.from_day));
+    add_condition("d.day >= ?" + std::to_string(sql.parameters.size()));
+  }
+  if (query.to_day) {
+    sql.parameters.push_back(core::format_day(*query.to_day));
+    add_condition("d.day <= ?" + std::to_string(sql.parameters.size()));
+  }
+  const char* passed = "(dkim_aligned = 'pass' OR spf_aligned = 'pass')";
+  sql.text = "SELECT " + keys + ", SUM(n) AS messages, " +
+             "SUM(CASE WHEN " + passed + " THEN n ELSE 0 END) AS dmarc_pass, " +
+             "SUM(CASE WHEN " + passed + " THEN 0 ELSE n END) AS dmarc_fail, " +
+             "SUM(CASE WHEN spf_aligned = 'pass' THEN n ELSE 0 END) AS spf_aligned_pass, " +
+             "SUM(CASE WHEN dkim_aligned = 'pass' THEN n ELSE 0 END) AS dkim_aligned_pass, " +
+             "SUM(CASE WHEN disposition = 'quarantine' THEN n ELSE 0 END) AS quarantined, " +
+             "SUM(CASE WHEN disposition = 'reject' THEN n ELSE 0 END) AS rejected " +
+             "FROM (SELECT " + inner_keys + messages + " AS n, rc.dkim_aligned AS dkim_aligned, " +
+             "rc.spf_aligned AS spf_aligned, rc.disposition AS disposition " +
+             "FROM record rc JOIN report rp ON rp.id = rc.report_ref" +
+             (needs_days ? " JOIN report_day d ON d.report_ref = rp.id" : "") + where +
+             ") spread GROUP BY " + keys + " ORDER BY " + keys;
+  return sql;
+}
+
+void add_pass_rate(core::Table& table) {
+  std::size_t messages = 0;
+  std::size_t passed = 0;
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    if (table.columns[i] == "messages") messages = i;
+    if (table.columns[i] == "dmarc_pass") passed = i;
+  }
+  table.columns.push_back("pass_rate");
+  for (std::vector<core::Cell>& row : table.rows) {
+    const auto* total = std::get_if<std::int64_t>(&row[messages]);
+    const auto* pass = std::get_if<std::int64_t>(&row[passed]);
+    if (total == nullptr || pass == nullptr || *total == 0) {
+      row.emplace_back(std::monostate{});
+      continue;
+    }
+    const double rate = 100.0 * static_cast<double>(*pass) / static_cast<double>(*total);
+    row.emplace_back(std::round(rate * 10.0) / 10.0);
+  }
+}
+
+}  // namespace dmarcq::store
