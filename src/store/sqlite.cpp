@@ -52,12 +52,18 @@ Statement& Statement::bind(int index, std::int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
-  sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_TRANSIENT,
-                      SQLITE_UTF8);
+  // "" (not NULL) for an empty view, whatever its data pointer.
+  sqlite3_bind_text64(stmt_.get(), index, value.empty() ? "" : value.data(), value.size(),
+                      SQLITE_TRANSIENT, SQLITE_UTF8);
   return *this;
 }
 
 Statement& Statement::bind_blob(int index, std::string_view value) {
+  // A null data pointer would bind SQL NULL; an empty blob is what is meant.
+  if (value.empty()) {
+    sqlite3_bind_zeroblob(stmt_.get(), index, 0);
+    return *this;
+  }
   sqlite3_bind_blob64(stmt_.get(), index, value.data(), value.size(), SQLITE_TRANSIENT);
   return *this;
 }

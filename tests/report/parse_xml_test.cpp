@@ -98,7 +98,7 @@ TEST_CASE("parse: each missing piece of report identity is rejected naming eleme
       {report_xml("    <report_id>1</report_id>\n    <date_range><begin>1</begin><end>32503680000</end></date_range>\n"),
        "line 7: <end> '32503680000' is after the year 2100"},
       {report_xml("    <report_id>1</report_id>\n    <date_range><begin>1700000000</begin><end>1800000000</end></date_range>\n"),
-       "line 7: <date_range> spans 1158 days (more than 366)"},
+       "line 7: <date_range> spans 1159 days (more than 366)"},
       {report_xml(kIdentity, "", "<p>none</p>"), "line 9: <policy_published> has no <domain>"},
       {"<feedback>\n<report_metadata><report_id>1</report_id></report_metadata></feedback>",
        "line 2: <report_metadata> has no <org_name>"},
@@ -122,13 +122,15 @@ TEST_CASE("parse: not XML, malformed XML and other roots are rejected") {
   truncated.resize(truncated.size() / 2);
   CHECK(error_of(truncated).find("malformed XML: ") != std::string::npos);
   CHECK(error_of("<a>\n<b>\n<email><bad@x></email></b></a>") ==
-        "line 3: malformed XML: Start-end tags mismatch");
+        "line 3: malformed XML: Error parsing start element tag");
   CHECK(error_of("<html><body/></html>") ==
         "not a DMARC aggregate report (root element <html>, expected <feedback>)");
 }
 
 TEST_CASE("parse: bad records are dropped with a warning, the rest is kept") {
-  const std::string good = record("<source_ip>192.0.2.9</source_ip><count>7</count>");
+  const std::string evaluated =
+      "<policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated>";
+  const std::string good = record("<source_ip>192.0.2.9</source_ip><count>7</count>" + evaluated);
   const std::string records =
       good + record("<source_ip>X.X.X.X</source_ip><count>1</count>") +
       record("<source_ip></source_ip><count>0</count>") +
@@ -137,7 +139,7 @@ TEST_CASE("parse: bad records are dropped with a warning, the rest is kept") {
       record("<source_ip>192.0.2.1</source_ip><count>-4</count>") +
       record("<source_ip>192.0.2.1</source_ip><count>99999999999999999999</count>") +
       record("<source_ip>192.0.2.1</source_ip>") +
-      record("<source_ip>192.0.2.1</source_ip><count>1</count>", "") +
+      record("<source_ip>192.0.2.1</source_ip><count>1</count>" + evaluated, "") +
       "  <record><identifiers><header_from>a.com</header_from></identifiers></record>\n";
   auto report = parse_report(report_xml(kIdentity, records));
   REQUIRE(report.ok());

@@ -1,0 +1,48 @@
+# Sourced by every e2e script: $1 is the dmarcq binary, $2 the source tree.
+set -u
+DMARCQ=$1
+SRC=$2
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dmarcq-e2e.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+checks=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# expect_rc WANT COMMAND...: runs the command, stdout to $WORK/out, stderr to $WORK/err.
+expect_rc() {
+  local want=$1
+  shift
+  checks=$((checks + 1))
+  "$@" >"$WORK/out" 2>"$WORK/err"
+  local rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    fail "exit $rc, wanted $want: $*"
+    sed 's/^/  stderr: /' "$WORK/err" | head -5 >&2
+  fi
+}
+
+# expect_same EXPECTED_FILE ACTUAL_FILE: golden comparison; DMARCQ_UPDATE_GOLDEN=1 rewrites.
+expect_same() {
+  checks=$((checks + 1))
+  if [ "${DMARCQ_UPDATE_GOLDEN:-0}" = 1 ]; then
+    mkdir -p "$(dirname "$1")"
+    cp "$2" "$1"
+    return
+  fi
+  if ! diff -u "$1" "$2" >&2; then fail "output differs from $1"; fi
+}
+
+# expect_grep PATTERN FILE
+expect_grep() {
+  checks=$((checks + 1))
+  grep -q -e "$1" "$2" || { fail "no '$1' in $(basename "$2"):"; sed 's/^/  /' "$2" | head -8 >&2; }
+}
+
+finish() {
+  echo "$((checks - failures)) passed, $failures failed"
+  [ "$failures" -eq 0 ]
+}

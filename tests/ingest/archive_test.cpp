@@ -1,0 +1,416 @@
+// ingest_bytes: containers built in memory with libarchive's writer, unpacked and
+// checked unit by unit.
+#include <archive.h>
+#include <archive_entry.h>
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "ingest/ingest.h"
+
+// Shows event lists in failure messages.
+namespace doctest {
+template <>
+struct StringMaker<std::vector<std::string>> {
+  static String convert(const std::vector<std::string>& lines) {
+    std::string out = "\n";
+    for (const std::string& line : lines) out += "  " + line + "\n";
+    return out.c_str();
+  }
+};
+}  // namespace doctest
+
+namespace {
+
+using dmarcq::core::Error;
+using dmarcq::core::ErrorCode;
+using dmarcq::ingest::Document;
+using dmarcq::ingest::ingest_bytes;
+using dmarcq::ingest::Limits;
+using dmarcq::ingest::Origin;
+
+const std::string kSep = " \xE2\x80\xBA ";
+const std::string kReport1 = "<?xml version=\"1.0\"?><feedback><id>1</id></feedback>\n";
+const std::string kReport2 = "<feedback><id>2</id></feedback>";
+
+// Collects every callback as one line, in order, plus the payloads.
+struct RecordingSink : dmarcq::ingest::Sink {
+  std::vector<std::string> events;
+  std::vector<Document> documents;
+  std::vector<ErrorCode> codes;
+  std::vector<std::string> raws;
+
+  void on_document(Document document) override {
+    events.push_back("document " + document.origin.to_string());
+    documents.push_back(std::move(document));
+  }
+  void on_reject(const Origin& origin, const Error& error, std::string_view raw) override {
+    events.push_back("reject " + origin.to_string() + ": " + error.message());
+    codes.push_back(error.code());
+    raws.emplace_back(raw);
+  }
+  void on_skip(const Origin& origin, const std::string& what) override {
+    events.push_back("skip " + origin.to_string() + ": " + what);
+  }
+};
+
+enum class Format { kRaw, kZip, kTar };
+enum class Filter { kGzip, kBzip2, kXz };
+
+struct Member {
+  std::string name;
+  std::string data;
+  bool directory = false;
+};
+
+struct ArchiveWriteFree {
+  void operator()(struct archive* a) const { archive_write_free(a); }
+};
+
+la_ssize_t append_output(struct archive*, void* client, const void* buffer, size_t size) {
+  static_cast<std::string*>(client)->append(static_cast<const char*>(buffer), size);
+  return static_cast<la_ssize_t>(size);
+}
+
+// Writes `members` in `format`, compressed by `filters` (the first is applied last,
+// i.e. is the outermost).
+std::string make_archive(Format format, const std::vector<Filter>& filters,
+                         const std::vector<Member>& members) {
+  std::unique_ptr<struct archive, ArchiveWriteFree> owner(archive_write_new());
+  struct archive* a = owner.get();
+  switch (format) {
+    case Format::kRaw: REQUIRE(archive_write_set_format_raw(a) == ARCHIVE_OK); break;
+    case Format::kZip: REQUIRE(archive_write_set_format_zip(a) == ARCHIVE_OK); break;
+    case Format::kTar: REQUIRE(archive_write_set_format_pax_restricted(a) == ARCHIVE_OK); break;
+  }
+  for (auto it = filters.rbegin(); it != filters.rend(); ++it) {
+    switch (*it) {
+      case Filter::kGzip: REQUIRE(archive_write_add_filter_gzip(a) == ARCHIVE_OK); break;
+      case Filter::kBzip2: REQUIRE(archive_write_add_filter_bzip2(a) == ARCHIVE_OK); break;
+      case Filter::kXz: REQUIRE(archive_write_add_filter_xz(a) == ARCHIVE_OK); break;
+    }
+  }
+  REQUIRE(archive_write_set_bytes_in_last_block(a, 1) == ARCHIVE_OK);  // no padding
+  std::string out;
+  REQUIRE(archive_write_open2(a, &out, nullptr, append_output, nullptr, nullptr) == ARCHIVE_OK);
+  for (const Member& member : members) {
+    std::unique_ptr<struct archive_entry, decltype(&archive_entry_free)> entry(
+        archive_entry_new(), archive_entry_free);
+    archive_entry_set_pathname(entry.get(), member.name.c_str());
+    archive_entry_set_filetype(entry.get(), member.directory ? AE_IFDIR : AE_IFREG);
+    archive_entry_set_perm(entry.get(), member.directory ? 0755 : 0644);
+    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(member.data.size()));
+    REQUIRE(archive_write_header(a, entry.get()) == ARCHIVE_OK);
+    for (std::size_t at = 0; at < member.data.size(); at += 1 << 20) {
+      const std::size_t n = std::min<std::size_t>(1 << 20, member.data.size() - at);
+      REQUIRE(archive_write_data(a, member.data.data() + at, n) == static_cast<la_ssize_t>(n));
+    }
+  }
+  REQUIRE(archive_write_close(a) == ARCHIVE_OK);
+  return out;
+}
+
+std::string compress(Filter filter, const std::string& data) {
+  return make_archive(Format::kRaw, {filter}, {{"data", data}});
+}
+
+RecordingSink run(const std::string& bytes, const Limits& limits = {},
+                  const std::string& name = "in") {
+  RecordingSink sink;
+  ingest_bytes(Origin{{name}}, bytes, limits, sink);
+  return sink;
+}
+
+using Events = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("archive: plain xml") {
+  const auto sink = run(kReport1, {}, "a.xml");
+  CHECK(sink.events == Events{"document a.xml"});
+  CHECK(sink.documents.at(0).bytes == kReport1);
+  CHECK(sink.documents.at(0).origin.chain == std::vector<std::string>{"a.xml"});
+}
+
+TEST_CASE("archive: xml with UTF-8 BOM and with UTF-16 BOM") {
+  const std::string bom = "\xEF\xBB\xBF\r\n" + kReport2;
+  auto sink = run(bom);
+  CHECK(sink.events == Events{"document in"});
+  CHECK(sink.documents.at(0).bytes == bom);
+  const std::string utf16("\xFF\xFE<\0f\0/\0>\0", 10);
+  sink = run(utf16);
+  CHECK(sink.events == Events{"document in"});
+  CHECK(sink.documents.at(0).bytes == utf16);
+}
+
+TEST_CASE("archive: gzip single stream") {
+  const auto gz = compress(Filter::kGzip, kReport1);
+  const auto sink = run(gz, {}, "r.xml.gz");
+  CHECK(sink.events == Events{"document r.xml.gz"});
+  CHECK(sink.documents.at(0).bytes == kReport1);
+}
+
+TEST_CASE("archive: gzip with trailing CRLF (Mimecast)") {
+  const auto sink = run(compress(Filter::kGzip, kReport1) + "\r\n");
+  CHECK(sink.events == Events{"document in"});
+  CHECK(sink.documents.at(0).bytes == kReport1);
+}
+
+TEST_CASE("archive: gzip of gzip is one level") {
+  Limits limits;
+  limits.max_depth = 1;
+  const auto sink = run(make_archive(Format::kRaw, {Filter::kGzip, Filter::kGzip},
+                                     {{"x", kReport1}}),
+                        limits);
+  CHECK(sink.events == Events{"document in"});
+  CHECK(sink.documents.at(0).bytes == kReport1);
+}
+
+TEST_CASE("archive: bzip2 and xz") {
+  auto sink = run(compress(Filter::kBzip2, kReport1), {}, "r.xml.bz2");
+  CHECK(sink.events == Events{"document r.xml.bz2"});
+  CHECK(sink.documents.at(0).bytes == kReport1);
+  sink = run(compress(Filter::kXz, kReport2), {}, "r.xml.xz");
+  CHECK(sink.events == Events{"document r.xml.xz"});
+  CHECK(sink.documents.at(0).bytes == kReport2);
+}
+
+TEST_CASE("archive: zip with two reports, a directory and a readme") {
+  const auto zip = make_archive(Format::kZip, {},
+                                {{"reports/", "", true},
+                                 {"reports/google.com!a.jp!1!2.xml", kReport1},
+                                 {"README.txt", "Reports for a.jp.\n"},
+                                 {"reports/second", kReport2}});
+  const auto sink = run(zip, {}, "g.zip");
+  CHECK(sink.events == Events{"document g.zip" + kSep + "reports/google.com!a.jp!1!2.xml",
+                              "skip g.zip" + kSep + "README.txt: text",
+                              "document g.zip" + kSep + "reports/second"});
+  REQUIRE(sink.documents.size() == 2);
+  CHECK(sink.documents[0].bytes == kReport1);
+  CHECK(sink.documents[0].origin.chain ==
+        std::vector<std::string>{"g.zip", "reports/google.com!a.jp!1!2.xml"});
+  CHECK(sink.documents[1].bytes == kReport2);
+}
+
+TEST_CASE("archive: member names are reported as they are") {
+  const auto zip = make_archive(Format::kZip, {}, {{"../../etc/passwd", kReport1}});
+  const auto sink = run(zip);
+  CHECK(sink.events == Events{"document in" + kSep + "../../etc/passwd"});
+}
+
+TEST_CASE("archive: zip holding a .xml.gz is two levels") {
+  const auto zip = make_archive(Format::kZip, {}, {{"r.xml.gz", compress(Filter::kGzip, kReport1)}});
+  auto sink = run(zip, {}, "a.zip");
+  CHECK(sink.events == Events{"document a.zip" + kSep + "r.xml.gz"});
+  CHECK(sink.documents.at(0).bytes == kReport1);
+
+  Limits shallow;
+  shallow.max_depth = 1;
+  sink = run(zip, shallow, "a.zip");
+  CHECK(sink.events ==
+        Events{"reject a.zip" + kSep + "r.xml.gz: nesting deeper than 1 containers (--max-depth)"});
+  CHECK(sink.codes.at(0) == ErrorCode::kLimit);
+  CHECK(sink.raws.at(0) == compress(Filter::kGzip, kReport1));
+}
+
+TEST_CASE("archive: gzip inside zip inside zip is too deep by default") {
+  const auto gz = compress(Filter::kGzip, kReport1);
+  const auto inner = make_archive(Format::kZip, {}, {{"r.xml.gz", gz}, {"plain.xml", kReport2}});
+  const auto outer = make_archive(Format::kZip, {}, {{"inner.zip", inner}});
+  const auto sink = run(outer, {}, "o.zip");
+  CHECK(sink.events ==
+        Events{"reject o.zip" + kSep + "inner.zip" + kSep +
+                   "r.xml.gz: nesting deeper than 2 containers (--max-depth)",
+               "document o.zip" + kSep + "inner.zip" + kSep + "plain.xml"});
+  CHECK(sink.raws.at(0) == gz);
+}
+
+TEST_CASE("archive: tar.gz, tar.bz2 and tar.xz with two reports") {
+  for (Filter filter : {Filter::kGzip, Filter::kBzip2, Filter::kXz}) {
+    const auto tgz = make_archive(Format::kTar, {filter},
+                                  {{"dir", "", true}, {"dir/a.xml", kReport1}, {"dir/b.xml", kReport2}});
+    Limits limits;
+    limits.max_depth = 1;  // the filter and the tar are one open
+    const auto sink = run(tgz, limits, "t.tgz");
+    CHECK(sink.events ==
+          Events{"document t.tgz" + kSep + "dir/a.xml", "document t.tgz" + kSep + "dir/b.xml"});
+    REQUIRE(sink.documents.size() == 2);
+    CHECK(sink.documents[0].bytes == kReport1);
+    CHECK(sink.documents[1].bytes == kReport2);
+  }
+}
+
+TEST_CASE("archive: zip inside gzip is opened one level down") {
+  const auto zip = make_archive(Format::kZip, {}, {{"a.xml", kReport1}});
+  const auto gz = compress(Filter::kGzip, zip);
+  auto sink = run(gz, {}, "mislabelled.gz");
+  CHECK(sink.events == Events{"document mislabelled.gz" + kSep + "a.xml"});
+  Limits shallow;
+  shallow.max_depth = 1;
+  sink = run(gz, shallow, "mislabelled.gz");
+  CHECK(sink.events ==
+        Events{"reject mislabelled.gz: nesting deeper than 1 containers (--max-depth)"});
+  CHECK(sink.raws.at(0) == gz);
+}
+
+TEST_CASE("archive: truncated gzip") {
+  std::string report = "<feedback>";
+  for (int i = 0; i < 2000; ++i) report += "<record><row>" + std::to_string(i * 7919) + "</row></record>";
+  const auto gz = compress(Filter::kGzip, report);
+  const auto cut = gz.substr(0, gz.size() / 2);
+  const auto sink = run(cut, {}, "t.gz");
+  REQUIRE(sink.events.size() == 1);
+  // libarchive decompresses ahead while opening, so the error may come from the open
+  // ("cannot open gzip stream: truncated gzip input") or from reading.
+  CHECK(sink.events[0].rfind("reject t.gz: cannot ", 0) == 0);
+  CHECK(sink.events[0].find("gzip stream: ") != std::string::npos);
+  CHECK(sink.codes.at(0) == ErrorCode::kCorrupt);
+  CHECK(sink.raws.at(0) == cut);
+}
+
+TEST_CASE("archive: gzip header only") {
+  const auto gz = compress(Filter::kGzip, kReport1);
+  const auto sink = run(gz.substr(0, 10));
+  REQUIRE(sink.events.size() == 1);
+  CHECK(sink.events[0].rfind("reject in: ", 0) == 0);
+  CHECK(sink.codes.at(0) == ErrorCode::kCorrupt);
+}
+
+TEST_CASE("archive: truncated zip") {
+  std::string big;
+  for (int i = 0; i < 3000; ++i) big += std::to_string(i * 104729 % 65521) + ",";
+  const auto zip = make_archive(Format::kZip, {},
+                                {{"a.xml", kReport1}, {"b.xml", "<feedback>" + big + "</feedback>"}});
+  const auto cut = zip.substr(0, zip.size() - 2000);
+  const auto sink = run(cut, {}, "z.zip");
+  // The central directory is gone; the streaming reader still delivers the first
+  // member and rejects the one that was cut.
+  REQUIRE(sink.events.size() == 2);
+  CHECK(sink.events[0] == "document z.zip" + kSep + "a.xml");
+  CHECK(sink.events[1].rfind("reject z.zip" + kSep + "b.xml: cannot read zip archive member: ", 0) == 0);
+  CHECK(sink.codes.at(0) == ErrorCode::kCorrupt);
+}
+
+TEST_CASE("archive: garbage after a zip signature") {
+  const std::string bytes = std::string("PK\x03\x04", 4) + std::string(40, '\x7f');
+  const auto sink = run(bytes, {}, "bad.zip");
+  REQUIRE(sink.events.size() == 1);
+  CHECK(sink.events[0].rfind("reject bad.zip: cannot read zip archive: ", 0) == 0);
+  CHECK(sink.codes.at(0) == ErrorCode::kCorrupt);
+  CHECK(sink.raws.at(0) == bytes);
+}
+
+TEST_CASE("archive: gzip whose payload is not a report (Yahoo's \"unused\")") {
+  const auto gz = compress(Filter::kGzip, "unused");
+  auto sink = run(gz, {}, "y.xml.gz");
+  CHECK(sink.events ==
+        Events{"reject y.xml.gz: compressed payload is not an XML document (looks like text)"});
+  CHECK(sink.codes.at(0) == ErrorCode::kInvalid);
+  CHECK(sink.raws.at(0) == gz);
+  sink = run(compress(Filter::kGzip, std::string("\x89PNG\r\n\x1a\n\0", 9)));
+  CHECK(sink.events ==
+        Events{"reject in: compressed payload is not an XML document (looks like binary data)"});
+  sink = run(compress(Filter::kGzip, ""));
+  CHECK(sink.events == Events{"reject in: compressed payload is empty"});
+}
+
+TEST_CASE("archive: empty file, empty member, text and binary at the top level") {
+  auto sink = run("", {}, "e.xml");
+  CHECK(sink.events == Events{"reject e.xml: empty file"});
+  CHECK(sink.codes.at(0) == ErrorCode::kInvalid);
+  sink = run("Hello,\nthis is not a report.\n", {}, "notes.txt");
+  CHECK(sink.events == Events{"skip notes.txt: text"});
+  sink = run(std::string("\x89PNG\r\n\x1a\n\0\0", 10), {}, "logo.png");
+  CHECK(sink.events == Events{"skip logo.png: binary data"});
+  sink = run(make_archive(Format::kZip, {}, {{"a.xml", ""}}), {}, "z.zip");
+  CHECK(sink.events == Events{"reject z.zip" + kSep + "a.xml: empty archive member"});
+  sink = run(make_archive(Format::kZip, {}, {{"d/", "", true}}), {}, "z.zip");
+  CHECK(sink.events == Events{"reject z.zip: archive holds no files"});
+}
+
+TEST_CASE("archive: max_document_bytes") {
+  Limits limits;
+  limits.max_document_bytes = 40;
+  const std::string message = "document exceeds the size limit of 40 bytes (--max-document-size)";
+  auto sink = run(kReport1, limits, "a.xml");  // plain files too
+  CHECK(sink.events == Events{"reject a.xml: " + message});
+  CHECK(sink.codes.at(0) == ErrorCode::kLimit);
+  CHECK(sink.raws.at(0) == kReport1);
+
+  const auto gz = compress(Filter::kGzip, kReport1);
+  sink = run(gz, limits, "a.gz");
+  CHECK(sink.events == Events{"reject a.gz: " + message});
+  CHECK(sink.raws.at(0) == gz);
+
+  // Bigger than one read chunk, so the limit is hit while streaming.
+  limits.max_document_bytes = 100000;
+  const auto tgz = make_archive(Format::kTar, {Filter::kGzip},
+                                {{"big.xml", "<" + std::string(200000, 'x')}, {"b.xml", kReport2}});
+  sink = run(tgz, limits, "t.tgz");
+  CHECK(sink.events == Events{"reject t.tgz" + kSep +
+                                  "big.xml: document exceeds the size limit of 100000 bytes "
+                                  "(--max-document-size)",
+                              "document t.tgz" + kSep + "b.xml"});
+  sink = run(compress(Filter::kGzip, "<" + std::string(200000, 'x')), limits, "x.gz");
+  CHECK(sink.events == Events{"reject x.gz: document exceeds the size limit of 100000 bytes "
+                              "(--max-document-size)"});
+}
+
+TEST_CASE("archive: max_members") {
+  std::vector<Member> members;
+  for (int i = 0; i < 5; ++i) members.push_back({"r" + std::to_string(i) + ".xml", kReport2});
+  const auto zip = make_archive(Format::kZip, {}, members);
+  Limits limits;
+  limits.max_members = 3;
+  const auto sink = run(zip, limits, "m.zip");
+  CHECK(sink.events == Events{"document m.zip" + kSep + "r0.xml", "document m.zip" + kSep + "r1.xml",
+                              "document m.zip" + kSep + "r2.xml",
+                              "reject m.zip: archive has more than 3 members (--max-members)"});
+  CHECK(sink.codes.at(0) == ErrorCode::kLimit);
+  CHECK(sink.raws.at(0) == zip);
+}
+
+TEST_CASE("archive: raw bytes over max_input_bytes are not kept") {
+  Limits limits;
+  limits.max_input_bytes = 10;
+  const auto sink = run(compress(Filter::kGzip, "unused"), limits);
+  // The input itself is over the limit: rejected before unpacking.
+  CHECK(sink.events == Events{"reject in: input is larger than the limit of 10 bytes (--max-input-size)"});
+  CHECK(sink.raws.at(0).empty());
+}
+
+TEST_CASE("archive: expansion ratio bomb") {
+  // Zeros alone would be read as an empty tar (two zero blocks end a tar), so the
+  // payload starts like XML.
+  const std::string zeros = "<" + std::string((40u << 20) - 1, '\0');
+  const auto bomb = make_archive(Format::kRaw, {Filter::kGzip, Filter::kGzip}, {{"z", zeros}});
+  CHECK(bomb.size() < 20000);
+  auto sink = run(bomb, {}, "bomb.gz");
+  CHECK(sink.events == Events{"reject bomb.gz: expansion ratio above 1000:1 (--max-expansion-ratio), "
+                              "possible decompression bomb"});
+  CHECK(sink.codes.at(0) == ErrorCode::kLimit);
+  CHECK(sink.raws.at(0) == bomb);
+
+  // Inside a zip: the member before it is delivered, nothing after it is read.
+  const auto zip = make_archive(Format::kZip, {},
+                                {{"a.xml", kReport1}, {"bomb.gz", bomb}, {"b.xml", kReport2}});
+  sink = run(zip, {}, "z.zip");
+  CHECK(sink.events == Events{"document z.zip" + kSep + "a.xml",
+                              "reject z.zip" + kSep + "bomb.gz: expansion ratio above 1000:1 "
+                              "(--max-expansion-ratio), possible decompression bomb"});
+  CHECK(sink.raws.at(0) == bomb);
+
+  // Pure zeros are an empty tar.gz: nothing is inflated beyond the first blocks.
+  sink = run(make_archive(Format::kRaw, {Filter::kGzip}, {{"z", std::string(1 << 20, '\0')}}));
+  CHECK(sink.events == Events{"reject in: archive holds no files"});
+
+  // Below the 16 MiB floor a high ratio is fine.
+  Limits strict;
+  strict.max_expansion_ratio = 2;
+  sink = run(compress(Filter::kGzip, "<" + std::string(1 << 20, ' ')), strict);
+  CHECK(sink.events == Events{"document in"});
+}

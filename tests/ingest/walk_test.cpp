@@ -1,0 +1,200 @@
+// ingest_paths: files, directory walks and standard input, on a scratch directory.
+#include <archive.h>
+#include <archive_entry.h>
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "ingest/ingest.h"
+
+// Shows event lists in failure messages.
+namespace doctest {
+template <>
+struct StringMaker<std::vector<std::string>> {
+  static String convert(const std::vector<std::string>& lines) {
+    std::string out = "\n";
+    for (const std::string& line : lines) out += "  " + line + "\n";
+    return out.c_str();
+  }
+};
+}  // namespace doctest
+
+namespace {
+
+namespace fs = std::filesystem;
+using dmarcq::core::Error;
+using dmarcq::core::ErrorCode;
+using dmarcq::ingest::Document;
+using dmarcq::ingest::ingest_paths;
+using dmarcq::ingest::Limits;
+using dmarcq::ingest::Origin;
+using Events = std::vector<std::string>;
+
+const std::string kSep = " \xE2\x80\xBA ";
+const std::string kReport = "<feedback/>";
+
+struct RecordingSink : dmarcq::ingest::Sink {
+  std::vector<std::string> events;
+  std::vector<Document> documents;
+
+  void on_file(const std::string& path, std::uint64_t size) override {
+    events.push_back("file " + path + " " + std::to_string(size));
+  }
+  void on_document(Document document) override {
+    events.push_back("document " + document.origin.to_string());
+    documents.push_back(std::move(document));
+  }
+  void on_reject(const Origin& origin, const Error& error, std::string_view) override {
+    events.push_back("reject " + origin.to_string() + ": " + error.message());
+  }
+  void on_skip(const Origin& origin, const std::string& what) override {
+    events.push_back("skip " + origin.to_string() + ": " + what);
+  }
+};
+
+// A fresh directory under the system temp directory, removed with its contents.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device seed;
+    path_ = fs::temp_directory_path() /
+            ("dmarcq-walk-test-" + std::to_string(::getpid()) + "-" + std::to_string(seed()));
+    fs::create_directories(path_);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  std::string path() const { return path_.string(); }
+  std::string write(const std::string& relative, const std::string& bytes) const {
+    const fs::path file = path_ / relative;
+    fs::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << bytes;
+    return file.string();
+  }
+
+ private:
+  fs::path path_;
+};
+
+la_ssize_t append_output(struct archive*, void* client, const void* buffer, size_t size) {
+  static_cast<std::string*>(client)->append(static_cast<const char*>(buffer), size);
+  return static_cast<la_ssize_t>(size);
+}
+
+std::string gzip(const std::string& data) {
+  std::unique_ptr<struct archive, decltype(&archive_write_free)> a(archive_write_new(),
+                                                                   archive_write_free);
+  std::string out;
+  REQUIRE(archive_write_set_format_raw(a.get()) == ARCHIVE_OK);
+  REQUIRE(archive_write_add_filter_gzip(a.get()) == ARCHIVE_OK);
+  REQUIRE(archive_write_set_bytes_in_last_block(a.get(), 1) == ARCHIVE_OK);
+  REQUIRE(archive_write_open2(a.get(), &out, nullptr, append_output, nullptr, nullptr) ==
+          ARCHIVE_OK);
+  std::unique_ptr<struct archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
+                                                                             archive_entry_free);
+  archive_entry_set_pathname(entry.get(), "data");
+  archive_entry_set_filetype(entry.get(), AE_IFREG);
+  archive_entry_set_size(entry.get(), static_cast<la_int64_t>(data.size()));
+  REQUIRE(archive_write_header(a.get(), entry.get()) == ARCHIVE_OK);
+  REQUIRE(archive_write_data(a.get(), data.data(), data.size()) ==
+          static_cast<la_ssize_t>(data.size()));
+  REQUIRE(archive_write_close(a.get()) == ARCHIVE_OK);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("walk: directory tree in byte-wise order, hidden entries skipped") {
+  TempDir dir;
+  const std::string root = dir.path();
+  const std::string gz = gzip(kReport);
+  dir.write("a.xml", kReport);
+  dir.write("Z.xml", kReport);  // 'Z' < 'a' byte-wise
+  dir.write("b/c.xml", kReport);
+  dir.write("b/a.xml.gz", gz);
+  dir.write("b/deeper/d.xml", kReport);
+  dir.write(".hidden.xml", kReport);
+  dir.write(".git/config.xml", kReport);
+  dir.write("empty.xml", "");
+  dir.write("notes.txt", "not a report\n");
+  fs::create_directory_symlink(fs::path(root) / "b", fs::path(root) / "link-dir");
+  fs::create_symlink(fs::path(root) / "a.xml", fs::path(root) / "link-file.xml");
+
+  RecordingSink sink;
+  ingest_paths({root}, Limits{}, sink);
+  const std::string r = root + "/";
+  CHECK(sink.events == Events{
+                           "file " + r + "Z.xml 11",
+                           "document " + r + "Z.xml",
+                           "file " + r + "a.xml 11",
+                           "document " + r + "a.xml",
+                           "file " + r + "b/a.xml.gz " + std::to_string(gz.size()),
+                           "document " + r + "b/a.xml.gz",
+                           "file " + r + "b/c.xml 11",
+                           "document " + r + "b/c.xml",
+                           "file " + r + "b/deeper/d.xml 11",
+                           "document " + r + "b/deeper/d.xml",
+                           "file " + r + "empty.xml 0",
+                           "reject " + r + "empty.xml: empty file",
+                           "skip " + r + "link-dir: symbolic link to a directory (not followed)",
+                           "file " + r + "link-file.xml 11",
+                           "document " + r + "link-file.xml",
+                           "file " + r + "notes.txt 13",
+                           "skip " + r + "notes.txt: text",
+                       });
+  REQUIRE(sink.documents.size() == 6);
+  CHECK(sink.documents[2].bytes == kReport);  // the gzip, unpacked
+
+  // A trailing slash on the given path does not double the separator; a named
+  // symlinked directory is followed.
+  RecordingSink again;
+  ingest_paths({root + "/link-dir/"}, Limits{}, again);
+  CHECK(again.events.size() == 6);
+  CHECK(again.events.at(1) == "document " + r + "link-dir/a.xml.gz");
+}
+
+TEST_CASE("walk: missing path, single file and input size limit") {
+  TempDir dir;
+  const std::string file = dir.write("r.xml", kReport);
+  const std::string missing = dir.path() + "/nope.xml";
+  Limits limits;
+  limits.max_input_bytes = 5;
+  RecordingSink sink;
+  ingest_paths({missing, file}, limits, sink);
+  CHECK(sink.events == Events{
+                           "reject " + missing + ": cannot read: No such file or directory",
+                           "file " + file + " 11",
+                           "reject " + file +
+                               ": file is larger than the limit of 5 bytes (--max-input-size)",
+                       });
+
+  RecordingSink ok;
+  ingest_paths({file}, Limits{}, ok);
+  CHECK(ok.events == Events{"file " + file + " 11", "document " + file});
+  CHECK(ok.documents.at(0).origin.chain == std::vector<std::string>{file});
+}
+
+TEST_CASE("walk: standard input") {
+  std::istringstream input(gzip(kReport));
+  std::streambuf* saved = std::cin.rdbuf(input.rdbuf());
+  RecordingSink sink;
+  ingest_paths({"-"}, Limits{}, sink);
+  std::cin.rdbuf(saved);
+  std::cin.clear();
+  REQUIRE(sink.events.size() == 2);
+  CHECK(sink.events[1] == "document <stdin>");
+  CHECK(sink.documents.at(0).bytes == kReport);
+}

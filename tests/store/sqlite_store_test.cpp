@@ -1,0 +1,183 @@
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include "store/store.h"
+#include "test_db.h"
+
+using namespace dmarcq;
+using store::OpenMode;
+using store::Outcome;
+using testing::make_record;
+using testing::make_report;
+
+namespace {
+
+constexpr std::int64_t kDay = 1794182400;  // 2026-11-09T00:00:00Z
+
+std::int64_t scalar(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+  std::int64_t value = -1;
+  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+void exec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+}  // namespace
+
+TEST_CASE("store: a new database is migrated and marked as ours") {
+  testing::TempDb temp;
+  {
+    auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+  }
+  CHECK(scalar(temp.path(), "PRAGMA user_version") == 1);
+  CHECK(scalar(temp.path(), "PRAGMA application_id") == 0x444d5251);
+  CHECK(scalar(temp.path(), "PRAGMA journal_mode = WAL") >= -1);
+  // Opening again is a no-op.
+  CHECK(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
+  CHECK(store::open_sqlite(temp.path(), OpenMode::kReadOnly).ok());
+}
+
+TEST_CASE("store: newer schemas and foreign databases are refused") {
+  testing::TempDb temp;
+  { REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok()); }
+  exec(temp.path(), "PRAGMA user_version = 99");
+  auto newer = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+  REQUIRE_FALSE(newer.ok());
+  CHECK(newer.error().to_string() ==
+        temp.path() + ": the database was written by a newer dmarcq (schema version 99; this "
+                      "dmarcq knows up to 1); upgrade dmarcq");
+
+  testing::TempDb other;
+  exec(other.path(), "CREATE TABLE notes (x)");
+  auto foreign = store::open_sqlite(other.path(), OpenMode::kReadWrite);
+  REQUIRE_FALSE(foreign.ok());
+  CHECK(foreign.error().message() == "not a dmarcq database (it has tables but no dmarcq schema)");
+
+  testing::TempDb missing;
+  auto absent = store::open_sqlite(missing.path(), OpenMode::kReadOnly);
+  REQUIRE_FALSE(absent.ok());
+  CHECK(absent.error().code() == core::ErrorCode::kDb);
+}
+
+TEST_CASE("store: the same report is stored once, keyed by reporter, id, domain and period") {
+  testing::TempDb temp;
+  auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+  REQUIRE(opened.ok());
+  store::Store& db = **opened;
+  REQUIRE(db.begin().ok());
+
+  report::Report report = make_report("Google.com", "42", "example.com", kDay, kDay + 86399);
+  report.records.push_back(make_record("192.0.2.1", 5, "pass", "fail"));
+  report.records.push_back(make_record("192.0.2.2", 7, "fail", "fail"));
+  report.records[0].dkim_results.push_back({"example.com", "s1", "pass", ""});
+  report.records[0].spf_results.push_back({"example.com", "mfrom", "fail", ""});
+  report.records[0].reasons.push_back({"local_policy", "arc=pass"});
+  report.warnings.push_back("a warning");
+
+  auto first = db.add_report(report, "a.zip", "hash-a");
+  REQUIRE(first.ok());
+  CHECK(first->outcome == Outcome::kImported);
+  CHECK(first->records == 2);
+  CHECK(first->messages == 12);
+
+  // The same report in other bytes (re-sent, re-compressed): a duplicate.
+  auto again = db.add_report(report, "b.zip", "hash-b");
+  REQUIRE(again.ok());
+  CHECK(again->outcome == Outcome::kDuplicate);
+  CHECK(again->detail == "same report as a.zip");
+
+  // Same id from another reporter, for another domain, or for another period: new reports.
+  report::Report other_reporter = report;
+  other_reporter.org_name = "Yahoo";
+  report::Report other_domain = report;
+  other_domain.policy.domain = "example.net";
+  report::Report other_period = report;
+  other_period.begin += 86400;
+  other_period.end += 86400;
+  CHECK(db.add_report(other_reporter, "c", "hash-c")->outcome == Outcome::kImported);
+  CHECK(db.add_report(other_domain, "d", "hash-d")->outcome == Outcome::kImported);
+  CHECK(db.add_report(other_period, "e", "hash-e")->outcome == Outcome::kImported);
+
+  auto known = db.find_input("hash-b");
+  REQUIRE(known.ok());
+  REQUIRE(known->has_value());
+  CHECK((*known)->outcome == Outcome::kDuplicate);
+  CHECK_FALSE(db.find_input("hash-z")->has_value());
+  REQUIRE(db.commit().ok());
+
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM report") == 4);
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM record") == 8);
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM dkim_result") == 4);
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM policy_reason") == 4);
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM report_note WHERE kind = 'warning'") == 4);
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM input") == 5);
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM report WHERE reporter = 'google.com'") == 3);
+}
+
+TEST_CASE("store: rejects keep reason and bytes, once per content") {
+  testing::TempDb temp;
+  auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+  REQUIRE(opened.ok());
+  store::Store& db = **opened;
+  REQUIRE(db.begin().ok());
+  core::Error error(core::ErrorCode::kCorrupt, "truncated gzip input");
+  REQUIRE(db.add_reject("x.gz", error, "h1", "\x1f\x8b\x08", 3).ok());
+  REQUIRE(db.add_reject("copy-of-x.gz", error, "h1", "\x1f\x8b\x08", 3).ok());
+  REQUIRE(db.commit().ok());
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM reject") == 1);
+  CHECK(scalar(temp.path(), "SELECT length(raw) FROM reject") == 3);
+  CHECK((*db.find_input("h1"))->outcome == Outcome::kRejected);
+
+  auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
+  REQUIRE(reader.ok());
+  auto table = (*reader)->rejects();
+  REQUIRE(table.ok());
+  CHECK(table->columns == std::vector<std::string>{"origin", "reason", "kind", "bytes"});
+  REQUIRE(table->rows.size() == 1);
+  CHECK(std::get<std::string>(table->rows[0][0]) == "x.gz");
+  CHECK(std::get<std::string>(table->rows[0][1]) == "truncated gzip input");
+  CHECK(std::get<std::string>(table->rows[0][2]) == "corrupt");
+  CHECK(std::get<std::int64_t>(table->rows[0][3]) == 3);
+}
+
+TEST_CASE("store: sql runs on a read-only connection, one statement only") {
+  testing::TempDb temp;
+  { REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok()); }
+  auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
+  REQUIRE(reader.ok());
+  auto rows = (*reader)->query("SELECT 1 AS one, 'x' AS text, NULL AS empty, 2.5 AS half");
+  if (!rows.ok()) MESSAGE(rows.error().to_string());
+  REQUIRE(rows.ok());
+  CHECK(rows->columns == std::vector<std::string>{"one", "text", "empty", "half"});
+  CHECK(std::get<std::int64_t>(rows->rows.at(0)[0]) == 1);
+  CHECK(std::holds_alternative<std::monostate>(rows->rows.at(0)[2]));
+  CHECK(std::get<double>(rows->rows.at(0)[3]) == 2.5);
+
+  auto write = (*reader)->query("DELETE FROM report");
+  REQUIRE_FALSE(write.ok());
+  CHECK(write.error().message().find("readonly") != std::string::npos);
+  auto two = (*reader)->query("SELECT 1; SELECT 2");
+  REQUIRE_FALSE(two.ok());
+  CHECK(two.error().message() == "only one SQL statement is allowed");
+  auto bad = (*reader)->query("SELEC nonsense");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code() == core::ErrorCode::kDb);
+
+  auto writer = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+  REQUIRE(writer.ok());
+  CHECK_FALSE((*writer)->query("SELECT 1").ok());
+  auto reader_add = (*reader)->add_report(make_report("a", "1", "b", 0, 1), "o", "h");
+  CHECK_FALSE(reader_add.ok());
+}

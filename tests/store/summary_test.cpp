@@ -1,0 +1,118 @@
+#include <doctest/doctest.h>
+
+#include "store/store.h"
+#include "test_db.h"
+
+using namespace dmarcq;
+using store::GroupKey;
+using store::OpenMode;
+using testing::make_record;
+using testing::make_report;
+
+namespace {
+
+constexpr std::int64_t kNov14 = 1794614400;  // Saturday of 2026-W46
+
+// Two reports: a four-day one across the W46/W47 boundary (14..17 Nov) and a one-day one.
+std::unique_ptr<store::Store> fixture(const std::string& path) {
+  {
+    auto opened = store::open_sqlite(path, OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    store::Store& db = **opened;
+    REQUIRE(db.begin().ok());
+    report::Report long_report =
+        make_report("Mimecast", "m1", "example.net", kNov14, kNov14 + 4 * 86400 - 1);
+    long_report.records.push_back(make_record("192.0.2.1", 10, "pass", "fail"));
+    long_report.records.push_back(make_record("203.0.113.77", 3, "fail", "fail", "reject"));
+    REQUIRE(db.add_report(long_report, "m.xml.gz", "h1").ok());
+    report::Report day_report = make_report("google.com", "g1", "example.com", kNov14, kNov14 + 86399);
+    day_report.records.push_back(make_record("192.0.2.1", 4, "fail", "pass", "quarantine"));
+    REQUIRE(db.add_report(day_report, "g.zip", "h2").ok());
+    REQUIRE(db.commit().ok());
+  }
+  auto reader = store::open_sqlite(path, OpenMode::kReadOnly);
+  REQUIRE(reader.ok());
+  return std::move(*reader);
+}
+
+std::vector<std::vector<core::Cell>> rows_of(store::Store& db, const store::SummaryQuery& query) {
+  auto table = db.summary(query);
+  REQUIRE(table.ok());
+  return table->rows;
+}
+
+using Row = std::vector<core::Cell>;
+const core::Cell kNull = std::monostate{};
+
+}  // namespace
+
+TEST_CASE("summary: totals by domain with every column") {
+  testing::TempDb temp;
+  auto db = fixture(temp.path());
+  auto table = db->summary({});
+  REQUIRE(table.ok());
+  CHECK(table->columns == std::vector<std::string>{"domain", "messages", "dmarc_pass", "dmarc_fail",
+                                                   "spf_aligned_pass", "dkim_aligned_pass",
+                                                   "quarantined", "rejected", "pass_rate"});
+  REQUIRE(table->rows.size() == 2);
+  CHECK(table->rows[0] == Row{std::string("example.com"), std::int64_t{4}, std::int64_t{4},
+                              std::int64_t{0}, std::int64_t{4}, std::int64_t{0}, std::int64_t{4},
+                              std::int64_t{0}, 100.0});
+  CHECK(table->rows[1] == Row{std::string("example.net"), std::int64_t{13}, std::int64_t{10},
+                              std::int64_t{3}, std::int64_t{0}, std::int64_t{10}, std::int64_t{0},
+                              std::int64_t{3}, 76.9});
+}
+
+TEST_CASE("summary: a multi-day report is spread evenly over its days, exactly") {
+  testing::TempDb temp;
+  auto db = fixture(temp.path());
+  store::SummaryQuery query;
+  query.by = {GroupKey::kDay};
+  query.domains = {"example.net"};
+  // 10 over 4 days: 3, 3, 2, 2; 3 over 4 days: 1, 1, 1, 0.
+  const auto rows = rows_of(*db, query);
+  REQUIRE(rows.size() == 4);
+  const char* days[] = {"2026-11-14", "2026-11-15", "2026-11-16", "2026-11-17"};
+  const std::int64_t messages[] = {4, 4, 3, 2};
+  const std::int64_t rejected[] = {1, 1, 1, 0};
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(std::get<std::string>(rows[i][0]) == days[i]);
+    CHECK(std::get<std::int64_t>(rows[i][1]) == messages[i]);
+    CHECK(std::get<std::int64_t>(rows[i][7]) == rejected[i]);
+  }
+
+  query.by = {GroupKey::kDomain, GroupKey::kWeek};
+  query.domains = {};
+  const auto weeks = rows_of(*db, query);
+  REQUIRE(weeks.size() == 3);
+  CHECK(weeks[0][1] == core::Cell{std::string("2026-W46")});
+  CHECK(weeks[0][2] == core::Cell{std::int64_t{4}});
+  CHECK(weeks[1] == Row{std::string("example.net"), std::string("2026-W46"), std::int64_t{8},
+                        std::int64_t{6}, std::int64_t{2}, std::int64_t{0}, std::int64_t{6},
+                        std::int64_t{0}, std::int64_t{2}, 75.0});
+  CHECK(weeks[2][1] == core::Cell{std::string("2026-W47")});
+  CHECK(weeks[2][2] == core::Cell{std::int64_t{5}});
+}
+
+TEST_CASE("summary: filters by domain and day, grouping by source and reporter") {
+  testing::TempDb temp;
+  auto db = fixture(temp.path());
+  store::SummaryQuery query;
+  query.by = {GroupKey::kReporter, GroupKey::kSource};
+  query.from_day = 20771;  // 2026-11-14
+  query.to_day = 20771;
+  const auto rows = rows_of(*db, query);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0][0] == core::Cell{std::string("google.com")});
+  CHECK(rows[0][2] == core::Cell{std::int64_t{4}});
+  CHECK(rows[1][0] == core::Cell{std::string("mimecast")});
+  CHECK(rows[1][1] == core::Cell{std::string("192.0.2.1")});
+  CHECK(rows[1][2] == core::Cell{std::int64_t{3}});
+  CHECK(rows[2][1] == core::Cell{std::string("203.0.113.77")});
+  CHECK(rows[2][2] == core::Cell{std::int64_t{1}});
+
+  store::SummaryQuery none;
+  none.domains = {"nothing.example"};
+  CHECK(rows_of(*db, none).empty());
+  (void)kNull;
+}
