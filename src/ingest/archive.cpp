@@ -119,6 +119,23 @@ class Unpacker {
   std::vector<char> chunk_;
 };
 
+// True when the innermost name ends like a report or report archive (.xml, .xml.gz,
+// .zip, .gz, .tgz, .tar, .bz2, .xz), case-insensitively.
+bool named_like_report(const Origin& origin) {
+  if (origin.chain.empty()) return false;
+  std::string name = origin.chain.back();
+  for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  static constexpr std::string_view kEndings[] = {".xml", ".gz", ".gzip", ".zip", ".tgz",
+                                                  ".tar", ".bz2", ".xz"};
+  for (std::string_view ending : kEndings) {
+    if (name.size() >= ending.size() &&
+        name.compare(name.size() - ending.size(), ending.size(), ending) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth,
                     Place place, std::string_view outer_raw) {
   if (stopped_) return;
@@ -146,6 +163,13 @@ void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth
         reject(origin, ErrorCode::kInvalid,
                std::string("compressed payload is not an XML document (looks like ") +
                    kind_name(kind) + ")",
+               raw);
+      } else if (named_like_report(origin)) {
+        // The bytes decide what a file is; the name only breaks the tie between "not a
+        // report" and "a report that arrived broken", which must not be lost quietly.
+        reject(origin, ErrorCode::kInvalid,
+               std::string("named like a report but holds ") + kind_name(kind) +
+                   ", not XML or an archive",
                raw);
       } else {
         sink_.on_skip(origin, kind_name(kind));

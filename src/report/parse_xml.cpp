@@ -119,6 +119,7 @@ class ReportParser {
       ++index;
       parse_record(node, index);
     }
+    current_record_ = pugi::xml_node();
     if (index == 0) warn("the report has no <record>");
     return std::move(report_);
   }
@@ -241,10 +242,12 @@ class ReportParser {
   }
 
   void parse_record(const pugi::xml_node& node, std::int64_t index) {
-    const std::string where =
-        "record " + std::to_string(index) + " (line " + std::to_string(line_of(node)) + ")";
+    // Warnings name the record by index and line; the line is only looked up when a
+    // warning is actually written.
+    current_record_ = node;
+    current_index_ = index;
     auto drop = [&](const std::string& why) {
-      warn(where + ": " + why + "; record dropped");
+      warn(record_place() + ": " + why + "; record dropped");
       ++report_.dropped_records;
     };
     Record record;
@@ -257,7 +260,7 @@ class ReportParser {
     if (ip_text.empty()) return drop("empty <source_ip>");
     auto ip = core::canonical_ip(ip_text);
     if (!ip) return drop("<source_ip> '" + core::terminal_safe(ip_text) + "' is not an IP address");
-    if (ip->had_zone) warn(where + ": zone id removed from <source_ip> '" + core::terminal_safe(ip_text) + "'");
+    if (ip->had_zone) warn(record_place() + ": zone id removed from <source_ip> '" + core::terminal_safe(ip_text) + "'");
     record.source_ip = std::move(ip->text);
 
     const pugi::xml_node count_node = child(row, "count");
@@ -274,13 +277,13 @@ class ReportParser {
     record.count = *count;
 
     if (const pugi::xml_node evaluated = child(row, "policy_evaluated")) {
-      record.disposition = enum_of(evaluated, "disposition", Vocabulary::kDisposition, where);
-      record.dkim = enum_of(evaluated, "dkim", Vocabulary::kVerdict, where);
-      record.spf = enum_of(evaluated, "spf", Vocabulary::kVerdict, where);
+      record.disposition = enum_of(evaluated, "disposition", Vocabulary::kDisposition);
+      record.dkim = enum_of(evaluated, "dkim", Vocabulary::kVerdict);
+      record.spf = enum_of(evaluated, "spf", Vocabulary::kVerdict);
       for (const pugi::xml_node& reason : children(evaluated, "reason")) {
         PolicyReason out;
         if (const pugi::xml_node type = child(reason, "type")) {
-          out.type = enum_of(reason, "type", Vocabulary::kReason, where);
+          out.type = enum_of(reason, "type", Vocabulary::kReason);
           out.comment = text_of(child(reason, "comment"));
         } else {
           // rspamd writes <reason>sampled_out</reason> with no <type>.
@@ -289,7 +292,7 @@ class ReportParser {
         if (!out.type.empty() || !out.comment.empty()) record.reasons.push_back(std::move(out));
       }
     } else {
-      warn(where + ": no <policy_evaluated>");
+      warn(record_place() + ": no <policy_evaluated>");
     }
 
     pugi::xml_node identifiers = child(node, "identifiers");
@@ -305,14 +308,14 @@ class ReportParser {
         DkimResult dkim;
         dkim.domain = normalize_domain(text_of(child(result, "domain")));
         dkim.selector = core::ascii_lower(text_of(child(result, "selector")));
-        dkim.result = enum_of(result, "result", Vocabulary::kDkimResult, where);
+        dkim.result = enum_of(result, "result", Vocabulary::kDkimResult);
         dkim.human_result = text_of(child(result, "human_result"));
         record.dkim_results.push_back(std::move(dkim));
       } else if (is_named(result, "spf")) {
         SpfResult spf;
         spf.domain = normalize_domain(text_of(child(result, "domain")));
-        spf.scope = enum_of(result, "scope", Vocabulary::kScope, where);
-        spf.result = enum_of(result, "result", Vocabulary::kSpfResult, where);
+        spf.scope = enum_of(result, "scope", Vocabulary::kScope);
+        spf.result = enum_of(result, "result", Vocabulary::kSpfResult);
         spf.human_result = text_of(child(result, "human_result"));
         record.spf_results.push_back(std::move(spf));
       }
@@ -333,13 +336,13 @@ class ReportParser {
     return core::to_valid_utf8(raw);
   }
 
-  std::string enum_of(const pugi::xml_node& parent, std::string_view name, Vocabulary vocabulary,
-                      const std::string& where = "") {
+  std::string enum_of(const pugi::xml_node& parent, std::string_view name, Vocabulary vocabulary) {
     const pugi::xml_node node = child(parent, name);
     const std::string text = text_of(node);
     NormalizedWord word = normalize_word(text, vocabulary);
     if (!word.known && !word.word.empty()) {
-      warn((where.empty() ? "" : where + ": ") + "unknown " + element_name(name) + " '" +
+ const std::string place = record_place();
+      warn((place.empty() ? "" : place + ": ") + "unknown " + element_name(name) + " '" +
            core::terminal_safe(text) + "' kept as is");
     }
     return std::move(word.word);
@@ -356,11 +359,27 @@ class ReportParser {
     }
   }
 
-  // 1-based line of a node, from pugixml's offset into the buffer we parsed.
+  // "record 3 (line 41)" while a record is being parsed, else empty.
+  std::string record_place() {
+    if (!current_record_) return {};
+    return "record " + std::to_string(current_index_) + " (line " +
+           std::to_string(line_of(current_record_)) + ")";
+  }
+
+  // 1-based line of a node, from pugixml's offset into the buffer we parsed. Lookups
+  // mostly move forward through the document, so counting resumes from the last one.
   std::int64_t line_of(const pugi::xml_node& node) {
-    const std::ptrdiff_t offset = node.offset_debug();
-    if (offset < 0) return 0;
-    return line_at(text_, static_cast<std::size_t>(offset));
+    const std::ptrdiff_t signed_offset = node.offset_debug();
+    if (signed_offset < 0) return 0;
+    const std::size_t offset = std::min(static_cast<std::size_t>(signed_offset), text_.size());
+    if (offset < counted_offset_) {
+      counted_offset_ = 0;
+      counted_line_ = 1;
+    }
+    counted_line_ += std::count(text_.begin() + static_cast<std::ptrdiff_t>(counted_offset_),
+                                text_.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+    counted_offset_ = offset;
+    return counted_line_;
   }
 
  public:
@@ -371,6 +390,10 @@ class ReportParser {
 
  private:
   std::string_view text_;
+  std::size_t counted_offset_ = 0;   // line_of's resume point
+  std::int64_t counted_line_ = 1;
+  pugi::xml_node current_record_;    // the record being parsed, for warnings
+  std::int64_t current_index_ = 0;
   Report report_;
   bool warned_utf8_ = false;
   std::size_t suppressed_warnings_ = 0;

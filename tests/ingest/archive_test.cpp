@@ -326,6 +326,15 @@ TEST_CASE("archive: empty file, empty member, text and binary at the top level")
   CHECK(sink.events == Events{"skip notes.txt: text"});
   sink = run(std::string("\x89PNG\r\n\x1a\n\0\0", 10), {}, "logo.png");
   CHECK(sink.events == Events{"skip logo.png: binary data"});
+  // Bytes decide; a report-like name only turns "not a report" into "a broken report".
+  sink = run(std::string("\x89PNG\r\n\x1a\n\0\0", 10), {}, "a.xml.gz");
+  CHECK(sink.events == Events{"reject a.xml.gz: named like a report but holds binary data, not XML or an archive"});
+  CHECK(sink.raws.at(0).size() == 10);
+  sink = run("unused", {}, "REPORT.ZIP");
+  CHECK(sink.events == Events{"reject REPORT.ZIP: named like a report but holds text, not XML or an archive"});
+  sink = run(make_archive(Format::kZip, {}, {{"b.xml", "unused\n"}, {"notes", "unused\n"}}), {}, "z.zip");
+  CHECK(sink.events == Events{"reject z.zip" + kSep + "b.xml: named like a report but holds text, not XML or an archive",
+                              "skip z.zip" + kSep + "notes: text"});
   sink = run(make_archive(Format::kZip, {}, {{"a.xml", ""}}), {}, "z.zip");
   CHECK(sink.events == Events{"reject z.zip" + kSep + "a.xml: empty archive member"});
   sink = run(make_archive(Format::kZip, {}, {{"d/", "", true}}), {}, "z.zip");
