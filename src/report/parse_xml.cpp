@@ -274,6 +274,10 @@ class ReportParser {
       return drop("<count> '" + core::terminal_safe(count_text) + "' " +
                   (digits ? "is out of range" : "is not a non-negative number"));
     }
+    if (*count > kMaxRecordCount) {
+      return drop("<count> " + count_text + " is implausibly large (over " +
+                  std::to_string(kMaxRecordCount) + ")");
+    }
     record.count = *count;
 
     if (const pugi::xml_node evaluated = child(row, "policy_evaluated")) {

@@ -89,6 +89,11 @@ struct Report {
   std::int64_t message_count() const;
 };
 
+// Upper bound on one record's count. No receiver sees ten billion messages from one IP
+// in one report; a larger claim is a garbled or hostile number, and letting it in
+// would make sums over the store overflow. Such a record is dropped with a warning.
+constexpr std::int64_t kMaxRecordCount = 10'000'000'000;
+
 // Upper bound on the length of a report period; a longer claim is rejected as implausible.
 constexpr std::int64_t kMaxReportDays = 366;
 

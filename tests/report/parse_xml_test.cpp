@@ -158,14 +158,20 @@ TEST_CASE("parse: bad records are dropped with a warning, the rest is kept") {
   CHECK(report->warnings[8] == "record 10 (line 55): no <row>; record dropped");
 }
 
-TEST_CASE("parse: large counts are kept exactly") {
+TEST_CASE("parse: large counts are kept exactly, implausible ones dropped") {
   auto report = parse_report(report_xml(
-      kIdentity, record("<source_ip>192.0.2.1</source_ip><count>9223372036854775807</count>") +
-                     record("<source_ip>192.0.2.2</source_ip><count>0</count>")));
+      kIdentity, record("<source_ip>192.0.2.1</source_ip><count>10000000000</count>") +
+                     record("<source_ip>192.0.2.2</source_ip><count>0</count>") +
+                     record("<source_ip>192.0.2.3</source_ip><count>9223372036854775807</count>")));
   REQUIRE(report.ok());
-  CHECK(report->records[0].count == 9223372036854775807LL);
+  REQUIRE(report->records.size() == 2);
+  CHECK(report->records[0].count == 10000000000LL);
   CHECK(report->records[1].count == 0);
-  CHECK(report->message_count() == 9223372036854775807LL);
+  CHECK(report->message_count() == 10000000000LL);
+  CHECK(report->dropped_records == 1);
+  CHECK(report->warnings.back() ==
+        "record 3 (line 20): <count> 9223372036854775807 is implausibly large (over "
+        "10000000000); record dropped");
 }
 
 TEST_CASE("parse: RFC 9990 with namespace, any order, every optional field") {
