@@ -17,11 +17,15 @@ constexpr const char* kUsage =
     "usage: dmarcq [--db PATH] import [options] PATH...\n"
     "\n"
     "Imports DMARC aggregate reports into the database. PATH may be a report file\n"
-    "(.xml, .xml.gz, .zip, .tar.*, .bz2, .xz: recognised by content, not name), a\n"
-    "directory (walked recursively, hidden entries skipped) or '-' for standard input.\n"
-    "Every document ends as imported, duplicate or rejected (kept with its reason and\n"
-    "bytes, see 'dmarcq rejects'); files that are not reports are skipped. Importing\n"
-    "the same input again adds nothing. The accounting is printed on stderr.\n"
+    "(.xml, .xml.gz, .zip, .tar.*, .bz2, .xz), a mailbox export (mbox, a Maildir, a\n"
+    ".eml message: every attachment, inline part, pasted body and forwarded message\n"
+    "is searched), a directory of any of these (walked recursively, hidden entries\n"
+    "skipped) or '-' for standard input. Inputs are recognised by content, not name.\n"
+    "Every report document ends as imported, duplicate or rejected (kept with its\n"
+    "reason and bytes, see 'dmarcq rejects'); files that are not reports are skipped\n"
+    "and mail without a report is counted by kind. Importing the same input again\n"
+    "adds nothing and skips known mail without decoding it. The accounting is printed\n"
+    "on stderr.\n"
     "\n"
     "Exit status: 0 all imported or duplicate, 2 some inputs rejected (the rest was\n"
     "committed), 3 the database failed.";
@@ -52,14 +56,44 @@ std::string plural(std::int64_t n, const char* one, const char* many) {
   return with_thousands(n) + " " + (n == 1 ? one : many);
 }
 
-void print_accounting(const ImportStats& stats, double seconds) {
+std::string no_report_text(const ImportCounts& counts) {
+  std::string text;
+  for (const auto& [kind, n] : counts.no_report) {
+    if (!text.empty()) text += ", ";
+    text += with_thousands(n) + " " + kind;
+  }
+  return text;
+}
+
+std::string outcome_text(const ImportCounts& counts) {
+  return plural(counts.imported, "report", "reports") + " imported, " +
+         plural(counts.duplicates, "duplicate", "duplicates") + ", " +
+         with_thousands(counts.rejected) + " rejected, " + with_thousands(counts.skipped) +
+         " skipped (not a report)";
+}
+
+std::string mail_text(const ImportCounts& counts) {
+  std::string text = plural(counts.mail_messages, "mail message", "mail messages") + ": " +
+                     with_thousands(counts.with_report) + " with reports, " +
+                     with_thousands(counts.without_report()) + " without";
+  if (counts.without_report() > 0) text += " (" + no_report_text(counts) + ")";
+  return text;
+}
+
+void print_accounting(const ImportStats& stats, double seconds, bool per_file) {
+  char elapsed[32];
+  std::snprintf(elapsed, sizeof elapsed, "%.2f", seconds);
+  if (per_file) {
+    for (const FileCounts& file : stats.per_file) {
+      std::string line = "file: " + file.path + ": ";
+      if (file.counts.mail_messages > 0) line += mail_text(file.counts) + "; ";
+      print_note(line + outcome_text(file.counts));
+    }
+  }
   print_note("import: " + plural(stats.files, "file", "files") + " read (" +
-             human_bytes(stats.file_bytes) + ") in " + std::to_string(seconds).substr(0, 4) +
-             " s");
-  print_note("import: " + plural(stats.imported, "report", "reports") + " imported, " +
-             plural(stats.duplicates, "duplicate", "duplicates") + ", " +
-             with_thousands(stats.rejected) + " rejected, " + with_thousands(stats.skipped) +
-             " skipped (not a report)");
+             human_bytes(stats.file_bytes) + ") in " + elapsed + " s");
+  if (stats.total.mail_messages > 0) print_note("import: " + mail_text(stats.total));
+  print_note("import: " + outcome_text(stats.total));
   print_note("import: " + plural(stats.records, "record", "records") + " and " +
              plural(stats.messages, "message", "messages") + " added" +
              (stats.dropped_records > 0
@@ -67,19 +101,65 @@ void print_accounting(const ImportStats& stats, double seconds) {
                         " dropped (warnings kept with their reports)"
                   : ""));
   constexpr std::size_t kShown = 10;
-  for (std::size_t i = 0; i < stats.rejects.size() && i < kShown; ++i) {
+  const std::size_t shown = per_file ? stats.rejects.size() : kShown;
+  for (std::size_t i = 0; i < stats.rejects.size() && i < shown; ++i) {
     print_note("rejected: " + stats.rejects[i]);
   }
-  if (stats.rejects.size() > kShown) {
-    print_note("rejected: ... and " + with_thousands(static_cast<std::int64_t>(stats.rejects.size() - kShown)) +
-               " more (see 'dmarcq rejects')");
+  if (stats.rejects.size() > shown) {
+    print_note("rejected: ... and " +
+               with_thousands(static_cast<std::int64_t>(stats.rejects.size() - shown)) +
+               " more (see 'dmarcq rejects', or --verbose)");
   }
-  for (std::size_t i = 0; i < stats.skips.size() && i < kShown; ++i) {
+  const std::size_t shown_skips = per_file ? stats.skips.size() : kShown;
+  for (std::size_t i = 0; i < stats.skips.size() && i < shown_skips; ++i) {
     print_note("skipped: " + stats.skips[i]);
   }
-  if (stats.skips.size() > kShown) {
-    print_note("skipped: ... and " + with_thousands(static_cast<std::int64_t>(stats.skips.size() - kShown)) + " more");
+  if (stats.skips.size() > shown_skips) {
+    print_note("skipped: ... and " +
+               with_thousands(static_cast<std::int64_t>(stats.skips.size() - shown_skips)) +
+               " more (--verbose lists them)");
   }
+}
+
+std::string duration_text(double seconds) {
+  const auto total = static_cast<std::int64_t>(seconds + 0.5);
+  char buf[32];
+  if (total >= 3600) {
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", static_cast<long long>(total / 3600),
+                  static_cast<long long>(total / 60 % 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", static_cast<long long>(total / 60),
+                  static_cast<long long>(total % 60));
+  }
+  return buf;
+}
+
+std::string progress_text(const ImportStats& stats, std::uint64_t total_bytes, double seconds) {
+  std::string text = "importing: " + human_bytes(stats.bytes_done);
+  if (total_bytes > 0) {
+    char percent[16];
+    std::snprintf(percent, sizeof percent, " (%.0f%%)",
+                  100.0 * static_cast<double>(std::min(stats.bytes_done, total_bytes)) /
+                      static_cast<double>(total_bytes));
+    text += " of " + human_bytes(total_bytes) + percent;
+  }
+  if (stats.total.mail_messages > 0) {
+    text += ", " + plural(stats.total.mail_messages, "mail message", "mail messages");
+  }
+  text += ", " + plural(stats.total.imported, "report", "reports") + " new, " +
+          with_thousands(stats.total.duplicates) + " seen";
+  if (seconds > 0.5) {
+    char rate[48];
+    std::snprintf(rate, sizeof rate, ", %.1f MiB/s",
+                  static_cast<double>(stats.bytes_done) / kMiB / seconds);
+    text += rate;
+    if (total_bytes > stats.bytes_done && stats.bytes_done > 0) {
+      const double remaining = seconds * static_cast<double>(total_bytes - stats.bytes_done) /
+                               static_cast<double>(stats.bytes_done);
+      text += ", ETA " + duration_text(remaining);
+    }
+  }
+  return text;
 }
 
 }  // namespace
@@ -91,6 +171,7 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   options.add_options()
       ("path", po::value<std::vector<std::string>>()->composing(), "input paths")
       ("quiet,q", "no progress line")
+      ("verbose,v", "the accounting of every input file, and every reject and skip")
       ("max-document-size", po::value<std::uint64_t>(&limits.max_document_bytes)->default_value(limits.max_document_bytes),
        "bytes of one uncompressed report document")
       ("max-input-size", po::value<std::uint64_t>(&limits.max_input_bytes)->default_value(limits.max_input_bytes),
@@ -100,7 +181,11 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
       ("max-depth", po::value<std::uint32_t>(&limits.max_depth)->default_value(limits.max_depth),
        "containers around a document (2: a gzip inside a zip)")
       ("max-expansion-ratio", po::value<std::uint64_t>(&limits.max_expansion_ratio)->default_value(limits.max_expansion_ratio),
-       "uncompressed / compressed size of one input");
+       "uncompressed / compressed size of one input")
+      ("max-message-size", po::value<std::uint64_t>(&limits.max_message_bytes)->default_value(limits.max_message_bytes),
+       "bytes of one mail message")
+      ("max-message-depth", po::value<std::uint32_t>(&limits.max_message_depth)->default_value(limits.max_message_depth),
+       "levels of forwarded messages (message/rfc822) inside a message");
   po::positional_options_description positional;
   positional.add("path", -1);
   auto vm = parse_command_line(args, options, positional, kUsage);
@@ -113,16 +198,12 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
 
   const auto started = std::chrono::steady_clock::now();
   ProgressLine progress(!vm->count("quiet"));
+  const std::uint64_t total_bytes = progress.enabled() ? ingest::total_input_bytes(paths) : 0;
   Importer importer(*store, [&](const ImportStats& stats) {
     if (!progress.enabled()) return;
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    char rate[32];
-    std::snprintf(rate, sizeof rate, "%.0f", seconds > 0 ? stats.imported / seconds : 0.0);
-    progress.update("importing: " + human_bytes(stats.file_bytes) + " in " +
-                    plural(stats.files, "file", "files") + ", " +
-                    plural(stats.units(), "document", "documents") + ", " +
-                    plural(stats.imported, "report", "reports") + " new (" + rate + "/s)");
+    progress.update(progress_text(stats, total_bytes, seconds));
   });
   if (auto status = importer.start(); !status) {
     print_error(status.error().to_string());
@@ -133,13 +214,13 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   progress.clear();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  print_accounting(importer.stats(), seconds);
+  print_accounting(importer.stats(), seconds, vm->count("verbose") > 0);
   if (!finished) {
     print_error(finished.error().to_string());
     print_error("import stopped; nothing of the last batch was committed, run it again");
     return kExitFatal;
   }
-  return importer.stats().rejected > 0 ? kExitRejected : kExitOk;
+  return importer.stats().total.rejected > 0 ? kExitRejected : kExitOk;
 }
 
 }  // namespace dmarcq::cli

@@ -20,6 +20,12 @@ std::string describe(const std::string& origin, const std::string& reason) {
 
 }  // namespace
 
+std::int64_t ImportCounts::without_report() const {
+  std::int64_t total = 0;
+  for (const auto& [kind, n] : no_report) total += n;
+  return total;
+}
+
 Importer::Importer(store::Store& store, ProgressFn progress)
     : store_(store), progress_(std::move(progress)) {}
 
@@ -37,9 +43,18 @@ void Importer::fail(core::Error error) {
   if (!fatal_) fatal_ = std::move(error);
 }
 
-void Importer::on_file(const std::string&, std::uint64_t size) {
+void Importer::on_file(const std::string& path, std::uint64_t size) {
   ++stats_.files;
   stats_.file_bytes += size;
+  finished_files_bytes_ += current_file_bytes_;
+  current_file_bytes_ = size;
+  stats_.bytes_done = finished_files_bytes_;
+  stats_.per_file.push_back(FileCounts{path, size, {}});
+}
+
+void Importer::on_progress(std::uint64_t bytes_done) {
+  stats_.bytes_done = finished_files_bytes_ + std::min(bytes_done, current_file_bytes_);
+  if (progress_) progress_(stats_);
 }
 
 void Importer::on_document(ingest::Document document) {
@@ -54,10 +69,10 @@ void Importer::on_document(ingest::Document document) {
     // Seen before: skip without parsing. A document rejected before is rejected again
     // (and counted), but not stored twice.
     if ((*known)->outcome == store::Outcome::kRejected) {
-      ++stats_.rejected;
+      count([](ImportCounts& c) { ++c.rejected; });
       stats_.rejects.push_back(describe(origin, (*known)->detail));
     } else {
-      ++stats_.duplicates;
+      count([](ImportCounts& c) { ++c.duplicates; });
     }
     return after_unit(document.bytes.size());
   }
@@ -71,12 +86,12 @@ void Importer::on_document(ingest::Document document) {
   auto added = store_.add_report(*parsed, origin, content_hash);
   if (!added) return fail(std::move(added).error().within(origin));
   if (added->outcome == store::Outcome::kImported) {
-    ++stats_.imported;
+    count([](ImportCounts& c) { ++c.imported; });
     stats_.records += added->records;
     stats_.messages += added->messages;
     stats_.dropped_records += parsed->dropped_records;
   } else {
-    ++stats_.duplicates;
+    count([](ImportCounts& c) { ++c.duplicates; });
   }
   after_unit(document.bytes.size());
 }
@@ -96,15 +111,74 @@ void Importer::on_reject(const ingest::Origin& origin, const core::Error& error,
 
 void Importer::on_skip(const ingest::Origin& origin, const std::string& what) {
   if (fatal_) return;
-  ++stats_.skipped;
+  count([](ImportCounts& c) { ++c.skipped; });
   stats_.skips.push_back(describe(origin.to_string(), what + ", not a report"));
+  after_unit(0);
+}
+
+bool Importer::on_message_start(const ingest::Origin& origin, std::string_view raw) {
+  if (fatal_) return false;
+  count([](ImportCounts& c) { ++c.mail_messages; });
+  message_hash_ = raw.empty() ? std::string() : core::sha256_hex(raw);
+  message_start_ = stats_.total;
+  if (message_hash_.empty()) return true;
+
+  auto known = store_.find_message(message_hash_);
+  if (!known) {
+    fail(std::move(known).error().within(origin.to_string()));
+    return false;
+  }
+  if (!*known) return true;
+  // Read before: account for what it held without decoding it again.
+  const store::KnownMessage& seen = **known;
+  count([&](ImportCounts& c) {
+    c.duplicates += seen.imported + seen.duplicates;
+    c.rejected += seen.rejected;
+    c.skipped += seen.skipped;
+    if (seen.no_report.empty()) {
+      ++c.with_report;
+    } else {
+      ++c.no_report[seen.no_report];
+    }
+  });
+  if (seen.rejected > 0) {
+    stats_.rejects.push_back(describe(origin.to_string(),
+                                      std::to_string(seen.rejected) +
+                                          " rejected as recorded when first read (see 'dmarcq rejects')"));
+  }
+  message_hash_.clear();
+  after_unit(0);
+  return false;
+}
+
+void Importer::on_message_end(const ingest::Origin& origin, const std::string& no_report) {
+  if (fatal_) return;
+  count([&](ImportCounts& c) {
+    if (no_report.empty()) {
+      ++c.with_report;
+    } else {
+      ++c.no_report[no_report];
+    }
+  });
+  if (message_hash_.empty()) return;
+  const ImportCounts& now = stats_.total;
+  const store::KnownMessage contents{now.imported - message_start_.imported,
+                                     now.duplicates - message_start_.duplicates,
+                                     now.rejected - message_start_.rejected,
+                                     now.skipped - message_start_.skipped, no_report};
+  // Written after the message's units, so a message is only remembered once all it
+  // held is in the store (a kill in between re-reads it, finding its reports stored).
+  if (auto status = store_.add_message(message_hash_, origin.to_string(), contents); !status) {
+    fail(std::move(status).error().within(origin.to_string()));
+  }
+  message_hash_.clear();
   after_unit(0);
 }
 
 void Importer::record_reject(const std::string& origin, const core::Error& error,
                              const std::string& content_hash, std::string_view raw,
                              std::uint64_t size) {
-  ++stats_.rejected;
+  count([](ImportCounts& c) { ++c.rejected; });
   stats_.rejects.push_back(describe(origin, error.to_string()));
   const std::string_view kept = raw.size() <= kMaxKeptRawBytes ? raw : std::string_view();
   if (auto status = store_.add_reject(origin, error, content_hash, kept, size); !status) {

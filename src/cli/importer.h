@@ -1,12 +1,14 @@
 // The import job: receives documents and rejects from ingest, parses documents,
 // writes them to the store in batches, and keeps the accounting that `import` prints.
 // Every unit ingest reports ends as exactly one of imported, duplicate, rejected or
-// skipped, so the counts always add up to the units seen.
+// skipped, so the counts always add up to the units seen; every mail message read
+// either yielded units or is counted as a message without a report, by kind.
 #ifndef DMARCQ_CLI_IMPORTER_H_
 #define DMARCQ_CLI_IMPORTER_H_
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,29 +19,44 @@
 
 namespace dmarcq::cli {
 
+// What one input file, or the whole import, came to.
+struct ImportCounts {
+  std::int64_t mail_messages = 0;    // mail messages read (mbox, Maildir, .eml)
+  std::int64_t with_report = 0;      // of those, messages that held a report or reject
+  std::int64_t imported = 0;         // reports stored
+  std::int64_t duplicates = 0;       // documents already stored (same bytes or same report)
+  std::int64_t rejected = 0;         // units that could not be imported
+  std::int64_t skipped = 0;          // units that are not reports (README, images)
+  std::map<std::string, std::int64_t> no_report;  // messages without a report, by kind
+
+  std::int64_t units() const { return imported + duplicates + rejected + skipped; }
+  std::int64_t without_report() const;
+};
+
+struct FileCounts {
+  std::string path;
+  std::uint64_t bytes = 0;
+  ImportCounts counts;
+};
+
 struct ImportStats {
   std::int64_t files = 0;           // top-level files read
   std::uint64_t file_bytes = 0;     // their size on disk
-  std::int64_t documents = 0;       // report documents found (after unpacking)
-  std::int64_t imported = 0;        // reports stored
-  std::int64_t duplicates = 0;      // documents already stored (same bytes or same report)
-  std::int64_t rejected = 0;        // units that could not be imported
-  std::int64_t skipped = 0;         // units that are not reports (README, images)
+  ImportCounts total;
+  std::vector<FileCounts> per_file; // in the order read
+  std::int64_t documents = 0;       // report documents looked at (after unpacking)
   std::int64_t records = 0;         // records added
-  std::int64_t messages = 0;        // messages added
+  std::int64_t messages = 0;        // DMARC messages (record counts) added
   std::int64_t dropped_records = 0; // bad records dropped from imported reports
   std::uint64_t xml_bytes = 0;      // bytes of report XML parsed
+  std::uint64_t bytes_done = 0;     // input bytes consumed so far (progress)
   std::vector<std::string> rejects; // "origin: reason", in order
   std::vector<std::string> skips;   // "origin: what"
-
-  // Units ingest reported: every one is counted once in imported + duplicates +
-  // rejected + skipped.
-  std::int64_t units() const { return imported + duplicates + rejected + skipped; }
 };
 
 class Importer final : public ingest::Sink {
  public:
-  // Called after each unit, for the progress line.
+  // Called after each unit and as input is consumed, for the progress line.
   using ProgressFn = std::function<void(const ImportStats&)>;
 
   explicit Importer(store::Store& store, ProgressFn progress = {});
@@ -54,12 +71,21 @@ class Importer final : public ingest::Sink {
   void on_reject(const ingest::Origin& origin, const core::Error& error,
                  std::string_view raw) override;
   void on_skip(const ingest::Origin& origin, const std::string& what) override;
+  bool on_message_start(const ingest::Origin& origin, std::string_view raw) override;
+  void on_message_end(const ingest::Origin& origin, const std::string& no_report) override;
+  void on_progress(std::uint64_t bytes_done) override;
 
   const ImportStats& stats() const { return stats_; }
   // The store error that stopped the import, if any; later units are not processed.
   const std::optional<core::Error>& fatal() const { return fatal_; }
 
  private:
+  // Applies `change` to the total and to the current file.
+  template <typename Change>
+  void count(Change change) {
+    change(stats_.total);
+    if (!stats_.per_file.empty()) change(stats_.per_file.back().counts);
+  }
   void record_reject(const std::string& origin, const core::Error& error,
                      const std::string& content_hash, std::string_view raw, std::uint64_t size);
   void after_unit(std::uint64_t bytes);
@@ -71,6 +97,12 @@ class Importer final : public ingest::Sink {
   std::optional<core::Error> fatal_;
   std::int64_t batch_units_ = 0;
   std::uint64_t batch_bytes_ = 0;
+  std::uint64_t finished_files_bytes_ = 0;  // sizes of the files before the current one
+  std::uint64_t current_file_bytes_ = 0;
+  // The message being read: its hash (empty when it cannot be remembered) and the
+  // totals when it started, to store what it held.
+  std::string message_hash_;
+  ImportCounts message_start_;
 };
 
 }  // namespace dmarcq::cli

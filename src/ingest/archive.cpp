@@ -35,7 +35,10 @@
 #include <vector>
 
 #include "core/error.h"
+#include "ingest/archive.h"
 #include "ingest/ingest.h"
+#include "ingest/mailbox.h"
+#include "ingest/mime.h"
 
 namespace dmarcq::ingest {
 namespace {
@@ -58,6 +61,7 @@ enum class Place {
   kFile,     // a top-level input
   kMember,   // an entry of a zip or tar
   kPayload,  // the decompressed content of a gzip/bzip2/xz stream
+  kAttachment,  // a decoded MIME part of a mail message
 };
 
 bool is_compressed(Kind kind) {
@@ -99,8 +103,17 @@ class Unpacker {
   // `outer_raw` is the compressed stream it came from (what a reject keeps).
   void unit(const Origin& origin, std::string bytes, std::uint32_t depth, Place place,
             std::string_view outer_raw);
+  // One mail message; `base` is where it is, `label` names it there ("message 12"),
+  // and the Message-ID is added to the label once it is known.
+  // `too_large`: the bytes were dropped because the message is over the size limit.
+  void message(const Origin& base, const std::string& label, std::string_view bytes,
+               bool too_large = false);
 
  private:
+  class Parts;
+  void mbox(const Origin& origin, std::string_view bytes);
+  void document(const Origin& origin, std::string bytes);
+  void skip(const Origin& origin, const std::string& what);
   void open_container(const Origin& origin, std::string_view bytes, std::uint32_t depth,
                       Kind kind, std::string_view unit_raw);
   void single_stream(Stream& stream, const Origin& origin, std::uint32_t depth,
@@ -116,8 +129,89 @@ class Unpacker {
   std::uint64_t input_size_;
   std::uint64_t produced_ = 0;  // decompressed bytes from all readers so far
   bool stopped_ = false;        // a bomb was found: nothing more from this input
+  std::uint64_t units_ = 0;     // documents, rejects and skips reported so far
+  std::uint32_t message_depth_ = 0;  // mail messages around the current unit
   std::vector<char> chunk_;
 };
+
+// Hands the parts of a message back to the unpacker, as units at container depth 0
+// (a message is not an archive level; forwarding has its own limit).
+class Unpacker::Parts final : public PartVisitor {
+ public:
+  explicit Parts(Unpacker& unpacker) : unpacker_(unpacker) {}
+  void attachment(const Origin& origin, std::string bytes) override {
+    unpacker_.unit(origin, std::move(bytes), 0, Place::kAttachment, {});
+  }
+  void pasted_text(const Origin& origin, std::string bytes) override {
+    unpacker_.unit(origin, std::move(bytes), 0, Place::kAttachment, {});
+  }
+  void too_deep(const Origin& origin) override {
+    unpacker_.reject(origin, ErrorCode::kLimit,
+                     "forwarded messages nested deeper than " +
+                         std::to_string(unpacker_.limits_.max_message_depth) +
+                         " (--max-message-depth)",
+                     {});
+  }
+
+ private:
+  Unpacker& unpacker_;
+};
+
+void Unpacker::document(const Origin& origin, std::string bytes) {
+  ++units_;
+  sink_.on_document(Document{origin, std::move(bytes)});
+}
+
+void Unpacker::skip(const Origin& origin, const std::string& what) {
+  ++units_;
+  sink_.on_skip(origin, what);
+}
+
+void Unpacker::message(const Origin& base, const std::string& label, std::string_view bytes,
+                       bool too_large) {
+  if (stopped_) return;
+  // A message that cannot be read is still a message: it is announced (without
+  // bytes, so it is not remembered) and its reject is its one unit.
+  auto unreadable = [&](ErrorCode code, const std::string& why, std::string_view raw) {
+    const Origin origin = base.child(label);
+    sink_.on_message_start(origin, {});
+    reject(origin, code, why, raw);
+    sink_.on_message_end(origin, {});
+  };
+  if (too_large || bytes.size() > limits_.max_message_bytes) {
+    return unreadable(ErrorCode::kLimit,
+                      "message exceeds the size limit of " +
+                          std::to_string(limits_.max_message_bytes) + " bytes (--max-message-size)",
+                      {});
+  }
+  if (message_depth_ > limits_.max_message_depth) {
+    return unreadable(ErrorCode::kLimit,
+                      "forwarded messages nested deeper than " +
+                          std::to_string(limits_.max_message_depth) + " (--max-message-depth)",
+                      {});
+  }
+  auto parsed = MailMessage::parse(bytes);
+  if (!parsed) return unreadable(parsed.error().code(), parsed.error().message(), bytes);
+  const std::string id = parsed->message_id();
+  const Origin origin = base.child(id.empty() ? label : label + " <" + id + ">");
+  if (!sink_.on_message_start(origin, bytes)) return;
+  const std::uint64_t units_before = units_;
+  ++message_depth_;
+  Parts parts(*this);
+  const MessageKind kind =
+      parsed->visit(origin, limits_.max_message_depth - (message_depth_ - 1), parts);
+  --message_depth_;
+  sink_.on_message_end(origin, units_ > units_before ? std::string() : kind.describe());
+}
+
+void Unpacker::mbox(const Origin& origin, std::string_view bytes) {
+  MboxSplitter splitter(limits_.max_message_bytes,
+                        [&](std::uint64_t index, std::string text, bool too_large) {
+                          message(origin, "message " + std::to_string(index), text, too_large);
+                        });
+  splitter.feed(bytes);
+  splitter.finish();
+}
 
 // True when the innermost name ends like a report or report archive (.xml, .xml.gz,
 // .zip, .gz, .tgz, .tar, .bz2, .xz), case-insensitively.
@@ -148,9 +242,16 @@ void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth
                raw);
         return;
       }
-      sink_.on_document(Document{origin, std::move(bytes)});
+      document(origin, std::move(bytes));
+      return;
+    case Kind::kMbox:
+      mbox(origin, bytes);
+      return;
+    case Kind::kMessage:
+      message(origin, "message", bytes);
       return;
     case Kind::kEmpty:
+      if (place == Place::kAttachment) return;  // an empty part is no report
       reject(origin, ErrorCode::kInvalid,
              place == Place::kFile     ? "empty file"
              : place == Place::kMember ? "empty archive member"
@@ -171,9 +272,11 @@ void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth
                std::string("named like a report but holds ") + kind_name(kind) +
                    ", not XML or an archive",
                raw);
-      } else {
-        sink_.on_skip(origin, kind_name(kind));
+      } else if (place != Place::kAttachment) {
+        skip(origin, kind_name(kind));
       }
+      // A text or binary attachment that does not claim to be a report (a logo, a
+      // signature) is part of the message, not a unit.
       return;
     case Kind::kGzip:
     case Kind::kZip:
@@ -389,6 +492,7 @@ bool Unpacker::account(Stream& stream) {
 
 void Unpacker::reject(const Origin& origin, ErrorCode code, std::string message,
                       std::string_view raw) {
+  ++units_;
   if (raw.size() > limits_.max_input_bytes) raw = {};
   sink_.on_reject(origin, Error(code, std::move(message)), raw);
 }
@@ -414,6 +518,12 @@ void ingest_bytes(const Origin& origin, std::string bytes, const Limits& limits,
   }
   Unpacker unpacker(limits, sink, bytes.size());
   unpacker.unit(origin, std::move(bytes), 0, Place::kFile, {});
+}
+
+void ingest_message(const Origin& base, const std::string& label, std::string_view bytes,
+                    bool too_large, const Limits& limits, Sink& sink) {
+  Unpacker unpacker(limits, sink, bytes.size());
+  unpacker.message(base, label, bytes, too_large);
 }
 
 }  // namespace dmarcq::ingest

@@ -1,6 +1,7 @@
 // ingest: turns command-line inputs (files, directories, standard input) into the
 // documents inside them. It opens containers by their bytes, not their names (gzip,
-// zip, tar, bzip2, xz, one nested level), enforces the resource limits before
+// zip, tar, bzip2, xz, one nested level; mbox files, Maildirs and single messages,
+// whose MIME parts it reads with GMime), enforces the resource limits before
 // allocating, and tells a Sink about every document, reject and skip, so that the
 // caller can account for everything. It knows nothing of XML or SQL: a document is
 // bytes plus where they came from.
@@ -32,6 +33,12 @@ struct Limits {
   // Only enforced once the output passes 16 MiB, so small inputs never trip it.
   // Default: 1000.
   std::uint64_t max_expansion_ratio = 1000;
+  // Bytes of one mail message. mbox files themselves are streamed, never read whole.
+  // Default: 64 MiB.
+  std::uint64_t max_message_bytes = 64ull << 20;
+  // Levels of messages forwarded as attachments (message/rfc822) inside a message.
+  // Default: 5.
+  std::uint32_t max_message_depth = 5;
 };
 
 // Where bytes came from, outermost first: {"inbox/2026.zip", "google.com!a.jp!1!2.xml"}.
@@ -74,6 +81,26 @@ class Sink {
   // uncompressed file or archive member whose bytes are neither XML nor an archive
   // (README, image). `what` says what it looked like ("text", "binary data").
   virtual void on_skip(const Origin& origin, const std::string& what) = 0;
+
+  // A mail message (from an mbox, a Maildir, a .eml file or an archive) was parsed;
+  // `origin` names it ("inbox.mbox › message 12 <id@host>") and `raw` is its bytes.
+  // Returning false skips it: the sink already knows these bytes and accounts for
+  // the message itself. Otherwise its units follow, then on_message_end.
+  virtual bool on_message_start(const Origin& origin, std::string_view raw) {
+    (void)origin;
+    (void)raw;
+    return true;
+  }
+  // After the units of a message. `no_report` is empty when the message yielded at
+  // least one document or reject; otherwise it says what the message was: "not a
+  // report", "failure report (ARF)", "TLS report (TLS-RPT)", "delivery status
+  // notification". Messages are not units: their reports are.
+  virtual void on_message_end(const Origin& origin, const std::string& no_report) {
+    (void)origin;
+    (void)no_report;
+  }
+  // Bytes of the current top-level file read so far (for a progress line).
+  virtual void on_progress(std::uint64_t bytes_done) { (void)bytes_done; }
 };
 
 // What the first bytes of a buffer are.
@@ -85,6 +112,8 @@ enum class Kind {
   kBzip2,    // "BZh"
   kXz,       // fd 37 7a 58 5a 00
   kTar,      // "ustar" at offset 257
+  kMbox,     // a "From " line with a date: an mbox file
+  kMessage,  // RFC 5322 header lines: one mail message (.eml, a Maildir file)
   kText,     // printable text that is none of the above
   kBinary,   // anything else
 };
@@ -92,10 +121,16 @@ enum class Kind {
 Kind sniff(std::string_view bytes);
 const char* kind_name(Kind kind);
 
-// Expands each path: a regular file is read and unpacked; a directory is walked
-// recursively in byte-wise name order (hidden entries, names starting with '.',
-// are skipped); "-" reads standard input (origin "<stdin>").
+// Expands each path: a regular file is read and unpacked (an mbox file is streamed
+// message by message); a directory is walked recursively in byte-wise name order
+// (hidden entries, names starting with '.', are skipped), except that a Maildir
+// (cur/ and new/) is read as messages, Maildir++ folders included and tmp/ never;
+// "-" reads standard input (origin "<stdin>").
 void ingest_paths(const std::vector<std::string>& paths, const Limits& limits, Sink& sink);
+
+// The total size of the regular files ingest_paths would read (for a progress line's
+// total); directories are walked the same way, unreadable entries count as 0.
+std::uint64_t total_input_bytes(const std::vector<std::string>& paths);
 
 // Unpacks bytes already in memory, as if they had been read from a file at `origin`.
 void ingest_bytes(const Origin& origin, std::string bytes, const Limits& limits, Sink& sink);

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "ingest/ingest.h"
+#include "ingest/mailbox.h"
 
 namespace dmarcq::ingest {
 namespace {
@@ -91,6 +92,11 @@ Kind sniff(std::string_view bytes) {
   // Before XML: a tar whose first member is named "<something" starts with '<'.
   if (bytes.substr(std::min(bytes.size(), kTarMagicOffset), 5) == "ustar") return Kind::kTar;
   if (is_xml(bytes)) return Kind::kXml;
+  if (bytes.substr(0, 5) == "From " &&
+      looks_like_from_line(bytes.substr(0, bytes.find('\n')))) {
+    return Kind::kMbox;
+  }
+  if (looks_like_message(bytes)) return Kind::kMessage;
   const bool truncated = bytes.size() > kTextProbeBytes;
   if (is_text(bytes.substr(0, kTextProbeBytes), truncated)) return Kind::kText;
   return Kind::kBinary;
@@ -105,6 +111,8 @@ const char* kind_name(Kind kind) {
     case Kind::kBzip2: return "bzip2";
     case Kind::kXz: return "xz";
     case Kind::kTar: return "tar";
+    case Kind::kMbox: return "mbox";
+    case Kind::kMessage: return "mail message";
     case Kind::kText: return "text";
     case Kind::kBinary: return "binary data";
   }

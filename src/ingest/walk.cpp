@@ -1,7 +1,10 @@
 // walk: turns command-line paths into top-level inputs for ingest_bytes. Files are
 // read whole (after a size check) because every container format is opened from
-// memory; directories are walked in a stable, byte-wise order so that two runs over
-// the same tree report in the same order.
+// memory, except mbox files: a mailbox export can be many gigabytes, so it is read
+// in chunks and split into messages as it streams, and memory stays bounded by the
+// largest message. Directories are walked in a stable, byte-wise order so that two
+// runs over the same tree report in the same order; a Maildir among them is read as
+// its messages.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,7 +21,9 @@
 #include <vector>
 
 #include "core/error.h"
+#include "ingest/archive.h"
 #include "ingest/ingest.h"
+#include "ingest/mailbox.h"
 
 namespace dmarcq::ingest {
 namespace {
@@ -28,6 +33,8 @@ using core::Error;
 using core::ErrorCode;
 
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
+// mbox files are read in larger chunks: they are the big inputs.
+constexpr std::size_t kMboxChunkBytes = 1 << 20;
 
 void reject_io(Sink& sink, const std::string& path, const std::string& reason) {
   sink.on_reject(Origin{{path}}, Error(ErrorCode::kIo, "cannot read: " + reason), {});
@@ -78,6 +85,41 @@ int read_all(int fd, std::uint64_t limit, std::string& out) {
   }
 }
 
+// Splits an mbox into messages while reading it; `head` is what was read already.
+void stream_mbox(int fd, const std::string& path, std::string head, const Limits& limits,
+                 Sink& sink) {
+  const Origin origin{{path}};
+  MboxSplitter splitter(limits.max_message_bytes,
+                        [&](std::uint64_t index, std::string message, bool too_large) {
+                          ingest_message(origin, "message " + std::to_string(index), message,
+                                         too_large, limits, sink);
+                        });
+  std::uint64_t done = head.size();
+  splitter.feed(head);
+  head.clear();
+  head.shrink_to_fit();
+  std::vector<char> chunk(kMboxChunkBytes);
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      // Messages already split stay imported; the rest of the file is lost to a read
+      // error, and that is said.
+      splitter.finish();
+      sink.on_reject(Origin{{path}}.child("after message " + std::to_string(splitter.messages())),
+                     Error(ErrorCode::kIo, std::string("cannot read: ") + std::strerror(errno)),
+                     {});
+      return;
+    }
+    if (n == 0) break;
+    splitter.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
+    done += static_cast<std::uint64_t>(n);
+    sink.on_progress(done);
+  }
+  splitter.finish();
+  sink.on_progress(done);
+}
+
 // A regular file, or a pipe/device named on the command line (process substitution,
 // /dev/stdin): read it whole and unpack it.
 void ingest_file(const std::string& path, const Limits& limits, Sink& sink) {
@@ -101,8 +143,16 @@ void ingest_file(const std::string& path, const Limits& limits, Sink& sink) {
     }
   }
   std::string bytes;
-  if (regular) bytes.reserve(static_cast<std::size_t>(size));
-  const int err = read_all(fd.get(), limits.max_input_bytes, bytes);
+  // The first chunk says what the file is; an mbox is streamed from there on.
+  int err = read_all(fd.get(), kReadChunkBytes - 1, bytes);
+  if (err == EFBIG && sniff(bytes) == Kind::kMbox) {
+    stream_mbox(fd.get(), path, std::move(bytes), limits, sink);
+    return;
+  }
+  if (err == EFBIG) {
+    if (regular) bytes.reserve(static_cast<std::size_t>(size));
+    err = read_all(fd.get(), limits.max_input_bytes, bytes);
+  }
   if (err == EFBIG) {
     reject_too_large(sink, path, "file", limits);  // it grew while being read
     return;
@@ -112,7 +162,9 @@ void ingest_file(const std::string& path, const Limits& limits, Sink& sink) {
     return;
   }
   if (!regular) sink.on_file(path, bytes.size());
+  const std::uint64_t read = bytes.size();
   ingest_bytes(Origin{{path}}, std::move(bytes), limits, sink);
+  sink.on_progress(read);
 }
 
 void ingest_stdin(const Limits& limits, Sink& sink) {
@@ -143,22 +195,57 @@ std::string join(const std::string& dir, const std::string& name) {
 }
 
 void walk(const std::string& path, bool top_level, const Limits& limits, Sink& sink);
+void walk_directory(const std::string& path, const Limits& limits, Sink& sink);
 
-void walk_directory(const std::string& path, const Limits& limits, Sink& sink) {
+// The names in a directory, sorted byte-wise; hidden ones only when asked for.
+std::vector<std::string> list_directory(const std::string& path, bool hidden, Sink& sink) {
   std::error_code ec;
   fs::directory_iterator it(path, ec);
   std::vector<std::string> names;
   for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
     std::string name = it->path().filename().string();
-    if (name.empty() || name.front() == '.') continue;  // hidden
+    if (name.empty() || (name.front() == '.' && !hidden)) continue;
     names.push_back(std::move(name));
   }
   if (ec) {
     reject_io(sink, path, ec.message());
-    return;
+    return {};
   }
   std::sort(names.begin(), names.end());  // std::string compares bytes as unsigned char
-  for (const std::string& name : names) walk(join(path, name), false, limits, sink);
+  return names;
+}
+
+// A Maildir: the messages in cur/ and new/, then Maildir++ folders (".Sub") and any
+// other directory below. tmp/ holds deliveries in progress, and files at the top
+// (dovecot-uidlist, dovecot.index*, maildirfolder) are the server's, not messages.
+void walk_maildir(const std::string& path, const Limits& limits, Sink& sink) {
+  for (const char* part : {"cur", "new"}) {
+    const std::string dir = join(path, part);
+    for (const std::string& name : list_directory(dir, false, sink)) {
+      walk(join(dir, name), false, limits, sink);
+    }
+  }
+  for (const std::string& name : list_directory(path, true, sink)) {
+    if (name == "cur" || name == "new" || name == "tmp" || name == "." || name == "..") continue;
+    const std::string child = join(path, name);
+    std::error_code ec;
+    if (!fs::is_directory(child, ec) || fs::is_symlink(fs::symlink_status(child, ec))) continue;
+    if (is_maildir(child)) {
+      walk_maildir(child, limits, sink);
+    } else if (name.front() != '.') {
+      walk_directory(child, limits, sink);
+    }
+  }
+}
+
+void walk_directory(const std::string& path, const Limits& limits, Sink& sink) {
+  if (is_maildir(path)) {
+    walk_maildir(path, limits, sink);
+    return;
+  }
+  for (const std::string& name : list_directory(path, false, sink)) {
+    walk(join(path, name), false, limits, sink);
+  }
 }
 
 void walk(const std::string& path, bool top_level, const Limits& limits, Sink& sink) {
@@ -196,6 +283,26 @@ void ingest_paths(const std::vector<std::string>& paths, const Limits& limits, S
       walk(path, true, limits, sink);
     }
   }
+}
+
+std::uint64_t total_input_bytes(const std::vector<std::string>& paths) {
+  std::uint64_t total = 0;
+  for (const std::string& path : paths) {
+    if (path == "-") continue;
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) {
+      total += fs::file_size(path, ec);
+      continue;
+    }
+    if (!fs::is_directory(path, ec)) continue;
+    // Hidden entries hold Maildir++ folders, so they count; the estimate may be a
+    // little high for other hidden files, which a progress total can afford.
+    for (auto it = fs::recursive_directory_iterator(path, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec)) total += it->file_size(ec);
+    }
+  }
+  return total;
 }
 
 }  // namespace dmarcq::ingest

@@ -126,6 +126,13 @@ class SqliteStore final : public Store {
         // 10
         "INSERT INTO reject (content_hash, origin, reason, error_kind, raw_size, raw, "
         "rejected_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (content_hash) DO NOTHING",
+        // 11
+        "SELECT imported, duplicates, rejected, skipped, no_report FROM message "
+        "WHERE content_hash = ?1",
+        // 12
+        "INSERT INTO message (content_hash, origin, imported, duplicates, rejected, skipped, "
+        "no_report, first_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        "ON CONFLICT (content_hash) DO NOTHING",
     };
     for (const char* sql : kStatements) {
       auto statement = db_.prepare(sql);
@@ -228,6 +235,31 @@ class SqliteStore final : public Store {
     }
     return AddResult{Outcome::kImported, "", static_cast<std::int64_t>(report.records.size()),
                      report.message_count()};
+  }
+
+  core::Result<std::optional<KnownMessage>> find_message(const std::string& content_hash) override {
+    if (auto status = require_writable(); !status) return std::move(status).error();
+    Statement& find = statements_[11];
+    find.bind(1, content_hash);
+    auto row = find.step();
+    std::optional<KnownMessage> known;
+    if (row && *row) {
+      known = KnownMessage{find.column_int(0), find.column_int(1), find.column_int(2),
+                           find.column_int(3), find.column_text(4)};
+    }
+    find.reset();
+    if (!row) return std::move(row).error();
+    return known;
+  }
+
+  core::Status add_message(const std::string& content_hash, const std::string& origin,
+                           const KnownMessage& contents) override {
+    if (auto status = require_writable(); !status) return status;
+    Statement& insert = statements_[12];
+    insert.bind(1, content_hash).bind(2, origin).bind(3, contents.imported);
+    insert.bind(4, contents.duplicates).bind(5, contents.rejected).bind(6, contents.skipped);
+    insert.bind(7, contents.no_report).bind(8, static_cast<std::int64_t>(std::time(nullptr)));
+    return insert.run();
   }
 
   core::Status add_reject(const std::string& origin, const core::Error& error,

@@ -34,6 +34,15 @@ struct KnownInput {
   std::string detail;  // the reject reason, or the report it duplicates
 };
 
+// A mail message read before, by content hash, and what it held then.
+struct KnownMessage {
+  std::int64_t imported = 0;
+  std::int64_t duplicates = 0;
+  std::int64_t rejected = 0;
+  std::int64_t skipped = 0;
+  std::string no_report;  // empty when it held reports
+};
+
 enum class GroupKey { kDomain, kReporter, kSource, kDay, kWeek };
 const char* group_key_name(GroupKey key);
 std::optional<GroupKey> parse_group_key(std::string_view name);
@@ -62,6 +71,11 @@ class Store {
   virtual core::Result<AddResult> add_report(const report::Report& report,
                                              const std::string& origin,
                                              const std::string& content_hash) = 0;
+  // A mail message read before, if any.
+  virtual core::Result<std::optional<KnownMessage>> find_message(const std::string& content_hash) = 0;
+  // Records a message after all its units were stored. Idempotent per content hash.
+  virtual core::Status add_message(const std::string& content_hash, const std::string& origin,
+                                   const KnownMessage& contents) = 0;
   // Records something that could not be imported. Idempotent per content hash.
   virtual core::Status add_reject(const std::string& origin, const core::Error& error,
                                   const std::string& content_hash, std::string_view raw,

@@ -64,11 +64,11 @@ TEST_CASE("importer: every unit is counted once and the counts add up") {
   };
   const cli::ImportStats stats = run(temp.path(), inputs);
   CHECK(stats.files == 8);
-  CHECK(stats.imported == 2);
-  CHECK(stats.duplicates == 2);
-  CHECK(stats.rejected == 3);
-  CHECK(stats.skipped == 1);
-  CHECK(stats.units() == 8);
+  CHECK(stats.total.imported == 2);
+  CHECK(stats.total.duplicates == 2);
+  CHECK(stats.total.rejected == 3);
+  CHECK(stats.total.skipped == 1);
+  CHECK(stats.total.units() == 8);
   CHECK(stats.records == 2);
   CHECK(stats.messages == 12);
   REQUIRE(stats.rejects.size() == 3);
@@ -84,10 +84,10 @@ TEST_CASE("importer: every unit is counted once and the counts add up") {
 
   // Running the same inputs again: nothing new, the same outcomes, nothing parsed.
   const cli::ImportStats again = run(temp.path(), inputs);
-  CHECK(again.imported == 0);
-  CHECK(again.duplicates == 4);
-  CHECK(again.rejected == 3);
-  CHECK(again.skipped == 1);
+  CHECK(again.total.imported == 0);
+  CHECK(again.total.duplicates == 4);
+  CHECK(again.total.rejected == 3);
+  CHECK(again.total.skipped == 1);
   CHECK(again.xml_bytes == 0);
   CHECK(scalar(temp.path(), "SELECT count(*) FROM input") == 5);
   CHECK(scalar(temp.path(), "SELECT count(*) FROM reject") == 2);
@@ -100,7 +100,7 @@ TEST_CASE("importer: dropped records are counted and kept as warnings") {
              "<record><row><source_ip>X.X.X.X</source_ip><count>1</count></row>"
              "<identifiers><header_from>example.com</header_from></identifiers></record>");
   const cli::ImportStats stats = run(temp.path(), {{"r.xml", xml}});
-  CHECK(stats.imported == 1);
+  CHECK(stats.total.imported == 1);
   CHECK(stats.records == 1);
   CHECK(stats.dropped_records == 1);
   CHECK(scalar(temp.path(), "SELECT dropped_records FROM report") == 1);
