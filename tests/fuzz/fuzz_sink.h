@@ -1,0 +1,51 @@
+// Shared by the ingest fuzz targets: a sink that touches everything it is given (so
+// that bad pointers and lengths are noticed) and limits small enough to be reached.
+#ifndef DMARCQ_TESTS_FUZZ_FUZZ_SINK_H_
+#define DMARCQ_TESTS_FUZZ_FUZZ_SINK_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ingest/ingest.h"
+
+namespace dmarcq::fuzz {
+
+inline ingest::Limits small_limits() {
+  ingest::Limits limits;
+  limits.max_document_bytes = 1 << 20;
+  limits.max_input_bytes = 4 << 20;
+  limits.max_members = 50;
+  limits.max_message_bytes = 1 << 20;
+  limits.max_message_depth = 3;
+  return limits;
+}
+
+class CountingSink final : public ingest::Sink {
+ public:
+  void on_document(ingest::Document document) override { touch(document.bytes, document.origin); }
+  void on_reject(const ingest::Origin& origin, const core::Error& error,
+                 std::string_view raw) override {
+    touch(raw, origin);
+    checksum_ += error.to_string().size();
+  }
+  void on_skip(const ingest::Origin& origin, const std::string& what) override { touch(what, origin); }
+  bool on_message_start(const ingest::Origin& origin, std::string_view raw) override {
+    touch(raw, origin);
+    return true;
+  }
+  void on_message_end(const ingest::Origin& origin, const std::string& no_report) override {
+    touch(no_report, origin);
+  }
+
+ private:
+  void touch(std::string_view bytes, const ingest::Origin& origin) {
+    for (char c : bytes) checksum_ += static_cast<unsigned char>(c);
+    checksum_ += origin.to_string().size();
+  }
+  std::uint64_t checksum_ = 0;
+};
+
+}  // namespace dmarcq::fuzz
+
+#endif  // DMARCQ_TESTS_FUZZ_FUZZ_SINK_H_
