@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <map>
+
+#include "../ingest/test_support.h"
 #include "cli/importer.h"
 #include "store/store.h"
 #include "test_db.h"
@@ -105,4 +108,85 @@ TEST_CASE("importer: dropped records are counted and kept as warnings") {
   CHECK(stats.dropped_records == 1);
   CHECK(scalar(temp.path(), "SELECT dropped_records FROM report") == 1);
   CHECK(scalar(temp.path(), "SELECT count(*) FROM report_note WHERE kind = 'warning'") == 1);
+}
+
+namespace {
+
+std::string report_mail(const std::string& id, const std::string& xml) {
+  return "From: noreply-dmarc-support@google.com\nMessage-ID: <" + id +
+         ">\nSubject: Report domain: example.com\nMIME-Version: 1.0\n"
+         "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nreport\n"
+         "--b\nContent-Type: application/gzip\nContent-Transfer-Encoding: base64\n"
+         "Content-Disposition: attachment; filename=\"r.xml.gz\"\n\n" +
+         base64_lines(compress(Filter::kGzip, xml)) + "--b--\n";
+}
+
+std::string mbox_of(const std::vector<std::string>& messages) {
+  std::string mbox;
+  for (const std::string& message : messages) {
+    mbox += "From x Mon Nov 16 10:00:00 2026\n" + message + "\n";
+  }
+  return mbox;
+}
+
+}  // namespace
+
+TEST_CASE("importer: mail accounting adds up, and known mail is skipped on re-import") {
+  testing::TempDb temp;
+  const std::string spam =
+      "From: spam@example.org\nMessage-ID: <spam@x>\nSubject: offer\n\nBuy now\n";
+  const std::string arf =
+      "From: a@b\nMessage-ID: <arf@x>\nMIME-Version: 1.0\n"
+      "Content-Type: multipart/report; report-type=feedback-report; boundary=\"r\"\n\n"
+      "--r\nContent-Type: message/feedback-report\n\nFeedback-Type: auth-failure\n--r--\n";
+  const std::string broken =
+      "From: a@b\nMessage-ID: <broken@x>\nMIME-Version: 1.0\nContent-Type: application/gzip\n"
+      "Content-Transfer-Encoding: base64\n\nH4sIAAAAAAAAA3N0c3V19/P39/b29/f08w==\n";
+  const std::string mbox = mbox_of({report_mail("r1@g", report_xml("m1", 5)),
+                                    report_mail("r2@g", report_xml("m2", 6)),
+                                    report_mail("r3@g", report_xml("m1", 5)),  // same report
+                                    spam, arf, broken});
+  const std::string eml = report_mail("r4@g", report_xml("m4", 1));
+  const std::vector<std::pair<std::string, std::string>> inputs = {{"box.mbox", mbox}, {"one.eml", eml}};
+
+  const cli::ImportStats first = run(temp.path(), inputs);
+  CHECK(first.total.mail_messages == 7);
+  CHECK(first.total.with_report == 5);
+  CHECK(first.total.no_report ==
+        std::map<std::string, std::int64_t>{{"failure report (ARF)", 1}, {"not a report", 1}});
+  CHECK(first.total.imported == 3);
+  CHECK(first.total.duplicates == 1);
+  CHECK(first.total.rejected == 1);
+  REQUIRE(first.per_file.size() == 2);
+  CHECK(first.per_file[0].counts.mail_messages == 6);
+  CHECK(first.per_file[0].counts.imported == 2);
+  CHECK(first.per_file[1].counts.mail_messages == 1);
+  CHECK(first.per_file[1].counts.imported == 1);
+  for (const auto* counts : {&first.total, &first.per_file[0].counts, &first.per_file[1].counts}) {
+    CHECK(counts->with_report + counts->without_report() == counts->mail_messages);
+  }
+  CHECK(first.per_file[0].counts.units() + first.per_file[1].counts.units() == first.total.units());
+  REQUIRE(first.rejects.size() == 1);
+  CHECK(first.rejects[0].rfind("box.mbox \xE2\x80\xBA message 6 <broken@x> \xE2\x80\xBA body (application/gzip): ", 0) == 0);
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM message") == 7);
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM report WHERE origin LIKE 'box.mbox % message 1 <r1@g> % r.xml.gz'") == 1);
+
+  // Again: every message is known; nothing is decoded, parsed or stored.
+  const cli::ImportStats again = run(temp.path(), inputs);
+  CHECK(again.total.mail_messages == 7);
+  CHECK(again.total.with_report == 5);
+  CHECK(again.total.no_report == first.total.no_report);
+  CHECK(again.total.imported == 0);
+  CHECK(again.total.duplicates == 4);
+  CHECK(again.total.rejected == 1);
+  CHECK(again.documents == 0);
+  CHECK(again.xml_bytes == 0);
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM message") == 7);
+
+  // The mailbox grows: only the new message is read.
+  std::string grown = mbox + mbox_of({report_mail("r5@g", report_xml("m5", 2))});
+  const cli::ImportStats incremental = run(temp.path(), {{"box.mbox", grown}});
+  CHECK(incremental.total.mail_messages == 7);
+  CHECK(incremental.total.imported == 1);
+  CHECK(incremental.documents == 1);
 }
