@@ -10,10 +10,12 @@
 // (messages edited in place, headers added by tools), so it is never trusted.
 //
 // The split rule, robust across all of them: a separator is a line that starts with
-// "From ", carries a time of day like every asctime date, follows a blank line (or
-// opens the file), and is followed by a header line. An unquoted "From the team..."
-// in a body fails at least one of these, so it stays in the body instead of cutting
-// the message in two (which is what GMime's own mbox mode does, and then stalls).
+// "From ", carries a time of day like every asctime date, and is followed by a
+// header line. An unquoted "From the team..." in a body fails these, so it stays in
+// the body instead of cutting the message in two (which is what GMime's own mbox
+// mode does, and then stalls). The blank line that should come before a separator is
+// not required: a message saved without a final newline and then appended to gets
+// only a newline, and its successor must not vanish into its body.
 // Quoting is undone one level for lines matching ">+From ", right for mboxrd and
 // for the single-level quoting that mboxo writes.
 //
@@ -175,9 +177,8 @@ void MboxSplitter::on_line(std::string_view line) {
       body_line(held);
     }
   }
-  if (previous_blank_ && looks_like_from_line(line)) {
+  if (looks_like_from_line(line)) {
     candidate_.assign(line);
-    previous_blank_ = false;
     return;
   }
   if (!in_message_) {
@@ -189,7 +190,6 @@ void MboxSplitter::on_line(std::string_view line) {
 }
 
 void MboxSplitter::body_line(std::string_view line) {
-  previous_blank_ = is_blank(line);
   std::size_t quotes = 0;
   while (quotes < line.size() && line[quotes] == '>') ++quotes;
   if (quotes > 0 && line.substr(quotes, 5) == "From ") line.remove_prefix(1);
@@ -211,7 +211,6 @@ void MboxSplitter::start_message() {
   in_message_ = true;
   too_large_ = false;
   message_.clear();
-  previous_blank_ = false;
 }
 
 void MboxSplitter::end_message() {

@@ -39,7 +39,6 @@ class MboxSplitter {
   std::string message_;
   bool in_message_ = false;
   bool too_large_ = false;
-  bool previous_blank_ = true;  // the file start counts as a blank line
   std::string candidate_;       // a "From " line waiting for the next line to decide
   std::uint64_t index_ = 0;
 };

@@ -9,7 +9,7 @@ cd "$SRC"
 expect_rc 2 "$DMARCQ" --db "$DB" import sample-reports
 sed -E 's/ in [0-9.]+ s$//' "$WORK/err" >"$WORK/accounting"
 expect_same "$GOLDEN/import.stderr" "$WORK/accounting"
-expect_grep "24 reports imported, 0 duplicates, 1 rejected, 1 skipped" "$WORK/err"
+expect_grep "28 reports imported, 11 duplicates, 1 rejected, 1 skipped" "$WORK/err"
 
 for format in table csv json; do
   expect_rc 0 "$DMARCQ" --db "$DB" summary --format "$format"
@@ -41,7 +41,7 @@ dump() {
 }
 dump >"$WORK/before"
 expect_rc 2 "$DMARCQ" --db "$DB" import sample-reports
-expect_grep "0 reports imported, 24 duplicates, 1 rejected, 1 skipped" "$WORK/err"
+expect_grep "0 reports imported, 39 duplicates, 1 rejected, 1 skipped" "$WORK/err"
 expect_grep "0 records and 0 messages added" "$WORK/err"
 dump >"$WORK/after"
 expect_same "$WORK/before" "$WORK/after"

@@ -98,6 +98,15 @@ TEST_CASE("mbox: CRLF (Google Takeout), Thunderbird separators, empty and odd fi
   CHECK(result.messages == std::vector<std::string>{""});
 }
 
+TEST_CASE("mbox: a message appended after one without a final newline") {
+  const std::string appended =
+      "From a Mon Nov 16 10:00:00 2026\nSubject: a\n\nno final newline\n"
+      "From b Mon Nov 16 10:00:00 2026\nSubject: b\n\nb\n";
+  const Split result = split(appended);
+  REQUIRE(result.messages.size() == 2);
+  CHECK(result.messages[0] == "Subject: a\n\nno final newline\n");
+}
+
 TEST_CASE("mbox: a Content-Length that lies is ignored") {
   const std::string mboxcl =
       "From a Mon Nov 16 10:00:00 2026\nContent-Length: 5\nSubject: a\n\n"
