@@ -13,8 +13,9 @@ constexpr const char* kUsage =
     "\n"
     "Runs one SQL statement on a read-only connection to the database and prints the\n"
     "rows. Tables: report, report_day, report_note, record, dkim_result, spf_result,\n"
-    "policy_reason, input, reject (see schema/0001_init.sql). Writing is impossible:\n"
-    "the connection itself is read-only.\n"
+    "policy_reason, input, reject, message (see schema/*.sql). The connection is\n"
+    "opened read-only, and statements that would write anything (VACUUM INTO,\n"
+    "ATTACH) are refused.\n"
     "\n"
     "example: dmarcq sql \"SELECT source_ip, sum(message_count) FROM record GROUP BY 1\"";
 

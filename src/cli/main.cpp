@@ -1,6 +1,7 @@
 // dmarcq: the command line. main() reads as the dispatch: global options, then one
 // command, each in cmd_<name>.cpp with its own --help. Boost.Program_options throws;
 // its exceptions are caught here only and become exit code 1 with a hint.
+#include <clocale>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -55,6 +56,9 @@ int usage_error(const std::string& message, const std::string& command) {
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
+  // libarchive converts member names to the locale's charset and gives up on names it
+  // cannot convert in the "C" locale; reports and mailboxes carry UTF-8 names.
+  std::setlocale(LC_CTYPE, "C.UTF-8");
   GlobalOptions global;
   const char* env_db = std::getenv("DMARCQ_DB");
   global.db_path = env_db != nullptr && *env_db != '\0' ? env_db : "dmarcq.db";
@@ -92,6 +96,11 @@ int main(int argc, char** argv) {
       return usage_error(error.message, name);
     } catch (const boost::program_options::error& error) {
       return usage_error(error.what(), name);
+    } catch (const std::exception& error) {
+      // Modules return errors as values; what reaches here is the standard library
+      // failing (out of memory, a filesystem error): fatal, but with a message.
+      dmarcq::cli::print_error(std::string("unexpected failure: ") + error.what());
+      return dmarcq::cli::kExitFatal;
     }
   }
   return usage_error("unknown command '" + name + "'", "");

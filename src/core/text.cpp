@@ -41,12 +41,12 @@ void append_hex_byte(std::string& out, std::uint8_t byte) {
   out += kHexDigits[byte & 0xF];
 }
 
+}  // namespace
+
 void append_u_escape(std::string& out, char32_t cp) {
   out += "\\u";
   for (int shift = 12; shift >= 0; shift -= 4) out += kHexDigits[(cp >> shift) & 0xF];
 }
-
-}  // namespace
 
 Utf8Step decode_utf8(std::string_view text, std::size_t pos) {
   const auto lead = static_cast<std::uint8_t>(text[pos]);

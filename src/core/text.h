@@ -40,6 +40,10 @@ Utf8Step decode_utf8(std::string_view text, std::size_t pos);
 // the bidi controls listed above. The JSON writer escapes the same set.
 bool is_terminal_unsafe(char32_t code_point);
 
+// Appends "\\u" and four lower-case hex digits of a BMP code point: the escape both
+// terminal_safe and the JSON writer use.
+void append_u_escape(std::string& out, char32_t code_point);
+
 // ASCII lower-case copy.
 std::string ascii_lower(std::string_view text);
 

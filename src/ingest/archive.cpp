@@ -375,8 +375,9 @@ void Unpacker::open_container(const Origin& origin, std::string_view bytes,
     }
     const char* name = archive_entry_pathname_utf8(entry);
     if (name == nullptr) name = archive_entry_pathname(entry);
-    const Origin child =
-        origin.child(name != nullptr ? std::string(name) : "member " + std::to_string(entries));
+    const Origin child = origin.child(name != nullptr && *name != '\0'
+                                          ? std::string(name)
+                                          : "member " + std::to_string(entries));
 
     if (archive_entry_is_encrypted(entry)) {
       reject(child, ErrorCode::kUnsupported, "encrypted archive member", {});

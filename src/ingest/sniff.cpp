@@ -14,16 +14,13 @@ namespace {
 constexpr std::size_t kTextProbeBytes = 512;
 constexpr std::size_t kTarMagicOffset = 257;
 
-bool starts_with(std::string_view bytes, std::string_view prefix) {
-  return bytes.substr(0, prefix.size()) == prefix;
-}
-
 bool is_xml(std::string_view bytes) {
   using namespace std::string_view_literals;
   // UTF-32 BOMs (00 00 FE FF, FF FE 00 00) start like UTF-16 ones or are tested first.
-  if (starts_with(bytes, "\x00\x00\xFE\xFF"sv)) return true;
-  if (starts_with(bytes, "\xFF\xFE"sv) || starts_with(bytes, "\xFE\xFF"sv)) return true;
-  if (starts_with(bytes, "\xEF\xBB\xBF"sv)) bytes.remove_prefix(3);
+  if (bytes.starts_with("\x00\x00\xFE\xFF"sv)) return true;
+  if (bytes.starts_with("\xFF\xFE"sv) || bytes.starts_with("\xFE\xFF"sv)) return true;
+  if (bytes.starts_with("<\0"sv) || bytes.starts_with("\0<"sv)) return true;  // UTF-16, no BOM
+  if (bytes.starts_with("\xEF\xBB\xBF"sv)) bytes.remove_prefix(3);
   std::size_t i = 0;
   while (i < bytes.size() &&
          (bytes[i] == ' ' || bytes[i] == '\t' || bytes[i] == '\r' || bytes[i] == '\n')) {
@@ -36,7 +33,7 @@ bool is_xml(std::string_view bytes) {
 // end of stream (sqrt pi): "BZh" alone is too easily the start of a text file.
 bool is_bzip2(std::string_view bytes) {
   using namespace std::string_view_literals;
-  if (bytes.size() < 10 || !starts_with(bytes, "BZh") || bytes[3] < '1' || bytes[3] > '9') {
+  if (bytes.size() < 10 || !bytes.starts_with("BZh") || bytes[3] < '1' || bytes[3] > '9') {
     return false;
   }
   std::string_view block = bytes.substr(4, 6);
@@ -85,10 +82,10 @@ bool is_text(std::string_view bytes, bool truncated) {
 Kind sniff(std::string_view bytes) {
   using namespace std::string_view_literals;
   if (bytes.empty()) return Kind::kEmpty;
-  if (starts_with(bytes, "\x1F\x8B"sv)) return Kind::kGzip;
-  if (starts_with(bytes, "PK\x03\x04"sv) || starts_with(bytes, "PK\x05\x06"sv)) return Kind::kZip;
+  if (bytes.starts_with("\x1F\x8B"sv)) return Kind::kGzip;
+  if (bytes.starts_with("PK\x03\x04"sv) || bytes.starts_with("PK\x05\x06"sv)) return Kind::kZip;
   if (is_bzip2(bytes)) return Kind::kBzip2;
-  if (starts_with(bytes, "\xFD\x37\x7A\x58\x5A\x00"sv)) return Kind::kXz;
+  if (bytes.starts_with("\xFD\x37\x7A\x58\x5A\x00"sv)) return Kind::kXz;
   // Before XML: a tar whose first member is named "<something" starts with '<'.
   if (bytes.substr(std::min(bytes.size(), kTarMagicOffset), 5) == "ustar") return Kind::kTar;
   if (is_xml(bytes)) return Kind::kXml;

@@ -15,13 +15,6 @@
 namespace dmarcq::output {
 namespace {
 
-constexpr char kHexDigits[] = "0123456789abcdef";
-
-void append_u_escape(std::string& out, char32_t cp) {
-  out += "\\u";
-  for (int shift = 12; shift >= 0; shift -= 4) out += kHexDigits[(cp >> shift) & 0xF];
-}
-
 void append_string(std::string& out, std::string_view raw) {
   const std::string text = core::to_valid_utf8(raw);
   out += '"';
@@ -38,7 +31,7 @@ void append_string(std::string& out, std::string_view raw) {
       default:
         // Every code point in this set is in the BMP, so one \u escape suffices.
         if (core::is_terminal_unsafe(step.code_point)) {
-          append_u_escape(out, step.code_point);
+          core::append_u_escape(out, step.code_point);
         } else {
           out.append(text, pos, step.length);
         }

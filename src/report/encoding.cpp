@@ -13,10 +13,6 @@ namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 // The encoding named in `<?xml ... encoding="X" ?>`, or empty.
 std::string declared_encoding(std::string_view xml) {
   std::size_t start = 0;
@@ -24,7 +20,7 @@ std::string declared_encoding(std::string_view xml) {
                                 xml[start] == '\n')) {
     ++start;
   }
-  if (!starts_with(xml.substr(start), "<?xml")) return {};
+  if (!xml.substr(start).starts_with("<?xml")) return {};
   const std::size_t close = xml.find("?>", start);
   if (close == std::string_view::npos || close - start > 1024) return {};
   const std::string_view decl = xml.substr(start, close - start);
@@ -88,13 +84,15 @@ core::Result<Utf8Document> convert(std::string_view bytes, const std::string& fr
 }  // namespace
 
 core::Result<Utf8Document> to_utf8(std::string_view xml) {
-  if (starts_with(xml, kUtf8Bom)) return Utf8Document{std::string(xml.substr(3)), "", 0};
-  if (starts_with(xml, std::string_view("\xFF\xFE\x00\x00", 4))) return convert(xml.substr(4), "UTF-32LE");
-  if (starts_with(xml, std::string_view("\x00\x00\xFE\xFF", 4))) return convert(xml.substr(4), "UTF-32BE");
-  if (starts_with(xml, "\xFF\xFE")) return convert(xml.substr(2), "UTF-16LE");
-  if (starts_with(xml, "\xFE\xFF")) return convert(xml.substr(2), "UTF-16BE");
-  if (starts_with(xml, std::string_view("<\0?\0", 4))) return convert(xml, "UTF-16LE");
-  if (starts_with(xml, std::string_view("\0<\0?", 4))) return convert(xml, "UTF-16BE");
+  if (xml.starts_with(kUtf8Bom)) return Utf8Document{std::string(xml.substr(3)), "", 0};
+  if (xml.starts_with(std::string_view("\xFF\xFE\x00\x00", 4))) return convert(xml.substr(4), "UTF-32LE");
+  if (xml.starts_with(std::string_view("\x00\x00\xFE\xFF", 4))) return convert(xml.substr(4), "UTF-32BE");
+  if (xml.starts_with("\xFF\xFE")) return convert(xml.substr(2), "UTF-16LE");
+  if (xml.starts_with("\xFE\xFF")) return convert(xml.substr(2), "UTF-16BE");
+  // UTF-16 without a BOM: the first character of an XML document is '<' (or
+  // whitespace before it), so a NUL next to it gives the byte order away.
+  if (xml.starts_with(std::string_view("<\0", 2))) return convert(xml, "UTF-16LE");
+  if (xml.starts_with(std::string_view("\0<", 2))) return convert(xml, "UTF-16BE");
 
   const std::string declared = declared_encoding(xml);
   // A document that is pure ASCII reads the same in every ASCII-compatible encoding,

@@ -37,9 +37,13 @@ core::Result<Statement> Database::prepare(std::string_view sql) {
   }
   Statement statement(stmt);
   if (stmt == nullptr) return core::Error(core::ErrorCode::kUsage, "empty SQL statement");
-  for (; tail != nullptr && tail < sql.data() + sql.size(); ++tail) {
-    const char c = *tail;
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != ';') {
+  // What follows must prepare to nothing: whitespace, semicolons and comments.
+  if (tail != nullptr && tail < sql.data() + sql.size()) {
+    sqlite3_stmt* next = nullptr;
+    const int rc = sqlite3_prepare_v2(db_.get(), tail, static_cast<int>(sql.data() + sql.size() - tail),
+                                      &next, nullptr);
+    sqlite3_finalize(next);
+    if (rc != SQLITE_OK || next != nullptr) {
       return core::Error(core::ErrorCode::kUsage, "only one SQL statement is allowed");
     }
   }

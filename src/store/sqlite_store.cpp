@@ -69,6 +69,16 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
   for (const Migration& migration : migrations()) {
     if (migration.version <= *version) continue;
     if (auto status = db.exec("BEGIN IMMEDIATE"); !status) return std::move(status).error().within(path);
+    // Another importer may have migrated while we waited for the lock: re-read.
+    auto current = pragma_int(db, "user_version");
+    if (!current) {
+      (void)db.exec("ROLLBACK");
+      return std::move(current).error().within(path);
+    }
+    if (*current >= migration.version) {
+      if (auto status = db.exec("COMMIT"); !status) return std::move(status).error().within(path);
+      continue;
+    }
     core::Status applied = db.exec(migration.sql);
     if (applied) {
       applied = db.exec("PRAGMA user_version = " + std::to_string(migration.version) +
@@ -76,10 +86,8 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
     }
     if (!applied) {
       (void)db.exec("ROLLBACK");
-      return std::move(applied).error().within(path).within(std::string(migration.name));
+      return std::move(applied).error().within(std::string(migration.name)).within(path);
     }
-    // Another importer may have migrated first; BEGIN IMMEDIATE serialises us after it,
-    // and the re-check below keeps us from applying a migration twice.
     if (auto status = db.exec("COMMIT"); !status) return std::move(status).error().within(path);
   }
   return {};
@@ -302,6 +310,10 @@ class SqliteStore final : public Store {
     }
     auto statement = db_.prepare(sql);
     if (!statement) return std::move(statement).error();
+    // The connection is read-only, but VACUUM INTO and ATTACH write other files.
+    if (sqlite3_stmt_readonly(statement->handle()) == 0) {
+      return Error(ErrorCode::kUsage, "only statements that change nothing are allowed");
+    }
     return collect(*statement);
   }
 
@@ -405,10 +417,16 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, OpenMo
     // synchronous is durable at every checkpoint and safe against corruption in WAL.
     // A 32 MiB page cache keeps the record indexes in memory during large imports
     // (a quarter less import time on 10,000 generated reports than the 2 MiB default).
-    if (auto status = db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768");
-        !status) {
-      return std::move(status).error().within(path);
+    // Switching to WAL needs a moment of exclusive access, which the busy handler
+    // does not wait for; another dmarcq opening the same file may hold it briefly.
+    core::Status status;
+    for (int attempt = 0; attempt < 300; ++attempt) {
+      status = db->exec("PRAGMA journal_mode = WAL");
+      if (status || (sqlite3_errcode(db->handle()) & 0xff) != SQLITE_BUSY) break;
+      sqlite3_sleep(100);
     }
+    if (status) status = db->exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768");
+    if (!status) return std::move(status).error().within(path);
   }
   if (auto status = check_and_migrate(*db, path, writable); !status) return std::move(status).error();
   auto store = std::make_unique<SqliteStore>(std::move(*db), path, mode);

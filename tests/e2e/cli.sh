@@ -36,7 +36,10 @@ checks=$((checks + 1))
 
 # sql is read-only by construction, not by filtering the text.
 expect_rc 1 "$DMARCQ" --db "$DB" sql "DELETE FROM record"
-expect_grep "readonly" "$WORK/err"
+expect_grep "only statements that change nothing" "$WORK/err"
+expect_rc 1 "$DMARCQ" --db "$DB" sql "VACUUM INTO '$WORK/copy.db'"
+checks=$((checks + 1))
+[ ! -e "$WORK/copy.db" ] || fail "sql wrote $WORK/copy.db"
 expect_rc 1 "$DMARCQ" --db "$DB" sql "SELECT 1; DROP TABLE report"
 expect_rc 0 "$DMARCQ" --db "$DB" sql --format json "SELECT count(*) AS records FROM record"
 expect_grep '"records": 3' "$WORK/out"

@@ -1,5 +1,6 @@
 // Fuzz target: arbitrary bytes as one mail message (GMime and the part walker) and as
 // the body of an mbox (the splitter), with small limits.
+#include <clocale>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -7,6 +8,11 @@
 #include "fuzz_sink.h"
 #include "ingest/archive.h"
 #include "ingest/ingest.h"
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  std::setlocale(LC_CTYPE, "C.UTF-8");  // as dmarcq's main
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
