@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <iostream>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -120,8 +119,46 @@ void stream_mbox(int fd, const std::string& path, std::string head, const Limits
   sink.on_progress(done);
 }
 
+// Reads an open file, pipe or standard input and unpacks it. The first chunk says
+// what it is: an mbox is streamed from there on whatever its size; anything else is
+// read whole, up to the input size limit.
+void ingest_fd(int fd, const std::string& path, bool regular, std::uint64_t size,
+               const Limits& limits, Sink& sink) {
+  if (regular) sink.on_file(path, size);
+  std::string bytes;
+  int err = read_all(fd, kReadChunkBytes - 1, bytes);
+  if ((err == 0 || err == EFBIG) && sniff(bytes) == Kind::kMbox) {
+    if (!regular) sink.on_file(path, 0);
+    stream_mbox(fd, path, std::move(bytes), limits, sink);
+    return;
+  }
+  if ((regular && size > limits.max_input_bytes) || bytes.size() > limits.max_input_bytes) {
+    if (!regular) sink.on_file(path, bytes.size());
+    reject_too_large(sink, path, regular ? "file" : "input", limits);
+    return;
+  }
+  if (err == EFBIG) {
+    if (regular) bytes.reserve(static_cast<std::size_t>(size));
+    err = read_all(fd, limits.max_input_bytes, bytes);
+  }
+  if (err == EFBIG) {
+    if (!regular) sink.on_file(path, bytes.size());
+    reject_too_large(sink, path, regular ? "file" : "input", limits);  // or it grew
+    return;
+  }
+  if (err != 0) {
+    if (!regular) sink.on_file(path, bytes.size());
+    reject_io(sink, path, std::strerror(err));
+    return;
+  }
+  if (!regular) sink.on_file(path, bytes.size());
+  const std::uint64_t read = bytes.size();
+  ingest_bytes(Origin{{path}}, std::move(bytes), limits, sink);
+  sink.on_progress(read);
+}
+
 // A regular file, or a pipe/device named on the command line (process substitution,
-// /dev/stdin): read it whole and unpack it.
+// /dev/stdin).
 void ingest_file(const std::string& path, const Limits& limits, Sink& sink) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) {
@@ -134,59 +171,15 @@ void ingest_file(const std::string& path, const Limits& limits, Sink& sink) {
     return;
   }
   const bool regular = S_ISREG(st.st_mode);
-  const auto size = regular ? static_cast<std::uint64_t>(st.st_size) : 0;
-  if (regular) {
-    sink.on_file(path, size);
-    if (size > limits.max_input_bytes) {
-      reject_too_large(sink, path, "file", limits);
-      return;
-    }
-  }
-  std::string bytes;
-  // The first chunk says what the file is; an mbox is streamed from there on.
-  int err = read_all(fd.get(), kReadChunkBytes - 1, bytes);
-  if (err == EFBIG && sniff(bytes) == Kind::kMbox) {
-    stream_mbox(fd.get(), path, std::move(bytes), limits, sink);
-    return;
-  }
-  if (err == EFBIG) {
-    if (regular) bytes.reserve(static_cast<std::size_t>(size));
-    err = read_all(fd.get(), limits.max_input_bytes, bytes);
-  }
-  if (err == EFBIG) {
-    reject_too_large(sink, path, "file", limits);  // it grew while being read
-    return;
-  }
-  if (err != 0) {
-    reject_io(sink, path, std::strerror(err));
-    return;
-  }
-  if (!regular) sink.on_file(path, bytes.size());
-  const std::uint64_t read = bytes.size();
-  ingest_bytes(Origin{{path}}, std::move(bytes), limits, sink);
-  sink.on_progress(read);
+  ingest_fd(fd.get(), path, regular, regular ? static_cast<std::uint64_t>(st.st_size) : 0,
+            limits, sink);
 }
 
 void ingest_stdin(const Limits& limits, Sink& sink) {
-  const std::string origin = "<stdin>";
-  std::string bytes;
-  std::vector<char> chunk(kReadChunkBytes);
-  while (std::cin) {
-    std::cin.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    const auto n = static_cast<std::size_t>(std::cin.gcount());
-    if (bytes.size() + n > limits.max_input_bytes) {
-      sink.on_file(origin, bytes.size() + n);
-      reject_too_large(sink, origin, "input", limits);
-      return;
-    }
-    bytes.append(chunk.data(), n);
-  }
-  if (std::cin.bad()) {
-    reject_io(sink, origin, "standard input failed");
-    return;
-  }
-  sink.on_file(origin, bytes.size());
-  ingest_bytes(Origin{{origin}}, std::move(bytes), limits, sink);
+  struct stat st {};
+  const bool regular = ::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode);
+  ingest_fd(STDIN_FILENO, "<stdin>", regular,
+            regular ? static_cast<std::uint64_t>(st.st_size) : 0, limits, sink);
 }
 
 std::string join(const std::string& dir, const std::string& name) {

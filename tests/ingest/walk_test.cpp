@@ -2,6 +2,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -188,13 +189,58 @@ TEST_CASE("walk: missing path, single file and input size limit") {
 }
 
 TEST_CASE("walk: standard input") {
-  std::istringstream input(gzip(kReport));
-  std::streambuf* saved = std::cin.rdbuf(input.rdbuf());
+  // Standard input is read from file descriptor 0: point it at a temporary file.
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("dmarcq-stdin-" + std::to_string(::getpid()))).string();
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << gzip(kReport);
+  }
+  const int saved = ::dup(STDIN_FILENO);
+  const int file = ::open(path.c_str(), O_RDONLY);
+  REQUIRE(file >= 0);
+  ::dup2(file, STDIN_FILENO);
+  ::close(file);
   RecordingSink sink;
   ingest_paths({"-"}, Limits{}, sink);
-  std::cin.rdbuf(saved);
-  std::cin.clear();
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+  std::filesystem::remove(path);
   REQUIRE(sink.events.size() == 2);
   CHECK(sink.events[1] == "document <stdin>");
   CHECK(sink.documents.at(0).bytes == kReport);
+}
+
+TEST_CASE("walk: an mbox is streamed past the input size limit; a Maildir is read as messages") {
+  TempDir dir;
+  std::string mbox;
+  for (int i = 1; i <= 40; ++i) {
+    mbox += "From x Mon Nov 16 10:00:00 2026\nFrom: a@b\nMessage-ID: <" + std::to_string(i) +
+            "@x>\n\n" + kReport + "\n\n";
+  }
+  const std::string box = dir.write("big.mbox", mbox);
+  Limits limits;
+  limits.max_input_bytes = 100;  // the mbox is ~2.8 kB; each message is below 100 bytes
+  RecordingSink sink;
+  ingest_paths({box}, limits, sink);
+  REQUIRE(sink.documents.size() == 40);
+  CHECK(sink.documents.back().origin.to_string() ==
+        box + " \xE2\x80\xBA message 40 <40@x> \xE2\x80\xBA body (text/plain)");
+
+  const std::string message = "From: a@b\nMessage-ID: <m@x>\n\n" + kReport + "\n";
+  dir.write("md/cur/1.host:2,S", message);
+  dir.write("md/new/2.host", message);
+  dir.write("md/tmp/3.host", message);             // being delivered: never read
+  dir.write("md/dovecot-uidlist", "3 V1 N4\n");    // the server's index
+  dir.write("md/.Sub/cur/4.host:2,", message);     // Maildir++ folder
+  dir.write("md/.Sub/new/.hidden", message);
+  fs::create_directories(dir.path() + "/md/.Sub/new");
+  RecordingSink maildir;
+  ingest_paths({dir.path() + "/md"}, Limits{}, maildir);
+  std::vector<std::string> files;
+  for (const std::string& event : maildir.events) {
+    if (event.rfind("file ", 0) == 0) files.push_back(event.substr(event.rfind('/') + 1));
+  }
+  CHECK(files == std::vector<std::string>{"1.host:2,S 41", "2.host 41", "4.host:2, 41"});
+  CHECK(maildir.documents.size() == 3);
 }
