@@ -217,7 +217,8 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   print_accounting(importer.stats(), seconds, vm->count("verbose") > 0);
   if (!finished) {
     print_error(finished.error().to_string());
-    print_error("import stopped; nothing of the last batch was committed, run it again");
+    print_error("import stopped: the counts above include the last batch (up to 1,000 "
+                "documents), which was rolled back; run the same import again to finish");
     return kExitFatal;
   }
   return importer.stats().total.rejected > 0 ? kExitRejected : kExitOk;

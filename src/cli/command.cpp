@@ -4,6 +4,7 @@
 
 #include "core/date.h"
 #include "core/text.h"
+#include "report/report.h"
 
 namespace dmarcq::cli {
 
@@ -59,8 +60,7 @@ Filters filters_of(const po::variables_map& vm) {
   Filters filters;
   if (vm.count("domain")) {
     for (const std::string& domain : vm["domain"].as<std::vector<std::string>>()) {
-      std::string normalized = core::ascii_lower(core::trim(domain));
-      if (!normalized.empty() && normalized.back() == '.') normalized.pop_back();
+      std::string normalized = report::normalize_domain(domain);
       if (normalized.empty()) throw UsageError{"--domain needs a domain name"};
       filters.domains.push_back(std::move(normalized));
     }

@@ -65,23 +65,37 @@ void Importer::on_document(ingest::Document document) {
 
   auto known = store_.find_input(content_hash);
   if (!known) return fail(std::move(known).error());
-  if (*known) {
-    // Seen before: skip without parsing. A document rejected before is rejected again
-    // (and counted), but not stored twice.
-    if ((*known)->outcome == store::Outcome::kRejected) {
-      count([](ImportCounts& c) { ++c.rejected; });
-      stats_.rejects.push_back(describe(origin, (*known)->detail));
-    } else {
-      count([](ImportCounts& c) { ++c.duplicates; });
-    }
+  const bool rejected_before = *known && (*known)->outcome == store::Outcome::kRejected;
+  if (*known && !rejected_before) {
+    // Stored before: skip without parsing.
+    count([](ImportCounts& c) { ++c.duplicates; });
     return after_unit(document.bytes.size());
   }
 
+  // New, or rejected before: a newer dmarcq or wider limits may read it now.
   stats_.xml_bytes += document.bytes.size();
   auto parsed = report::parse_report(document.bytes);
   if (!parsed) {
-    record_reject(origin, parsed.error(), content_hash, document.bytes, document.bytes.size());
+    if (parsed.error().code() == core::ErrorCode::kNotReport &&
+        !ingest::named_like_report(document.origin)) {
+      // XML or text that is some other document (an SVG, an HTML page), and does not
+      // claim to be a report: not a unit to keep.
+      count([](ImportCounts& c) { ++c.skipped; });
+      stats_.skips.push_back(describe(origin, parsed.error().to_string()));
+      return after_unit(document.bytes.size());
+    }
+    if (rejected_before) {
+      count([](ImportCounts& c) { ++c.rejected; });
+      stats_.rejects.push_back(describe(origin, parsed.error().to_string()));
+    } else {
+      record_reject(origin, parsed.error(), content_hash, document.bytes, document.bytes.size());
+    }
     return after_unit(document.bytes.size());
+  }
+  if (rejected_before) {
+    if (auto status = store_.clear_reject(content_hash); !status) {
+      return fail(std::move(status).error().within(origin));
+    }
   }
   auto added = store_.add_report(*parsed, origin, content_hash);
   if (!added) return fail(std::move(added).error().within(origin));
@@ -129,8 +143,11 @@ bool Importer::on_message_start(const ingest::Origin& origin, std::string_view r
     return false;
   }
   if (!*known) return true;
-  // Read before: account for what it held without decoding it again.
   const store::KnownMessage& seen = **known;
+  // A message that held rejects is read again: they may import now. Its stored
+  // reports come out as duplicates, and its record is updated at the end.
+  if (seen.rejected > 0) return true;
+  // Read before: account for what it held without decoding it again.
   count([&](ImportCounts& c) {
     c.duplicates += seen.imported + seen.duplicates;
     c.rejected += seen.rejected;
@@ -141,11 +158,6 @@ bool Importer::on_message_start(const ingest::Origin& origin, std::string_view r
       ++c.no_report[seen.no_report];
     }
   });
-  if (seen.rejected > 0) {
-    stats_.rejects.push_back(describe(origin.to_string(),
-                                      std::to_string(seen.rejected) +
-                                          " rejected as recorded when first read (see 'dmarcq rejects')"));
-  }
   message_hash_.clear();
   after_unit(0);
   return false;

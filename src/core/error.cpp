@@ -11,6 +11,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kInvalid: return "invalid";
     case ErrorCode::kDb: return "db";
     case ErrorCode::kUsage: return "usage";
+    case ErrorCode::kNotReport: return "not a report";
   }
   return "unknown";
 }

@@ -18,6 +18,7 @@ enum class ErrorCode {
   kInvalid,      // content that breaks the report's rules (missing field, bad number)
   kDb,           // the database refused an operation
   kUsage,        // the caller asked for something impossible (bad option value)
+  kNotReport,    // well-formed or not, the bytes are some other kind of document
 };
 
 const char* error_code_name(ErrorCode code);

@@ -213,23 +213,6 @@ void Unpacker::mbox(const Origin& origin, std::string_view bytes) {
   splitter.finish();
 }
 
-// True when the innermost name ends like a report or report archive (.xml, .xml.gz,
-// .zip, .gz, .tgz, .tar, .bz2, .xz), case-insensitively.
-bool named_like_report(const Origin& origin) {
-  if (origin.chain.empty()) return false;
-  std::string name = origin.chain.back();
-  for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  static constexpr std::string_view kEndings[] = {".xml", ".gz", ".gzip", ".zip", ".tgz",
-                                                  ".tar", ".bz2", ".xz"};
-  for (std::string_view ending : kEndings) {
-    if (name.size() >= ending.size() &&
-        name.compare(name.size() - ending.size(), ending.size(), ending) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
-
 void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth,
                     Place place, std::string_view outer_raw) {
   if (stopped_) return;
@@ -252,6 +235,10 @@ void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth
       return;
     case Kind::kEmpty:
       if (place == Place::kAttachment) return;  // an empty part is no report
+      if (place != Place::kPayload && !named_like_report(origin)) {
+        skip(origin, "empty file");
+        return;
+      }
       reject(origin, ErrorCode::kInvalid,
              place == Place::kFile     ? "empty file"
              : place == Place::kMember ? "empty archive member"

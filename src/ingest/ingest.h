@@ -121,6 +121,12 @@ enum class Kind {
 Kind sniff(std::string_view bytes);
 const char* kind_name(Kind kind);
 
+// True when the innermost name of `origin` ends like a report or a report archive
+// (.xml, .gz, .gzip, .zip, .tgz, .tar, .bz2, .xz), case-insensitively. Bytes decide
+// what a unit is; the name only decides whether something that is not a report is a
+// report that arrived broken (rejected, kept) or another kind of file (skipped).
+bool named_like_report(const Origin& origin);
+
 // Expands each path: a regular file is read and unpacked (an mbox file is streamed
 // message by message); a directory is walked recursively in byte-wise name order
 // (hidden entries, names starting with '.', are skipped), except that a Maildir

@@ -99,6 +99,21 @@ Kind sniff(std::string_view bytes) {
   return Kind::kBinary;
 }
 
+bool named_like_report(const Origin& origin) {
+  if (origin.chain.empty()) return false;
+  std::string name = origin.chain.back();
+  for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  static constexpr std::string_view kEndings[] = {".xml", ".gz", ".gzip", ".zip", ".tgz",
+                                                  ".tar", ".bz2", ".xz"};
+  for (std::string_view ending : kEndings) {
+    if (name.size() >= ending.size() &&
+        name.compare(name.size() - ending.size(), ending.size(), ending) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 const char* kind_name(Kind kind) {
   switch (kind) {
     case Kind::kEmpty: return "empty";

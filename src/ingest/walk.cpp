@@ -236,8 +236,15 @@ void walk_directory(const std::string& path, const Limits& limits, Sink& sink) {
     walk_maildir(path, limits, sink);
     return;
   }
-  for (const std::string& name : list_directory(path, false, sink)) {
-    walk(join(path, name), false, limits, sink);
+  for (const std::string& name : list_directory(path, true, sink)) {
+    const std::string child = join(path, name);
+    if (name.front() == '.') {
+      // Hidden entries (.git, .DS_Store, editor files) are not read, but said.
+      std::error_code ec;
+      sink.on_skip(Origin{{child}}, fs::is_directory(child, ec) ? "hidden directory" : "hidden file");
+      continue;
+    }
+    walk(child, false, limits, sink);
   }
 }
 

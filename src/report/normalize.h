@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "report/report.h"
+
 namespace dmarcq::report {
 
 // The closed vocabularies of the two schemas.
@@ -30,8 +32,7 @@ struct NormalizedWord {
 // "unknown" -> temperror and "error" -> permerror (the RFC 7489 XSD's own comments).
 NormalizedWord normalize_word(std::string_view text, Vocabulary vocabulary);
 
-// Lower-case ASCII, whitespace trimmed, one trailing dot removed.
-std::string normalize_domain(std::string_view text);
+// normalize_domain is declared in report.h.
 
 }  // namespace dmarcq::report
 

@@ -357,11 +357,18 @@ class ReportParser {
       report_.warnings.push_back(std::move(message));
     } else {
       ++suppressed_warnings_;
-      if (report_.warnings.size() == kMaxWarnings) {
-        report_.warnings.push_back("further warnings suppressed");
-      }
     }
   }
+
+ public:
+  // Closes the warning list with the number of warnings that did not fit.
+  void finish_warnings(Report& report) const {
+    if (suppressed_warnings_ > 0) {
+      report.warnings.push_back(std::to_string(suppressed_warnings_) + " further warnings suppressed");
+    }
+  }
+
+ private:
 
   // "record 3 (line 41)" while a record is being parsed, else empty.
   std::string record_place() {
@@ -427,13 +434,27 @@ core::Result<Report> parse_report(std::string_view xml) {
   if (!utf8) return std::move(utf8).error();
   const std::string& text = utf8->bytes;
 
+  // pugixml builds the whole tree, at about 75 bytes per node: bound the nodes before
+  // parsing, so a document of millions of empty elements cannot take gigabytes.
+  const auto tags = static_cast<std::size_t>(std::count(text.begin(), text.end(), '<'));
+  if (tags > kMaxTags) {
+    return Error(ErrorCode::kLimit, "document has " + std::to_string(tags) +
+                                        " tags, more than the " + std::to_string(kMaxTags) +
+                                        " a report parse is allowed");
+  }
   pugi::xml_document document;
   // load_buffer copies, so `text` stays intact for line numbers; offsets match because
   // the encoding is fixed to UTF-8 (no conversion inside pugixml).
   const pugi::xml_parse_result parsed =
       document.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
   if (parsed.status == pugi::status_no_document_element) {
-    return Error(ErrorCode::kCorrupt, "not an XML document (no root element)");
+    return Error(ErrorCode::kNotReport, "not an XML document (no root element)");
+  }
+  if (const pugi::xml_node root = document.document_element();
+      !parsed && root && !find_feedback(document)) {
+    // Broken XML whose root is something else (an HTML page): not a broken report.
+    return Error(ErrorCode::kNotReport, "not a DMARC aggregate report (root element <" +
+                                            core::terminal_safe(root.name()) + ">)");
   }
   if (!parsed) {
     Error error(ErrorCode::kCorrupt, std::string("malformed XML: ") + parsed.description());
@@ -444,12 +465,13 @@ core::Result<Report> parse_report(std::string_view xml) {
   const pugi::xml_node feedback = find_feedback(document);
   if (!feedback) {
     const pugi::xml_node root = document.document_element();
-    return Error(ErrorCode::kInvalid, "not a DMARC aggregate report (root element <" +
-                                          core::terminal_safe(root.name()) + ">, expected <feedback>)");
+    return Error(ErrorCode::kNotReport, "not a DMARC aggregate report (root element <" +
+                                            core::terminal_safe(root.name()) + ">, expected <feedback>)");
   }
   ReportParser parser(text);
   auto report = parser.parse(feedback);
   if (!report) return report;
+  parser.finish_warnings(*report);
   report->xml_namespace = namespace_of(feedback);
   if (!utf8->converted_from.empty()) {
     report->warnings.insert(report->warnings.begin(), "converted from " + utf8->converted_from);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -94,6 +95,10 @@ struct Report {
 // would make sums over the store overflow. Such a record is dropped with a warning.
 constexpr std::int64_t kMaxRecordCount = 10'000'000'000;
 
+// Upper bound on the tags ('<') of one document: about 65,000 records. The parser
+// holds the whole tree in memory; this keeps it near 150 MB at worst.
+constexpr std::size_t kMaxTags = 2'000'000;
+
 // Upper bound on the length of a report period; a longer claim is rejected as implausible.
 constexpr std::int64_t kMaxReportDays = 366;
 
@@ -105,6 +110,10 @@ struct DaySpan {
   std::int64_t count;      // >= 1
 };
 DaySpan day_span(std::int64_t begin, std::int64_t end);
+
+// Lower-case ASCII, whitespace trimmed, one trailing dot removed: how every domain in
+// the store is written.
+std::string normalize_domain(std::string_view text);
 
 // Parses one report document. `xml` may carry a BOM, be UTF-16/32, or declare a
 // legacy encoding (windows-1252, ISO-8859-x, Shift_JIS: anything iconv knows).

@@ -140,7 +140,13 @@ class SqliteStore final : public Store {
         // 12
         "INSERT INTO message (content_hash, origin, imported, duplicates, rejected, skipped, "
         "no_report, first_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-        "ON CONFLICT (content_hash) DO NOTHING",
+        "ON CONFLICT (content_hash) DO UPDATE SET imported = excluded.imported, "
+        "duplicates = excluded.duplicates, rejected = excluded.rejected, "
+        "skipped = excluded.skipped, no_report = excluded.no_report",
+        // 13
+        "DELETE FROM reject WHERE content_hash = ?1",
+        // 14
+        "DELETE FROM input WHERE content_hash = ?1",
     };
     for (const char* sql : kStatements) {
       auto statement = db_.prepare(sql);
@@ -270,6 +276,14 @@ class SqliteStore final : public Store {
     return insert.run();
   }
 
+  core::Status clear_reject(const std::string& content_hash) override {
+    if (auto status = require_writable(); !status) return status;
+    statements_[13].bind(1, content_hash);
+    if (auto status = statements_[13].run(); !status) return status;
+    statements_[14].bind(1, content_hash);
+    return statements_[14].run();
+  }
+
   core::Status add_reject(const std::string& origin, const core::Error& error,
                           const std::string& content_hash, std::string_view raw,
                           std::uint64_t raw_size) override {
@@ -299,7 +313,8 @@ class SqliteStore final : public Store {
 
   core::Result<core::Table> rejects() override {
     auto statement = db_.prepare(
-        "SELECT origin, reason, error_kind AS kind, raw_size AS bytes FROM reject ORDER BY id");
+        "SELECT origin, reason, error_kind AS kind, raw_size AS bytes, "
+        "CASE WHEN length(raw) = raw_size THEN 'yes' ELSE 'no' END AS kept FROM reject ORDER BY id");
     if (!statement) return std::move(statement).error();
     return collect(*statement);
   }

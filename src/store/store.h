@@ -73,9 +73,13 @@ class Store {
                                              const std::string& content_hash) = 0;
   // A mail message read before, if any.
   virtual core::Result<std::optional<KnownMessage>> find_message(const std::string& content_hash) = 0;
-  // Records a message after all its units were stored. Idempotent per content hash.
+  // Records a message after all its units were stored; a message read again (because
+  // it held rejects, which are retried) has its counts replaced.
   virtual core::Status add_message(const std::string& content_hash, const std::string& origin,
                                    const KnownMessage& contents) = 0;
+  // Forgets that a document was rejected (it imports now, with a newer dmarcq or
+  // wider limits): its reject row and its input row go.
+  virtual core::Status clear_reject(const std::string& content_hash) = 0;
   // Records something that could not be imported. Idempotent per content hash.
   virtual core::Status add_reject(const std::string& origin, const core::Error& error,
                                   const std::string& content_hash, std::string_view raw,
@@ -85,7 +89,8 @@ class Store {
   // Totals and pass rates; columns: the group keys, messages, dmarc_pass, dmarc_fail,
   // spf_aligned_pass, dkim_aligned_pass, quarantined, rejected, pass_rate.
   virtual core::Result<core::Table> summary(const SummaryQuery& query) = 0;
-  // Columns: origin, reason, kind, bytes; in the order they were rejected.
+  // Columns: origin, reason, kind, bytes, kept (whether the bytes are stored for a
+  // retry; units over 32 MiB are not); in the order they were rejected.
   virtual core::Result<core::Table> rejects() = 0;
   // One SQL statement on a read-only connection.
   virtual core::Result<core::Table> query(const std::string& sql) = 0;

@@ -85,15 +85,52 @@ TEST_CASE("importer: every unit is counted once and the counts add up") {
   CHECK(scalar(temp.path(), "SELECT count(*) FROM input") == 5);
   CHECK(scalar(temp.path(), "SELECT count(*) FROM input WHERE outcome = 'duplicate'") == 1);
 
-  // Running the same inputs again: nothing new, the same outcomes, nothing parsed.
+  // Running the same inputs again: nothing new, the same outcomes; only the rejected
+  // document is parsed again (a newer dmarcq might read it).
   const cli::ImportStats again = run(temp.path(), inputs);
   CHECK(again.total.imported == 0);
   CHECK(again.total.duplicates == 4);
   CHECK(again.total.rejected == 3);
   CHECK(again.total.skipped == 1);
-  CHECK(again.xml_bytes == 0);
+  CHECK(again.xml_bytes == 2 * inputs[4].second.size());
   CHECK(scalar(temp.path(), "SELECT count(*) FROM input") == 5);
   CHECK(scalar(temp.path(), "SELECT count(*) FROM reject") == 2);
+}
+
+TEST_CASE("importer: a reject is retried, and imports once the cause is gone") {
+  testing::TempDb temp;
+  const std::string xml = report_xml("retry", 4);
+  auto store = store::open_sqlite(temp.path(), store::OpenMode::kReadWrite);
+  REQUIRE(store.ok());
+  ingest::Limits tight;
+  tight.max_document_bytes = 100;
+  for (const bool first : {true, false}) {
+    cli::Importer importer(**store);
+    REQUIRE(importer.start().ok());
+    ingest::ingest_bytes(ingest::Origin{{"r.xml"}}, xml, first ? tight : ingest::Limits{}, importer);
+    REQUIRE(importer.finish().ok());
+    if (first) {
+      CHECK(importer.stats().total.rejected == 1);
+      CHECK(scalar(temp.path(), "SELECT count(*) FROM reject") == 1);
+    } else {
+      CHECK(importer.stats().total.imported == 1);
+    }
+  }
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM reject") == 0);
+  CHECK(scalar(temp.path(), "SELECT outcome = 'imported' FROM input") == 1);
+}
+
+TEST_CASE("importer: other XML documents are skipped unless named like a report") {
+  testing::TempDb temp;
+  const cli::ImportStats stats =
+      run(temp.path(), {{"logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"},
+                        {"index.html", "<html><body><p>broken</body></html>"},
+                        {"report.xml", "<html/>"}});
+  CHECK(stats.total.skipped == 2);
+  CHECK(stats.total.rejected == 1);
+  CHECK(stats.skips == std::vector<std::string>{
+                           "logo.svg: not a DMARC aggregate report (root element <svg>, expected <feedback>)",
+                           "index.html: not a DMARC aggregate report (root element <html>)"});
 }
 
 TEST_CASE("importer: dropped records are counted and kept as warnings") {

@@ -138,7 +138,9 @@ TEST_CASE("walk: directory tree in byte-wise order, hidden entries skipped") {
   ingest_paths({root}, Limits{}, sink);
   const std::string r = root + "/";
   CHECK(sink.events == Events{
-                           "file " + r + "Z.xml 11",
+                           "skip " + r + ".git: hidden directory",
+                  "skip " + r + ".hidden.xml: hidden file",
+                  "file " + r + "Z.xml 11",
                            "document " + r + "Z.xml",
                            "file " + r + "a.xml 11",
                            "document " + r + "a.xml",

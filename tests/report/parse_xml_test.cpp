@@ -115,14 +115,22 @@ TEST_CASE("parse: each missing piece of report identity is rejected naming eleme
 TEST_CASE("parse: not XML, malformed XML and other roots are rejected") {
   auto empty = parse_report("");
   REQUIRE_FALSE(empty.ok());
-  CHECK(empty.error().code() == ErrorCode::kCorrupt);
+  CHECK(empty.error().code() == ErrorCode::kNotReport);
   CHECK(empty.error().to_string() == "not an XML document (no root element)");
   CHECK(error_of("unused") == "not an XML document (no root element)");
   std::string truncated = report_xml(kIdentity);
   truncated.resize(truncated.size() / 2);
   CHECK(error_of(truncated).find("malformed XML: ") != std::string::npos);
-  CHECK(error_of("<a>\n<b>\n<email><bad@x></email></b></a>") ==
+  CHECK(error_of("<feedback>\n<b>\n<email><bad@x></email></b></feedback>") ==
         "line 3: malformed XML: Error parsing start element tag");
+  // Broken XML that is not even a broken report: some other kind of document.
+  auto html = parse_report("<html>\n<body><p>unclosed</body></html>");
+  REQUIRE_FALSE(html.ok());
+  CHECK(html.error().code() == ErrorCode::kNotReport);
+  CHECK(html.error().to_string() == "not a DMARC aggregate report (root element <html>)");
+  auto svg = parse_report("<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+  REQUIRE_FALSE(svg.ok());
+  CHECK(svg.error().code() == ErrorCode::kNotReport);
   CHECK(error_of("<html><body/></html>") ==
         "not a DMARC aggregate report (root element <html>, expected <feedback>)");
 }
@@ -327,6 +335,28 @@ TEST_CASE("parse: several policy_published, empty org_name, trailing garbage") {
   REQUIRE(fallback.ok());
   CHECK(fallback->org_name == "google.com");
   CHECK(fallback->warnings.at(0) == "empty <org_name>; the email's domain 'google.com' is used");
+}
+
+TEST_CASE("parse: a document with too many tags is refused before the tree is built") {
+  std::string flood = "<feedback>";
+  flood.reserve(4 * dmarcq::report::kMaxTags + 16);
+  for (std::size_t i = 0; i < dmarcq::report::kMaxTags; ++i) flood += "<a/>";
+  flood += "</feedback>";
+  auto result = parse_report(flood);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code() == ErrorCode::kLimit);
+  CHECK(result.error().to_string() ==
+        "document has 2000002 tags, more than the 2000000 a report parse is allowed");
+}
+
+TEST_CASE("parse: warnings are capped, with the number left out") {
+  std::string records;
+  for (int i = 0; i < 150; ++i) records += record("<source_ip>bad</source_ip><count>1</count>");
+  auto report = parse_report(report_xml(kIdentity, records));
+  REQUIRE(report.ok());
+  CHECK(report->dropped_records == 150);
+  REQUIRE(report->warnings.size() == 101);
+  CHECK(report->warnings.back() == "50 further warnings suppressed");
 }
 
 TEST_CASE("parse: DTD entities are never expanded") {

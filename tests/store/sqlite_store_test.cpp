@@ -144,12 +144,13 @@ TEST_CASE("store: rejects keep reason and bytes, once per content") {
   REQUIRE(reader.ok());
   auto table = (*reader)->rejects();
   REQUIRE(table.ok());
-  CHECK(table->columns == std::vector<std::string>{"origin", "reason", "kind", "bytes"});
+  CHECK(table->columns == std::vector<std::string>{"origin", "reason", "kind", "bytes", "kept"});
   REQUIRE(table->rows.size() == 1);
   CHECK(std::get<std::string>(table->rows[0][0]) == "x.gz");
   CHECK(std::get<std::string>(table->rows[0][1]) == "truncated gzip input");
   CHECK(std::get<std::string>(table->rows[0][2]) == "corrupt");
   CHECK(std::get<std::int64_t>(table->rows[0][3]) == 3);
+  CHECK(std::get<std::string>(table->rows[0][4]) == "yes");
 }
 
 TEST_CASE("store: sql runs on a read-only connection, one statement only") {
