@@ -27,13 +27,7 @@ int run_rejects(const GlobalOptions& global, const std::vector<std::string>& arg
   const output::Format format = format_of(*vm);
   auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
-  auto table = store->rejects();
-  if (!table) {
-    print_error(table.error().to_string());
-    return kExitFatal;
-  }
-  output::write(*table, format, std::cout);
-  return kExitOk;
+  return print_table(store->rejects(), format, kExitFatal);
 }
 
 }  // namespace dmarcq::cli

@@ -34,14 +34,8 @@ int run_sql(const GlobalOptions& global, const std::vector<std::string>& args) {
   const output::Format format = format_of(*vm);
   auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
-  auto table = store->query((*vm)["query"].as<std::string>());
-  if (!table) {
-    print_error(table.error().to_string());
-    // The database opened fine, so a refused statement is the query's fault.
-    return kExitUsage;
-  }
-  output::write(*table, format, std::cout);
-  return kExitOk;
+  // The database opened fine, so a refused statement is the query's fault: exit 1.
+  return print_table(store->query((*vm)["query"].as<std::string>()), format, kExitUsage);
 }
 
 }  // namespace dmarcq::cli

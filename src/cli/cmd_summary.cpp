@@ -71,13 +71,7 @@ int run_summary(const GlobalOptions& global, const std::vector<std::string>& arg
 
   auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
-  auto table = store->summary(query);
-  if (!table) {
-    print_error(table.error().to_string());
-    return kExitFatal;
-  }
-  output::write(*table, format, std::cout);
-  return kExitOk;
+  return print_table(store->summary(query), format, kExitFatal);
 }
 
 }  // namespace dmarcq::cli

@@ -89,6 +89,15 @@ std::string db_path_of(const po::variables_map& vm, const GlobalOptions& global)
   return vm.count("db") ? vm["db"].as<std::string>() : global.db_path;
 }
 
+int print_table(const core::Result<core::Table>& table, output::Format format, int error_exit) {
+  if (!table) {
+    print_error(table.error().to_string());
+    return error_exit;
+  }
+  output::write(*table, format, std::cout);
+  return 0;
+}
+
 std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode) {
   auto store = store::open_sqlite(path, mode);
   if (!store) {

@@ -56,6 +56,9 @@ Filters filters_of(const po::variables_map& vm);
 void add_db_option(po::options_description& options);
 std::string db_path_of(const po::variables_map& vm, const GlobalOptions& global);
 
+// Writes a query's table to stdout, or prints its error and returns `error_exit`.
+int print_table(const core::Result<core::Table>& table, output::Format format, int error_exit);
+
 // Opens the store or prints why not; nullptr means exit code 3.
 std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode);
 

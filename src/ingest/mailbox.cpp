@@ -129,26 +129,22 @@ void MboxSplitter::feed(std::string_view chunk) {
       continue;
     }
     partial_.append(piece);
-    if (partial_started_) {
-      append(partial_);
-    } else {
-      on_line(partial_);
-    }
-    partial_.clear();
-    partial_started_ = false;
+    flush_partial();
   }
 }
 
-void MboxSplitter::finish() {
-  if (!partial_.empty()) {
-    if (partial_started_) {
-      append(partial_);
-    } else {
-      on_line(partial_);
-    }
-    partial_.clear();
-    partial_started_ = false;
+void MboxSplitter::flush_partial() {
+  if (partial_started_) {
+    append(partial_);
+  } else {
+    on_line(partial_);
   }
+  partial_.clear();
+  partial_started_ = false;
+}
+
+void MboxSplitter::finish() {
+  if (!partial_.empty()) flush_partial();
   if (!candidate_.empty()) {
     // A From_ line at the very end has no header after it to confirm it: it is the
     // last line of the body, unless the file holds nothing else (an empty message).

@@ -27,6 +27,8 @@ class MboxSplitter {
 
  private:
   void on_line(std::string_view line);
+  // Hands the held partial line on: as a line, or as the rest of a long one.
+  void flush_partial();
   void body_line(std::string_view line);
   void append(std::string_view bytes);
   void start_message();

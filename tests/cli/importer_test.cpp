@@ -9,6 +9,7 @@
 #include "test_db.h"
 
 using namespace dmarcq;
+using testing::scalar;
 
 namespace {
 
@@ -23,17 +24,6 @@ std::string report_xml(const std::string& id, std::int64_t count) {
          "</header_from></identifiers></record></feedback>";
 }
 
-std::int64_t scalar(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
-  std::int64_t value = -1;
-  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return value;
-}
 
 // Feeds every unit of `inputs` through one Importer, as one import run.
 cli::ImportStats run(const std::string& db_path,

@@ -47,6 +47,9 @@ struct RecordingSink : dmarcq::ingest::Sink {
   std::vector<ErrorCode> codes;
   std::vector<std::string> raws;
 
+  void on_file(const std::string& path, std::uint64_t size) override {
+    events.push_back("file " + path + " " + std::to_string(size));
+  }
   void on_document(Document document) override {
     events.push_back("document " + document.origin.to_string());
     documents.push_back(std::move(document));

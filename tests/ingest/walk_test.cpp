@@ -18,50 +18,14 @@
 #include "core/error.h"
 #include "ingest/ingest.h"
 
-// Shows event lists in failure messages.
-namespace doctest {
-template <>
-struct StringMaker<std::vector<std::string>> {
-  static String convert(const std::vector<std::string>& lines) {
-    std::string out = "\n";
-    for (const std::string& line : lines) out += "  " + line + "\n";
-    return out.c_str();
-  }
-};
-}  // namespace doctest
+#include "test_support.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using dmarcq::core::Error;
-using dmarcq::core::ErrorCode;
-using dmarcq::ingest::Document;
 using dmarcq::ingest::ingest_paths;
-using dmarcq::ingest::Limits;
-using dmarcq::ingest::Origin;
-using Events = std::vector<std::string>;
 
-const std::string kSep = " \xE2\x80\xBA ";
 const std::string kReport = "<feedback/>";
-
-struct RecordingSink : dmarcq::ingest::Sink {
-  std::vector<std::string> events;
-  std::vector<Document> documents;
-
-  void on_file(const std::string& path, std::uint64_t size) override {
-    events.push_back("file " + path + " " + std::to_string(size));
-  }
-  void on_document(Document document) override {
-    events.push_back("document " + document.origin.to_string());
-    documents.push_back(std::move(document));
-  }
-  void on_reject(const Origin& origin, const Error& error, std::string_view) override {
-    events.push_back("reject " + origin.to_string() + ": " + error.message());
-  }
-  void on_skip(const Origin& origin, const std::string& what) override {
-    events.push_back("skip " + origin.to_string() + ": " + what);
-  }
-};
 
 // A fresh directory under the system temp directory, removed with its contents.
 class TempDir {
@@ -90,31 +54,7 @@ class TempDir {
   fs::path path_;
 };
 
-la_ssize_t append_output(struct archive*, void* client, const void* buffer, size_t size) {
-  static_cast<std::string*>(client)->append(static_cast<const char*>(buffer), size);
-  return static_cast<la_ssize_t>(size);
-}
-
-std::string gzip(const std::string& data) {
-  std::unique_ptr<struct archive, decltype(&archive_write_free)> a(archive_write_new(),
-                                                                   archive_write_free);
-  std::string out;
-  REQUIRE(archive_write_set_format_raw(a.get()) == ARCHIVE_OK);
-  REQUIRE(archive_write_add_filter_gzip(a.get()) == ARCHIVE_OK);
-  REQUIRE(archive_write_set_bytes_in_last_block(a.get(), 1) == ARCHIVE_OK);
-  REQUIRE(archive_write_open2(a.get(), &out, nullptr, append_output, nullptr, nullptr) ==
-          ARCHIVE_OK);
-  std::unique_ptr<struct archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
-                                                                             archive_entry_free);
-  archive_entry_set_pathname(entry.get(), "data");
-  archive_entry_set_filetype(entry.get(), AE_IFREG);
-  archive_entry_set_size(entry.get(), static_cast<la_int64_t>(data.size()));
-  REQUIRE(archive_write_header(a.get(), entry.get()) == ARCHIVE_OK);
-  REQUIRE(archive_write_data(a.get(), data.data(), data.size()) ==
-          static_cast<la_ssize_t>(data.size()));
-  REQUIRE(archive_write_close(a.get()) == ARCHIVE_OK);
-  return out;
-}
+std::string gzip(const std::string& data) { return compress(Filter::kGzip, data); }
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include "test_db.h"
 
 using namespace dmarcq;
+using testing::scalar;
 using store::OpenMode;
 using store::Outcome;
 using testing::make_record;
@@ -14,17 +15,6 @@ namespace {
 
 constexpr std::int64_t kDay = 1794182400;  // 2026-11-09T00:00:00Z
 
-std::int64_t scalar(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
-  std::int64_t value = -1;
-  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return value;
-}
 
 void exec(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;

@@ -6,6 +6,8 @@
 #include <random>
 #include <string>
 
+#include <sqlite3.h>
+
 #include "report/report.h"
 
 namespace dmarcq::testing {
@@ -28,6 +30,20 @@ class TempDb {
  private:
   std::filesystem::path dir_;
 };
+
+// The first column of the first row of `sql`, read on a separate read-only connection;
+// -1 when there is no row.
+inline std::int64_t scalar(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+  std::int64_t value = -1;
+  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
 
 inline report::Record make_record(const std::string& ip, std::int64_t count, const std::string& dkim,
                                   const std::string& spf, const std::string& disposition = "none") {
