@@ -35,7 +35,7 @@ checks=$((checks + 1))
 
 # A second import adds nothing and leaves every table as it was.
 dump() {
-  for table in report report_note report_day record dkim_result spf_result policy_reason input reject; do
+  for table in report report_note report_day record dkim_result spf_result policy_reason input reject message; do
     "$DMARCQ" --db "$DB" sql --format csv "SELECT * FROM $table ORDER BY 1, 2"
   done
 }
