@@ -45,4 +45,62 @@ std::optional<CanonicalIp> canonical_ip(std::string_view text) {
   return result;
 }
 
+std::optional<IpBytes> parse_ip(std::string_view text) {
+  auto canonical = canonical_ip(text);
+  if (!canonical) return std::nullopt;
+  IpBytes out;
+  if (!canonical->is_v6) {
+    in_addr v4{};
+    if (inet_pton(AF_INET, canonical->text.c_str(), &v4) != 1) return std::nullopt;
+    out.bytes[10] = 0xff;
+    out.bytes[11] = 0xff;
+    std::memcpy(out.bytes.data() + 12, &v4, 4);
+    out.is_v4 = true;
+    return out;
+  }
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, canonical->text.c_str(), &v6) != 1) return std::nullopt;
+  std::memcpy(out.bytes.data(), v6.s6_addr, 16);
+  return out;
+}
+
+bool IpNetwork::contains(const IpBytes& address) const {
+  int bits = prefix;
+  for (std::size_t i = 0; i < 16 && bits > 0; ++i, bits -= 8) {
+    const std::uint8_t mask = bits >= 8 ? 0xff : static_cast<std::uint8_t>(0xff << (8 - bits));
+    if ((address.bytes[i] & mask) != (base.bytes[i] & mask)) return false;
+  }
+  return true;
+}
+
+std::optional<IpNetwork> parse_network(std::string_view text, std::string* why) {
+  text = trim(text);
+  const std::size_t slash = text.find('/');
+  auto fail = [&](const char* reason) -> std::optional<IpNetwork> {
+    if (why != nullptr) *why = reason;
+    return std::nullopt;
+  };
+  if (slash == std::string_view::npos) return fail("no /prefix");
+  auto base = parse_ip(text.substr(0, slash));
+  if (!base || text.substr(0, slash).find('%') != std::string_view::npos) {
+    return fail("not an IP address");
+  }
+  const std::string_view digits = text.substr(slash + 1);
+  if (digits.empty() || digits.size() > 3) return fail("bad prefix length");
+  int length = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return fail("bad prefix length");
+    length = length * 10 + (c - '0');
+  }
+  if (length > (base->is_v4 ? 32 : 128)) return fail("prefix length out of range");
+  IpNetwork network{*base, base->is_v4 ? 96 + length : length};
+  // Host bits must be zero: "13.110.74.200/16" is a typo for an address or a network.
+  int bits = network.prefix;
+  for (std::size_t i = 0; i < 16; ++i, bits -= 8) {
+    const std::uint8_t keep = bits >= 8 ? 0xff : bits <= 0 ? 0 : static_cast<std::uint8_t>(0xff << (8 - bits));
+    if ((network.base.bytes[i] & ~keep) != 0) return fail("host bits set");
+  }
+  return network;
+}
+
 }  // namespace dmarcq::core

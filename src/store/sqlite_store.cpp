@@ -93,6 +93,58 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
   return {};
 }
 
+// Fills record.auth_key for records stored before migration 3 (report::encode_auth,
+// from the child tables). A no-op once every record has one.
+core::Status backfill_auth_keys(Database& db) {
+  auto missing = db.prepare("SELECT count(*) FROM record WHERE auth_key IS NULL");
+  if (!missing) return std::move(missing).error();
+  auto counted = missing->step();
+  if (!counted) return std::move(counted).error();
+  if (missing->column_int(0) == 0) return {};
+  if (auto status = db.exec("BEGIN IMMEDIATE"); !status) return status;
+  auto records = db.prepare("SELECT id FROM record WHERE auth_key IS NULL");
+  auto dkim = db.prepare("SELECT domain, selector, result FROM dkim_result WHERE record_ref = ?1 ORDER BY seq");
+  auto spf = db.prepare("SELECT domain, scope, result FROM spf_result WHERE record_ref = ?1 ORDER BY seq");
+  auto reasons = db.prepare("SELECT type, comment FROM policy_reason WHERE record_ref = ?1 ORDER BY seq");
+  auto update = db.prepare("UPDATE record SET auth_key = ?2 WHERE id = ?1");
+  if (!records || !dkim || !spf || !reasons || !update) {
+    (void)db.exec("ROLLBACK");
+    return Error(ErrorCode::kDb, "cannot prepare the auth_key backfill");
+  }
+  std::vector<std::int64_t> ids;
+  while (true) {
+    auto row = records->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    ids.push_back(records->column_int(0));
+  }
+  for (std::int64_t id : ids) {
+    report::Record record;
+    for (auto* statement : {&*dkim, &*spf, &*reasons}) {
+      statement->bind(1, id);
+      while (true) {
+        auto row = statement->step();
+        if (!row) return std::move(row).error();
+        if (!*row) break;
+        if (statement == &*dkim) {
+          record.dkim_results.push_back({statement->column_text(0), statement->column_text(1), statement->column_text(2), ""});
+        } else if (statement == &*spf) {
+          record.spf_results.push_back({statement->column_text(0), statement->column_text(1), statement->column_text(2), ""});
+        } else {
+          record.reasons.push_back({statement->column_text(0), statement->column_text(1)});
+        }
+      }
+      statement->reset();
+    }
+    update->bind(1, id).bind(2, report::encode_auth(record));
+    if (auto status = update->run(); !status) {
+      (void)db.exec("ROLLBACK");
+      return status;
+    }
+  }
+  return db.exec("COMMIT");
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(Database db, std::string path, OpenMode mode)
@@ -116,8 +168,8 @@ class SqliteStore final : public Store {
         "INSERT INTO report_day (report_ref, day_index, day, week) VALUES (?1, ?2, ?3, ?4)",
         // 4
         "INSERT INTO record (report_ref, seq, source_ip, message_count, disposition, "
-        "dkim_aligned, spf_aligned, header_from, envelope_from, envelope_to) VALUES (?1, ?2, "
-        "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "dkim_aligned, spf_aligned, header_from, envelope_from, envelope_to, auth_key) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         // 5
         "INSERT INTO dkim_result (record_ref, seq, domain, selector, result, human_result) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -311,6 +363,80 @@ class SqliteStore final : public Store {
     return table;
   }
 
+  core::Result<std::vector<RecordGroup>> record_groups(const RecordFilter& filter) override {
+    std::vector<std::string> parameters;
+    const std::string where = filter_sql(filter, parameters);
+    const bool by_day = filter.from_day || filter.to_day;
+    const std::string messages =
+        by_day ? "rc.message_count / rp.day_count + CASE WHEN d.day_index < "
+                 "rc.message_count % rp.day_count THEN 1 ELSE 0 END"
+               : "rc.message_count";
+    const std::string first = by_day ? "MIN(d.day)" : "MIN(rp.date_begin)";
+    const std::string last = by_day ? "MAX(d.day)" : "MAX(rp.date_end)";
+    const std::string sql =
+        "SELECT rp.domain, rc.header_from, rc.source_ip, rc.dkim_aligned, rc.spf_aligned, "
+        "rc.disposition, coalesce(rc.auth_key, ''), SUM(" + messages + "), " + first + ", " + last +
+        " FROM record rc JOIN report rp ON rp.id = rc.report_ref" +
+        (by_day ? " JOIN report_day d ON d.report_ref = rp.id" : "") + where +
+        " GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1";
+    auto statement = db_.prepare(sql);
+    if (!statement) return std::move(statement).error();
+    for (std::size_t i = 0; i < parameters.size(); ++i) statement->bind(static_cast<int>(i + 1), parameters[i]);
+    std::vector<RecordGroup> groups;
+    while (true) {
+      auto row = statement->step();
+      if (!row) return std::move(row).error();
+      if (!*row) break;
+      RecordGroup group;
+      group.domain = statement->column_text(0);
+      group.header_from = statement->column_text(1);
+      group.source_ip = statement->column_text(2);
+      group.dkim_aligned = statement->column_text(3);
+      group.spf_aligned = statement->column_text(4);
+      group.disposition = statement->column_text(5);
+      group.auth_key = statement->column_text(6);
+      group.messages = statement->column_int(7);
+      if (by_day) {
+        group.first_day = core::parse_day(statement->column_text(8)).value_or(0);
+        group.last_day = core::parse_day(statement->column_text(9)).value_or(0);
+      } else {
+        group.first_day = core::day_of(statement->column_int(8));
+        const std::int64_t end = statement->column_int(9);
+        group.last_day = core::day_of(end > statement->column_int(8) ? end - 1 : end);
+      }
+      groups.push_back(std::move(group));
+    }
+    return groups;
+  }
+
+  core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) override {
+    std::vector<std::string> parameters;
+    std::string where = filter_sql(filter, parameters);
+    const bool by_day = filter.from_day || filter.to_day;
+    // The newest report of each domain (within the filter) says what is published now.
+    const std::string sql =
+        "SELECT rp.domain, rp.p, rp.sp, rp.np, rp.adkim, rp.aspf, rp.pct FROM report rp "
+        "WHERE rp.id IN (SELECT (SELECT r2.id FROM report r2 WHERE r2.domain = rp.domain "
+        "ORDER BY r2.date_end DESC, r2.id DESC LIMIT 1) FROM report rp" +
+        std::string(by_day ? " JOIN report_day d ON d.report_ref = rp.id" : "") + where +
+        ") ORDER BY rp.domain";
+    auto statement = db_.prepare(sql);
+    if (!statement) return std::move(statement).error();
+    for (std::size_t i = 0; i < parameters.size(); ++i) statement->bind(static_cast<int>(i + 1), parameters[i]);
+    std::vector<PublishedPolicy> policies;
+    while (true) {
+      auto row = statement->step();
+      if (!row) return std::move(row).error();
+      if (!*row) break;
+      PublishedPolicy policy{statement->column_text(0), statement->column_text(1),
+                             statement->column_text(2), statement->column_text(3),
+                             statement->column_text(4), statement->column_text(5), std::nullopt};
+      if (sqlite3_column_type(statement->handle(), 6) != SQLITE_NULL) policy.pct = statement->column_int(6);
+      policies.push_back(std::move(policy));
+    }
+    return policies;
+  }
+
   core::Result<core::Table> rejects() override {
     auto statement = db_.prepare(
         "SELECT origin, reason, error_kind AS kind, raw_size AS bytes, "
@@ -350,6 +476,7 @@ class SqliteStore final : public Store {
     insert.bind(1, report_ref).bind(2, seq).bind(3, record.source_ip).bind(4, record.count);
     insert.bind(5, record.disposition).bind(6, record.dkim).bind(7, record.spf);
     insert.bind(8, record.header_from).bind(9, record.envelope_from).bind(10, record.envelope_to);
+    insert.bind(11, report::encode_auth(record));
     if (auto status = insert.run(); !status) return status;
     const std::int64_t record_ref = sqlite3_last_insert_rowid(db_.handle());
     std::int64_t child = 0;
@@ -387,6 +514,32 @@ class SqliteStore final : public Store {
     }
     insert.bind(5, detail).bind(6, now);
     return insert.run();
+  }
+
+  // " WHERE ..." for a RecordFilter over report rp (and report_day d when by day).
+  static std::string filter_sql(const RecordFilter& filter, std::vector<std::string>& parameters) {
+    std::string where;
+    auto add = [&](const std::string& condition) {
+      where += where.empty() ? " WHERE " : " AND ";
+      where += condition;
+    };
+    if (!filter.domains.empty()) {
+      std::string list;
+      for (const std::string& domain : filter.domains) {
+        parameters.push_back(domain);
+        list += (list.empty() ? "?" : ", ?") + std::to_string(parameters.size());
+      }
+      add("rp.domain IN (" + list + ")");
+    }
+    if (filter.from_day) {
+      parameters.push_back(core::format_day(*filter.from_day));
+      add("d.day >= ?" + std::to_string(parameters.size()));
+    }
+    if (filter.to_day) {
+      parameters.push_back(core::format_day(*filter.to_day));
+      add("d.day <= ?" + std::to_string(parameters.size()));
+    }
+    return where;
   }
 
   static core::Result<core::Table> collect(Statement& statement) {
@@ -444,6 +597,9 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, OpenMo
     if (!status) return std::move(status).error().within(path);
   }
   if (auto status = check_and_migrate(*db, path, writable); !status) return std::move(status).error();
+  if (writable) {
+    if (auto status = backfill_auth_keys(*db); !status) return std::move(status).error().within(path);
+  }
   auto store = std::make_unique<SqliteStore>(std::move(*db), path, mode);
   if (writable) {
     if (auto status = store->prepare_writes(); !status) return std::move(status).error().within(path);

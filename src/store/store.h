@@ -54,6 +54,34 @@ struct SummaryQuery {
   std::optional<std::int64_t> to_day;              // inclusive
 };
 
+// Records that share every fact attribution reads, summed: the input of explain and
+// summary --by sender. Far fewer than the records themselves.
+struct RecordGroup {
+  std::string domain;        // policy domain
+  std::string header_from;
+  std::string source_ip;
+  std::string dkim_aligned;  // policy_evaluated
+  std::string spf_aligned;
+  std::string disposition;
+  std::string auth_key;      // report::encode_auth
+  std::int64_t messages = 0; // sum of counts (spread over days when filtered by date)
+  std::int64_t first_day = 0;  // days since the epoch
+  std::int64_t last_day = 0;
+};
+
+// The policy a domain published in its most recent report.
+struct PublishedPolicy {
+  std::string domain;
+  std::string p, sp, np, adkim, aspf;
+  std::optional<std::int64_t> pct;
+};
+
+struct RecordFilter {
+  std::vector<std::string> domains;      // empty = all
+  std::optional<std::int64_t> from_day;  // inclusive
+  std::optional<std::int64_t> to_day;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -92,6 +120,10 @@ class Store {
   // Columns: origin, reason, kind, bytes, kept (whether the bytes are stored for a
   // retry; units over 32 MiB are not); in the order they were rejected.
   virtual core::Result<core::Table> rejects() = 0;
+  // Record groups (see RecordGroup), ordered by domain.
+  virtual core::Result<std::vector<RecordGroup>> record_groups(const RecordFilter& filter) = 0;
+  // The newest published policy of each domain that has reports in the filter.
+  virtual core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) = 0;
   // One SQL statement on a read-only connection.
   virtual core::Result<core::Table> query(const std::string& sql) = 0;
 };

@@ -38,3 +38,34 @@ TEST_CASE("ip: canonical forms") {
   }
   CHECK(canonical_ip("fe80::1%eth0")->had_zone);
 }
+
+TEST_CASE("ip: networks, strict host bits, and containment across families") {
+  using dmarcq::core::parse_ip;
+  using dmarcq::core::parse_network;
+  std::string why;
+  auto sf = parse_network("13.110.0.0/16", &why);
+  REQUIRE(sf.has_value());
+  CHECK(sf->prefix_length() == 16);
+  CHECK(sf->contains(*parse_ip("13.110.74.200")));
+  CHECK(sf->contains(*parse_ip("::ffff:13.110.1.1")));
+  CHECK_FALSE(sf->contains(*parse_ip("13.111.0.1")));
+  CHECK_FALSE(sf->contains(*parse_ip("2001:db8::1")));
+  auto v6 = parse_network("2a01:111:f400::/48", &why);
+  REQUIRE(v6.has_value());
+  CHECK(v6->contains(*parse_ip("2a01:111:f400:7e00::1")));
+  CHECK_FALSE(v6->contains(*parse_ip("2a01:111:f401::1")));
+  auto host = parse_network("192.0.2.7/32", &why);
+  REQUIRE(host.has_value());
+  CHECK(host->contains(*parse_ip("192.0.2.7")));
+  CHECK_FALSE(host->contains(*parse_ip("192.0.2.8")));
+  CHECK(parse_network("0.0.0.0/0", &why)->contains(*parse_ip("203.0.113.1")));
+
+  CHECK_FALSE(parse_network("13.110.74.200/16", &why).has_value());
+  CHECK(why == "host bits set");
+  CHECK_FALSE(parse_network("13.110.0.0/33", &why).has_value());
+  CHECK(why == "prefix length out of range");
+  CHECK_FALSE(parse_network("13.110.0.0", &why).has_value());
+  CHECK(why == "no /prefix");
+  CHECK_FALSE(parse_network("mail.example/24", &why).has_value());
+  CHECK_FALSE(parse_network("10.0.0.0/x", &why).has_value());
+}

@@ -1,4 +1,7 @@
 #include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include "core/date.h"
 
 #include "store/store.h"
 #include "test_db.h"
@@ -115,4 +118,69 @@ TEST_CASE("summary: filters by domain and day, grouping by source and reporter")
   none.domains = {"nothing.example"};
   CHECK(rows_of(*db, none).empty());
   (void)kNull;
+}
+
+TEST_CASE("store: record groups sum records with the same facts; policies are the newest") {
+  testing::TempDb temp;
+  {
+    auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    store::Store& db = **opened;
+    REQUIRE(db.begin().ok());
+    for (int day = 0; day < 3; ++day) {
+      report::Report r = make_report("google.com", "g" + std::to_string(day), "example.com",
+                                     kNov14 + day * 86400, kNov14 + day * 86400 + 86399);
+      r.policy.p = day < 2 ? "none" : "quarantine";
+      report::Record record = make_record("192.0.2.1", 10, "fail", "fail");
+      record.spf_results.push_back({"x.bnc.salesforce.com", "mfrom", "pass", ""});
+      r.records.push_back(record);
+      r.records.push_back(make_record("192.0.2.2", 1, "pass", "pass"));
+      REQUIRE(db.add_report(r, "o", "h" + std::to_string(day)).ok());
+    }
+    REQUIRE(db.commit().ok());
+  }
+  auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
+  REQUIRE(reader.ok());
+  auto groups = (*reader)->record_groups({});
+  REQUIRE(groups.ok());
+  REQUIRE(groups->size() == 2);
+  const store::RecordGroup& sf = groups->at(0).source_ip == "192.0.2.1" ? groups->at(0) : groups->at(1);
+  CHECK(sf.messages == 30);
+  CHECK(sf.auth_key == "|s:x.bnc.salesforce.com/mfrom/pass|");
+  CHECK(core::format_day(sf.first_day) == "2026-11-14");
+  CHECK(core::format_day(sf.last_day) == "2026-11-16");
+  store::RecordFilter one_day;
+  one_day.from_day = sf.first_day + 1;
+  one_day.to_day = sf.first_day + 1;
+  auto filtered = (*reader)->record_groups(one_day);
+  REQUIRE(filtered.ok());
+  std::int64_t total = 0;
+  for (const auto& group : *filtered) total += group.messages;
+  CHECK(total == 11);
+  auto policies = (*reader)->published_policies({});
+  REQUIRE(policies.ok());
+  REQUIRE(policies->size() == 1);
+  CHECK(policies->at(0).p == "quarantine");
+}
+
+TEST_CASE("store: records from before migration 3 get their auth_key when opened") {
+  testing::TempDb temp;
+  {
+    auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    REQUIRE((*opened)->begin().ok());
+    report::Report r = make_report("google.com", "g", "example.com", kNov14, kNov14 + 86399);
+    report::Record record = make_record("192.0.2.1", 10, "pass", "fail");
+    record.dkim_results.push_back({"example.com", "s1", "pass", ""});
+    record.reasons.push_back({"local_policy", "arc=pass"});
+    r.records.push_back(record);
+    REQUIRE((*opened)->add_report(r, "o", "h").ok());
+    REQUIRE((*opened)->commit().ok());
+  }
+  sqlite3* raw = nullptr;
+  sqlite3_open(temp.path().c_str(), &raw);
+  REQUIRE(sqlite3_exec(raw, "UPDATE record SET auth_key = NULL", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE auth_key = 'd:example.com/s1/pass||r:local_policy/arc=pass'") == 1);
 }
