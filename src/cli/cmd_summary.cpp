@@ -1,4 +1,5 @@
 // dmarcq summary: totals and pass rates grouped by domain, reporter, source, day, week.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/command.h"
@@ -13,8 +14,10 @@ constexpr const char* kUsage =
     "usage: dmarcq [--db PATH] summary [--by KEYS] [--domain D] [--from DATE] [--to DATE]\n"
     "                                  [--format table|csv|json]\n"
     "\n"
-    "Messages and DMARC results, grouped by KEYS: a comma list of domain, reporter,\n"
-    "source, day, week (default: domain). 'domain' is the policy domain of the report.\n"
+    "Messages and DMARC results, grouped by KEYS: a comma list of domain, sender,\n"
+    "reporter, source, day, week (default: domain). 'domain' is the policy domain of\n"
+    "the report; 'sender' is the catalog sender of the source ('unknown' otherwise,\n"
+    "see 'dmarcq senders').\n"
     "Columns: the keys, messages, dmarc_pass, dmarc_fail, spf_aligned_pass,\n"
     "dkim_aligned_pass, quarantined, rejected, pass_rate (percent of messages passing\n"
     "DMARC, i.e. aligned SPF or aligned DKIM, as the reporter evaluated it).\n"
@@ -37,7 +40,7 @@ std::vector<store::GroupKey> parse_keys(const std::vector<std::string>& values) 
       auto key = store::parse_group_key(name);
       if (!key) {
         throw UsageError{"unknown --by key '" + name +
-                         "' (choose from domain, reporter, source, day, week)"};
+                         "' (choose from domain, sender, reporter, source, day, week)"};
       }
       for (store::GroupKey seen : keys) {
         if (seen == *key) throw UsageError{"--by key '" + name + "' given twice"};
@@ -55,7 +58,7 @@ int run_summary(const GlobalOptions& global, const std::vector<std::string>& arg
   po::options_description options("summary options");
   add_db_option(options);
   options.add_options()("by", po::value<std::vector<std::string>>()->composing(),
-                        "group keys, comma-separated: domain, reporter, source, day, week");
+                        "group keys, comma-separated: domain, sender, reporter, source, day, week");
   add_filter_options(options);
   add_format_option(options);
   auto vm = parse_command_line(args, options, {}, kUsage);
@@ -71,7 +74,11 @@ int run_summary(const GlobalOptions& global, const std::vector<std::string>& arg
 
   auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
-  return print_table(store->summary(query), format, kExitFatal);
+  auto table = store->summary(query);
+  if (table && std::find(query.by.begin(), query.by.end(), store::GroupKey::kSender) != query.by.end()) {
+    analysis::resolve_senders(*table, load_catalog(global));
+  }
+  return print_table(table, format, kExitFatal);
 }
 
 }  // namespace dmarcq::cli

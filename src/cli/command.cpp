@@ -1,6 +1,11 @@
 #include "cli/command.h"
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "core/date.h"
 #include "core/text.h"
@@ -96,6 +101,43 @@ int print_table(const core::Result<core::Table>& table, output::Format format, i
   }
   output::write(*table, format, std::cout);
   return 0;
+}
+
+analysis::Catalog load_catalog(const GlobalOptions& global) {
+  auto catalog = analysis::Catalog::builtin();
+  if (!catalog) throw UsageError{"the built-in catalog is broken: " + catalog.error().to_string()};
+  for (const std::string& path : global.catalogs) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError{"--catalog " + path + ": cannot read: " + std::strerror(errno)};
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto extra = analysis::Catalog::parse(text.str(), path);
+    if (!extra) throw UsageError{"--catalog: " + extra.error().to_string()};
+    catalog->merge(std::move(*extra));
+  }
+  return std::move(*catalog);
+}
+
+void add_lang_option(po::options_description& options) {
+  options.add_options()("lang", po::value<std::string>(),
+                        "language of causes and fixes: en or ja (default: from $LANG)");
+}
+
+analysis::Lang lang_of(const po::variables_map& vm) {
+  std::string lang;
+  if (vm.count("lang")) {
+    lang = vm["lang"].as<std::string>();
+    if (lang != "en" && lang != "ja") throw UsageError{"unknown --lang '" + lang + "' (choose en or ja)"};
+    return lang == "ja" ? analysis::Lang::kJa : analysis::Lang::kEn;
+  }
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') {
+      lang = value;
+      break;
+    }
+  }
+  return lang.rfind("ja", 0) == 0 ? analysis::Lang::kJa : analysis::Lang::kEn;
 }
 
 std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode) {

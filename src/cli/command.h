@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "analysis/analysis.h"
 #include "output/output.h"
 #include "store/store.h"
 
@@ -21,6 +22,7 @@ namespace po = boost::program_options;
 
 struct GlobalOptions {
   std::string db_path;  // --db, else $DMARCQ_DB, else ./dmarcq.db
+  std::vector<std::string> catalogs;  // --catalog FILE (repeatable), merged over the built-in one
 };
 
 // One diagnostic line on stderr, "dmarcq: error: ..." ; the text is made terminal-safe
@@ -59,6 +61,14 @@ std::string db_path_of(const po::variables_map& vm, const GlobalOptions& global)
 // Writes a query's table to stdout, or prints its error and returns `error_exit`.
 int print_table(const core::Result<core::Table>& table, output::Format format, int error_exit);
 
+// The built-in sender catalog with the --catalog files merged over it. A bad file is
+// a usage error (thrown as UsageError, with file and line).
+analysis::Catalog load_catalog(const GlobalOptions& global);
+
+// --lang en|ja; default from $LC_ALL, $LC_MESSAGES or $LANG ("ja..." means Japanese).
+void add_lang_option(po::options_description& options);
+analysis::Lang lang_of(const po::variables_map& vm);
+
 // Opens the store or prints why not; nullptr means exit code 3.
 std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode);
 
@@ -66,6 +76,8 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
 int run_summary(const GlobalOptions& global, const std::vector<std::string>& args);
 int run_rejects(const GlobalOptions& global, const std::vector<std::string>& args);
 int run_sql(const GlobalOptions& global, const std::vector<std::string>& args);
+int run_explain(const GlobalOptions& global, const std::vector<std::string>& args);
+int run_senders(const GlobalOptions& global, const std::vector<std::string>& args);
 
 }  // namespace dmarcq::cli
 

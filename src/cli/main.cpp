@@ -17,18 +17,21 @@ namespace {
 using dmarcq::cli::GlobalOptions;
 
 constexpr const char* kUsage =
-    "usage: dmarcq [--db PATH] <command> [options]\n"
+    "usage: dmarcq [--db PATH] [--catalog FILE] <command> [options]\n"
     "\n"
     "DMARC aggregate report analyzer.\n"
     "\n"
     "commands:\n"
     "  import PATH...   read report files, archives and directories ('-' for stdin)\n"
-    "  summary          totals and pass rates --by domain|reporter|source|day|week\n"
+    "  summary          totals and pass rates --by domain|sender|reporter|source|day|week\n"
+    "  explain          failing sources, their cause, messages affected, and the fix\n"
+    "  senders          the sender catalog in use\n"
     "  rejects          inputs that could not be imported, with reasons\n"
     "  sql QUERY        read-only SQL over the store\n"
     "\n"
     "global options:\n"
     "  --db PATH        database file (default: $DMARCQ_DB, else ./dmarcq.db)\n"
+    "  --catalog FILE   senders to add to the built-in catalog (schema/senders.md)\n"
     "  -h, --help       this help; 'dmarcq <command> --help' for a command\n"
     "  --version        print the version\n"
     "\n"
@@ -44,6 +47,8 @@ constexpr Command kCommands[] = {
     {"summary", dmarcq::cli::run_summary},
     {"rejects", dmarcq::cli::run_rejects},
     {"sql", dmarcq::cli::run_sql},
+    {"explain", dmarcq::cli::run_explain},
+    {"senders", dmarcq::cli::run_senders},
 };
 
 int usage_error(const std::string& message, const std::string& command) {
@@ -79,6 +84,11 @@ int main(int argc, char** argv) {
       global.db_path = argv[++index];
     } else if (arg.rfind("--db=", 0) == 0) {
       global.db_path = arg.substr(5);
+    } else if (arg == "--catalog") {
+      if (index + 1 >= argc) return usage_error("--catalog needs a FILE", "");
+      global.catalogs.push_back(argv[++index]);
+    } else if (arg.rfind("--catalog=", 0) == 0) {
+      global.catalogs.push_back(arg.substr(10));
     } else if (!arg.empty() && arg[0] == '-') {
       return usage_error("unknown option '" + arg + "'", "");
     } else {

@@ -44,6 +44,12 @@ bool is_terminal_unsafe(char32_t code_point);
 // terminal_safe and the JSON writer use.
 void append_u_escape(std::string& out, char32_t code_point);
 
+// True for East Asian wide and fullwidth code points, which take two terminal columns
+// (a range check: close enough for names and messages, off by a column at worst).
+bool is_wide(char32_t code_point);
+// Terminal columns `text` takes: code points, with wide ones counting two.
+std::size_t display_width(std::string_view text);
+
 // ASCII lower-case copy.
 std::string ascii_lower(std::string_view text);
 

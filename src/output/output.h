@@ -10,6 +10,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/table.h"
 
@@ -36,6 +37,13 @@ void write_csv(const core::Table& table, std::ostream& out, const CsvOptions& op
 void write_json(const core::Table& table, std::ostream& out);
 
 void write(const core::Table& table, Format format, std::ostream& out);
+
+// Breaks `text` into lines of at most `width` terminal columns: at spaces, or between
+// any two wide (CJK) characters, which need no spaces; a word longer than the width
+// is cut. Japanese closing punctuation never starts a line: it hangs up to two
+// columns past the width. Explicit '\n' in the text start new lines. The text is
+// made terminal-safe.
+std::vector<std::string> wrap(std::string_view text, std::size_t width);
 
 // The number formatting every writer shares: int64 as decimal, a finite double as the
 // shortest text that reads back to the same value ("95.3", "100", "1e+21"). nullopt

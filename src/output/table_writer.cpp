@@ -24,30 +24,11 @@ struct RenderedCell {
   bool numeric = false;
 };
 
-// East Asian wide and fullwidth blocks take two terminal columns. A range check is
-// close enough for domain names and organisation names; it errs by at most a column.
-bool is_wide(char32_t cp) {
-  return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-         (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-         (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-}
-
-// Counts code points, not bytes, so that accented names line up.
-std::size_t display_width(std::string_view text) {
-  std::size_t width = 0;
-  for (std::size_t pos = 0; pos < text.size();) {
-    const core::Utf8Step step = core::decode_utf8(text, pos);
-    width += step.valid && is_wide(step.code_point) ? 2 : 1;
-    pos += step.length;
-  }
-  return width;
-}
 
 RenderedCell render_text(std::string_view text) {
   RenderedCell rendered;
   rendered.text = core::terminal_safe(text);
-  rendered.width = display_width(rendered.text);
+  rendered.width = core::display_width(rendered.text);
   return rendered;
 }
 

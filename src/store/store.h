@@ -43,7 +43,10 @@ struct KnownMessage {
   std::string no_report;  // empty when it held reports
 };
 
-enum class GroupKey { kDomain, kReporter, kSource, kDay, kWeek };
+// kSender is resolved by the analysis module: the store groups by the facts that
+// identify a sender (columns "sender_ip" and "sender_auth" in its place), and
+// analysis::resolve_senders turns those into one "sender" column.
+enum class GroupKey { kDomain, kReporter, kSource, kDay, kWeek, kSender };
 const char* group_key_name(GroupKey key);
 std::optional<GroupKey> parse_group_key(std::string_view name);
 

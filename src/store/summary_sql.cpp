@@ -21,6 +21,7 @@ constexpr KeyColumn kKeyColumns[] = {
     {GroupKey::kSource, "source", "rc.source_ip", false},
     {GroupKey::kDay, "day", "d.day", true},
     {GroupKey::kWeek, "week", "d.week", true},
+    {GroupKey::kSender, "sender", "", false},
 };
 
 const KeyColumn& column_of(GroupKey key) {
@@ -51,6 +52,11 @@ SummarySql build_summary_sql(const SummaryQuery& query) {
   for (GroupKey key : query.by) {
     const KeyColumn& column = column_of(key);
     if (!keys.empty()) keys += ", ";
+    if (key == GroupKey::kSender) {
+      keys += "sender_ip, sender_auth";
+      inner_keys += "rc.source_ip AS sender_ip, coalesce(rc.auth_key, '') AS sender_auth, ";
+      continue;
+    }
     keys += column.name;
     inner_keys += std::string(column.expression) + " AS " + column.name + ", ";
   }

@@ -6,7 +6,7 @@ DB=$WORK/cli.db
 
 expect_rc 0 "$DMARCQ" --help
 expect_grep "usage: dmarcq" "$WORK/out"
-for command in import summary rejects sql; do
+for command in import summary rejects sql explain senders; do
   expect_rc 0 "$DMARCQ" "$command" --help
   expect_grep "usage: dmarcq" "$WORK/out"
 done
@@ -23,8 +23,17 @@ expect_rc 1 "$DMARCQ" summary --no-such-option
 expect_grep "Try 'dmarcq summary --help'" "$WORK/err"
 
 expect_rc 0 "$DMARCQ" --db "$DB" import "$SRC/sample-reports/gmx.net!example.net!1794528000!1794614399.xml"
-expect_rc 1 "$DMARCQ" --db "$DB" summary --by domain,sender
-expect_grep "unknown --by key 'sender'" "$WORK/err"
+expect_rc 1 "$DMARCQ" --db "$DB" summary --by domain,colour
+expect_grep "unknown --by key 'colour'" "$WORK/err"
+expect_rc 0 "$DMARCQ" --db "$DB" summary --by domain,sender --format csv
+expect_grep "^example.net,salesforce," "$WORK/out"
+# A catalog file that is wrong is a usage error naming the file and line.
+printf '[[sender]]\nid = "x"\nname = "X"\ntype = "SaaS"\nenvelope_is_customer_domain = false\nfix = "vendor-envelope"\ncolour = "red"\n' >"$WORK/bad.toml"
+expect_rc 1 "$DMARCQ" --db "$DB" --catalog "$WORK/bad.toml" senders
+expect_grep "bad.toml:7: unknown key 'colour'" "$WORK/err"
+expect_rc 1 "$DMARCQ" --db "$DB" --catalog "$WORK/missing.toml" explain
+expect_rc 1 "$DMARCQ" --db "$DB" explain --severity loud
+expect_rc 1 "$DMARCQ" --db "$DB" explain --lang fr
 expect_rc 1 "$DMARCQ" --db "$DB" summary --by day,day
 expect_rc 1 "$DMARCQ" --db "$DB" summary --from 2026-13-01
 expect_grep "is not a date" "$WORK/err"

@@ -21,6 +21,30 @@ expect_rc 0 "$DMARCQ" --db "$DB" summary --by day --domain example.net --from 20
 expect_same "$GOLDEN/summary-day-example.net.table" "$WORK/out"
 expect_rc 0 "$DMARCQ" --db "$DB" summary --by reporter,source --format json --domain EXAMPLE.CO.JP.
 expect_same "$GOLDEN/summary-reporter-source.json" "$WORK/out"
+# explain: what to change, per domain; the golden files are the promise that a reader
+# knows what to do in DNS and in Salesforce.
+expect_rc 0 "$DMARCQ" --db "$DB" explain --lang en
+expect_same "$GOLDEN/explain.en.table" "$WORK/out"
+fits_80_columns() {  # terminal columns, wide (CJK) characters counting two
+  python3 -c '
+import sys, unicodedata
+width = lambda line: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+sys.exit(max(map(width, open(sys.argv[1], encoding="utf-8").read().splitlines())) > 80)' "$1"
+}
+checks=$((checks + 1))
+fits_80_columns "$WORK/out" || fail "explain (en) is wider than 80 columns"
+expect_rc 0 "$DMARCQ" --db "$DB" explain --lang ja
+expect_same "$GOLDEN/explain.ja.table" "$WORK/out"
+checks=$((checks + 1))
+fits_80_columns "$WORK/out" || fail "explain (ja) is wider than 80 columns"
+expect_rc 0 "$DMARCQ" --db "$DB" explain --format json --severity fail
+expect_same "$GOLDEN/explain-fail.json" "$WORK/out"
+expect_rc 0 "$DMARCQ" --db "$DB" explain --format csv --domain example.com
+expect_same "$GOLDEN/explain-example.com.csv" "$WORK/out"
+expect_rc 0 "$DMARCQ" --db "$DB" summary --by domain,sender
+expect_same "$GOLDEN/summary-domain-sender.table" "$WORK/out"
+expect_rc 0 "$DMARCQ" --db "$DB" senders --format csv
+expect_same "$GOLDEN/senders.csv" "$WORK/out"
 expect_rc 0 "$DMARCQ" --db "$DB" rejects --format csv
 expect_same "$GOLDEN/rejects.csv" "$WORK/out"
 

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "core/date.h"
 #include "report/report.h"
 
 namespace dmarcq::testing {

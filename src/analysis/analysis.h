@@ -1,0 +1,196 @@
+// analysis: from reported facts to answers. The sender catalog (schema/senders.toml,
+// extendable with --catalog), identification of each record's source, DMARC
+// alignment recomputed with the Public Suffix List as evidence, attribution of every
+// failing source to a cause (stable ids of DESIGN.md), and the fix texts in English
+// and Japanese. Everything here is a pure function of (stored facts, catalog): change
+// the catalog and the answers change, with no re-import.
+#ifndef DMARCQ_ANALYSIS_ANALYSIS_H_
+#define DMARCQ_ANALYSIS_ANALYSIS_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/table.h"
+#include "report/report.h"
+#include "store/store.h"
+
+namespace dmarcq::analysis {
+
+// ---- sender catalog -----------------------------------------------------------
+
+// Which fix texts apply to a sender's causes.
+enum class FixStyle {
+  kSalesforce,        // Salesforce core: Setup paths for DKIM keys and Deliverability
+  kCustomerEnvelope,  // the envelope is the customer's domain (Google, Microsoft, Zoho...):
+                      // a missing include breaks SPF alignment
+  kVendorEnvelope,    // the envelope is the vendor's domain (SendGrid, Mailchimp...):
+                      // alignment comes from DKIM (domain authentication at the vendor)
+};
+
+struct IpRange {
+  std::string cidr;    // as written in the catalog, e.g. "13.110.0.0/16"
+  std::string source;  // where the range comes from
+  std::string date;    // when it was read (YYYY-MM-DD)
+};
+
+struct Sender {
+  std::string id;                 // stable, e.g. "salesforce"
+  std::string name;               // "Salesforce"
+  std::string type;               // parsedmarc's vocabulary: SaaS, Marketing, Email Provider...
+  std::vector<std::string> spf_includes;          // "_spf.salesforce.com"
+  bool envelope_is_customer_domain = false;       // by default
+  std::vector<std::string> envelope_suffixes;     // ".bnc.salesforce.com" or "sendgrid.net"
+  std::vector<std::string> dkim_domain_suffixes;  // the vendor's own signing domains
+  std::vector<std::string> dkim_cname_suffixes;   // ".custdkim.salesforce.com"
+  std::vector<IpRange> ip_ranges;
+  std::vector<std::string> ptr_bases;             // "salesforce.com"
+  FixStyle fix_style = FixStyle::kVendorEnvelope;
+  std::string origin;             // "schema/senders.toml:12" or the user's file and line
+};
+
+// A suffix matches a domain when it is the domain itself (without a leading dot) or
+// a proper ending of it at a label boundary: ".bnc.salesforce.com" matches
+// "x.na139.bnc.salesforce.com"; "sendgrid.net" matches "sendgrid.net" and
+// "em123.sendgrid.net".
+bool domain_matches_suffix(std::string_view domain, std::string_view suffix);
+
+class Catalog {
+ public:
+  // The catalog compiled into dmarcq (schema/senders.toml).
+  static core::Result<Catalog> builtin();
+  // Parses catalog text; `source` names it in errors ("file.toml:12: unknown key 'x'").
+  static core::Result<Catalog> parse(std::string_view text, const std::string& source);
+  // Adds `other`'s senders; one with an id already present replaces it.
+  void merge(Catalog other);
+
+  const std::vector<Sender>& senders() const { return senders_; }
+  const Sender* find(std::string_view id) const;
+  // A version string that changes whenever the catalog does (for cached identities).
+  std::string fingerprint() const;
+  // Adds senders, replacing those with the same id (catalog order is kept).
+  void merge_all(std::vector<Sender> senders);
+
+ private:
+  std::vector<Sender> senders_;
+};
+
+// ---- identification -----------------------------------------------------------
+
+// How a record's source was identified, strongest first.
+enum class Evidence {
+  kNone,         // unknown source
+  kSpfPass,      // SPF passed for one of the sender's envelope domains
+  kDkimPass,     // DKIM passed for one of the sender's signing domains
+  kIpRange,      // the source IP is in one of the sender's ranges (longest prefix wins)
+  kDomainHint,   // the sender's domain was named without a pass (weak, tie-breaker only)
+};
+const char* evidence_name(Evidence evidence);
+
+// The facts of one record that identification and attribution read.
+struct RecordFacts {
+  std::string policy_domain;     // policy_published domain
+  std::string header_from;
+  std::string source_ip;
+  std::string envelope_from;
+  std::string dkim_aligned;      // policy_evaluated: pass|fail|''
+  std::string spf_aligned;
+  std::string disposition;
+  std::vector<report::DkimResult> dkim;
+  std::vector<report::SpfResult> spf;
+  std::vector<report::PolicyReason> reasons;
+};
+
+struct Identity {
+  const Sender* sender = nullptr;  // null: unknown source
+  Evidence evidence = Evidence::kNone;
+};
+
+class Identifier {
+ public:
+  explicit Identifier(const Catalog& catalog);
+  ~Identifier();
+  Identifier(const Identifier&) = delete;
+  Identifier& operator=(const Identifier&) = delete;
+
+  Identity identify(const RecordFacts& record) const;
+
+ private:
+  struct Index;
+  const Catalog& catalog_;
+  std::unique_ptr<Index> index_;
+};
+
+// ---- attribution ----------------------------------------------------------------
+
+// Stable cause identifiers (DESIGN.md), plus the domain-level findings.
+enum class Cause {
+  kSpfIncludeMissing,      // "spf_include_missing"
+  kSpfNotAligned,          // "spf_not_aligned"
+  kDkimNotActivated,       // "dkim_not_activated"
+  kDkimKeyUnpublished,     // "dkim_key_unpublished"
+  kSpfPermerror,           // "spf_permerror"
+  kForwarded,              // "forwarded"
+  kUnauthorized,           // "unauthorized"
+  kPolicyNone,             // "policy_none": p=none
+  kPolicyPartial,          // "policy_pct": pct below 100
+  kSubdomainPolicyMissing, // "subdomain_policy_missing": no sp= (and no np=)
+  kEnforcementReadiness,   // "enforcement_readiness": share of legitimate mail passing
+};
+
+enum class Lang { kEn, kJa };
+
+// "spf_include_missing", ...
+const char* cause_id(Cause cause);
+
+enum class Severity { kFail, kWarn, kInfo };
+const char* severity_name(Severity severity);  // "fail", "warn", "info"
+
+// One finding per (domain, sender — or source IP for unknown sources —, cause), or a
+// domain-level finding (sender null, no sources).
+struct Finding {
+  std::string domain;
+  const Sender* sender = nullptr;
+  Cause cause = Cause::kUnauthorized;
+  Severity severity = Severity::kInfo;
+  std::int64_t messages = 0;
+  std::vector<std::pair<std::string, std::int64_t>> source_ips;  // up to 10, most first
+  std::int64_t first_day = 0;  // days since the epoch
+  std::int64_t last_day = 0;
+  std::string evidence;        // what the reports show, in the chosen language
+  std::string fix;             // what to change, in the chosen language
+};
+
+// Attributes every failing source in the store (within `filter`) to a cause.
+// Findings are sorted by domain, then severity (fail first), then messages.
+core::Result<std::vector<Finding>> explain(store::Store& store, const store::RecordFilter& filter,
+                                           const Catalog& catalog, Lang lang);
+
+// The sender of each record group (summary --by sender): catalog id, or "unknown".
+std::string sender_key(const Identity& identity);
+
+// The causes of one record (or group of identical records), by the rules of
+// senders.md section 6; strict_* are the published adkim=s / aspf=s.
+std::vector<Cause> attribute_record(const RecordFacts& facts, const Identity& identity,
+                                    bool strict_dkim, bool strict_spf);
+
+// Turns the "sender_ip" and "sender_auth" columns of a store summary grouped by sender
+// into one "sender" column (catalog id or "unknown"), merging rows that now have the
+// same keys and recomputing pass_rate; rows stay sorted by their keys.
+void resolve_senders(core::Table& table, const Catalog& catalog);
+
+// ---- alignment ------------------------------------------------------------------
+
+// The organizational domain (registrable domain by the Public Suffix List) of `domain`;
+// the domain itself when the PSL knows no rule for it.
+std::string organizational_domain(std::string_view domain);
+// RFC 7489 identifier alignment: strict = equal; relaxed = same organizational domain.
+bool aligned(std::string_view a, std::string_view b, bool strict);
+
+}  // namespace dmarcq::analysis
+
+#endif  // DMARCQ_ANALYSIS_ANALYSIS_H_

@@ -1,0 +1,406 @@
+// attribute: from record groups to findings. Each group (records sharing every fact
+// read here) gets its sender identified, its alignment explained, and zero or more
+// causes (the rules of senders.md section 6, per mechanism: a Salesforce source with
+// the include missing and no DKIM key carries both spf_include_missing and
+// dkim_not_activated). Causes are then summed per (domain, sender or source IP,
+// cause), and the domain-level findings come from the newest published policy.
+//
+// The reporter's policy_evaluated verdict decides pass or fail. The raw auth_results
+// only choose the cause and fill the evidence: which domain SPF passed for, which
+// selector failed.
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "analysis/analysis.h"
+#include "analysis/fixes.h"
+#include "core/date.h"
+
+namespace dmarcq::analysis {
+
+namespace {
+
+// The share of legitimate mail that must pass before enforcement is advised.
+constexpr double kReadyShare = 98.0;
+
+bool is_forward_reason(const report::PolicyReason& reason) {
+  if (reason.type == "forwarded" || reason.type == "trusted_forwarder" || reason.type == "mailing_list") {
+    return true;
+  }
+  return reason.type == "local_policy" && reason.comment.find("arc=pass") != std::string::npos;
+}
+
+bool is_spf_failure(const std::string& result) {
+  return result == "fail" || result == "softfail" || result == "neutral" || result == "none" ||
+         result.empty();
+}
+
+// Counts of values, to report the most frequent first.
+using Tally = std::map<std::string, std::int64_t>;
+
+std::vector<std::string> top(const Tally& tally, std::size_t limit) {
+  std::vector<std::pair<std::string, std::int64_t>> items(tally.begin(), tally.end());
+  std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < items.size() && i < limit; ++i) {
+    if (!items[i].first.empty()) out.push_back(items[i].first);
+  }
+  return out;
+}
+
+struct Accumulator {
+  const Sender* sender = nullptr;
+  Identity identity;
+  Cause cause = Cause::kUnauthorized;
+  Severity severity = Severity::kInfo;
+  std::int64_t messages = 0;
+  std::int64_t first_day = INT64_MAX;
+  std::int64_t last_day = INT64_MIN;
+  Tally ips, header_froms, spf_domains, spf_results, dkim_domains, dkim_selectors, dkim_results, reasons;
+  bool no_signature = false;  // some records had no DKIM signature at all
+};
+
+struct DomainTotals {
+  std::int64_t messages = 0;
+  std::int64_t passed = 0;
+  std::int64_t legitimate = 0;         // not forwarded, not unauthorized
+  std::int64_t legitimate_passed = 0;
+  Tally header_froms;
+};
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+std::string evidence_of(const Accumulator& a, Lang lang) {
+  const bool ja = lang == Lang::kJa;
+  const std::string from = top(a.header_froms, 1).empty() ? "" : top(a.header_froms, 1)[0];
+  std::string text;
+  switch (a.cause) {
+    case Cause::kSpfIncludeMissing:
+      text = ja ? "SPF が " + from + " について " + join(top(a.spf_results, 3)) + " (送信元 IP が SPF レコードにない)"
+                : "SPF " + join(top(a.spf_results, 3)) + " for " + from + " (the source IPs are not in its SPF record)";
+      break;
+    case Cause::kSpfNotAligned:
+      text = ja ? "SPF の対象は " + join(top(a.spf_domains, 3)) + " で、" + from + " とアラインしない"
+                : "SPF is evaluated for " + join(top(a.spf_domains, 3)) + ", not aligned with " + from;
+      break;
+    case Cause::kDkimNotActivated:
+      text = ja ? from + " の DKIM 署名なし"
+                : "no DKIM signature for " + from;
+      if (!a.dkim_domains.empty()) {
+        text += ja ? " (署名ドメイン: " + join(top(a.dkim_domains, 3)) + ")"
+                   : " (signed by " + join(top(a.dkim_domains, 3)) + " instead)";
+      }
+      break;
+    case Cause::kDkimKeyUnpublished:
+      text = ja ? "DKIM 署名 d=" + join(top(a.dkim_domains, 3)) + " s=" + join(top(a.dkim_selectors, 4)) + " が " +
+                      join(top(a.dkim_results, 3))
+                : "DKIM signatures d=" + join(top(a.dkim_domains, 3)) + " s=" + join(top(a.dkim_selectors, 4)) +
+                      " result " + join(top(a.dkim_results, 3));
+      break;
+    case Cause::kSpfPermerror:
+      text = ja ? from + " の SPF 評価が permerror" : "SPF permerror for " + from;
+      break;
+    case Cause::kForwarded:
+      text = !a.reasons.empty()
+                 ? (ja ? "受信側の判定理由: " : "receiver's reason: ") + join(top(a.reasons, 3))
+                 : (ja ? "DKIM は通過・アライン、SPF は失敗 (転送またはメーリングリスト)"
+                       : "DKIM passes and aligns, SPF fails: forwarding or a mailing list");
+      break;
+    case Cause::kUnauthorized:
+      text = ja ? "既知の送信サービスではなく、SPF と DKIM の両方が失敗"
+                : "not a known sender; SPF and DKIM both fail";
+      break;
+    default:
+      break;
+  }
+  if (a.sender != nullptr) {
+    switch (a.identity.evidence) {
+      case Evidence::kSpfPass:
+        text += ja ? "; 送信元の特定: 送信サービス自身のエンベロープドメインで SPF 合格"
+                   : "; identified by an SPF pass for the sender's own envelope domain";
+        break;
+      case Evidence::kDkimPass:
+        text += ja ? "; 送信元の特定: 送信サービス自身の署名ドメインで DKIM 合格"
+                   : "; identified by a DKIM pass for the sender's own signing domain";
+        break;
+      default:
+        text += ja ? "; 送信元の特定: 送信サービスの公開 IP レンジ"
+                   : "; identified by the sender's published IP ranges";
+        break;
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
+const char* cause_id(Cause cause) {
+  switch (cause) {
+    case Cause::kSpfIncludeMissing: return "spf_include_missing";
+    case Cause::kSpfNotAligned: return "spf_not_aligned";
+    case Cause::kDkimNotActivated: return "dkim_not_activated";
+    case Cause::kDkimKeyUnpublished: return "dkim_key_unpublished";
+    case Cause::kSpfPermerror: return "spf_permerror";
+    case Cause::kForwarded: return "forwarded";
+    case Cause::kUnauthorized: return "unauthorized";
+    case Cause::kPolicyNone: return "policy_none";
+    case Cause::kPolicyPartial: return "policy_pct";
+    case Cause::kSubdomainPolicyMissing: return "subdomain_policy_missing";
+    case Cause::kEnforcementReadiness: return "enforcement_readiness";
+  }
+  return "unknown";
+}
+
+const char* severity_name(Severity severity) {
+  switch (severity) {
+    case Severity::kFail: return "fail";
+    case Severity::kWarn: return "warn";
+    case Severity::kInfo: return "info";
+  }
+  return "info";
+}
+
+std::string sender_key(const Identity& identity) {
+  return identity.sender != nullptr ? identity.sender->id : "unknown";
+}
+
+std::vector<Cause> attribute_record(const RecordFacts& facts, const Identity& identity, bool strict_dkim,
+                             bool strict_spf) {
+  const std::string& from = facts.header_from.empty() ? facts.policy_domain : facts.header_from;
+  const bool dmarc_pass = facts.dkim_aligned == "pass" || facts.spf_aligned == "pass";
+  // A1: the receiver says it was forwarded, or trusted an ARC chain.
+  if (std::any_of(facts.reasons.begin(), facts.reasons.end(), is_forward_reason)) return {Cause::kForwarded};
+
+  bool customer_dkim = false;
+  bool customer_dkim_pass = false;
+  for (const report::DkimResult& dkim : facts.dkim) {
+    if (!aligned(dkim.domain, from, strict_dkim)) continue;
+    customer_dkim = true;
+    customer_dkim_pass = customer_dkim_pass || dkim.result == "pass";
+  }
+  const report::SpfResult* mfrom = nullptr;
+  for (const report::SpfResult& spf : facts.spf) {
+    if (spf.scope != "helo") {
+      mfrom = &spf;
+      break;
+    }
+  }
+  const bool spf_for_from = mfrom != nullptr && aligned(mfrom->domain, from, strict_spf);
+  const bool permerror = spf_for_from && mfrom->result == "permerror";
+
+  std::vector<Cause> causes;
+  if (identity.sender == nullptr) {
+    if (dmarc_pass) {
+      // A2: aligned DKIM survived while SPF failed, from a source outside the catalog.
+      if (facts.dkim_aligned == "pass" && facts.spf_aligned != "pass") return {Cause::kForwarded};
+      if (permerror) causes.push_back(Cause::kSpfPermerror);
+      return causes;
+    }
+    // A3: a signature of the domain that broke on the way, with SPF passing for some
+    // other domain: a mailing list that modified the message.
+    if (customer_dkim && !customer_dkim_pass && mfrom != nullptr && mfrom->result == "pass" && !spf_for_from) {
+      return {Cause::kForwarded};
+    }
+    if (permerror) causes.push_back(Cause::kSpfPermerror);
+    causes.push_back(Cause::kUnauthorized);  // A17
+    return causes;
+  }
+  // A known sender: each mechanism that does not align is a cause of its own.
+  if (facts.spf_aligned != "pass") {
+    if (permerror) {
+      causes.push_back(Cause::kSpfPermerror);  // A4
+    } else if (spf_for_from && is_spf_failure(mfrom->result)) {
+      causes.push_back(Cause::kSpfIncludeMissing);  // A6, A10
+    } else if (mfrom != nullptr && !spf_for_from) {
+      causes.push_back(Cause::kSpfNotAligned);  // A5 (with the DKIM cause), A9, A11
+    }
+  }
+  if (facts.dkim_aligned != "pass") {
+    causes.push_back(customer_dkim && !customer_dkim_pass ? Cause::kDkimKeyUnpublished  // A7, A12, A13
+                                                          : Cause::kDkimNotActivated);  // A5, A8, A9
+  }
+  return causes;
+}
+
+core::Result<std::vector<Finding>> explain(store::Store& store, const store::RecordFilter& filter,
+                                           const Catalog& catalog, Lang lang) {
+  auto groups = store.record_groups(filter);
+  if (!groups) return std::move(groups).error();
+  auto policies = store.published_policies(filter);
+  if (!policies) return std::move(policies).error();
+  std::map<std::string, store::PublishedPolicy> policy_of;
+  for (store::PublishedPolicy& policy : *policies) policy_of[policy.domain] = std::move(policy);
+
+  const Identifier identifier(catalog);
+  std::unordered_map<std::string, Identity> identities;  // by source IP and auth facts
+  std::map<std::tuple<std::string, std::string, int>, Accumulator> accumulators;
+  std::map<std::string, DomainTotals> totals;
+
+  for (const store::RecordGroup& group : *groups) {
+    RecordFacts facts;
+    facts.policy_domain = group.domain;
+    facts.header_from = group.header_from;
+    facts.source_ip = group.source_ip;
+    facts.dkim_aligned = group.dkim_aligned;
+    facts.spf_aligned = group.spf_aligned;
+    facts.disposition = group.disposition;
+    report::Record decoded;
+    report::decode_auth(group.auth_key, decoded);
+    facts.dkim = std::move(decoded.dkim_results);
+    facts.spf = std::move(decoded.spf_results);
+    facts.reasons = std::move(decoded.reasons);
+
+    const std::string cache_key = group.source_ip + '\n' + group.auth_key;
+    auto cached = identities.find(cache_key);
+    if (cached == identities.end()) cached = identities.emplace(cache_key, identifier.identify(facts)).first;
+    const Identity identity = cached->second;
+
+    const store::PublishedPolicy* policy =
+        policy_of.count(group.domain) != 0 ? &policy_of[group.domain] : nullptr;
+    const bool strict_dkim = policy != nullptr && policy->adkim == "s";
+    const bool strict_spf = policy != nullptr && policy->aspf == "s";
+    const std::vector<Cause> causes = attribute_record(facts, identity, strict_dkim, strict_spf);
+    const bool dmarc_pass = facts.dkim_aligned == "pass" || facts.spf_aligned == "pass";
+
+    DomainTotals& total = totals[group.domain];
+    total.messages += group.messages;
+    total.passed += dmarc_pass ? group.messages : 0;
+    total.header_froms[group.header_from] += group.messages;
+    const bool excluded = std::any_of(causes.begin(), causes.end(), [](Cause c) {
+      return c == Cause::kForwarded || c == Cause::kUnauthorized;
+    });
+    if (!excluded) {
+      total.legitimate += group.messages;
+      total.legitimate_passed += dmarc_pass ? group.messages : 0;
+    }
+
+    for (Cause cause : causes) {
+      const std::string source = identity.sender != nullptr ? identity.sender->id : group.source_ip;
+      Accumulator& a = accumulators[{group.domain, source, static_cast<int>(cause)}];
+      a.sender = identity.sender;
+      a.identity = identity;
+      a.cause = cause;
+      const Severity severity = cause == Cause::kForwarded ? Severity::kInfo
+                                : dmarc_pass               ? Severity::kWarn
+                                                           : Severity::kFail;
+      if (a.messages == 0 || severity < a.severity) a.severity = severity;
+      a.messages += group.messages;
+      a.first_day = std::min(a.first_day, group.first_day);
+      a.last_day = std::max(a.last_day, group.last_day);
+      a.ips[group.source_ip] += group.messages;
+      a.header_froms[group.header_from] += group.messages;
+      if (facts.dkim.empty()) a.no_signature = true;
+      for (const report::SpfResult& spf : facts.spf) {
+        a.spf_domains[spf.domain] += group.messages;
+        a.spf_results[spf.result] += group.messages;
+      }
+      for (const report::DkimResult& dkim : facts.dkim) {
+        const bool customer = aligned(dkim.domain, group.header_from, strict_dkim);
+        // For a failing key, the failing signatures; otherwise the signers seen.
+        if (cause == Cause::kDkimKeyUnpublished ? (customer && dkim.result != "pass") : !customer) {
+          a.dkim_domains[dkim.domain] += group.messages;
+          a.dkim_selectors[dkim.selector] += group.messages;
+          a.dkim_results[dkim.result] += group.messages;
+        }
+      }
+      for (const report::PolicyReason& reason : facts.reasons) {
+        a.reasons[reason.type + (reason.comment.empty() ? "" : " (" + reason.comment + ")")] += group.messages;
+      }
+    }
+  }
+
+  std::vector<Finding> findings;
+  for (auto& [key, a] : accumulators) {
+    Finding finding;
+    finding.domain = std::get<0>(key);
+    finding.sender = a.sender;
+    finding.cause = a.cause;
+    finding.severity = a.severity;
+    finding.messages = a.messages;
+    std::vector<std::pair<std::string, std::int64_t>> ips(a.ips.begin(), a.ips.end());
+    std::stable_sort(ips.begin(), ips.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
+    if (ips.size() > 10) ips.resize(10);
+    finding.source_ips = std::move(ips);
+    finding.first_day = a.first_day;
+    finding.last_day = a.last_day;
+    finding.evidence = evidence_of(a, lang);
+    FixContext context;
+    context.domain = finding.domain;
+    const std::vector<std::string> froms = top(a.header_froms, 1);
+    context.header_from = froms.empty() ? finding.domain : froms[0];
+    context.sender = a.sender;
+    context.spf_domains = top(a.spf_domains, 3);
+    context.dkim_domains = top(a.dkim_domains, 3);
+    context.dkim_selectors = top(a.dkim_selectors, 4);
+    context.dkim_results = top(a.dkim_results, 3);
+    for (const auto& [ip, n] : finding.source_ips) {
+      if (context.source_ips.size() < 5) context.source_ips.push_back(ip);
+    }
+    if (policy_of.count(finding.domain) != 0) {
+      context.policy = policy_of[finding.domain].p;
+      context.pct = policy_of[finding.domain].pct.value_or(100);
+    }
+    finding.fix = fix_text(finding.cause, lang, context);
+    findings.push_back(std::move(finding));
+  }
+
+  // Domain-level findings from the newest published policy.
+  for (const auto& [domain, total] : totals) {
+    if (policy_of.count(domain) == 0) continue;
+    const store::PublishedPolicy& policy = policy_of[domain];
+    FixContext context;
+    context.domain = domain;
+    const std::vector<std::string> froms = top(total.header_froms, 1);
+    context.header_from = froms.empty() ? domain : froms[0];
+    context.policy = policy.p;
+    context.pct = policy.pct.value_or(100);
+    context.pass_share = total.legitimate > 0 ? 100.0 * static_cast<double>(total.legitimate_passed) /
+                                                    static_cast<double>(total.legitimate)
+                                              : 100.0;
+    context.pass_share = static_cast<double>(static_cast<std::int64_t>(context.pass_share * 10 + 0.5)) / 10;
+    auto add = [&](Cause cause, Severity severity, const std::string& evidence_en, const std::string& evidence_ja) {
+      Finding finding;
+      finding.domain = domain;
+      finding.cause = cause;
+      finding.severity = severity;
+      finding.messages = total.messages;
+      finding.evidence = lang == Lang::kJa ? evidence_ja : evidence_en;
+      finding.fix = fix_text(cause, lang, context);
+      findings.push_back(std::move(finding));
+    };
+    if (policy.p == "none" || policy.p.empty()) {
+      add(Cause::kPolicyNone, Severity::kWarn, "published policy p=" + (policy.p.empty() ? std::string("(none)") : policy.p),
+          "公開ポリシーは p=" + (policy.p.empty() ? std::string("(なし)") : policy.p));
+    }
+    if (policy.pct && *policy.pct < 100) {
+      add(Cause::kPolicyPartial, Severity::kWarn, "pct=" + std::to_string(*policy.pct),
+          "pct=" + std::to_string(*policy.pct));
+    }
+    if (policy.sp.empty() && policy.np.empty()) {
+      add(Cause::kSubdomainPolicyMissing, Severity::kInfo, "no sp= and no np= in the published policy",
+          "公開ポリシーに sp= も np= もない");
+    }
+    char share[32];
+    std::snprintf(share, sizeof share, "%.1f", context.pass_share);
+    add(Cause::kEnforcementReadiness, context.pass_share >= kReadyShare ? Severity::kInfo : Severity::kWarn,
+        std::string(share) + "% of " + std::to_string(total.legitimate) +
+            " legitimate messages pass DMARC (forwarded and unauthorized mail excluded; ready at " +
+            std::to_string(static_cast<int>(kReadyShare)) + "%)",
+        "正規の送信 " + std::to_string(total.legitimate) + " 通のうち " + share +
+            "% が DMARC に合格 (転送・なりすましを除く。" + std::to_string(static_cast<int>(kReadyShare)) +
+            "% 以上で移行可)");
+  }
+
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.domain != b.domain) return a.domain < b.domain;
+    if (a.severity != b.severity) return a.severity < b.severity;
+    return a.messages > b.messages;
+  });
+  return findings;
+}
+
+}  // namespace dmarcq::analysis

@@ -1,0 +1,232 @@
+// catalog: the senders dmarcq knows, as data. The built-in catalog is
+// schema/senders.toml compiled into the binary; a user's file (--catalog) is merged
+// over it. The format is documented in schema/senders.md. Every value is checked at
+// load, with the file and line of the problem in the error: a catalog is edited by
+// hand, and a wrong CIDR silently attributing mail to the wrong sender is the worst
+// kind of wrong.
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <set>
+
+#include "analysis/analysis.h"
+#include "core/hash.h"
+#include "core/ip.h"
+
+namespace dmarcq::analysis {
+
+std::string_view builtin_catalog_text();  // generated from schema/senders.toml
+
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+
+class Loader {
+ public:
+  explicit Loader(std::string source) : source_(std::move(source)) {}
+
+  core::Result<Catalog> load(const toml::table& root, Catalog catalog_out) {
+    for (auto&& [key, value] : root) {
+      if (key.str() != "sender") return error(key.source(), "unknown top-level key '" + std::string(key.str()) + "'");
+    }
+    const toml::array* senders = root["sender"].as_array();
+    if (senders == nullptr) return error(root.source(), "no [[sender]] tables");
+    std::vector<Sender> out;
+    std::set<std::string> ids;
+    for (const toml::node& node : *senders) {
+      const toml::table* table = node.as_table();
+      if (table == nullptr) return error(node.source(), "[[sender]] must be a table");
+      auto sender = load_sender(*table);
+      if (!sender) return std::move(sender).error();
+      if (!ids.insert(sender->id).second) {
+        return error(table->source(), "duplicate sender id '" + sender->id + "'");
+      }
+      out.push_back(std::move(*sender));
+    }
+    catalog_out.merge_all(std::move(out));
+    return catalog_out;
+  }
+
+ private:
+  Error error(const toml::source_region& where, const std::string& message) const {
+    return Error(ErrorCode::kInvalid, message).within(source_ + ":" + std::to_string(where.begin.line));
+  }
+
+  core::Result<std::string> string_of(const toml::table& table, std::string_view key, bool required) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) {
+      if (required) return error(table.source(), "missing key '" + std::string(key) + "'");
+      return std::string();
+    }
+    const auto* value = node->as_string();
+    if (value == nullptr) return error(node->source(), "'" + std::string(key) + "' must be a string");
+    return value->get();
+  }
+
+  core::Result<std::vector<std::string>> strings_of(const toml::table& table, std::string_view key) {
+    std::vector<std::string> out;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return out;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) return error(node->source(), "'" + std::string(key) + "' must be an array of strings");
+    for (const toml::node& item : *array) {
+      const auto* value = item.as_string();
+      if (value == nullptr) return error(item.source(), "'" + std::string(key) + "' must hold strings only");
+      std::string text = value->get();
+      std::transform(text.begin(), text.end(), text.begin(),
+                     [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
+      out.push_back(std::move(text));
+    }
+    return out;
+  }
+
+  core::Result<Sender> load_sender(const toml::table& table) {
+    static const std::set<std::string_view> kKeys = {
+        "id", "name", "type", "spf_includes", "envelope_is_customer_domain", "envelope_suffixes",
+        "dkim_domain_suffixes", "dkim_cname_suffixes", "ptr_bases", "fix", "sources", "ip_ranges"};
+    for (auto&& [key, value] : table) {
+      if (kKeys.count(key.str()) == 0) {
+        return error(key.source(), "unknown key '" + std::string(key.str()) + "'");
+      }
+    }
+    Sender sender;
+    sender.origin = source_ + ":" + std::to_string(table.source().begin.line);
+    auto id = string_of(table, "id", true);
+    if (!id) return std::move(id).error();
+    sender.id = *id;
+    const bool id_ok = !sender.id.empty() && std::all_of(sender.id.begin(), sender.id.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+    if (!id_ok) return error(table.source(), "id '" + sender.id + "' must be lower-case letters, digits and '-'");
+    for (auto [field, key] : {std::pair{&sender.name, "name"}, std::pair{&sender.type, "type"}}) {
+      auto value = string_of(table, key, true);
+      if (!value) return std::move(value).error();
+      *field = *value;
+    }
+    const toml::node* customer = table.get("envelope_is_customer_domain");
+    if (customer == nullptr || !customer->is_boolean()) {
+      return error(customer != nullptr ? customer->source() : table.source(),
+                   "'envelope_is_customer_domain' must be true or false");
+    }
+    sender.envelope_is_customer_domain = customer->as_boolean()->get();
+    struct ListField {
+      std::vector<std::string>* target;
+      const char* key;
+    };
+    for (ListField field : {ListField{&sender.spf_includes, "spf_includes"},
+                            ListField{&sender.envelope_suffixes, "envelope_suffixes"},
+                            ListField{&sender.dkim_domain_suffixes, "dkim_domain_suffixes"},
+                            ListField{&sender.dkim_cname_suffixes, "dkim_cname_suffixes"},
+                            ListField{&sender.ptr_bases, "ptr_bases"}}) {
+      auto values = strings_of(table, field.key);
+      if (!values) return std::move(values).error();
+      *field.target = std::move(*values);
+    }
+    auto sources = strings_of(table, "sources");
+    if (!sources) return std::move(sources).error();
+    auto fix = string_of(table, "fix", true);
+    if (!fix) return std::move(fix).error();
+    if (*fix == "salesforce") {
+      sender.fix_style = FixStyle::kSalesforce;
+    } else if (*fix == "customer-envelope") {
+      sender.fix_style = FixStyle::kCustomerEnvelope;
+    } else if (*fix == "vendor-envelope") {
+      sender.fix_style = FixStyle::kVendorEnvelope;
+    } else {
+      return error(table.get("fix")->source(),
+                   "fix '" + *fix + "' must be salesforce, customer-envelope or vendor-envelope");
+    }
+    if (const toml::node* ranges = table.get("ip_ranges")) {
+      const toml::array* array = ranges->as_array();
+      if (array == nullptr) return error(ranges->source(), "'ip_ranges' must be [[sender.ip_ranges]] tables");
+      for (const toml::node& item : *array) {
+        const toml::table* range = item.as_table();
+        if (range == nullptr) return error(item.source(), "'ip_ranges' must be tables");
+        for (auto&& [key, value] : *range) {
+          if (key.str() != "cidrs" && key.str() != "source" && key.str() != "date") {
+            return error(key.source(), "unknown key '" + std::string(key.str()) + "' in ip_ranges");
+          }
+        }
+        auto source = string_of(*range, "source", true);
+        if (!source) return std::move(source).error();
+        auto date = string_of(*range, "date", true);
+        if (!date) return std::move(date).error();
+        const toml::array* cidrs = (*range)["cidrs"].as_array();
+        if (cidrs == nullptr) return error(range->source(), "ip_ranges needs 'cidrs'");
+        for (const toml::node& cidr : *cidrs) {
+          const auto* text = cidr.as_string();
+          std::string why;
+          if (text == nullptr || !core::parse_network(text->get(), &why)) {
+            return error(cidr.source(), "bad CIDR " +
+                                            (text != nullptr ? "'" + text->get() + "': " + why : std::string("(not a string)")));
+          }
+          sender.ip_ranges.push_back(IpRange{text->get(), *source, *date});
+        }
+      }
+    }
+    return sender;
+  }
+
+  std::string source_;
+};
+
+}  // namespace
+
+bool domain_matches_suffix(std::string_view domain, std::string_view suffix) {
+  if (suffix.empty() || domain.empty()) return false;
+  if (suffix.front() == '.') {
+    return domain.size() > suffix.size() && domain.ends_with(suffix);
+  }
+  if (domain == suffix) return true;
+  return domain.size() > suffix.size() && domain.ends_with(suffix) &&
+         domain[domain.size() - suffix.size() - 1] == '.';
+}
+
+core::Result<Catalog> Catalog::parse(std::string_view text, const std::string& source) {
+  try {
+    const toml::table root = toml::parse(text, source);
+    return Loader(source).load(root, Catalog());
+  } catch (const toml::parse_error& failure) {
+    return Error(ErrorCode::kInvalid, std::string(failure.description()))
+        .within(source + ":" + std::to_string(failure.source().begin.line));
+  }
+}
+
+core::Result<Catalog> Catalog::builtin() { return parse(builtin_catalog_text(), "schema/senders.toml"); }
+
+void Catalog::merge_all(std::vector<Sender> senders) {
+  for (Sender& sender : senders) {
+    auto existing = std::find_if(senders_.begin(), senders_.end(),
+                                 [&](const Sender& s) { return s.id == sender.id; });
+    if (existing != senders_.end()) {
+      *existing = std::move(sender);
+    } else {
+      senders_.push_back(std::move(sender));
+    }
+  }
+}
+
+void Catalog::merge(Catalog other) { merge_all(std::move(other.senders_)); }
+
+const Sender* Catalog::find(std::string_view id) const {
+  for (const Sender& sender : senders_) {
+    if (sender.id == id) return &sender;
+  }
+  return nullptr;
+}
+
+std::string Catalog::fingerprint() const {
+  std::string all;
+  for (const Sender& sender : senders_) {
+    all += sender.id + '\n' + sender.origin + '\n';
+    for (const IpRange& range : sender.ip_ranges) all += range.cidr + ',';
+    for (const auto* list : {&sender.envelope_suffixes, &sender.dkim_domain_suffixes}) {
+      for (const std::string& item : *list) all += item + ',';
+    }
+    all += '\n';
+  }
+  return core::sha256_hex(all).substr(0, 16);
+}
+
+}  // namespace dmarcq::analysis

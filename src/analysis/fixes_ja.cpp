@@ -1,0 +1,638 @@
+// The fix texts in Japanese: the same causes, variants and values as fixes_en.cpp,
+// written as a Japanese mail administrator writes them (です・ます調). Console paths use
+// the labels of the Japanese UIs (Salesforce: 設定 →「DKIM 鍵」, 「送信」page with
+// 「不達管理の有効化」 and the two compliance checkboxes; Google 管理コンソール; Microsoft
+// Defender ポータル). Vendor consoles that are mostly used in English keep their
+// English labels. Records, includes and selectors stay as they are.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "analysis/fixes.h"
+
+namespace dmarcq::analysis {
+namespace {
+
+// ---- small helpers (the same as in fixes_en.cpp) ---------------------------------
+
+// "a, b, c"; empty entries are skipped.
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
+  std::string out;
+  for (const std::string& item : items) {
+    if (item.empty()) continue;
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> prefixed(std::string_view prefix, const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const std::string& item : items) {
+    if (!item.empty()) out.push_back(std::string(prefix) + item);
+  }
+  return out;
+}
+
+bool contains(const std::vector<std::string>& items, std::string_view value) {
+  for (const std::string& item : items) {
+    if (item == value) return true;
+  }
+  return false;
+}
+
+std::string first_or(const std::vector<std::string>& items, std::string fallback) {
+  for (const std::string& item : items) {
+    if (!item.empty()) return item;
+  }
+  return fallback;
+}
+
+// Appends "\n1. step\n2. step" (empty steps skipped).
+void add_steps(std::string& out, const std::vector<std::string>& steps) {
+  int number = 0;
+  for (const std::string& step : steps) {
+    if (step.empty()) continue;
+    out += '\n';
+    out += std::to_string(++number);
+    out += ". ";
+    out += step;
+  }
+}
+
+std::string from_domain(const FixContext& context) {
+  return context.header_from.empty() ? context.domain : context.header_from;
+}
+
+std::string policy_domain(const FixContext& context) {
+  return context.domain.empty() ? context.header_from : context.domain;
+}
+
+std::string sender_name(const FixContext& context) {
+  if (context.sender == nullptr) return "送信元のシステム";
+  if (!context.sender->name.empty()) return context.sender->name;
+  if (!context.sender->id.empty()) return context.sender->id;
+  return "送信元のシステム";
+}
+
+// A UI label: 「label」.
+std::string label(std::string_view text) { return "「" + std::string(text) + "」"; }
+
+std::pair<std::string, std::string> salesforce_selectors(const FixContext& context) {
+  std::vector<std::string> seen;
+  for (const std::string& selector : context.dkim_selectors) {
+    if (!selector.empty() && !contains(seen, selector)) seen.push_back(selector);
+  }
+  if (seen.size() >= 2) return {seen[0], seen[1]};
+  return {"sf1", "sf2"};
+}
+
+std::string other_dkim_domains(const FixContext& context, const std::string& domain) {
+  std::vector<std::string> others;
+  for (const std::string& d : context.dkim_domains) {
+    if (!d.empty() && d != domain && !contains(others, d)) others.push_back(d);
+  }
+  return others.empty() ? std::string() : "d=" + join(others);
+}
+
+std::string cname_target(const std::string& suffix) {
+  return suffix.front() == '.' ? "…" + suffix : "…." + suffix;
+}
+
+// Japanese puts a space between Latin and Japanese text but none between two Japanese
+// characters. Values are joined with spaces around them ("Zoho Mail で"), so a value
+// that is itself Japanese (the name used for an unknown sender) would leave
+// "送信元のシステム で": drop a space that has a non-ASCII character on both sides,
+// except next to the arrows and ellipses that stand for paths and elided names.
+std::string tidy_spacing(const std::string& text) {
+  auto non_ascii = [](unsigned char byte) { return byte >= 0x80; };
+  auto is_symbol_before = [&](std::size_t space) {  // "→" or "…" ends right before the space
+    return space >= 3 && (text.compare(space - 3, 3, "→") == 0 || text.compare(space - 3, 3, "…") == 0);
+  };
+  auto is_symbol_after = [&](std::size_t space) {
+    return text.compare(space + 1, 3, "→") == 0 || text.compare(space + 1, 3, "…") == 0;
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == ' ' && i > 0 && i + 1 < text.size() && non_ascii(static_cast<unsigned char>(text[i - 1])) &&
+        non_ascii(static_cast<unsigned char>(text[i + 1])) && !is_symbol_before(i) && !is_symbol_after(i)) {
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+// ---- shared pieces of several texts ----------------------------------------------
+
+std::vector<std::string> salesforce_dkim_steps(const FixContext& context) {
+  const std::string h = from_domain(context);
+  const auto [selector, alternate] = salesforce_selectors(context);
+  return {
+      "Salesforce の設定 →" + label("DKIM 鍵") + "→" + label("鍵を新規作成") + "で、鍵サイズ 2048 ビット、セレクター " +
+          selector + "、代替セレクター " + alternate + "（" + h + " でまだ使っていない名前なら何でも可）、ドメイン " + h +
+          "（From ドメインと完全一致。サブドメインごとに別の鍵が必要です）、ドメイン一致パターン " + h +
+          " を指定して保存します。",
+      "鍵の詳細ページに 2 つのレコードが表示されたら（通常は数分後）、両方とも " + h +
+          " の DNS に登録します。値は表示どおり正確にコピーしてください: CNAME レコード " + selector + "._domainkey." +
+          h + " → " + selector + ".….custdkim.salesforce.com と、代替 CNAME レコード " + alternate + "._domainkey." +
+          h + " → " + alternate + ".….custdkim.salesforce.com。",
+      "Salesforce が 2 つの CNAME を検出するまで待ちます（DNS の変更後、通常は数分です。それまで" + label("有効化") +
+          "ボタンはグレー表示のままです）。",
+      "鍵の" + label("有効化") +
+          "を押します。Salesforce は 30 日ごとに鍵をローテーションするため、2 つの CNAME は今後も削除しないでください。",
+  };
+}
+
+std::vector<std::string> google_dkim_steps(const std::string& h) {
+  return {
+      "Google 管理コンソール →" + label("アプリ") + "→" + label("Google Workspace") + "→" + label("Gmail") + "→" +
+          label("メールの認証") + "で " + h + " を選び、新しいレコードを生成します（2048 ビット、セレクタの接頭辞 google）。",
+      "表示された値を TXT レコード google._domainkey." + h + " として公開します。",
+      label("メールの認証") + "に戻り、" + label("認証を開始") +
+          "を押します（忘れられがちな手順です。押すまで Gmail は d=….gappssmtp.com で署名し続けます）。",
+  };
+}
+
+std::vector<std::string> microsoft_dkim_steps(const std::string& h) {
+  return {
+      "Microsoft Defender ポータル →" + label("メールとコラボレーション") + "→" + label("ポリシーとルール") + "→" +
+          label("脅威ポリシー") + "→" + label("メールの認証の設定") + "→" + label("DKIM") + "で " + h +
+          " を選びます（求められたら DKIM キーを作成します）。",
+      "表示される 2 つの CNAME レコード selector1._domainkey." + h + " と selector2._domainkey." + h +
+          " を、表示された宛先（….onmicrosoft.com または ….dkim.mail.microsoft）のとおり正確に公開します。",
+      "DNS に反映されたら、" + h + " の DKIM 署名を有効にします（" + label("このドメインのメッセージに DKIM 署名を追加します") +
+          "をオン）。",
+  };
+}
+
+std::string vendor_dkim_hint(FixService service, const std::string& h) {
+  switch (service) {
+    case FixService::kAmazonSes:
+      return "Amazon SES コンソールの Identities → " + h + " → Authentication → Easy DKIM: CNAME レコード 3 件 …._domainkey." +
+             h + " → ….dkim.amazonses.com";
+    case FixService::kSendgrid:
+      return "SendGrid の Settings → Sender Authentication → Authenticate Your Domain で automated security をオン: "
+             "CNAME レコード em…." +
+             h + "、s1._domainkey." + h + "、s2._domainkey." + h + " → ….sendgrid.net";
+    case FixService::kMailchimp:
+      return "Mailchimp のドメイン設定 → Authenticate: CNAME レコード k2._domainkey." + h + " → dkim2.mcsv.net と k3._domainkey." +
+             h + " → dkim3.mcsv.net";
+    case FixService::kMandrill:
+      return "Mandrill の Sending Domains: CNAME レコード mte1._domainkey." + h + " → dkim1.mandrillapp.com と mte2._domainkey." +
+             h + " → dkim2.mandrillapp.com。Mandrill は未検証のドメインからは送信しません";
+    case FixService::kMailgun:
+      return "Mailgun のドメイン設定 → DNS records: 登録した送信ドメイン（" + h + " または mg." + h +
+             " など）の TXT レコード …._domainkey。セレクターは Mailgun の表示どおり";
+    case FixService::kPostmark:
+      return "Postmark の Sender Signatures → ドメインの DNS 設定: TXT レコード …pm._domainkey." + h;
+    case FixService::kSparkpost:
+      return "SparkPost の Sending Domains: TXT レコード scph…._domainkey." + h;
+    case FixService::kBrevo:
+      return "Brevo のドメイン設定 → Authenticate: 表示される Brevo コードの TXT レコードと DKIM レコード";
+    case FixService::kHubspot:
+      return "HubSpot の Email Sending Domains → Connect: CNAME レコード hs1-…._domainkey." + h + " と hs2-…._domainkey." + h +
+             " → ….hubspotemail.net";
+    case FixService::kZendesk:
+      return "CNAME レコード zendesk1._domainkey." + h + " → zendesk1._domainkey.zendesk.com と zendesk2._domainkey." + h +
+             " → zendesk2._domainkey.zendesk.com。Zendesk で DKIM をオンにするのは両方が解決できるようになってからです";
+    default:
+      return {};
+  }
+}
+
+std::string vendor_return_path_hint(FixService service, const std::string& h) {
+  switch (service) {
+    case FixService::kAmazonSes:
+      return "SES でカスタム MAIL FROM ドメイン（例: mail." + h +
+             "）を設定し、SES が表示する MX レコードと TXT レコード v=spf1 include:amazonses.com ~all を公開します";
+    case FixService::kSendgrid:
+      return "SendGrid の automated security では、CNAME em…." + h + " により Return-Path が " + h + " 配下になります";
+    case FixService::kPostmark:
+      return "CNAME pm-bounces." + h + " → pm.mtasv.net を公開し、Postmark で Return-Path ドメインとして設定します";
+    case FixService::kSparkpost:
+      return "SparkPost でカスタムバウンスドメインを追加します。例: CNAME bounce." + h + " → sparkpostmail.com";
+    case FixService::kMandrill:
+      return "Mandrill の Sending Domains で " + h + " のカスタム Return-Path ドメインを設定します";
+    default:
+      return {};
+  }
+}
+
+std::string envelope_note(const FixContext& context, const std::string& h) {
+  const std::string envelope = first_or(context.spf_domains, "");
+  if (envelope.empty() || envelope == h) return {};
+  return "受信側は " + envelope + "（エンベロープのドメイン）の SPF を確認しています。" + envelope +
+         " の SPF レコードにも同じ変更が必要です。";
+}
+
+constexpr std::string_view kLookupStep =
+    "レコード全体の DNS ルックアップ数（include、a、mx、exists、redirect、ptr。ネストした include も含む）を数えてください。"
+    "10 回を超えると permerror になります。";
+
+// ---- one function per cause -------------------------------------------------------
+
+std::string spf_include_missing(const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string name = sender_name(context);
+  const FixService service = fix_service(context.sender);
+  std::string out;
+  if (service == FixService::kSalesforce) {
+    out = "Salesforce は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" + h +
+          " の SPF レコードが Salesforce を許可していないため、SPF が失敗しています。";
+    add_steps(out, {
+                       h + " の SPF レコード（TXT）に include:_spf.salesforce.com を追加してください。例: v=spf1 … "
+                           "include:_spf.salesforce.com ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。",
+                       "この include は、SPF で許される DNS ルックアップ 10 回のうち 2 回を使います。ネストした include "
+                       "も含めてレコード全体を数えてください（10 回を超えると permerror になります）。",
+                       "あわせて Salesforce で DKIM 鍵を作成して有効化してください（設定 →" + label("DKIM 鍵") +
+                           "、ドメイン " + h +
+                           "）。DKIM は転送されても残ります。また 2026 年以降、Salesforce は有効な DKIM "
+                           "鍵などで検証済みのドメインからしかメールを送信しません。",
+                   });
+  } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
+    const std::string envelope = first_or(context.spf_domains, "");
+    out = name + " は自身のエンベロープドメイン" + (envelope.empty() ? "" : "（" + envelope + "）") + "で送信するため、" +
+          h + " の SPF レコードに include を追加しても SPF はアラインしません" +
+          (context.sender->spf_includes.empty()
+               ? ""
+               : "（" + join(prefixed("include:", context.sender->spf_includes), " ") +
+                     " を追加しても DNS ルックアップを消費するだけです）") +
+          "。アラインメントは DKIM で取る必要があります。";
+    const std::string hint = vendor_dkim_hint(service, h);
+    add_steps(out, {
+                       name + " で " + h + " のドメイン認証を完了してください。表示される DKIM レコードを公開し" +
+                           (hint.empty() ? "" : "（" + hint + "）") + "、" + name + " 上で検証します。",
+                       name + " が d=" + h + " で署名するようになったことを確認してください。",
+                   });
+  } else if (context.sender != nullptr) {
+    const std::vector<std::string> includes = prefixed("include:", context.sender->spf_includes);
+    out = name + " は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" + h + " の SPF レコードが " +
+          name + " を許可していないため、SPF が失敗しています。";
+    add_steps(out, {
+                       includes.empty()
+                           ? h + " の SPF レコード（TXT）に、" + name +
+                                 " が案内している include を追加してください（v=spf1 のレコードは 1 つだけにします）。"
+                           : h + " の SPF レコード（TXT）に " + join(includes, " ") + " を追加してください。例: v=spf1 … " +
+                                 join(includes, " ") + " ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。",
+                       std::string(kLookupStep),
+                       "あわせて " + name + " で " + h + " の DKIM を有効にしてください。DKIM は転送されても残ります。",
+                   });
+  } else {
+    const std::string ips = join(context.source_ips);
+    out = "この送信元" + (ips.empty() ? "" : "（" + ips + "）") + "は " + h + " をエンベロープ送信者として送っていますが、" +
+          h + " の SPF レコードが許可していないため、SPF が失敗しています。";
+    add_steps(out, {
+                       "これらの IP を使っているサービスやサーバーを特定し、そのサービスが案内する SPF の記述（include: "
+                       "または ip4:/ip6:）を " +
+                           h + " の SPF レコード（TXT）に追加してください。v=spf1 のレコードは 1 つだけにします。",
+                       std::string(kLookupStep),
+                       "あわせて、そのサービスで " + h + " の DKIM を設定してください。",
+                   });
+  }
+  const std::string note = envelope_note(context, h);
+  if (!note.empty() && (context.sender == nullptr || context.sender->fix_style != FixStyle::kVendorEnvelope)) {
+    out += "\n" + note;
+  }
+  return out;
+}
+
+std::string spf_not_aligned(const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string name = sender_name(context);
+  const FixService service = fix_service(context.sender);
+  const std::string envelope = first_or(context.spf_domains, "");
+  std::string out;
+  if (service == FixService::kSalesforce) {
+    out = "SPF は " + (envelope.empty() ? std::string() : envelope + "（") + "*.bnc.salesforce.com のアドレス" +
+          (envelope.empty() ? "" : "）") + "に対してしか成功していません。これは" + label("不達管理の有効化") + "または" +
+          label("標準メールセキュリティのメカニズムへの準拠を有効化") +
+          "がオンのときに Salesforce がエンベロープ送信者に設定するアドレスで、" + h + " とアラインすることはありません。";
+    out += "\n推奨: DKIM を設定する";
+    add_steps(out, salesforce_dkim_steps(context));
+    out += "\n代替策（DKIM を使えない場合）:";
+    add_steps(out, {
+                       "設定 →" + label("送信") + "（配信可能性）で" + label("不達管理の有効化") + "、" +
+                           label("標準メールセキュリティのメカニズムへの準拠を有効化") + "、" + label("送信者 ID 準拠を有効化") +
+                           "をオフにします（送信者自身のアドレスがエンベロープになります）。",
+                       h + " の SPF レコードに include:_spf.salesforce.com が入っていることを確認します。"
+                           "上記の設定がオンのままでは、include だけでは効果がありません。",
+                   });
+    return out;
+  }
+  if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
+    out = "SPF は " + name + " 自身のバウンスドメイン" + (envelope.empty() ? "" : "（" + envelope + "）") +
+          "に対してしか成功しておらず、" + h + " とアラインしていません。DMARC はどちらか一方がアラインして成功すればよいので、" +
+          h + " の DKIM が成功していればこれ以上の対応は不要です。";
+    const std::string dkim_hint = vendor_dkim_hint(service, h);
+    const std::string return_path = vendor_return_path_hint(service, h);
+    add_steps(out, {
+                       name + " が d=" + h + " で署名するよう、ドメイン認証を完了してください" +
+                           (dkim_hint.empty() ? "" : "（" + dkim_hint + "）") + "。",
+                       "任意（SPF もアラインさせる場合）: " +
+                           (return_path.empty() ? name + " が対応していれば、" + h + " のサブドメイン（例: bounce." + h +
+                                                      "）をカスタム Return-Path（バウンス）ドメインとして設定し、表示されるレコードを公開します"
+                                                : return_path) +
+                           "。",
+                   });
+    return out;
+  }
+  out = "エンベロープ送信者のドメイン" + (envelope.empty() || envelope == h ? std::string() : " " + envelope + " ") + "が " + h +
+        "（またはそれとアラインするドメイン）ではないため、SPF は成功してもアラインしていません。";
+  add_steps(out, {
+                     name + " のエンベロープ送信者（Return-Path）に " + h +
+                         "（またはそのサブドメイン）のアドレスを使うよう設定し、そのドメインの SPF レコードで送信元を許可してください。",
+                     "または DKIM でアラインさせます。" + name + " で d=" + h + " の署名を設定してください。",
+                 });
+  return out;
+}
+
+std::string dkim_not_activated(const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string name = sender_name(context);
+  const FixService service = fix_service(context.sender);
+  const std::string others = other_dkim_domains(context, h);
+  std::string out;
+  switch (service) {
+    case FixService::kSalesforce:
+      out = h + " から Salesforce で送信されたメールに " + h + " の DKIM 署名がありません。このドメインを対象とする有効な DKIM "
+            "鍵が Salesforce にありません。";
+      if (!others.empty()) {
+        out += "確認された署名は " + others + " のものです。別のドメインの鍵では " + h + " は対象にならないため、" + h +
+               " 用の鍵が必要です。";
+      }
+      add_steps(out, salesforce_dkim_steps(context));
+      return out;
+    case FixService::kGoogleWorkspace:
+      out = h + " からの Google Workspace のメールが d=" + h + " で署名されていません" +
+            (others.empty() ? std::string() : "（Google の既定の " + others + " のみ）") + "。" + h +
+            " の DKIM が設定されていないか、" + label("認証を開始") + "が押されていません。";
+      add_steps(out, google_dkim_steps(h));
+      return out;
+    case FixService::kMicrosoft365:
+      out = h + " からの Microsoft 365 のメールが d=" + h + " で署名されていません" +
+            (others.empty() ? std::string() : "（テナント既定の " + others + " のみ）") + "。" + h +
+            " の DKIM 署名が有効になっていません。";
+      add_steps(out, microsoft_dkim_steps(h));
+      return out;
+    default:
+      break;
+  }
+  if (context.sender == nullptr) {
+    const std::string ips = join(context.source_ips);
+    out = "この送信元" + (ips.empty() ? "" : "（" + ips + "）") + "から送られた " + h + " のメールには " + h +
+          " の DKIM 署名がありません" + (others.empty() ? "" : "（" + others + " のみ）") + "。";
+    add_steps(out, {
+                       "これらの IP から送信しているサービスを特定し、そこで " + h +
+                           " の DKIM を設定してください。サービスが示すセレクターのレコード（_domainkey." + h +
+                           " 配下の TXT または CNAME）を公開し、署名を有効にします。",
+                       "次回以降のレポートで、そのメールが d=" + h + " で DKIM pass になっていることを確認してください。",
+                   });
+    return out;
+  }
+  out = h + " からの " + name + " のメールが d=" + h + " で署名されていません" +
+        (others.empty() ? std::string() : "（代わりに " + others + " で署名）") + "。" + name + " での " + h +
+        " のドメイン認証が完了していません。";
+  std::string records = vendor_dkim_hint(service, h);
+  if (records.empty() && !context.sender->dkim_cname_suffixes.empty()) {
+    std::vector<std::string> targets;
+    for (const std::string& suffix : context.sender->dkim_cname_suffixes) {
+      if (!suffix.empty()) targets.push_back(cname_target(suffix));
+    }
+    records = "CNAME レコード …._domainkey." + h + " → " + join(targets, " または ");
+  }
+  add_steps(out, {
+                     name + " で " + h + " のドメイン認証（DKIM）を開始します。",
+                     "表示された DKIM レコードを " + h + " の DNS に公開します" +
+                         (records.empty() ? std::string("（表示どおり正確に）") : "（" + records + "）") + "。",
+                     name + " でドメインを検証し、d=" + h + " での署名が有効になっていることを確認します。",
+                 });
+  if (context.sender->fix_style == FixStyle::kVendorEnvelope) {
+    out += "\n" + name + " の include を " + h + " の SPF レコードに追加しても DMARC は直りません。" + name +
+           " のエンベロープドメインは " + name + " 自身のものだからです。";
+  }
+  return out;
+}
+
+std::string dkim_key_unpublished(const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string name = sender_name(context);
+  const FixService service = fix_service(context.sender);
+  const std::string d = first_or(context.dkim_domains, h);
+  const std::string selectors = join(context.dkim_selectors);
+  const std::string results = join(context.dkim_results);
+  const bool weak = contains(context.dkim_results, "policy");
+  bool missing = context.dkim_results.empty();
+  for (const std::string& result : context.dkim_results) {
+    if (result != "policy" && result != "temperror") missing = true;
+  }
+  std::vector<std::string> records;
+  for (const std::string& selector : context.dkim_selectors) {
+    if (!selector.empty()) records.push_back(selector + "._domainkey." + d);
+  }
+  const std::string record_names =
+      records.empty() ? "_domainkey." + d + " 配下のセレクターのレコード（セレクターは DKIM-Signature ヘッダーの s= タグです）"
+                      : join(records, "、");
+
+  std::string out = "d=" + join(context.dkim_domains.empty() ? std::vector<std::string>{d} : context.dkim_domains) +
+                    (selectors.empty() ? "" : " s=" + selectors) + " の DKIM 署名が失敗しています" +
+                    (results.empty() ? "" : "（" + results + "）") + "。";
+  if (missing) {
+    out += "セレクターのレコードが存在しない、誤っている、または失効しているため、受信側が鍵を使えません。";
+  } else if (weak) {
+    out += "受信側が鍵を拒否しています。";
+  } else {
+    out += "受信側が鍵を取得できませんでした。";
+  }
+  std::vector<std::string> steps;
+  if (missing) {
+    if (service == FixService::kSalesforce) {
+      const std::string selector = first_or(context.dkim_selectors, "");
+      steps.push_back("Salesforce の設定 →" + label("DKIM 鍵") + "→ " + d + " の鍵を開き、" +
+                      (selector.empty() ? std::string("その CNAME レコード")
+                                        : "セレクター " + selector + " の CNAME（" + selector + "._domainkey." + d + " → " +
+                                              selector + ".….custdkim.salesforce.com）") +
+                      "を鍵の詳細ページの表示どおり正確に登録し直してください。");
+      steps.push_back(
+          "CNAME レコードと代替 CNAME レコードは両方とも公開したままにしてください。Salesforce は 30 日ごとに鍵を"
+          "ローテーションするため、片方が欠けていると交互の期間ごとに署名が失敗します。");
+    } else {
+      steps.push_back(record_names + (records.empty() ? "を " : " を ") + name +
+                      " の表示どおり正確に公開または修正してください（CNAME または TXT。値は全体を、余分な引用符や改行を入れずに）。");
+      steps.push_back("レコードはあるのに p= が空の場合、鍵は失効しています。" + name +
+                      " で鍵を再有効化またはローテーションし、新しいレコードを公開してください。");
+    }
+  }
+  if (weak) {
+    if (service == FixService::kSalesforce) {
+      steps.push_back("結果 policy は、鍵が弱すぎる（1024 ビット未満）か rsa-sha1 であることを示します。設定 →" +
+                      label("DKIM 鍵") + "→" + label("鍵を新規作成") + "で " + d +
+                      " 用の 2048 ビットの鍵を新しいセレクターで作成し、2 つの CNAME を公開して" + label("有効化") +
+                      "を押した後、古い鍵を無効化してください。");
+    } else {
+      steps.push_back("結果 policy は、鍵が弱すぎる（1024 ビット未満）か rsa-sha1 であることを示します。" + name +
+                      " で 2048 ビットの RSA 鍵（rsa-sha256）を生成して _domainkey." + d +
+                      " 配下に公開し、古い鍵は廃止してください。");
+    }
+  }
+  if (contains(context.dkim_results, "temperror")) {
+    steps.push_back("temperror は、受信側での鍵の DNS 問い合わせがタイムアウトしたことを示します。続く場合は " + d +
+                    " の権威 DNS サーバーを確認してください。");
+  }
+  add_steps(out, steps);
+  return out;
+}
+
+std::string spf_permerror(const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string record = first_or(context.spf_domains, h);
+  std::string out = record + " の SPF レコードに問題があります。受信側で permerror となり、" + h +
+                    " からのメールは正規のものも含めてすべて SPF が失敗しています。主な原因は、include 全体で DNS "
+                    "ルックアップが 10 回を超えている、ボイドルックアップ（存在しない名前やレコードのない名前）が 2 "
+                    "回を超えている、v=spf1 のレコードが 2 つある、構文エラーのいずれかです。";
+  add_steps(out, {
+                     "ルックアップ数を数えてください。include、a、mx、exists、redirect、ptr はそれぞれ 1 回と数え、include "
+                     "先の中身も含みます（例: _spf.google.com は 4 回、_spf.salesforce.com は 2 回、sendgrid.net は 2 "
+                     "回）。ip4、ip6、all は数えません。",
+                     "使っていないサービスの include と、どのみちアラインしない送信サービスの include を削除してください"
+                     "（エンベロープにベンダー自身のドメインを使う送信サービスは、SPF ではなく DKIM でアラインします）。",
+                     "大量配信の送信サービスは " + policy_domain(context) +
+                         " の専用サブドメインに移し、サブドメインごとに SPF レコードを設定してください。",
+                     record + " には v=spf1 で始まる TXT レコードを 1 つだけ公開し、構文を確認してください。"
+                              "_spf.salesforce.com のような exists 型の include は、対象外の IP ごとにボイドルックアップを 1 "
+                              "回使うため、最後に置きます。",
+                 });
+  return out;
+}
+
+std::string forwarded(const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string ips = join(context.source_ips);
+  std::string out = h + " のメールが転送されたか、メーリングリストを経由しています" + (ips.empty() ? "" : "（" + ips + "）") +
+                    "。転送元の IP は SPF レコードに含まれないため SPF が失敗し、メーリングリストは件名や本文を変えること"
+                    "が多いため DKIM も失敗します。送信元で直すべき点はありません。";
+  add_steps(out, {
+                     "すべての送信経路で d=" + h + " の DKIM 署名を続けてください。転送後も残るのは改変されていない DKIM 署名です。",
+                     "転送元の IP や include を " + h + " の SPF レコードに追加しないでください。転送元が " + h +
+                         " として任意のメールを送れるようになってしまいます。",
+                     "ARC を使うと、受信側は転送元の認証結果を信頼できます。ARC は転送側で設定するもので、こちらでの設定は不要です。",
+                 });
+  return out;
+}
+
+std::string unauthorized(const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string ips = join(context.source_ips);
+  std::string out = (ips.empty() ? std::string("これらの送信元") : "送信元 " + ips + " ") + "は既知の送信サービスではなく、" +
+                    h + " の SPF と DKIM の両方に失敗しています。";
+  add_steps(out, {
+                     "心当たりがある場合（利用中のサービスや自社のサーバーなど）は、設定を行ってください。" + h +
+                         " の SPF レコードにその include（または ip4:/ip6:）を追加し、そのサービスで " + h +
+                         " の DKIM を有効にします。",
+                     "心当たりがなければなりすましです。送信元で直すことはできません。",
+                     "正規の送信元がすべて成功するようになったら、" + policy_domain(context) +
+                         " の DMARC ポリシーを p=quarantine、続いて p=reject に移行し、受信側がこうしたメールを配信しないようにしてください。",
+                 });
+  return out;
+}
+
+std::string readiness_clause(double share) {
+  return "正規のメールの " + format_share(share) + "% が DMARC に成功しています（" +
+         (share >= kEnforcementReadyShare ? "移行できる水準です" : "まだ移行できる水準ではありません") + "。基準は " +
+         format_share(kEnforcementReadyShare) + "% です）";
+}
+
+std::string policy_none(const FixContext& context) {
+  const std::string p = policy_domain(context);
+  std::string out = p + " の DMARC ポリシーは p=none です。受信側は DMARC に失敗したメールに対して何もしないため、"
+                        "なりすましメールも配信されます（Gmail と Yahoo の一括送信者向けの要件は、DMARC レコードがあることだけです）。";
+  add_steps(out, {
+                     "まず、失敗している正規の送信元を修正してください。現在、" + readiness_clause(context.pass_share) + "。",
+                     "次に _dmarc." + p + " の TXT レコードを v=DMARC1; p=quarantine; rua=mailto:… に変更します（rua= "
+                     "は現在のアドレスのままにします）。",
+                     "数週間、正規のメールの失敗がなければ p=reject に移行します。",
+                 });
+  return out;
+}
+
+std::string policy_partial(const FixContext& context) {
+  const std::string p = policy_domain(context);
+  const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
+  const std::string pct = std::to_string(context.pct);
+  std::string lower;
+  if (policy == "reject") lower = "（残りは quarantine として扱われます）";
+  if (policy == "quarantine") lower = "（残りは p=none と同様に配信されます）";
+  std::string out = p + " の DMARC レコードは pct=" + pct + " です。DMARC に失敗したメールのうち p=" + policy +
+                    " が適用されるのは " + pct + "% だけです" + lower + "。";
+  add_steps(out, {
+                     "pct を 100 に上げるか、タグ自体を削除してください。DMARCbis（RFC 9989）では pct "
+                     "が廃止されており、新しい受信側は無視します。",
+                     "_dmarc." + p + " のレコードは v=DMARC1; p=" + policy +
+                         "; rua=mailto:… のようになります（rua= などほかのタグは現在のままにします）。",
+                 });
+  return out;
+}
+
+std::string subdomain_policy_missing(const FixContext& context) {
+  const std::string p = policy_domain(context);
+  const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
+  std::string out = p + " の DMARC レコードに sp=（および np=）がありません。" + p + " のサブドメインは p=" + policy +
+                    " を引き継ぎ、なりすましに使われやすい存在しない名前も同じ扱いになります。";
+  add_steps(out, {
+                     "サブドメイン用のポリシーとして sp= を追加してください（サブドメインの送信元が成功するようになったら "
+                     "sp=quarantine または sp=reject）。",
+                     "存在しないサブドメイン向けに np=reject を追加してください（RFC 9989）。DNS "
+                     "レコードのない名前からのメールが正規であることはありません。",
+                     "例: v=DMARC1; p=" + policy + "; sp=" + policy + "; np=reject; rua=mailto:…（rua= は現在のアドレスのままにします）。",
+                 });
+  return out;
+}
+
+std::string enforcement_readiness(const FixContext& context) {
+  const std::string p = policy_domain(context);
+  const bool ready = context.pass_share >= kEnforcementReadyShare;
+  std::string out = p + " の正規のメール（転送となりすましを除く）の " + format_share(context.pass_share) +
+                    "% が DMARC に成功しています。" +
+                    (ready ? "強制ポリシーに移行できる水準です" : "まだ強制ポリシーに移行できる水準ではありません") +
+                    "（基準は " + format_share(kEnforcementReadyShare) + "%）。";
+  if (ready) {
+    if (context.policy == "reject") {
+      add_steps(out, {"p=reject のまま、新たに失敗する送信元がないかレポートを確認し続けてください。"});
+    } else if (context.policy == "quarantine") {
+      add_steps(out, {p + " のポリシーを p=quarantine から p=reject に移行してください。",
+                      "新たに失敗する送信元がないか、引き続きレポートを確認してください。"});
+    } else {
+      add_steps(out, {p + " のポリシーを p=quarantine に移行し、数週間後に p=reject に移行してください。",
+                      "新たに失敗する送信元がないか、引き続きレポートを確認してください。"});
+    }
+  } else {
+    add_steps(out, {"まず、このレポートに挙がっている失敗中の送信元を修正してください（それぞれに対処方法があります）。",
+                    format_share(kEnforcementReadyShare) +
+                        "% 以上が成功するようになったら、強制ポリシー（p=quarantine、次に p=reject）に移行してください。"});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string fix_text_ja(Cause cause, const FixContext& context) {
+  switch (cause) {
+    case Cause::kSpfIncludeMissing: return tidy_spacing(spf_include_missing(context));
+    case Cause::kSpfNotAligned: return tidy_spacing(spf_not_aligned(context));
+    case Cause::kDkimNotActivated: return tidy_spacing(dkim_not_activated(context));
+    case Cause::kDkimKeyUnpublished: return tidy_spacing(dkim_key_unpublished(context));
+    case Cause::kSpfPermerror: return tidy_spacing(spf_permerror(context));
+    case Cause::kForwarded: return tidy_spacing(forwarded(context));
+    case Cause::kUnauthorized: return tidy_spacing(unauthorized(context));
+    case Cause::kPolicyNone: return tidy_spacing(policy_none(context));
+    case Cause::kPolicyPartial: return tidy_spacing(policy_partial(context));
+    case Cause::kSubdomainPolicyMissing: return tidy_spacing(subdomain_policy_missing(context));
+    case Cause::kEnforcementReadiness: return tidy_spacing(enforcement_readiness(context));
+  }
+  return {};
+}
+
+}  // namespace dmarcq::analysis

@@ -1,0 +1,123 @@
+// identify: which sender a record's source is, from the facts in the report alone.
+//
+// The strongest evidence is the sender's own DNS vouching for the source: an SPF pass
+// for one of the sender's envelope domains (the receiver checked the connecting IP
+// against the sender's SPF record), or a DKIM pass for one of its signing domains.
+// Next comes the source IP in one of the sender's published ranges, longest prefix
+// first (Pardot's /20 inside Salesforce's space, say). A domain that merely appears
+// (an envelope or d= without a pass) is weak: anyone can write "sendgrid.net" into a
+// MAIL FROM, so it only breaks ties between equally long prefixes and never beats
+// another sender's range. PTR names are not in reports; they need the online mode.
+#include <algorithm>
+
+#include "analysis/analysis.h"
+#include "core/ip.h"
+
+namespace dmarcq::analysis {
+
+struct Identifier::Index {
+  struct Range {
+    core::IpNetwork network;
+    const Sender* sender;
+  };
+  std::vector<Range> ranges;
+};
+
+namespace {
+
+bool matches_any(std::string_view domain, const std::vector<std::string>& suffixes) {
+  return std::any_of(suffixes.begin(), suffixes.end(),
+                     [&](const std::string& suffix) { return domain_matches_suffix(domain, suffix); });
+}
+
+// Senders named (weakly) by the record's domains.
+bool hinted(const Sender& sender, const RecordFacts& record) {
+  for (const report::SpfResult& spf : record.spf) {
+    if (matches_any(spf.domain, sender.envelope_suffixes)) return true;
+  }
+  for (const report::DkimResult& dkim : record.dkim) {
+    if (matches_any(dkim.domain, sender.dkim_domain_suffixes)) return true;
+  }
+  return matches_any(record.envelope_from, sender.envelope_suffixes);
+}
+
+}  // namespace
+
+const char* evidence_name(Evidence evidence) {
+  switch (evidence) {
+    case Evidence::kNone: return "unknown";
+    case Evidence::kSpfPass: return "spf_pass";
+    case Evidence::kDkimPass: return "dkim_pass";
+    case Evidence::kIpRange: return "ip_range";
+    case Evidence::kDomainHint: return "domain_hint";
+  }
+  return "unknown";
+}
+
+Identifier::Identifier(const Catalog& catalog) : catalog_(catalog), index_(std::make_unique<Index>()) {
+  for (const Sender& sender : catalog_.senders()) {
+    for (const IpRange& range : sender.ip_ranges) {
+      // Ranges were validated when the catalog was loaded.
+      if (auto network = core::parse_network(range.cidr, nullptr)) {
+        index_->ranges.push_back({*network, &sender});
+      }
+    }
+  }
+}
+
+Identifier::~Identifier() = default;
+
+Identity Identifier::identify(const RecordFacts& record) const {
+  const auto address = core::parse_ip(record.source_ip);
+  // Longest matching prefix; every sender at that length is a candidate.
+  int best = -1;
+  std::vector<const Sender*> by_range;
+  if (address) {
+    for (const Index::Range& range : index_->ranges) {
+      if (!range.network.contains(*address)) continue;
+      if (range.network.prefix > best) {
+        best = range.network.prefix;
+        by_range.clear();
+      }
+      if (range.network.prefix == best &&
+          std::find(by_range.begin(), by_range.end(), range.sender) == by_range.end()) {
+        by_range.push_back(range.sender);
+      }
+    }
+  }
+  // Strong: the sender's own SPF or DKIM vouches for the source. When several senders
+  // vouch (rare), the one whose range holds the IP wins.
+  const Sender* strong = nullptr;
+  Evidence strong_evidence = Evidence::kNone;
+  for (const Sender& sender : catalog_.senders()) {
+    Evidence evidence = Evidence::kNone;
+    for (const report::SpfResult& spf : record.spf) {
+      if (spf.result == "pass" && matches_any(spf.domain, sender.envelope_suffixes)) {
+        evidence = Evidence::kSpfPass;
+      }
+    }
+    if (evidence == Evidence::kNone) {
+      for (const report::DkimResult& dkim : record.dkim) {
+        if (dkim.result == "pass" && matches_any(dkim.domain, sender.dkim_domain_suffixes)) {
+          evidence = Evidence::kDkimPass;
+        }
+      }
+    }
+    if (evidence == Evidence::kNone) continue;
+    const bool in_range = std::find(by_range.begin(), by_range.end(), &sender) != by_range.end();
+    if (strong == nullptr || (in_range && std::find(by_range.begin(), by_range.end(), strong) == by_range.end())) {
+      strong = &sender;
+      strong_evidence = evidence;
+    }
+  }
+  if (strong != nullptr) return {strong, strong_evidence};
+  if (by_range.empty()) return {};
+  if (by_range.size() > 1) {
+    for (const Sender* sender : by_range) {
+      if (hinted(*sender, record)) return {sender, Evidence::kIpRange};
+    }
+  }
+  return {by_range.front(), Evidence::kIpRange};
+}
+
+}  // namespace dmarcq::analysis

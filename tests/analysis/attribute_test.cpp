@@ -1,0 +1,197 @@
+// The attribution rules of senders.md section 6, one crafted record each that must
+// trigger the rule and a near miss that must not. Sources are identified with the
+// built-in catalog, as in production.
+#include <doctest/doctest.h>
+
+#include "analysis/analysis.h"
+
+using namespace dmarcq::analysis;
+using dmarcq::report::DkimResult;
+using dmarcq::report::PolicyReason;
+using dmarcq::report::SpfResult;
+
+namespace {
+
+const Catalog& catalog() {
+  static const Catalog instance = *Catalog::builtin();
+  return instance;
+}
+
+// A record for example.com from `ip`, DMARC verdicts `dkim`/`spf`.
+RecordFacts record(const std::string& ip, const std::string& dkim, const std::string& spf) {
+  RecordFacts facts;
+  facts.policy_domain = "example.com";
+  facts.header_from = "example.com";
+  facts.source_ip = ip;
+  facts.dkim_aligned = dkim;
+  facts.spf_aligned = spf;
+  facts.disposition = "none";
+  return facts;
+}
+
+std::vector<std::string> causes(const RecordFacts& facts) {
+  const Identifier identifier(catalog());
+  std::vector<std::string> out;
+  for (Cause cause : attribute_record(facts, identifier.identify(facts), false, false)) out.push_back(cause_id(cause));
+  return out;
+}
+
+std::string sender_of(const RecordFacts& facts) {
+  const Identifier identifier(catalog());
+  return sender_key(identifier.identify(facts));
+}
+
+using Causes = std::vector<std::string>;
+const std::string kSalesforceIp = "13.110.74.200";
+const std::string kGoogleIp = "209.85.220.41";
+const std::string kUnknownIp = "203.0.113.77";
+
+}  // namespace
+
+TEST_CASE("A1: the receiver's forwarding reasons, and ARC") {
+  RecordFacts forwarded = record(kUnknownIp, "fail", "fail");
+  forwarded.reasons.push_back(PolicyReason{"local_policy", "arc=pass as[2].d=google.com"});
+  CHECK(causes(forwarded) == Causes{"forwarded"});
+  forwarded.reasons = {PolicyReason{"mailing_list", ""}};
+  CHECK(causes(forwarded) == Causes{"forwarded"});
+  RecordFacts near = record(kUnknownIp, "fail", "fail");
+  near.reasons.push_back(PolicyReason{"local_policy", "sampled by policy"});
+  CHECK(causes(near) == Causes{"unauthorized"});
+}
+
+TEST_CASE("A2: aligned DKIM passes, SPF fails, from outside the catalog: forwarding") {
+  RecordFacts forwarded = record(kUnknownIp, "pass", "fail");
+  forwarded.dkim.push_back(DkimResult{"example.com", "s1", "pass", ""});
+  forwarded.spf.push_back(SpfResult{"example.com", "mfrom", "softfail", ""});
+  CHECK(causes(forwarded) == Causes{"forwarded"});
+  RecordFacts near = forwarded;  // the same from Salesforce: the include is missing
+  near.source_ip = kSalesforceIp;
+  CHECK(causes(near) == Causes{"spf_include_missing"});
+}
+
+TEST_CASE("A3: a mailing list broke the signature and sends with its own envelope") {
+  RecordFacts list = record(kUnknownIp, "fail", "fail");
+  list.dkim.push_back(DkimResult{"example.com", "s1", "fail", ""});
+  list.spf.push_back(SpfResult{"lists.example.org", "mfrom", "pass", ""});
+  CHECK(causes(list) == Causes{"forwarded"});
+  RecordFacts near = list;
+  near.spf = {SpfResult{"lists.example.org", "mfrom", "fail", ""}};
+  CHECK(causes(near) == Causes{"unauthorized"});
+}
+
+TEST_CASE("A4: SPF permerror for the From domain") {
+  RecordFacts broken = record(kGoogleIp, "pass", "fail");
+  broken.spf.push_back(SpfResult{"example.com", "mfrom", "permerror", ""});
+  broken.dkim.push_back(DkimResult{"example.com", "google", "pass", ""});
+  CHECK(causes(broken) == Causes{"spf_permerror"});
+  RecordFacts near = broken;
+  near.spf = {SpfResult{"example.com", "mfrom", "softfail", ""}};
+  CHECK(causes(near) == Causes{"spf_include_missing"});
+}
+
+TEST_CASE("A5: Salesforce bounce management envelope and no DKIM key") {
+  RecordFacts defaults = record(kSalesforceIp, "fail", "fail");
+  defaults.spf.push_back(SpfResult{"x7.na139.bnc.salesforce.com", "mfrom", "pass", ""});
+  CHECK(sender_of(defaults) == "salesforce");
+  CHECK(causes(defaults) == Causes{"spf_not_aligned", "dkim_not_activated"});
+  RecordFacts near = defaults;  // DKIM activated: SPF still does not align (warn)
+  near.dkim_aligned = "pass";
+  near.dkim.push_back(DkimResult{"example.com", "sf1", "pass", ""});
+  CHECK(causes(near) == Causes{"spf_not_aligned"});
+}
+
+TEST_CASE("A6: Salesforce with the customer's envelope and the include missing") {
+  RecordFacts missing = record(kSalesforceIp, "fail", "fail");
+  missing.spf.push_back(SpfResult{"example.com", "mfrom", "softfail", ""});
+  CHECK(causes(missing) == Causes{"spf_include_missing", "dkim_not_activated"});
+  RecordFacts near = missing;
+  near.spf_aligned = "pass";
+  near.spf = {SpfResult{"example.com", "mfrom", "pass", ""}};
+  CHECK(causes(near) == Causes{"dkim_not_activated"});
+}
+
+TEST_CASE("A7/A12/A13: a signature of the domain that fails: key unpublished or weak") {
+  for (const char* result : {"permerror", "fail", "neutral", "policy"}) {
+    CAPTURE(result);
+    RecordFacts unpublished = record(kSalesforceIp, "fail", "fail");
+    unpublished.spf.push_back(SpfResult{"x.bnc.salesforce.com", "mfrom", "pass", ""});
+    unpublished.dkim.push_back(DkimResult{"example.com", "sf2", result, ""});
+    CHECK(causes(unpublished) == Causes{"spf_not_aligned", "dkim_key_unpublished"});
+  }
+  RecordFacts near = record(kSalesforceIp, "pass", "fail");
+  near.spf.push_back(SpfResult{"x.bnc.salesforce.com", "mfrom", "pass", ""});
+  near.dkim.push_back(DkimResult{"example.com", "sf2", "fail", ""});
+  near.dkim.push_back(DkimResult{"example.com", "sf1", "pass", ""});
+  CHECK(causes(near) == Causes{"spf_not_aligned"});
+}
+
+TEST_CASE("A8: a key for another domain does not cover this From domain") {
+  RecordFacts other = record(kSalesforceIp, "fail", "fail");
+  other.header_from = "brand.example.net";
+  other.dkim.push_back(DkimResult{"example.com", "sf1", "pass", ""});
+  other.spf.push_back(SpfResult{"x.bnc.salesforce.com", "mfrom", "pass", ""});
+  CHECK(causes(other) == Causes{"spf_not_aligned", "dkim_not_activated"});
+  RecordFacts near = other;  // a subdomain under relaxed alignment is covered
+  near.header_from = "news.example.com";
+  near.dkim_aligned = "pass";
+  CHECK(causes(near) == Causes{"spf_not_aligned"});
+}
+
+TEST_CASE("A9/A11: a vendor with its own envelope; DKIM decides") {
+  RecordFacts vendor = record("167.89.1.1", "fail", "fail");
+  vendor.spf.push_back(SpfResult{"sendgrid.net", "mfrom", "pass", ""});
+  vendor.dkim.push_back(DkimResult{"sendgrid.net", "s1", "pass", ""});
+  CHECK(sender_of(vendor) == "sendgrid");
+  CHECK(causes(vendor) == Causes{"spf_not_aligned", "dkim_not_activated"});
+  RecordFacts authenticated = vendor;  // A11: DKIM aligned: only the SPF warning remains
+  authenticated.dkim_aligned = "pass";
+  authenticated.dkim = {DkimResult{"example.com", "s1", "pass", ""}};
+  CHECK(causes(authenticated) == Causes{"spf_not_aligned"});
+}
+
+TEST_CASE("A10: a mailbox provider sending with the customer's envelope, include missing") {
+  RecordFacts google = record(kGoogleIp, "pass", "fail");
+  google.spf.push_back(SpfResult{"example.com", "mfrom", "fail", ""});
+  google.dkim.push_back(DkimResult{"example.com", "google", "pass", ""});
+  CHECK(sender_of(google) == "google-workspace");
+  CHECK(causes(google) == Causes{"spf_include_missing"});
+  RecordFacts near = google;  // A16: everything passes: no finding
+  near.spf_aligned = "pass";
+  near.spf = {SpfResult{"example.com", "mfrom", "pass", ""}};
+  CHECK(causes(near).empty());
+}
+
+TEST_CASE("A17: unknown sources failing both are unauthorized; passing ones are not findings") {
+  RecordFacts spoof = record(kUnknownIp, "fail", "fail");
+  spoof.spf.push_back(SpfResult{"example.com", "mfrom", "fail", ""});
+  CHECK(causes(spoof) == Causes{"unauthorized"});
+  RecordFacts near = record(kUnknownIp, "fail", "pass");  // an own server with SPF set up
+  near.spf.push_back(SpfResult{"example.com", "mfrom", "pass", ""});
+  CHECK(causes(near).empty());
+}
+
+TEST_CASE("identification: strong evidence, longest prefix, IPv6, weak hints") {
+  // An SPF pass for the sender's envelope beats where the IP is.
+  RecordFacts ses = record(kUnknownIp, "fail", "fail");
+  ses.spf.push_back(SpfResult{"us-east-1.amazonses.com", "mfrom", "pass", ""});
+  CHECK(sender_of(ses) == "amazon-ses");
+  // The same domain without a pass is only a hint: an unknown IP stays unknown.
+  RecordFacts claim = ses;
+  claim.spf = {SpfResult{"us-east-1.amazonses.com", "mfrom", "fail", ""}};
+  CHECK(sender_of(claim) == "unknown");
+  // ...and never beats another sender's range.
+  claim.source_ip = kGoogleIp;
+  CHECK(sender_of(claim) == "google-workspace");
+  // IPv6 ranges.
+  CHECK(sender_of(record("2607:f8b0:4864:20::42a", "pass", "pass")) == "google-workspace");
+  CHECK(sender_of(record("2a01:111:f403:2c12::800", "pass", "pass")) == "microsoft-365");
+  // Pardot's /20 equals a Salesforce range: the catalog order breaks the tie, and a
+  // hint for the other sender breaks it the other way.
+  RecordFacts pardot = record("198.245.81.10", "fail", "fail");
+  CHECK(sender_of(pardot) == "salesforce-pardot");
+  pardot.spf.push_back(SpfResult{"x.bnc.salesforce.com", "mfrom", "fail", ""});
+  CHECK(sender_of(pardot) == "salesforce");
+  // No range, no pass: unknown.
+  CHECK(sender_of(record("192.0.2.1", "fail", "fail")) == "unknown");
+  CHECK(sender_of(record("not an ip", "fail", "fail")) == "unknown");
+}

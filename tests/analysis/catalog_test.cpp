@@ -1,0 +1,97 @@
+#include <doctest/doctest.h>
+
+#include "analysis/analysis.h"
+
+using namespace dmarcq::analysis;
+
+TEST_CASE("catalog: the built-in catalog loads, with the fixed ids") {
+  auto catalog = Catalog::builtin();
+  REQUIRE(catalog.ok());
+  CHECK(catalog->senders().size() >= 25);
+  for (const char* id : {"salesforce", "salesforce-marketing-cloud", "salesforce-pardot", "google-workspace",
+                         "microsoft-365", "amazon-ses", "sendgrid", "mailchimp", "mandrill", "mailgun",
+                         "postmark", "sparkpost", "brevo", "hubspot", "marketo", "zendesk", "zoho"}) {
+    CAPTURE(id);
+    CHECK(catalog->find(id) != nullptr);
+  }
+  const Sender* salesforce = catalog->find("salesforce");
+  REQUIRE(salesforce != nullptr);
+  CHECK(salesforce->fix_style == FixStyle::kSalesforce);
+  CHECK(salesforce->spf_includes == std::vector<std::string>{"_spf.salesforce.com"});
+  CHECK_FALSE(salesforce->ip_ranges.empty());
+  CHECK(catalog->find("google-workspace")->envelope_is_customer_domain);
+  CHECK_FALSE(catalog->find("sendgrid")->envelope_is_customer_domain);
+}
+
+TEST_CASE("catalog: errors name the file and line") {
+  struct Case {
+    const char* text;
+    const char* error;
+  };
+  const char* head = "[[sender]]\nid = \"x\"\nname = \"X\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = false\nfix = \"vendor-envelope\"\n";
+  const Case cases[] = {
+      {"colour = \"red\"\n", "user.toml:7: unknown key 'colour'"},
+      {"[[sender.ip_ranges]]\ncidrs = [\"13.110.74.200/16\"]\nsource = \"s\"\ndate = \"2026-01-01\"\n",
+       "user.toml:8: bad CIDR '13.110.74.200/16': host bits set"},
+      {"[[sender.ip_ranges]]\ncidrs = [\"10.0.0.0/8\"]\n", "user.toml:7: missing key 'source'"},
+      {"[[sender]]\nid = \"x\"\nname = \"X\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = false\nfix = \"vendor-envelope\"\n",
+       "user.toml:7: duplicate sender id 'x'"},
+      {"spf_includes = \"not-a-list\"\n", "user.toml:7: 'spf_includes' must be an array of strings"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    auto catalog = Catalog::parse(std::string(head) + c.text, "user.toml");
+    REQUIRE_FALSE(catalog.ok());
+    CHECK(catalog.error().to_string() == c.error);
+  }
+  auto syntax = Catalog::parse("[[sender]\nid = ", "bad.toml");
+  REQUIRE_FALSE(syntax.ok());
+  CHECK(syntax.error().to_string().rfind("bad.toml:1: ", 0) == 0);
+  auto no_fix = Catalog::parse("[[sender]]\nid = \"y\"\nname = \"Y\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = true\nfix = \"magic\"\n", "u.toml");
+  REQUIRE_FALSE(no_fix.ok());
+  CHECK(no_fix.error().message() == "fix 'magic' must be salesforce, customer-envelope or vendor-envelope");
+  auto bad_id = Catalog::parse("[[sender]]\nid = \"Not OK\"\nname = \"Y\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = true\nfix = \"vendor-envelope\"\n", "u.toml");
+  REQUIRE_FALSE(bad_id.ok());
+}
+
+TEST_CASE("catalog: a user entry with the same id replaces the built-in one; new ids are added") {
+  auto catalog = Catalog::builtin();
+  REQUIRE(catalog.ok());
+  const std::size_t before = catalog->senders().size();
+  const std::string before_print = catalog->fingerprint();
+  auto user = Catalog::parse(
+      "[[sender]]\nid = \"sendgrid\"\nname = \"SendGrid (ours)\"\ntype = \"Marketing\"\n"
+      "envelope_is_customer_domain = false\nfix = \"vendor-envelope\"\nenvelope_suffixes = [\"em.example.com\"]\n"
+      "[[sender]]\nid = \"inhouse-relay\"\nname = \"In-house relay\"\ntype = \"SaaS\"\n"
+      "envelope_is_customer_domain = true\nfix = \"customer-envelope\"\n"
+      "[[sender.ip_ranges]]\ncidrs = [\"192.0.2.0/28\", \"2001:db8:1::/48\"]\nsource = \"our network\"\ndate = \"2026-11-27\"\n",
+      "mine.toml");
+  REQUIRE(user.ok());
+  catalog->merge(std::move(*user));
+  CHECK(catalog->senders().size() == before + 1);
+  CHECK(catalog->find("sendgrid")->name == "SendGrid (ours)");
+  CHECK(catalog->find("sendgrid")->origin == "mine.toml:1");
+  CHECK(catalog->find("inhouse-relay")->ip_ranges.size() == 2);
+  CHECK(catalog->fingerprint() != before_print);
+}
+
+TEST_CASE("catalog: suffix matching at label boundaries") {
+  CHECK(domain_matches_suffix("x.na139.bnc.salesforce.com", ".bnc.salesforce.com"));
+  CHECK_FALSE(domain_matches_suffix("bnc.salesforce.com", ".bnc.salesforce.com"));
+  CHECK(domain_matches_suffix("sendgrid.net", "sendgrid.net"));
+  CHECK(domain_matches_suffix("em123.sendgrid.net", "sendgrid.net"));
+  CHECK_FALSE(domain_matches_suffix("notsendgrid.net", "sendgrid.net"));
+  CHECK_FALSE(domain_matches_suffix("", "sendgrid.net"));
+}
+
+TEST_CASE("alignment: organizational domains from the Public Suffix List") {
+  CHECK(organizational_domain("mail.example.co.jp") == "example.co.jp");
+  CHECK(organizational_domain("a.b.example.com") == "example.com");
+  CHECK(organizational_domain("example.com") == "example.com");
+  CHECK(aligned("bounce.example.com", "example.com", false));
+  CHECK_FALSE(aligned("bounce.example.com", "example.com", true));
+  CHECK(aligned("example.com", "example.com", true));
+  CHECK_FALSE(aligned("x.na139.bnc.salesforce.com", "example.co.jp", false));
+  CHECK_FALSE(aligned("example.co.jp", "other.co.jp", false));
+  CHECK_FALSE(aligned("", "example.com", false));
+}

@@ -1,0 +1,85 @@
+// explain over a store: aggregation per (domain, sender or IP, cause), severities,
+// order, and the domain-level findings.
+#include <doctest/doctest.h>
+
+#include "analysis/analysis.h"
+#include "test_db.h"
+
+using namespace dmarcq;
+using analysis::Cause;
+using analysis::Severity;
+
+namespace {
+
+constexpr std::int64_t kNov9 = 1794182400;
+
+report::Record salesforce_record(const std::string& ip, std::int64_t count) {
+  report::Record record = testing::make_record(ip, count, "fail", "fail");
+  record.spf_results.push_back({"x.na139.bnc.salesforce.com", "mfrom", "pass", ""});
+  return record;
+}
+
+}  // namespace
+
+TEST_CASE("explain: findings per sender and cause, worst first, with domain findings") {
+  testing::TempDb temp;
+  {
+    auto opened = store::open_sqlite(temp.path(), store::OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    REQUIRE((*opened)->begin().ok());
+    for (int day = 0; day < 2; ++day) {
+      report::Report r = testing::make_report("google.com", std::to_string(day), "example.com",
+                                              kNov9 + day * 86400, kNov9 + day * 86400 + 86399);
+      r.policy.p = "none";
+      r.records.push_back(salesforce_record("13.110.74.200", 100));
+      r.records.push_back(salesforce_record("13.110.242.177", 50 + day));
+      report::Record google = testing::make_record("209.85.220.41", 30, "pass", "pass");
+      google.dkim_results.push_back({"example.com", "google", "pass", ""});
+      google.spf_results.push_back({"example.com", "mfrom", "pass", ""});
+      r.records.push_back(google);
+      report::Record spoof = testing::make_record("203.0.113.77", 3, "fail", "fail", "reject");
+      spoof.spf_results.push_back({"example.com", "mfrom", "fail", ""});
+      r.records.push_back(spoof);
+      REQUIRE((*opened)->add_report(r, "o", "h" + std::to_string(day)).ok());
+    }
+    REQUIRE((*opened)->commit().ok());
+  }
+  auto reader = store::open_sqlite(temp.path(), store::OpenMode::kReadOnly);
+  REQUIRE(reader.ok());
+  auto catalog = analysis::Catalog::builtin();
+  REQUIRE(catalog.ok());
+  auto findings = analysis::explain(**reader, {}, *catalog, analysis::Lang::kEn);
+  REQUIRE(findings.ok());
+  std::vector<std::string> summary;
+  for (const analysis::Finding& f : *findings) {
+    summary.push_back(std::string(analysis::severity_name(f.severity)) + " " +
+                      (f.sender != nullptr ? f.sender->id : "-") + " " + analysis::cause_id(f.cause) + " " +
+                      std::to_string(f.messages));
+  }
+  CHECK(summary == std::vector<std::string>{
+                       "fail salesforce spf_not_aligned 301",
+                       "fail salesforce dkim_not_activated 301",
+                       "fail - unauthorized 6",
+                       "warn - policy_none 367",
+                       "warn - enforcement_readiness 367",
+                       "info - subdomain_policy_missing 367",
+                   });
+  const analysis::Finding& first = findings->front();
+  CHECK(first.domain == "example.com");
+  REQUIRE(first.source_ips.size() == 2);
+  CHECK(first.source_ips[0] == std::pair<std::string, std::int64_t>{"13.110.74.200", 200});
+  CHECK(core::format_day(first.first_day) == "2026-11-09");
+  CHECK(core::format_day(first.last_day) == "2026-11-10");
+  CHECK(first.evidence.find("x.na139.bnc.salesforce.com") != std::string::npos);
+  CHECK(first.fix.find("Deliverability") != std::string::npos);
+  const analysis::Finding& readiness = (*findings)[4];
+  CHECK(readiness.evidence.rfind("16.6% of 361 legitimate messages pass DMARC", 0) == 0);
+
+  store::RecordFilter one_day;
+  one_day.from_day = core::day_of(kNov9 + 86400);
+  one_day.to_day = one_day.from_day;
+  auto later = analysis::explain(**reader, one_day, *catalog, analysis::Lang::kJa);
+  REQUIRE(later.ok());
+  CHECK(later->front().messages == 151);
+  CHECK(later->front().evidence.find("アライン") != std::string::npos);
+}

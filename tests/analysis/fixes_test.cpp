@@ -1,0 +1,704 @@
+#include "analysis/fixes.h"
+
+#include <doctest/doctest.h>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dmarcq::analysis {
+namespace {
+
+// ---- senders as the catalog describes them ---------------------------------------
+
+Sender salesforce() {
+  Sender s;
+  s.id = "salesforce";
+  s.name = "Salesforce";
+  s.spf_includes = {"_spf.salesforce.com"};
+  s.envelope_suffixes = {".bnc.salesforce.com"};
+  s.dkim_cname_suffixes = {".custdkim.salesforce.com"};
+  s.fix_style = FixStyle::kSalesforce;
+  return s;
+}
+
+Sender google() {
+  Sender s;
+  s.id = "google-workspace";
+  s.name = "Google Workspace / Gmail";
+  s.spf_includes = {"_spf.google.com"};
+  s.envelope_is_customer_domain = true;
+  s.dkim_domain_suffixes = {".gappssmtp.com"};
+  s.fix_style = FixStyle::kCustomerEnvelope;
+  return s;
+}
+
+Sender microsoft() {
+  Sender s;
+  s.id = "microsoft-365";
+  s.name = "Microsoft 365 / Exchange Online";
+  s.spf_includes = {"spf.protection.outlook.com"};
+  s.envelope_is_customer_domain = true;
+  s.dkim_domain_suffixes = {".onmicrosoft.com"};
+  s.dkim_cname_suffixes = {".onmicrosoft.com", ".dkim.mail.microsoft"};
+  s.fix_style = FixStyle::kCustomerEnvelope;
+  return s;
+}
+
+Sender zoho() {
+  Sender s;
+  s.id = "zoho";
+  s.name = "Zoho Mail";
+  s.spf_includes = {"zohomail.com", "zoho.com"};
+  s.envelope_is_customer_domain = true;
+  s.fix_style = FixStyle::kCustomerEnvelope;
+  return s;
+}
+
+Sender sendgrid() {
+  Sender s;
+  s.id = "sendgrid";
+  s.name = "Twilio SendGrid";
+  s.spf_includes = {"sendgrid.net"};
+  s.envelope_suffixes = {"sendgrid.net"};
+  s.dkim_domain_suffixes = {"sendgrid.net"};
+  s.dkim_cname_suffixes = {".sendgrid.net"};
+  s.fix_style = FixStyle::kVendorEnvelope;
+  return s;
+}
+
+// A vendor the texts have no special knowledge of.
+Sender freshdesk() {
+  Sender s;
+  s.id = "freshdesk";
+  s.name = "Freshdesk (Freshworks)";
+  s.spf_includes = {"email.freshdesk.com"};
+  s.dkim_cname_suffixes = {"domainkey.freshemail.io"};
+  s.fix_style = FixStyle::kVendorEnvelope;
+  return s;
+}
+
+// A sender with nothing but an id: every optional list empty.
+Sender bare(FixStyle style) {
+  Sender s;
+  s.id = "bare";
+  s.fix_style = style;
+  return s;
+}
+
+constexpr Cause kAllCauses[] = {
+    Cause::kSpfIncludeMissing,  Cause::kSpfNotAligned,  Cause::kDkimNotActivated,
+    Cause::kDkimKeyUnpublished, Cause::kSpfPermerror,   Cause::kForwarded,
+    Cause::kUnauthorized,       Cause::kPolicyNone,     Cause::kPolicyPartial,
+    Cause::kSubdomainPolicyMissing, Cause::kEnforcementReadiness,
+};
+
+FixContext base_context(const Sender* sender) {
+  FixContext c;
+  c.domain = "example.com";
+  c.header_from = "news.example.com";
+  c.sender = sender;
+  return c;
+}
+
+bool has(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+// No unfilled placeholder, no gap left by an empty value, one paragraph without
+// trailing newline.
+void check_clean(const std::string& text) {
+  CAPTURE(text);
+  CHECK_FALSE(text.empty());
+  for (std::string_view bad : {"  ", "<", ">", "{", "}", "%s", "%d", "()", "（）", "「」", " .", " ,", " :", "\n\n",
+                               "\n ", " \n", "._domainkey.\n", "._domainkey. ", "d=,", "d= fail", "d= の", "s=,", "s= fail", "s= の",
+                               "include: ~all", "） ", " （", "」 ", "。 ", "、 ",
+                               ", ,", "..", "。。", "、、", "（、", "null", "nullptr"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(has(text, bad));
+  }
+  // Japanese: no space between two Japanese characters (arrows and ellipses aside).
+  for (std::size_t i = 1; i + 1 < text.size(); ++i) {
+    if (text[i] != ' ') continue;
+    const bool wide_before = static_cast<unsigned char>(text[i - 1]) >= 0x80;
+    const bool wide_after = static_cast<unsigned char>(text[i + 1]) >= 0x80;
+    const bool symbol = (i >= 3 && (text.compare(i - 3, 3, "→") == 0 || text.compare(i - 3, 3, "…") == 0)) ||
+                        text.compare(i + 1, 3, "→") == 0 || text.compare(i + 1, 3, "…") == 0;
+    CAPTURE(i);
+    CHECK_FALSE((wide_before && wide_after && !symbol));
+  }
+  CHECK(text.back() != '\n');
+  CHECK(text.front() != ' ');
+  CHECK(text.back() != ' ');
+}
+
+std::vector<std::string> both(Cause cause, const FixContext& c) {
+  return {fix_text(cause, Lang::kEn, c), fix_text(cause, Lang::kJa, c)};
+}
+
+// ---- shared helpers ------------------------------------------------------------------
+
+TEST_CASE("fixes: format_share rounds down to one decimal") {
+  CHECK(format_share(97.96) == "97.9");
+  CHECK(format_share(97.3) == "97.3");
+  CHECK(format_share(98.0) == "98");
+  CHECK(format_share(100.0) == "100");
+  CHECK(format_share(0.0) == "0");
+  CHECK(format_share(-3) == "0");
+  CHECK(format_share(250) == "100");
+}
+
+TEST_CASE("fixes: fix_service recognises senders by id and by mailbox-provider include") {
+  const Sender sf = salesforce(), g = google(), m = microsoft(), sg = sendgrid(), fd = freshdesk();
+  CHECK(fix_service(nullptr) == FixService::kOther);
+  CHECK(fix_service(&sf) == FixService::kSalesforce);
+  CHECK(fix_service(&g) == FixService::kGoogleWorkspace);
+  CHECK(fix_service(&m) == FixService::kMicrosoft365);
+  CHECK(fix_service(&sg) == FixService::kSendgrid);
+  CHECK(fix_service(&fd) == FixService::kOther);
+  Sender custom = bare(FixStyle::kCustomerEnvelope);
+  custom.spf_includes = {"_spf.google.com"};
+  CHECK(fix_service(&custom) == FixService::kGoogleWorkspace);
+}
+
+TEST_CASE("fixes: fix_text dispatches on the language") {
+  const Sender sf = salesforce();
+  const FixContext c = base_context(&sf);
+  for (Cause cause : kAllCauses) {
+    CHECK(fix_text(cause, Lang::kEn, c) == fix_text_en(cause, c));
+    CHECK(fix_text(cause, Lang::kJa, c) == fix_text_ja(cause, c));
+    CHECK(fix_text_en(cause, c) != fix_text_ja(cause, c));
+  }
+}
+
+// ---- spf_include_missing -----------------------------------------------------------
+
+TEST_CASE("fixes: spf_include_missing for Salesforce names the include, the lookups and DKIM") {
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  c.spf_domains = {"news.example.com"};
+  const std::string en = fix_text_en(Cause::kSpfIncludeMissing, c);
+  const std::string ja = fix_text_ja(Cause::kSpfIncludeMissing, c);
+  CAPTURE(en);
+  CAPTURE(ja);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "include:_spf.salesforce.com"));
+    CHECK(has(text, "v=spf1 … include:_spf.salesforce.com ~all"));
+    CHECK(has(text, "news.example.com"));
+    CHECK(has(text, "\n1. "));
+    CHECK(has(text, "\n3. "));
+    CHECK_FALSE(has(text, "受信側は"));  // envelope = From: no extra note
+    CHECK_FALSE(has(text, "Receivers checked"));
+  }
+  CHECK(has(en, "2 of the 10 DNS lookups"));
+  CHECK(has(en, "Setup → DKIM Keys"));
+  CHECK(has(en, "2026"));
+  CHECK(has(ja, "10 回のうち 2 回"));
+  CHECK(has(ja, "設定 →「DKIM 鍵」"));
+  CHECK(has(ja, "2026 年"));
+}
+
+TEST_CASE("fixes: spf_include_missing for a customer-envelope sender adds every include") {
+  const Sender z = zoho();
+  FixContext c = base_context(&z);
+  c.spf_domains = {"example.com"};  // envelope on the parent: its record matters too
+  for (const std::string& text : both(Cause::kSpfIncludeMissing, c)) {
+    check_clean(text);
+    CHECK(has(text, "include:zohomail.com include:zoho.com"));
+    CHECK(has(text, "Zoho Mail"));
+    CHECK(has(text, "news.example.com"));
+    CHECK(has(text, "10"));
+    CHECK(has(text, "example.com "));
+  }
+  CHECK(has(fix_text_en(Cause::kSpfIncludeMissing, c), "Receivers checked SPF for example.com"));
+  CHECK(has(fix_text_ja(Cause::kSpfIncludeMissing, c), "受信側は example.com（エンベロープのドメイン）"));
+}
+
+TEST_CASE("fixes: spf_include_missing for a vendor-envelope sender points to DKIM") {
+  const Sender sg = sendgrid();
+  FixContext c = base_context(&sg);
+  c.spf_domains = {"sendgrid.net"};
+  const std::string en = fix_text_en(Cause::kSpfIncludeMissing, c);
+  const std::string ja = fix_text_ja(Cause::kSpfIncludeMissing, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "include:sendgrid.net"));
+    CHECK(has(text, "s1._domainkey.news.example.com"));
+    CHECK(has(text, "d=news.example.com"));
+  }
+  CHECK(has(en, "can make SPF align"));
+  CHECK(has(en, "only spend DNS lookups"));
+  CHECK(has(ja, "DNS ルックアップを消費するだけ"));
+}
+
+TEST_CASE("fixes: spf_include_missing for an unknown source names its IPs") {
+  FixContext c = base_context(nullptr);
+  c.source_ips = {"192.0.2.10", "192.0.2.11"};
+  for (const std::string& text : both(Cause::kSpfIncludeMissing, c)) {
+    check_clean(text);
+    CHECK(has(text, "192.0.2.10, 192.0.2.11"));
+    CHECK(has(text, "news.example.com"));
+    CHECK(has(text, "ip4:"));
+  }
+}
+
+// ---- spf_not_aligned ------------------------------------------------------------------
+
+TEST_CASE("fixes: spf_not_aligned for Salesforce explains bnc and both ways out") {
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  c.spf_domains = {"x1y2.a-b3c.na139.bnc.salesforce.com"};
+  const std::string en = fix_text_en(Cause::kSpfNotAligned, c);
+  const std::string ja = fix_text_ja(Cause::kSpfNotAligned, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "x1y2.a-b3c.na139.bnc.salesforce.com"));
+    CHECK(has(text, "*.bnc.salesforce.com"));
+    CHECK(has(text, "include:_spf.salesforce.com"));
+    CHECK(has(text, "sf1._domainkey.news.example.com"));
+    CHECK(has(text, "sf2._domainkey.news.example.com"));
+  }
+  CHECK(has(en, "Setup → Deliverability"));
+  CHECK(has(en, "\"Activate bounce management\""));
+  CHECK(has(en, "\"Enable compliance with standard email security mechanisms\""));
+  CHECK(has(en, "\"Enable Sender ID compliance\""));
+  CHECK(has(en, "The include alone does not help while those settings are on"));
+  CHECK(has(en, "Preferred fix, DKIM:\n1. "));
+  CHECK(has(en, "Alternative if DKIM is impossible:\n1. "));
+  CHECK(has(ja, "「送信」（配信可能性）"));
+  CHECK(has(ja, "「不達管理の有効化」"));
+  CHECK(has(ja, "「標準メールセキュリティのメカニズムへの準拠を有効化」"));
+  CHECK(has(ja, "「送信者 ID 準拠を有効化」"));
+  CHECK(has(ja, "include だけでは効果がありません"));
+  CHECK(has(ja, "推奨: DKIM を設定する\n1. "));
+  CHECK(has(ja, "代替策（DKIM を使えない場合）:\n1. "));
+}
+
+TEST_CASE("fixes: spf_not_aligned for a vendor envelope suggests a return path, DKIM first") {
+  Sender ses;
+  ses.id = "amazon-ses";
+  ses.name = "Amazon SES";
+  ses.spf_includes = {"amazonses.com"};
+  ses.fix_style = FixStyle::kVendorEnvelope;
+  FixContext c = base_context(&ses);
+  c.spf_domains = {"amazonses.com"};
+  const std::string en = fix_text_en(Cause::kSpfNotAligned, c);
+  const std::string ja = fix_text_ja(Cause::kSpfNotAligned, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "Amazon SES"));
+    CHECK(has(text, "amazonses.com"));
+    CHECK(has(text, "MAIL FROM"));
+    CHECK(has(text, "mail.news.example.com"));
+    CHECK(has(text, "….dkim.amazonses.com"));
+  }
+  CHECK(has(en, "nothing more is needed"));
+  CHECK(has(ja, "これ以上の対応は不要"));
+
+  const Sender fd = freshdesk();
+  c.sender = &fd;
+  c.spf_domains = {"freshdesk.com"};
+  for (const std::string& text : both(Cause::kSpfNotAligned, c)) {
+    check_clean(text);
+    CHECK(has(text, "bounce.news.example.com"));
+    CHECK(has(text, "Freshdesk (Freshworks)"));
+  }
+}
+
+TEST_CASE("fixes: spf_not_aligned for a customer envelope or unknown source") {
+  FixContext c = base_context(nullptr);
+  c.spf_domains = {"mailer.other.example"};
+  for (const std::string& text : both(Cause::kSpfNotAligned, c)) {
+    check_clean(text);
+    CHECK(has(text, "mailer.other.example"));
+    CHECK(has(text, "news.example.com"));
+    CHECK(has(text, "Return-Path"));
+  }
+}
+
+// ---- dkim_not_activated ---------------------------------------------------------------
+
+TEST_CASE("fixes: dkim_not_activated for Salesforce walks through key, CNAMEs and Activate") {
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  const std::string en = fix_text_en(Cause::kDkimNotActivated, c);
+  const std::string ja = fix_text_ja(Cause::kDkimNotActivated, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "2048"));
+    CHECK(has(text, "sf1._domainkey.news.example.com → sf1.….custdkim.salesforce.com"));
+    CHECK(has(text, "sf2._domainkey.news.example.com → sf2.….custdkim.salesforce.com"));
+    CHECK(has(text, "30"));
+    CHECK(has(text, "\n4. "));
+  }
+  CHECK(has(en, "Setup → DKIM Keys → Create New Key"));
+  CHECK(has(en, "Alternate Selector sf2"));
+  CHECK(has(en, "Domain news.example.com"));
+  CHECK(has(en, "Domain Match Pattern news.example.com"));
+  CHECK(has(en, "Alternate CNAME Record"));
+  CHECK(has(en, "greyed out"));
+  CHECK(has(en, "\"Activate\""));
+  CHECK(has(en, "each subdomain needs its own key"));
+  CHECK(has(ja, "設定 →「DKIM 鍵」→「鍵を新規作成」"));
+  CHECK(has(ja, "代替セレクター sf2"));
+  CHECK(has(ja, "ドメイン一致パターン news.example.com"));
+  CHECK(has(ja, "代替 CNAME レコード"));
+  CHECK(has(ja, "「有効化」"));
+  CHECK(has(ja, "グレー表示"));
+  CHECK(has(ja, "サブドメインごとに別の鍵"));
+}
+
+TEST_CASE("fixes: dkim_not_activated for Salesforce uses seen selectors and names the other key domain") {
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  c.dkim_domains = {"example.com"};
+  c.dkim_selectors = {"sfcrm", "sfcrm2"};
+  for (const std::string& text : both(Cause::kDkimNotActivated, c)) {
+    check_clean(text);
+    CHECK(has(text, "sfcrm._domainkey.news.example.com"));
+    CHECK(has(text, "sfcrm2._domainkey.news.example.com"));
+    CHECK(has(text, "d=example.com"));
+    CHECK_FALSE(has(text, "sf1."));
+  }
+}
+
+TEST_CASE("fixes: dkim_not_activated for Google Workspace includes Start authentication") {
+  const Sender g = google();
+  FixContext c = base_context(&g);
+  c.dkim_domains = {"news-example-com.20230601.gappssmtp.com"};
+  const std::string en = fix_text_en(Cause::kDkimNotActivated, c);
+  const std::string ja = fix_text_ja(Cause::kDkimNotActivated, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "google._domainkey.news.example.com"));
+    CHECK(has(text, "d=news-example-com.20230601.gappssmtp.com"));
+    CHECK(has(text, "2048"));
+  }
+  CHECK(has(en, "Google Admin console → Apps → Google Workspace → Gmail → \"Authenticate email\""));
+  CHECK(has(en, "\"Start authentication\""));
+  CHECK(has(ja, "Google 管理コンソール →「アプリ」→「Google Workspace」→「Gmail」→「メールの認証」"));
+  CHECK(has(ja, "「認証を開始」"));
+}
+
+TEST_CASE("fixes: dkim_not_activated for Microsoft 365 names selector1/selector2 and the Defender portal") {
+  const Sender m = microsoft();
+  FixContext c = base_context(&m);
+  c.dkim_domains = {"contoso.onmicrosoft.com"};
+  const std::string en = fix_text_en(Cause::kDkimNotActivated, c);
+  const std::string ja = fix_text_ja(Cause::kDkimNotActivated, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "selector1._domainkey.news.example.com"));
+    CHECK(has(text, "selector2._domainkey.news.example.com"));
+    CHECK(has(text, "d=contoso.onmicrosoft.com"));
+    CHECK(has(text, "Microsoft Defender"));
+  }
+  CHECK(has(en, "Email authentication settings → DKIM"));
+  CHECK(has(ja, "「メールの認証の設定」→「DKIM」"));
+}
+
+TEST_CASE("fixes: dkim_not_activated for vendors: catalog records, hint, and no include fix") {
+  const Sender sg = sendgrid();
+  FixContext c = base_context(&sg);
+  c.dkim_domains = {"sendgrid.net"};
+  const std::string en = fix_text_en(Cause::kDkimNotActivated, c);
+  const std::string ja = fix_text_ja(Cause::kDkimNotActivated, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "Twilio SendGrid"));
+    CHECK(has(text, "s1._domainkey.news.example.com"));
+    CHECK(has(text, "s2._domainkey.news.example.com"));
+    CHECK(has(text, "d=sendgrid.net"));
+  }
+  CHECK(has(en, "will not fix DMARC"));
+  CHECK(has(ja, "DMARC は直りません"));
+
+  const Sender fd = freshdesk();
+  c.sender = &fd;
+  c.dkim_domains.clear();
+  for (const std::string& text : both(Cause::kDkimNotActivated, c)) {
+    check_clean(text);
+    CHECK(has(text, "…._domainkey.news.example.com"));
+    CHECK(has(text, "….domainkey.freshemail.io"));
+  }
+}
+
+TEST_CASE("fixes: dkim_not_activated for a customer-envelope vendor omits the include remark") {
+  const Sender z = zoho();
+  const FixContext c = base_context(&z);
+  for (const std::string& text : both(Cause::kDkimNotActivated, c)) {
+    check_clean(text);
+    CHECK(has(text, "Zoho Mail"));
+    CHECK_FALSE(has(text, "include"));
+  }
+}
+
+// ---- dkim_key_unpublished -------------------------------------------------------------
+
+TEST_CASE("fixes: dkim_key_unpublished for Salesforce keeps both CNAMEs") {
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  c.dkim_domains = {"news.example.com"};
+  c.dkim_selectors = {"sf2"};
+  c.dkim_results = {"permerror"};
+  const std::string en = fix_text_en(Cause::kDkimKeyUnpublished, c);
+  const std::string ja = fix_text_ja(Cause::kDkimKeyUnpublished, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "d=news.example.com s=sf2"));
+    CHECK(has(text, "permerror"));
+    CHECK(has(text, "sf2._domainkey.news.example.com → sf2.….custdkim.salesforce.com"));
+    CHECK(has(text, "30"));
+  }
+  CHECK(has(en, "Setup → DKIM Keys"));
+  CHECK(has(en, "Alternate CNAME Record"));
+  CHECK(has(en, "selector sf2"));
+  CHECK(has(ja, "設定 →「DKIM 鍵」"));
+  CHECK(has(ja, "代替 CNAME レコード"));
+  CHECK(has(ja, "セレクター sf2"));
+}
+
+TEST_CASE("fixes: dkim_key_unpublished for other senders names each record") {
+  const Sender sg = sendgrid();
+  FixContext c = base_context(&sg);
+  c.dkim_domains = {"news.example.com"};
+  c.dkim_selectors = {"s1", "s2"};
+  c.dkim_results = {"fail", "neutral"};
+  for (const std::string& text : both(Cause::kDkimKeyUnpublished, c)) {
+    check_clean(text);
+    CHECK(has(text, "s1._domainkey.news.example.com"));
+    CHECK(has(text, "s2._domainkey.news.example.com"));
+    CHECK(has(text, "fail, neutral"));
+    CHECK(has(text, "p="));
+    CHECK(has(text, "Twilio SendGrid"));
+  }
+}
+
+TEST_CASE("fixes: dkim_key_unpublished for an unknown source reads naturally in Japanese") {
+  FixContext c = base_context(nullptr);
+  c.dkim_domains = {"news.example.com"};
+  c.dkim_selectors = {"mail"};
+  c.dkim_results = {"fail"};
+  const std::string ja = fix_text_ja(Cause::kDkimKeyUnpublished, c);
+  check_clean(ja);
+  CHECK(has(ja, "mail._domainkey.news.example.com を送信元のシステムの表示どおり"));
+  CHECK(has(ja, "送信元のシステムで鍵を"));
+  CHECK(has(fix_text_en(Cause::kDkimKeyUnpublished, c), "exactly as the sending service shows it"));
+}
+
+TEST_CASE("fixes: dkim_key_unpublished with result policy asks for a 2048-bit key") {
+  const Sender sg = sendgrid();
+  FixContext c = base_context(&sg);
+  c.dkim_domains = {"news.example.com"};
+  c.dkim_selectors = {"s1"};
+  c.dkim_results = {"policy"};
+  const std::string en = fix_text_en(Cause::kDkimKeyUnpublished, c);
+  const std::string ja = fix_text_ja(Cause::kDkimKeyUnpublished, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "2048"));
+    CHECK(has(text, "1024"));
+    CHECK(has(text, "rsa-sha1"));
+  }
+  CHECK_FALSE(has(en, "revoked"));
+  CHECK_FALSE(has(ja, "失効"));
+
+  const Sender sf = salesforce();
+  c.sender = &sf;
+  c.dkim_results = {"policy", "temperror"};
+  CHECK(has(fix_text_en(Cause::kDkimKeyUnpublished, c), "Create New Key"));
+  CHECK(has(fix_text_en(Cause::kDkimKeyUnpublished, c), "temperror"));
+  CHECK(has(fix_text_ja(Cause::kDkimKeyUnpublished, c), "「鍵を新規作成」"));
+  CHECK(has(fix_text_ja(Cause::kDkimKeyUnpublished, c), "権威 DNS サーバー"));
+}
+
+// ---- spf_permerror, forwarded, unauthorized ---------------------------------------
+
+TEST_CASE("fixes: spf_permerror lists the causes and the repair") {
+  FixContext c = base_context(nullptr);
+  c.spf_domains = {"news.example.com"};
+  const std::string en = fix_text_en(Cause::kSpfPermerror, c);
+  const std::string ja = fix_text_ja(Cause::kSpfPermerror, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "news.example.com"));
+    CHECK(has(text, "permerror"));
+    CHECK(has(text, "10"));
+    CHECK(has(text, "v=spf1"));
+    CHECK(has(text, "redirect"));
+    CHECK(has(text, "subdomains") != has(text, "サブドメイン"));
+  }
+  CHECK(has(en, "more than 2 void lookups"));
+  CHECK(has(en, "exactly one TXT record"));
+  CHECK(has(ja, "ボイドルックアップ"));
+  CHECK(has(ja, "1 つだけ"));
+}
+
+TEST_CASE("fixes: forwarded says nothing to fix and never to add the forwarder") {
+  FixContext c = base_context(nullptr);
+  c.source_ips = {"209.85.220.69"};
+  const std::string en = fix_text_en(Cause::kForwarded, c);
+  const std::string ja = fix_text_ja(Cause::kForwarded, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "209.85.220.69"));
+    CHECK(has(text, "ARC"));
+    CHECK(has(text, "d=news.example.com"));
+  }
+  CHECK(has(en, "Nothing to fix at the source"));
+  CHECK(has(en, "Do NOT add the forwarder's IPs or include"));
+  CHECK(has(ja, "送信元で直すべき点はありません"));
+  CHECK(has(ja, "追加しないでください"));
+}
+
+TEST_CASE("fixes: unauthorized names the sources and the way to reject") {
+  FixContext c = base_context(nullptr);
+  c.source_ips = {"198.51.100.7", "203.0.113.9"};
+  const std::string en = fix_text_en(Cause::kUnauthorized, c);
+  const std::string ja = fix_text_ja(Cause::kUnauthorized, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "198.51.100.7, 203.0.113.9"));
+    CHECK(has(text, "p=quarantine"));
+    CHECK(has(text, "p=reject"));
+    CHECK(has(text, "example.com"));
+  }
+  CHECK(has(en, "spoofing"));
+  CHECK(has(ja, "なりすまし"));
+  c.source_ips = {"198.51.100.7"};
+  CHECK(has(fix_text_en(Cause::kUnauthorized, c), "The source 198.51.100.7 is not"));
+}
+
+// ---- domain-level findings ------------------------------------------------------------
+
+TEST_CASE("fixes: policy_none gives the record and the readiness") {
+  FixContext c = base_context(nullptr);
+  c.policy = "none";
+  c.pass_share = 91.25;
+  const std::string en = fix_text_en(Cause::kPolicyNone, c);
+  const std::string ja = fix_text_ja(Cause::kPolicyNone, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "p=none"));
+    CHECK(has(text, "91.2%"));
+    CHECK(has(text, "_dmarc.example.com"));
+    CHECK(has(text, "v=DMARC1; p=quarantine; rua=mailto:…"));
+    CHECK(has(text, "p=reject"));
+    CHECK(has(text, "98%"));
+  }
+  CHECK(has(en, "not yet ready"));
+  CHECK(has(ja, "まだ移行できる水準ではありません"));
+}
+
+TEST_CASE("fixes: policy_pct asks for 100 or removal") {
+  FixContext c = base_context(nullptr);
+  c.policy = "reject";
+  c.pct = 25;
+  for (const std::string& text : both(Cause::kPolicyPartial, c)) {
+    check_clean(text);
+    CHECK(has(text, "pct=25"));
+    CHECK(has(text, "25%"));
+    CHECK(has(text, "100"));
+    CHECK(has(text, "RFC 9989"));
+    CHECK(has(text, "v=DMARC1; p=reject; rua=mailto:…"));
+    CHECK(has(text, "quarantine"));
+  }
+}
+
+TEST_CASE("fixes: subdomain_policy_missing asks for sp= and np=reject") {
+  FixContext c = base_context(nullptr);
+  c.policy = "quarantine";
+  for (const std::string& text : both(Cause::kSubdomainPolicyMissing, c)) {
+    check_clean(text);
+    CHECK(has(text, "sp="));
+    CHECK(has(text, "np=reject"));
+    CHECK(has(text, "RFC 9989"));
+    CHECK(has(text, "p=quarantine"));
+    CHECK(has(text, "v=DMARC1; p=quarantine; sp=quarantine; np=reject"));
+  }
+}
+
+TEST_CASE("fixes: enforcement_readiness says ready from 98% and not yet below") {
+  FixContext c = base_context(nullptr);
+  c.policy = "none";
+  c.pass_share = 97.96;
+  std::string en = fix_text_en(Cause::kEnforcementReadiness, c);
+  std::string ja = fix_text_ja(Cause::kEnforcementReadiness, c);
+  check_clean(en);
+  check_clean(ja);
+  CHECK(has(en, "97.9%"));
+  CHECK(has(en, "not yet ready"));
+  CHECK(has(ja, "97.9%"));
+  CHECK(has(ja, "まだ強制ポリシーに移行できる水準ではありません"));
+
+  c.pass_share = 99.5;
+  en = fix_text_en(Cause::kEnforcementReadiness, c);
+  ja = fix_text_ja(Cause::kEnforcementReadiness, c);
+  check_clean(en);
+  check_clean(ja);
+  CHECK(has(en, "99.5%"));
+  CHECK(has(en, ": ready for enforcement"));
+  CHECK(has(en, "p=quarantine"));
+  CHECK(has(ja, "強制ポリシーに移行できる水準です"));
+  CHECK_FALSE(has(ja, "まだ"));
+
+  c.policy = "quarantine";
+  CHECK(has(fix_text_en(Cause::kEnforcementReadiness, c), "from p=quarantine to p=reject"));
+  c.policy = "reject";
+  CHECK(has(fix_text_ja(Cause::kEnforcementReadiness, c), "p=reject のまま"));
+}
+
+// ---- every cause, every variant, empty lists -----------------------------------------
+
+TEST_CASE("fixes: no placeholders or gaps for any cause, sender or language, with empty lists") {
+  const Sender senders[] = {salesforce(), google(), microsoft(), zoho(), sendgrid(), freshdesk(),
+                            bare(FixStyle::kSalesforce), bare(FixStyle::kCustomerEnvelope),
+                            bare(FixStyle::kVendorEnvelope)};
+  std::vector<const Sender*> choices = {nullptr};
+  for (const Sender& s : senders) choices.push_back(&s);
+
+  for (const Sender* sender : choices) {
+    for (Cause cause : kAllCauses) {
+      FixContext empty;
+      empty.domain = "example.com";  // no header_from, no lists, no policy
+      empty.sender = sender;
+      FixContext full = base_context(sender);
+      full.spf_domains = {"bounce.vendor.example", "example.com"};
+      full.dkim_domains = {"vendor.example"};
+      full.dkim_selectors = {"k1", "k2"};
+      full.dkim_results = {"permerror", "policy", "temperror"};
+      full.source_ips = {"192.0.2.1", "2001:db8::1"};
+      full.policy = "reject";
+      full.pct = 50;
+      full.pass_share = 98;
+      for (const FixContext& c : {empty, full}) {
+        CAPTURE(sender == nullptr ? std::string("unknown") : sender->id);
+        CAPTURE(static_cast<int>(cause));
+        for (const std::string& text : both(cause, c)) {
+          check_clean(text);
+          CHECK(has(text, "example"));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("fixes: the From domain, not the policy domain, carries SPF and DKIM records") {
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  for (Cause cause : {Cause::kSpfIncludeMissing, Cause::kDkimNotActivated, Cause::kSpfNotAligned}) {
+    for (const std::string& text : both(cause, c)) {
+      CHECK(has(text, "news.example.com"));
+      CHECK_FALSE(has(text, "._domainkey.example.com"));
+    }
+  }
+  // DMARC records belong to the policy domain.
+  c.policy = "none";
+  for (const std::string& text : both(Cause::kPolicyNone, c)) {
+    CHECK(has(text, "_dmarc.example.com"));
+    CHECK_FALSE(has(text, "_dmarc.news.example.com"));
+  }
+}
+
+}  // namespace
+}  // namespace dmarcq::analysis
