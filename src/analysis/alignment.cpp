@@ -5,6 +5,7 @@
 #include <libpsl.h>
 
 #include <mutex>
+#include <unordered_map>
 
 #include "analysis/analysis.h"
 
@@ -24,11 +25,20 @@ const psl_ctx_t* psl() {
 }  // namespace
 
 std::string organizational_domain(std::string_view domain) {
+  // Reports name the same few domains millions of times: remember the answers. The
+  // cache is per thread, so no lock; it is bounded so that hostile input cannot grow it.
+  thread_local std::unordered_map<std::string, std::string> cache;
   const std::string name(domain);
+  if (auto known = cache.find(name); known != cache.end()) return known->second;
   const psl_ctx_t* context = psl();
-  if (context == nullptr || name.empty()) return name;
-  const char* registrable = psl_registrable_domain(context, name.c_str());
-  return registrable != nullptr ? std::string(registrable) : name;
+  std::string result = name;
+  if (context != nullptr && !name.empty()) {
+    const char* registrable = psl_registrable_domain(context, name.c_str());
+    if (registrable != nullptr) result = registrable;
+  }
+  if (cache.size() > 100000) cache.clear();
+  cache.emplace(name, result);
+  return result;
 }
 
 bool aligned(std::string_view a, std::string_view b, bool strict) {

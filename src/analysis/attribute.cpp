@@ -279,7 +279,11 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     }
 
     for (Cause cause : causes) {
-      const std::string source = identity.sender != nullptr ? identity.sender->id : group.source_ip;
+      // Unknown sources are findings per IP, except forwarders: nothing is to be done
+      // about any of them, so they are one finding per domain.
+      const std::string source = identity.sender != nullptr ? identity.sender->id
+                                 : cause == Cause::kForwarded ? std::string("(forwarders)")
+                                                              : group.source_ip;
       Accumulator& a = accumulators[{group.domain, source, static_cast<int>(cause)}];
       a.sender = identity.sender;
       a.identity = identity;

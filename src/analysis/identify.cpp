@@ -9,6 +9,7 @@
 // MAIL FROM, so it only breaks ties between equally long prefixes and never beats
 // another sender's range. PTR names are not in reports; they need the online mode.
 #include <algorithm>
+#include <unordered_map>
 
 #include "analysis/analysis.h"
 #include "core/ip.h"
@@ -21,6 +22,8 @@ struct Identifier::Index {
     const Sender* sender;
   };
   std::vector<Range> ranges;
+  // Range candidates per source IP (identify is const; the cache is an index detail).
+  mutable std::unordered_map<std::string, std::vector<const Sender*>> by_ip;
 };
 
 namespace {
@@ -68,23 +71,29 @@ Identifier::Identifier(const Catalog& catalog) : catalog_(catalog), index_(std::
 Identifier::~Identifier() = default;
 
 Identity Identifier::identify(const RecordFacts& record) const {
-  const auto address = core::parse_ip(record.source_ip);
-  // Longest matching prefix; every sender at that length is a candidate.
-  int best = -1;
-  std::vector<const Sender*> by_range;
-  if (address) {
-    for (const Index::Range& range : index_->ranges) {
-      if (!range.network.contains(*address)) continue;
-      if (range.network.prefix > best) {
-        best = range.network.prefix;
-        by_range.clear();
-      }
-      if (range.network.prefix == best &&
-          std::find(by_range.begin(), by_range.end(), range.sender) == by_range.end()) {
-        by_range.push_back(range.sender);
+  // Longest matching prefix; every sender at that length is a candidate. Reports
+  // repeat the same sources many times: the candidates are remembered per IP.
+  auto cached = index_->by_ip.find(record.source_ip);
+  if (cached == index_->by_ip.end()) {
+    std::vector<const Sender*> candidates;
+    int best = -1;
+    if (const auto address = core::parse_ip(record.source_ip)) {
+      for (const Index::Range& range : index_->ranges) {
+        if (!range.network.contains(*address)) continue;
+        if (range.network.prefix > best) {
+          best = range.network.prefix;
+          candidates.clear();
+        }
+        if (range.network.prefix == best &&
+            std::find(candidates.begin(), candidates.end(), range.sender) == candidates.end()) {
+          candidates.push_back(range.sender);
+        }
       }
     }
+    if (index_->by_ip.size() > 1000000) index_->by_ip.clear();
+    cached = index_->by_ip.emplace(record.source_ip, std::move(candidates)).first;
   }
+  const std::vector<const Sender*>& by_range = cached->second;
   // Strong: the sender's own SPF or DKIM vouches for the source. When several senders
   // vouch (rare), the one whose range holds the IP wins.
   const Sender* strong = nullptr;

@@ -123,7 +123,7 @@ class Store {
   // Columns: origin, reason, kind, bytes, kept (whether the bytes are stored for a
   // retry; units over 32 MiB are not); in the order they were rejected.
   virtual core::Result<core::Table> rejects() = 0;
-  // Record groups (see RecordGroup), ordered by domain.
+  // Record groups (see RecordGroup), in no particular order.
   virtual core::Result<std::vector<RecordGroup>> record_groups(const RecordFilter& filter) = 0;
   // The newest published policy of each domain that has reports in the filter.
   virtual core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) = 0;
