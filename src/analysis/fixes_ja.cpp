@@ -10,65 +10,15 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/fix_helpers.h"
 #include "analysis/fixes.h"
 
 namespace dmarcq::analysis {
 namespace {
 
-// ---- small helpers (the same as in fixes_en.cpp) ---------------------------------
+using namespace fix_helpers;  // NOLINT: the shared helpers read as local ones
 
-// "a, b, c"; empty entries are skipped.
-std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
-  std::string out;
-  for (const std::string& item : items) {
-    if (item.empty()) continue;
-    if (!out.empty()) out += separator;
-    out += item;
-  }
-  return out;
-}
-
-std::vector<std::string> prefixed(std::string_view prefix, const std::vector<std::string>& items) {
-  std::vector<std::string> out;
-  for (const std::string& item : items) {
-    if (!item.empty()) out.push_back(std::string(prefix) + item);
-  }
-  return out;
-}
-
-bool contains(const std::vector<std::string>& items, std::string_view value) {
-  for (const std::string& item : items) {
-    if (item == value) return true;
-  }
-  return false;
-}
-
-std::string first_or(const std::vector<std::string>& items, std::string fallback) {
-  for (const std::string& item : items) {
-    if (!item.empty()) return item;
-  }
-  return fallback;
-}
-
-// Appends "\n1. step\n2. step" (empty steps skipped).
-void add_steps(std::string& out, const std::vector<std::string>& steps) {
-  int number = 0;
-  for (const std::string& step : steps) {
-    if (step.empty()) continue;
-    out += '\n';
-    out += std::to_string(++number);
-    out += ". ";
-    out += step;
-  }
-}
-
-std::string from_domain(const FixContext& context) {
-  return context.header_from.empty() ? context.domain : context.header_from;
-}
-
-std::string policy_domain(const FixContext& context) {
-  return context.domain.empty() ? context.header_from : context.domain;
-}
+// ---- small helpers (the shared ones are in fix_helpers.h) -------------------------
 
 std::string sender_name(const FixContext& context) {
   if (context.sender == nullptr) return "送信元のシステム";
@@ -79,27 +29,6 @@ std::string sender_name(const FixContext& context) {
 
 // A UI label: 「label」.
 std::string label(std::string_view text) { return "「" + std::string(text) + "」"; }
-
-std::pair<std::string, std::string> salesforce_selectors(const FixContext& context) {
-  std::vector<std::string> seen;
-  for (const std::string& selector : context.dkim_selectors) {
-    if (!selector.empty() && !contains(seen, selector)) seen.push_back(selector);
-  }
-  if (seen.size() >= 2) return {seen[0], seen[1]};
-  return {"sf1", "sf2"};
-}
-
-std::string other_dkim_domains(const FixContext& context, const std::string& domain) {
-  std::vector<std::string> others;
-  for (const std::string& d : context.dkim_domains) {
-    if (!d.empty() && d != domain && !contains(others, d)) others.push_back(d);
-  }
-  return others.empty() ? std::string() : "d=" + join(others);
-}
-
-std::string cname_target(const std::string& suffix) {
-  return suffix.front() == '.' ? "…" + suffix : "…." + suffix;
-}
 
 // Japanese puts a space between Latin and Japanese text but none between two Japanese
 // characters. Values are joined with spaces around them ("Zoho Mail で"), so a value

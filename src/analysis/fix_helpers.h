@@ -1,0 +1,97 @@
+// Private to analysis/: helpers both fix-text languages use (fixes_en.cpp,
+// fixes_ja.cpp), so that the two always pick the same values.
+#ifndef DMARCQ_ANALYSIS_FIX_HELPERS_H_
+#define DMARCQ_ANALYSIS_FIX_HELPERS_H_
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "analysis/fixes.h"
+
+namespace dmarcq::analysis::fix_helpers {
+
+// "a, b, c"; empty entries are skipped.
+inline std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
+  std::string out;
+  for (const std::string& item : items) {
+    if (item.empty()) continue;
+    if (!out.empty()) out += separator;
+    out += item;
+  }
+  return out;
+}
+
+// Each item with `prefix` in front: ("include:", [a, b]) -> [include:a, include:b].
+inline std::vector<std::string> prefixed(std::string_view prefix, const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const std::string& item : items) {
+    if (!item.empty()) out.push_back(std::string(prefix) + item);
+  }
+  return out;
+}
+
+inline bool contains(const std::vector<std::string>& items, std::string_view value) {
+  for (const std::string& item : items) {
+    if (item == value) return true;
+  }
+  return false;
+}
+
+inline std::string first_or(const std::vector<std::string>& items, std::string fallback) {
+  for (const std::string& item : items) {
+    if (!item.empty()) return item;
+  }
+  return fallback;
+}
+
+// Appends "\n1. step\n2. step" (empty steps skipped).
+inline void add_steps(std::string& out, const std::vector<std::string>& steps) {
+  int number = 0;
+  for (const std::string& step : steps) {
+    if (step.empty()) continue;
+    out += '\n';
+    out += std::to_string(++number);
+    out += ". ";
+    out += step;
+  }
+}
+
+// The domain whose SPF record and DKIM keys the fix is about.
+inline std::string from_domain(const FixContext& context) {
+  return context.header_from.empty() ? context.domain : context.header_from;
+}
+
+// The domain whose DMARC record the fix is about.
+inline std::string policy_domain(const FixContext& context) {
+  return context.domain.empty() ? context.header_from : context.domain;
+}
+
+// The selectors to suggest for a new Salesforce key: the first two seen, else sf1/sf2.
+inline std::pair<std::string, std::string> salesforce_selectors(const FixContext& context) {
+  std::vector<std::string> seen;
+  for (const std::string& selector : context.dkim_selectors) {
+    if (!selector.empty() && !contains(seen, selector)) seen.push_back(selector);
+  }
+  if (seen.size() >= 2) return {seen[0], seen[1]};
+  return {"sf1", "sf2"};
+}
+
+// "d=a, b" when DKIM domains other than `domain` were seen, else "".
+inline std::string other_dkim_domains(const FixContext& context, const std::string& domain) {
+  std::vector<std::string> others;
+  for (const std::string& d : context.dkim_domains) {
+    if (!d.empty() && d != domain && !contains(others, d)) others.push_back(d);
+  }
+  return others.empty() ? std::string() : "d=" + join(others);
+}
+
+// "…suffix" for a CNAME target pattern (".custdkim.salesforce.com" -> "….custdkim.salesforce.com").
+inline std::string cname_target(const std::string& suffix) {
+  return suffix.front() == '.' ? "…" + suffix : "…." + suffix;
+}
+
+}  // namespace dmarcq::analysis::fix_helpers
+
+#endif  // DMARCQ_ANALYSIS_FIX_HELPERS_H_
