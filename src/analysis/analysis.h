@@ -183,6 +183,19 @@ std::vector<Cause> attribute_record(const RecordFacts& facts, const Identity& id
 // same keys and recomputing pass_rate; rows stay sorted by their keys.
 void resolve_senders(core::Table& table, const Catalog& catalog);
 
+// ---- weekly digest ----------------------------------------------------------------
+
+// The weekly digest of one ISO week (Monday `week_monday`, days since the epoch): one
+// row per (domain, sender — or source IP for unknown sources —) with the columns
+// week, domain, sender, sender_name, source_ips, messages, dmarc_pass, dmarc_fail,
+// pass_rate, spf_aligned_pass, dkim_aligned_pass, quarantined, rejected, causes,
+// severity, fix, messages_prev_week, pass_rate_prev_week, pass_rate_change; sorted by
+// domain, then severity (fail, warn, info, ok), then messages. Messages are spread
+// over days like summary, so a domain's rows add up to its summary for the week.
+core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
+                                 const std::vector<std::string>& domains, const Catalog& catalog,
+                                 Lang lang);
+
 // ---- alignment ------------------------------------------------------------------
 
 // The organizational domain (registrable domain by the Public Suffix List) of `domain`;

@@ -76,6 +76,7 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
 int run_summary(const GlobalOptions& global, const std::vector<std::string>& args);
 int run_rejects(const GlobalOptions& global, const std::vector<std::string>& args);
 int run_sql(const GlobalOptions& global, const std::vector<std::string>& args);
+int run_digest(const GlobalOptions& global, const std::vector<std::string>& args);
 int run_explain(const GlobalOptions& global, const std::vector<std::string>& args);
 int run_senders(const GlobalOptions& global, const std::vector<std::string>& args);
 

@@ -25,6 +25,7 @@ constexpr const char* kUsage =
     "  import PATH...   read report files, archives and directories ('-' for stdin)\n"
     "  summary          totals and pass rates --by domain|sender|reporter|source|day|week\n"
     "  explain          failing sources, their cause, messages affected, and the fix\n"
+    "  digest           weekly CSV digest (--week YYYY-Www, default: last complete week)\n"
     "  senders          the sender catalog in use\n"
     "  rejects          inputs that could not be imported, with reasons\n"
     "  sql QUERY        read-only SQL over the store\n"
@@ -48,6 +49,7 @@ constexpr Command kCommands[] = {
     {"rejects", dmarcq::cli::run_rejects},
     {"sql", dmarcq::cli::run_sql},
     {"explain", dmarcq::cli::run_explain},
+    {"digest", dmarcq::cli::run_digest},
     {"senders", dmarcq::cli::run_senders},
 };
 

@@ -483,6 +483,23 @@ class SqliteStore final : public Store {
     return policies;
   }
 
+  core::Result<std::vector<std::string>> weeks(const std::vector<std::string>& domains) override {
+    std::vector<std::string> parameters;
+    const std::string where = filter_sql(RecordFilter{domains, std::nullopt, std::nullopt}, parameters);
+    auto statement = db_.prepare("SELECT DISTINCT d.week FROM report_day d JOIN report rp ON rp.id = d.report_ref" +
+                                 where + " ORDER BY 1");
+    if (!statement) return std::move(statement).error();
+    for (std::size_t i = 0; i < parameters.size(); ++i) statement->bind(static_cast<int>(i + 1), parameters[i]);
+    std::vector<std::string> out;
+    while (true) {
+      auto row = statement->step();
+      if (!row) return std::move(row).error();
+      if (!*row) break;
+      out.push_back(statement->column_text(0));
+    }
+    return out;
+  }
+
   core::Result<core::Table> rejects() override {
     auto statement = db_.prepare(
         "SELECT origin, reason, error_kind AS kind, raw_size AS bytes, "

@@ -127,6 +127,8 @@ class Store {
   virtual core::Result<std::vector<RecordGroup>> record_groups(const RecordFilter& filter) = 0;
   // The newest published policy of each domain that has reports in the filter.
   virtual core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) = 0;
+  // The ISO weeks ("2026-W46") that hold report days, oldest first.
+  virtual core::Result<std::vector<std::string>> weeks(const std::vector<std::string>& domains) = 0;
   // One SQL statement on a read-only connection.
   virtual core::Result<core::Table> query(const std::string& sql) = 0;
 };

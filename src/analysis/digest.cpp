@@ -1,0 +1,203 @@
+// digest: the weekly CSV that owners of the domains get by mail. It is the summary
+// of one ISO week per (domain, source group) with the attribution of each group and
+// the change from the week before, in columns that never move, so that a spreadsheet
+// or a script can read any week like the last one.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "analysis/analysis.h"
+#include "analysis/fixes.h"
+#include "core/date.h"
+
+namespace dmarcq::analysis {
+
+namespace {
+
+struct Row {
+  const Sender* sender = nullptr;
+  std::string source;  // sender id, or the IP of an unknown source
+  std::int64_t messages = 0, pass = 0, spf_pass = 0, dkim_pass = 0, quarantined = 0, rejected = 0;
+  std::map<std::string, std::int64_t> ips;
+  std::map<Cause, std::int64_t> causes;  // messages per cause
+  std::map<Cause, Severity> severities;
+  FixContext context;                    // the facts the worst cause's fix is written from
+  std::map<std::string, std::int64_t> header_froms, spf_domains, dkim_domains, dkim_selectors, dkim_results;
+};
+
+using Key = std::pair<std::string, std::string>;  // domain, source
+
+double rate(std::int64_t pass, std::int64_t total) {
+  return total > 0 ? std::round(1000.0 * static_cast<double>(pass) / static_cast<double>(total)) / 10.0 : 0.0;
+}
+
+std::vector<std::string> top(const std::map<std::string, std::int64_t>& tally, std::size_t limit) {
+  std::vector<std::pair<std::string, std::int64_t>> items(tally.begin(), tally.end());
+  std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < items.size() && out.size() < limit; ++i) {
+    if (!items[i].first.empty()) out.push_back(items[i].first);
+  }
+  return out;
+}
+
+// The rows of one week, keyed by (domain, source).
+core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t monday,
+                                           const std::vector<std::string>& domains, const Identifier& identifier,
+                                           const std::map<std::string, store::PublishedPolicy>& policies) {
+  store::RecordFilter filter{domains, monday, monday + 6};
+  auto groups = store.record_groups(filter);
+  if (!groups) return std::move(groups).error();
+  std::map<Key, Row> rows;
+  std::unordered_map<std::string, Identity> identities;
+  for (const store::RecordGroup& group : *groups) {
+    if (group.messages == 0) continue;
+    RecordFacts facts;
+    facts.policy_domain = group.domain;
+    facts.header_from = group.header_from;
+    facts.source_ip = group.source_ip;
+    facts.dkim_aligned = group.dkim_aligned;
+    facts.spf_aligned = group.spf_aligned;
+    facts.disposition = group.disposition;
+    report::Record decoded;
+    report::decode_auth(group.auth_key, decoded);
+    facts.dkim = std::move(decoded.dkim_results);
+    facts.spf = std::move(decoded.spf_results);
+    facts.reasons = std::move(decoded.reasons);
+    const std::string cache_key = group.source_ip + '\n' + group.auth_key;
+    auto cached = identities.find(cache_key);
+    if (cached == identities.end()) cached = identities.emplace(cache_key, identifier.identify(facts)).first;
+    const Identity& identity = cached->second;
+    const auto policy = policies.find(group.domain);
+    const bool strict_dkim = policy != policies.end() && policy->second.adkim == "s";
+    const bool strict_spf = policy != policies.end() && policy->second.aspf == "s";
+
+    Row& row = rows[{group.domain, identity.sender != nullptr ? identity.sender->id : group.source_ip}];
+    row.sender = identity.sender;
+    row.source = identity.sender != nullptr ? identity.sender->id : group.source_ip;
+    const bool pass = group.dkim_aligned == "pass" || group.spf_aligned == "pass";
+    row.messages += group.messages;
+    row.pass += pass ? group.messages : 0;
+    row.spf_pass += group.spf_aligned == "pass" ? group.messages : 0;
+    row.dkim_pass += group.dkim_aligned == "pass" ? group.messages : 0;
+    row.quarantined += group.disposition == "quarantine" ? group.messages : 0;
+    row.rejected += group.disposition == "reject" ? group.messages : 0;
+    row.ips[group.source_ip] += group.messages;
+    row.header_froms[group.header_from] += group.messages;
+    for (Cause cause : attribute_record(facts, identity, strict_dkim, strict_spf)) {
+      row.causes[cause] += group.messages;
+      const Severity severity = cause == Cause::kForwarded ? Severity::kInfo
+                                : pass                     ? Severity::kWarn
+                                                           : Severity::kFail;
+      auto [slot, inserted] = row.severities.try_emplace(cause, severity);
+      if (!inserted && severity < slot->second) slot->second = severity;
+      for (const report::SpfResult& spf : facts.spf) row.spf_domains[spf.domain] += group.messages;
+      for (const report::DkimResult& dkim : facts.dkim) {
+        const bool customer = aligned(dkim.domain, group.header_from, strict_dkim);
+        if (cause == Cause::kDkimKeyUnpublished ? (customer && dkim.result != "pass") : !customer) {
+          row.dkim_domains[dkim.domain] += group.messages;
+          row.dkim_selectors[dkim.selector] += group.messages;
+          row.dkim_results[dkim.result] += group.messages;
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+int severity_rank(const Row& row) {
+  if (row.severities.empty()) return 3;  // ok
+  Severity worst = Severity::kInfo;
+  for (const auto& [cause, severity] : row.severities) worst = std::min(worst, severity);
+  return static_cast<int>(worst);
+}
+
+}  // namespace
+
+core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
+                                 const std::vector<std::string>& domains, const Catalog& catalog, Lang lang) {
+  auto policy_list = store.published_policies(store::RecordFilter{domains, week_monday, week_monday + 6});
+  if (!policy_list) return std::move(policy_list).error();
+  std::map<std::string, store::PublishedPolicy> policies;
+  for (store::PublishedPolicy& policy : *policy_list) policies[policy.domain] = std::move(policy);
+  const Identifier identifier(catalog);
+  auto current = week_rows(store, week_monday, domains, identifier, policies);
+  if (!current) return std::move(current).error();
+  auto previous = week_rows(store, week_monday - 7, domains, identifier, policies);
+  if (!previous) return std::move(previous).error();
+
+  const std::string week = core::iso_week(week_monday);
+  std::vector<std::pair<Key, const Row*>> ordered;
+  for (const auto& [key, row] : *current) ordered.emplace_back(key, &row);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    if (a.first.first != b.first.first) return a.first.first < b.first.first;
+    const int ra = severity_rank(*a.second);
+    const int rb = severity_rank(*b.second);
+    if (ra != rb) return ra < rb;
+    if (a.second->messages != b.second->messages) return a.second->messages > b.second->messages;
+    return a.first.second < b.first.second;
+  });
+
+  core::Table table;
+  table.columns = {"week", "domain", "sender", "sender_name", "source_ips", "messages", "dmarc_pass",
+                   "dmarc_fail", "pass_rate", "spf_aligned_pass", "dkim_aligned_pass", "quarantined",
+                   "rejected", "causes", "severity", "fix", "messages_prev_week", "pass_rate_prev_week",
+                   "pass_rate_change"};
+  for (const auto& [key, row_pointer] : ordered) {
+    const Row& row = *row_pointer;
+    std::string ips;
+    for (const std::string& ip : top(row.ips, 10)) ips += (ips.empty() ? "" : " ") + ip;
+    std::string causes;
+    for (const auto& [cause, messages] : row.causes) causes += (causes.empty() ? "" : ";") + std::string(cause_id(cause));
+    // The fix of the worst cause (then the one affecting most messages).
+    std::string fix;
+    if (!row.causes.empty()) {
+      Cause chosen = row.causes.begin()->first;
+      for (const auto& [cause, messages] : row.causes) {
+        const Severity s = row.severities.at(cause);
+        const Severity best = row.severities.at(chosen);
+        if (s < best || (s == best && messages > row.causes.at(chosen))) chosen = cause;
+      }
+      FixContext context;
+      context.domain = key.first;
+      const std::vector<std::string> froms = top(row.header_froms, 1);
+      context.header_from = froms.empty() ? key.first : froms[0];
+      context.sender = row.sender;
+      context.spf_domains = top(row.spf_domains, 3);
+      context.dkim_domains = top(row.dkim_domains, 3);
+      context.dkim_selectors = top(row.dkim_selectors, 4);
+      context.dkim_results = top(row.dkim_results, 3);
+      context.source_ips = top(row.ips, 5);
+      if (const auto policy = policies.find(key.first); policy != policies.end()) {
+        context.policy = policy->second.p;
+        context.pct = policy->second.pct.value_or(100);
+      }
+      fix = fix_text(chosen, lang, context);
+    }
+    const int rank = severity_rank(row);
+    const std::string severity = rank == 3 ? "ok" : severity_name(static_cast<Severity>(rank));
+    const double pass_rate = rate(row.pass, row.messages);
+    core::Cell previous_messages = std::monostate{};
+    core::Cell previous_rate = std::monostate{};
+    core::Cell change = std::monostate{};
+    if (const auto before = previous->find(key); before != previous->end() && before->second.messages > 0) {
+      previous_messages = before->second.messages;
+      const double before_rate = rate(before->second.pass, before->second.messages);
+      previous_rate = before_rate;
+      change = std::round((pass_rate - before_rate) * 10.0) / 10.0;
+    }
+    const std::string sender_name = row.sender != nullptr ? row.sender->name
+                                    : lang == Lang::kJa   ? "不明な送信元"
+                                                          : "unknown source";
+    table.rows.push_back({week, key.first,
+                          row.sender != nullptr ? core::Cell(row.sender->id) : core::Cell(std::string("unknown")),
+                          sender_name, ips, row.messages, row.pass, row.messages - row.pass, pass_rate,
+                          row.spf_pass, row.dkim_pass, row.quarantined, row.rejected, causes, severity, fix,
+                          previous_messages, previous_rate, change});
+  }
+  return table;
+}
+
+}  // namespace dmarcq::analysis
