@@ -49,6 +49,7 @@ std::vector<std::string> top(const Tally& tally, std::size_t limit) {
 }
 
 struct Accumulator {
+  std::string domain;
   const Sender* sender = nullptr;
   Identity identity;
   Cause cause = Cause::kUnauthorized;
@@ -237,7 +238,9 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
 
   const Identifier identifier(catalog);
   std::unordered_map<std::string, Identity> identities;  // by source IP and auth facts
-  std::map<std::tuple<std::string, std::string, int>, Accumulator> accumulators;
+  // By "domain \x1f source \x1f cause": one string to hash per record group.
+  std::unordered_map<std::string, Accumulator> accumulators;
+  std::string accumulator_key;
   std::map<std::string, DomainTotals> totals;
 
   for (const store::RecordGroup& group : *groups) {
@@ -284,7 +287,10 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
       const std::string source = identity.sender != nullptr ? identity.sender->id
                                  : cause == Cause::kForwarded ? std::string("(forwarders)")
                                                               : group.source_ip;
-      Accumulator& a = accumulators[{group.domain, source, static_cast<int>(cause)}];
+      accumulator_key.assign(group.domain).append(1, '\x1f').append(source).append(1, '\x1f');
+      accumulator_key += static_cast<char>('A' + static_cast<int>(cause));
+      Accumulator& a = accumulators[accumulator_key];
+      if (a.messages == 0) a.domain = group.domain;
       a.sender = identity.sender;
       a.identity = identity;
       a.cause = cause;
@@ -320,7 +326,7 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
   std::vector<Finding> findings;
   for (auto& [key, a] : accumulators) {
     Finding finding;
-    finding.domain = std::get<0>(key);
+    finding.domain = a.domain;
     finding.sender = a.sender;
     finding.cause = a.cause;
     finding.severity = a.severity;
@@ -399,10 +405,16 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
             "% 以上で移行可)");
   }
 
-  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+  // A total order, so that output never depends on hash map iteration.
+  auto source_of = [](const Finding& f) {
+    return f.sender != nullptr ? f.sender->id : f.source_ips.empty() ? std::string() : f.source_ips.front().first;
+  };
+  std::sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
     if (a.domain != b.domain) return a.domain < b.domain;
     if (a.severity != b.severity) return a.severity < b.severity;
-    return a.messages > b.messages;
+    if (a.messages != b.messages) return a.messages > b.messages;
+    if (a.cause != b.cause) return a.cause < b.cause;
+    return source_of(a) < source_of(b);
   });
   return findings;
 }
