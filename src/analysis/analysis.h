@@ -70,8 +70,6 @@ class Catalog {
 
   const std::vector<Sender>& senders() const { return senders_; }
   const Sender* find(std::string_view id) const;
-  // A version string that changes whenever the catalog does (for cached identities).
-  std::string fingerprint() const;
   // Adds senders, replacing those with the same id (catalog order is kept).
   void merge_all(std::vector<Sender> senders);
 
@@ -87,7 +85,6 @@ enum class Evidence {
   kSpfPass,      // SPF passed for one of the sender's envelope domains
   kDkimPass,     // DKIM passed for one of the sender's signing domains
   kIpRange,      // the source IP is in one of the sender's ranges (longest prefix wins)
-  kDomainHint,   // the sender's domain was named without a pass (weak, tie-breaker only)
 };
 const char* evidence_name(Evidence evidence);
 
@@ -96,10 +93,8 @@ struct RecordFacts {
   std::string policy_domain;     // policy_published domain
   std::string header_from;
   std::string source_ip;
-  std::string envelope_from;
   std::string dkim_aligned;      // policy_evaluated: pass|fail|''
   std::string spf_aligned;
-  std::string disposition;
   std::vector<report::DkimResult> dkim;
   std::vector<report::SpfResult> spf;
   std::vector<report::PolicyReason> reasons;
@@ -108,6 +103,9 @@ struct RecordFacts {
 struct Identity {
   const Sender* sender = nullptr;  // null: unknown source
   Evidence evidence = Evidence::kNone;
+  // The source IP is in one of the sender's ranges. A DKIM pass for a vendor's
+  // signing domain from outside its ranges is a forwarded message, not the vendor.
+  bool in_range = false;
 };
 
 class Identifier {

@@ -20,8 +20,6 @@ namespace dmarcq::analysis {
 
 namespace {
 
-// The share of legitimate mail that must pass before enforcement is advised.
-constexpr double kReadyShare = 98.0;
 
 bool is_forward_reason(const report::PolicyReason& reason) {
   if (reason.type == "forwarded" || reason.type == "trusted_forwarder" || reason.type == "mailing_list") {
@@ -58,7 +56,6 @@ struct Accumulator {
   std::int64_t first_day = INT64_MAX;
   std::int64_t last_day = INT64_MIN;
   Tally ips, header_froms, spf_domains, spf_results, dkim_domains, dkim_selectors, dkim_results, reasons;
-  bool no_signature = false;  // some records had no DKIM signature at all
 };
 
 struct DomainTotals {
@@ -68,6 +65,12 @@ struct DomainTotals {
   std::int64_t legitimate_passed = 0;
   Tally header_froms;
 };
+
+std::string with_thousands(std::int64_t value) {
+  std::string digits = std::to_string(value);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
+  return digits;
+}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -81,38 +84,38 @@ std::string evidence_of(const Accumulator& a, Lang lang) {
   std::string text;
   switch (a.cause) {
     case Cause::kSpfIncludeMissing:
-      text = ja ? "SPF が " + from + " について " + join(top(a.spf_results, 3)) + " (送信元 IP が SPF レコードにない)"
+      text = ja ? from + " の SPF 評価が " + join(top(a.spf_results, 3)) + "（送信元 IP が SPF レコードにありません）"
                 : "SPF " + join(top(a.spf_results, 3)) + " for " + from + " (the source IPs are not in its SPF record)";
       break;
     case Cause::kSpfNotAligned:
-      text = ja ? "SPF の対象は " + join(top(a.spf_domains, 3)) + " で、" + from + " とアラインしない"
+      text = ja ? "SPF の評価対象は " + join(top(a.spf_domains, 3)) + " で、" + from + " とアラインしません"
                 : "SPF is evaluated for " + join(top(a.spf_domains, 3)) + ", not aligned with " + from;
       break;
     case Cause::kDkimNotActivated:
-      text = ja ? from + " の DKIM 署名なし"
+      text = ja ? from + " の DKIM 署名がありません"
                 : "no DKIM signature for " + from;
       if (!a.dkim_domains.empty()) {
-        text += ja ? " (署名ドメイン: " + join(top(a.dkim_domains, 3)) + ")"
+        text += ja ? "（署名ドメイン: " + join(top(a.dkim_domains, 3)) + "）"
                    : " (signed by " + join(top(a.dkim_domains, 3)) + " instead)";
       }
       break;
     case Cause::kDkimKeyUnpublished:
       text = ja ? "DKIM 署名 d=" + join(top(a.dkim_domains, 3)) + " s=" + join(top(a.dkim_selectors, 4)) + " が " +
-                      join(top(a.dkim_results, 3))
+                      join(top(a.dkim_results, 3)) + " です"
                 : "DKIM signatures d=" + join(top(a.dkim_domains, 3)) + " s=" + join(top(a.dkim_selectors, 4)) +
                       " result " + join(top(a.dkim_results, 3));
       break;
     case Cause::kSpfPermerror:
-      text = ja ? from + " の SPF 評価が permerror" : "SPF permerror for " + from;
+      text = ja ? from + " の SPF 評価が permerror です" : "SPF permerror for " + from;
       break;
     case Cause::kForwarded:
       text = !a.reasons.empty()
                  ? (ja ? "受信側の判定理由: " : "receiver's reason: ") + join(top(a.reasons, 3))
-                 : (ja ? "DKIM は通過・アライン、SPF は失敗 (転送またはメーリングリスト)"
+                 : (ja ? "DKIM は合格してアラインし、SPF は失敗しています（転送またはメーリングリスト）"
                        : "DKIM passes and aligns, SPF fails: forwarding or a mailing list");
       break;
     case Cause::kUnauthorized:
-      text = ja ? "既知の送信サービスではなく、SPF と DKIM の両方が失敗"
+      text = ja ? "既知の送信サービスではなく、SPF と DKIM の両方が失敗しています"
                 : "not a known sender; SPF and DKIM both fail";
       break;
     default:
@@ -121,15 +124,15 @@ std::string evidence_of(const Accumulator& a, Lang lang) {
   if (a.sender != nullptr) {
     switch (a.identity.evidence) {
       case Evidence::kSpfPass:
-        text += ja ? "; 送信元の特定: 送信サービス自身のエンベロープドメインで SPF 合格"
+        text += ja ? "。送信元の特定: 送信サービス自身のエンベロープドメインで SPF 合格"
                    : "; identified by an SPF pass for the sender's own envelope domain";
         break;
       case Evidence::kDkimPass:
-        text += ja ? "; 送信元の特定: 送信サービス自身の署名ドメインで DKIM 合格"
+        text += ja ? "。送信元の特定: 送信サービス自身の署名ドメインで DKIM 合格"
                    : "; identified by a DKIM pass for the sender's own signing domain";
         break;
       default:
-        text += ja ? "; 送信元の特定: 送信サービスの公開 IP レンジ"
+        text += ja ? "。送信元の特定: 送信サービスの公開 IP レンジ"
                    : "; identified by the sender's published IP ranges";
         break;
     }
@@ -194,18 +197,21 @@ std::vector<Cause> attribute_record(const RecordFacts& facts, const Identity& id
   const bool permerror = spf_for_from && mfrom->result == "permerror";
 
   std::vector<Cause> causes;
-  if (identity.sender == nullptr) {
+  // A vendor's signature survives forwarding: a DKIM pass for its signing domain from
+  // outside its ranges identifies the original sender, not this source.
+  const bool vendor_elsewhere =
+      identity.sender != nullptr && identity.evidence == Evidence::kDkimPass && !identity.in_range;
+  if (identity.sender == nullptr || vendor_elsewhere) {
     if (dmarc_pass) {
       // A2: aligned DKIM survived while SPF failed, from a source outside the catalog.
       if (facts.dkim_aligned == "pass" && facts.spf_aligned != "pass") return {Cause::kForwarded};
       if (permerror) causes.push_back(Cause::kSpfPermerror);
       return causes;
     }
-    // A3: a signature of the domain that broke on the way, with SPF passing for some
-    // other domain: a mailing list that modified the message.
-    if (customer_dkim && !customer_dkim_pass && mfrom != nullptr && mfrom->result == "pass" && !spf_for_from) {
-      return {Cause::kForwarded};
-    }
+    if (vendor_elsewhere) return {Cause::kForwarded};
+    // A3 (a list that broke the signature) is left to the receiver's reasons (A1): a
+    // failing signature plus an SPF pass for another domain is trivial to forge, and
+    // calling it forwarding would hide spoofing from the readiness share.
     if (permerror) causes.push_back(Cause::kSpfPermerror);
     causes.push_back(Cause::kUnauthorized);  // A17
     return causes;
@@ -216,7 +222,7 @@ std::vector<Cause> attribute_record(const RecordFacts& facts, const Identity& id
       causes.push_back(Cause::kSpfPermerror);  // A4
     } else if (spf_for_from && is_spf_failure(mfrom->result)) {
       causes.push_back(Cause::kSpfIncludeMissing);  // A6, A10
-    } else if (mfrom != nullptr && !spf_for_from) {
+    } else if (mfrom != nullptr && !spf_for_from && mfrom->result == "pass") {
       causes.push_back(Cause::kSpfNotAligned);  // A5 (with the DKIM cause), A9, A11
     }
   }
@@ -250,7 +256,6 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     facts.source_ip = group.source_ip;
     facts.dkim_aligned = group.dkim_aligned;
     facts.spf_aligned = group.spf_aligned;
-    facts.disposition = group.disposition;
     report::Record decoded;
     report::decode_auth(group.auth_key, decoded);
     facts.dkim = std::move(decoded.dkim_results);
@@ -303,7 +308,6 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
       a.last_day = std::max(a.last_day, group.last_day);
       a.ips[group.source_ip] += group.messages;
       a.header_froms[group.header_from] += group.messages;
-      if (facts.dkim.empty()) a.no_signature = true;
       for (const report::SpfResult& spf : facts.spf) {
         a.spf_domains[spf.domain] += group.messages;
         a.spf_results[spf.result] += group.messages;
@@ -371,7 +375,6 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     context.pass_share = total.legitimate > 0 ? 100.0 * static_cast<double>(total.legitimate_passed) /
                                                     static_cast<double>(total.legitimate)
                                               : 100.0;
-    context.pass_share = static_cast<double>(static_cast<std::int64_t>(context.pass_share * 10 + 0.5)) / 10;
     auto add = [&](Cause cause, Severity severity, const std::string& evidence_en, const std::string& evidence_ja) {
       Finding finding;
       finding.domain = domain;
@@ -383,26 +386,29 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
       findings.push_back(std::move(finding));
     };
     if (policy.p == "none" || policy.p.empty()) {
-      add(Cause::kPolicyNone, Severity::kWarn, "published policy p=" + (policy.p.empty() ? std::string("(none)") : policy.p),
-          "公開ポリシーは p=" + (policy.p.empty() ? std::string("(なし)") : policy.p));
+      add(Cause::kPolicyNone, Severity::kWarn,
+          "published policy p=" + (policy.p.empty() ? std::string("(none)") : policy.p),
+          "公開ポリシーは p=" + (policy.p.empty() ? std::string("（なし）") : policy.p) + "。");
     }
     if (policy.pct && *policy.pct < 100) {
       add(Cause::kPolicyPartial, Severity::kWarn, "pct=" + std::to_string(*policy.pct),
-          "pct=" + std::to_string(*policy.pct));
+          "pct=" + std::to_string(*policy.pct) + "。");
     }
     if (policy.sp.empty() && policy.np.empty()) {
       add(Cause::kSubdomainPolicyMissing, Severity::kInfo, "no sp= and no np= in the published policy",
-          "公開ポリシーに sp= も np= もない");
+          "公開ポリシーに sp= も np= もありません。");
     }
-    char share[32];
-    std::snprintf(share, sizeof share, "%.1f", context.pass_share);
-    add(Cause::kEnforcementReadiness, context.pass_share >= kReadyShare ? Severity::kInfo : Severity::kWarn,
-        std::string(share) + "% of " + std::to_string(total.legitimate) +
+    // The unrounded share decides; the text shows it rounded down, so that 97.96%
+    // never reads as a ready "98".
+    const std::string share = format_share(context.pass_share);
+    const std::string ready = format_share(kEnforcementReadyShare);
+    add(Cause::kEnforcementReadiness,
+        context.pass_share >= kEnforcementReadyShare ? Severity::kInfo : Severity::kWarn,
+        share + "% of " + with_thousands(total.legitimate) +
             " legitimate messages pass DMARC (forwarded and unauthorized mail excluded; ready at " +
-            std::to_string(static_cast<int>(kReadyShare)) + "%)",
-        "正規の送信 " + std::to_string(total.legitimate) + " 通のうち " + share +
-            "% が DMARC に合格 (転送・なりすましを除く。" + std::to_string(static_cast<int>(kReadyShare)) +
-            "% 以上で移行可)");
+            ready + "%)",
+        "正規のメール " + with_thousands(total.legitimate) + " 通のうち " + share +
+            "% が DMARC に合格しています（転送・なりすましを除く。" + ready + "% 以上で移行可）。");
   }
 
   // A total order, so that output never depends on hash map iteration.

@@ -10,7 +10,6 @@
 #include <set>
 
 #include "analysis/analysis.h"
-#include "core/hash.h"
 #include "core/ip.h"
 
 namespace dmarcq::analysis {
@@ -216,17 +215,5 @@ const Sender* Catalog::find(std::string_view id) const {
   return nullptr;
 }
 
-std::string Catalog::fingerprint() const {
-  std::string all;
-  for (const Sender& sender : senders_) {
-    all += sender.id + '\n' + sender.origin + '\n';
-    for (const IpRange& range : sender.ip_ranges) all += range.cidr + ',';
-    for (const auto* list : {&sender.envelope_suffixes, &sender.dkim_domain_suffixes}) {
-      for (const std::string& item : *list) all += item + ',';
-    }
-    all += '\n';
-  }
-  return core::sha256_hex(all).substr(0, 16);
-}
 
 }  // namespace dmarcq::analysis

@@ -60,7 +60,6 @@ core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t mon
     facts.source_ip = group.source_ip;
     facts.dkim_aligned = group.dkim_aligned;
     facts.spf_aligned = group.spf_aligned;
-    facts.disposition = group.disposition;
     report::Record decoded;
     report::decode_auth(group.auth_key, decoded);
     facts.dkim = std::move(decoded.dkim_results);

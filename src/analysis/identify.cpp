@@ -41,7 +41,7 @@ bool hinted(const Sender& sender, const RecordFacts& record) {
   for (const report::DkimResult& dkim : record.dkim) {
     if (matches_any(dkim.domain, sender.dkim_domain_suffixes)) return true;
   }
-  return matches_any(record.envelope_from, sender.envelope_suffixes);
+  return false;
 }
 
 }  // namespace
@@ -52,7 +52,6 @@ const char* evidence_name(Evidence evidence) {
     case Evidence::kSpfPass: return "spf_pass";
     case Evidence::kDkimPass: return "dkim_pass";
     case Evidence::kIpRange: return "ip_range";
-    case Evidence::kDomainHint: return "domain_hint";
   }
   return "unknown";
 }
@@ -94,10 +93,13 @@ Identity Identifier::identify(const RecordFacts& record) const {
     cached = index_->by_ip.emplace(record.source_ip, std::move(candidates)).first;
   }
   const std::vector<const Sender*>& by_range = cached->second;
-  // Strong: the sender's own SPF or DKIM vouches for the source. When several senders
-  // vouch (rare), the one whose range holds the IP wins.
-  const Sender* strong = nullptr;
-  Evidence strong_evidence = Evidence::kNone;
+  // Strong: the sender's own SPF (which checked this very IP) or DKIM vouches for the
+  // source. An SPF pass outranks a DKIM pass; among equals, the sender whose range
+  // holds the IP wins, then catalog order.
+  auto in_range = [&](const Sender* sender) {
+    return std::find(by_range.begin(), by_range.end(), sender) != by_range.end();
+  };
+  Identity strong;
   for (const Sender& sender : catalog_.senders()) {
     Evidence evidence = Evidence::kNone;
     for (const report::SpfResult& spf : record.spf) {
@@ -113,20 +115,19 @@ Identity Identifier::identify(const RecordFacts& record) const {
       }
     }
     if (evidence == Evidence::kNone) continue;
-    const bool in_range = std::find(by_range.begin(), by_range.end(), &sender) != by_range.end();
-    if (strong == nullptr || (in_range && std::find(by_range.begin(), by_range.end(), strong) == by_range.end())) {
-      strong = &sender;
-      strong_evidence = evidence;
-    }
+    const bool ranged = in_range(&sender);
+    const bool better = strong.sender == nullptr || evidence < strong.evidence ||
+                        (evidence == strong.evidence && ranged && !strong.in_range);
+    if (better) strong = Identity{&sender, evidence, ranged};
   }
-  if (strong != nullptr) return {strong, strong_evidence};
+  if (strong.sender != nullptr) return strong;
   if (by_range.empty()) return {};
   if (by_range.size() > 1) {
     for (const Sender* sender : by_range) {
-      if (hinted(*sender, record)) return {sender, Evidence::kIpRange};
+      if (hinted(*sender, record)) return {sender, Evidence::kIpRange, true};
     }
   }
-  return {by_range.front(), Evidence::kIpRange};
+  return {by_range.front(), Evidence::kIpRange, true};
 }
 
 }  // namespace dmarcq::analysis

@@ -24,10 +24,10 @@ constexpr const char* kUsage =
     "dmarc_fail, pass_rate, spf_aligned_pass, dkim_aligned_pass, quarantined, rejected,\n"
     "causes, severity, fix, messages_prev_week, pass_rate_prev_week, pass_rate_change\n"
     "(see README.md). A domain's messages add up to 'summary --by domain,week'.\n"
-    "--excel adds a byte order mark and CRLF line ends for spreadsheets. Cells that\n"
-    "start with = + - @ are prefixed with ' so that spreadsheets show them as text.\n"
-    "--all-weeks writes dmarcq-digest-YYYY-Www.csv into --out-dir for every week with\n"
-    "data, skipping files that exist unless --force.\n"
+    "--excel adds a byte order mark and CRLF line ends for spreadsheets. Text cells\n"
+    "that start with = + - @, tab or CR are prefixed with ' so that spreadsheets show\n"
+    "them as text. --all-weeks writes dmarcq-digest-YYYY-Www.csv into --out-dir for\n"
+    "every complete week with data, skipping files that exist unless --force.\n"
     "\n"
     "cron: 0 7 * * 1  dmarcq --db /var/lib/dmarcq.db digest --out /tmp/digest.csv";
 
@@ -111,7 +111,15 @@ int run_digest(const GlobalOptions& global, const std::vector<std::string>& args
     return kExitFatal;
   }
   const bool force = vm->count("force") > 0;
+  const std::int64_t this_week = last_complete_week(core::day_of(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count())) + 7;
   for (const std::string& week : *weeks) {
+    // The running week is not written: its file would be skipped for ever once its
+    // reports were complete.
+    if (*core::parse_iso_week(week) >= this_week) {
+      print_note("digest: " + week + " is not complete yet, not written");
+      continue;
+    }
     const std::filesystem::path path = dir / ("dmarcq-digest-" + week + ".csv");
     if (std::filesystem::exists(path) && !force) {
       print_note("digest: " + path.string() + " exists, skipped (--force rewrites it)");

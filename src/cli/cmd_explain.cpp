@@ -108,11 +108,14 @@ void print_wrapped(std::ostream& out, const std::string& label, const std::strin
 void print_findings(const std::vector<analysis::Finding>& findings, analysis::Lang lang, std::ostream& out) {
   const bool ja = lang == analysis::Lang::kJa;
   std::string domain;
+  bool first = true;
   for (const analysis::Finding& finding : findings) {
     if (finding.domain != domain) {
       domain = finding.domain;
-      out << (out.tellp() > 0 ? "\n" : "") << output::wrap(domain, kWidth)[0] << '\n'
-          << std::string(std::min<std::size_t>(kWidth, core::display_width(domain)), '=') << '\n';
+      const std::string heading = output::wrap(domain, kWidth)[0];
+      out << (first ? "" : "\n") << heading << '\n'
+          << std::string(std::min<std::size_t>(kWidth, core::display_width(heading)), '=') << '\n';
+      first = false;
     }
     std::string severity = analysis::severity_name(finding.severity);
     for (char& c : severity) c = static_cast<char>(c - 32);

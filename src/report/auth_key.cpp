@@ -59,7 +59,7 @@ std::string encode_auth(const Record& record) {
     out += "r:";
     append_clean(out, reason.type);
     out += '/';
-    append_clean(out, reason.comment.substr(0, 200));
+    append_clean(out, reason.comment);
   }
   return out;
 }

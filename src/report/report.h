@@ -127,7 +127,7 @@ core::Result<Report> parse_report(std::string_view xml);
 // so that records with the same facts group together in SQL (explain, summary by
 // sender) without joining three child tables. Fields are separated by '/', items by
 // ';', sections by '|'; those characters inside values become '_' (no domain,
-// selector or result holds them; comments are free text and are only searched).
+// selector or result holds them; comments are free text, kept whole, only searched).
 //   "d:example.com/s1/pass;d:x.gappssmtp.com/20230601/pass|s:example.com/mfrom/pass|r:local_policy/arc=pass"
 std::string encode_auth(const Record& record);
 // The inverse of encode_auth; fills the three vectors of `record`.

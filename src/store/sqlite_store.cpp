@@ -33,6 +33,8 @@ core::Result<std::int64_t> pragma_int(Database& db, const char* pragma) {
 
 int latest_schema_version() { return migrations().empty() ? 0 : migrations().back().version; }
 
+core::Status backfill_auth_keys(Database& db);
+
 // Refuses files that are not ours or are newer than we understand, then migrates.
 core::Status check_and_migrate(Database& db, const std::string& path, bool writable) {
   auto application_id = pragma_int(db, "application_id");
@@ -82,6 +84,9 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
       continue;
     }
     core::Status applied = db.exec(migration.sql);
+    // Migration 3's column is filled in the same transaction: a database at version 3
+    // never has records without their auth_key.
+    if (applied && migration.version == 3) applied = backfill_auth_keys(db);
     if (applied) {
       applied = db.exec("PRAGMA user_version = " + std::to_string(migration.version) +
                         "; PRAGMA application_id = " + std::to_string(kApplicationId));
@@ -96,22 +101,15 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
 }
 
 // Fills record.auth_key for records stored before migration 3 (report::encode_auth,
-// from the child tables). A no-op once every record has one.
+// from the child tables), inside the migration's transaction.
 core::Status backfill_auth_keys(Database& db) {
-  auto missing = db.prepare("SELECT count(*) FROM record WHERE auth_key IS NULL");
-  if (!missing) return std::move(missing).error();
-  auto counted = missing->step();
-  if (!counted) return std::move(counted).error();
-  if (missing->column_int(0) == 0) return {};
-  if (auto status = db.exec("BEGIN IMMEDIATE"); !status) return status;
   auto records = db.prepare("SELECT id FROM record WHERE auth_key IS NULL");
   auto dkim = db.prepare("SELECT domain, selector, result FROM dkim_result WHERE record_ref = ?1 ORDER BY seq");
   auto spf = db.prepare("SELECT domain, scope, result FROM spf_result WHERE record_ref = ?1 ORDER BY seq");
   auto reasons = db.prepare("SELECT type, comment FROM policy_reason WHERE record_ref = ?1 ORDER BY seq");
   auto update = db.prepare("UPDATE record SET auth_key = ?2 WHERE id = ?1");
-  if (!records || !dkim || !spf || !reasons || !update) {
-    (void)db.exec("ROLLBACK");
-    return Error(ErrorCode::kDb, "cannot prepare the auth_key backfill");
+  for (auto* prepared : {&records, &dkim, &spf, &reasons, &update}) {
+    if (!*prepared) return std::move(*prepared).error();
   }
   std::vector<std::int64_t> ids;
   while (true) {
@@ -139,12 +137,9 @@ core::Status backfill_auth_keys(Database& db) {
       statement->reset();
     }
     update->bind(1, id).bind(2, report::encode_auth(record));
-    if (auto status = update->run(); !status) {
-      (void)db.exec("ROLLBACK");
-      return status;
-    }
+    if (auto status = update->run(); !status) return status;
   }
-  return db.exec("COMMIT");
+  return {};
 }
 
 class SqliteStore final : public Store {
@@ -423,8 +418,12 @@ class SqliteStore final : public Store {
       if (filter.to_day) last = std::min(last, *filter.to_day - info.first_day);
       if (first > last) continue;
       const std::int64_t count = sqlite3_column_int64(raw, 7);
+      // A count smaller than the report's days lands on its first `count` days only.
+      if (count < info.day_count) last = std::min(last, count - 1);
+      if (first > last) continue;
       const std::int64_t messages = (last - first + 1) * (count / info.day_count) +
                                     std::max<std::int64_t>(0, std::min(last + 1, count % info.day_count) - first);
+      if (messages == 0) continue;
       key.clear();
       key += info.domain;
       for (int column = 1; column <= 6; ++column) {
@@ -454,31 +453,54 @@ class SqliteStore final : public Store {
   }
 
   core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) override {
-    // The newest report of each domain whose period meets the filter says what is
-    // published. One ordered scan of the report table, no correlated sub-queries.
+    // What a domain publishes now: its reports of the newest period (every reporter's
+    // report ending on the newest report's last day), merged field by field, newest
+    // first. One reporter that omits sp= (Yahoo) or np= (every RFC 7489 reporter)
+    // must not make the tag look unpublished. One ordered scan of the report table.
     auto statement = db_.prepare(
         "SELECT domain, p, sp, np, adkim, aspf, pct, date_begin, date_end FROM report "
         "ORDER BY domain, date_end DESC, id DESC");
     if (!statement) return std::move(statement).error();
     std::vector<PublishedPolicy> policies;
+    std::string current;          // the domain being read
+    std::int64_t newest_day = 0;  // last day of its newest report within the filter
+    bool taken = false;           // a policy was started for `current`
     while (true) {
       auto row = statement->step();
       if (!row) return std::move(row).error();
       if (!*row) break;
       std::string domain = statement->column_text(0);
-      if (!policies.empty() && policies.back().domain == domain) continue;
+      if (domain != current) {
+        current = domain;
+        taken = false;
+      }
       if (!filter.domains.empty() &&
           std::find(filter.domains.begin(), filter.domains.end(), domain) == filter.domains.end()) {
         continue;
       }
       const report::DaySpan span = report::day_span(statement->column_int(7), statement->column_int(8));
-      if (filter.from_day && span.first_day + span.count - 1 < *filter.from_day) continue;
+      const std::int64_t last_day = span.first_day + span.count - 1;
+      if (filter.from_day && last_day < *filter.from_day) continue;
       if (filter.to_day && span.first_day > *filter.to_day) continue;
-      PublishedPolicy policy{std::move(domain), statement->column_text(1), statement->column_text(2),
-                             statement->column_text(3), statement->column_text(4), statement->column_text(5),
-                             std::nullopt};
-      if (sqlite3_column_type(statement->handle(), 6) != SQLITE_NULL) policy.pct = statement->column_int(6);
-      policies.push_back(std::move(policy));
+      if (!taken) {
+        PublishedPolicy policy{std::move(domain), statement->column_text(1), statement->column_text(2),
+                               statement->column_text(3), statement->column_text(4),
+                               statement->column_text(5), std::nullopt};
+        if (sqlite3_column_type(statement->handle(), 6) != SQLITE_NULL) policy.pct = statement->column_int(6);
+        policies.push_back(std::move(policy));
+        newest_day = last_day;
+        taken = true;
+        continue;
+      }
+      if (last_day != newest_day) continue;  // an older period
+      PublishedPolicy& policy = policies.back();
+      for (auto [field, column] : {std::pair{&policy.p, 1}, std::pair{&policy.sp, 2}, std::pair{&policy.np, 3},
+                                   std::pair{&policy.adkim, 4}, std::pair{&policy.aspf, 5}}) {
+        if (field->empty()) *field = statement->column_text(column);
+      }
+      if (!policy.pct && sqlite3_column_type(statement->handle(), 6) != SQLITE_NULL) {
+        policy.pct = statement->column_int(6);
+      }
     }
     return policies;
   }
@@ -660,9 +682,6 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, OpenMo
     if (!status) return std::move(status).error().within(path);
   }
   if (auto status = check_and_migrate(*db, path, writable); !status) return std::move(status).error();
-  if (writable) {
-    if (auto status = backfill_auth_keys(*db); !status) return std::move(status).error().within(path);
-  }
   auto store = std::make_unique<SqliteStore>(std::move(*db), path, mode);
   if (writable) {
     if (auto status = store->prepare_writes(); !status) return std::move(status).error().within(path);

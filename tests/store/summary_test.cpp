@@ -179,7 +179,9 @@ TEST_CASE("store: records from before migration 3 get their auth_key when opened
   }
   sqlite3* raw = nullptr;
   sqlite3_open(temp.path().c_str(), &raw);
-  REQUIRE(sqlite3_exec(raw, "UPDATE record SET auth_key = NULL", nullptr, nullptr, nullptr) == SQLITE_OK);
+  // Back to what a version-2 database looks like.
+  REQUIRE(sqlite3_exec(raw, "DROP INDEX record_report_auth; ALTER TABLE record DROP COLUMN auth_key; "
+                            "PRAGMA user_version = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(raw);
   REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE auth_key = 'd:example.com/s1/pass||r:local_policy/arc=pass'") == 1);
