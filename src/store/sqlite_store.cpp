@@ -453,10 +453,10 @@ class SqliteStore final : public Store {
   }
 
   core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) override {
-    // What a domain publishes now: its reports of the newest period (every reporter's
-    // report ending on the newest report's last day), merged field by field, newest
-    // first. One reporter that omits sp= (Yahoo) or np= (every RFC 7489 reporter)
-    // must not make the tag look unpublished. One ordered scan of the report table.
+    // What a domain publishes now: its reports of the newest week (those ending within
+    // seven days of the newest report), merged field by field, newest first. One
+    // reporter that omits sp= (Yahoo) or np= (every RFC 7489 reporter) must not make
+    // the tag look unpublished. One ordered scan of the report table.
     auto statement = db_.prepare(
         "SELECT domain, p, sp, np, adkim, aspf, pct, date_begin, date_end FROM report "
         "ORDER BY domain, date_end DESC, id DESC");
@@ -492,7 +492,7 @@ class SqliteStore final : public Store {
         taken = true;
         continue;
       }
-      if (last_day != newest_day) continue;  // an older period
+      if (last_day + 6 < newest_day) continue;  // an older week
       PublishedPolicy& policy = policies.back();
       for (auto [field, column] : {std::pair{&policy.p, 1}, std::pair{&policy.sp, 2}, std::pair{&policy.np, 3},
                                    std::pair{&policy.adkim, 4}, std::pair{&policy.aspf, 5}}) {
