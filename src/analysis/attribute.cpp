@@ -14,6 +14,7 @@
 
 #include "analysis/analysis.h"
 #include "analysis/fixes.h"
+#include "analysis/groups.h"
 #include "core/date.h"
 
 namespace dmarcq::analysis {
@@ -243,29 +244,15 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
   for (store::PublishedPolicy& policy : *policies) policy_of[policy.domain] = std::move(policy);
 
   const Identifier identifier(catalog);
-  std::unordered_map<std::string, Identity> identities;  // by source IP and auth facts
+  IdentityCache identities(identifier);
   // By "domain \x1f source \x1f cause": one string to hash per record group.
   std::unordered_map<std::string, Accumulator> accumulators;
   std::string accumulator_key;
   std::map<std::string, DomainTotals> totals;
 
   for (const store::RecordGroup& group : *groups) {
-    RecordFacts facts;
-    facts.policy_domain = group.domain;
-    facts.header_from = group.header_from;
-    facts.source_ip = group.source_ip;
-    facts.dkim_aligned = group.dkim_aligned;
-    facts.spf_aligned = group.spf_aligned;
-    report::Record decoded;
-    report::decode_auth(group.auth_key, decoded);
-    facts.dkim = std::move(decoded.dkim_results);
-    facts.spf = std::move(decoded.spf_results);
-    facts.reasons = std::move(decoded.reasons);
-
-    const std::string cache_key = group.source_ip + '\n' + group.auth_key;
-    auto cached = identities.find(cache_key);
-    if (cached == identities.end()) cached = identities.emplace(cache_key, identifier.identify(facts)).first;
-    const Identity identity = cached->second;
+    const RecordFacts facts = facts_of(group);
+    const Identity identity = identities.identify(group, facts);
 
     const store::PublishedPolicy* policy =
         policy_of.count(group.domain) != 0 ? &policy_of[group.domain] : nullptr;
@@ -299,9 +286,7 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
       a.sender = identity.sender;
       a.identity = identity;
       a.cause = cause;
-      const Severity severity = cause == Cause::kForwarded ? Severity::kInfo
-                                : dmarc_pass               ? Severity::kWarn
-                                                           : Severity::kFail;
+      const Severity severity = severity_of(cause, dmarc_pass);
       if (a.messages == 0 || severity < a.severity) a.severity = severity;
       a.messages += group.messages;
       a.first_day = std::min(a.first_day, group.first_day);

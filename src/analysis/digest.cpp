@@ -10,21 +10,25 @@
 
 #include "analysis/analysis.h"
 #include "analysis/fixes.h"
+#include "analysis/groups.h"
 #include "core/date.h"
 
 namespace dmarcq::analysis {
 
 namespace {
 
+// Values seen with one cause, for its fix text.
+struct CauseFacts {
+  std::int64_t messages = 0;
+  Severity severity = Severity::kInfo;
+  std::map<std::string, std::int64_t> spf_domains, dkim_domains, dkim_selectors, dkim_results;
+};
+
 struct Row {
   const Sender* sender = nullptr;
-  std::string source;  // sender id, or the IP of an unknown source
   std::int64_t messages = 0, pass = 0, spf_pass = 0, dkim_pass = 0, quarantined = 0, rejected = 0;
-  std::map<std::string, std::int64_t> ips;
-  std::map<Cause, std::int64_t> causes;  // messages per cause
-  std::map<Cause, Severity> severities;
-  FixContext context;                    // the facts the worst cause's fix is written from
-  std::map<std::string, std::int64_t> header_froms, spf_domains, dkim_domains, dkim_selectors, dkim_results;
+  std::map<std::string, std::int64_t> ips, header_froms;
+  std::map<Cause, CauseFacts> causes;
 };
 
 using Key = std::pair<std::string, std::string>;  // domain, source
@@ -51,31 +55,17 @@ core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t mon
   auto groups = store.record_groups(filter);
   if (!groups) return std::move(groups).error();
   std::map<Key, Row> rows;
-  std::unordered_map<std::string, Identity> identities;
+  IdentityCache identities(identifier);
   for (const store::RecordGroup& group : *groups) {
     if (group.messages == 0) continue;
-    RecordFacts facts;
-    facts.policy_domain = group.domain;
-    facts.header_from = group.header_from;
-    facts.source_ip = group.source_ip;
-    facts.dkim_aligned = group.dkim_aligned;
-    facts.spf_aligned = group.spf_aligned;
-    report::Record decoded;
-    report::decode_auth(group.auth_key, decoded);
-    facts.dkim = std::move(decoded.dkim_results);
-    facts.spf = std::move(decoded.spf_results);
-    facts.reasons = std::move(decoded.reasons);
-    const std::string cache_key = group.source_ip + '\n' + group.auth_key;
-    auto cached = identities.find(cache_key);
-    if (cached == identities.end()) cached = identities.emplace(cache_key, identifier.identify(facts)).first;
-    const Identity& identity = cached->second;
+    const RecordFacts facts = facts_of(group);
+    const Identity& identity = identities.identify(group, facts);
     const auto policy = policies.find(group.domain);
     const bool strict_dkim = policy != policies.end() && policy->second.adkim == "s";
     const bool strict_spf = policy != policies.end() && policy->second.aspf == "s";
 
     Row& row = rows[{group.domain, identity.sender != nullptr ? identity.sender->id : group.source_ip}];
     row.sender = identity.sender;
-    row.source = identity.sender != nullptr ? identity.sender->id : group.source_ip;
     const bool pass = group.dkim_aligned == "pass" || group.spf_aligned == "pass";
     row.messages += group.messages;
     row.pass += pass ? group.messages : 0;
@@ -86,19 +76,18 @@ core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t mon
     row.ips[group.source_ip] += group.messages;
     row.header_froms[group.header_from] += group.messages;
     for (Cause cause : attribute_record(facts, identity, strict_dkim, strict_spf)) {
-      row.causes[cause] += group.messages;
-      const Severity severity = cause == Cause::kForwarded ? Severity::kInfo
-                                : pass                     ? Severity::kWarn
-                                                           : Severity::kFail;
-      auto [slot, inserted] = row.severities.try_emplace(cause, severity);
-      if (!inserted && severity < slot->second) slot->second = severity;
-      for (const report::SpfResult& spf : facts.spf) row.spf_domains[spf.domain] += group.messages;
+      const Severity severity = severity_of(cause, pass);
+      auto [slot, inserted] = row.causes.try_emplace(cause);
+      CauseFacts& seen = slot->second;
+      if (inserted || severity < seen.severity) seen.severity = severity;
+      seen.messages += group.messages;
+      for (const report::SpfResult& spf : facts.spf) seen.spf_domains[spf.domain] += group.messages;
       for (const report::DkimResult& dkim : facts.dkim) {
-        const bool customer = aligned(dkim.domain, group.header_from, strict_dkim);
+        const bool customer = aligned(dkim.domain, facts.header_from, strict_dkim);
         if (cause == Cause::kDkimKeyUnpublished ? (customer && dkim.result != "pass") : !customer) {
-          row.dkim_domains[dkim.domain] += group.messages;
-          row.dkim_selectors[dkim.selector] += group.messages;
-          row.dkim_results[dkim.result] += group.messages;
+          seen.dkim_domains[dkim.domain] += group.messages;
+          seen.dkim_selectors[dkim.selector] += group.messages;
+          seen.dkim_results[dkim.result] += group.messages;
         }
       }
     }
@@ -107,9 +96,9 @@ core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t mon
 }
 
 int severity_rank(const Row& row) {
-  if (row.severities.empty()) return 3;  // ok
+  if (row.causes.empty()) return 3;  // ok
   Severity worst = Severity::kInfo;
-  for (const auto& [cause, severity] : row.severities) worst = std::min(worst, severity);
+  for (const auto& [cause, seen] : row.causes) worst = std::min(worst, seen.severity);
   return static_cast<int>(worst);
 }
 
@@ -149,31 +138,34 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     std::string ips;
     for (const std::string& ip : top(row.ips, 10)) ips += (ips.empty() ? "" : " ") + ip;
     std::string causes;
-    for (const auto& [cause, messages] : row.causes) causes += (causes.empty() ? "" : ";") + std::string(cause_id(cause));
-    // The fix of the worst cause (then the one affecting most messages).
+    for (const auto& [cause, seen] : row.causes) causes += (causes.empty() ? "" : ";") + std::string(cause_id(cause));
+    // The fix of the worst cause (then the one affecting most messages), written from
+    // the values seen with that cause.
     std::string fix;
     if (!row.causes.empty()) {
-      Cause chosen = row.causes.begin()->first;
-      for (const auto& [cause, messages] : row.causes) {
-        const Severity s = row.severities.at(cause);
-        const Severity best = row.severities.at(chosen);
-        if (s < best || (s == best && messages > row.causes.at(chosen))) chosen = cause;
+      auto chosen = row.causes.begin();
+      for (auto it = row.causes.begin(); it != row.causes.end(); ++it) {
+        if (it->second.severity < chosen->second.severity ||
+            (it->second.severity == chosen->second.severity && it->second.messages > chosen->second.messages)) {
+          chosen = it;
+        }
       }
+      const CauseFacts& seen = chosen->second;
       FixContext context;
       context.domain = key.first;
       const std::vector<std::string> froms = top(row.header_froms, 1);
       context.header_from = froms.empty() ? key.first : froms[0];
       context.sender = row.sender;
-      context.spf_domains = top(row.spf_domains, 3);
-      context.dkim_domains = top(row.dkim_domains, 3);
-      context.dkim_selectors = top(row.dkim_selectors, 4);
-      context.dkim_results = top(row.dkim_results, 3);
+      context.spf_domains = top(seen.spf_domains, 3);
+      context.dkim_domains = top(seen.dkim_domains, 3);
+      context.dkim_selectors = top(seen.dkim_selectors, 4);
+      context.dkim_results = top(seen.dkim_results, 3);
       context.source_ips = top(row.ips, 5);
       if (const auto policy = policies.find(key.first); policy != policies.end()) {
         context.policy = policy->second.p;
         context.pct = policy->second.pct.value_or(100);
       }
-      fix = fix_text(chosen, lang, context);
+      fix = fix_text(chosen->first, lang, context);
     }
     const int rank = severity_rank(row);
     const std::string severity = rank == 3 ? "ok" : severity_name(static_cast<Severity>(rank));

@@ -76,12 +76,13 @@ core::Table findings_table(const std::vector<analysis::Finding>& findings, analy
   return table;
 }
 
-// Prints `label` then `text` wrapped under it, within 80 columns (two are kept for
-// Japanese punctuation that hangs). Numbered steps get a hanging indent.
+// Prints `label` then `text` wrapped under it, within 80 columns (four are kept for
+// Japanese closing punctuation, which hangs past the line: "です）。"). Numbered steps
+// get a hanging indent.
 void print_wrapped(std::ostream& out, const std::string& label, const std::string& text) {
   const std::string indent(kIndent, ' ');
   const std::size_t label_width = core::display_width(label);
-  const std::size_t width = kWidth - 2 - kIndent - label_width;
+  const std::size_t width = kWidth - 4 - kIndent - label_width;
   bool first = true;
   std::size_t start = 0;
   while (start <= text.size()) {

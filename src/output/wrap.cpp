@@ -18,12 +18,24 @@ bool no_line_start(char32_t cp) {
   return false;
 }
 
-// Appends one terminal-safe paragraph (no newline), wrapped.
+bool no_line_end(char32_t cp) {
+  static constexpr char32_t kOpeners[] = {U'（', U'「', U'『', U'【', U'〔', U'〈', U'《', U'［', U'｛'};
+  for (char32_t opener : kOpeners) {
+    if (cp == opener) return true;
+  }
+  return false;
+}
+
+// Appends one terminal-safe paragraph (no newline), wrapped. Words are runs of
+// narrow characters between spaces; a wide character is a word of its own, except
+// that an opening bracket sticks to what follows and closing punctuation sticks to
+// what precedes (kinsoku), hanging past the width rather than starting a line.
 void wrap_paragraph(std::string_view paragraph, std::size_t width, std::vector<std::string>& lines) {
   std::string line;
   std::size_t line_width = 0;
   std::string word;
   std::size_t word_width = 0;
+  bool word_open = false;  // the word ends in an opening bracket: keep adding to it
   auto flush_line = [&] {
     while (!line.empty() && line.back() == ' ') {
       line.pop_back();
@@ -40,6 +52,7 @@ void wrap_paragraph(std::string_view paragraph, std::size_t width, std::vector<s
     line_width += word_width;
     word.clear();
     word_width = 0;
+    word_open = false;
   };
   for (std::size_t pos = 0; pos < paragraph.size();) {
     const core::Utf8Step step = core::decode_utf8(paragraph, pos);
@@ -54,34 +67,26 @@ void wrap_paragraph(std::string_view paragraph, std::size_t width, std::vector<s
       continue;
     }
     const bool wide = step.valid && core::is_wide(step.code_point);
-    if (wide && no_line_start(step.code_point) && word.empty()) {
-      if (line_width + 2 > width + 2 && line.size() >= 3) {
-        // Only one closer may hang: carry the last character that may start a line,
-        // and the closers after it, down to the next line.
-        std::size_t last = line.size();
-        while (last > 0) {
-          std::size_t start = last - 1;
-          while (start > 0 && (static_cast<unsigned char>(line[start]) & 0xC0) == 0x80) --start;
-          last = start;
-          const core::Utf8Step previous = core::decode_utf8(line, start);
-          if (!(previous.valid && no_line_start(previous.code_point))) break;
-        }
-        const std::string carried = line.substr(last);
-        line.resize(last);
-        line_width -= core::display_width(carried);
-        flush_line();
-        line = carried;
-        line_width = core::display_width(carried);
+    const std::size_t piece_width = wide ? 2 : 1;
+    if (wide && no_line_start(step.code_point)) {
+      if (!word.empty()) {
+        word += piece;  // "permerror）" moves as one
+        word_width += piece_width;
+      } else if (line_width == 0 && !lines.empty()) {
+        // The line broke just before this closer: take it back and hang it there.
+        lines.back() += piece;
+      } else {
+        line += piece;
+        line_width += piece_width;
       }
-      line += piece;  // hangs: never starts a line
-      line_width += 2;
       continue;
     }
-    if (wide) place_word();  // a wide character is a word of its own
-    if (word_width + (wide ? 2 : 1) > width) place_word();
+    if (wide && !word_open) place_word();  // a wide character is a word of its own
+    if (!word_open && word_width + piece_width > width) place_word();
     word += piece;
-    word_width += wide ? 2 : 1;
-    if (wide) place_word();
+    word_width += piece_width;
+    word_open = wide && no_line_end(step.code_point);
+    if (wide && !word_open) place_word();
   }
   place_word();
   if (line_width > 0 || lines.empty() || paragraph.empty()) flush_line();

@@ -12,13 +12,20 @@ TEST_CASE("wrap: words, long words, explicit newlines") {
   CHECK(wrap("", 10) == Lines{""});
 }
 
-TEST_CASE("wrap: Japanese breaks between characters, closing punctuation never starts a line") {
+TEST_CASE("wrap: Japanese breaks between characters, with kinsoku") {
   // 6 wide characters = 12 columns; width 8 takes 4 per line.
   CHECK(wrap("あいうえおか", 8) == Lines{"あいうえ", "おか"});
-  // "。" would start the second line: it hangs on the first instead.
+  // Closing punctuation never starts a line: it hangs on the line before.
   CHECK(wrap("あいうえ。か", 8) == Lines{"あいうえ。", "か"});
-  // Two closers: only one hangs; the character before them moves down.
-  CHECK(wrap("あいうえ）。か", 8) == Lines{"あいう", "え）。か"});
+  CHECK(wrap("あいうえ）。か", 8) == Lines{"あいうえ）。", "か"});
+  // ...also after a Latin word.
+  CHECK(wrap("abc permerror）です", 13) == Lines{"abc", "permerror）で", "す"});
+  // An opening bracket never ends a line: it moves down with what follows.
+  CHECK(wrap("あいう（えお", 8) == Lines{"あいう", "（えお"});
+  // A run of closers never produces an empty line.
+  for (const Lines& lines : {wrap("お。。。。。。", 4), wrap("ーーーーーーーー", 4)}) {
+    for (const std::string& line : lines) CHECK_FALSE(line.empty());
+  }
   CHECK(wrap("設定 → DKIM 鍵", 80) == Lines{"設定 → DKIM 鍵"});
 }
 
