@@ -10,6 +10,7 @@
 #include <set>
 
 #include "analysis/analysis.h"
+#include "core/date.h"
 #include "core/ip.h"
 
 namespace dmarcq::analysis {
@@ -101,6 +102,7 @@ class Loader {
     for (auto [field, key] : {std::pair{&sender.name, "name"}, std::pair{&sender.type, "type"}}) {
       auto value = string_of(table, key, true);
       if (!value) return std::move(value).error();
+      if (value->empty()) return error(table.get(key)->source(), "'" + std::string(key) + "' is empty");
       *field = *value;
     }
     const toml::node* customer = table.get("envelope_is_customer_domain");
@@ -120,6 +122,18 @@ class Loader {
                             ListField{&sender.ptr_bases, "ptr_bases"}}) {
       auto values = strings_of(table, field.key);
       if (!values) return std::move(values).error();
+      // A suffix like "com" would make every .com domain this sender's: domains here
+      // need at least two labels.
+      for (const std::string& value : *values) {
+        const std::string_view name = std::string_view(value).substr(value.starts_with('.') ? 1 : 0);
+        const bool plausible = name.find('.') != std::string_view::npos && !name.starts_with('.') &&
+                               !name.ends_with('.') && name.find("..") == std::string_view::npos &&
+                               name.find_first_of(" /\\:@") == std::string_view::npos;
+        if (!plausible) {
+          return error(table.get(field.key)->source(),
+                       "'" + std::string(field.key) + "' entry '" + value + "' is not a domain name of two or more labels");
+        }
+      }
       *field.target = std::move(*values);
     }
     auto sources = strings_of(table, "sources");
@@ -151,6 +165,9 @@ class Loader {
         if (!source) return std::move(source).error();
         auto date = string_of(*range, "date", true);
         if (!date) return std::move(date).error();
+        if (!core::parse_day(*date)) {
+          return error(range->get("date")->source(), "date '" + *date + "' is not YYYY-MM-DD");
+        }
         const toml::array* cidrs = (*range)["cidrs"].as_array();
         if (cidrs == nullptr) return error(range->source(), "ip_ranges needs 'cidrs'");
         for (const toml::node& cidr : *cidrs) {

@@ -37,6 +37,10 @@ TEST_CASE("catalog: errors name the file and line") {
       {"[[sender]]\nid = \"x\"\nname = \"X\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = false\nfix = \"vendor-envelope\"\n",
        "user.toml:7: duplicate sender id 'x'"},
       {"spf_includes = \"not-a-list\"\n", "user.toml:7: 'spf_includes' must be an array of strings"},
+      {"envelope_suffixes = [\"com\"]\n", "user.toml:7: 'envelope_suffixes' entry 'com' is not a domain name of two or more labels"},
+      {"dkim_domain_suffixes = [\".\"]\n", "user.toml:7: 'dkim_domain_suffixes' entry '.' is not a domain name of two or more labels"},
+      {"[[sender.ip_ranges]]\ncidrs = [\"10.0.0.0/8\"]\nsource = \"s\"\ndate = \"soon\"\n",
+       "user.toml:10: date 'soon' is not YYYY-MM-DD"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.text);
