@@ -34,19 +34,6 @@ bool is_spf_failure(const std::string& result) {
          result.empty();
 }
 
-// Counts of values, to report the most frequent first.
-using Tally = std::map<std::string, std::int64_t>;
-
-std::vector<std::string> top(const Tally& tally, std::size_t limit) {
-  std::vector<std::pair<std::string, std::int64_t>> items(tally.begin(), tally.end());
-  std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < items.size() && i < limit; ++i) {
-    if (!items[i].first.empty()) out.push_back(items[i].first);
-  }
-  return out;
-}
-
 struct Accumulator {
   std::string domain;
   const Sender* sender = nullptr;
@@ -56,7 +43,8 @@ struct Accumulator {
   std::int64_t messages = 0;
   std::int64_t first_day = INT64_MAX;
   std::int64_t last_day = INT64_MIN;
-  Tally ips, header_froms, spf_domains, spf_results, dkim_domains, dkim_selectors, dkim_results, reasons;
+  SeenValues seen;
+  Tally reasons;
 };
 
 struct DomainTotals {
@@ -81,30 +69,30 @@ std::string join(const std::vector<std::string>& items) {
 
 std::string evidence_of(const Accumulator& a, Lang lang) {
   const bool ja = lang == Lang::kJa;
-  const std::string from = top(a.header_froms, 1).empty() ? "" : top(a.header_froms, 1)[0];
+  const std::string from = top(a.seen.header_froms, 1).empty() ? "" : top(a.seen.header_froms, 1)[0];
   std::string text;
   switch (a.cause) {
     case Cause::kSpfIncludeMissing:
-      text = ja ? from + " の SPF 評価が " + join(top(a.spf_results, 3)) + "（送信元 IP が SPF レコードにありません）"
-                : "SPF " + join(top(a.spf_results, 3)) + " for " + from + " (the source IPs are not in its SPF record)";
+      text = ja ? from + " の SPF 評価が " + join(top(a.seen.spf_results, 3)) + "（送信元 IP が SPF レコードにありません）"
+                : "SPF " + join(top(a.seen.spf_results, 3)) + " for " + from + " (the source IPs are not in its SPF record)";
       break;
     case Cause::kSpfNotAligned:
-      text = ja ? "SPF の評価対象は " + join(top(a.spf_domains, 3)) + " で、" + from + " とアラインしません"
-                : "SPF is evaluated for " + join(top(a.spf_domains, 3)) + ", not aligned with " + from;
+      text = ja ? "SPF の評価対象は " + join(top(a.seen.spf_domains, 3)) + " で、" + from + " とアラインしません"
+                : "SPF is evaluated for " + join(top(a.seen.spf_domains, 3)) + ", not aligned with " + from;
       break;
     case Cause::kDkimNotActivated:
       text = ja ? from + " の DKIM 署名がありません"
                 : "no DKIM signature for " + from;
-      if (!a.dkim_domains.empty()) {
-        text += ja ? "（署名ドメイン: " + join(top(a.dkim_domains, 3)) + "）"
-                   : " (signed by " + join(top(a.dkim_domains, 3)) + " instead)";
+      if (!a.seen.dkim_domains.empty()) {
+        text += ja ? "（署名ドメイン: " + join(top(a.seen.dkim_domains, 3)) + "）"
+                   : " (signed by " + join(top(a.seen.dkim_domains, 3)) + " instead)";
       }
       break;
     case Cause::kDkimKeyUnpublished:
-      text = ja ? "DKIM 署名 d=" + join(top(a.dkim_domains, 3)) + " s=" + join(top(a.dkim_selectors, 4)) + " が " +
-                      join(top(a.dkim_results, 3)) + " です"
-                : "DKIM signatures d=" + join(top(a.dkim_domains, 3)) + " s=" + join(top(a.dkim_selectors, 4)) +
-                      " result " + join(top(a.dkim_results, 3));
+      text = ja ? "DKIM 署名 d=" + join(top(a.seen.dkim_domains, 3)) + " s=" + join(top(a.seen.dkim_selectors, 4)) + " が " +
+                      join(top(a.seen.dkim_results, 3)) + " です"
+                : "DKIM signatures d=" + join(top(a.seen.dkim_domains, 3)) + " s=" + join(top(a.seen.dkim_selectors, 4)) +
+                      " result " + join(top(a.seen.dkim_results, 3));
       break;
     case Cause::kSpfPermerror:
       text = ja ? from + " の SPF 評価が permerror です" : "SPF permerror for " + from;
@@ -291,21 +279,7 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
       a.messages += group.messages;
       a.first_day = std::min(a.first_day, group.first_day);
       a.last_day = std::max(a.last_day, group.last_day);
-      a.ips[group.source_ip] += group.messages;
-      a.header_froms[group.header_from] += group.messages;
-      for (const report::SpfResult& spf : facts.spf) {
-        a.spf_domains[spf.domain] += group.messages;
-        a.spf_results[spf.result] += group.messages;
-      }
-      for (const report::DkimResult& dkim : facts.dkim) {
-        const bool customer = aligned(dkim.domain, group.header_from, strict_dkim);
-        // For a failing key, the failing signatures; otherwise the signers seen.
-        if (cause == Cause::kDkimKeyUnpublished ? (customer && dkim.result != "pass") : !customer) {
-          a.dkim_domains[dkim.domain] += group.messages;
-          a.dkim_selectors[dkim.selector] += group.messages;
-          a.dkim_results[dkim.result] += group.messages;
-        }
-      }
+      a.seen.add(cause, facts, group.messages, strict_dkim);
       for (const report::PolicyReason& reason : facts.reasons) {
         a.reasons[reason.type + (reason.comment.empty() ? "" : " (" + reason.comment + ")")] += group.messages;
       }
@@ -320,29 +294,16 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     finding.cause = a.cause;
     finding.severity = a.severity;
     finding.messages = a.messages;
-    std::vector<std::pair<std::string, std::int64_t>> ips(a.ips.begin(), a.ips.end());
+    std::vector<std::pair<std::string, std::int64_t>> ips(a.seen.ips.begin(), a.seen.ips.end());
     std::stable_sort(ips.begin(), ips.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
     if (ips.size() > 10) ips.resize(10);
     finding.source_ips = std::move(ips);
     finding.first_day = a.first_day;
     finding.last_day = a.last_day;
     finding.evidence = evidence_of(a, lang);
-    FixContext context;
-    context.domain = finding.domain;
-    const std::vector<std::string> froms = top(a.header_froms, 1);
-    context.header_from = froms.empty() ? finding.domain : froms[0];
-    context.sender = a.sender;
-    context.spf_domains = top(a.spf_domains, 3);
-    context.dkim_domains = top(a.dkim_domains, 3);
-    context.dkim_selectors = top(a.dkim_selectors, 4);
-    context.dkim_results = top(a.dkim_results, 3);
-    for (const auto& [ip, n] : finding.source_ips) {
-      if (context.source_ips.size() < 5) context.source_ips.push_back(ip);
-    }
-    if (policy_of.count(finding.domain) != 0) {
-      context.policy = policy_of[finding.domain].p;
-      context.pct = policy_of[finding.domain].pct.value_or(100);
-    }
+    const auto policy = policy_of.find(finding.domain);
+    const FixContext context =
+        fix_context(finding.domain, a.sender, a.seen, policy != policy_of.end() ? &policy->second : nullptr);
     finding.fix = fix_text(finding.cause, lang, context);
     findings.push_back(std::move(finding));
   }

@@ -17,17 +17,17 @@ namespace dmarcq::analysis {
 
 namespace {
 
-// Values seen with one cause, for its fix text.
+// What was seen with one cause, for its fix text.
 struct CauseFacts {
   std::int64_t messages = 0;
   Severity severity = Severity::kInfo;
-  std::map<std::string, std::int64_t> spf_domains, dkim_domains, dkim_selectors, dkim_results;
+  SeenValues seen;
 };
 
 struct Row {
   const Sender* sender = nullptr;
   std::int64_t messages = 0, pass = 0, spf_pass = 0, dkim_pass = 0, quarantined = 0, rejected = 0;
-  std::map<std::string, std::int64_t> ips, header_froms;
+  Tally ips;
   std::map<Cause, CauseFacts> causes;
 };
 
@@ -37,15 +37,6 @@ double rate(std::int64_t pass, std::int64_t total) {
   return total > 0 ? std::round(1000.0 * static_cast<double>(pass) / static_cast<double>(total)) / 10.0 : 0.0;
 }
 
-std::vector<std::string> top(const std::map<std::string, std::int64_t>& tally, std::size_t limit) {
-  std::vector<std::pair<std::string, std::int64_t>> items(tally.begin(), tally.end());
-  std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < items.size() && out.size() < limit; ++i) {
-    if (!items[i].first.empty()) out.push_back(items[i].first);
-  }
-  return out;
-}
 
 // The rows of one week, keyed by (domain, source).
 core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t monday,
@@ -74,22 +65,13 @@ core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t mon
     row.quarantined += group.disposition == "quarantine" ? group.messages : 0;
     row.rejected += group.disposition == "reject" ? group.messages : 0;
     row.ips[group.source_ip] += group.messages;
-    row.header_froms[group.header_from] += group.messages;
     for (Cause cause : attribute_record(facts, identity, strict_dkim, strict_spf)) {
       const Severity severity = severity_of(cause, pass);
       auto [slot, inserted] = row.causes.try_emplace(cause);
-      CauseFacts& seen = slot->second;
-      if (inserted || severity < seen.severity) seen.severity = severity;
-      seen.messages += group.messages;
-      for (const report::SpfResult& spf : facts.spf) seen.spf_domains[spf.domain] += group.messages;
-      for (const report::DkimResult& dkim : facts.dkim) {
-        const bool customer = aligned(dkim.domain, facts.header_from, strict_dkim);
-        if (cause == Cause::kDkimKeyUnpublished ? (customer && dkim.result != "pass") : !customer) {
-          seen.dkim_domains[dkim.domain] += group.messages;
-          seen.dkim_selectors[dkim.selector] += group.messages;
-          seen.dkim_results[dkim.result] += group.messages;
-        }
-      }
+      CauseFacts& with_cause = slot->second;
+      if (inserted || severity < with_cause.severity) with_cause.severity = severity;
+      with_cause.messages += group.messages;
+      with_cause.seen.add(cause, facts, group.messages, strict_dkim);
     }
   }
   return rows;
@@ -150,21 +132,9 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
           chosen = it;
         }
       }
-      const CauseFacts& seen = chosen->second;
-      FixContext context;
-      context.domain = key.first;
-      const std::vector<std::string> froms = top(row.header_froms, 1);
-      context.header_from = froms.empty() ? key.first : froms[0];
-      context.sender = row.sender;
-      context.spf_domains = top(seen.spf_domains, 3);
-      context.dkim_domains = top(seen.dkim_domains, 3);
-      context.dkim_selectors = top(seen.dkim_selectors, 4);
-      context.dkim_results = top(seen.dkim_results, 3);
-      context.source_ips = top(row.ips, 5);
-      if (const auto policy = policies.find(key.first); policy != policies.end()) {
-        context.policy = policy->second.p;
-        context.pct = policy->second.pct.value_or(100);
-      }
+      const auto policy = policies.find(key.first);
+      const FixContext context = fix_context(key.first, row.sender, chosen->second.seen,
+                                             policy != policies.end() ? &policy->second : nullptr);
       fix = fix_text(chosen->first, lang, context);
     }
     const int rank = severity_rank(row);
