@@ -86,7 +86,6 @@ enum class Evidence {
   kDkimPass,     // DKIM passed for one of the sender's signing domains
   kIpRange,      // the source IP is in one of the sender's ranges (longest prefix wins)
 };
-const char* evidence_name(Evidence evidence);
 
 // The facts of one record that identification and attribution read.
 struct RecordFacts {

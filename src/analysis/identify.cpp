@@ -46,16 +46,6 @@ bool hinted(const Sender& sender, const RecordFacts& record) {
 
 }  // namespace
 
-const char* evidence_name(Evidence evidence) {
-  switch (evidence) {
-    case Evidence::kNone: return "unknown";
-    case Evidence::kSpfPass: return "spf_pass";
-    case Evidence::kDkimPass: return "dkim_pass";
-    case Evidence::kIpRange: return "ip_range";
-  }
-  return "unknown";
-}
-
 Identifier::Identifier(const Catalog& catalog) : catalog_(catalog), index_(std::make_unique<Index>()) {
   for (const Sender& sender : catalog_.senders()) {
     for (const IpRange& range : sender.ip_ranges) {

@@ -63,7 +63,8 @@ class Importer final : public ingest::Sink {
 
   // Opens the first batch. Must be called before ingest starts.
   core::Status start();
-  // Commits the last batch. After a fatal store error it rolls back instead.
+  // Commits the last batch. After a store error (which stops the processing of later
+  // units) it rolls back instead and returns that error.
   core::Status finish();
 
   void on_file(const std::string& path, std::uint64_t size) override;
@@ -76,8 +77,6 @@ class Importer final : public ingest::Sink {
   void on_progress(std::uint64_t bytes_done) override;
 
   const ImportStats& stats() const { return stats_; }
-  // The store error that stopped the import, if any; later units are not processed.
-  const std::optional<core::Error>& fatal() const { return fatal_; }
 
  private:
   // Applies `change` to the total and to the current file.
