@@ -67,8 +67,15 @@ void Importer::on_document(ingest::Document document) {
   if (!known) return fail(std::move(known).error());
   const bool rejected_before = *known && (*known)->outcome == store::Outcome::kRejected;
   if (*known && !rejected_before) {
-    // Stored before: skip without parsing.
+    // Stored before: skip without parsing, with the further reports the document held
+    // (stored in the same transaction, under "<hash>#2", "#3", ...).
     count([](ImportCounts& c) { ++c.duplicates; });
+    for (std::size_t which = 2;; ++which) {
+      auto extra = store_.find_input(content_hash + "#" + std::to_string(which));
+      if (!extra) return fail(std::move(extra).error());
+      if (!*extra) break;
+      count([](ImportCounts& c) { ++c.duplicates; });
+    }
     return after_unit(document.bytes.size());
   }
 
@@ -97,17 +104,34 @@ void Importer::on_document(ingest::Document document) {
       return fail(std::move(status).error().within(origin));
     }
   }
-  auto added = store_.add_report(*parsed, origin, content_hash);
+  store_report(*parsed, origin, content_hash);
+  // Two documents concatenated in one buffer are two reports: each is a unit of its own.
+  for (std::size_t which = 1; which < parsed->feedback_count && !fatal_; ++which) {
+    ++stats_.documents;
+    const std::string place = origin + " \xE2\x80\xBA report " + std::to_string(which + 1);
+    const std::string hash = content_hash + "#" + std::to_string(which + 1);
+    auto extra = report::parse_report(document.bytes, which);
+    if (extra) {
+      store_report(*extra, place, hash);
+    } else {
+      record_reject(place, extra.error(), hash, {}, 0);
+    }
+  }
+  after_unit(document.bytes.size());
+}
+
+void Importer::store_report(const report::Report& report, const std::string& origin,
+                            const std::string& content_hash) {
+  auto added = store_.add_report(report, origin, content_hash);
   if (!added) return fail(std::move(added).error().within(origin));
   if (added->outcome == store::Outcome::kImported) {
     count([](ImportCounts& c) { ++c.imported; });
     stats_.records += added->records;
     stats_.messages += added->messages;
-    stats_.dropped_records += parsed->dropped_records;
+    stats_.dropped_records += report.dropped_records;
   } else {
     count([](ImportCounts& c) { ++c.duplicates; });
   }
-  after_unit(document.bytes.size());
 }
 
 void Importer::on_reject(const ingest::Origin& origin, const core::Error& error,

@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "ingest/ingest.h"
+#include "report/report.h"
 #include "store/store.h"
 
 namespace dmarcq::cli {
@@ -85,6 +86,9 @@ class Importer final : public ingest::Sink {
     change(stats_.total);
     if (!stats_.per_file.empty()) change(stats_.per_file.back().counts);
   }
+  // Stores a parsed report (or counts it as a duplicate).
+  void store_report(const report::Report& report, const std::string& origin,
+                    const std::string& content_hash);
   void record_reject(const std::string& origin, const core::Error& error,
                      const std::string& content_hash, std::string_view raw, std::uint64_t size);
   void after_unit(std::uint64_t bytes);

@@ -410,13 +410,14 @@ class ReportParser {
   std::size_t suppressed_warnings_ = 0;
 };
 
-pugi::xml_node find_feedback(const pugi::xml_document& document) {
-  // Trailing garbage can make a second top-level element; the report is the first
-  // element called feedback, whatever comes before or after it.
+// The top-level elements called feedback, in order: usually one; two when two
+// documents were concatenated. Other top-level elements (trailing garbage) are ignored.
+std::vector<pugi::xml_node> feedback_roots(const pugi::xml_document& document) {
+  std::vector<pugi::xml_node> roots;
   for (pugi::xml_node node : document.children()) {
-    if (is_named(node, "feedback")) return node;
+    if (is_named(node, "feedback")) roots.push_back(node);
   }
-  return {};
+  return roots;
 }
 
 std::string namespace_of(const pugi::xml_node& element) {
@@ -429,7 +430,7 @@ std::string namespace_of(const pugi::xml_node& element) {
 
 }  // namespace
 
-core::Result<Report> parse_report(std::string_view xml) {
+core::Result<Report> parse_report(std::string_view xml, std::size_t which) {
   auto utf8 = to_utf8(xml);
   if (!utf8) return std::move(utf8).error();
   const std::string& text = utf8->bytes;
@@ -450,8 +451,8 @@ core::Result<Report> parse_report(std::string_view xml) {
   if (parsed.status == pugi::status_no_document_element) {
     return Error(ErrorCode::kNotReport, "not an XML document (no root element)");
   }
-  if (const pugi::xml_node root = document.document_element();
-      !parsed && root && !find_feedback(document)) {
+  const std::vector<pugi::xml_node> roots = feedback_roots(document);
+  if (const pugi::xml_node root = document.document_element(); !parsed && root && roots.empty()) {
     // Broken XML whose root is something else (an HTML page): not a broken report.
     return Error(ErrorCode::kNotReport, "not a DMARC aggregate report (root element <" +
                                             core::terminal_safe(root.name()) + ">)");
@@ -462,17 +463,21 @@ core::Result<Report> parse_report(std::string_view xml) {
                                                                       std::max<std::ptrdiff_t>(parsed.offset, 0)))));
     return error;
   }
-  const pugi::xml_node feedback = find_feedback(document);
-  if (!feedback) {
+  if (roots.empty()) {
     const pugi::xml_node root = document.document_element();
     return Error(ErrorCode::kNotReport, "not a DMARC aggregate report (root element <" +
                                             core::terminal_safe(root.name()) + ">, expected <feedback>)");
   }
+  if (which >= roots.size()) {
+    return Error(ErrorCode::kUsage, "the document holds " + std::to_string(roots.size()) + " reports");
+  }
+  const pugi::xml_node feedback = roots[which];
   ReportParser parser(text);
   auto report = parser.parse(feedback);
   if (!report) return report;
   parser.finish_warnings(*report);
   report->xml_namespace = namespace_of(feedback);
+  report->feedback_count = roots.size();
   if (!utf8->converted_from.empty()) {
     report->warnings.insert(report->warnings.begin(), "converted from " + utf8->converted_from);
   }

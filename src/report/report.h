@@ -83,6 +83,8 @@ struct Report {
   // is not a number; record dropped". Kept with the report in the store.
   std::vector<std::string> warnings;
   std::int64_t dropped_records = 0;
+  // Top-level <feedback> elements in the buffer this report came from (>= 1).
+  std::size_t feedback_count = 1;
 
   // Who sent the report, for deduplication: org_name lower-cased.
   std::string reporter() const;
@@ -121,7 +123,11 @@ std::string normalize_domain(std::string_view text);
 // required report metadata is missing or unusable; the Error's context ends with the
 // line number where that is known. A bad record does not fail the report: it is
 // dropped and a warning says why.
-core::Result<Report> parse_report(std::string_view xml);
+//
+// A buffer can hold several reports: two documents concatenated give two top-level
+// <feedback> elements. `which` selects one (0 = the first), and every Report says how
+// many the buffer holds (feedback_count), so that none is lost.
+core::Result<Report> parse_report(std::string_view xml, std::size_t which = 0);
 
 // A record's raw authentication results and override reasons in one compact string,
 // so that records with the same facts group together in SQL (explain, summary by

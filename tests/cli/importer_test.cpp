@@ -217,3 +217,16 @@ TEST_CASE("importer: mail accounting adds up, and known mail is skipped on re-im
   CHECK(incremental.total.imported == 1);
   CHECK(incremental.documents == 1);
 }
+
+TEST_CASE("importer: two reports in one buffer are two units, also on re-import") {
+  testing::TempDb temp;
+  const std::string both = report_xml("first", 2) + "\n<?xml version=\"1.0\"?>\n" + report_xml("second", 3);
+  const cli::ImportStats first = run(temp.path(), {{"two.xml", both}});
+  CHECK(first.total.imported == 2);
+  CHECK(first.total.units() == 2);
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM report WHERE origin = 'two.xml \xE2\x80\xBA report 2'") == 1);
+  const cli::ImportStats again = run(temp.path(), {{"two.xml", both}});
+  CHECK(again.total.imported == 0);
+  CHECK(again.total.duplicates == 2);
+  CHECK(again.xml_bytes == 0);
+}
