@@ -92,6 +92,30 @@ inline std::string cname_target(const std::string& suffix) {
   return suffix.front() == '.' ? "…" + suffix : "…." + suffix;
 }
 
+// What the failing signatures of dkim_key_unpublished say, the same in every language:
+// the signing domain, whether the key is weak (result "policy") or missing, wrong or
+// revoked (any other failure), and the selector records to publish.
+struct FailingKey {
+  std::string domain;
+  bool weak = false;
+  bool missing = false;
+  std::vector<std::string> records;  // "<selector>._domainkey.<domain>"
+};
+
+inline FailingKey failing_key(const FixContext& context) {
+  FailingKey key;
+  key.domain = first_or(context.dkim_domains, from_domain(context));
+  key.weak = contains(context.dkim_results, "policy");
+  key.missing = context.dkim_results.empty();
+  for (const std::string& result : context.dkim_results) {
+    if (result != "policy" && result != "temperror") key.missing = true;
+  }
+  for (const std::string& selector : context.dkim_selectors) {
+    if (!selector.empty()) key.records.push_back(selector + "._domainkey." + key.domain);
+  }
+  return key;
+}
+
 }  // namespace dmarcq::analysis::fix_helpers
 
 #endif  // DMARCQ_ANALYSIS_FIX_HELPERS_H_

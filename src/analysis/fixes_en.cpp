@@ -382,18 +382,13 @@ std::string dkim_key_unpublished(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string name = sender_name(context);
   const FixService service = fix_service(context.sender);
-  const std::string d = first_or(context.dkim_domains, h);
+  const FailingKey key = failing_key(context);
+  const std::string& d = key.domain;
   const std::string selectors = join(context.dkim_selectors);
   const std::string results = join(context.dkim_results);
-  const bool weak = contains(context.dkim_results, "policy");
-  bool missing = context.dkim_results.empty();
-  for (const std::string& result : context.dkim_results) {
-    if (result != "policy" && result != "temperror") missing = true;
-  }
-  std::vector<std::string> records;
-  for (const std::string& selector : context.dkim_selectors) {
-    if (!selector.empty()) records.push_back(selector + "._domainkey." + d);
-  }
+  const bool weak = key.weak;
+  const bool missing = key.missing;
+  const std::vector<std::string>& records = key.records;
   const std::string record_names =
       records.empty() ? "the selector's record under _domainkey." + d +
                             " (the selector is the s= tag of the DKIM-Signature header)"
