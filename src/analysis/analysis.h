@@ -115,6 +115,13 @@ class Identifier {
   Identifier& operator=(const Identifier&) = delete;
 
   Identity identify(const RecordFacts& record) const;
+  // The same, with the senders whose longest matching range holds the source IP given
+  // (range_senders): records that differ only in IPs with the same range senders are
+  // identified alike, so callers can remember identities per (range senders, results).
+  Identity identify(const RecordFacts& record, const std::vector<const Sender*>& by_range) const;
+  // The senders with the longest catalog range holding `ip` (empty for none); the
+  // reference stays valid until the next call.
+  const std::vector<const Sender*>& range_senders(const std::string& ip) const;
 
  private:
   struct Index;

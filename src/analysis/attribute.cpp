@@ -9,6 +9,7 @@
 // only choose the cause and fill the evidence: which domain SPF passed for, which
 // selector failed.
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <unordered_map>
 
@@ -35,7 +36,7 @@ bool is_spf_failure(const std::string& result) {
 }
 
 struct Accumulator {
-  std::string domain;
+  std::uint32_t domain = 0;
   const Sender* sender = nullptr;
   Identity identity;
   Cause cause = Cause::kUnauthorized;
@@ -43,8 +44,9 @@ struct Accumulator {
   std::int64_t messages = 0;
   std::int64_t first_day = INT64_MAX;
   std::int64_t last_day = INT64_MIN;
-  SeenValues seen;
-  Tally reasons;
+  bool strict_dkim = false;
+  SeenIds seen_ids;
+  SeenValues seen;  // from seen_ids, once every group is summed
 };
 
 struct DomainTotals {
@@ -52,7 +54,7 @@ struct DomainTotals {
   std::int64_t passed = 0;
   std::int64_t legitimate = 0;         // not forwarded, not unauthorized
   std::int64_t legitimate_passed = 0;
-  Tally header_froms;
+  std::unordered_map<std::uint32_t, std::int64_t> header_froms;  // by interned id
 };
 
 std::string with_thousands(std::int64_t value) {
@@ -98,8 +100,8 @@ std::string evidence_of(const Accumulator& a, Lang lang) {
       text = ja ? from + " の SPF 評価が permerror です" : "SPF permerror for " + from;
       break;
     case Cause::kForwarded:
-      text = !a.reasons.empty()
-                 ? (ja ? "受信側の判定理由: " : "receiver's reason: ") + join(top(a.reasons, 3))
+      text = !a.seen.reasons.empty()
+                 ? (ja ? "受信側の判定理由: " : "receiver's reason: ") + join(top(a.seen.reasons, 3))
                  : (ja ? "DKIM は合格してアラインし、SPF は失敗しています（転送またはメーリングリスト）"
                        : "DKIM passes and aligns, SPF fails: forwarding or a mailing list");
       break;
@@ -232,27 +234,35 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
   for (store::PublishedPolicy& policy : *policies) policy_of[policy.domain] = std::move(policy);
 
   const Identifier identifier(catalog);
-  IdentityCache identities(identifier);
-  // By "domain \x1f source \x1f cause": one string to hash per record group.
-  std::unordered_map<std::string, Accumulator> accumulators;
-  std::string accumulator_key;
-  std::map<std::string, DomainTotals> totals;
+  InternedFacts interned(*groups, identifier);
+  groups->facts = {};  // interned holds what is needed of them
+  std::vector<const store::PublishedPolicy*> policy_by_domain;
+  for (const std::string& domain : groups->domains) {
+    const auto policy = policy_of.find(domain);
+    policy_by_domain.push_back(policy != policy_of.end() ? &policy->second : nullptr);
+  }
+  // Keyed by (domain, source, cause) packed into an integer. The source is the
+  // catalog sender, or for unknown sources the IP (forwarders share one finding per
+  // domain: nothing is to be done about any of them).
+  const std::uint64_t forwarders = catalog.senders().size();
+  const std::uint64_t first_ip = forwarders + 1;
+  std::unordered_map<std::uint64_t, Accumulator> accumulators;
+  std::vector<DomainTotals> totals(groups->domains.size());
 
-  for (const store::RecordGroup& group : *groups) {
-    const RecordFacts facts = facts_of(group);
-    const Identity identity = identities.identify(group, facts);
-
-    const store::PublishedPolicy* policy =
-        policy_of.count(group.domain) != 0 ? &policy_of[group.domain] : nullptr;
+  for (const store::RecordGroup& group : groups->groups) {
+    const InternedFacts::Entry& entry = interned.entry(group.fact);
+    const Identity& identity = interned.identity(entry);
+    const store::PublishedPolicy* policy = policy_by_domain[group.domain];
     const bool strict_dkim = policy != nullptr && policy->adkim == "s";
     const bool strict_spf = policy != nullptr && policy->aspf == "s";
-    const std::vector<Cause> causes = attribute_record(facts, identity, strict_dkim, strict_spf);
-    const bool dmarc_pass = facts.dkim_aligned == "pass" || facts.spf_aligned == "pass";
+    const std::vector<Cause>& causes =
+        interned.causes(entry, group.domain, groups->domains[group.domain], strict_dkim, strict_spf);
+    const bool dmarc_pass = entry.dmarc_pass;
 
     DomainTotals& total = totals[group.domain];
     total.messages += group.messages;
     total.passed += dmarc_pass ? group.messages : 0;
-    total.header_froms[group.header_from] += group.messages;
+    total.header_froms[entry.from] += group.messages;
     const bool excluded = std::any_of(causes.begin(), causes.end(), [](Cause c) {
       return c == Cause::kForwarded || c == Cause::kUnauthorized;
     });
@@ -262,34 +272,33 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     }
 
     for (Cause cause : causes) {
-      // Unknown sources are findings per IP, except forwarders: nothing is to be done
-      // about any of them, so they are one finding per domain.
-      const std::string source = identity.sender != nullptr ? identity.sender->id
-                                 : cause == Cause::kForwarded ? std::string("(forwarders)")
-                                                              : group.source_ip;
-      accumulator_key.assign(group.domain).append(1, '\x1f').append(source).append(1, '\x1f');
-      accumulator_key += static_cast<char>('A' + static_cast<int>(cause));
-      Accumulator& a = accumulators[accumulator_key];
-      if (a.messages == 0) a.domain = group.domain;
+      const std::uint64_t source =
+          identity.sender != nullptr ? static_cast<std::uint64_t>(identity.sender - catalog.senders().data())
+          : cause == Cause::kForwarded ? forwarders
+                                       : first_ip + entry.ip;
+      const std::uint64_t key = (static_cast<std::uint64_t>(group.domain) << 40) | (source << 8) |
+                                static_cast<std::uint64_t>(cause);
+      Accumulator& a = accumulators[key];
+      a.domain = group.domain;
       a.sender = identity.sender;
       a.identity = identity;
       a.cause = cause;
+      a.strict_dkim = strict_dkim;
       const Severity severity = severity_of(cause, dmarc_pass);
       if (a.messages == 0 || severity < a.severity) a.severity = severity;
       a.messages += group.messages;
       a.first_day = std::min(a.first_day, group.first_day);
       a.last_day = std::max(a.last_day, group.last_day);
-      a.seen.add(cause, facts, group.messages, strict_dkim);
-      for (const report::PolicyReason& reason : facts.reasons) {
-        a.reasons[reason.type + (reason.comment.empty() ? "" : " (" + reason.comment + ")")] += group.messages;
-      }
+      a.seen_ids.add(entry, group.messages);
     }
   }
 
   std::vector<Finding> findings;
+  findings.reserve(accumulators.size());
   for (auto& [key, a] : accumulators) {
+    a.seen = a.seen_ids.values(a.cause, interned, a.strict_dkim);
     Finding finding;
-    finding.domain = a.domain;
+    finding.domain = groups->domains[a.domain];
     finding.sender = a.sender;
     finding.cause = a.cause;
     finding.severity = a.severity;
@@ -301,20 +310,22 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     finding.first_day = a.first_day;
     finding.last_day = a.last_day;
     finding.evidence = evidence_of(a, lang);
-    const auto policy = policy_of.find(finding.domain);
-    const FixContext context =
-        fix_context(finding.domain, a.sender, a.seen, policy != policy_of.end() ? &policy->second : nullptr);
+    const FixContext context = fix_context(finding.domain, a.sender, a.seen, policy_by_domain[a.domain]);
     finding.fix = fix_text(finding.cause, lang, context);
     findings.push_back(std::move(finding));
   }
 
   // Domain-level findings from the newest published policy.
-  for (const auto& [domain, total] : totals) {
-    if (policy_of.count(domain) == 0) continue;
-    const store::PublishedPolicy& policy = policy_of[domain];
+  for (std::size_t index = 0; index < totals.size(); ++index) {
+    const std::string& domain = groups->domains[index];
+    const DomainTotals& total = totals[index];
+    if (policy_by_domain[index] == nullptr) continue;
+    const store::PublishedPolicy& policy = *policy_by_domain[index];
     FixContext context;
     context.domain = domain;
-    const std::vector<std::string> froms = top(total.header_froms, 1);
+    Tally header_froms;
+    for (const auto& [from, messages] : total.header_froms) header_froms[interned.from(from)] += messages;
+    const std::vector<std::string> froms = top(header_froms, 1);
     context.header_from = froms.empty() ? domain : froms[0];
     context.policy = policy.p;
     context.pct = policy.pct.value_or(100);

@@ -3,6 +3,7 @@
 // the change from the week before, in columns that never move, so that a spreadsheet
 // or a script can read any week like the last one.
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <map>
 #include <set>
@@ -31,6 +32,16 @@ struct Row {
   std::map<Cause, CauseFacts> causes;
 };
 
+// A row while the week's record groups are summed, by interned ids.
+struct RowIds {
+  std::uint32_t domain = 0;
+  std::string source;
+  Row row;
+  bool strict_dkim = false;
+  std::unordered_map<std::uint32_t, std::int64_t> ips;
+  std::map<Cause, SeenIds> seen;
+};
+
 using Key = std::pair<std::string, std::string>;  // domain, source
 
 double rate(std::int64_t pass, std::int64_t total) {
@@ -40,39 +51,61 @@ double rate(std::int64_t pass, std::int64_t total) {
 
 // The rows of one week, keyed by (domain, source).
 core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t monday,
-                                           const std::vector<std::string>& domains, const Identifier& identifier,
+                                           const std::vector<std::string>& domains, const Catalog& catalog,
+                                           const Identifier& identifier,
                                            const std::map<std::string, store::PublishedPolicy>& policies) {
   store::RecordFilter filter{domains, monday, monday + 6};
   auto groups = store.record_groups(filter);
   if (!groups) return std::move(groups).error();
-  std::map<Key, Row> rows;
-  IdentityCache identities(identifier);
-  for (const store::RecordGroup& group : *groups) {
+  InternedFacts interned(*groups, identifier);
+  std::vector<const store::PublishedPolicy*> policy_by_domain;
+  for (const std::string& domain : groups->domains) {
+    const auto policy = policies.find(domain);
+    policy_by_domain.push_back(policy != policies.end() ? &policy->second : nullptr);
+  }
+  // By (domain, source): the catalog sender, or the IP of an unknown source.
+  const std::uint64_t first_ip = catalog.senders().size();
+  std::unordered_map<std::uint64_t, RowIds> by_ids;
+  for (const store::RecordGroup& group : groups->groups) {
     if (group.messages == 0) continue;
-    const RecordFacts facts = facts_of(group);
-    const Identity& identity = identities.identify(group, facts);
-    const auto policy = policies.find(group.domain);
-    const bool strict_dkim = policy != policies.end() && policy->second.adkim == "s";
-    const bool strict_spf = policy != policies.end() && policy->second.aspf == "s";
-
-    Row& row = rows[{group.domain, identity.sender != nullptr ? identity.sender->id : group.source_ip}];
+    const InternedFacts::Entry& entry = interned.entry(group.fact);
+    const store::Fact& fact = groups->fact_of(group);
+    const Identity& identity = interned.identity(entry);
+    const store::PublishedPolicy* policy = policy_by_domain[group.domain];
+    const bool strict_dkim = policy != nullptr && policy->adkim == "s";
+    const bool strict_spf = policy != nullptr && policy->aspf == "s";
+    const std::uint64_t source = identity.sender != nullptr ? static_cast<std::uint64_t>(identity.sender - catalog.senders().data())
+                                                            : first_ip + entry.ip;
+    RowIds& ids = by_ids[(static_cast<std::uint64_t>(group.domain) << 40) | source];
+    ids.domain = group.domain;
+    ids.strict_dkim = strict_dkim;
+    Row& row = ids.row;
     row.sender = identity.sender;
-    const bool pass = group.dkim_aligned == "pass" || group.spf_aligned == "pass";
+    const bool pass = entry.dmarc_pass;
     row.messages += group.messages;
     row.pass += pass ? group.messages : 0;
-    row.spf_pass += group.spf_aligned == "pass" ? group.messages : 0;
-    row.dkim_pass += group.dkim_aligned == "pass" ? group.messages : 0;
-    row.quarantined += group.disposition == "quarantine" ? group.messages : 0;
-    row.rejected += group.disposition == "reject" ? group.messages : 0;
-    row.ips[group.source_ip] += group.messages;
-    for (Cause cause : attribute_record(facts, identity, strict_dkim, strict_spf)) {
+    row.spf_pass += fact.spf_aligned == "pass" ? group.messages : 0;
+    row.dkim_pass += fact.dkim_aligned == "pass" ? group.messages : 0;
+    row.quarantined += fact.disposition == "quarantine" ? group.messages : 0;
+    row.rejected += fact.disposition == "reject" ? group.messages : 0;
+    ids.ips[entry.ip] += group.messages;
+    for (Cause cause : interned.causes(entry, group.domain, groups->domains[group.domain], strict_dkim, strict_spf)) {
       const Severity severity = severity_of(cause, pass);
       auto [slot, inserted] = row.causes.try_emplace(cause);
       CauseFacts& with_cause = slot->second;
       if (inserted || severity < with_cause.severity) with_cause.severity = severity;
       with_cause.messages += group.messages;
-      with_cause.seen.add(cause, facts, group.messages, strict_dkim);
+      ids.seen[cause].add(entry, group.messages);
     }
+  }
+  std::map<Key, Row> rows;
+  for (auto& [key, ids] : by_ids) {
+    for (const auto& [ip, messages] : ids.ips) ids.row.ips[interned.ip(ip)] += messages;
+    for (const auto& [cause, seen] : ids.seen) ids.row.causes[cause].seen = seen.values(cause, interned, ids.strict_dkim);
+    const std::uint64_t source = key & ((std::uint64_t{1} << 40) - 1);
+    std::string name = ids.row.sender != nullptr ? ids.row.sender->id
+                                                 : interned.ip(static_cast<std::uint32_t>(source - first_ip));
+    rows.emplace(Key{groups->domains[ids.domain], std::move(name)}, std::move(ids.row));
   }
   return rows;
 }
@@ -93,9 +126,9 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
   std::map<std::string, store::PublishedPolicy> policies;
   for (store::PublishedPolicy& policy : *policy_list) policies[policy.domain] = std::move(policy);
   const Identifier identifier(catalog);
-  auto current = week_rows(store, week_monday, domains, identifier, policies);
+  auto current = week_rows(store, week_monday, domains, catalog, identifier, policies);
   if (!current) return std::move(current).error();
-  auto previous = week_rows(store, week_monday - 7, domains, identifier, policies);
+  auto previous = week_rows(store, week_monday - 7, domains, catalog, identifier, policies);
   if (!previous) return std::move(previous).error();
 
   const std::string week = core::iso_week(week_monday);

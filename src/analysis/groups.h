@@ -5,6 +5,7 @@
 #define DMARCQ_ANALYSIS_GROUPS_H_
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -15,36 +16,132 @@
 
 namespace dmarcq::analysis {
 
-inline RecordFacts facts_of(const store::RecordGroup& group) {
-  RecordFacts facts;
-  facts.policy_domain = group.domain;
-  facts.header_from = group.header_from;
-  facts.source_ip = group.source_ip;
-  facts.dkim_aligned = group.dkim_aligned;
-  facts.spf_aligned = group.spf_aligned;
-  report::Record decoded;
-  report::decode_auth(group.auth_key, decoded);
-  facts.dkim = std::move(decoded.dkim_results);
-  facts.spf = std::move(decoded.spf_results);
-  facts.reasons = std::move(decoded.reasons);
-  return facts;
-}
-
-// Identities by (source IP, authentication facts).
-class IdentityCache {
+// The facts of a store's record groups, interned: every source IP, header From and
+// authentication key once, decoded once, and identification and attribution done
+// once per distinct input, so that the work per record group is integer work. (A
+// million records hold a few thousand IPs and a few hundred distinct results.)
+class InternedFacts {
  public:
-  explicit IdentityCache(const Identifier& identifier) : identifier_(identifier) {}
-  const Identity& identify(const store::RecordGroup& group, const RecordFacts& facts) {
-    key_.assign(group.source_ip).append(1, '\n').append(group.auth_key);
-    auto found = cache_.find(key_);
-    if (found == cache_.end()) found = cache_.emplace(key_, identifier_.identify(facts)).first;
-    return found->second;
+  struct Entry {
+    std::uint32_t ip = 0, from = 0, auth = 0;  // see ip(), from(), auth()
+    std::uint32_t shape = 0;                   // (auth, from, verdicts): see facts()
+    std::uint32_t identity = 0;                // see identity()
+    bool dmarc_pass = false;
+  };
+
+  InternedFacts(const store::RecordGroups& groups, const Identifier& identifier) {
+    entries_.reserve(groups.facts.size());
+    std::unordered_map<std::uint64_t, std::uint32_t> shape_ids;     // (auth, from, verdicts)
+    std::map<std::vector<const Sender*>, std::uint32_t> range_ids;  // range senders
+    std::vector<std::uint32_t> range_of_ip;                         // by ip id
+    std::unordered_map<std::uint64_t, std::uint32_t> identity_ids;  // (range senders, auth)
+    for (const store::Fact& fact : groups.facts) {
+      Entry entry;
+      entry.ip = intern(ip_ids_, ips_, fact.source_ip);
+      entry.from = intern(from_ids_, froms_, fact.header_from);
+      entry.auth = intern(auth_ids_, auth_keys_, fact.auth_key);
+      if (entry.auth == auths_.size()) {  // first seen: decode it
+        auths_.emplace_back();
+        report::decode_auth(fact.auth_key, auths_.back());
+      }
+      const bool dkim_pass = fact.dkim_aligned == "pass";
+      const bool spf_pass = fact.spf_aligned == "pass";
+      entry.dmarc_pass = dkim_pass || spf_pass;
+      // Attribution only asks whether a verdict is "pass"; pass, fail, empty and any
+      // other text are told apart all the same.
+      const std::uint64_t verdicts = verdict_code(fact.dkim_aligned) * 4 + verdict_code(fact.spf_aligned);
+      const std::uint64_t shape_key = (static_cast<std::uint64_t>(entry.auth) << 36) |
+                                      (static_cast<std::uint64_t>(entry.from) << 4) | verdicts;
+      auto [shape, new_shape] = shape_ids.try_emplace(shape_key, static_cast<std::uint32_t>(shapes_.size()));
+      if (new_shape) {
+        RecordFacts facts;
+        facts.header_from = fact.header_from;
+        facts.dkim_aligned = fact.dkim_aligned;
+        facts.spf_aligned = fact.spf_aligned;
+        const report::Record& auth = auths_[entry.auth];
+        facts.dkim = auth.dkim_results;
+        facts.spf = auth.spf_results;
+        facts.reasons = auth.reasons;
+        shapes_.push_back(std::move(facts));
+      }
+      entry.shape = shape->second;
+      if (entry.ip == range_of_ip.size()) {
+        const std::vector<const Sender*>& senders = identifier.range_senders(fact.source_ip);
+        auto [range, added] = range_ids.try_emplace(senders, static_cast<std::uint32_t>(range_ids.size()));
+        range_of_ip.push_back(range->second);
+        if (added) range_senders_.push_back(senders);
+      }
+      const std::uint32_t range = range_of_ip[entry.ip];
+      const std::uint64_t identity_key = (static_cast<std::uint64_t>(range) << 32) | entry.auth;
+      auto [identity, new_identity] =
+          identity_ids.try_emplace(identity_key, static_cast<std::uint32_t>(identities_.size()));
+      if (new_identity) identities_.push_back(identifier.identify(shapes_[entry.shape], range_senders_[range]));
+      entry.identity = identity->second;
+      entries_.push_back(entry);
+    }
+  }
+
+  const Entry& entry(std::uint32_t fact) const { return entries_[fact]; }
+  const std::string& ip(std::uint32_t id) const { return ips_[id]; }
+  const std::string& from(std::uint32_t id) const { return froms_[id]; }
+  const report::Record& auth(std::uint32_t id) const { return auths_[id]; }
+  const Identity& identity(const Entry& entry) const { return identities_[entry.identity]; }
+  // What attribution reads of the entry (no source IP, no policy domain).
+  const RecordFacts& facts(const Entry& entry) const { return shapes_[entry.shape]; }
+
+  // The causes of the entry's records in a policy domain (attribute_record), remembered
+  // per (shape, identity, strictness); the domain only matters without a header From.
+  const std::vector<Cause>& causes(const Entry& entry, std::uint32_t domain, const std::string& domain_name,
+                                   bool strict_dkim, bool strict_spf) {
+    const RecordFacts& facts = shapes_[entry.shape];
+    const std::uint64_t domain_part = facts.header_from.empty() ? domain + 1 : 0;
+    const CauseKey key{(static_cast<std::uint64_t>(entry.shape) << 32) | entry.identity,
+                       (domain_part << 2) | (strict_dkim ? 2u : 0u) | (strict_spf ? 1u : 0u)};
+    auto known = causes_.find(key);
+    if (known == causes_.end()) {
+      const RecordFacts* record = &facts;
+      RecordFacts with_domain;
+      if (facts.header_from.empty()) {  // the policy domain stands in for it
+        with_domain = facts;
+        with_domain.policy_domain = domain_name;
+        record = &with_domain;
+      }
+      known = causes_.emplace(key, attribute_record(*record, identities_[entry.identity], strict_dkim, strict_spf)).first;
+    }
+    return known->second;
   }
 
  private:
-  const Identifier& identifier_;
-  std::unordered_map<std::string, Identity> cache_;
-  std::string key_;
+  struct CauseKey {
+    std::uint64_t fact_part, context_part;
+    bool operator==(const CauseKey& other) const {
+      return fact_part == other.fact_part && context_part == other.context_part;
+    }
+  };
+  struct CauseKeyHash {
+    std::size_t operator()(const CauseKey& key) const {
+      return std::hash<std::uint64_t>()(key.fact_part * 0x9e3779b97f4a7c15ull ^ key.context_part);
+    }
+  };
+
+  static std::uint32_t intern(std::unordered_map<std::string, std::uint32_t>& ids, std::vector<std::string>& values,
+                              const std::string& value) {
+    auto [slot, added] = ids.try_emplace(value, static_cast<std::uint32_t>(values.size()));
+    if (added) values.push_back(value);
+    return slot->second;
+  }
+  static std::uint64_t verdict_code(const std::string& verdict) {
+    return verdict == "pass" ? 1 : verdict == "fail" ? 2 : verdict.empty() ? 0 : 3;
+  }
+
+  std::vector<Entry> entries_;
+  std::unordered_map<std::string, std::uint32_t> ip_ids_, from_ids_, auth_ids_;
+  std::vector<std::string> ips_, froms_, auth_keys_;
+  std::vector<report::Record> auths_;  // decoded, by auth id
+  std::vector<RecordFacts> shapes_;
+  std::vector<std::vector<const Sender*>> range_senders_;
+  std::vector<Identity> identities_;
+  std::unordered_map<CauseKey, std::vector<Cause>, CauseKeyHash> causes_;
 };
 
 // fail when DMARC failed, warn when it passed through the other mechanism; forwarding
@@ -70,25 +167,50 @@ inline std::vector<std::string> top(const Tally& tally, std::size_t limit) {
 
 // The authentication values seen with one cause, which its fix text quotes.
 struct SeenValues {
-  Tally header_froms, spf_domains, spf_results, dkim_domains, dkim_selectors, dkim_results, ips;
+  Tally header_froms, spf_domains, spf_results, dkim_domains, dkim_selectors, dkim_results, ips, reasons;
 
-  // Counts a record group under `cause`: its SPF domains, and for DKIM the failing
-  // signatures of the domain (for an unpublished key) or the other signers.
-  void add(Cause cause, const RecordFacts& facts, std::int64_t messages, bool strict_dkim) {
-    header_froms[facts.header_from] += messages;
-    ips[facts.source_ip] += messages;
-    for (const report::SpfResult& spf : facts.spf) {
+  // Counts messages with one header From and authentication results under `cause`:
+  // their SPF domains, and for DKIM the failing signatures of the domain (for an
+  // unpublished key) or the other signers.
+  void add_auth(Cause cause, const std::string& header_from, const report::Record& auth, std::int64_t messages,
+                bool strict_dkim) {
+    header_froms[header_from] += messages;
+    for (const report::SpfResult& spf : auth.spf_results) {
       spf_domains[spf.domain] += messages;
       spf_results[spf.result] += messages;
     }
-    for (const report::DkimResult& dkim : facts.dkim) {
-      const bool customer = aligned(dkim.domain, facts.header_from, strict_dkim);
+    for (const report::DkimResult& dkim : auth.dkim_results) {
+      const bool customer = aligned(dkim.domain, header_from, strict_dkim);
       if (cause == Cause::kDkimKeyUnpublished ? (customer && dkim.result != "pass") : !customer) {
         dkim_domains[dkim.domain] += messages;
         dkim_selectors[dkim.selector] += messages;
         dkim_results[dkim.result] += messages;
       }
     }
+    for (const report::PolicyReason& reason : auth.reasons) {
+      reasons[reason.type + (reason.comment.empty() ? "" : " (" + reason.comment + ")")] += messages;
+    }
+  }
+};
+
+// SeenValues by interned ids while record groups are summed; turned into values once.
+struct SeenIds {
+  std::unordered_map<std::uint32_t, std::int64_t> ips;
+  std::unordered_map<std::uint64_t, std::int64_t> auth_froms;  // (auth << 32 | from)
+
+  void add(const InternedFacts::Entry& entry, std::int64_t messages) {
+    ips[entry.ip] += messages;
+    auth_froms[(static_cast<std::uint64_t>(entry.auth) << 32) | entry.from] += messages;
+  }
+
+  SeenValues values(Cause cause, const InternedFacts& facts, bool strict_dkim) const {
+    SeenValues seen;
+    for (const auto& [ip, messages] : ips) seen.ips[facts.ip(ip)] += messages;
+    for (const auto& [key, messages] : auth_froms) {
+      seen.add_auth(cause, facts.from(static_cast<std::uint32_t>(key & 0xffffffffu)),
+                    facts.auth(static_cast<std::uint32_t>(key >> 32)), messages, strict_dkim);
+    }
+    return seen;
   }
 };
 

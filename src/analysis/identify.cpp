@@ -59,14 +59,14 @@ Identifier::Identifier(const Catalog& catalog) : catalog_(catalog), index_(std::
 
 Identifier::~Identifier() = default;
 
-Identity Identifier::identify(const RecordFacts& record) const {
+const std::vector<const Sender*>& Identifier::range_senders(const std::string& ip) const {
   // Longest matching prefix; every sender at that length is a candidate. Reports
   // repeat the same sources many times: the candidates are remembered per IP.
-  auto cached = index_->by_ip.find(record.source_ip);
+  auto cached = index_->by_ip.find(ip);
   if (cached == index_->by_ip.end()) {
     std::vector<const Sender*> candidates;
     int best = -1;
-    if (const auto address = core::parse_ip(record.source_ip)) {
+    if (const auto address = core::parse_ip(ip)) {
       for (const Index::Range& range : index_->ranges) {
         if (!range.network.contains(*address)) continue;
         if (range.network.prefix > best) {
@@ -80,9 +80,16 @@ Identity Identifier::identify(const RecordFacts& record) const {
       }
     }
     if (index_->by_ip.size() > 1000000) index_->by_ip.clear();
-    cached = index_->by_ip.emplace(record.source_ip, std::move(candidates)).first;
+    cached = index_->by_ip.emplace(ip, std::move(candidates)).first;
   }
-  const std::vector<const Sender*>& by_range = cached->second;
+  return cached->second;
+}
+
+Identity Identifier::identify(const RecordFacts& record) const {
+  return identify(record, range_senders(record.source_ip));
+}
+
+Identity Identifier::identify(const RecordFacts& record, const std::vector<const Sender*>& by_range) const {
   // Strong: the sender's own SPF (which checked this very IP) or DKIM vouches for the
   // source. An SPF pass outranks a DKIM pass; among equals, the sender whose range
   // holds the IP wins, then catalog order.

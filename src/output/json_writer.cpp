@@ -15,10 +15,22 @@
 namespace dmarcq::output {
 namespace {
 
-void append_string(std::string& out, std::string_view raw) {
-  const std::string text = core::to_valid_utf8(raw);
+// Printable ASCII other than the two JSON metacharacters is copied as it is, in runs:
+// most report text is exactly that, and the output can run to tens of megabytes.
+bool is_plain_ascii(unsigned char byte) { return byte >= 0x20 && byte < 0x7F && byte != '"' && byte != '\\'; }
+
+void append_string(std::string& out, std::string_view text) {
   out += '"';
   for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t run = pos;
+    while (run < text.size() && is_plain_ascii(static_cast<unsigned char>(text[run]))) ++run;
+    if (run > pos) {
+      out.append(text, pos, run - pos);
+      pos = run;
+      continue;
+    }
+    // Invalid UTF-8 comes out as U+FFFD (decode_utf8's code point for it), so the
+    // output always parses.
     const core::Utf8Step step = core::decode_utf8(text, pos);
     switch (step.code_point) {
       case '"': out += "\\\""; break;
@@ -32,6 +44,8 @@ void append_string(std::string& out, std::string_view raw) {
         // Every code point in this set is in the BMP, so one \u escape suffices.
         if (core::is_terminal_unsafe(step.code_point)) {
           core::append_u_escape(out, step.code_point);
+        } else if (!step.valid) {
+          out += "\xEF\xBF\xBD";
         } else {
           out.append(text, pos, step.length);
         }

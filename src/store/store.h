@@ -57,19 +57,35 @@ struct SummaryQuery {
   std::optional<std::int64_t> to_day;              // inclusive
 };
 
-// Records that share every fact attribution reads, summed: the input of explain and
-// summary --by sender. Far fewer than the records themselves.
-struct RecordGroup {
-  std::string domain;        // policy domain
-  std::string header_from;
+// The facts attribution reads of a record, stored once per distinct combination
+// (table fact): reports repeat the same sources with the same results.
+struct Fact {
   std::string source_ip;
-  std::string dkim_aligned;  // policy_evaluated
+  std::string header_from;
+  std::string dkim_aligned;  // policy_evaluated: 'pass', 'fail' or ''
   std::string spf_aligned;
   std::string disposition;
   std::string auth_key;      // report::encode_auth
-  std::int64_t messages = 0; // sum of counts (spread over days when filtered by date)
+};
+
+// The records of one policy domain that share a fact, summed.
+struct RecordGroup {
+  std::uint32_t domain = 0;    // index into RecordGroups::domains
+  std::uint32_t fact = 0;      // index into RecordGroups::facts
+  std::int64_t messages = 0;   // sum of counts (spread over days when filtered by date)
   std::int64_t first_day = 0;  // days since the epoch
   std::int64_t last_day = 0;
+};
+
+// The input of explain, digest and summary --by sender: far fewer groups than records,
+// with every string stored once.
+struct RecordGroups {
+  std::vector<std::string> domains;  // policy domains
+  std::vector<Fact> facts;
+  std::vector<RecordGroup> groups;   // in no particular order
+
+  const std::string& domain_of(const RecordGroup& group) const { return domains[group.domain]; }
+  const Fact& fact_of(const RecordGroup& group) const { return facts[group.fact]; }
 };
 
 // The policy a domain published in its most recent report.
@@ -123,8 +139,8 @@ class Store {
   // Columns: origin, reason, kind, bytes, kept (whether the bytes are stored for a
   // retry; units over 32 MiB are not); in the order they were rejected.
   virtual core::Result<core::Table> rejects() = 0;
-  // Record groups (see RecordGroup), in no particular order.
-  virtual core::Result<std::vector<RecordGroup>> record_groups(const RecordFilter& filter) = 0;
+  // The records within `filter`, grouped by policy domain and fact.
+  virtual core::Result<RecordGroups> record_groups(const RecordFilter& filter) = 0;
   // The newest published policy of each domain that has reports in the filter.
   virtual core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) = 0;
   // The ISO weeks ("2026-W46") that hold report days, oldest first.

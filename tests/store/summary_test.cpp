@@ -143,10 +143,17 @@ TEST_CASE("store: record groups sum records with the same facts; policies are th
   REQUIRE(reader.ok());
   auto groups = (*reader)->record_groups({});
   REQUIRE(groups.ok());
-  REQUIRE(groups->size() == 2);
-  const store::RecordGroup& sf = groups->at(0).source_ip == "192.0.2.1" ? groups->at(0) : groups->at(1);
+  // Six records, two facts: each stored once.
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
+  REQUIRE(groups->groups.size() == 2);
+  REQUIRE(groups->facts.size() == 2);
+  REQUIRE(groups->domains == std::vector<std::string>{"example.com"});
+  const store::RecordGroup& sf =
+      groups->fact_of(groups->groups[0]).source_ip == "192.0.2.1" ? groups->groups[0] : groups->groups[1];
+  CHECK(groups->domain_of(sf) == "example.com");
   CHECK(sf.messages == 30);
-  CHECK(sf.auth_key == "|s:x.bnc.salesforce.com/mfrom/pass|");
+  CHECK(groups->fact_of(sf).auth_key == "|s:x.bnc.salesforce.com/mfrom/pass|");
+  CHECK(groups->fact_of(sf).dkim_aligned == "fail");
   CHECK(core::format_day(sf.first_day) == "2026-11-14");
   CHECK(core::format_day(sf.last_day) == "2026-11-16");
   store::RecordFilter one_day;
@@ -155,7 +162,7 @@ TEST_CASE("store: record groups sum records with the same facts; policies are th
   auto filtered = (*reader)->record_groups(one_day);
   REQUIRE(filtered.ok());
   std::int64_t total = 0;
-  for (const auto& group : *filtered) total += group.messages;
+  for (const auto& group : filtered->groups) total += group.messages;
   CHECK(total == 11);
   auto policies = (*reader)->published_policies({});
   REQUIRE(policies.ok());
@@ -180,9 +187,58 @@ TEST_CASE("store: records from before migration 3 get their auth_key when opened
   sqlite3* raw = nullptr;
   sqlite3_open(temp.path().c_str(), &raw);
   // Back to what a version-2 database looks like.
-  REQUIRE(sqlite3_exec(raw, "DROP INDEX record_report_auth; ALTER TABLE record DROP COLUMN auth_key; "
+  REQUIRE(sqlite3_exec(raw, "DROP INDEX record_fact; CREATE INDEX record_report ON record (report_ref); "
+                            "ALTER TABLE record DROP COLUMN fact_ref; DROP TABLE fact; "
+                            "DROP INDEX record_report_auth; ALTER TABLE record DROP COLUMN auth_key; "
                             "PRAGMA user_version = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(raw);
   REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE auth_key = 'd:example.com/s1/pass||r:local_policy/arc=pass'") == 1);
+  // Migration 4 runs after the backfill: the fact carries the filled auth_key.
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record r JOIN fact f ON f.id = r.fact_ref "
+                                     "WHERE f.auth_key = 'd:example.com/s1/pass||r:local_policy/arc=pass'") == 1);
+}
+
+TEST_CASE("store: records from before migration 4 get their facts; one fact serves two domains") {
+  testing::TempDb temp;
+  {
+    auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    REQUIRE((*opened)->begin().ok());
+    for (const char* domain : {"example.com", "example.org"}) {
+      report::Report r = make_report("google.com", std::string("g-") + domain, domain, kNov14, kNov14 + 86399);
+      r.records.push_back(make_record("192.0.2.1", 10, "pass", "fail"));
+      r.records.push_back(make_record("192.0.2.1", 5, "pass", "fail"));
+      r.records.push_back(make_record("192.0.2.9", 1, "fail", "fail"));
+      REQUIRE((*opened)->add_report(r, "o", std::string("h-") + domain).ok());
+    }
+    REQUIRE((*opened)->commit().ok());
+  }
+  sqlite3* raw = nullptr;
+  sqlite3_open(temp.path().c_str(), &raw);
+  // Back to what a version-3 database looks like.
+  REQUIRE(sqlite3_exec(raw, "DROP INDEX record_fact; CREATE INDEX record_report ON record (report_ref); "
+                       "ALTER TABLE record DROP COLUMN fact_ref; DROP TABLE fact; PRAGMA user_version = 3",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE fact_ref IS NULL") == 0);
+  auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
+  REQUIRE(reader.ok());
+  auto groups = (*reader)->record_groups({});
+  REQUIRE(groups.ok());
+  CHECK(groups->facts.size() == 2);
+  REQUIRE(groups->groups.size() == 4);  // two facts in each of two domains
+  std::int64_t shared = 0;
+  for (const store::RecordGroup& group : groups->groups) {
+    if (groups->fact_of(group).source_ip == "192.0.2.1") shared += group.messages;
+  }
+  CHECK(shared == 30);
+  store::RecordFilter one_domain;
+  one_domain.domains = {"example.org"};
+  auto filtered = (*reader)->record_groups(one_domain);
+  REQUIRE(filtered.ok());
+  CHECK(filtered->domains == std::vector<std::string>{"example.org"});
+  CHECK(filtered->groups.size() == 2);
 }
