@@ -57,11 +57,44 @@ void Importer::on_progress(std::uint64_t bytes_done) {
   if (progress_) progress_(stats_);
 }
 
+std::vector<core::Result<report::Report>> parse_all(const std::string& bytes) {
+  std::vector<core::Result<report::Report>> reports;
+  reports.push_back(report::parse_report(bytes));
+  if (!reports.front()) return reports;
+  // Two documents concatenated in one buffer are two reports: each is a unit of its own.
+  const std::size_t count = reports.front()->feedback_count;
+  for (std::size_t which = 1; which < count; ++which) reports.push_back(report::parse_report(bytes, which));
+  return reports;
+}
+
+PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs) {
+  PreparedDocument prepared;
+  prepared.content_hash = core::sha256_hex(document.bytes);
+  prepared.document = std::move(document);
+  if (known_inputs != nullptr) {
+    // A failed lookup only means the importer looks again; it decides.
+    auto known = known_inputs->find_input(prepared.content_hash);
+    if (known && *known && (*known)->outcome != store::Outcome::kRejected) return prepared;
+  }
+  prepared.reports = parse_all(prepared.document.bytes);
+  prepared.parsed = true;
+  return prepared;
+}
+
 void Importer::on_document(ingest::Document document) {
   if (fatal_) return;
+  PreparedDocument prepared;
+  prepared.content_hash = core::sha256_hex(document.bytes);
+  prepared.document = std::move(document);
+  apply_document(std::move(prepared));
+}
+
+void Importer::apply_document(PreparedDocument prepared) {
+  if (fatal_) return;
   ++stats_.documents;
+  const ingest::Document& document = prepared.document;
   const std::string origin = document.origin.to_string();
-  const std::string content_hash = core::sha256_hex(document.bytes);
+  const std::string& content_hash = prepared.content_hash;
 
   auto known = store_.find_input(content_hash);
   if (!known) return fail(std::move(known).error());
@@ -81,7 +114,8 @@ void Importer::on_document(ingest::Document document) {
 
   // New, or rejected before: a newer dmarcq or wider limits may read it now.
   stats_.xml_bytes += document.bytes.size();
-  auto parsed = report::parse_report(document.bytes);
+  if (!prepared.parsed) prepared.reports = parse_all(document.bytes);
+  const core::Result<report::Report>& parsed = prepared.reports.front();
   if (!parsed) {
     if (parsed.error().code() == core::ErrorCode::kNotReport &&
         !ingest::named_like_report(document.origin)) {
@@ -105,12 +139,11 @@ void Importer::on_document(ingest::Document document) {
     }
   }
   store_report(*parsed, origin, content_hash);
-  // Two documents concatenated in one buffer are two reports: each is a unit of its own.
-  for (std::size_t which = 1; which < parsed->feedback_count && !fatal_; ++which) {
+  for (std::size_t which = 1; which < prepared.reports.size() && !fatal_; ++which) {
     ++stats_.documents;
     const std::string place = origin + " \xE2\x80\xBA report " + std::to_string(which + 1);
     const std::string hash = content_hash + "#" + std::to_string(which + 1);
-    auto extra = report::parse_report(document.bytes, which);
+    const core::Result<report::Report>& extra = prepared.reports[which];
     if (extra) {
       store_report(*extra, place, hash);
     } else {
@@ -155,24 +188,39 @@ void Importer::on_skip(const ingest::Origin& origin, const std::string& what) {
 }
 
 bool Importer::on_message_start(const ingest::Origin& origin, std::string_view raw) {
-  if (fatal_) return false;
-  count([](ImportCounts& c) { ++c.mail_messages; });
-  message_hash_ = raw.empty() ? std::string() : core::sha256_hex(raw);
-  message_start_ = stats_.total;
-  if (message_hash_.empty()) return true;
+  return begin_message(origin, raw.empty() ? std::string() : core::sha256_hex(raw));
+}
 
+bool Importer::begin_message(const ingest::Origin& origin, std::string content_hash) {
+  if (fatal_) return false;
+  message_hash_ = std::move(content_hash);
+  if (message_hash_.empty()) {
+    count([](ImportCounts& c) { ++c.mail_messages; });
+    message_start_ = stats_.total;
+    return true;
+  }
   auto known = store_.find_message(message_hash_);
   if (!known) {
     fail(std::move(known).error().within(origin.to_string()));
     return false;
   }
-  if (!*known) return true;
-  const store::KnownMessage& seen = **known;
   // A message that held rejects is read again: they may import now. Its stored
   // reports come out as duplicates, and its record is updated at the end.
-  if (seen.rejected > 0) return true;
+  if (*known && (*known)->rejected == 0) {
+    message_hash_.clear();
+    known_message(**known);
+    return false;
+  }
+  count([](ImportCounts& c) { ++c.mail_messages; });
+  message_start_ = stats_.total;
+  return true;
+}
+
+void Importer::known_message(const store::KnownMessage& seen) {
+  if (fatal_) return;
   // Read before: account for what it held without decoding it again.
   count([&](ImportCounts& c) {
+    ++c.mail_messages;
     c.duplicates += seen.imported + seen.duplicates;
     c.rejected += seen.rejected;
     c.skipped += seen.skipped;
@@ -182,9 +230,7 @@ bool Importer::on_message_start(const ingest::Origin& origin, std::string_view r
       ++c.no_report[seen.no_report];
     }
   });
-  message_hash_.clear();
   after_unit(0);
-  return false;
 }
 
 void Importer::on_message_end(const ingest::Origin& origin, const std::string& no_report) {

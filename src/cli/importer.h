@@ -55,6 +55,19 @@ struct ImportStats {
   std::vector<std::string> skips;   // "origin: what"
 };
 
+// A document made ready for the store, on any thread: its hash and, unless the store
+// already holds it, its reports parsed (one per <feedback>, in order).
+struct PreparedDocument {
+  ingest::Document document;
+  std::string content_hash;
+  bool parsed = false;  // false: not parsed (yet); the importer parses it if needed
+  std::vector<core::Result<report::Report>> reports;
+};
+
+// Hashes `document` and parses it, unless `known_inputs` (a store connection of the
+// calling thread, may be null) already holds it as imported or duplicate.
+PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs);
+
 class Importer final : public ingest::Sink {
  public:
   // Called after each unit and as input is consumed, for the progress line.
@@ -77,7 +90,17 @@ class Importer final : public ingest::Sink {
   void on_message_end(const ingest::Origin& origin, const std::string& no_report) override;
   void on_progress(std::uint64_t bytes_done) override;
 
+  // The same steps for import's worker threads, which hash and parse ahead.
+  void apply_document(PreparedDocument prepared);
+  // on_message_start with the message's hash computed ahead ("" when it has no bytes).
+  bool begin_message(const ingest::Origin& origin, std::string content_hash);
+  // A message found in the store ahead (before it was decoded): accounts for what it
+  // held, as on_message_start does for a message it finds.
+  void known_message(const store::KnownMessage& seen);
+
   const ImportStats& stats() const { return stats_; }
+  // A store error stopped the import (finish() reports it).
+  bool failed() const { return fatal_.has_value(); }
 
  private:
   // Applies `change` to the total and to the current file.

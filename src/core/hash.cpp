@@ -16,4 +16,12 @@ std::string sha256_hex(std::string_view bytes) {
   return out;
 }
 
+std::int64_t sha256_key64(std::string_view bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  std::uint64_t key = 0;
+  for (int i = 0; i < 8; ++i) key = (key << 8) | digest[i];
+  return static_cast<std::int64_t>(key);
+}
+
 }  // namespace dmarcq::core

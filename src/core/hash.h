@@ -4,6 +4,7 @@
 #ifndef DMARCQ_CORE_HASH_H_
 #define DMARCQ_CORE_HASH_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,10 @@ namespace dmarcq::core {
 
 // Lower-case hex SHA-256 of `bytes` (64 characters).
 std::string sha256_hex(std::string_view bytes);
+
+// The first eight bytes of the SHA-256 of `bytes`, big-endian, as a signed integer
+// (SQLite's integer type): a lookup key that strangers cannot collide cheaply.
+std::int64_t sha256_key64(std::string_view bytes);
 
 }  // namespace dmarcq::core
 

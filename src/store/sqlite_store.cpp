@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/date.h"
+#include "store/fact_writer.h"
 #include "store/migrations.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -34,6 +35,7 @@ core::Result<std::int64_t> pragma_int(Database& db, const char* pragma) {
 int latest_schema_version() { return migrations().empty() ? 0 : migrations().back().version; }
 
 core::Status backfill_auth_keys(Database& db);
+core::Status backfill_facts(Database& db);
 
 // Refuses files that are not ours or are newer than we understand, then migrates.
 core::Status check_and_migrate(Database& db, const std::string& path, bool writable) {
@@ -87,6 +89,7 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
     // Migration 3's column is filled in the same transaction: a database at version 3
     // never has records without their auth_key.
     if (applied && migration.version == 3) applied = backfill_auth_keys(db);
+    if (applied && migration.version == 4) applied = backfill_facts(db);
     if (applied) {
       applied = db.exec("PRAGMA user_version = " + std::to_string(migration.version) +
                         "; PRAGMA application_id = " + std::to_string(kApplicationId));
@@ -142,12 +145,56 @@ core::Status backfill_auth_keys(Database& db) {
   return {};
 }
 
+// Fills record.fact_ref for records stored before migration 4, inside the migration's
+// transaction, in chunks of ids so that no update runs under an open scan.
+core::Status backfill_facts(Database& db) {
+  auto facts = FactWriter::prepare(db);
+  auto records = db.prepare(
+      "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, coalesce(auth_key, '') "
+      "FROM record WHERE id > ?1 AND fact_ref IS NULL ORDER BY id LIMIT 10000");
+  auto update = db.prepare("UPDATE record SET fact_ref = ?2 WHERE id = ?1");
+  if (!facts) return std::move(facts).error();
+  for (auto* prepared : {&records, &update}) {
+    if (!*prepared) return std::move(*prepared).error();
+  }
+  struct Row {
+    std::int64_t id;
+    std::string values[6];
+  };
+  std::int64_t last = 0;
+  std::vector<Row> chunk;
+  do {
+    chunk.clear();
+    records->bind(1, last);
+    while (true) {
+      auto row = records->step();
+      if (!row) return std::move(row).error();
+      if (!*row) break;
+      Row& next = chunk.emplace_back();
+      next.id = records->column_int(0);
+      for (int i = 0; i < 6; ++i) next.values[i] = records->column_text(i + 1);
+    }
+    records->reset();
+    for (const Row& row : chunk) {
+      auto id = facts->id_of(FactValues{row.values[0], row.values[1], row.values[2], row.values[3],
+                                        row.values[4], row.values[5]});
+      if (!id) return std::move(id).error();
+      update->bind(1, row.id).bind(2, *id);
+      if (auto status = update->run(); !status) return status;
+      last = row.id;
+    }
+  } while (!chunk.empty());
+  return {};
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(Database db, std::string path, OpenMode mode)
       : db_(std::move(db)), path_(std::move(path)), mode_(mode) {}
 
-  core::Status prepare_writes() {
+  // Prepared for read-only stores too: import's worker threads look documents and
+  // messages up on read-only connections (preparing an INSERT writes nothing).
+  core::Status prepare_statements() {
     const char* const kStatements[] = {
         // 0: find a report by its identity
         "SELECT id, origin FROM report WHERE reporter = ?1 AND report_id = ?2 AND domain = ?3 "
@@ -196,35 +243,36 @@ class SqliteStore final : public Store {
         "DELETE FROM reject WHERE content_hash = ?1",
         // 14
         "DELETE FROM input WHERE content_hash = ?1",
-        // 15: a fact by its values
-        "SELECT id FROM fact WHERE source_ip = ?1 AND header_from = ?2 AND auth_key = ?3 "
-        "AND dkim_aligned = ?4 AND spf_aligned = ?5 AND disposition = ?6",
-        // 16
-        "INSERT INTO fact (source_ip, header_from, auth_key, dkim_aligned, spf_aligned, disposition) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     };
     for (const char* sql : kStatements) {
       auto statement = db_.prepare(sql);
       if (!statement) return std::move(statement).error();
       statements_.push_back(std::move(*statement));
     }
+    auto facts = FactWriter::prepare(db_);
+    if (!facts) return std::move(facts).error();
+    facts_.emplace(std::move(*facts));
     return {};
   }
 
-  // Fact ids are remembered within one transaction only: a rollback forgets the facts
-  // it inserted, and between transactions another process may rebuild the table.
+  // Fact ids are remembered across transactions, except that a rollback forgets the
+  // facts it inserted, and a commit by another connection (which might have rebuilt
+  // the table) makes the ids remembered suspect.
   core::Status begin() override {
-    fact_ids_.clear();
-    return db_.exec("BEGIN IMMEDIATE");
+    if (auto status = db_.exec("BEGIN IMMEDIATE"); !status) return status;
+    auto version = pragma_int(db_, "data_version");
+    if (!version) return std::move(version).error();
+    if (*version != data_version_) facts_->forget();
+    data_version_ = *version;
+    return {};
   }
   core::Status commit() override { return db_.exec("COMMIT"); }
   core::Status rollback() override {
-    fact_ids_.clear();
+    facts_->forget();
     return db_.exec("ROLLBACK");
   }
 
   core::Result<std::optional<KnownInput>> find_input(const std::string& content_hash) override {
-    if (auto status = require_writable(); !status) return std::move(status).error();
     Statement& find = statements_[9];
     find.bind(1, content_hash);
     auto row = find.step();
@@ -315,7 +363,6 @@ class SqliteStore final : public Store {
   }
 
   core::Result<std::optional<KnownMessage>> find_message(const std::string& content_hash) override {
-    if (auto status = require_writable(); !status) return std::move(status).error();
     Statement& find = statements_[11];
     find.bind(1, content_hash);
     auto row = find.step();
@@ -592,7 +639,8 @@ class SqliteStore final : public Store {
     insert.bind(8, record.header_from).bind(9, record.envelope_from).bind(10, record.envelope_to);
     const std::string auth_key = report::encode_auth(record);
     insert.bind(11, auth_key);
-    auto fact = fact_id(record, auth_key);
+    auto fact = facts_->id_of(FactValues{record.source_ip, record.header_from, record.dkim, record.spf,
+                                         record.disposition, auth_key});
     if (!fact) return std::move(fact).error();
     insert.bind(12, *fact);
     if (auto status = insert.run(); !status) return status;
@@ -618,35 +666,6 @@ class SqliteStore final : public Store {
       if (auto status = statement.run(); !status) return status;
     }
     return {};
-  }
-
-  // The id of the record's fact, inserted when new.
-  core::Result<std::int64_t> fact_id(const report::Record& record, const std::string& auth_key) {
-    fact_key_.clear();
-    for (const std::string* part : {&record.source_ip, &record.header_from, &auth_key, &record.dkim,
-                                    &record.spf, &record.disposition}) {
-      fact_key_ += *part;
-      fact_key_ += '\x1f';
-    }
-    if (auto known = fact_ids_.find(fact_key_); known != fact_ids_.end()) return known->second;
-    for (Statement* statement : {&statements_[15], &statements_[16]}) {
-      statement->bind(1, record.source_ip).bind(2, record.header_from).bind(3, auth_key);
-      statement->bind(4, record.dkim).bind(5, record.spf).bind(6, record.disposition);
-    }
-    Statement& find = statements_[15];
-    auto row = find.step();
-    std::optional<std::int64_t> id;
-    if (row && *row) id = find.column_int(0);
-    find.reset();
-    if (!row) return std::move(row).error();
-    if (!id) {
-      if (auto status = statements_[16].run(); !status) return std::move(status).error();
-      id = sqlite3_last_insert_rowid(db_.handle());
-    }
-    // Bounded: a long import of ever new sources must not grow memory without limit.
-    if (fact_ids_.size() >= kFactCacheEntries) fact_ids_.clear();
-    fact_ids_.emplace(fact_key_, *id);
-    return *id;
   }
 
   core::Status add_input(const std::string& content_hash, const std::string& origin,
@@ -708,9 +727,8 @@ class SqliteStore final : public Store {
   std::string path_;
   OpenMode mode_;
   std::vector<Statement> statements_;
-  static constexpr std::size_t kFactCacheEntries = 100000;
-  std::unordered_map<std::string, std::int64_t> fact_ids_;
-  std::string fact_key_;
+  std::optional<FactWriter> facts_;
+  std::int64_t data_version_ = -1;
 };
 
 }  // namespace
@@ -748,9 +766,7 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, OpenMo
   }
   if (auto status = check_and_migrate(*db, path, writable); !status) return std::move(status).error();
   auto store = std::make_unique<SqliteStore>(std::move(*db), path, mode);
-  if (writable) {
-    if (auto status = store->prepare_writes(); !status) return std::move(status).error().within(path);
-  }
+  if (auto status = store->prepare_statements(); !status) return std::move(status).error().within(path);
   return std::unique_ptr<Store>(std::move(store));
 }
 

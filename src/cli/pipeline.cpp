@@ -1,0 +1,287 @@
+#include "cli/pipeline.h"
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "core/hash.h"
+
+namespace dmarcq::cli {
+
+namespace {
+
+// In flight between the reader and the writer: enough to keep every worker busy while
+// the writer commits a batch, small enough that memory does not grow with the input.
+constexpr std::size_t kMaxEvents = 1024;
+constexpr std::uint64_t kMaxBytes = 64ull << 20;
+
+// One Sink call, carried from the reader thread to the writer.
+struct Event {
+  enum class Type { kFile, kDocument, kReject, kSkip, kMessageStart, kKnownMessage, kMessageEnd, kProgress };
+  Type type = Type::kProgress;
+  ingest::Origin origin;
+  std::string text;            // file path, skip description, message hash, no_report kind
+  std::uint64_t number = 0;    // file size, bytes read
+  std::optional<core::Error> error;
+  std::string raw;             // a reject's bytes
+  store::KnownMessage known;   // kKnownMessage
+  PreparedDocument prepared;   // kDocument: hashed and parsed by a worker
+  std::uint64_t bytes = 0;     // held in memory, for the bound
+  bool ready = true;           // a document is ready once a worker prepared it
+};
+
+class Queues {
+ public:
+  // Reader: waits for room, then appends; a document also goes to the workers. After
+  // a stop nothing is applied any more, so events are dropped.
+  void push(std::unique_ptr<Event> event) {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [&] {
+      return stopped_ || order_.empty() || (order_.size() < kMaxEvents && bytes_ + event->bytes <= kMaxBytes);
+    });
+    if (stopped_) return;
+    bytes_ += event->bytes;
+    Event* raw = event.get();
+    order_.push_back(std::move(event));
+    if (!raw->ready) {
+      work_.push_back(raw);
+      work_ready_.notify_one();
+    }
+    front_ready_.notify_one();
+  }
+
+  void reader_done() {
+    std::lock_guard lock(mutex_);
+    reader_done_ = true;
+    work_ready_.notify_all();
+    front_ready_.notify_all();
+  }
+
+  // Worker: the next document to prepare, or null when there will be none.
+  Event* next_work() {
+    std::unique_lock lock(mutex_);
+    work_ready_.wait(lock, [&] { return !work_.empty() || reader_done_; });
+    if (work_.empty()) return nullptr;
+    Event* event = work_.front();
+    work_.pop_front();
+    return event;
+  }
+
+  void work_done(Event* event) {
+    std::lock_guard lock(mutex_);
+    event->ready = true;
+    // The writer waits for the front event only; any event may be it.
+    front_ready_.notify_one();
+  }
+
+  // Writer: the next event in reader order once it is ready, or null at the end.
+  std::unique_ptr<Event> next_in_order() {
+    std::unique_lock lock(mutex_);
+    front_ready_.wait(lock, [&] { return (!order_.empty() && order_.front()->ready) || (order_.empty() && reader_done_); });
+    if (order_.empty()) return nullptr;
+    std::unique_ptr<Event> event = std::move(order_.front());
+    order_.pop_front();
+    bytes_ -= event->bytes;
+    room_.notify_one();
+    return event;
+  }
+
+  // After a store error: the reader stops decoding messages and never blocks again.
+  void stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    room_.notify_all();
+  }
+  bool stopped() {
+    std::lock_guard lock(mutex_);
+    return stopped_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable room_, work_ready_, front_ready_;
+  std::deque<std::unique_ptr<Event>> order_;
+  std::deque<Event*> work_;
+  std::uint64_t bytes_ = 0;
+  bool reader_done_ = false;
+  bool stopped_ = false;
+};
+
+// The reader thread's Sink: turns every call into an event.
+class QueueingSink final : public ingest::Sink {
+ public:
+  QueueingSink(Queues& queues, store::Store* lookup) : queues_(queues), lookup_(lookup) {}
+
+  void on_file(const std::string& path, std::uint64_t size) override {
+    auto event = make(Event::Type::kFile);
+    event->text = path;
+    event->number = size;
+    queues_.push(std::move(event));
+  }
+  void on_document(ingest::Document document) override {
+    auto event = make(Event::Type::kDocument);
+    // The document and its parsed reports are both held until the writer takes them.
+    event->bytes = 2 * document.bytes.size();
+    event->prepared.document = std::move(document);
+    event->ready = false;
+    queues_.push(std::move(event));
+  }
+  void on_reject(const ingest::Origin& origin, const core::Error& error, std::string_view raw) override {
+    auto event = make(Event::Type::kReject);
+    event->origin = origin;
+    event->error = error;
+    event->raw = raw;
+    event->bytes = raw.size();
+    queues_.push(std::move(event));
+  }
+  void on_skip(const ingest::Origin& origin, const std::string& what) override {
+    auto event = make(Event::Type::kSkip);
+    event->origin = origin;
+    event->text = what;
+    queues_.push(std::move(event));
+  }
+  bool on_message_start(const ingest::Origin& origin, std::string_view raw) override {
+    if (queues_.stopped()) return false;
+    std::string hash = raw.empty() ? std::string() : core::sha256_hex(raw);
+    if (lookup_ != nullptr && !hash.empty()) {
+      // Stored by an earlier import: account for it without decoding it. (One stored
+      // earlier in this import is not visible here; the writer finds it.)
+      auto known = lookup_->find_message(hash);
+      if (known && *known && (*known)->rejected == 0) {
+        auto event = make(Event::Type::kKnownMessage);
+        event->known = **known;
+        queues_.push(std::move(event));
+        return false;
+      }
+    }
+    auto event = make(Event::Type::kMessageStart);
+    event->origin = origin;
+    event->text = std::move(hash);
+    queues_.push(std::move(event));
+    return true;
+  }
+  void on_message_end(const ingest::Origin& origin, const std::string& no_report) override {
+    auto event = make(Event::Type::kMessageEnd);
+    event->origin = origin;
+    event->text = no_report;
+    queues_.push(std::move(event));
+  }
+  void on_progress(std::uint64_t bytes_done) override {
+    auto event = make(Event::Type::kProgress);
+    event->number = bytes_done;
+    queues_.push(std::move(event));
+  }
+
+ private:
+  static std::unique_ptr<Event> make(Event::Type type) {
+    auto event = std::make_unique<Event>();
+    event->type = type;
+    return event;
+  }
+
+  Queues& queues_;
+  store::Store* lookup_;
+};
+
+// Applies the events in order. A message the importer finds stored (earlier in this
+// import) is not decoded again there: its events are dropped up to its end.
+class Writer {
+ public:
+  explicit Writer(Importer& importer) : importer_(importer) {}
+
+  void apply(Event& event) {
+    if (skipping_ > 0) {
+      if (event.type == Event::Type::kMessageStart) ++skipping_;
+      if (event.type == Event::Type::kMessageEnd) --skipping_;
+      return;
+    }
+    switch (event.type) {
+      case Event::Type::kFile: importer_.on_file(event.text, event.number); break;
+      case Event::Type::kDocument: importer_.apply_document(std::move(event.prepared)); break;
+      case Event::Type::kReject: importer_.on_reject(event.origin, *event.error, event.raw); break;
+      case Event::Type::kSkip: importer_.on_skip(event.origin, event.text); break;
+      case Event::Type::kMessageStart:
+        if (!importer_.begin_message(event.origin, std::move(event.text))) skipping_ = 1;
+        break;
+      case Event::Type::kKnownMessage: importer_.known_message(event.known); break;
+      case Event::Type::kMessageEnd: importer_.on_message_end(event.origin, event.text); break;
+      case Event::Type::kProgress: importer_.on_progress(event.number); break;
+    }
+  }
+
+ private:
+  Importer& importer_;
+  int skipping_ = 0;
+};
+
+}  // namespace
+
+void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& limits, Importer& importer,
+                  const PipelineOptions& options) {
+  Queues queues;
+  std::mutex failure_mutex;
+  std::exception_ptr failure;  // the first exception of any thread, rethrown here
+  auto record_failure = [&] {
+    std::lock_guard lock(failure_mutex);
+    if (!failure) failure = std::current_exception();
+  };
+  auto open_lookup = [&]() -> std::unique_ptr<store::Store> {
+    return options.open_lookup ? options.open_lookup() : nullptr;
+  };
+
+  std::thread reader([&] {
+    try {
+      std::unique_ptr<store::Store> lookup = open_lookup();
+      QueueingSink sink(queues, lookup.get());
+      ingest::ingest_paths(paths, limits, sink);
+    } catch (...) {  // rethrown on the calling thread after the join
+      record_failure();
+      queues.stop();
+    }
+    queues.reader_done();
+  });
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < std::max(1u, options.workers); ++i) {
+    workers.emplace_back([&] {
+      std::unique_ptr<store::Store> lookup;
+      try {
+        lookup = open_lookup();
+      } catch (...) {  // rethrown on the calling thread after the join
+        record_failure();
+        queues.stop();
+      }
+      while (Event* event = queues.next_work()) {
+        try {
+          if (!queues.stopped()) event->prepared = prepare_document(std::move(event->prepared.document), lookup.get());
+        } catch (...) {  // rethrown on the calling thread after the join
+          record_failure();
+          queues.stop();
+        }
+        queues.work_done(event);
+      }
+    });
+  }
+
+  Writer writer(importer);
+  try {
+    while (std::unique_ptr<Event> event = queues.next_in_order()) {
+      if (!queues.stopped()) writer.apply(*event);
+      if (importer.failed()) queues.stop();
+    }
+  } catch (...) {  // rethrown below after the threads are joined
+    record_failure();
+    queues.stop();
+    while (queues.next_in_order()) {
+    }
+  }
+  reader.join();
+  for (std::thread& worker : workers) worker.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace dmarcq::cli
