@@ -108,6 +108,13 @@ std::string Statement::column_text(int index) const {
               : std::string();
 }
 
+std::string Statement::column_blob(int index) const {
+  const void* data = sqlite3_column_blob(stmt_.get(), index);
+  const int size = sqlite3_column_bytes(stmt_.get(), index);
+  return data ? std::string(static_cast<const char*>(data), static_cast<std::size_t>(size))
+              : std::string();
+}
+
 core::Cell Statement::column_cell(int index) const {
   switch (sqlite3_column_type(stmt_.get(), index)) {
     case SQLITE_INTEGER:

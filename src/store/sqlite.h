@@ -58,6 +58,8 @@ class Statement {
 
   std::int64_t column_int(int index) const;
   std::string column_text(int index) const;
+  // The bytes of a BLOB column as they are (column_text would convert them to text).
+  std::string column_blob(int index) const;
   core::Cell column_cell(int index) const;
   int column_count() const;
   std::string column_name(int index) const;

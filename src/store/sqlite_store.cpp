@@ -601,9 +601,52 @@ class SqliteStore final : public Store {
   core::Result<core::Table> rejects() override {
     auto statement = db_.prepare(
         "SELECT origin, reason, error_kind AS kind, raw_size AS bytes, "
-        "CASE WHEN length(raw) = raw_size THEN 'yes' ELSE 'no' END AS kept FROM reject ORDER BY id");
+        "CASE WHEN raw_size > 0 AND length(raw) = raw_size THEN 'yes' ELSE 'no' END AS kept "
+        "FROM reject ORDER BY id");
     if (!statement) return std::move(statement).error();
     return collect(*statement);
+  }
+
+  core::Result<std::vector<RejectUnit>> reject_units() override {
+    // The same test for "kept" as rejects(): an empty unit (an unreadable file, a
+    // second report in a buffer) has nothing that a retry could read.
+    auto statement = db_.prepare(
+        "SELECT content_hash, origin, raw_size > 0 AND length(raw) = raw_size FROM reject "
+        "ORDER BY id");
+    if (!statement) return std::move(statement).error();
+    std::vector<RejectUnit> units;
+    while (true) {
+      auto row = statement->step();
+      if (!row) return std::move(row).error();
+      if (!*row) break;
+      units.push_back(RejectUnit{statement->column_text(0), statement->column_text(1),
+                                 statement->column_int(2) != 0});
+    }
+    return units;
+  }
+
+  core::Result<std::string> reject_bytes(const std::string& content_hash) override {
+    auto statement = db_.prepare("SELECT raw FROM reject WHERE content_hash = ?1");
+    if (!statement) return std::move(statement).error();
+    statement->bind(1, content_hash);
+    auto row = statement->step();
+    if (!row) return std::move(row).error();
+    if (!*row) return std::string();
+    return statement->column_blob(0);
+  }
+
+  core::Status update_reject(const std::string& content_hash, const core::Error& error) override {
+    if (auto status = require_writable(); !status) return status;
+    const std::string reason = error.to_string();
+    auto reject = db_.prepare("UPDATE reject SET reason = ?2, error_kind = ?3 WHERE content_hash = ?1");
+    if (!reject) return std::move(reject).error();
+    reject->bind(1, content_hash).bind(2, reason).bind(3, core::error_code_name(error.code()));
+    if (auto status = reject->run(); !status) return status;
+    auto input = db_.prepare(
+        "UPDATE input SET detail = ?2 WHERE content_hash = ?1 AND outcome = 'rejected'");
+    if (!input) return std::move(input).error();
+    input->bind(1, content_hash).bind(2, reason);
+    return input->run();
   }
 
   core::Result<core::Table> query(const std::string& sql) override {

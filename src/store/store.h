@@ -101,6 +101,14 @@ struct RecordFilter {
   std::optional<std::int64_t> to_day;
 };
 
+// A stored reject, without its bytes (reject_bytes reads them one unit at a time, so
+// retrying thousands of rejects never holds more than one in memory).
+struct RejectUnit {
+  std::string content_hash;
+  std::string origin;
+  bool kept = false;  // its bytes are stored: not over 32 MiB, and not empty
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -139,6 +147,13 @@ class Store {
   // Columns: origin, reason, kind, bytes, kept (whether the bytes are stored for a
   // retry; units over 32 MiB are not); in the order they were rejected.
   virtual core::Result<core::Table> rejects() = 0;
+  // Every reject, in the order they were rejected (what `rejects --retry` walks).
+  virtual core::Result<std::vector<RejectUnit>> reject_units() = 0;
+  // The stored bytes of a reject; empty when they were not kept or the reject is gone.
+  virtual core::Result<std::string> reject_bytes(const std::string& content_hash) = 0;
+  // Replaces the reason and kind of a reject that failed again when retried, in its
+  // reject row and its input row; its origin and bytes stay. Needs a writable store.
+  virtual core::Status update_reject(const std::string& content_hash, const core::Error& error) = 0;
   // The records within `filter`, grouped by policy domain and fact.
   virtual core::Result<RecordGroups> record_groups(const RecordFilter& filter) = 0;
   // The newest published policy of each domain that has reports in the filter.
