@@ -35,12 +35,6 @@ constexpr const char* kUsage =
 constexpr std::size_t kWidth = 80;
 constexpr std::size_t kIndent = 6;
 
-std::string with_thousands(std::int64_t value) {
-  std::string digits = std::to_string(value);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
-  return digits;
-}
-
 std::string ips_text(const analysis::Finding& finding) {
   std::string text;
   for (const auto& [ip, messages] : finding.source_ips) text += (text.empty() ? "" : " ") + ip;

@@ -37,14 +37,6 @@ constexpr const char* kUsage =
 
 constexpr std::int64_t kMiB = 1 << 20;
 
-std::string with_thousands(std::int64_t value) {
-  std::string digits = std::to_string(value);
-  for (int i = static_cast<int>(digits.size()) - 3; i > (value < 0 ? 1 : 0); i -= 3) {
-    digits.insert(static_cast<std::size_t>(i), ",");
-  }
-  return digits;
-}
-
 std::string human_bytes(std::uint64_t bytes) {
   char buf[32];
   if (bytes >= static_cast<std::uint64_t>(kMiB)) {
@@ -55,10 +47,6 @@ std::string human_bytes(std::uint64_t bytes) {
     std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(bytes));
   }
   return buf;
-}
-
-std::string plural(std::int64_t n, const char* one, const char* many) {
-  return with_thousands(n) + " " + (n == 1 ? one : many);
 }
 
 std::string no_report_text(const ImportCounts& counts) {
@@ -181,21 +169,8 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
       ("quiet,q", "no progress line")
       ("verbose,v", "the accounting of every input file, and every reject and skip")
       ("jobs,j", po::value<unsigned>()->default_value(default_jobs()),
-       "threads that hash and parse documents (1: everything on one thread)")
-      ("max-document-size", po::value<std::uint64_t>(&limits.max_document_bytes)->default_value(limits.max_document_bytes),
-       "bytes of one uncompressed report document")
-      ("max-input-size", po::value<std::uint64_t>(&limits.max_input_bytes)->default_value(limits.max_input_bytes),
-       "bytes of one input file")
-      ("max-members", po::value<std::uint32_t>(&limits.max_members)->default_value(limits.max_members),
-       "files in one archive")
-      ("max-depth", po::value<std::uint32_t>(&limits.max_depth)->default_value(limits.max_depth),
-       "containers around a document (2: a gzip inside a zip)")
-      ("max-expansion-ratio", po::value<std::uint64_t>(&limits.max_expansion_ratio)->default_value(limits.max_expansion_ratio),
-       "uncompressed / compressed size of one input")
-      ("max-message-size", po::value<std::uint64_t>(&limits.max_message_bytes)->default_value(limits.max_message_bytes),
-       "bytes of one mail message")
-      ("max-message-depth", po::value<std::uint32_t>(&limits.max_message_depth)->default_value(limits.max_message_depth),
-       "levels of forwarded messages (message/rfc822) inside a message");
+       "threads that hash and parse documents (1: everything on one thread)");
+  options.add(limit_options(limits));
   po::positional_options_description positional;
   positional.add("path", -1);
   auto vm = parse_command_line(args, options, positional, kUsage);

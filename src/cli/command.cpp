@@ -85,6 +85,46 @@ Filters filters_of(const po::variables_map& vm) {
   return filters;
 }
 
+po::options_description limit_options(ingest::Limits& limits) {
+  po::options_description group("limits");
+  group.add_options()
+      ("max-document-size", po::value<std::uint64_t>(&limits.max_document_bytes)->default_value(limits.max_document_bytes),
+       "bytes of one uncompressed report document")
+      ("max-input-size", po::value<std::uint64_t>(&limits.max_input_bytes)->default_value(limits.max_input_bytes),
+       "bytes of one input file")
+      ("max-members", po::value<std::uint32_t>(&limits.max_members)->default_value(limits.max_members),
+       "files in one archive")
+      ("max-depth", po::value<std::uint32_t>(&limits.max_depth)->default_value(limits.max_depth),
+       "containers around a document (2: a gzip inside a zip)")
+      ("max-expansion-ratio", po::value<std::uint64_t>(&limits.max_expansion_ratio)->default_value(limits.max_expansion_ratio),
+       "uncompressed / compressed size of one input")
+      ("max-message-size", po::value<std::uint64_t>(&limits.max_message_bytes)->default_value(limits.max_message_bytes),
+       "bytes of one mail message")
+      ("max-message-depth", po::value<std::uint32_t>(&limits.max_message_depth)->default_value(limits.max_message_depth),
+       "levels of forwarded messages (message/rfc822) inside a message");
+  return group;
+}
+
+bool any_given(const po::variables_map& vm, const po::options_description& group) {
+  for (const auto& option : group.options()) {
+    const std::string& name = option->long_name();
+    if (vm.count(name) && !vm[name].defaulted()) return true;
+  }
+  return false;
+}
+
+std::string with_thousands(std::int64_t value) {
+  std::string digits = std::to_string(value);
+  for (int i = static_cast<int>(digits.size()) - 3; i > (value < 0 ? 1 : 0); i -= 3) {
+    digits.insert(static_cast<std::size_t>(i), ",");
+  }
+  return digits;
+}
+
+std::string plural(std::int64_t n, const char* one, const char* many) {
+  return with_thousands(n) + " " + (n == 1 ? one : many);
+}
+
 void add_db_option(po::options_description& options) {
   options.add_options()("db", po::value<std::string>(),
                         "database file (default: $DMARCQ_DB, else ./dmarcq.db)");

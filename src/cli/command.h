@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "analysis/analysis.h"
+#include "ingest/ingest.h"
 #include "output/output.h"
 #include "store/store.h"
 
@@ -53,6 +54,18 @@ struct Filters {
   std::optional<std::int64_t> to_day;
 };
 Filters filters_of(const po::variables_map& vm);
+
+// The resource limits of ingest (--max-document-size, ...) as an option group, bound
+// to `limits`, whose values are the defaults shown. Shared by import and rejects
+// --retry, which must read the same bytes the same way.
+po::options_description limit_options(ingest::Limits& limits);
+// True when any option of `group` was given on the command line (not defaulted).
+bool any_given(const po::variables_map& vm, const po::options_description& group);
+
+// "1,234,567": counts in the accounting lines on stderr.
+std::string with_thousands(std::int64_t value);
+// "1 report", "2,000 reports".
+std::string plural(std::int64_t n, const char* one, const char* many);
 
 // --db given after the command overrides the global one.
 void add_db_option(po::options_description& options);
