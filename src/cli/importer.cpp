@@ -26,8 +26,8 @@ std::int64_t ImportCounts::without_report() const {
   return total;
 }
 
-Importer::Importer(store::Store& store, ProgressFn progress)
-    : store_(store), progress_(std::move(progress)) {}
+Importer::Importer(store::Store& store, ProgressFn progress, RejectPolicy reject_policy)
+    : store_(store), progress_(std::move(progress)), reject_policy_(reject_policy) {}
 
 core::Status Importer::start() { return store_.begin(); }
 
@@ -125,12 +125,8 @@ void Importer::apply_document(PreparedDocument prepared) {
       stats_.skips.push_back(describe(origin, parsed.error().to_string()));
       return after_unit(document.bytes.size());
     }
-    if (rejected_before) {
-      count([](ImportCounts& c) { ++c.rejected; });
-      stats_.rejects.push_back(describe(origin, parsed.error().to_string()));
-    } else {
-      record_reject(origin, parsed.error(), content_hash, document.bytes, document.bytes.size());
-    }
+    record_reject(origin, parsed.error(), content_hash, document.bytes, document.bytes.size(),
+                  rejected_before);
     return after_unit(document.bytes.size());
   }
   if (rejected_before) {
@@ -259,10 +255,15 @@ void Importer::on_message_end(const ingest::Origin& origin, const std::string& n
 
 void Importer::record_reject(const std::string& origin, const core::Error& error,
                              const std::string& content_hash, std::string_view raw,
-                             std::uint64_t size) {
+                             std::uint64_t size, bool already_stored) {
   count([](ImportCounts& c) { ++c.rejected; });
   stats_.rejects.push_back(describe(origin, error.to_string()));
   const std::string_view kept = raw.size() <= kMaxKeptRawBytes ? raw : std::string_view();
+  if (reject_policy_ == RejectPolicy::kHold) {
+    held_rejects_.push_back(HeldReject{origin, error, content_hash, std::string(kept), size});
+    return;
+  }
+  if (already_stored) return;
   if (auto status = store_.add_reject(origin, error, content_hash, kept, size); !status) {
     fail(std::move(status).error().within(origin));
   }

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -68,12 +69,29 @@ struct PreparedDocument {
 // calling thread, may be null) already holds it as imported or duplicate.
 PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs);
 
+// What becomes of the rejects the importer meets.
+enum class RejectPolicy {
+  kStore,  // `import`: each is recorded in the store, with its bytes
+  kHold,   // `rejects --retry`: each is held (take_held_rejects) for the caller, which
+           // owns the stored reject of the unit it is retrying
+};
+
+// A reject met under RejectPolicy::kHold, with all that Store::add_reject needs.
+struct HeldReject {
+  std::string origin;
+  core::Error error;
+  std::string content_hash;
+  std::string raw;  // the bytes to keep: empty when there are none or they are too big
+  std::uint64_t size = 0;
+};
+
 class Importer final : public ingest::Sink {
  public:
   // Called after each unit and as input is consumed, for the progress line.
   using ProgressFn = std::function<void(const ImportStats&)>;
 
-  explicit Importer(store::Store& store, ProgressFn progress = {});
+  explicit Importer(store::Store& store, ProgressFn progress = {},
+                    RejectPolicy reject_policy = RejectPolicy::kStore);
 
   // Opens the first batch. Must be called before ingest starts.
   core::Status start();
@@ -99,8 +117,10 @@ class Importer final : public ingest::Sink {
   void known_message(const store::KnownMessage& seen);
 
   const ImportStats& stats() const { return stats_; }
-  // A store error stopped the import (finish() reports it).
+  // True once a store error stopped the import (finish() returns it).
   bool failed() const { return fatal_.has_value(); }
+  // The rejects held since the last call (RejectPolicy::kHold only), in order.
+  std::vector<HeldReject> take_held_rejects() { return std::exchange(held_rejects_, {}); }
 
  private:
   // Applies `change` to the total and to the current file.
@@ -112,13 +132,18 @@ class Importer final : public ingest::Sink {
   // Stores a parsed report (or counts it as a duplicate).
   void store_report(const report::Report& report, const std::string& origin,
                     const std::string& content_hash);
+  // Counts a reject and stores it (or holds it, see RejectPolicy). `already_stored`:
+  // the store has this unit's reject from an earlier run, so there is nothing to write.
   void record_reject(const std::string& origin, const core::Error& error,
-                     const std::string& content_hash, std::string_view raw, std::uint64_t size);
+                     const std::string& content_hash, std::string_view raw, std::uint64_t size,
+                     bool already_stored = false);
   void after_unit(std::uint64_t bytes);
   void fail(core::Error error);
 
   store::Store& store_;
   ProgressFn progress_;
+  RejectPolicy reject_policy_;
+  std::vector<HeldReject> held_rejects_;
   ImportStats stats_;
   std::optional<core::Error> fatal_;
   std::int64_t batch_units_ = 0;
