@@ -27,7 +27,7 @@ constexpr const char* kUsage =
     "  explain          failing sources, their cause, messages affected, and the fix\n"
     "  digest           weekly CSV digest (--week YYYY-Www, default: last complete week)\n"
     "  senders          the sender catalog in use\n"
-    "  rejects          inputs that could not be imported, with reasons\n"
+    "  rejects          inputs that could not be imported, with reasons (--retry)\n"
     "  sql QUERY        read-only SQL over the store\n"
     "\n"
     "global options:\n"
