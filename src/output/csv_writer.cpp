@@ -39,22 +39,30 @@ bool needs_quotes(std::string_view field) {
          field.back() == ' ';
 }
 
-// Text becomes valid UTF-8, and C0 controls other than TAB, CR and LF (which CSV can
-// carry inside quotes) become U+FFFD rather than vanishing: a NUL or ESC can truncate
-// or confuse the program reading the file, and dropping it silently would hide that
-// the report contained it.
+// C0 controls other than TAB, CR and LF (which CSV carries inside quotes), and C1
+// controls: a NUL or ESC can truncate or confuse the program reading the file, and
+// U+009B is CSI to a terminal that the file is printed on, as ESC [ is. Text has no
+// use for them. DEL and the bidi controls are inert there and stay text.
+bool is_control_to_replace(char32_t code_point) {
+  if (code_point < 0x20) return code_point != '\t' && code_point != '\r' && code_point != '\n';
+  return code_point >= 0x80 && code_point <= 0x9F;
+}
+
+// Text becomes valid UTF-8, and the controls above become U+FFFD rather than
+// vanishing: dropping them silently would hide that the report contained them.
 std::string clean_text(std::string_view text) {
   const std::string valid = core::to_valid_utf8(text);
   std::string out;
   out.reserve(valid.size() + 1);
   if (starts_like_formula(valid)) out += '\'';
-  for (const char c : valid) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 && c != '\t' && c != '\r' && c != '\n') {
+  for (std::size_t pos = 0; pos < valid.size();) {
+    const core::Utf8Step step = core::decode_utf8(valid, pos);
+    if (is_control_to_replace(step.code_point)) {
       out += kReplacement;
     } else {
-      out += c;
+      out.append(valid, pos, step.length);
     }
+    pos += step.length;
   }
   return out;
 }

@@ -30,8 +30,9 @@ struct CsvOptions {
 // text left-aligned; NULL printed as empty. An empty table prints the header and rule.
 void write_table(const core::Table& table, std::ostream& out);
 // RFC 4180 with a header row. Text cells and column names that start with = + - @ TAB
-// or CR get a leading ' (numbers never do); invalid UTF-8 and C0 controls other than
-// TAB, CR and LF become U+FFFD, so the file stays valid UTF-8 and the cell inert.
+// or CR get a leading ' (numbers never do); invalid UTF-8, C0 controls other than TAB,
+// CR and LF, and C1 controls become U+FFFD, so the file stays valid UTF-8 and the
+// cell inert.
 void write_csv(const core::Table& table, std::ostream& out, const CsvOptions& options = {});
 // An array of objects, one per row, keys in column order; always ends with a newline.
 void write_json(const core::Table& table, std::ostream& out);
