@@ -25,9 +25,8 @@ constexpr const char* kUsage =
     "original origin. One that fails again stays, with its new reason and kind. The\n"
     "accounting is printed on stderr, and the rejects that remain are listed there.\n"
     "\n"
-    "Exit status: 0 success (with --retry: no rejects remain), 2 with --retry: some\n"
-    "rejects remain (still rejected, or their bytes were not kept), 3 the database\n"
-    "failed.";
+    "Exit status: 0 success; with --retry, 2 when rejects remain (still rejected, or\n"
+    "their bytes were not kept); 3 the database failed.";
 
 constexpr std::size_t kRejectsShown = 10;
 
@@ -50,7 +49,7 @@ void print_retry_accounting(const RetryStats& stats) {
   }
 }
 
-int retry(const std::string& db_path, const ingest::Limits& limits) {
+int run_retry(const std::string& db_path, const ingest::Limits& limits) {
   auto store = open_store_or_report(db_path, store::OpenMode::kReadWrite);
   if (!store) return kExitFatal;
   auto stats = retry_rejects(*store, limits);
@@ -82,7 +81,7 @@ int run_rejects(const GlobalOptions& global, const std::vector<std::string>& arg
       throw UsageError{"--retry prints its accounting on stderr and takes no --format; "
                        "list the rejects with 'dmarcq rejects'"};
     }
-    return retry(db_path, limits);
+    return run_retry(db_path, limits);
   }
   if (any_given(*vm, limits_group)) throw UsageError{"the limit options go with --retry"};
   const output::Format format = format_of(*vm);
