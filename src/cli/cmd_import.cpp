@@ -11,6 +11,7 @@
 #include "cli/pipeline.h"
 #include "cli/progress.h"
 #include "ingest/ingest.h"
+#include "report/report.h"
 
 namespace dmarcq::cli {
 
@@ -184,12 +185,15 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   const auto started = std::chrono::steady_clock::now();
   ProgressLine progress(!vm->count("quiet"));
   const std::uint64_t total_bytes = progress.enabled() ? ingest::total_input_bytes(paths) : 0;
-  Importer importer(*store, [&](const ImportStats& stats) {
-    if (!progress.enabled()) return;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    progress.update(progress_text(stats, total_bytes, seconds));
-  });
+  Importer importer(
+      *store,
+      [&](const ImportStats& stats) {
+        if (!progress.enabled()) return;
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        progress.update(progress_text(stats, total_bytes, seconds));
+      },
+      report::ParseLimits::for_document_limit(limits.max_document_bytes));
   if (auto status = importer.start(); !status) {
     print_error(status.error().to_string());
     return kExitFatal;

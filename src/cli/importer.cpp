@@ -26,8 +26,9 @@ std::int64_t ImportCounts::without_report() const {
   return total;
 }
 
-Importer::Importer(store::Store& store, ProgressFn progress, RejectPolicy reject_policy)
-    : store_(store), progress_(std::move(progress)), reject_policy_(reject_policy) {}
+Importer::Importer(store::Store& store, ProgressFn progress, report::ParseLimits parse_limits,
+                   RejectPolicy reject_policy)
+    : store_(store), progress_(std::move(progress)), parse_limits_(parse_limits), reject_policy_(reject_policy) {}
 
 core::Status Importer::start() { return store_.begin(); }
 
@@ -57,17 +58,22 @@ void Importer::on_progress(std::uint64_t bytes_done) {
   if (progress_) progress_(stats_);
 }
 
-std::vector<core::Result<report::Report>> parse_all(const std::string& bytes) {
-  std::vector<core::Result<report::Report>> reports;
-  reports.push_back(report::parse_report(bytes));
-  if (!reports.front()) return reports;
-  // Two documents concatenated in one buffer are two reports: each is a unit of its own.
-  const std::size_t count = reports.front()->feedback_count;
-  for (std::size_t which = 1; which < count; ++which) reports.push_back(report::parse_report(bytes, which));
-  return reports;
+// Every report of a buffer, in one parse (parsing it again for each further <feedback>
+// would take time quadratic in their number). Two documents concatenated in one buffer
+// are two reports: each is a unit of its own. A buffer that is no report at all gives
+// one error.
+std::vector<core::Result<report::Report>> parse_all(const std::string& bytes, const report::ParseLimits& limits) {
+  auto parsed = report::parse_reports(bytes, limits);
+  if (!parsed) {
+    std::vector<core::Result<report::Report>> failed;
+    failed.push_back(std::move(parsed).error());
+    return failed;
+  }
+  return std::move(*parsed);
 }
 
-PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs) {
+PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs,
+                                  const report::ParseLimits& parse_limits) {
   PreparedDocument prepared;
   prepared.content_hash = core::sha256_hex(document.bytes);
   prepared.document = std::move(document);
@@ -76,7 +82,7 @@ PreparedDocument prepare_document(ingest::Document document, store::Store* known
     auto known = known_inputs->find_input(prepared.content_hash);
     if (known && *known && (*known)->outcome != store::Outcome::kRejected) return prepared;
   }
-  prepared.reports = parse_all(prepared.document.bytes);
+  prepared.reports = parse_all(prepared.document.bytes, parse_limits);
   prepared.parsed = true;
   return prepared;
 }
@@ -114,7 +120,7 @@ void Importer::apply_document(PreparedDocument prepared) {
 
   // New, or rejected before: a newer dmarcq or wider limits may read it now.
   stats_.xml_bytes += document.bytes.size();
-  if (!prepared.parsed) prepared.reports = parse_all(document.bytes);
+  if (!prepared.parsed) prepared.reports = parse_all(document.bytes, parse_limits_);
   const core::Result<report::Report>& parsed = prepared.reports.front();
   if (!parsed) {
     if (parsed.error().code() == core::ErrorCode::kNotReport &&

@@ -67,7 +67,8 @@ struct PreparedDocument {
 
 // Hashes `document` and parses it, unless `known_inputs` (a store connection of the
 // calling thread, may be null) already holds it as imported or duplicate.
-PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs);
+PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs,
+                                  const report::ParseLimits& parse_limits);
 
 // What becomes of the rejects the importer meets.
 enum class RejectPolicy {
@@ -90,7 +91,9 @@ class Importer final : public ingest::Sink {
   // Called after each unit and as input is consumed, for the progress line.
   using ProgressFn = std::function<void(const ImportStats&)>;
 
-  explicit Importer(store::Store& store, ProgressFn progress = {},
+  // `parse_limits` bounds the memory of each document's parse (ParseLimits::
+  // for_document_limit of the import's document size limit).
+  explicit Importer(store::Store& store, ProgressFn progress = {}, report::ParseLimits parse_limits = {},
                     RejectPolicy reject_policy = RejectPolicy::kStore);
 
   // Opens the first batch. Must be called before ingest starts.
@@ -117,6 +120,7 @@ class Importer final : public ingest::Sink {
   void known_message(const store::KnownMessage& seen);
 
   const ImportStats& stats() const { return stats_; }
+  const report::ParseLimits& parse_limits() const { return parse_limits_; }
   // True once a store error stopped the import (finish() returns it).
   bool failed() const { return fatal_.has_value(); }
   // The rejects held since the last call (RejectPolicy::kHold only), in order.
@@ -142,6 +146,7 @@ class Importer final : public ingest::Sink {
 
   store::Store& store_;
   ProgressFn progress_;
+  report::ParseLimits parse_limits_;
   RejectPolicy reject_policy_;
   std::vector<HeldReject> held_rejects_;
   ImportStats stats_;

@@ -257,7 +257,8 @@ void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& l
       }
       while (Event* event = queues.next_work()) {
         try {
-          if (!queues.stopped()) event->prepared = prepare_document(std::move(event->prepared.document), lookup.get());
+          if (!queues.stopped()) event->prepared =
+              prepare_document(std::move(event->prepared.document), lookup.get(), importer.parse_limits());
         } catch (...) {  // rethrown on the calling thread after the join
           record_failure();
           queues.stop();

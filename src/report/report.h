@@ -97,9 +97,22 @@ struct Report {
 // would make sums over the store overflow. Such a record is dropped with a warning.
 constexpr std::int64_t kMaxRecordCount = 10'000'000'000;
 
-// Upper bound on the tags ('<') of one document: about 65,000 records. The parser
-// holds the whole tree in memory; this keeps it near 150 MB at worst.
-constexpr std::size_t kMaxTags = 2'000'000;
+// How much memory one parse may take. pugixml holds the whole document tree, 64 bytes
+// per element or text node and 40 per attribute, on top of its copy of the text; a
+// real report needs 3 to 5 times its size, a hostile one (`<a/>x` repeated) 26 times.
+// So the parse estimates its memory from one linear scan of the text before
+// building anything, keeps counting while it builds the reports, and stops with a
+// kLimit error once the budget is spent.
+struct ParseLimits {
+  // Bytes for the UTF-8 conversion, pugixml's copy of the text, the tree and the
+  // reports built from it. Default: 80 MiB, 2.5 times the default document size
+  // limit (32 MiB): enough for about 25,000 records, and what keeps one import under
+  // 256 MB of memory (README, "Limits and memory").
+  std::uint64_t max_parse_bytes = 80ull << 20;
+
+  // The budget that goes with a document size limit: 2.5 times it.
+  static ParseLimits for_document_limit(std::uint64_t max_document_bytes);
+};
 
 // Upper bound on the length of a report period; a longer claim is rejected as implausible.
 constexpr std::int64_t kMaxReportDays = 366;
@@ -125,9 +138,17 @@ std::string normalize_domain(std::string_view text);
 // dropped and a warning says why.
 //
 // A buffer can hold several reports: two documents concatenated give two top-level
-// <feedback> elements. `which` selects one (0 = the first), and every Report says how
-// many the buffer holds (feedback_count), so that none is lost.
-core::Result<Report> parse_report(std::string_view xml, std::size_t which = 0);
+// <feedback> elements. parse_reports parses the buffer once and returns one result per
+// <feedback>, in order (never empty): a report, or why that one cannot be read. The
+// outer error is for the buffer as a whole (not XML, malformed, over the budget, no
+// <feedback>). Every Report says how many the buffer holds (feedback_count).
+core::Result<std::vector<core::Result<Report>>> parse_reports(std::string_view xml,
+                                                              const ParseLimits& limits = {});
+
+// One report of the buffer: `which` selects it (0 = the first). Parses the whole
+// buffer like parse_reports; for tests and tools that look at one report.
+core::Result<Report> parse_report(std::string_view xml, std::size_t which = 0,
+                                  const ParseLimits& limits = {});
 
 // A record's raw authentication results and override reasons in one compact string,
 // so that records with the same facts group together in SQL (explain, summary by

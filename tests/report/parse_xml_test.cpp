@@ -337,16 +337,66 @@ TEST_CASE("parse: several policy_published, empty org_name, trailing garbage") {
   CHECK(fallback->warnings.at(0) == "empty <org_name>; the email's domain 'google.com' is used");
 }
 
-TEST_CASE("parse: a document with too many tags is refused before the tree is built") {
+TEST_CASE("parse: a document whose tree would overspend the budget is refused before it is built") {
+  // `<a/>x` is an element and a text node in 5 bytes: 129 bytes of tree each, so a
+  // million of them (5 MB) would take 258 MB.
   std::string flood = "<feedback>";
-  flood.reserve(4 * dmarcq::report::kMaxTags + 16);
-  for (std::size_t i = 0; i < dmarcq::report::kMaxTags; ++i) flood += "<a/>";
+  flood.reserve(5'000'021);
+  for (int i = 0; i < 1'000'000; ++i) flood += "<a/>x";
   flood += "</feedback>";
   auto result = parse_report(flood);
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code() == ErrorCode::kLimit);
   CHECK(result.error().to_string() ==
-        "document has 2000002 tags, more than the 2000000 a report parse is allowed");
+        "a document of 5000021 bytes with 2000001 XML nodes and 0 attributes would take more "
+        "than the parse budget of 80 MiB (2.5 times the document size limit)");
+
+  // Attributes are counted too: they are not tags, and cost 40 bytes each.
+  std::string attributes = "<feedback><a";
+  for (int i = 0; i < 100; ++i) attributes += " a" + std::to_string(i) + "=''";
+  attributes += "/></feedback>";
+  auto small = parse_report(attributes, 0, dmarcq::report::ParseLimits{4000});
+  REQUIRE_FALSE(small.ok());
+  CHECK(small.error().to_string().find("with 2 XML nodes and 100 attributes") != std::string::npos);
+}
+
+TEST_CASE("parse: the reports built count against the budget too") {
+  // Long values (heap strings) in many records: the tree is small next to the model.
+  std::string records;
+  for (int i = 0; i < 200; ++i) {
+    records += record("<source_ip>192.0.2.1</source_ip><count>1</count>",
+                      "<header_from>" + std::string(200, 'a') + std::to_string(i) +
+                          ".example.com</header_from>");
+  }
+  const std::string xml = report_xml(kIdentity, records);
+  bool saw_records_refused = false;
+  std::uint64_t budget = xml.size();
+  for (;; budget += 1024) {
+    auto result = parse_report(xml, 0, dmarcq::report::ParseLimits{budget});
+    if (result.ok()) break;
+    REQUIRE(result.error().code() == ErrorCode::kLimit);
+    if (result.error().message().find("the report's records (at record ") != std::string::npos) {
+      saw_records_refused = true;
+    }
+  }
+  CHECK(saw_records_refused);
+  // 200 header_from values of 216 bytes each are held by the model: the budget that
+  // suffices covers them.
+  CHECK(budget > xml.size() + 200 * 216);
+  CHECK(dmarcq::report::ParseLimits::for_document_limit(32ull << 20).max_parse_bytes == 80ull << 20);
+}
+
+TEST_CASE("parse: every report of a buffer comes from one parse") {
+  const std::string one = report_xml(kIdentity);
+  auto reports = dmarcq::report::parse_reports(one + one.substr(one.find("<feedback>")) +
+                                               "<feedback/>");
+  REQUIRE(reports.ok());
+  REQUIRE(reports->size() == 3);
+  CHECK((*reports)[0].ok());
+  CHECK((*reports)[1].ok());
+  REQUIRE_FALSE((*reports)[2].ok());
+  CHECK((*reports)[2].error().to_string() == "line 32: <feedback> has no <report_metadata>");
+  CHECK((*reports)[1]->feedback_count == 3);
 }
 
 TEST_CASE("parse: warnings are capped, with the number left out") {
