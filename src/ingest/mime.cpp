@@ -168,36 +168,59 @@ std::string MessageKind::describe() const {
   return "not a report";
 }
 
+namespace {
+
+// Drops the message (whose parts read from the stream over `bytes`), then the array
+// header; the data is the caller's, so it is left alone.
+void release(void* message, void* bytes) {
+  if (message != nullptr) g_object_unref(as_message(message));
+  if (bytes != nullptr) g_byte_array_free(static_cast<GByteArray*>(bytes), FALSE);
+}
+
+}  // namespace
+
 core::Result<MailMessage> MailMessage::parse(std::string_view bytes) {
   init_gmime();
-  GMimeStream* stream = g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size());
+  if (bytes.size() > G_MAXUINT) {  // a GByteArray's length is a guint
+    return core::Error(core::ErrorCode::kLimit, "mail message larger than 4 GiB");
+  }
+  // g_mime_stream_mem_new_with_buffer would copy the message. A GByteArray that takes
+  // the caller's bytes, with a stream that does not own it, reads them in place; GMime
+  // only reads from it and neither the stream nor the array frees the data.
+  auto* data = reinterpret_cast<guint8*>(const_cast<char*>(bytes.data()));
+  GByteArray* array = g_byte_array_new_take(data, bytes.size());
+  GMimeStream* stream = g_mime_stream_mem_new_with_byte_array(array);
+  g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
   GMimeParser* parser = g_mime_parser_new_with_stream(stream);
   g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
   GMimeMessage* message = g_mime_parser_construct_message(parser, nullptr);
   g_object_unref(parser);
   g_object_unref(stream);
   if (message == nullptr) {
+    release(nullptr, array);
     return core::Error(core::ErrorCode::kCorrupt, "not a mail message (no headers)");
   }
-  return MailMessage(message);
+  return MailMessage(message, array);
 }
 
-MailMessage::MailMessage(MailMessage&& other) noexcept : message_(other.message_) {
+MailMessage::MailMessage(MailMessage&& other) noexcept
+    : message_(other.message_), bytes_(other.bytes_) {
   other.message_ = nullptr;
+  other.bytes_ = nullptr;
 }
 
 MailMessage& MailMessage::operator=(MailMessage&& other) noexcept {
   if (this != &other) {
-    if (message_ != nullptr) g_object_unref(as_message(message_));
+    release(message_, bytes_);
     message_ = other.message_;
+    bytes_ = other.bytes_;
     other.message_ = nullptr;
+    other.bytes_ = nullptr;
   }
   return *this;
 }
 
-MailMessage::~MailMessage() {
-  if (message_ != nullptr) g_object_unref(as_message(message_));
-}
+MailMessage::~MailMessage() { release(message_, bytes_); }
 
 std::string MailMessage::message_id() const { return id_of(as_message(message_)); }
 

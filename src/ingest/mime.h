@@ -43,7 +43,8 @@ struct MessageKind {
 class MailMessage {
  public:
   // GMime is lenient by design (it parses anything into some message), so this only
-  // fails for bytes that hold no message at all.
+  // fails for bytes that hold no message at all. The bytes are read in place, not
+  // copied (a message can be as large as a report): they must outlive the MailMessage.
   static core::Result<MailMessage> parse(std::string_view bytes);
 
   MailMessage(MailMessage&&) noexcept;
@@ -59,8 +60,9 @@ class MailMessage {
   MessageKind visit(const Origin& origin, std::uint32_t max_depth, PartVisitor& visitor) const;
 
  private:
-  explicit MailMessage(void* message) : message_(message) {}
+  MailMessage(void* message, void* bytes) : message_(message), bytes_(bytes) {}
   void* message_;  // GMimeMessage*
+  void* bytes_;    // GByteArray* over the caller's bytes, which it does not own
 };
 
 }  // namespace dmarcq::ingest
