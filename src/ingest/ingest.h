@@ -18,11 +18,24 @@
 namespace dmarcq::ingest {
 
 // Resource limits. Each has a command-line override in `dmarcq import`.
+//
+// The defaults keep the peak memory of one import under 256 MB whatever the input
+// (README, "Limits and memory"; tests/limits checks it). At worst an import holds at
+// once: an input read whole (max_input_bytes), a container or mail message opened
+// inside it (up to max_document_bytes), the document (max_document_bytes), its parse
+// (report::ParseLimits: 2.5 times max_document_bytes), SQLite's page cache (32 MiB)
+// and the program (about 15 MiB): 32 + 32 + 32 + 80 + 32 + 15 = 223 MiB (234 MB).
+// Raising a limit raises that sum with it.
 struct Limits {
-  // Uncompressed bytes of one document (one report XML). Default: 256 MiB.
-  std::uint64_t max_document_bytes = 256ull << 20;
-  // Bytes of one top-level input file read into memory. Default: 256 MiB.
-  std::uint64_t max_input_bytes = 256ull << 20;
+  // Uncompressed bytes of one document (one report XML). Default: 32 MiB. The largest
+  // real aggregate reports are a few tens of MB of XML, and parsing takes 3 to 5
+  // times a report's size (report::ParseLimits), so a report much past 25 MB could not
+  // be parsed within the memory bound anyway.
+  std::uint64_t max_document_bytes = 32ull << 20;
+  // Bytes of one top-level input file read into memory (mbox files are streamed and
+  // exempt). Default: 32 MiB, the size of one document: thousands of compressed
+  // reports in one archive.
+  std::uint64_t max_input_bytes = 32ull << 20;
   // Entries (files) in one archive. Default: 10,000.
   std::uint32_t max_members = 10000;
   // Container levels around a document: 1 = a zip holding XML, 2 = a gzip inside a
@@ -34,8 +47,10 @@ struct Limits {
   // Default: 1000.
   std::uint64_t max_expansion_ratio = 1000;
   // Bytes of one mail message. mbox files themselves are streamed, never read whole.
-  // Default: 64 MiB.
-  std::uint64_t max_message_bytes = 64ull << 20;
+  // Default: 16 MiB. A report mail is a few MB at most (a 25 MB report is about 2 MB
+  // gzipped); a message and the attachment decoded from it are held together, and
+  // with the document they must fit the budget above.
+  std::uint64_t max_message_bytes = 16ull << 20;
   // Levels of messages forwarded as attachments (message/rfc822) inside a message.
   // Default: 5.
   std::uint32_t max_message_depth = 5;
