@@ -38,6 +38,7 @@ PARSE_BUDGET = DOCUMENT_LIMIT * 5 // 2     # report::ParseLimits::for_document_l
 NODE_BYTES = 64 * 65 // 64                 # pugixml node, with page overhead (parse_xml.cpp)
 LINEAR_FACTOR = 10                         # 4x the input: linear ~4x, quadratic ~16x
 SKIPPED = 77
+IMPORT_TIMEOUT = 120  # seconds for one import
 BEGIN = 1794614400
 
 ACCOUNTING = re.compile(r"import: ([\d,]+) reports? imported, ([\d,]+) duplicates?, "
@@ -269,8 +270,13 @@ def run_import(dmarcq, work, name, path, stdin=False):
     args = ["/usr/bin/time", "-o", usage, "-f", "%M %U %S",
             dmarcq, "--db", db, "import", "--quiet", "-" if stdin else path]
     with open(path, "rb") if stdin else open(os.devnull, "rb") as stdin_file:
-        child = subprocess.run(args, stdin=stdin_file, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, timeout=120)
+        try:
+            child = subprocess.run(args, stdin=stdin_file, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, timeout=IMPORT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            # A hang or a quadratic step (the reparse of every <feedback> took minutes)
+            # is a failure of this case, not of the run.
+            return None, f"timed out after {IMPORT_TIMEOUT} s", 0, float(IMPORT_TIMEOUT), db
     with open(usage) as f:
         # A child killed by a signal makes GNU time write a "Command terminated" line
         # before the figures.
