@@ -98,7 +98,8 @@ class UnitRetry {
 
 core::Result<RetryStats> retry_rejects(store::Store& store, const ingest::Limits& limits) {
   RetryStats stats;
-  Importer importer(store, {}, RejectPolicy::kHold);
+  Importer importer(store, {}, report::ParseLimits::for_document_limit(limits.max_document_bytes),
+                    RejectPolicy::kHold);
   if (auto status = importer.start(); !status) return std::move(status).error();
   // The list is read once, before anything changes: retrying a unit adds and removes
   // rows.
