@@ -18,7 +18,11 @@ namespace {
 // In flight between the reader and the writer: enough to keep every worker busy while
 // the writer commits a batch, small enough that memory does not grow with the input.
 constexpr std::size_t kMaxEvents = 1024;
-constexpr std::uint64_t kMaxBytes = 64ull << 20;
+constexpr std::uint64_t kMaxBytes = 32ull << 20;
+// A document this large is parsed by the reader itself once everything before it is
+// written: two of them parsing side by side (each may take 3.5 times its size) while
+// the reader unpacks a third would break the memory bound one import keeps.
+constexpr std::uint64_t kLargeDocument = 4ull << 20;
 
 // One Sink call, carried from the reader thread to the writer.
 struct Event {
@@ -53,6 +57,12 @@ class Queues {
       work_ready_.notify_one();
     }
     front_ready_.notify_one();
+  }
+
+  // Reader: waits until the writer has taken every event.
+  void wait_until_empty() {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [&] { return stopped_ || order_.empty(); });
   }
 
   void reader_done() {
@@ -115,7 +125,8 @@ class Queues {
 // The reader thread's Sink: turns every call into an event.
 class QueueingSink final : public ingest::Sink {
  public:
-  QueueingSink(Queues& queues, store::Store* lookup) : queues_(queues), lookup_(lookup) {}
+  QueueingSink(Queues& queues, store::Store* lookup, const report::ParseLimits& parse_limits)
+      : queues_(queues), lookup_(lookup), parse_limits_(parse_limits) {}
 
   void on_file(const std::string& path, std::uint64_t size) override {
     auto event = make(Event::Type::kFile);
@@ -127,8 +138,13 @@ class QueueingSink final : public ingest::Sink {
     auto event = make(Event::Type::kDocument);
     // The document and its parsed reports are both held until the writer takes them.
     event->bytes = 2 * document.bytes.size();
-    event->prepared.document = std::move(document);
-    event->ready = false;
+    if (document.bytes.size() >= kLargeDocument) {
+      queues_.wait_until_empty();
+      event->prepared = prepare_document(std::move(document), lookup_, parse_limits_);
+    } else {
+      event->prepared.document = std::move(document);
+      event->ready = false;
+    }
     queues_.push(std::move(event));
   }
   void on_reject(const ingest::Origin& origin, const core::Error& error, std::string_view raw) override {
@@ -186,6 +202,7 @@ class QueueingSink final : public ingest::Sink {
 
   Queues& queues_;
   store::Store* lookup_;
+  const report::ParseLimits& parse_limits_;
 };
 
 // Applies the events in order. A message the importer finds stored (earlier in this
@@ -237,7 +254,7 @@ void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& l
   std::thread reader([&] {
     try {
       std::unique_ptr<store::Store> lookup = open_lookup();
-      QueueingSink sink(queues, lookup.get());
+      QueueingSink sink(queues, lookup.get(), importer.parse_limits());
       ingest::ingest_paths(paths, limits, sink);
     } catch (...) {  // rethrown on the calling thread after the join
       record_failure();

@@ -218,6 +218,11 @@ def cases():
                                        "imported"),
         "xml-over-max-nodes.xml.gz": (lambda: gz(node_dense(DOCUMENT_LIMIT, allowed * 101 // 100, "over")),
                                       "rejected"),
+        # Three such documents in one archive: with several parse threads (the import
+        # runs with --jobs 4), no two of them may be parsed at once.
+        "zip-of-max-node-documents.zip": (lambda: zipped([(
+            f"max{k}.xml", node_dense(DOCUMENT_LIMIT, allowed * 99 // 100, f"max{k}"), zipfile.ZIP_DEFLATED)
+            for k in range(3)]), "imported 3"),
         "xml-attributes-at-limit.xml.gz": (lambda: gz(padded_to(report(
             "attributes", "<extension><a" + " b=''" * (DOCUMENT_LIMIT // 6) + "/></extension>"),
             DOCUMENT_LIMIT)), "rejected"),
@@ -268,7 +273,7 @@ def run_import(dmarcq, work, name, path, stdin=False):
     db = os.path.join(work, name + ".db")
     usage = os.path.join(work, name + ".usage")
     args = ["/usr/bin/time", "-o", usage, "-f", "%M %U %S",
-            dmarcq, "--db", db, "import", "--quiet", "-" if stdin else path]
+            dmarcq, "--db", db, "import", "--quiet", "--jobs", "4", "-" if stdin else path]
     with open(path, "rb") if stdin else open(os.devnull, "rb") as stdin_file:
         try:
             child = subprocess.run(args, stdin=stdin_file, stdout=subprocess.DEVNULL,
