@@ -92,6 +92,7 @@ int run_sql(const GlobalOptions& global, const std::vector<std::string>& args);
 int run_digest(const GlobalOptions& global, const std::vector<std::string>& args);
 int run_explain(const GlobalOptions& global, const std::vector<std::string>& args);
 int run_senders(const GlobalOptions& global, const std::vector<std::string>& args);
+int run_rebuild(const GlobalOptions& global, const std::vector<std::string>& args);
 
 }  // namespace dmarcq::cli
 

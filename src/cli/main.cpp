@@ -29,6 +29,7 @@ constexpr const char* kUsage =
     "  senders          the sender catalog in use\n"
     "  rejects          inputs that could not be imported, with reasons (--retry)\n"
     "  sql QUERY        read-only SQL over the store\n"
+    "  rebuild          recompute the tables derived from the records\n"
     "\n"
     "global options:\n"
     "  --db PATH        database file (default: $DMARCQ_DB, else ./dmarcq.db)\n"
@@ -51,6 +52,7 @@ constexpr Command kCommands[] = {
     {"explain", dmarcq::cli::run_explain},
     {"digest", dmarcq::cli::run_digest},
     {"senders", dmarcq::cli::run_senders},
+    {"rebuild", dmarcq::cli::run_rebuild},
 };
 
 int usage_error(const std::string& message, const std::string& command) {

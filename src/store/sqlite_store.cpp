@@ -10,6 +10,7 @@
 #include "core/date.h"
 #include "store/fact_writer.h"
 #include "store/migrations.h"
+#include "store/rollups.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 #include "store/summary_sql.h"
@@ -35,7 +36,6 @@ core::Result<std::int64_t> pragma_int(Database& db, const char* pragma) {
 int latest_schema_version() { return migrations().empty() ? 0 : migrations().back().version; }
 
 core::Status backfill_auth_keys(Database& db);
-core::Status backfill_facts(Database& db);
 
 // Refuses files that are not ours or are newer than we understand, then migrates.
 core::Status check_and_migrate(Database& db, const std::string& path, bool writable) {
@@ -89,7 +89,8 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
     // Migration 3's column is filled in the same transaction: a database at version 3
     // never has records without their auth_key.
     if (applied && migration.version == 3) applied = backfill_auth_keys(db);
-    if (applied && migration.version == 4) applied = backfill_facts(db);
+    if (applied && migration.version == 4) applied = fill_facts(db);
+    if (applied && migration.version == 5) applied = rebuild_day_totals(db);
     if (applied) {
       applied = db.exec("PRAGMA user_version = " + std::to_string(migration.version) +
                         "; PRAGMA application_id = " + std::to_string(kApplicationId));
@@ -142,48 +143,6 @@ core::Status backfill_auth_keys(Database& db) {
     update->bind(1, id).bind(2, report::encode_auth(record));
     if (auto status = update->run(); !status) return status;
   }
-  return {};
-}
-
-// Fills record.fact_ref for records stored before migration 4, inside the migration's
-// transaction, in chunks of ids so that no update runs under an open scan.
-core::Status backfill_facts(Database& db) {
-  auto facts = FactWriter::prepare(db);
-  auto records = db.prepare(
-      "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, coalesce(auth_key, '') "
-      "FROM record WHERE id > ?1 AND fact_ref IS NULL ORDER BY id LIMIT 10000");
-  auto update = db.prepare("UPDATE record SET fact_ref = ?2 WHERE id = ?1");
-  if (!facts) return std::move(facts).error();
-  for (auto* prepared : {&records, &update}) {
-    if (!*prepared) return std::move(*prepared).error();
-  }
-  struct Row {
-    std::int64_t id;
-    std::string values[6];
-  };
-  std::int64_t last = 0;
-  std::vector<Row> chunk;
-  do {
-    chunk.clear();
-    records->bind(1, last);
-    while (true) {
-      auto row = records->step();
-      if (!row) return std::move(row).error();
-      if (!*row) break;
-      Row& next = chunk.emplace_back();
-      next.id = records->column_int(0);
-      for (int i = 0; i < 6; ++i) next.values[i] = records->column_text(i + 1);
-    }
-    records->reset();
-    for (const Row& row : chunk) {
-      auto id = facts->id_of(FactValues{row.values[0], row.values[1], row.values[2], row.values[3],
-                                        row.values[4], row.values[5]});
-      if (!id) return std::move(id).error();
-      update->bind(1, row.id).bind(2, *id);
-      if (auto status = update->run(); !status) return status;
-      last = row.id;
-    }
-  } while (!chunk.empty());
   return {};
 }
 
@@ -252,6 +211,16 @@ class SqliteStore final : public Store {
     auto facts = FactWriter::prepare(db_);
     if (!facts) return std::move(facts).error();
     facts_.emplace(std::move(*facts));
+    auto day_total = db_.prepare(
+        "INSERT INTO day_total (domain, day, week, reporter, messages, dmarc_pass, spf_aligned_pass, "
+        "dkim_aligned_pass, quarantined, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+        "ON CONFLICT (domain, day, reporter) DO UPDATE SET messages = messages + excluded.messages, "
+        "dmarc_pass = dmarc_pass + excluded.dmarc_pass, "
+        "spf_aligned_pass = spf_aligned_pass + excluded.spf_aligned_pass, "
+        "dkim_aligned_pass = dkim_aligned_pass + excluded.dkim_aligned_pass, "
+        "quarantined = quarantined + excluded.quarantined, rejected = rejected + excluded.rejected");
+    if (!day_total) return std::move(day_total).error();
+    add_day_total_.emplace(std::move(*day_total));
     return {};
   }
 
@@ -267,6 +236,19 @@ class SqliteStore final : public Store {
     return {};
   }
   core::Status commit() override { return db_.exec("COMMIT"); }
+
+  core::Status rebuild() override {
+    if (auto status = require_writable(); !status) return status;
+    if (auto status = begin(); !status) return status;
+    core::Status status = rebuild_facts(db_);
+    if (status) status = rebuild_day_totals(db_);
+    if (!status) {
+      (void)rollback();
+      return status;
+    }
+    facts_->forget();  // every id changed
+    return commit();
+  }
   core::Status rollback() override {
     facts_->forget();
     return db_.exec("ROLLBACK");
@@ -355,6 +337,7 @@ class SqliteStore final : public Store {
     for (const report::Record& record : report.records) {
       if (auto status = add_record(report_ref, ++record_seq, record); !status) return std::move(status).error();
     }
+    if (auto status = add_day_totals(report, reporter, span); !status) return std::move(status).error();
     if (auto status = add_input(content_hash, origin, "imported", report_ref, "", now); !status) {
       return std::move(status).error();
     }
@@ -711,6 +694,46 @@ class SqliteStore final : public Store {
     return {};
   }
 
+  // The report's records summed per day into day_total, spread as the record-level
+  // summary spreads them (see schema/0005_day_total.sql).
+  core::Status add_day_totals(const report::Report& report, const std::string& reporter,
+                              const report::DaySpan& span) {
+    struct Totals {
+      std::int64_t messages = 0, pass = 0, spf = 0, dkim = 0, quarantined = 0, rejected = 0;
+    };
+    std::vector<Totals> days(static_cast<std::size_t>(span.count));
+    for (const report::Record& record : report.records) {
+      const bool spf = record.spf == "pass";
+      const bool dkim = record.dkim == "pass";
+      const bool quarantined = record.disposition == "quarantine";
+      const bool rejected = record.disposition == "reject";
+      const std::int64_t share = record.count / span.count;
+      const std::int64_t remainder = record.count % span.count;
+      for (std::int64_t i = 0; i < span.count; ++i) {
+        const std::int64_t n = share + (i < remainder ? 1 : 0);
+        Totals& day = days[static_cast<std::size_t>(i)];
+        day.messages += n;
+        day.pass += spf || dkim ? n : 0;
+        day.spf += spf ? n : 0;
+        day.dkim += dkim ? n : 0;
+        day.quarantined += quarantined ? n : 0;
+        day.rejected += rejected ? n : 0;
+      }
+    }
+    // A report without records has no rows in the record-level summary either.
+    if (report.records.empty()) return {};
+    Statement& upsert = *add_day_total_;
+    for (std::int64_t i = 0; i < span.count; ++i) {
+      const Totals& day = days[static_cast<std::size_t>(i)];
+      upsert.bind(1, report.policy.domain).bind(2, core::format_day(span.first_day + i));
+      upsert.bind(3, core::iso_week(span.first_day + i)).bind(4, reporter);
+      upsert.bind(5, day.messages).bind(6, day.pass).bind(7, day.spf).bind(8, day.dkim);
+      upsert.bind(9, day.quarantined).bind(10, day.rejected);
+      if (auto status = upsert.run(); !status) return status;
+    }
+    return {};
+  }
+
   core::Status add_input(const std::string& content_hash, const std::string& origin,
                          const char* outcome, std::optional<std::int64_t> report_ref,
                          const std::string& detail, std::int64_t now) {
@@ -771,6 +794,7 @@ class SqliteStore final : public Store {
   OpenMode mode_;
   std::vector<Statement> statements_;
   std::optional<FactWriter> facts_;
+  std::optional<Statement> add_day_total_;
   std::int64_t data_version_ = -1;
 };
 

@@ -140,6 +140,11 @@ class Store {
                                   const std::string& content_hash, std::string_view raw,
                                   std::uint64_t raw_size) = 0;
 
+  // Recomputes the derived tables (facts, daily totals) from the records, in one
+  // transaction of its own; import keeps them up to date, so this is for a store whose
+  // derived data is suspect (or to check that it is not).
+  virtual core::Status rebuild() = 0;
+
   // --- reading
   // Totals and pass rates; columns: the group keys, messages, dmarc_pass, dmarc_fail,
   // spf_aligned_pass, dkim_aligned_pass, quarantined, rejected, pass_rate.

@@ -16,7 +16,13 @@ struct SummarySql {
   std::vector<std::string> parameters;  // bound as text to ?1, ?2, ...
 };
 
-SummarySql build_summary_sql(const SummaryQuery& query);
+// Which tables a summary reads.
+enum class SummarySource {
+  kBest,     // day_total when the keys allow it (domain, reporter, day, week), else records
+  kRecords,  // always the records (tests compare both)
+};
+
+SummarySql build_summary_sql(const SummaryQuery& query, SummarySource source = SummarySource::kBest);
 
 // Appends the pass_rate column: dmarc_pass / messages as a percentage with one
 // decimal, NULL when there are no messages.

@@ -4,6 +4,7 @@
 #include "core/date.h"
 
 #include "store/store.h"
+#include "store/summary_sql.h"
 #include "test_db.h"
 
 using namespace dmarcq;
@@ -189,7 +190,7 @@ TEST_CASE("store: records from before migration 3 get their auth_key when opened
   // Back to what a version-2 database looks like.
   REQUIRE(sqlite3_exec(raw, "DROP INDEX record_fact; CREATE INDEX record_report ON record (report_ref); "
                             "ALTER TABLE record DROP COLUMN fact_ref; DROP TABLE fact; "
-                            "DROP INDEX record_report_auth; ALTER TABLE record DROP COLUMN auth_key; "
+                            "DROP TABLE day_total; DROP INDEX record_report_auth; ALTER TABLE record DROP COLUMN auth_key; "
                             "PRAGMA user_version = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(raw);
   REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
@@ -217,7 +218,7 @@ TEST_CASE("store: records from before migration 4 get their facts; one fact serv
   sqlite3* raw = nullptr;
   sqlite3_open(temp.path().c_str(), &raw);
   // Back to what a version-3 database looks like.
-  REQUIRE(sqlite3_exec(raw, "DROP INDEX record_fact; CREATE INDEX record_report ON record (report_ref); "
+  REQUIRE(sqlite3_exec(raw, "DROP TABLE day_total; DROP INDEX record_fact; CREATE INDEX record_report ON record (report_ref); "
                        "ALTER TABLE record DROP COLUMN fact_ref; DROP TABLE fact; PRAGMA user_version = 3",
                        nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(raw);
@@ -241,4 +242,103 @@ TEST_CASE("store: records from before migration 4 get their facts; one fact serv
   REQUIRE(filtered.ok());
   CHECK(filtered->domains == std::vector<std::string>{"example.org"});
   CHECK(filtered->groups.size() == 2);
+}
+
+namespace {
+
+// Runs summary SQL with its parameters; rows as text, for comparison.
+std::vector<std::string> run_summary_sql(const std::string& path, const store::SummarySql& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql.text.c_str(), -1, &statement, nullptr) == SQLITE_OK);
+  for (std::size_t i = 0; i < sql.parameters.size(); ++i) {
+    sqlite3_bind_text(statement, static_cast<int>(i + 1), sql.parameters[i].c_str(), -1, SQLITE_TRANSIENT);
+  }
+  std::vector<std::string> rows;
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    std::string row;
+    for (int c = 0; c < sqlite3_column_count(statement); ++c) {
+      const unsigned char* text = sqlite3_column_text(statement, c);
+      row += std::string(sqlite3_column_name(statement, c)) + "=" + (text ? reinterpret_cast<const char*>(text) : "NULL") + ";";
+    }
+    rows.push_back(row);
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return rows;
+}
+
+std::vector<std::string> table_rows(const std::string& path, const std::string& query) {
+  return run_summary_sql(path, store::SummarySql{query, {}});
+}
+
+}  // namespace
+
+TEST_CASE("store: daily totals give the figures of the records, and rebuild gives the same totals") {
+  testing::TempDb temp;
+  {
+    auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    store::Store& db = **opened;
+    REQUIRE(db.begin().ok());
+    // Four days across a week boundary, a count smaller than the days (zero days), a
+    // zero count, two reporters on one domain and day, a report without records.
+    report::Report long_report = make_report("Mimecast", "m1", "example.net", kNov14, kNov14 + 4 * 86400 - 1);
+    long_report.records.push_back(make_record("192.0.2.1", 10, "pass", "fail"));
+    long_report.records.push_back(make_record("203.0.113.77", 3, "fail", "fail", "reject"));
+    long_report.records.push_back(make_record("203.0.113.78", 0, "fail", "pass"));
+    REQUIRE(db.add_report(long_report, "m.xml.gz", "h1").ok());
+    report::Report google = make_report("google.com", "g1", "example.net", kNov14 + 86400, kNov14 + 2 * 86400 - 1);
+    google.records.push_back(make_record("192.0.2.1", 4, "fail", "pass", "quarantine"));
+    REQUIRE(db.add_report(google, "g.zip", "h2").ok());
+    report::Report other = make_report("Yahoo", "y1", "example.com", kNov14 + 3 * 86400, kNov14 + 4 * 86400 - 1);
+    other.records.push_back(make_record("198.51.100.1", 7, "pass", "pass"));
+    REQUIRE(db.add_report(other, "y.xml", "h3").ok());
+    REQUIRE(db.add_report(make_report("Empty", "e1", "example.org", kNov14, kNov14 + 86399), "e.xml", "h4").ok());
+    report::Report sparse = make_report("Fastmail", "f1", "example.com", kNov14, kNov14 + 3 * 86400 - 1);
+    sparse.records.push_back(make_record("198.51.100.2", 1, "fail", "fail"));
+    REQUIRE(db.add_report(sparse, "f.xml", "h5").ok());
+    REQUIRE(db.commit().ok());
+  }
+  const std::int64_t nov14 = core::day_of(kNov14);
+  std::vector<store::SummaryQuery> queries;
+  for (const std::vector<GroupKey>& by : std::vector<std::vector<GroupKey>>{
+           {GroupKey::kDomain}, {GroupKey::kReporter}, {GroupKey::kDay}, {GroupKey::kWeek},
+           {GroupKey::kDomain, GroupKey::kDay}, {GroupKey::kWeek, GroupKey::kReporter, GroupKey::kDomain}}) {
+    store::SummaryQuery query;
+    query.by = by;
+    queries.push_back(query);
+    query.domains = {"example.net"};
+    query.from_day = nov14 + 1;
+    query.to_day = nov14 + 2;
+    queries.push_back(query);
+  }
+  for (const store::SummaryQuery& query : queries) {
+    const store::SummarySql rollup = store::build_summary_sql(query);
+    REQUIRE(rollup.text.find("day_total") != std::string::npos);
+    const auto from_rollup = run_summary_sql(temp.path(), rollup);
+    CHECK(!from_rollup.empty());
+    CHECK(from_rollup == run_summary_sql(temp.path(), store::build_summary_sql(query, store::SummarySource::kRecords)));
+  }
+  // The days of a three-day report with one message that get none keep their rows,
+  // as in the record-level summary.
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM day_total WHERE messages = 0") == 2);
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM day_total") == 9);
+
+  const auto totals = table_rows(temp.path(), "SELECT * FROM day_total ORDER BY domain, day, reporter");
+  const auto facts = table_rows(temp.path(), "SELECT r.id, f.source_ip, f.header_from, f.dkim_aligned, f.spf_aligned, "
+                                             "f.disposition, f.auth_key FROM record r JOIN fact f ON f.id = r.fact_ref ORDER BY r.id");
+  {
+    auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    REQUIRE((*opened)->rebuild().ok());
+  }
+  CHECK(table_rows(temp.path(), "SELECT * FROM day_total ORDER BY domain, day, reporter") == totals);
+  CHECK(table_rows(temp.path(), "SELECT r.id, f.source_ip, f.header_from, f.dkim_aligned, f.spf_aligned, "
+                                "f.disposition, f.auth_key FROM record r JOIN fact f ON f.id = r.fact_ref ORDER BY r.id") == facts);
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 6);
+  auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
+  REQUIRE(reader.ok());
+  CHECK(!(*reader)->rebuild().ok());
 }
