@@ -182,10 +182,10 @@ std::string sender_key(const Identity& identity);
 std::vector<Cause> attribute_record(const RecordFacts& facts, const Identity& identity,
                                     bool strict_dkim, bool strict_spf);
 
-// Turns the "sender_ip" and "sender_auth" columns of a store summary grouped by sender
-// into one "sender" column (catalog id or "unknown"), merging rows that now have the
-// same keys and recomputing pass_rate; rows stay sorted by their keys.
-void resolve_senders(core::Table& table, const Catalog& catalog);
+// summary with "sender" among its keys: the same columns and order as the store's
+// summary, with the catalog id (or "unknown") as the sender.
+core::Result<core::Table> sender_summary(store::Store& store, const store::SummaryQuery& query,
+                                         const Catalog& catalog);
 
 // ---- weekly digest ----------------------------------------------------------------
 

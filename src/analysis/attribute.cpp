@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <thread>
 #include <unordered_map>
 
 #include "analysis/analysis.h"
@@ -293,27 +294,41 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     }
   }
 
-  std::vector<Finding> findings;
-  findings.reserve(accumulators.size());
-  for (auto& [key, a] : accumulators) {
-    a.seen = a.seen_ids.values(a.cause, interned, a.strict_dkim);
-    Finding finding;
-    finding.domain = groups->domains[a.domain];
-    finding.sender = a.sender;
-    finding.cause = a.cause;
-    finding.severity = a.severity;
-    finding.messages = a.messages;
-    std::vector<std::pair<std::string, std::int64_t>> ips(a.seen.ips.begin(), a.seen.ips.end());
-    std::stable_sort(ips.begin(), ips.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
-    if (ips.size() > 10) ips.resize(10);
-    finding.source_ips = std::move(ips);
-    finding.first_day = a.first_day;
-    finding.last_day = a.last_day;
-    finding.evidence = evidence_of(a, lang);
-    const FixContext context = fix_context(finding.domain, a.sender, a.seen, policy_by_domain[a.domain]);
-    finding.fix = fix_text(finding.cause, lang, context);
-    findings.push_back(std::move(finding));
+  // Writing the evidence and fix of tens of thousands of findings is the larger part of
+  // explain on a big store; each finding is independent, so the cores share them.
+  std::vector<Accumulator*> pending;
+  pending.reserve(accumulators.size());
+  for (auto& [key, a] : accumulators) pending.push_back(&a);
+  std::vector<Finding> findings(pending.size());
+  auto write_findings = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      Accumulator& a = *pending[i];
+      a.seen = a.seen_ids.values(a.cause, interned, a.strict_dkim);
+      Finding& finding = findings[i];
+      finding.domain = groups->domains[a.domain];
+      finding.sender = a.sender;
+      finding.cause = a.cause;
+      finding.severity = a.severity;
+      finding.messages = a.messages;
+      std::vector<std::pair<std::string, std::int64_t>> ips(a.seen.ips.begin(), a.seen.ips.end());
+      std::stable_sort(ips.begin(), ips.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
+      if (ips.size() > 10) ips.resize(10);
+      finding.source_ips = std::move(ips);
+      finding.first_day = a.first_day;
+      finding.last_day = a.last_day;
+      finding.evidence = evidence_of(a, lang);
+      const FixContext context = fix_context(finding.domain, a.sender, a.seen, policy_by_domain[a.domain]);
+      finding.fix = fix_text(finding.cause, lang, context);
+    }
+  };
+  const std::size_t threads = pending.size() < 2000 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::vector<std::thread> helpers;
+  const std::size_t share = (pending.size() + threads - 1) / threads;
+  for (std::size_t t = 1; t < threads; ++t) {
+    helpers.emplace_back(write_findings, std::min(pending.size(), t * share), std::min(pending.size(), (t + 1) * share));
   }
+  write_findings(0, std::min(pending.size(), share));
+  for (std::thread& helper : helpers) helper.join();
 
   // Domain-level findings from the newest published policy.
   for (std::size_t index = 0; index < totals.size(); ++index) {

@@ -1,75 +1,201 @@
-// summary --by sender: the store groups by the facts that identify a sender (source IP
-// and authentication results); here each such group is identified and the rows are
-// merged per sender. Identification stays a function of (facts, catalog), so a new
-// catalog regroups the same store differently without a re-import.
+// summary --by sender: the sender of each fact (identified once per distinct source
+// range and authentication results), then the records streamed from the store and
+// summed per (sender and the other keys). Memory grows with the facts (a few bytes
+// each) and the rows of the answer, never with the records. Identification stays a
+// function of (facts, catalog), so a new catalog regroups the same store without a
+// re-import.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
+#include <unordered_map>
 
 #include "analysis/analysis.h"
+#include "core/date.h"
 
 namespace dmarcq::analysis {
 
-void resolve_senders(core::Table& table, const Catalog& catalog) {
-  const auto ip_at = std::find(table.columns.begin(), table.columns.end(), "sender_ip");
-  if (ip_at == table.columns.end() || ip_at + 1 == table.columns.end() || *(ip_at + 1) != "sender_auth") return;
-  const auto ip_column = static_cast<std::size_t>(ip_at - table.columns.begin());
+namespace {
+
+// What summing needs of a fact.
+struct FactInfo {
+  std::int32_t sender = -1;  // index in the catalog; -1: unknown, -2: no such fact
+  std::uint32_t ip = 0;      // interned source IP
+  bool dkim_pass = false, spf_pass = false, quarantined = false, rejected = false;
+};
+
+// Fact ids come from the store's own numbering, dense from 1; a store whose ids are
+// far beyond that was edited by hand.
+constexpr std::int64_t kMaxFactId = std::int64_t{1} << 32;
+
+struct Sums {
+  std::int64_t messages = 0, pass = 0, spf = 0, dkim = 0, quarantined = 0, rejected = 0;
+};
+
+using Key = std::array<std::int64_t, 6>;  // one value per --by key, in order
+
+struct KeyHash {
+  std::size_t operator()(const Key& key) const {
+    std::uint64_t hash = 0xcbf29ce484222325ull;
+    for (std::int64_t part : key) hash = (hash ^ static_cast<std::uint64_t>(part)) * 0x100000001b3ull;
+    return static_cast<std::size_t>(hash);
+  }
+};
+
+// Strings by id, for keys that are text.
+class Names {
+ public:
+  std::int64_t id(const std::string& name) {
+    auto [slot, added] = ids_.try_emplace(name, static_cast<std::int64_t>(names_.size()));
+    if (added) names_.push_back(name);
+    return slot->second;
+  }
+  const std::string& name(std::int64_t id) const { return names_[static_cast<std::size_t>(id)]; }
+
+ private:
+  std::unordered_map<std::string, std::int64_t> ids_;
+  std::vector<std::string> names_;
+};
+
+}  // namespace
+
+core::Result<core::Table> sender_summary(store::Store& store, const store::SummaryQuery& query,
+                                         const Catalog& catalog) {
   const Identifier identifier(catalog);
+  std::vector<FactInfo> facts;
+  Names ips;
+  {
+    Names auths;
+    std::vector<report::Record> decoded;                             // by auth id
+    std::map<std::vector<const Sender*>, std::int64_t> range_ids;    // range senders
+    std::unordered_map<std::int64_t, std::int32_t> senders;          // (range, auth) -> sender
+    std::unordered_map<std::int64_t, std::int64_t> range_of_ip;      // ip id -> range id
+    core::Error failure(core::ErrorCode::kDb, "");
+    bool failed = false;
+    auto status = store.scan_facts([&](std::int64_t id, const store::Fact& fact) {
+      if (failed) return;
+      if (id < 0 || id >= kMaxFactId) {
+        failure = core::Error(core::ErrorCode::kDb, "fact id " + std::to_string(id) + " is out of range; run dmarcq rebuild");
+        failed = true;
+        return;
+      }
+      FactInfo info;
+      info.ip = static_cast<std::uint32_t>(ips.id(fact.source_ip));
+      const std::int64_t auth = auths.id(fact.auth_key);
+      if (auth == static_cast<std::int64_t>(decoded.size())) {
+        decoded.emplace_back();
+        report::decode_auth(fact.auth_key, decoded.back());
+      }
+      auto range = range_of_ip.find(info.ip);
+      if (range == range_of_ip.end()) {
+        const std::vector<const Sender*>& by_range = identifier.range_senders(fact.source_ip);
+        auto [known, added] = range_ids.try_emplace(by_range, static_cast<std::int64_t>(range_ids.size()));
+        range = range_of_ip.emplace(info.ip, known->second).first;
+      }
+      const std::int64_t identity_key = (range->second << 32) | auth;
+      auto sender = senders.find(identity_key);
+      if (sender == senders.end()) {
+        RecordFacts record;
+        record.source_ip = fact.source_ip;
+        record.dkim = decoded[static_cast<std::size_t>(auth)].dkim_results;
+        record.spf = decoded[static_cast<std::size_t>(auth)].spf_results;
+        const Identity identity = identifier.identify(record, identifier.range_senders(fact.source_ip));
+        const std::int32_t index =
+            identity.sender != nullptr ? static_cast<std::int32_t>(identity.sender - catalog.senders().data()) : -1;
+        sender = senders.emplace(identity_key, index).first;
+      }
+      info.sender = sender->second;
+      info.dkim_pass = fact.dkim_aligned == "pass";
+      info.spf_pass = fact.spf_aligned == "pass";
+      info.quarantined = fact.disposition == "quarantine";
+      info.rejected = fact.disposition == "reject";
+      if (static_cast<std::size_t>(id) >= facts.size()) facts.resize(static_cast<std::size_t>(id) + 1, FactInfo{-2});
+      facts[static_cast<std::size_t>(id)] = info;
+    });
+    if (!status) return std::move(status).error();
+    if (failed) return failure;
+  }
 
-  std::vector<std::string> columns = table.columns;
-  columns.erase(columns.begin() + static_cast<std::ptrdiff_t>(ip_column) + 1);
-  columns[ip_column] = "sender";
-  const auto messages_at = std::find(columns.begin(), columns.end(), "messages");
-  const auto first_sum = static_cast<std::size_t>(messages_at - columns.begin());
-
-  // Rows keyed by their key cells (the columns before the sums), in key order.
-  std::map<std::vector<std::string>, std::vector<core::Cell>> merged;
-  std::map<std::string, std::string> sender_of;  // by ip + auth
-  for (std::vector<core::Cell>& row : table.rows) {
-    const std::string ip = std::holds_alternative<std::string>(row[ip_column]) ? std::get<std::string>(row[ip_column]) : "";
-    const std::string auth =
-        std::holds_alternative<std::string>(row[ip_column + 1]) ? std::get<std::string>(row[ip_column + 1]) : "";
-    auto known = sender_of.find(ip + '\n' + auth);
-    if (known == sender_of.end()) {
-      RecordFacts facts;
-      facts.source_ip = ip;
-      report::Record decoded;
-      report::decode_auth(auth, decoded);
-      facts.dkim = std::move(decoded.dkim_results);
-      facts.spf = std::move(decoded.spf_results);
-      known = sender_of.emplace(ip + '\n' + auth, sender_key(identifier.identify(facts))).first;
+  const bool by_day = std::any_of(query.by.begin(), query.by.end(), [](store::GroupKey key) {
+    return key == store::GroupKey::kDay || key == store::GroupKey::kWeek;
+  });
+  Names texts;  // domains, reporters and weeks
+  std::unordered_map<std::int64_t, std::int64_t> week_of_day;
+  std::unordered_map<Key, Sums, KeyHash> sums;
+  bool damaged = false;
+  const store::RecordFilter filter{query.domains, query.from_day, query.to_day};
+  auto status = store.scan_record_days(filter, by_day, [&](const store::RecordDay& record) {
+    if (record.fact_id < 0 || static_cast<std::size_t>(record.fact_id) >= facts.size() ||
+        facts[static_cast<std::size_t>(record.fact_id)].sender == -2) {
+      damaged = true;
+      return;
     }
-    row.erase(row.begin() + static_cast<std::ptrdiff_t>(ip_column) + 1);
-    row[ip_column] = known->second;
-    std::vector<std::string> key;
-    for (std::size_t i = 0; i < first_sum; ++i) {
-      key.push_back(std::holds_alternative<std::string>(row[i]) ? std::get<std::string>(row[i]) : "");
-    }
-    auto [it, inserted] = merged.try_emplace(key, row);
-    if (inserted) continue;
-    for (std::size_t i = first_sum; i < columns.size(); ++i) {
-      if (const auto* value = std::get_if<std::int64_t>(&row[i])) {
-        if (auto* sum = std::get_if<std::int64_t>(&it->second[i])) *sum += *value;
+    const FactInfo& fact = facts[static_cast<std::size_t>(record.fact_id)];
+    Key key{};
+    for (std::size_t i = 0; i < query.by.size() && i < key.size(); ++i) {
+      switch (query.by[i]) {
+        case store::GroupKey::kDomain: key[i] = texts.id(*record.domain); break;
+        case store::GroupKey::kReporter: key[i] = texts.id(*record.reporter); break;
+        case store::GroupKey::kSource: key[i] = fact.ip; break;
+        case store::GroupKey::kDay: key[i] = record.day; break;
+        case store::GroupKey::kWeek: {
+          auto week = week_of_day.find(record.day);
+          if (week == week_of_day.end()) week = week_of_day.emplace(record.day, texts.id(core::iso_week(record.day))).first;
+          key[i] = week->second;
+          break;
+        }
+        case store::GroupKey::kSender: key[i] = fact.sender; break;
       }
     }
+    Sums& sum = sums[key];
+    const std::int64_t n = record.messages;
+    sum.messages += n;
+    sum.pass += fact.dkim_pass || fact.spf_pass ? n : 0;
+    sum.spf += fact.spf_pass ? n : 0;
+    sum.dkim += fact.dkim_pass ? n : 0;
+    sum.quarantined += fact.quarantined ? n : 0;
+    sum.rejected += fact.rejected ? n : 0;
+  });
+  if (!status) return std::move(status).error();
+  if (damaged) return core::Error(core::ErrorCode::kDb, "records refer to missing facts; run dmarcq rebuild");
+
+  core::Table table;
+  for (store::GroupKey key : query.by) table.columns.push_back(store::group_key_name(key));
+  for (const char* column : {"messages", "dmarc_pass", "dmarc_fail", "spf_aligned_pass", "dkim_aligned_pass",
+                             "quarantined", "rejected", "pass_rate"}) {
+    table.columns.push_back(column);
   }
-  table.columns = std::move(columns);
-  table.rows.clear();
-  const auto pass_at = std::find(table.columns.begin(), table.columns.end(), "dmarc_pass");
-  const auto rate_at = std::find(table.columns.begin(), table.columns.end(), "pass_rate");
-  for (auto& [key, row] : merged) {
-    if (pass_at != table.columns.end() && rate_at != table.columns.end()) {
-      const auto* total = std::get_if<std::int64_t>(&row[first_sum]);
-      const auto* pass = std::get_if<std::int64_t>(&row[static_cast<std::size_t>(pass_at - table.columns.begin())]);
-      core::Cell& rate = row[static_cast<std::size_t>(rate_at - table.columns.begin())];
-      if (total != nullptr && pass != nullptr && *total > 0) {
-        rate = std::round(1000.0 * static_cast<double>(*pass) / static_cast<double>(*total)) / 10.0;
-      } else {
-        rate = std::monostate{};
+  std::vector<std::pair<std::vector<std::string>, const Sums*>> rows;
+  rows.reserve(sums.size());
+  for (const auto& [key, sum] : sums) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < query.by.size() && i < key.size(); ++i) {
+      switch (query.by[i]) {
+        case store::GroupKey::kDomain:
+        case store::GroupKey::kReporter:
+        case store::GroupKey::kWeek: names.push_back(texts.name(key[i])); break;
+        case store::GroupKey::kSource: names.push_back(ips.name(key[i])); break;
+        case store::GroupKey::kDay: names.push_back(core::format_day(key[i])); break;
+        case store::GroupKey::kSender:
+          names.push_back(key[i] >= 0 ? catalog.senders()[static_cast<std::size_t>(key[i])].id : "unknown");
+          break;
       }
     }
-    table.rows.push_back(std::move(row));
+    rows.emplace_back(std::move(names), &sum);
   }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [names, sum] : rows) {
+    std::vector<core::Cell> cells(names.begin(), names.end());
+    cells.insert(cells.end(), {sum->messages, sum->pass, sum->messages - sum->pass, sum->spf, sum->dkim,
+                               sum->quarantined, sum->rejected});
+    if (sum->messages > 0) {
+      cells.emplace_back(std::round(1000.0 * static_cast<double>(sum->pass) / static_cast<double>(sum->messages)) / 10.0);
+    } else {
+      cells.emplace_back(std::monostate{});
+    }
+    table.rows.push_back(std::move(cells));
+  }
+  return table;
 }
 
 }  // namespace dmarcq::analysis

@@ -1,6 +1,9 @@
 // dmarcq explain: every failing source, its cause, the messages affected, and the fix.
+#include <algorithm>
 #include <iostream>
 #include <map>
+#include <sstream>
+#include <thread>
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
@@ -101,34 +104,52 @@ void print_wrapped(std::ostream& out, const std::string& label, const std::strin
   }
 }
 
-// The 80-column view: one block per domain, worst findings first.
-void print_findings(const std::vector<analysis::Finding>& findings, analysis::Lang lang, std::ostream& out) {
+// One finding's block of the 80-column view, with its domain's heading when it is the
+// first finding of the domain.
+std::string finding_block(const analysis::Finding& finding, bool first_of_domain, bool first, analysis::Lang lang) {
   const bool ja = lang == analysis::Lang::kJa;
-  std::string domain;
-  bool first = true;
-  for (const analysis::Finding& finding : findings) {
-    if (finding.domain != domain) {
-      domain = finding.domain;
-      const std::string heading = output::wrap(domain, kWidth)[0];
-      out << (first ? "" : "\n") << heading << '\n'
-          << std::string(std::min<std::size_t>(kWidth, core::display_width(heading)), '=') << '\n';
-      first = false;
-    }
-    std::string severity = analysis::severity_name(finding.severity);
-    for (char& c : severity) c = static_cast<char>(c - 32);
-    std::string head = severity + std::string(kIndent - severity.size(), ' ') + sender_name(finding, lang) + ": " +
-                       analysis::cause_id(finding.cause);
-    for (const std::string& line : output::wrap(head, kWidth)) out << line << '\n';
-    std::string facts = with_thousands(finding.messages) + (ja ? " 通" : " messages");
-    if (!finding.source_ips.empty()) {
-      facts += ", " + core::format_day(finding.first_day) + (ja ? " 〜 " : " to ") + core::format_day(finding.last_day);
-      facts += (ja ? ", 送信元 " : ", from ") + ips_text(finding);
-    }
-    print_wrapped(out, "", facts);
-    print_wrapped(out, ja ? "根拠: " : "Evidence: ", finding.evidence);
-    print_wrapped(out, ja ? "対処: " : "Fix: ", finding.fix);
+  std::ostringstream out;
+  if (first_of_domain) {
+    const std::string heading = output::wrap(finding.domain, kWidth)[0];
+    out << (first ? "" : "\n") << heading << '\n'
+        << std::string(std::min<std::size_t>(kWidth, core::display_width(heading)), '=') << '\n';
   }
-  if (findings.empty()) out << (ja ? "問題は見つかりませんでした。\n" : "No findings.\n");
+  std::string severity = analysis::severity_name(finding.severity);
+  for (char& c : severity) c = static_cast<char>(c - 32);
+  std::string head = severity + std::string(kIndent - severity.size(), ' ') + sender_name(finding, lang) + ": " +
+                     analysis::cause_id(finding.cause);
+  for (const std::string& line : output::wrap(head, kWidth)) out << line << '\n';
+  std::string facts = with_thousands(finding.messages) + (ja ? " 通" : " messages");
+  if (!finding.source_ips.empty()) {
+    facts += ", " + core::format_day(finding.first_day) + (ja ? " 〜 " : " to ") + core::format_day(finding.last_day);
+    facts += (ja ? ", 送信元 " : ", from ") + ips_text(finding);
+  }
+  print_wrapped(out, "", facts);
+  print_wrapped(out, ja ? "根拠: " : "Evidence: ", finding.evidence);
+  print_wrapped(out, ja ? "対処: " : "Fix: ", finding.fix);
+  return std::move(out).str();
+}
+
+// The 80-column view: one block per domain, worst findings first. Wrapping tens of
+// thousands of fix texts takes a while on a big store: the cores share the blocks,
+// which are then written in order.
+void print_findings(const std::vector<analysis::Finding>& findings, analysis::Lang lang, std::ostream& out) {
+  std::vector<std::string> blocks(findings.size());
+  auto render = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      blocks[i] = finding_block(findings[i], i == 0 || findings[i - 1].domain != findings[i].domain, i == 0, lang);
+    }
+  };
+  const std::size_t threads = findings.size() < 2000 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const std::size_t share = (findings.size() + threads - 1) / threads;
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < threads; ++t) {
+    helpers.emplace_back(render, std::min(findings.size(), t * share), std::min(findings.size(), (t + 1) * share));
+  }
+  render(0, std::min(findings.size(), share));
+  for (std::thread& helper : helpers) helper.join();
+  for (const std::string& block : blocks) out << block;
+  if (findings.empty()) out << (lang == analysis::Lang::kJa ? "問題は見つかりませんでした。\n" : "No findings.\n");
 }
 
 }  // namespace

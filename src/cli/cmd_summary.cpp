@@ -74,11 +74,9 @@ int run_summary(const GlobalOptions& global, const std::vector<std::string>& arg
 
   auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
-  auto table = store->summary(query);
-  if (table && std::find(query.by.begin(), query.by.end(), store::GroupKey::kSender) != query.by.end()) {
-    analysis::resolve_senders(*table, load_catalog(global));
-  }
-  return print_table(table, format, kExitFatal);
+  const bool by_sender = std::find(query.by.begin(), query.by.end(), store::GroupKey::kSender) != query.by.end();
+  return print_table(by_sender ? analysis::sender_summary(*store, query, load_catalog(global)) : store->summary(query),
+                     format, kExitFatal);
 }
 
 }  // namespace dmarcq::cli

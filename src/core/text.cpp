@@ -101,6 +101,14 @@ std::string terminal_safe(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t pos = 0; pos < text.size();) {
+    // Printable ASCII, most of any text, is copied in runs.
+    std::size_t run = pos;
+    while (run < text.size() && text[run] >= 0x20 && text[run] < 0x7F) ++run;
+    if (run > pos) {
+      out.append(text.substr(pos, run - pos));
+      pos = run;
+      continue;
+    }
     const Utf8Step step = decode_utf8(text, pos);
     if (!step.valid) {
       // Show the actual bytes: a reader debugging a report wants to see what was there.

@@ -55,7 +55,10 @@ void wrap_paragraph(std::string_view paragraph, std::size_t width, std::vector<s
     word_open = false;
   };
   for (std::size_t pos = 0; pos < paragraph.size();) {
-    const core::Utf8Step step = core::decode_utf8(paragraph, pos);
+    // ASCII needs no decoding (the paragraph is terminal-safe: no controls).
+    const unsigned char byte = static_cast<unsigned char>(paragraph[pos]);
+    const core::Utf8Step step =
+        byte < 0x80 ? core::Utf8Step{byte, 1, true} : core::decode_utf8(paragraph, pos);
     const std::string_view piece = paragraph.substr(pos, step.length);
     pos += step.length;
     if (piece == " ") {
@@ -66,7 +69,7 @@ void wrap_paragraph(std::string_view paragraph, std::size_t width, std::vector<s
       }
       continue;
     }
-    const bool wide = step.valid && core::is_wide(step.code_point);
+    const bool wide = step.code_point >= 0x80 && step.valid && core::is_wide(step.code_point);
     const std::size_t piece_width = wide ? 2 : 1;
     if (wide && no_line_start(step.code_point)) {
       if (!word.empty()) {

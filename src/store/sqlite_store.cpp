@@ -3,6 +3,7 @@
 // snapshot without blocking the writer, a busy timeout so that two importers wait for
 // each other instead of failing, and an application_id that marks the file as ours.
 #include <algorithm>
+#include <memory>
 #include <ctime>
 #include <unordered_map>
 #include <optional>
@@ -392,6 +393,9 @@ class SqliteStore final : public Store {
   }
 
   core::Result<core::Table> summary(const SummaryQuery& query) override {
+    if (std::find(query.by.begin(), query.by.end(), GroupKey::kSender) != query.by.end()) {
+      return Error(ErrorCode::kUsage, "a summary by sender needs the catalog (analysis::sender_summary)");
+    }
     const SummarySql sql = build_summary_sql(query);
     auto statement = db_.prepare(sql.text);
     if (!statement) return std::move(statement).error();
@@ -444,7 +448,7 @@ class SqliteStore final : public Store {
     }
     if (reports.empty()) return out;
 
-    auto statement = db_.prepare("SELECT report_ref, fact_ref, message_count FROM record NOT INDEXED");
+    auto statement = db_.prepare("SELECT report_ref, fact_ref, message_count FROM record");
     if (!statement) return std::move(statement).error();
     sqlite3_stmt* raw = statement->handle();
     std::unordered_map<std::int64_t, std::uint32_t> fact_index;  // fact id -> index in out.facts
@@ -509,6 +513,95 @@ class SqliteStore final : public Store {
       return Error(ErrorCode::kDb, "records refer to missing facts (the fact table is damaged); run dmarcq rebuild");
     }
     return out;
+  }
+
+  core::Status scan_facts(const std::function<void(std::int64_t, const Fact&)>& visit) override {
+    auto statement = db_.prepare(
+        "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key FROM fact ORDER BY id");
+    if (!statement) return std::move(statement).error();
+    Fact fact;
+    while (true) {
+      auto row = statement->step();
+      if (!row) return std::move(row).error();
+      if (!*row) return {};
+      fact.source_ip = statement->column_text(1);
+      fact.header_from = statement->column_text(2);
+      fact.dkim_aligned = statement->column_text(3);
+      fact.spf_aligned = statement->column_text(4);
+      fact.disposition = statement->column_text(5);
+      fact.auth_key = statement->column_text(6);
+      visit(statement->column_int(0), fact);
+    }
+  }
+
+  core::Status scan_record_days(const RecordFilter& filter, bool by_day,
+                                const std::function<void(const RecordDay&)>& visit) override {
+    struct ReportInfo {
+      const std::string* domain;
+      const std::string* reporter;
+      std::int64_t first_day;
+      std::int64_t day_count;
+    };
+    by_day = by_day || filter.from_day || filter.to_day;
+    std::unordered_map<std::string, std::unique_ptr<std::string>> names;  // stable addresses
+    auto name = [&](std::string text) {
+      auto& slot = names[text];
+      if (!slot) slot = std::make_unique<std::string>(std::move(text));
+      return slot.get();
+    };
+    std::unordered_map<std::int64_t, ReportInfo> reports;
+    {
+      std::vector<std::string> parameters;
+      std::string where;
+      for (const std::string& domain : filter.domains) {
+        parameters.push_back(domain);
+        where += (where.empty() ? " WHERE domain IN (?" : ", ?") + std::to_string(parameters.size());
+      }
+      if (!where.empty()) where += ")";
+      auto statement = db_.prepare("SELECT id, domain, reporter, date_begin, date_end FROM report" + where);
+      if (!statement) return std::move(statement).error();
+      for (std::size_t i = 0; i < parameters.size(); ++i) statement->bind(static_cast<int>(i + 1), parameters[i]);
+      while (true) {
+        auto row = statement->step();
+        if (!row) return std::move(row).error();
+        if (!*row) break;
+        const report::DaySpan span = report::day_span(statement->column_int(3), statement->column_int(4));
+        reports.emplace(statement->column_int(0), ReportInfo{name(statement->column_text(1)),
+                                                             name(statement->column_text(2)), span.first_day, span.count});
+      }
+    }
+    auto statement = db_.prepare("SELECT report_ref, fact_ref, message_count FROM record");
+    if (!statement) return std::move(statement).error();
+    sqlite3_stmt* raw = statement->handle();
+    RecordDay record;
+    while (true) {
+      auto row = statement->step();
+      if (!row) return std::move(row).error();
+      if (!*row) return {};
+      auto report = reports.find(sqlite3_column_int64(raw, 0));
+      if (report == reports.end()) continue;
+      const ReportInfo& info = report->second;
+      record.domain = info.domain;
+      record.reporter = info.reporter;
+      record.fact_id = sqlite3_column_int64(raw, 1);
+      const std::int64_t count = sqlite3_column_int64(raw, 2);
+      if (!by_day) {
+        record.day = info.first_day;
+        record.messages = count;
+        visit(record);
+        continue;
+      }
+      // Day i of n gets count / n, plus one while i < count % n.
+      std::int64_t first = 0;
+      std::int64_t last = info.day_count - 1;
+      if (filter.from_day) first = std::max(first, *filter.from_day - info.first_day);
+      if (filter.to_day) last = std::min(last, *filter.to_day - info.first_day);
+      for (std::int64_t i = first; i <= last; ++i) {
+        record.day = info.first_day + i;
+        record.messages = count / info.day_count + (i < count % info.day_count ? 1 : 0);
+        visit(record);
+      }
+    }
   }
 
   core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) override {

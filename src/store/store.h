@@ -5,6 +5,7 @@
 #define DMARCQ_STORE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,9 +44,8 @@ struct KnownMessage {
   std::string no_report;  // empty when it held reports
 };
 
-// kSender is resolved by the analysis module: the store groups by the facts that
-// identify a sender (columns "sender_ip" and "sender_auth" in its place), and
-// analysis::resolve_senders turns those into one "sender" column.
+// kSender needs the sender catalog: analysis::sender_summary answers those queries
+// from scan_facts and scan_record_days; Store::summary refuses them.
 enum class GroupKey { kDomain, kReporter, kSource, kDay, kWeek, kSender };
 const char* group_key_name(GroupKey key);
 std::optional<GroupKey> parse_group_key(std::string_view name);
@@ -86,6 +86,16 @@ struct RecordGroups {
 
   const std::string& domain_of(const RecordGroup& group) const { return domains[group.domain]; }
   const Fact& fact_of(const RecordGroup& group) const { return facts[group.fact]; }
+};
+
+// One record's messages on one day of its report (spread as summary spreads counts),
+// or over the whole report when days do not matter; what summary --by sender streams.
+struct RecordDay {
+  const std::string* domain = nullptr;    // policy domain
+  const std::string* reporter = nullptr;
+  std::int64_t day = 0;                   // days since the epoch (the first day when not by day)
+  std::int64_t fact_id = 0;               // see scan_facts
+  std::int64_t messages = 0;
 };
 
 // The policy a domain published in its most recent report.
@@ -161,6 +171,13 @@ class Store {
   virtual core::Status update_reject(const std::string& content_hash, const core::Error& error) = 0;
   // The records within `filter`, grouped by policy domain and fact.
   virtual core::Result<RecordGroups> record_groups(const RecordFilter& filter) = 0;
+  // Streams every fact with its id, in id order.
+  virtual core::Status scan_facts(const std::function<void(std::int64_t id, const Fact& fact)>& visit) = 0;
+  // Streams the records within `filter`: once per day of their report when `by_day`
+  // or the filter has dates (zero days included, as in summary), else once with the
+  // whole count. Memory stays flat whatever the number of records.
+  virtual core::Status scan_record_days(const RecordFilter& filter, bool by_day,
+                                        const std::function<void(const RecordDay& record)>& visit) = 0;
   // The newest published policy of each domain that has reports in the filter.
   virtual core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) = 0;
   // The ISO weeks ("2026-W46") that hold report days, oldest first.

@@ -95,11 +95,6 @@ SummarySql build_summary_sql(const SummaryQuery& query, SummarySource source) {
   for (GroupKey key : query.by) {
     const KeyColumn& column = column_of(key);
     if (!keys.empty()) keys += ", ";
-    if (key == GroupKey::kSender) {
-      keys += "sender_ip, sender_auth";
-      inner_keys += "rc.source_ip AS sender_ip, coalesce(rc.auth_key, '') AS sender_auth, ";
-      continue;
-    }
     keys += column.name;
     inner_keys += std::string(column.expression) + " AS " + column.name + ", ";
   }
