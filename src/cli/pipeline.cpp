@@ -16,9 +16,10 @@ namespace dmarcq::cli {
 namespace {
 
 // In flight between the reader and the writer: enough to keep every worker busy while
-// the writer commits a batch, small enough that memory does not grow with the input.
-constexpr std::size_t kMaxEvents = 1024;
-constexpr std::uint64_t kMaxBytes = 32ull << 20;
+// the writer commits a batch, small enough that memory does not grow with the input
+// (the writer is the slower side, so a deeper queue would only hold more memory).
+constexpr std::size_t kMaxEvents = 256;
+constexpr std::uint64_t kMaxBytes = 24ull << 20;
 // A document this large is parsed by the reader itself once everything before it is
 // written: two of them parsing side by side (each may take 3.5 times its size) while
 // the reader unpacks a third would break the memory bound one import keeps.
@@ -136,8 +137,9 @@ class QueueingSink final : public ingest::Sink {
   }
   void on_document(ingest::Document document) override {
     auto event = make(Event::Type::kDocument);
-    // The document and its parsed reports are both held until the writer takes them.
-    event->bytes = 2 * document.bytes.size();
+    // The document and its parsed reports (about twice the XML in memory) are both held
+    // until the writer takes them.
+    event->bytes = 3 * document.bytes.size();
     if (document.bytes.size() >= kLargeDocument) {
       queues_.wait_until_empty();
       event->prepared = prepare_document(std::move(document), lookup_, parse_limits_);

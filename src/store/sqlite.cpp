@@ -3,6 +3,14 @@
 namespace dmarcq::store {
 
 core::Result<Database> Database::open(const std::string& path, int flags) {
+  // SQLite counts every allocation under a global mutex unless told not to; import's
+  // threads each use their own connection, and nothing here reads the counts. The
+  // setting only takes before SQLite initializes, hence once, before the first open.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   Database db(raw);

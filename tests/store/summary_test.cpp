@@ -190,8 +190,8 @@ TEST_CASE("store: records from before migration 3 get their auth_key when opened
   // Back to what a version-2 database looks like.
   REQUIRE(sqlite3_exec(raw, "DROP INDEX record_fact; CREATE INDEX record_report ON record (report_ref); "
                             "ALTER TABLE record DROP COLUMN fact_ref; DROP TABLE fact; "
-                            "DROP TABLE day_total; DROP INDEX record_report_auth; ALTER TABLE record DROP COLUMN auth_key; "
-                            "PRAGMA user_version = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
+                            "DROP TABLE day_total; ALTER TABLE record DROP COLUMN auth_key; "
+                            "CREATE INDEX record_source ON record (source_ip); PRAGMA user_version = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(raw);
   REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE auth_key = 'd:example.com/s1/pass||r:local_policy/arc=pass'") == 1);
@@ -219,7 +219,9 @@ TEST_CASE("store: records from before migration 4 get their facts; one fact serv
   sqlite3_open(temp.path().c_str(), &raw);
   // Back to what a version-3 database looks like.
   REQUIRE(sqlite3_exec(raw, "DROP TABLE day_total; DROP INDEX record_fact; CREATE INDEX record_report ON record (report_ref); "
-                       "ALTER TABLE record DROP COLUMN fact_ref; DROP TABLE fact; PRAGMA user_version = 3",
+                       "ALTER TABLE record DROP COLUMN fact_ref; DROP TABLE fact; "
+                       "CREATE INDEX record_source ON record (source_ip); "
+                       "CREATE INDEX record_report_auth ON record (report_ref, source_ip); PRAGMA user_version = 3",
                        nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(raw);
   REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
