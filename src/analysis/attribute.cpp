@@ -235,8 +235,9 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
   for (store::PublishedPolicy& policy : *policies) policy_of[policy.domain] = std::move(policy);
 
   const Identifier identifier(catalog);
-  InternedFacts interned(*groups, identifier);
-  groups->facts = {};  // interned holds what is needed of them
+  auto loaded = InternedFacts::load(store, *groups, identifier);
+  if (!loaded) return std::move(loaded).error();
+  InternedFacts& interned = *loaded;
   std::vector<const store::PublishedPolicy*> policy_by_domain;
   for (const std::string& domain : groups->domains) {
     const auto policy = policy_of.find(domain);

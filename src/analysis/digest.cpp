@@ -57,7 +57,9 @@ core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t mon
   store::RecordFilter filter{domains, monday, monday + 6};
   auto groups = store.record_groups(filter);
   if (!groups) return std::move(groups).error();
-  InternedFacts interned(*groups, identifier);
+  auto loaded = InternedFacts::load(store, *groups, identifier);
+  if (!loaded) return std::move(loaded).error();
+  InternedFacts& interned = *loaded;
   std::vector<const store::PublishedPolicy*> policy_by_domain;
   for (const std::string& domain : groups->domains) {
     const auto policy = policies.find(domain);
@@ -69,7 +71,6 @@ core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t mon
   for (const store::RecordGroup& group : groups->groups) {
     if (group.messages == 0) continue;
     const InternedFacts::Entry& entry = interned.entry(group.fact);
-    const store::Fact& fact = groups->fact_of(group);
     const Identity& identity = interned.identity(entry);
     const store::PublishedPolicy* policy = policy_by_domain[group.domain];
     const bool strict_dkim = policy != nullptr && policy->adkim == "s";
@@ -84,10 +85,10 @@ core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t mon
     const bool pass = entry.dmarc_pass;
     row.messages += group.messages;
     row.pass += pass ? group.messages : 0;
-    row.spf_pass += fact.spf_aligned == "pass" ? group.messages : 0;
-    row.dkim_pass += fact.dkim_aligned == "pass" ? group.messages : 0;
-    row.quarantined += fact.disposition == "quarantine" ? group.messages : 0;
-    row.rejected += fact.disposition == "reject" ? group.messages : 0;
+    row.spf_pass += entry.spf_pass ? group.messages : 0;
+    row.dkim_pass += entry.dkim_pass ? group.messages : 0;
+    row.quarantined += entry.quarantined ? group.messages : 0;
+    row.rejected += entry.rejected ? group.messages : 0;
     ids.ips[entry.ip] += group.messages;
     for (Cause cause : interned.causes(entry, group.domain, groups->domains[group.domain], strict_dkim, strict_spf)) {
       const Severity severity = severity_of(cause, pass);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -15,6 +16,13 @@
 #include "analysis/fixes.h"
 
 namespace dmarcq::analysis {
+
+// Strings interned by value, looked up without making a std::string.
+struct StringViewHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+};
+using InternMap = std::unordered_map<std::string, std::uint32_t, StringViewHash, std::equal_to<>>;
 
 // The facts of a store's record groups, interned: every source IP, header From and
 // authentication key once, decoded once, and identification and attribution done
@@ -27,58 +35,34 @@ class InternedFacts {
     std::uint32_t shape = 0;                   // (auth, from, verdicts): see facts()
     std::uint32_t identity = 0;                // see identity()
     bool dmarc_pass = false;
+    bool dkim_pass = false, spf_pass = false;  // policy_evaluated
+    bool quarantined = false, rejected = false;  // disposition
   };
 
-  InternedFacts(const store::RecordGroups& groups, const Identifier& identifier) {
-    entries_.reserve(groups.facts.size());
-    std::unordered_map<std::uint64_t, std::uint32_t> shape_ids;     // (auth, from, verdicts)
-    std::map<std::vector<const Sender*>, std::uint32_t> range_ids;  // range senders
-    std::vector<std::uint32_t> range_of_ip;                         // by ip id
-    std::unordered_map<std::uint64_t, std::uint32_t> identity_ids;  // (range senders, auth)
-    for (const store::Fact& fact : groups.facts) {
-      Entry entry;
-      entry.ip = intern(ip_ids_, ips_, fact.source_ip);
-      entry.from = intern(from_ids_, froms_, fact.header_from);
-      entry.auth = intern(auth_ids_, auth_keys_, fact.auth_key);
-      if (entry.auth == auths_.size()) {  // first seen: decode it
-        auths_.emplace_back();
-        report::decode_auth(fact.auth_key, auths_.back());
-      }
-      const bool dkim_pass = fact.dkim_aligned == "pass";
-      const bool spf_pass = fact.spf_aligned == "pass";
-      entry.dmarc_pass = dkim_pass || spf_pass;
-      // Attribution only asks whether a verdict is "pass"; pass, fail, empty and any
-      // other text are told apart all the same.
-      const std::uint64_t verdicts = verdict_code(fact.dkim_aligned) * 4 + verdict_code(fact.spf_aligned);
-      const std::uint64_t shape_key = (static_cast<std::uint64_t>(entry.auth) << 36) |
-                                      (static_cast<std::uint64_t>(entry.from) << 4) | verdicts;
-      auto [shape, new_shape] = shape_ids.try_emplace(shape_key, static_cast<std::uint32_t>(shapes_.size()));
-      if (new_shape) {
-        RecordFacts facts;
-        facts.header_from = fact.header_from;
-        facts.dkim_aligned = fact.dkim_aligned;
-        facts.spf_aligned = fact.spf_aligned;
-        const report::Record& auth = auths_[entry.auth];
-        facts.dkim = auth.dkim_results;
-        facts.spf = auth.spf_results;
-        facts.reasons = auth.reasons;
-        shapes_.push_back(std::move(facts));
-      }
-      entry.shape = shape->second;
-      if (entry.ip == range_of_ip.size()) {
-        const std::vector<const Sender*>& senders = identifier.range_senders(fact.source_ip);
-        auto [range, added] = range_ids.try_emplace(senders, static_cast<std::uint32_t>(range_ids.size()));
-        range_of_ip.push_back(range->second);
-        if (added) range_senders_.push_back(senders);
-      }
-      const std::uint32_t range = range_of_ip[entry.ip];
-      const std::uint64_t identity_key = (static_cast<std::uint64_t>(range) << 32) | entry.auth;
-      auto [identity, new_identity] =
-          identity_ids.try_emplace(identity_key, static_cast<std::uint32_t>(identities_.size()));
-      if (new_identity) identities_.push_back(identifier.identify(shapes_[entry.shape], range_senders_[range]));
-      entry.identity = identity->second;
-      entries_.push_back(entry);
+  // Reads the facts `groups` refers to from the store (one scan of the fact table).
+  static core::Result<InternedFacts> load(store::Store& store, const store::RecordGroups& groups,
+                                          const Identifier& identifier) {
+    InternedFacts interned;
+    std::unordered_map<std::int64_t, std::uint32_t> index_of_id;
+    index_of_id.reserve(groups.fact_ids.size());
+    for (std::size_t i = 0; i < groups.fact_ids.size(); ++i) {
+      index_of_id.emplace(groups.fact_ids[i], static_cast<std::uint32_t>(i));
     }
+    interned.entries_.resize(groups.fact_ids.size());
+    std::vector<bool> seen(groups.fact_ids.size(), false);
+    std::size_t found = 0;
+    auto status = store.scan_facts([&](std::int64_t id, const store::Fact& fact) {
+      auto index = index_of_id.find(id);
+      if (index == index_of_id.end()) return;
+      interned.entries_[index->second] = interned.intern(fact, identifier);
+      if (!seen[index->second]) ++found;
+      seen[index->second] = true;
+    });
+    if (!status) return std::move(status).error();
+    if (found != groups.fact_ids.size()) {
+      return core::Error(core::ErrorCode::kDb, "records refer to missing facts (the fact table is damaged); run dmarcq rebuild");
+    }
+    return interned;
   }
 
   const Entry& entry(std::uint32_t fact) const { return entries_[fact]; }
@@ -112,6 +96,55 @@ class InternedFacts {
   }
 
  private:
+  InternedFacts() = default;
+
+  Entry intern(const store::Fact& fact, const Identifier& identifier) {
+    Entry entry;
+    entry.ip = intern(ip_ids_, ips_, fact.source_ip);
+    entry.from = intern(from_ids_, froms_, fact.header_from);
+    entry.auth = intern(auth_ids_, auth_keys_, fact.auth_key);
+    if (entry.auth == auths_.size()) {  // first seen: decode it
+      auths_.emplace_back();
+      report::decode_auth(fact.auth_key, auths_.back());
+    }
+    entry.dkim_pass = fact.dkim_aligned == "pass";
+    entry.spf_pass = fact.spf_aligned == "pass";
+    entry.dmarc_pass = entry.dkim_pass || entry.spf_pass;
+    entry.quarantined = fact.disposition == "quarantine";
+    entry.rejected = fact.disposition == "reject";
+    // Attribution only asks whether a verdict is "pass"; pass, fail, empty and any
+    // other text are told apart all the same.
+    const std::uint64_t verdicts = verdict_code(fact.dkim_aligned) * 4 + verdict_code(fact.spf_aligned);
+    const std::uint64_t shape_key = (static_cast<std::uint64_t>(entry.auth) << 36) |
+                                    (static_cast<std::uint64_t>(entry.from) << 4) | verdicts;
+    auto [shape, new_shape] = shape_ids_.try_emplace(shape_key, static_cast<std::uint32_t>(shapes_.size()));
+    if (new_shape) {
+      RecordFacts facts;
+      facts.header_from = fact.header_from;
+      facts.dkim_aligned = fact.dkim_aligned;
+      facts.spf_aligned = fact.spf_aligned;
+      const report::Record& auth = auths_[entry.auth];
+      facts.dkim = auth.dkim_results;
+      facts.spf = auth.spf_results;
+      facts.reasons = auth.reasons;
+      shapes_.push_back(std::move(facts));
+    }
+    entry.shape = shape->second;
+    if (entry.ip == range_of_ip_.size()) {
+      const std::vector<const Sender*>& senders = identifier.range_senders(ips_[entry.ip]);
+      auto [range, added] = range_ids_.try_emplace(senders, static_cast<std::uint32_t>(range_ids_.size()));
+      range_of_ip_.push_back(range->second);
+      if (added) range_senders_.push_back(senders);
+    }
+    const std::uint32_t range = range_of_ip_[entry.ip];
+    const std::uint64_t identity_key = (static_cast<std::uint64_t>(range) << 32) | entry.auth;
+    auto [identity, new_identity] =
+        identity_ids_.try_emplace(identity_key, static_cast<std::uint32_t>(identities_.size()));
+    if (new_identity) identities_.push_back(identifier.identify(shapes_[entry.shape], range_senders_[range]));
+    entry.identity = identity->second;
+    return entry;
+  }
+
   struct CauseKey {
     std::uint64_t fact_part, context_part;
     bool operator==(const CauseKey& other) const {
@@ -124,18 +157,23 @@ class InternedFacts {
     }
   };
 
-  static std::uint32_t intern(std::unordered_map<std::string, std::uint32_t>& ids, std::vector<std::string>& values,
-                              const std::string& value) {
-    auto [slot, added] = ids.try_emplace(value, static_cast<std::uint32_t>(values.size()));
-    if (added) values.push_back(value);
-    return slot->second;
+  static std::uint32_t intern(InternMap& ids, std::vector<std::string>& values, std::string_view value) {
+    if (auto known = ids.find(value); known != ids.end()) return known->second;
+    const auto id = static_cast<std::uint32_t>(values.size());
+    values.emplace_back(value);
+    ids.emplace(values.back(), id);
+    return id;
   }
-  static std::uint64_t verdict_code(const std::string& verdict) {
+  static std::uint64_t verdict_code(std::string_view verdict) {
     return verdict == "pass" ? 1 : verdict == "fail" ? 2 : verdict.empty() ? 0 : 3;
   }
 
   std::vector<Entry> entries_;
-  std::unordered_map<std::string, std::uint32_t> ip_ids_, from_ids_, auth_ids_;
+  InternMap ip_ids_, from_ids_, auth_ids_;
+  std::unordered_map<std::uint64_t, std::uint32_t> shape_ids_;     // (auth, from, verdicts)
+  std::map<std::vector<const Sender*>, std::uint32_t> range_ids_;  // range senders
+  std::vector<std::uint32_t> range_of_ip_;                         // by ip id
+  std::unordered_map<std::uint64_t, std::uint32_t> identity_ids_;  // (range senders, auth)
   std::vector<std::string> ips_, froms_, auth_keys_;
   std::vector<report::Record> auths_;  // decoded, by auth id
   std::vector<RecordFacts> shapes_;

@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <string_view>
 #include <unordered_map>
 
 #include "analysis/analysis.h"
@@ -45,15 +46,21 @@ struct KeyHash {
 // Strings by id, for keys that are text.
 class Names {
  public:
-  std::int64_t id(const std::string& name) {
-    auto [slot, added] = ids_.try_emplace(name, static_cast<std::int64_t>(names_.size()));
-    if (added) names_.push_back(name);
-    return slot->second;
+  std::int64_t id(std::string_view name) {
+    if (auto known = ids_.find(name); known != ids_.end()) return known->second;
+    const auto id = static_cast<std::int64_t>(names_.size());
+    names_.emplace_back(name);
+    ids_.emplace(names_.back(), id);
+    return id;
   }
   const std::string& name(std::int64_t id) const { return names_[static_cast<std::size_t>(id)]; }
 
  private:
-  std::unordered_map<std::string, std::int64_t> ids_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  };
+  std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>> ids_;
   std::vector<std::string> names_;
 };
 
@@ -88,7 +95,7 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
       }
       auto range = range_of_ip.find(info.ip);
       if (range == range_of_ip.end()) {
-        const std::vector<const Sender*>& by_range = identifier.range_senders(fact.source_ip);
+        const std::vector<const Sender*>& by_range = identifier.range_senders(ips.name(info.ip));
         auto [known, added] = range_ids.try_emplace(by_range, static_cast<std::int64_t>(range_ids.size()));
         range = range_of_ip.emplace(info.ip, known->second).first;
       }
@@ -96,10 +103,10 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
       auto sender = senders.find(identity_key);
       if (sender == senders.end()) {
         RecordFacts record;
-        record.source_ip = fact.source_ip;
+        record.source_ip = ips.name(info.ip);
         record.dkim = decoded[static_cast<std::size_t>(auth)].dkim_results;
         record.spf = decoded[static_cast<std::size_t>(auth)].spf_results;
-        const Identity identity = identifier.identify(record, identifier.range_senders(fact.source_ip));
+        const Identity identity = identifier.identify(record, identifier.range_senders(record.source_ip));
         const std::int32_t index =
             identity.sender != nullptr ? static_cast<std::int32_t>(identity.sender - catalog.senders().data()) : -1;
         sender = senders.emplace(identity_key, index).first;

@@ -24,6 +24,9 @@ using core::Error;
 using core::ErrorCode;
 
 constexpr int kBusyTimeoutMs = 30000;
+// Fact ids are numbered by the store from 1; one far beyond any real count means a
+// hand-edited table (readers index vectors by fact id).
+constexpr std::int64_t kMaxFactId = std::int64_t{1} << 32;
 constexpr std::int64_t kApplicationId = 0x444d5251;  // "DMRQ"
 
 core::Result<std::int64_t> pragma_int(Database& db, const char* pragma) {
@@ -451,8 +454,13 @@ class SqliteStore final : public Store {
     auto statement = db_.prepare("SELECT report_ref, fact_ref, message_count FROM record");
     if (!statement) return std::move(statement).error();
     sqlite3_stmt* raw = statement->handle();
-    std::unordered_map<std::int64_t, std::uint32_t> fact_index;  // fact id -> index in out.facts
-    std::unordered_map<std::uint64_t, std::size_t> group_index;  // (domain, fact index) -> group
+    // Fact ids are dense (the store numbers them from 1), so the per-record lookups are
+    // vector indexing: the index of each fact, and the group of its first domain (a
+    // fact in further domains, rare, goes through a hash map).
+    constexpr std::uint32_t kNone = UINT32_MAX;
+    std::vector<std::uint32_t> index_of_fact;
+    std::vector<std::size_t> first_group;  // by fact index
+    std::unordered_map<std::uint64_t, std::size_t> other_groups;  // (domain, fact index) -> group
     while (true) {
       auto row = statement->step();
       if (!row) return std::move(row).error();
@@ -473,44 +481,31 @@ class SqliteStore final : public Store {
       const std::int64_t messages = (last - first + 1) * (count / info.day_count) +
                                     std::max<std::int64_t>(0, std::min(last + 1, count % info.day_count) - first);
       if (messages == 0) continue;
-      if (sqlite3_column_type(raw, 1) == SQLITE_NULL) {
-        return Error(ErrorCode::kDb, "a record has no fact (the fact table is damaged); run dmarcq rebuild");
+      const std::int64_t fact_id = sqlite3_column_int64(raw, 1);
+      if (sqlite3_column_type(raw, 1) == SQLITE_NULL || fact_id < 0 || fact_id >= kMaxFactId) {
+        return Error(ErrorCode::kDb, "a record has no valid fact (the fact table is damaged); run dmarcq rebuild");
       }
-      auto [fact, new_fact] =
-          fact_index.try_emplace(sqlite3_column_int64(raw, 1), static_cast<std::uint32_t>(fact_index.size()));
-      const std::uint64_t key = (static_cast<std::uint64_t>(info.domain) << 32) | fact->second;
-      auto [slot, inserted] = group_index.try_emplace(key, out.groups.size());
-      if (inserted) {
-        out.groups.push_back(RecordGroup{info.domain, fact->second, 0, info.first_day + first, info.first_day + last});
+      if (static_cast<std::size_t>(fact_id) >= index_of_fact.size()) {
+        index_of_fact.resize(std::max<std::size_t>(static_cast<std::size_t>(fact_id) + 1, 2 * index_of_fact.size()), kNone);
       }
-      RecordGroup& group = out.groups[slot->second];
+      std::uint32_t& fact = index_of_fact[static_cast<std::size_t>(fact_id)];
+      if (fact == kNone) {
+        fact = static_cast<std::uint32_t>(out.fact_ids.size());
+        out.fact_ids.push_back(fact_id);
+        first_group.push_back(out.groups.size());
+        out.groups.push_back(RecordGroup{info.domain, fact, 0, info.first_day + first, info.first_day + last});
+      }
+      std::size_t slot = first_group[fact];
+      if (out.groups[slot].domain != info.domain) {
+        const std::uint64_t key = (static_cast<std::uint64_t>(info.domain) << 32) | fact;
+        auto [other, added] = other_groups.try_emplace(key, out.groups.size());
+        if (added) out.groups.push_back(RecordGroup{info.domain, fact, 0, info.first_day + first, info.first_day + last});
+        slot = other->second;
+      }
+      RecordGroup& group = out.groups[slot];
       group.messages += messages;
       group.first_day = std::min(group.first_day, info.first_day + first);
       group.last_day = std::max(group.last_day, info.first_day + last);
-    }
-
-    out.facts.resize(fact_index.size());
-    auto facts = db_.prepare(
-        "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key FROM fact");
-    if (!facts) return std::move(facts).error();
-    std::size_t found = 0;
-    while (true) {
-      auto row = facts->step();
-      if (!row) return std::move(row).error();
-      if (!*row) break;
-      auto index = fact_index.find(facts->column_int(0));
-      if (index == fact_index.end()) continue;
-      Fact& fact = out.facts[index->second];
-      fact.source_ip = facts->column_text(1);
-      fact.header_from = facts->column_text(2);
-      fact.dkim_aligned = facts->column_text(3);
-      fact.spf_aligned = facts->column_text(4);
-      fact.disposition = facts->column_text(5);
-      fact.auth_key = facts->column_text(6);
-      ++found;
-    }
-    if (found != fact_index.size()) {
-      return Error(ErrorCode::kDb, "records refer to missing facts (the fact table is damaged); run dmarcq rebuild");
     }
     return out;
   }
@@ -519,18 +514,18 @@ class SqliteStore final : public Store {
     auto statement = db_.prepare(
         "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key FROM fact ORDER BY id");
     if (!statement) return std::move(statement).error();
-    Fact fact;
+    sqlite3_stmt* raw = statement->handle();
+    auto text = [&](int column) {
+      const unsigned char* value = sqlite3_column_text(raw, column);
+      return std::string_view(value != nullptr ? reinterpret_cast<const char*>(value) : "",
+                              static_cast<std::size_t>(sqlite3_column_bytes(raw, column)));
+    };
     while (true) {
       auto row = statement->step();
       if (!row) return std::move(row).error();
       if (!*row) return {};
-      fact.source_ip = statement->column_text(1);
-      fact.header_from = statement->column_text(2);
-      fact.dkim_aligned = statement->column_text(3);
-      fact.spf_aligned = statement->column_text(4);
-      fact.disposition = statement->column_text(5);
-      fact.auth_key = statement->column_text(6);
-      visit(statement->column_int(0), fact);
+      const Fact fact{text(1), text(2), text(3), text(4), text(5), text(6)};
+      visit(sqlite3_column_int64(raw, 0), fact);
     }
   }
 

@@ -59,33 +59,34 @@ struct SummaryQuery {
 
 // The facts attribution reads of a record, stored once per distinct combination
 // (table fact): reports repeat the same sources with the same results.
+// The views are valid only during the scan_facts call that passes them.
 struct Fact {
-  std::string source_ip;
-  std::string header_from;
-  std::string dkim_aligned;  // policy_evaluated: 'pass', 'fail' or ''
-  std::string spf_aligned;
-  std::string disposition;
-  std::string auth_key;      // report::encode_auth
+  std::string_view source_ip;
+  std::string_view header_from;
+  std::string_view dkim_aligned;  // policy_evaluated: 'pass', 'fail' or ''
+  std::string_view spf_aligned;
+  std::string_view disposition;
+  std::string_view auth_key;      // report::encode_auth
 };
 
 // The records of one policy domain that share a fact, summed.
 struct RecordGroup {
   std::uint32_t domain = 0;    // index into RecordGroups::domains
-  std::uint32_t fact = 0;      // index into RecordGroups::facts
+  std::uint32_t fact = 0;      // index into RecordGroups::fact_ids
   std::int64_t messages = 0;   // sum of counts (spread over days when filtered by date)
   std::int64_t first_day = 0;  // days since the epoch
   std::int64_t last_day = 0;
 };
 
-// The input of explain, digest and summary --by sender: far fewer groups than records,
-// with every string stored once.
+// The input of explain and digest: far fewer groups than records, with every string
+// stored once (the facts themselves come from scan_facts).
 struct RecordGroups {
-  std::vector<std::string> domains;  // policy domains
-  std::vector<Fact> facts;
-  std::vector<RecordGroup> groups;   // in no particular order
+  std::vector<std::string> domains;      // policy domains
+  std::vector<std::int64_t> fact_ids;    // the facts the groups refer to, by index
+  std::vector<RecordGroup> groups;       // in no particular order
 
   const std::string& domain_of(const RecordGroup& group) const { return domains[group.domain]; }
-  const Fact& fact_of(const RecordGroup& group) const { return facts[group.fact]; }
+  std::int64_t fact_id_of(const RecordGroup& group) const { return fact_ids[group.fact]; }
 };
 
 // One record's messages on one day of its report (spread as summary spreads counts),

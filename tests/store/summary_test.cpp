@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <map>
 #include <sqlite3.h>
 
 #include "core/date.h"
@@ -16,6 +17,20 @@ using testing::make_report;
 namespace {
 
 constexpr std::int64_t kNov14 = 1794614400;  // Saturday of 2026-W46
+
+struct OwnedFact {
+  std::string source_ip, auth_key, dkim_aligned;
+};
+
+// Every fact of the store by id, copied out of scan_facts.
+std::map<std::int64_t, OwnedFact> facts_by_id(store::Store& db) {
+  std::map<std::int64_t, OwnedFact> facts;
+  REQUIRE(db.scan_facts([&](std::int64_t id, const store::Fact& fact) {
+              facts[id] = OwnedFact{std::string(fact.source_ip), std::string(fact.auth_key),
+                                    std::string(fact.dkim_aligned)};
+            }).ok());
+  return facts;
+}
 
 // Two reports: a four-day one across the W46/W47 boundary (14..17 Nov) and a one-day one.
 std::unique_ptr<store::Store> fixture(const std::string& path) {
@@ -147,14 +162,17 @@ TEST_CASE("store: record groups sum records with the same facts; policies are th
   // Six records, two facts: each stored once.
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
   REQUIRE(groups->groups.size() == 2);
-  REQUIRE(groups->facts.size() == 2);
+  REQUIRE(groups->fact_ids.size() == 2);
   REQUIRE(groups->domains == std::vector<std::string>{"example.com"});
-  const store::RecordGroup& sf =
-      groups->fact_of(groups->groups[0]).source_ip == "192.0.2.1" ? groups->groups[0] : groups->groups[1];
+  auto facts = facts_by_id(**reader);
+  REQUIRE(facts.size() == 2);
+  const store::RecordGroup& sf = facts[groups->fact_id_of(groups->groups[0])].source_ip == "192.0.2.1"
+                                     ? groups->groups[0]
+                                     : groups->groups[1];
   CHECK(groups->domain_of(sf) == "example.com");
   CHECK(sf.messages == 30);
-  CHECK(groups->fact_of(sf).auth_key == "|s:x.bnc.salesforce.com/mfrom/pass|");
-  CHECK(groups->fact_of(sf).dkim_aligned == "fail");
+  CHECK(facts[groups->fact_id_of(sf)].auth_key == "|s:x.bnc.salesforce.com/mfrom/pass|");
+  CHECK(facts[groups->fact_id_of(sf)].dkim_aligned == "fail");
   CHECK(core::format_day(sf.first_day) == "2026-11-14");
   CHECK(core::format_day(sf.last_day) == "2026-11-16");
   store::RecordFilter one_day;
@@ -231,11 +249,12 @@ TEST_CASE("store: records from before migration 4 get their facts; one fact serv
   REQUIRE(reader.ok());
   auto groups = (*reader)->record_groups({});
   REQUIRE(groups.ok());
-  CHECK(groups->facts.size() == 2);
+  CHECK(groups->fact_ids.size() == 2);
   REQUIRE(groups->groups.size() == 4);  // two facts in each of two domains
+  auto facts = facts_by_id(**reader);
   std::int64_t shared = 0;
   for (const store::RecordGroup& group : groups->groups) {
-    if (groups->fact_of(group).source_ip == "192.0.2.1") shared += group.messages;
+    if (facts[groups->fact_id_of(group)].source_ip == "192.0.2.1") shared += group.messages;
   }
   CHECK(shared == 30);
   store::RecordFilter one_domain;
