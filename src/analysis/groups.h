@@ -51,13 +51,17 @@ class InternedFacts {
     interned.entries_.resize(groups.fact_ids.size());
     std::vector<bool> seen(groups.fact_ids.size(), false);
     std::size_t found = 0;
-    auto status = store.scan_facts([&](std::int64_t id, const store::Fact& fact) {
-      auto index = index_of_id.find(id);
-      if (index == index_of_id.end()) return;
-      interned.entries_[index->second] = interned.intern(fact, identifier);
-      if (!seen[index->second]) ++found;
-      seen[index->second] = true;
-    });
+    std::vector<std::int64_t> wanted = groups.fact_ids;
+    std::sort(wanted.begin(), wanted.end());
+    auto status = store.scan_facts(
+        [&](std::int64_t id, const store::Fact& fact) {
+          auto index = index_of_id.find(id);
+          if (index == index_of_id.end()) return;
+          interned.entries_[index->second] = interned.intern(fact, identifier);
+          if (!seen[index->second]) ++found;
+          seen[index->second] = true;
+        },
+        &wanted);
     if (!status) return std::move(status).error();
     if (found != groups.fact_ids.size()) {
       return core::Error(core::ErrorCode::kDb, "records refer to missing facts (the fact table is damaged); run dmarcq rebuild");

@@ -2,6 +2,8 @@
 // spreadsheet, so text that a spreadsheet would run as a formula is defused here.
 #include "output/output.h"
 
+#include <algorithm>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -51,6 +53,14 @@ bool is_control_to_replace(char32_t code_point) {
 // Text becomes valid UTF-8, and the controls above become U+FFFD rather than
 // vanishing: dropping them silently would hide that the report contained them.
 std::string clean_text(std::string_view text) {
+  // Printable ASCII (most cells) needs nothing but the formula guard.
+  if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; })) {
+    std::string out;
+    out.reserve(text.size() + 1);
+    if (starts_like_formula(text)) out += '\'';
+    out += text;
+    return out;
+  }
   const std::string valid = core::to_valid_utf8(text);
   std::string out;
   out.reserve(valid.size() + 1);

@@ -422,6 +422,7 @@ class SqliteStore final : public Store {
     };
     RecordGroups out;
     std::unordered_map<std::int64_t, ReportInfo> reports;
+    std::size_t reports_read = 0;
     {
       std::vector<std::string> parameters;
       std::string where;
@@ -440,6 +441,7 @@ class SqliteStore final : public Store {
         auto row = statement->step();
         if (!row) return std::move(row).error();
         if (!*row) break;
+        ++reports_read;
         const report::DaySpan span = report::day_span(statement->column_int(2), statement->column_int(3));
         if (filter.from_day && span.first_day + span.count - 1 < *filter.from_day) continue;
         if (filter.to_day && span.first_day > *filter.to_day) continue;
@@ -451,9 +453,21 @@ class SqliteStore final : public Store {
     }
     if (reports.empty()) return out;
 
-    auto statement = db_.prepare("SELECT report_ref, fact_ref, message_count FROM record");
+    // A few weeks of a large store (digest) read their reports' records through the
+    // record_fact index; otherwise one scan of the index beats a seek per report.
+    const bool by_report = reports.size() * 8 < reports_read;
+    auto statement = db_.prepare(by_report
+                                     ? "SELECT report_ref, fact_ref, message_count FROM record WHERE report_ref = ?1"
+                                     : "SELECT report_ref, fact_ref, message_count FROM record");
     if (!statement) return std::move(statement).error();
     sqlite3_stmt* raw = statement->handle();
+    std::vector<std::int64_t> report_ids;
+    if (by_report) {
+      for (const auto& [id, info] : reports) report_ids.push_back(id);
+      std::sort(report_ids.begin(), report_ids.end());
+    }
+    std::size_t next_report = 0;
+    if (by_report) statement->bind(1, report_ids[next_report++]);
     // Fact ids are dense (the store numbers them from 1), so the per-record lookups are
     // vector indexing: the index of each fact, and the group of its first domain (a
     // fact in further domains, rare, goes through a hash map).
@@ -464,7 +478,12 @@ class SqliteStore final : public Store {
     while (true) {
       auto row = statement->step();
       if (!row) return std::move(row).error();
-      if (!*row) break;
+      if (!*row) {
+        if (!by_report || next_report == report_ids.size()) break;
+        statement->reset();
+        statement->bind(1, report_ids[next_report++]);
+        continue;
+      }
       auto report = reports.find(sqlite3_column_int64(raw, 0));
       if (report == reports.end()) continue;
       const ReportInfo& info = report->second;
@@ -510,9 +529,20 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  core::Status scan_facts(const std::function<void(std::int64_t, const Fact&)>& visit) override {
+  core::Status scan_facts(const std::function<void(std::int64_t, const Fact&)>& visit,
+                          const std::vector<std::int64_t>* only) override {
+    // A few facts of a large table (a week's digest) are read by id; many, by one scan.
+    bool by_id = false;
+    if (only != nullptr) {
+      auto highest = db_.prepare("SELECT coalesce(max(id), 0) FROM fact");
+      if (!highest) return std::move(highest).error();
+      auto row = highest->step();
+      if (!row) return std::move(row).error();
+      by_id = static_cast<std::int64_t>(only->size()) * 16 < highest->column_int(0);
+    }
     auto statement = db_.prepare(
-        "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key FROM fact ORDER BY id");
+        std::string("SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key FROM fact") +
+        (by_id ? " WHERE id = ?1" : " ORDER BY id"));
     if (!statement) return std::move(statement).error();
     sqlite3_stmt* raw = statement->handle();
     auto text = [&](int column) {
@@ -520,12 +550,24 @@ class SqliteStore final : public Store {
       return std::string_view(value != nullptr ? reinterpret_cast<const char*>(value) : "",
                               static_cast<std::size_t>(sqlite3_column_bytes(raw, column)));
     };
+    std::size_t next = 0;
+    if (by_id) {
+      if (only->empty()) return {};
+      statement->bind(1, (*only)[next++]);
+    }
     while (true) {
       auto row = statement->step();
       if (!row) return std::move(row).error();
-      if (!*row) return {};
+      if (!*row) {
+        if (!by_id || next == only->size()) return {};
+        statement->reset();
+        statement->bind(1, (*only)[next++]);
+        continue;
+      }
+      const std::int64_t id = sqlite3_column_int64(raw, 0);
+      if (!by_id && only != nullptr && !std::binary_search(only->begin(), only->end(), id)) continue;
       const Fact fact{text(1), text(2), text(3), text(4), text(5), text(6)};
-      visit(sqlite3_column_int64(raw, 0), fact);
+      visit(id, fact);
     }
   }
 

@@ -172,8 +172,10 @@ class Store {
   virtual core::Status update_reject(const std::string& content_hash, const core::Error& error) = 0;
   // The records within `filter`, grouped by policy domain and fact.
   virtual core::Result<RecordGroups> record_groups(const RecordFilter& filter) = 0;
-  // Streams every fact with its id, in id order.
-  virtual core::Status scan_facts(const std::function<void(std::int64_t id, const Fact& fact)>& visit) = 0;
+  // Streams the facts with their ids, in id order: every fact, or those listed in
+  // `only` (ascending; ids that do not exist are left out).
+  virtual core::Status scan_facts(const std::function<void(std::int64_t id, const Fact& fact)>& visit,
+                                  const std::vector<std::int64_t>* only = nullptr) = 0;
   // Streams the records within `filter`: once per day of their report when `by_day`
   // or the filter has dates (zero days included, as in summary), else once with the
   // whole count. Memory stays flat whatever the number of records.
