@@ -12,6 +12,7 @@
 #include "store/fact_writer.h"
 #include "store/migrations.h"
 #include "store/rollups.h"
+#include "store/sqlite_reads.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 #include "store/summary_sql.h"
@@ -24,9 +25,6 @@ using core::Error;
 using core::ErrorCode;
 
 constexpr int kBusyTimeoutMs = 30000;
-// Fact ids are numbered by the store from 1; one far beyond any real count means a
-// hand-edited table (readers index vectors by fact id).
-constexpr std::int64_t kMaxFactId = std::int64_t{1} << 32;
 constexpr std::int64_t kApplicationId = 0x444d5251;  // "DMRQ"
 
 core::Result<std::int64_t> pragma_int(Database& db, const char* pragma) {
@@ -412,286 +410,21 @@ class SqliteStore final : public Store {
   }
 
   core::Result<RecordGroups> record_groups(const RecordFilter& filter) override {
-    // Three integers per record, summed in hash maps keyed by integers; the facts' text
-    // is read once per fact afterwards. (GROUP BY over the text columns sorts every
-    // record: seconds for a million.)
-    struct ReportInfo {
-      std::uint32_t domain;
-      std::int64_t first_day;
-      std::int64_t day_count;
-    };
-    RecordGroups out;
-    std::unordered_map<std::int64_t, ReportInfo> reports;
-    std::size_t reports_read = 0;
-    {
-      std::vector<std::string> parameters;
-      std::string where;
-      if (!filter.domains.empty()) {
-        for (const std::string& domain : filter.domains) {
-          parameters.push_back(domain);
-          where += (where.empty() ? " WHERE domain IN (?" : ", ?") + std::to_string(parameters.size());
-        }
-        where += ")";
-      }
-      auto statement = db_.prepare("SELECT id, domain, date_begin, date_end FROM report" + where);
-      if (!statement) return std::move(statement).error();
-      for (std::size_t i = 0; i < parameters.size(); ++i) statement->bind(static_cast<int>(i + 1), parameters[i]);
-      std::unordered_map<std::string, std::uint32_t> domain_index;
-      while (true) {
-        auto row = statement->step();
-        if (!row) return std::move(row).error();
-        if (!*row) break;
-        ++reports_read;
-        const report::DaySpan span = report::day_span(statement->column_int(2), statement->column_int(3));
-        if (filter.from_day && span.first_day + span.count - 1 < *filter.from_day) continue;
-        if (filter.to_day && span.first_day > *filter.to_day) continue;
-        auto [domain, added] =
-            domain_index.try_emplace(statement->column_text(1), static_cast<std::uint32_t>(out.domains.size()));
-        if (added) out.domains.push_back(domain->first);
-        reports.emplace(statement->column_int(0), ReportInfo{domain->second, span.first_day, span.count});
-      }
-    }
-    if (reports.empty()) return out;
-
-    // A few weeks of a large store (digest) read their reports' records through the
-    // record_fact index; otherwise one scan of the index beats a seek per report.
-    const bool by_report = reports.size() * 8 < reports_read;
-    auto statement = db_.prepare(by_report
-                                     ? "SELECT report_ref, fact_ref, message_count FROM record WHERE report_ref = ?1"
-                                     : "SELECT report_ref, fact_ref, message_count FROM record");
-    if (!statement) return std::move(statement).error();
-    sqlite3_stmt* raw = statement->handle();
-    std::vector<std::int64_t> report_ids;
-    if (by_report) {
-      for (const auto& [id, info] : reports) report_ids.push_back(id);
-      std::sort(report_ids.begin(), report_ids.end());
-    }
-    std::size_t next_report = 0;
-    if (by_report) statement->bind(1, report_ids[next_report++]);
-    // Fact ids are dense (the store numbers them from 1), so the per-record lookups are
-    // vector indexing: the index of each fact, and the group of its first domain (a
-    // fact in further domains, rare, goes through a hash map).
-    constexpr std::uint32_t kNone = UINT32_MAX;
-    std::vector<std::uint32_t> index_of_fact;
-    std::vector<std::size_t> first_group;  // by fact index
-    std::unordered_map<std::uint64_t, std::size_t> other_groups;  // (domain, fact index) -> group
-    while (true) {
-      auto row = statement->step();
-      if (!row) return std::move(row).error();
-      if (!*row) {
-        if (!by_report || next_report == report_ids.size()) break;
-        statement->reset();
-        statement->bind(1, report_ids[next_report++]);
-        continue;
-      }
-      auto report = reports.find(sqlite3_column_int64(raw, 0));
-      if (report == reports.end()) continue;
-      const ReportInfo& info = report->second;
-      // The days of the report inside the filter, and the record's count on them by the
-      // spreading rule (day i of n gets count / n, plus one while i < count % n).
-      std::int64_t first = 0;
-      std::int64_t last = info.day_count - 1;
-      if (filter.from_day) first = std::max(first, *filter.from_day - info.first_day);
-      if (filter.to_day) last = std::min(last, *filter.to_day - info.first_day);
-      const std::int64_t count = sqlite3_column_int64(raw, 2);
-      // A count smaller than the report's days lands on its first `count` days only.
-      if (count < info.day_count) last = std::min(last, count - 1);
-      if (first > last) continue;
-      const std::int64_t messages = (last - first + 1) * (count / info.day_count) +
-                                    std::max<std::int64_t>(0, std::min(last + 1, count % info.day_count) - first);
-      if (messages == 0) continue;
-      const std::int64_t fact_id = sqlite3_column_int64(raw, 1);
-      if (sqlite3_column_type(raw, 1) == SQLITE_NULL || fact_id < 0 || fact_id >= kMaxFactId) {
-        return Error(ErrorCode::kDb, "a record has no valid fact (the fact table is damaged); run dmarcq rebuild");
-      }
-      if (static_cast<std::size_t>(fact_id) >= index_of_fact.size()) {
-        index_of_fact.resize(std::max<std::size_t>(static_cast<std::size_t>(fact_id) + 1, 2 * index_of_fact.size()), kNone);
-      }
-      std::uint32_t& fact = index_of_fact[static_cast<std::size_t>(fact_id)];
-      if (fact == kNone) {
-        fact = static_cast<std::uint32_t>(out.fact_ids.size());
-        out.fact_ids.push_back(fact_id);
-        first_group.push_back(out.groups.size());
-        out.groups.push_back(RecordGroup{info.domain, fact, 0, info.first_day + first, info.first_day + last});
-      }
-      std::size_t slot = first_group[fact];
-      if (out.groups[slot].domain != info.domain) {
-        const std::uint64_t key = (static_cast<std::uint64_t>(info.domain) << 32) | fact;
-        auto [other, added] = other_groups.try_emplace(key, out.groups.size());
-        if (added) out.groups.push_back(RecordGroup{info.domain, fact, 0, info.first_day + first, info.first_day + last});
-        slot = other->second;
-      }
-      RecordGroup& group = out.groups[slot];
-      group.messages += messages;
-      group.first_day = std::min(group.first_day, info.first_day + first);
-      group.last_day = std::max(group.last_day, info.first_day + last);
-    }
-    return out;
+    return read_record_groups(db_, filter);
   }
 
   core::Status scan_facts(const std::function<void(std::int64_t, const Fact&)>& visit,
                           const std::vector<std::int64_t>* only) override {
-    // A few facts of a large table (a week's digest) are read by id; many, by one scan.
-    bool by_id = false;
-    if (only != nullptr) {
-      auto highest = db_.prepare("SELECT coalesce(max(id), 0) FROM fact");
-      if (!highest) return std::move(highest).error();
-      auto row = highest->step();
-      if (!row) return std::move(row).error();
-      by_id = static_cast<std::int64_t>(only->size()) * 16 < highest->column_int(0);
-    }
-    auto statement = db_.prepare(
-        std::string("SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key FROM fact") +
-        (by_id ? " WHERE id = ?1" : " ORDER BY id"));
-    if (!statement) return std::move(statement).error();
-    sqlite3_stmt* raw = statement->handle();
-    auto text = [&](int column) {
-      const unsigned char* value = sqlite3_column_text(raw, column);
-      return std::string_view(value != nullptr ? reinterpret_cast<const char*>(value) : "",
-                              static_cast<std::size_t>(sqlite3_column_bytes(raw, column)));
-    };
-    std::size_t next = 0;
-    if (by_id) {
-      if (only->empty()) return {};
-      statement->bind(1, (*only)[next++]);
-    }
-    while (true) {
-      auto row = statement->step();
-      if (!row) return std::move(row).error();
-      if (!*row) {
-        if (!by_id || next == only->size()) return {};
-        statement->reset();
-        statement->bind(1, (*only)[next++]);
-        continue;
-      }
-      const std::int64_t id = sqlite3_column_int64(raw, 0);
-      if (!by_id && only != nullptr && !std::binary_search(only->begin(), only->end(), id)) continue;
-      const Fact fact{text(1), text(2), text(3), text(4), text(5), text(6)};
-      visit(id, fact);
-    }
+    return read_facts(db_, visit, only);
   }
 
   core::Status scan_record_days(const RecordFilter& filter, bool by_day,
                                 const std::function<void(const RecordDay&)>& visit) override {
-    struct ReportInfo {
-      const std::string* domain;
-      const std::string* reporter;
-      std::int64_t first_day;
-      std::int64_t day_count;
-    };
-    by_day = by_day || filter.from_day || filter.to_day;
-    std::unordered_map<std::string, std::unique_ptr<std::string>> names;  // stable addresses
-    auto name = [&](std::string text) {
-      auto& slot = names[text];
-      if (!slot) slot = std::make_unique<std::string>(std::move(text));
-      return slot.get();
-    };
-    std::unordered_map<std::int64_t, ReportInfo> reports;
-    {
-      std::vector<std::string> parameters;
-      std::string where;
-      for (const std::string& domain : filter.domains) {
-        parameters.push_back(domain);
-        where += (where.empty() ? " WHERE domain IN (?" : ", ?") + std::to_string(parameters.size());
-      }
-      if (!where.empty()) where += ")";
-      auto statement = db_.prepare("SELECT id, domain, reporter, date_begin, date_end FROM report" + where);
-      if (!statement) return std::move(statement).error();
-      for (std::size_t i = 0; i < parameters.size(); ++i) statement->bind(static_cast<int>(i + 1), parameters[i]);
-      while (true) {
-        auto row = statement->step();
-        if (!row) return std::move(row).error();
-        if (!*row) break;
-        const report::DaySpan span = report::day_span(statement->column_int(3), statement->column_int(4));
-        reports.emplace(statement->column_int(0), ReportInfo{name(statement->column_text(1)),
-                                                             name(statement->column_text(2)), span.first_day, span.count});
-      }
-    }
-    auto statement = db_.prepare("SELECT report_ref, fact_ref, message_count FROM record");
-    if (!statement) return std::move(statement).error();
-    sqlite3_stmt* raw = statement->handle();
-    RecordDay record;
-    while (true) {
-      auto row = statement->step();
-      if (!row) return std::move(row).error();
-      if (!*row) return {};
-      auto report = reports.find(sqlite3_column_int64(raw, 0));
-      if (report == reports.end()) continue;
-      const ReportInfo& info = report->second;
-      record.domain = info.domain;
-      record.reporter = info.reporter;
-      record.fact_id = sqlite3_column_int64(raw, 1);
-      const std::int64_t count = sqlite3_column_int64(raw, 2);
-      if (!by_day) {
-        record.day = info.first_day;
-        record.messages = count;
-        visit(record);
-        continue;
-      }
-      // Day i of n gets count / n, plus one while i < count % n.
-      std::int64_t first = 0;
-      std::int64_t last = info.day_count - 1;
-      if (filter.from_day) first = std::max(first, *filter.from_day - info.first_day);
-      if (filter.to_day) last = std::min(last, *filter.to_day - info.first_day);
-      for (std::int64_t i = first; i <= last; ++i) {
-        record.day = info.first_day + i;
-        record.messages = count / info.day_count + (i < count % info.day_count ? 1 : 0);
-        visit(record);
-      }
-    }
+    return read_record_days(db_, filter, by_day, visit);
   }
 
   core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) override {
-    // What a domain publishes now: its reports of the newest week (those ending within
-    // seven days of the newest report), merged field by field, newest first. One
-    // reporter that omits sp= (Yahoo) or np= (every RFC 7489 reporter) must not make
-    // the tag look unpublished. One ordered scan of the report table.
-    auto statement = db_.prepare(
-        "SELECT domain, p, sp, np, adkim, aspf, pct, date_begin, date_end FROM report "
-        "ORDER BY domain, date_end DESC, id DESC");
-    if (!statement) return std::move(statement).error();
-    std::vector<PublishedPolicy> policies;
-    std::string current;          // the domain being read
-    std::int64_t newest_day = 0;  // last day of its newest report within the filter
-    bool taken = false;           // a policy was started for `current`
-    while (true) {
-      auto row = statement->step();
-      if (!row) return std::move(row).error();
-      if (!*row) break;
-      std::string domain = statement->column_text(0);
-      if (domain != current) {
-        current = domain;
-        taken = false;
-      }
-      if (!filter.domains.empty() &&
-          std::find(filter.domains.begin(), filter.domains.end(), domain) == filter.domains.end()) {
-        continue;
-      }
-      const report::DaySpan span = report::day_span(statement->column_int(7), statement->column_int(8));
-      const std::int64_t last_day = span.first_day + span.count - 1;
-      if (filter.from_day && last_day < *filter.from_day) continue;
-      if (filter.to_day && span.first_day > *filter.to_day) continue;
-      if (!taken) {
-        PublishedPolicy policy{std::move(domain), statement->column_text(1), statement->column_text(2),
-                               statement->column_text(3), statement->column_text(4),
-                               statement->column_text(5), std::nullopt};
-        if (sqlite3_column_type(statement->handle(), 6) != SQLITE_NULL) policy.pct = statement->column_int(6);
-        policies.push_back(std::move(policy));
-        newest_day = last_day;
-        taken = true;
-        continue;
-      }
-      if (last_day + 6 < newest_day) continue;  // an older week
-      PublishedPolicy& policy = policies.back();
-      for (auto [field, column] : {std::pair{&policy.p, 1}, std::pair{&policy.sp, 2}, std::pair{&policy.np, 3},
-                                   std::pair{&policy.adkim, 4}, std::pair{&policy.aspf, 5}}) {
-        if (field->empty()) *field = statement->column_text(column);
-      }
-      if (!policy.pct && sqlite3_column_type(statement->handle(), 6) != SQLITE_NULL) {
-        policy.pct = statement->column_int(6);
-      }
-    }
-    return policies;
+    return read_published_policies(db_, filter);
   }
 
   core::Result<std::vector<std::string>> weeks(const std::vector<std::string>& domains) override {
