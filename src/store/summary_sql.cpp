@@ -44,12 +44,10 @@ std::optional<GroupKey> parse_group_key(std::string_view name) {
 
 namespace {
 
-// The same figures from day_total, which import keeps per (domain, day, reporter): a
-// few rows per day instead of every record.
-SummarySql build_rollup_sql(const SummaryQuery& query) {
-  SummarySql sql;
-  std::string keys;
-  for (GroupKey key : query.by) keys += (keys.empty() ? "" : ", ") + std::string(column_of(key).name);
+// " WHERE ..." for the query's domain and day filters over the given columns; the
+// values go to `parameters` (?1, ?2, ...).
+std::string where_clause(const SummaryQuery& query, const std::string& domain_column, const std::string& day_column,
+                         std::vector<std::string>& parameters) {
   std::string where;
   auto add_condition = [&](const std::string& condition) {
     where += where.empty() ? " WHERE " : " AND ";
@@ -58,19 +56,29 @@ SummarySql build_rollup_sql(const SummaryQuery& query) {
   if (!query.domains.empty()) {
     std::string list;
     for (const std::string& domain : query.domains) {
-      sql.parameters.push_back(domain);
-      list += (list.empty() ? "?" : ", ?") + std::to_string(sql.parameters.size());
+      parameters.push_back(domain);
+      list += (list.empty() ? "?" : ", ?") + std::to_string(parameters.size());
     }
-    add_condition("domain IN (" + list + ")");
+    add_condition(domain_column + " IN (" + list + ")");
   }
   if (query.from_day) {
-    sql.parameters.push_back(core::format_day(*query.from_day));
-    add_condition("day >= ?" + std::to_string(sql.parameters.size()));
+    parameters.push_back(core::format_day(*query.from_day));
+    add_condition(day_column + " >= ?" + std::to_string(parameters.size()));
   }
   if (query.to_day) {
-    sql.parameters.push_back(core::format_day(*query.to_day));
-    add_condition("day <= ?" + std::to_string(sql.parameters.size()));
+    parameters.push_back(core::format_day(*query.to_day));
+    add_condition(day_column + " <= ?" + std::to_string(parameters.size()));
   }
+  return where;
+}
+
+// The same figures from day_total, which import keeps per (domain, day, reporter): a
+// few rows per day instead of every record.
+SummarySql build_rollup_sql(const SummaryQuery& query) {
+  SummarySql sql;
+  std::string keys;
+  for (GroupKey key : query.by) keys += (keys.empty() ? "" : ", ") + std::string(column_of(key).name);
+  const std::string where = where_clause(query, "domain", "day", sql.parameters);
   sql.text = "SELECT " + keys +
              ", SUM(messages) AS messages, SUM(dmarc_pass) AS dmarc_pass, "
              "SUM(messages - dmarc_pass) AS dmarc_fail, SUM(spf_aligned_pass) AS spf_aligned_pass, "
@@ -104,28 +112,7 @@ SummarySql build_summary_sql(const SummaryQuery& query, SummarySource source) {
       needs_days ? "rc.message_count / rp.day_count + CASE WHEN d.day_index < "
                    "rc.message_count % rp.day_count THEN 1 ELSE 0 END"
                  : "rc.message_count";
-  std::string where;
-  auto add_condition = [&](const std::string& condition) {
-    where += where.empty() ? " WHERE " : " AND ";
-    where += condition;
-  };
-  if (!query.domains.empty()) {
-    std::string list;
-    for (const std::string& domain : query.domains) {
-      sql.parameters.push_back(domain);
-      if (!list.empty()) list += ", ";
-      list += "?" + std::to_string(sql.parameters.size());
-    }
-    add_condition("rp.domain IN (" + list + ")");
-  }
-  if (query.from_day) {
-    sql.parameters.push_back(core::format_day(*query.from_day));
-    add_condition("d.day >= ?" + std::to_string(sql.parameters.size()));
-  }
-  if (query.to_day) {
-    sql.parameters.push_back(core::format_day(*query.to_day));
-    add_condition("d.day <= ?" + std::to_string(sql.parameters.size()));
-  }
+  const std::string where = where_clause(query, "rp.domain", "d.day", sql.parameters);
   const char* passed = "(dkim_aligned = 'pass' OR spf_aligned = 'pass')";
   sql.text = "SELECT " + keys + ", SUM(n) AS messages, " +
              "SUM(CASE WHEN " + passed + " THEN n ELSE 0 END) AS dmarc_pass, " +
