@@ -25,9 +25,6 @@ struct FactInfo {
   bool dkim_pass = false, spf_pass = false, quarantined = false, rejected = false;
 };
 
-// Fact ids come from the store's own numbering, dense from 1; a store whose ids are
-// far beyond that was edited by hand.
-constexpr std::int64_t kMaxFactId = std::int64_t{1} << 32;
 
 struct Sums {
   std::int64_t messages = 0, pass = 0, spf = 0, dkim = 0, quarantined = 0, rejected = 0;
@@ -81,7 +78,7 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
     bool failed = false;
     auto status = store.scan_facts([&](std::int64_t id, const store::Fact& fact) {
       if (failed) return;
-      if (id < 0 || id >= kMaxFactId) {
+      if (id < 0 || id >= store::kMaxFactId) {
         failure = core::Error(core::ErrorCode::kDb, "fact id " + std::to_string(id) + " is out of range; run dmarcq rebuild");
         failed = true;
         return;

@@ -14,10 +14,6 @@ namespace {
 using core::Error;
 using core::ErrorCode;
 
-// Fact ids are numbered by the store from 1; one far beyond any real count means a
-// hand-edited table (readers index vectors by fact id).
-constexpr std::int64_t kMaxFactId = std::int64_t{1} << 32;
-
 }  // namespace
 
 core::Result<RecordGroups> read_record_groups(Database& db, const RecordFilter& filter) {

@@ -59,6 +59,10 @@ struct SummaryQuery {
 
 // The facts attribution reads of a record, stored once per distinct combination
 // (table fact): reports repeat the same sources with the same results.
+// Fact ids are numbered densely from 1 by the store (rebuild numbers them afresh), so
+// readers index vectors by them; an id above this bound means a hand-edited table.
+constexpr std::int64_t kMaxFactId = std::int64_t{1} << 28;
+
 // The views are valid only during the scan_facts call that passes them.
 struct Fact {
   std::string_view source_ip;
