@@ -1,7 +1,6 @@
 #include "store/sqlite_reads.h"
 
 #include <algorithm>
-#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -14,48 +13,66 @@ namespace {
 using core::Error;
 using core::ErrorCode;
 
+// The reports within `filter` (domains, and days when it has dates), with their
+// policy domain and reporter as indexes into the name lists.
+struct ReportSpan {
+  std::uint32_t domain;
+  std::uint32_t reporter;
+  std::int64_t first_day;
+  std::int64_t day_count;
+};
+struct ReportsInFilter {
+  std::vector<std::string> domains, reporters;
+  std::unordered_map<std::int64_t, ReportSpan> reports;
+  std::size_t read = 0;  // reports looked at, in the filter or not
+};
+
+core::Result<ReportsInFilter> reports_in(Database& db, const RecordFilter& filter) {
+  std::vector<std::string> parameters;
+  std::string where;
+  for (const std::string& domain : filter.domains) {
+    parameters.push_back(domain);
+    where += (where.empty() ? " WHERE domain IN (?" : ", ?") + std::to_string(parameters.size());
+  }
+  if (!where.empty()) where += ")";
+  auto statement = db.prepare("SELECT id, domain, reporter, date_begin, date_end FROM report" + where);
+  if (!statement) return std::move(statement).error();
+  for (std::size_t i = 0; i < parameters.size(); ++i) statement->bind(static_cast<int>(i + 1), parameters[i]);
+  ReportsInFilter out;
+  std::unordered_map<std::string, std::uint32_t> domain_index, reporter_index;
+  auto index = [](std::unordered_map<std::string, std::uint32_t>& ids, std::vector<std::string>& names,
+                  std::string name) {
+    auto [slot, added] = ids.try_emplace(std::move(name), static_cast<std::uint32_t>(names.size()));
+    if (added) names.push_back(slot->first);
+    return slot->second;
+  };
+  while (true) {
+    auto row = statement->step();
+    if (!row) return std::move(row).error();
+    if (!*row) return out;
+    ++out.read;
+    const report::DaySpan span = report::day_span(statement->column_int(3), statement->column_int(4));
+    if (filter.from_day && span.first_day + span.count - 1 < *filter.from_day) continue;
+    if (filter.to_day && span.first_day > *filter.to_day) continue;
+    out.reports.emplace(statement->column_int(0),
+                        ReportSpan{index(domain_index, out.domains, statement->column_text(1)),
+                                   index(reporter_index, out.reporters, statement->column_text(2)), span.first_day,
+                                   span.count});
+  }
+}
+
 }  // namespace
 
 core::Result<RecordGroups> read_record_groups(Database& db, const RecordFilter& filter) {
   // Three integers per record (the covering index record_fact), summed by integer
   // keys; the facts themselves are read by the caller through read_facts. (GROUP BY
   // over the text columns sorted every record: seconds for a million.)
-  struct ReportInfo {
-    std::uint32_t domain;
-    std::int64_t first_day;
-    std::int64_t day_count;
-  };
+  auto loaded = reports_in(db, filter);
+  if (!loaded) return std::move(loaded).error();
+  const std::unordered_map<std::int64_t, ReportSpan>& reports = loaded->reports;
+  const std::size_t reports_read = loaded->read;
   RecordGroups out;
-  std::unordered_map<std::int64_t, ReportInfo> reports;
-  std::size_t reports_read = 0;
-  {
-    std::vector<std::string> parameters;
-    std::string where;
-    if (!filter.domains.empty()) {
-      for (const std::string& domain : filter.domains) {
-        parameters.push_back(domain);
-        where += (where.empty() ? " WHERE domain IN (?" : ", ?") + std::to_string(parameters.size());
-      }
-      where += ")";
-    }
-    auto statement = db.prepare("SELECT id, domain, date_begin, date_end FROM report" + where);
-    if (!statement) return std::move(statement).error();
-    for (std::size_t i = 0; i < parameters.size(); ++i) statement->bind(static_cast<int>(i + 1), parameters[i]);
-    std::unordered_map<std::string, std::uint32_t> domain_index;
-    while (true) {
-      auto row = statement->step();
-      if (!row) return std::move(row).error();
-      if (!*row) break;
-      ++reports_read;
-      const report::DaySpan span = report::day_span(statement->column_int(2), statement->column_int(3));
-      if (filter.from_day && span.first_day + span.count - 1 < *filter.from_day) continue;
-      if (filter.to_day && span.first_day > *filter.to_day) continue;
-      auto [domain, added] =
-          domain_index.try_emplace(statement->column_text(1), static_cast<std::uint32_t>(out.domains.size()));
-      if (added) out.domains.push_back(domain->first);
-      reports.emplace(statement->column_int(0), ReportInfo{domain->second, span.first_day, span.count});
-    }
-  }
+  out.domains = std::move(loaded->domains);
   if (reports.empty()) return out;
 
   // A few weeks of a large store (digest) read their reports' records through the
@@ -91,7 +108,7 @@ core::Result<RecordGroups> read_record_groups(Database& db, const RecordFilter& 
     }
     auto report = reports.find(sqlite3_column_int64(raw, 0));
     if (report == reports.end()) continue;
-    const ReportInfo& info = report->second;
+    const ReportSpan& info = report->second;
     // The days of the report inside the filter, and the record's count on them by the
     // spreading rule (day i of n gets count / n, plus one while i < count % n).
     std::int64_t first = 0;
@@ -178,40 +195,10 @@ core::Status read_facts(Database& db, const std::function<void(std::int64_t, con
 
 core::Status read_record_days(Database& db, const RecordFilter& filter, bool by_day,
                             const std::function<void(const RecordDay&)>& visit) {
-  struct ReportInfo {
-    const std::string* domain;
-    const std::string* reporter;
-    std::int64_t first_day;
-    std::int64_t day_count;
-  };
   by_day = by_day || filter.from_day || filter.to_day;
-  std::unordered_map<std::string, std::unique_ptr<std::string>> names;  // stable addresses
-  auto name = [&](std::string text) {
-    auto& slot = names[text];
-    if (!slot) slot = std::make_unique<std::string>(std::move(text));
-    return slot.get();
-  };
-  std::unordered_map<std::int64_t, ReportInfo> reports;
-  {
-    std::vector<std::string> parameters;
-    std::string where;
-    for (const std::string& domain : filter.domains) {
-      parameters.push_back(domain);
-      where += (where.empty() ? " WHERE domain IN (?" : ", ?") + std::to_string(parameters.size());
-    }
-    if (!where.empty()) where += ")";
-    auto statement = db.prepare("SELECT id, domain, reporter, date_begin, date_end FROM report" + where);
-    if (!statement) return std::move(statement).error();
-    for (std::size_t i = 0; i < parameters.size(); ++i) statement->bind(static_cast<int>(i + 1), parameters[i]);
-    while (true) {
-      auto row = statement->step();
-      if (!row) return std::move(row).error();
-      if (!*row) break;
-      const report::DaySpan span = report::day_span(statement->column_int(3), statement->column_int(4));
-      reports.emplace(statement->column_int(0), ReportInfo{name(statement->column_text(1)),
-                                                           name(statement->column_text(2)), span.first_day, span.count});
-    }
-  }
+  auto loaded = reports_in(db, filter);
+  if (!loaded) return std::move(loaded).error();
+  const std::unordered_map<std::int64_t, ReportSpan>& reports = loaded->reports;
   auto statement = db.prepare("SELECT report_ref, fact_ref, message_count FROM record");
   if (!statement) return std::move(statement).error();
   sqlite3_stmt* raw = statement->handle();
@@ -222,9 +209,9 @@ core::Status read_record_days(Database& db, const RecordFilter& filter, bool by_
     if (!*row) return {};
     auto report = reports.find(sqlite3_column_int64(raw, 0));
     if (report == reports.end()) continue;
-    const ReportInfo& info = report->second;
-    record.domain = info.domain;
-    record.reporter = info.reporter;
+    const ReportSpan& info = report->second;
+    record.domain = &loaded->domains[info.domain];
+    record.reporter = &loaded->reporters[info.reporter];
     record.fact_id = sqlite3_column_int64(raw, 1);
     const std::int64_t count = sqlite3_column_int64(raw, 2);
     if (!by_day) {

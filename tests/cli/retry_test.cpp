@@ -8,23 +8,14 @@
 #include "cli/retry.h"
 #include "core/hash.h"
 #include "store/store.h"
+#include "report_fixture.h"
 #include "test_db.h"
 
 using namespace dmarcq;
+using testing::report_xml;
 using testing::scalar;
 
 namespace {
-
-std::string report_xml(const std::string& id, std::int64_t count) {
-  return "<feedback><report_metadata><org_name>google.com</org_name><report_id>" + id +
-         "</report_id><date_range><begin>1794182400</begin><end>1794268799</end></date_range>"
-         "</report_metadata><policy_published><domain>example.com</domain><p>none</p>"
-         "</policy_published><record><row><source_ip>192.0.2.1</source_ip><count>" +
-         std::to_string(count) +
-         "</count><policy_evaluated><disposition>none</disposition><dkim>pass</dkim>"
-         "<spf>fail</spf></policy_evaluated></row><identifiers><header_from>example.com"
-         "</header_from></identifiers></record></feedback>";
-}
 
 const std::string kMalformed = "<feedback><report_metadata></feedback>";
 
