@@ -1,4 +1,4 @@
-// dmarcq rebuild: recomputes the derived tables from the records.
+// dmarcq rebuild: recomputes the derived tables from the records and their facts.
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -14,11 +14,11 @@ constexpr const char* kUsage =
     "usage: dmarcq [--db PATH] rebuild\n"
     "\n"
     "Recomputes the tables that import derives from the records, in one transaction:\n"
-    "the facts (each distinct source, header From, verdicts and authentication\n"
-    "results, which explain and digest group by) and the daily totals per domain and\n"
-    "reporter (which summary --by domain|reporter|day|week reads). Import keeps both\n"
-    "up to date, so this is for a store whose derived data is suspect, or edited by\n"
-    "hand; the answers of every command are the same before and after.\n"
+    "the daily totals per domain and reporter (which summary --by\n"
+    "domain|reporter|day|week reads). Import keeps them up to date, so this is for a\n"
+    "store whose derived data is suspect, or edited by hand; the answers of every\n"
+    "command are the same before and after. (The facts each record refers to are\n"
+    "not derived: they hold its authentication results.)\n"
     "\n"
     "Exit status: 0 rebuilt, 3 the database failed (nothing changed).";
 
@@ -38,7 +38,7 @@ int run_rebuild(const GlobalOptions& global, const std::vector<std::string>& arg
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char line[96];
-  std::snprintf(line, sizeof line, "dmarcq: rebuild: facts and daily totals recomputed in %.2f s\n", seconds);
+  std::snprintf(line, sizeof line, "dmarcq: rebuild: daily totals recomputed in %.2f s\n", seconds);
   std::cerr << line;
   return kExitOk;
 }

@@ -84,6 +84,10 @@ PreparedDocument prepare_document(ingest::Document document, store::Store* known
   }
   prepared.reports = parse_all(prepared.document.bytes, parse_limits);
   prepared.parsed = true;
+  prepared.fact_keys.reserve(prepared.reports.size());
+  for (const core::Result<report::Report>& report : prepared.reports) {
+    prepared.fact_keys.push_back(report ? store::fact_keys(*report) : std::vector<store::FactKey>());
+  }
   return prepared;
 }
 
@@ -92,10 +96,10 @@ void Importer::on_document(ingest::Document document) {
   PreparedDocument prepared;
   prepared.content_hash = core::sha256_hex(document.bytes);
   prepared.document = std::move(document);
-  apply_document(std::move(prepared));
+  apply_document(prepared);
 }
 
-void Importer::apply_document(PreparedDocument prepared) {
+void Importer::apply_document(PreparedDocument& prepared) {
   if (fatal_) return;
   ++stats_.documents;
   const ingest::Document& document = prepared.document;
@@ -140,14 +144,19 @@ void Importer::apply_document(PreparedDocument prepared) {
       return fail(std::move(status).error().within(origin));
     }
   }
-  store_report(*parsed, origin, content_hash);
+  // Keys computed ahead, if the document was parsed ahead; the store computes them otherwise.
+  auto keys_of = [&](std::size_t which) {
+    return which < prepared.fact_keys.size() ? std::span<const store::FactKey>(prepared.fact_keys[which])
+                                             : std::span<const store::FactKey>();
+  };
+  store_report(*parsed, keys_of(0), origin, content_hash);
   for (std::size_t which = 1; which < prepared.reports.size() && !fatal_; ++which) {
     ++stats_.documents;
     const std::string place = origin + " \xE2\x80\xBA report " + std::to_string(which + 1);
     const std::string hash = content_hash + "#" + std::to_string(which + 1);
     const core::Result<report::Report>& extra = prepared.reports[which];
     if (extra) {
-      store_report(*extra, place, hash);
+      store_report(*extra, keys_of(which), place, hash);
     } else {
       record_reject(place, extra.error(), hash, {}, 0);
     }
@@ -155,9 +164,9 @@ void Importer::apply_document(PreparedDocument prepared) {
   after_unit(document.bytes.size());
 }
 
-void Importer::store_report(const report::Report& report, const std::string& origin,
-                            const std::string& content_hash) {
-  auto added = store_.add_report(report, origin, content_hash);
+void Importer::store_report(const report::Report& report, std::span<const store::FactKey> fact_keys,
+                            const std::string& origin, const std::string& content_hash) {
+  auto added = store_.add_report(report, origin, content_hash, fact_keys);
   if (!added) return fail(std::move(added).error().within(origin));
   if (added->outcome == store::Outcome::kImported) {
     count([](ImportCounts& c) { ++c.imported; });

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,6 +64,9 @@ struct PreparedDocument {
   std::string content_hash;
   bool parsed = false;  // false: not parsed (yet); the importer parses it if needed
   std::vector<core::Result<report::Report>> reports;
+  // The fact keys of each parsed report's records (store::fact_keys), computed with the
+  // parse so that the writer does not; empty for a report that failed.
+  std::vector<std::vector<store::FactKey>> fact_keys;
 };
 
 // Hashes `document` and parses it, unless `known_inputs` (a store connection of the
@@ -111,8 +115,10 @@ class Importer final : public ingest::Sink {
   void on_message_end(const ingest::Origin& origin, const std::string& no_report) override;
   void on_progress(std::uint64_t bytes_done) override;
 
-  // The same steps for import's worker threads, which hash and parse ahead.
-  void apply_document(PreparedDocument prepared);
+  // The same steps for import's worker threads, which hash and parse ahead. The
+  // caller keeps the document (and frees it where it likes: freeing a large parse is
+  // work the writer thread need not do).
+  void apply_document(PreparedDocument& prepared);
   // on_message_start with the message's hash computed ahead ("" when it has no bytes).
   bool begin_message(const ingest::Origin& origin, std::string content_hash);
   // A message found in the store ahead (before it was decoded): accounts for what it
@@ -134,7 +140,8 @@ class Importer final : public ingest::Sink {
     if (!stats_.per_file.empty()) change(stats_.per_file.back().counts);
   }
   // Stores a parsed report (or counts it as a duplicate).
-  void store_report(const report::Report& report, const std::string& origin,
+  void store_report(const report::Report& report, std::span<const store::FactKey> fact_keys,
+                    const std::string& origin,
                     const std::string& content_hash);
   // Counts a reject and stores it (or holds it, see RejectPolicy). `already_stored`:
   // the store has this unit's reject from an earlier run, so there is nothing to write.

@@ -221,7 +221,7 @@ class Writer {
     }
     switch (event.type) {
       case Event::Type::kFile: importer_.on_file(event.text, event.number); break;
-      case Event::Type::kDocument: importer_.apply_document(std::move(event.prepared)); break;
+      case Event::Type::kDocument: importer_.apply_document(event.prepared); break;
       case Event::Type::kReject: importer_.on_reject(event.origin, *event.error, event.raw); break;
       case Event::Type::kSkip: importer_.on_skip(event.origin, event.text); break;
       case Event::Type::kMessageStart:

@@ -1,6 +1,7 @@
-// Private to store/: interning of record facts (schema/0004_fact.sql). Import asks for
-// the id of each record's fact; an equal fact stored before (by this or any earlier
-// import) is reused, otherwise a row is added.
+// Private to store/: interning of record facts (schema/0004_fact.sql,
+// 0007_fact_details.sql). Import asks for the id of each record's fact; an equal fact
+// stored before (by this or any earlier import) is reused, otherwise a row is added
+// with the fact's authentication results and policy reasons.
 #ifndef DMARCQ_STORE_FACT_WRITER_H_
 #define DMARCQ_STORE_FACT_WRITER_H_
 
@@ -11,34 +12,35 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "report/report.h"
+#include "store/fact_key.h"
 #include "store/sqlite.h"
 
 namespace dmarcq::store {
-
-struct FactValues {
-  std::string_view source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key;
-};
 
 class FactWriter {
  public:
   static core::Result<FactWriter> prepare(Database& db);
 
-  // The id of the fact with exactly these values, inserted when new. Runs inside the
-  // caller's write transaction.
-  core::Result<std::int64_t> id_of(const FactValues& values);
+  // The id of the fact of `record` (whose key is `key`), inserted with its results and
+  // reasons when new. Runs inside the caller's write transaction.
+  core::Result<std::int64_t> id_of(const report::Record& record, const FactKey& key);
   // Forgets the ids remembered: after a rollback (the rows it inserted are gone) or
   // when another connection may have rewritten the table.
   void forget() { cache_.clear(); }
 
  private:
-  FactWriter(Statement find, Statement insert) : find_(std::move(find)), insert_(std::move(insert)) {}
+  struct Statements {
+    Statement find, insert, insert_dkim, insert_spf, insert_reason;
+  };
+  explicit FactWriter(Statements statements) : statements_(std::move(statements)) {}
 
-  Statement find_;
-  Statement insert_;
+  core::Status insert_details(std::int64_t fact, const report::Record& record);
+
+  Statements statements_;
   // Bounded: a long import of ever new sources must not grow memory without limit.
   static constexpr std::size_t kCacheEntries = 200000;
   std::unordered_map<std::string, std::int64_t> cache_;
-  std::string key_;
 };
 
 }  // namespace dmarcq::store

@@ -3,24 +3,32 @@
 #include <string>
 #include <vector>
 
+#include "report/report.h"
+#include "store/fact_key.h"
 #include "store/fact_writer.h"
 
 namespace dmarcq::store {
 
-// In chunks of ids, so that no update runs under an open scan.
-core::Status fill_facts(Database& db) {
+// In chunks of ids, so that no update runs under an open scan. Reads the per-record
+// child tables of migration 1, which migration 8 drops: this runs once, at migration 7.
+core::Status refill_facts(Database& db) {
+  if (auto status = db.exec("UPDATE record SET fact_ref = NULL; DELETE FROM fact"); !status) return status;
   auto facts = FactWriter::prepare(db);
-  auto records = db.prepare(
-      "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, coalesce(auth_key, '') "
-      "FROM record WHERE id > ?1 AND fact_ref IS NULL ORDER BY id LIMIT 10000");
-  auto update = db.prepare("UPDATE record SET fact_ref = ?2 WHERE id = ?1");
   if (!facts) return std::move(facts).error();
-  for (auto* prepared : {&records, &update}) {
+  auto records = db.prepare(
+      "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition FROM record "
+      "WHERE id > ?1 ORDER BY id LIMIT 10000");
+  auto dkim = db.prepare(
+      "SELECT domain, selector, result, human_result FROM dkim_result WHERE record_ref = ?1 ORDER BY seq");
+  auto spf = db.prepare("SELECT domain, scope, result, human_result FROM spf_result WHERE record_ref = ?1 ORDER BY seq");
+  auto reasons = db.prepare("SELECT type, comment FROM policy_reason WHERE record_ref = ?1 ORDER BY seq");
+  auto update = db.prepare("UPDATE record SET fact_ref = ?2 WHERE id = ?1");
+  for (auto* prepared : {&records, &dkim, &spf, &reasons, &update}) {
     if (!*prepared) return std::move(*prepared).error();
   }
   struct Row {
     std::int64_t id;
-    std::string values[6];
+    report::Record record;
   };
   std::int64_t last = 0;
   std::vector<Row> chunk;
@@ -33,12 +41,33 @@ core::Status fill_facts(Database& db) {
       if (!*row) break;
       Row& next = chunk.emplace_back();
       next.id = records->column_int(0);
-      for (int i = 0; i < 6; ++i) next.values[i] = records->column_text(i + 1);
+      next.record.source_ip = records->column_text(1);
+      next.record.header_from = records->column_text(2);
+      next.record.dkim = records->column_text(3);
+      next.record.spf = records->column_text(4);
+      next.record.disposition = records->column_text(5);
     }
     records->reset();
-    for (const Row& row : chunk) {
-      auto id = facts->id_of(FactValues{row.values[0], row.values[1], row.values[2], row.values[3],
-                                        row.values[4], row.values[5]});
+    for (Row& row : chunk) {
+      for (auto* statement : {&*dkim, &*spf, &*reasons}) {
+        statement->bind(1, row.id);
+        while (true) {
+          auto step = statement->step();
+          if (!step) return std::move(step).error();
+          if (!*step) break;
+          if (statement == &*dkim) {
+            row.record.dkim_results.push_back({statement->column_text(0), statement->column_text(1),
+                                               statement->column_text(2), statement->column_text(3)});
+          } else if (statement == &*spf) {
+            row.record.spf_results.push_back({statement->column_text(0), statement->column_text(1),
+                                              statement->column_text(2), statement->column_text(3)});
+          } else {
+            row.record.reasons.push_back({statement->column_text(0), statement->column_text(1)});
+          }
+        }
+        statement->reset();
+      }
+      auto id = facts->id_of(row.record, fact_key(row.record));
       if (!id) return std::move(id).error();
       update->bind(1, row.id).bind(2, *id);
       if (auto status = update->run(); !status) return status;
@@ -46,11 +75,6 @@ core::Status fill_facts(Database& db) {
     }
   } while (!chunk.empty());
   return {};
-}
-
-core::Status rebuild_facts(Database& db) {
-  if (auto status = db.exec("UPDATE record SET fact_ref = NULL; DELETE FROM fact"); !status) return status;
-  return fill_facts(db);
 }
 
 core::Status rebuild_day_totals(Database& db) {

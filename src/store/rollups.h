@@ -1,6 +1,7 @@
-// Private to store/: the derived tables (fact, day_total) and how they are recomputed
-// from the records. Import keeps them up to date row by row; these functions rebuild
-// them whole, for migrations and `dmarcq rebuild`, inside the caller's transaction.
+// Private to store/: the fact table's refill at migration 7, and the derived table
+// day_total and how it is recomputed from the records. Import keeps them up to date
+// row by row; these functions rebuild them whole, for migrations and `dmarcq
+// rebuild`, inside the caller's transaction.
 #ifndef DMARCQ_STORE_ROLLUPS_H_
 #define DMARCQ_STORE_ROLLUPS_H_
 
@@ -9,10 +10,9 @@
 
 namespace dmarcq::store {
 
-// Fills record.fact_ref where it is NULL, adding facts as needed.
-core::Status fill_facts(Database& db);
-// Recomputes every fact: the table is emptied and refilled from the records.
-core::Status rebuild_facts(Database& db);
+// Migration 7: empties the fact table and refills it from the records and their
+// per-record child tables (which migration 8 drops), details included.
+core::Status refill_facts(Database& db);
 // Recomputes day_total from the records.
 core::Status rebuild_day_totals(Database& db);
 

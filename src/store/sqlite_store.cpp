@@ -91,7 +91,9 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
     // Migration 3's column is filled in the same transaction: a database at version 3
     // never has records without their auth_key.
     if (applied && migration.version == 3) applied = backfill_auth_keys(db);
-    if (applied && migration.version == 4) applied = fill_facts(db);
+    // Facts are filled at migration 7, which refills the table with the results'
+    // details; a database is never used between the two.
+    if (applied && migration.version == 7) applied = refill_facts(db);
     if (applied && migration.version == 5) applied = rebuild_day_totals(db);
     if (applied) {
       applied = db.exec("PRAGMA user_version = " + std::to_string(migration.version) +
@@ -173,36 +175,28 @@ class SqliteStore final : public Store {
         "INSERT INTO report_day (report_ref, day_index, day, week) VALUES (?1, ?2, ?3, ?4)",
         // 4
         "INSERT INTO record (report_ref, seq, source_ip, message_count, disposition, "
-        "dkim_aligned, spf_aligned, header_from, envelope_from, envelope_to, auth_key, fact_ref) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "dkim_aligned, spf_aligned, header_from, envelope_from, envelope_to, fact_ref) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         // 5
-        "INSERT INTO dkim_result (record_ref, seq, domain, selector, result, human_result) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        // 6
-        "INSERT INTO spf_result (record_ref, seq, domain, scope, result, human_result) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        // 7
-        "INSERT INTO policy_reason (record_ref, seq, type, comment) VALUES (?1, ?2, ?3, ?4)",
-        // 8
         "INSERT INTO input (content_hash, origin, outcome, report_ref, detail, first_seen) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (content_hash) DO NOTHING",
-        // 9
+        // 6
         "SELECT outcome, detail FROM input WHERE content_hash = ?1",
-        // 10
+        // 7
         "INSERT INTO reject (content_hash, origin, reason, error_kind, raw_size, raw, "
         "rejected_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (content_hash) DO NOTHING",
-        // 11
+        // 8
         "SELECT imported, duplicates, rejected, skipped, no_report FROM message "
         "WHERE content_hash = ?1",
-        // 12
+        // 9
         "INSERT INTO message (content_hash, origin, imported, duplicates, rejected, skipped, "
         "no_report, first_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
         "ON CONFLICT (content_hash) DO UPDATE SET imported = excluded.imported, "
         "duplicates = excluded.duplicates, rejected = excluded.rejected, "
         "skipped = excluded.skipped, no_report = excluded.no_report",
-        // 13
+        // 10
         "DELETE FROM reject WHERE content_hash = ?1",
-        // 14
+        // 11
         "DELETE FROM input WHERE content_hash = ?1",
     };
     for (const char* sql : kStatements) {
@@ -242,13 +236,12 @@ class SqliteStore final : public Store {
   core::Status rebuild() override {
     if (auto status = require_writable(); !status) return status;
     if (auto status = begin(); !status) return status;
-    core::Status status = rebuild_facts(db_);
-    if (status) status = rebuild_day_totals(db_);
-    if (!status) {
+    // Facts are not derived: they hold the records' authentication results
+    // (migration 7). What is derived from records and facts is recomputed.
+    if (auto status = rebuild_day_totals(db_); !status) {
       (void)rollback();
       return status;
     }
-    facts_->forget();  // every id changed
     return commit();
   }
   core::Status rollback() override {
@@ -257,7 +250,7 @@ class SqliteStore final : public Store {
   }
 
   core::Result<std::optional<KnownInput>> find_input(const std::string& content_hash) override {
-    Statement& find = statements_[9];
+    Statement& find = statements_[6];
     find.bind(1, content_hash);
     auto row = find.step();
     std::optional<KnownInput> known;
@@ -274,7 +267,8 @@ class SqliteStore final : public Store {
   }
 
   core::Result<AddResult> add_report(const report::Report& report, const std::string& origin,
-                                     const std::string& content_hash) override {
+                                     const std::string& content_hash,
+                                     std::span<const FactKey> fact_keys) override {
     if (auto status = require_writable(); !status) return std::move(status).error();
     const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
     const std::string reporter = report.reporter();
@@ -335,9 +329,14 @@ class SqliteStore final : public Store {
       insert_day.bind(4, core::iso_week(day));
       if (auto status = insert_day.run(); !status) return std::move(status).error();
     }
-    std::int64_t record_seq = 0;
-    for (const report::Record& record : report.records) {
-      if (auto status = add_record(report_ref, ++record_seq, record); !status) return std::move(status).error();
+    const bool keys_given = fact_keys.size() == report.records.size();
+    for (std::size_t i = 0; i < report.records.size(); ++i) {
+      const report::Record& record = report.records[i];
+      const FactKey key = keys_given ? FactKey() : fact_key(record);
+      const std::int64_t seq = static_cast<std::int64_t>(i) + 1;
+      if (auto status = add_record(report_ref, seq, record, keys_given ? fact_keys[i] : key); !status) {
+        return std::move(status).error();
+      }
     }
     if (auto status = add_day_totals(report, reporter, span); !status) return std::move(status).error();
     if (auto status = add_input(content_hash, origin, "imported", report_ref, "", now); !status) {
@@ -348,7 +347,7 @@ class SqliteStore final : public Store {
   }
 
   core::Result<std::optional<KnownMessage>> find_message(const std::string& content_hash) override {
-    Statement& find = statements_[11];
+    Statement& find = statements_[8];
     find.bind(1, content_hash);
     auto row = find.step();
     std::optional<KnownMessage> known;
@@ -364,7 +363,7 @@ class SqliteStore final : public Store {
   core::Status add_message(const std::string& content_hash, const std::string& origin,
                            const KnownMessage& contents) override {
     if (auto status = require_writable(); !status) return status;
-    Statement& insert = statements_[12];
+    Statement& insert = statements_[9];
     insert.bind(1, content_hash).bind(2, origin).bind(3, contents.imported);
     insert.bind(4, contents.duplicates).bind(5, contents.rejected).bind(6, contents.skipped);
     insert.bind(7, contents.no_report).bind(8, static_cast<std::int64_t>(std::time(nullptr)));
@@ -373,10 +372,10 @@ class SqliteStore final : public Store {
 
   core::Status clear_reject(const std::string& content_hash) override {
     if (auto status = require_writable(); !status) return status;
-    statements_[13].bind(1, content_hash);
-    if (auto status = statements_[13].run(); !status) return status;
-    statements_[14].bind(1, content_hash);
-    return statements_[14].run();
+    statements_[10].bind(1, content_hash);
+    if (auto status = statements_[10].run(); !status) return status;
+    statements_[11].bind(1, content_hash);
+    return statements_[11].run();
   }
 
   core::Status add_reject(const std::string& origin, const core::Error& error,
@@ -385,7 +384,7 @@ class SqliteStore final : public Store {
     if (auto status = require_writable(); !status) return status;
     const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
     const std::string reason = error.to_string();
-    Statement& insert = statements_[10];
+    Statement& insert = statements_[7];
     insert.bind(1, content_hash).bind(2, origin).bind(3, reason);
     insert.bind(4, core::error_code_name(error.code()));
     insert.bind(5, static_cast<std::int64_t>(raw_size)).bind_blob(6, raw).bind(7, now);
@@ -521,40 +520,16 @@ class SqliteStore final : public Store {
     return insert.run();
   }
 
-  core::Status add_record(std::int64_t report_ref, std::int64_t seq, const report::Record& record) {
+  core::Status add_record(std::int64_t report_ref, std::int64_t seq, const report::Record& record,
+                          const FactKey& key) {
+    auto fact = facts_->id_of(record, key);
+    if (!fact) return std::move(fact).error();
     Statement& insert = statements_[4];
     insert.bind(1, report_ref).bind(2, seq).bind(3, record.source_ip).bind(4, record.count);
     insert.bind(5, record.disposition).bind(6, record.dkim).bind(7, record.spf);
     insert.bind(8, record.header_from).bind(9, record.envelope_from).bind(10, record.envelope_to);
-    const std::string auth_key = report::encode_auth(record);
-    insert.bind(11, auth_key);
-    auto fact = facts_->id_of(FactValues{record.source_ip, record.header_from, record.dkim, record.spf,
-                                         record.disposition, auth_key});
-    if (!fact) return std::move(fact).error();
-    insert.bind(12, *fact);
-    if (auto status = insert.run(); !status) return status;
-    const std::int64_t record_ref = sqlite3_last_insert_rowid(db_.handle());
-    std::int64_t child = 0;
-    for (const report::DkimResult& dkim : record.dkim_results) {
-      Statement& statement = statements_[5];
-      statement.bind(1, record_ref).bind(2, ++child).bind(3, dkim.domain).bind(4, dkim.selector);
-      statement.bind(5, dkim.result).bind(6, dkim.human_result);
-      if (auto status = statement.run(); !status) return status;
-    }
-    child = 0;
-    for (const report::SpfResult& spf : record.spf_results) {
-      Statement& statement = statements_[6];
-      statement.bind(1, record_ref).bind(2, ++child).bind(3, spf.domain).bind(4, spf.scope);
-      statement.bind(5, spf.result).bind(6, spf.human_result);
-      if (auto status = statement.run(); !status) return status;
-    }
-    child = 0;
-    for (const report::PolicyReason& reason : record.reasons) {
-      Statement& statement = statements_[7];
-      statement.bind(1, record_ref).bind(2, ++child).bind(3, reason.type).bind(4, reason.comment);
-      if (auto status = statement.run(); !status) return status;
-    }
-    return {};
+    insert.bind(11, *fact);
+    return insert.run();
   }
 
   // The report's records summed per day into day_total, spread as the record-level
@@ -600,7 +575,7 @@ class SqliteStore final : public Store {
   core::Status add_input(const std::string& content_hash, const std::string& origin,
                          const char* outcome, std::optional<std::int64_t> report_ref,
                          const std::string& detail, std::int64_t now) {
-    Statement& insert = statements_[8];
+    Statement& insert = statements_[5];
     insert.bind(1, content_hash).bind(2, origin).bind(3, std::string_view(outcome));
     if (report_ref) {
       insert.bind(4, *report_ref);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "core/error.h"
 #include "core/table.h"
 #include "report/report.h"
+#include "store/fact_key.h"
 
 namespace dmarcq::store {
 
@@ -58,8 +60,9 @@ struct SummaryQuery {
 };
 
 // The facts attribution reads of a record, stored once per distinct combination
-// (table fact): reports repeat the same sources with the same results.
-// Fact ids are numbered densely from 1 by the store (rebuild numbers them afresh), so
+// (table fact, with the authentication results and reasons in fact_dkim, fact_spf and
+// fact_reason): reports repeat the same sources with the same results.
+// Fact ids are numbered densely from 1 by the store (migration 7 numbers them afresh), so
 // readers index vectors by them; an id above this bound means a hand-edited table.
 constexpr std::int64_t kMaxFactId = std::int64_t{1} << 28;
 
@@ -137,10 +140,16 @@ class Store {
   // The outcome recorded for a document with this content hash, if it was seen.
   virtual core::Result<std::optional<KnownInput>> find_input(const std::string& content_hash) = 0;
   // Stores a parsed report, or records it as a duplicate of a stored one (same
-  // reporter, report_id, policy domain and period).
+  // reporter, report_id, policy domain and period). `fact_keys` are its records' fact
+  // keys computed ahead (fact_keys(report), on another thread), or empty.
   virtual core::Result<AddResult> add_report(const report::Report& report,
                                              const std::string& origin,
-                                             const std::string& content_hash) = 0;
+                                             const std::string& content_hash,
+                                             std::span<const FactKey> fact_keys) = 0;
+  core::Result<AddResult> add_report(const report::Report& report, const std::string& origin,
+                                     const std::string& content_hash) {
+    return add_report(report, origin, content_hash, {});
+  }
   // A mail message read before, if any.
   virtual core::Result<std::optional<KnownMessage>> find_message(const std::string& content_hash) = 0;
   // Records a message after all its units were stored; a message read again (because
@@ -155,9 +164,9 @@ class Store {
                                   const std::string& content_hash, std::string_view raw,
                                   std::uint64_t raw_size) = 0;
 
-  // Recomputes the derived tables (facts, daily totals) from the records, in one
-  // transaction of its own; import keeps them up to date, so this is for a store whose
-  // derived data is suspect (or to check that it is not).
+  // Recomputes the derived table (daily totals) from the records and their facts, in
+  // one transaction of its own; import keeps it up to date, so this is for a store
+  // whose derived data is suspect (or to check that it is not).
   virtual core::Status rebuild() = 0;
 
   // --- reading

@@ -1,9 +1,11 @@
 #include <doctest/doctest.h>
 #include <map>
+#include <tuple>
 #include <sqlite3.h>
 
 #include "core/date.h"
 
+#include "store/migrations.h"
 #include "store/store.h"
 #include "store/summary_sql.h"
 #include "test_db.h"
@@ -189,82 +191,6 @@ TEST_CASE("store: record groups sum records with the same facts; policies are th
   CHECK(policies->at(0).p == "quarantine");
 }
 
-TEST_CASE("store: records from before migration 3 get their auth_key when opened") {
-  testing::TempDb temp;
-  {
-    auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
-    REQUIRE(opened.ok());
-    REQUIRE((*opened)->begin().ok());
-    report::Report r = make_report("google.com", "g", "example.com", kNov14, kNov14 + 86399);
-    report::Record record = make_record("192.0.2.1", 10, "pass", "fail");
-    record.dkim_results.push_back({"example.com", "s1", "pass", ""});
-    record.reasons.push_back({"local_policy", "arc=pass"});
-    r.records.push_back(record);
-    REQUIRE((*opened)->add_report(r, "o", "h").ok());
-    REQUIRE((*opened)->commit().ok());
-  }
-  sqlite3* raw = nullptr;
-  sqlite3_open(temp.path().c_str(), &raw);
-  // Back to what a version-2 database looks like.
-  REQUIRE(sqlite3_exec(raw, "DROP INDEX record_fact; CREATE INDEX record_report ON record (report_ref); "
-                            "ALTER TABLE record DROP COLUMN fact_ref; DROP TABLE fact; "
-                            "DROP TABLE day_total; ALTER TABLE record DROP COLUMN auth_key; "
-                            "CREATE INDEX record_source ON record (source_ip); PRAGMA user_version = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(raw);
-  REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE auth_key = 'd:example.com/s1/pass||r:local_policy/arc=pass'") == 1);
-  // Migration 4 runs after the backfill: the fact carries the filled auth_key.
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record r JOIN fact f ON f.id = r.fact_ref "
-                                     "WHERE f.auth_key = 'd:example.com/s1/pass||r:local_policy/arc=pass'") == 1);
-}
-
-TEST_CASE("store: records from before migration 4 get their facts; one fact serves two domains") {
-  testing::TempDb temp;
-  {
-    auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
-    REQUIRE(opened.ok());
-    REQUIRE((*opened)->begin().ok());
-    for (const char* domain : {"example.com", "example.org"}) {
-      report::Report r = make_report("google.com", std::string("g-") + domain, domain, kNov14, kNov14 + 86399);
-      r.records.push_back(make_record("192.0.2.1", 10, "pass", "fail"));
-      r.records.push_back(make_record("192.0.2.1", 5, "pass", "fail"));
-      r.records.push_back(make_record("192.0.2.9", 1, "fail", "fail"));
-      REQUIRE((*opened)->add_report(r, "o", std::string("h-") + domain).ok());
-    }
-    REQUIRE((*opened)->commit().ok());
-  }
-  sqlite3* raw = nullptr;
-  sqlite3_open(temp.path().c_str(), &raw);
-  // Back to what a version-3 database looks like.
-  REQUIRE(sqlite3_exec(raw, "DROP TABLE day_total; DROP INDEX record_fact; CREATE INDEX record_report ON record (report_ref); "
-                       "ALTER TABLE record DROP COLUMN fact_ref; DROP TABLE fact; "
-                       "CREATE INDEX record_source ON record (source_ip); "
-                       "CREATE INDEX record_report_auth ON record (report_ref, source_ip); PRAGMA user_version = 3",
-                       nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(raw);
-  REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE fact_ref IS NULL") == 0);
-  auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
-  REQUIRE(reader.ok());
-  auto groups = (*reader)->record_groups({});
-  REQUIRE(groups.ok());
-  CHECK(groups->fact_ids.size() == 2);
-  REQUIRE(groups->groups.size() == 4);  // two facts in each of two domains
-  auto facts = facts_by_id(**reader);
-  std::int64_t shared = 0;
-  for (const store::RecordGroup& group : groups->groups) {
-    if (facts[groups->fact_id_of(group)].source_ip == "192.0.2.1") shared += group.messages;
-  }
-  CHECK(shared == 30);
-  store::RecordFilter one_domain;
-  one_domain.domains = {"example.org"};
-  auto filtered = (*reader)->record_groups(one_domain);
-  REQUIRE(filtered.ok());
-  CHECK(filtered->domains == std::vector<std::string>{"example.org"});
-  CHECK(filtered->groups.size() == 2);
-}
-
 namespace {
 
 // Runs summary SQL with its parameters; rows as text, for comparison.
@@ -295,6 +221,157 @@ std::vector<std::string> table_rows(const std::string& path, const std::string& 
 }
 
 }  // namespace
+
+namespace {
+
+// A database as dmarcq left it at schema `version`: the real migrations 1..version
+// applied in order, no data.
+void make_store_at_version(const std::string& path, int version) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+  for (const store::Migration& migration : store::migrations()) {
+    if (migration.version > version) break;
+    REQUIRE(sqlite3_exec(raw, std::string(migration.sql).c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  }
+  const std::string mark = "PRAGMA user_version = " + std::to_string(version) + "; PRAGMA application_id = 1145918033";
+  REQUIRE(sqlite3_exec(raw, mark.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+}
+
+void exec(const std::string& path, const std::string& sql) {
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+  char* message = nullptr;
+  const int status = sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &message);
+  INFO(sql << ": " << (message != nullptr ? message : ""));
+  sqlite3_free(message);
+  sqlite3_close(raw);
+  REQUIRE(status == SQLITE_OK);
+}
+
+// A one-day report of Google's for `domain` on 2026-11-14, id `id`, as migration 1
+// stores it.
+std::string old_report_sql(int id, const std::string& domain) {
+  return "INSERT INTO report VALUES (" + std::to_string(id) + ", 'google.com', 'google.com', '', '', 'g-" + domain +
+         "', 1794614400, 1794700799, '', '', '', '" + domain +
+         "', 'r', 'r', 'none', '', '', NULL, '', '', '', 1, 3, 16, 0, 'o', 'h-" + domain +
+         "', 0); INSERT INTO report_day VALUES (" + std::to_string(id) + ", 0, '2026-11-14', '2026-W46');";
+}
+
+}  // namespace
+
+TEST_CASE("store: a version-2 database gets its facts, with every result detail, when opened") {
+  testing::TempDb temp;
+  make_store_at_version(temp.path(), 2);
+  // Two records with the same results but for a human_result, and one whose selector
+  // holds a character the auth key replaces: three facts.
+  exec(temp.path(), old_report_sql(1, "example.com") +
+                        "INSERT INTO record VALUES (1, 1, 1, '192.0.2.1', 10, 'none', 'pass', 'fail', 'example.com', '', '');"
+                        "INSERT INTO record VALUES (2, 1, 2, '192.0.2.1', 5, 'none', 'pass', 'fail', 'example.com', '', '');"
+                        "INSERT INTO record VALUES (3, 1, 3, '192.0.2.1', 1, 'none', 'pass', 'fail', 'example.com', '', '');"
+                        "INSERT INTO dkim_result VALUES (1, 1, 'example.com', 's1', 'pass', '');"
+                        "INSERT INTO dkim_result VALUES (2, 1, 'example.com', 's1', 'pass', 'good signature');"
+                        "INSERT INTO dkim_result VALUES (3, 1, 'example.com', 's1/x', 'pass', '');"
+                        "INSERT INTO spf_result VALUES (1, 1, 'example.com', 'mfrom', 'fail', '');"
+                        "INSERT INTO spf_result VALUES (2, 1, 'example.com', 'mfrom', 'fail', '');"
+                        "INSERT INTO spf_result VALUES (3, 1, 'example.com', 'mfrom', 'fail', '');"
+                        "INSERT INTO policy_reason VALUES (1, 1, 'local_policy', 'arc=pass');"
+                        "INSERT INTO policy_reason VALUES (2, 1, 'local_policy', 'arc=pass');");
+  REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
+  CHECK(testing::scalar(temp.path(), "PRAGMA user_version") == static_cast<std::int64_t>(store::migrations().back().version));
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE fact_ref IS NULL") == 0);
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record r JOIN fact f ON f.id = r.fact_ref "
+                                     "WHERE f.auth_key = 'd:example.com/s1/pass|s:example.com/mfrom/fail|r:local_policy/arc=pass' "
+                                     "AND f.details = ''") == 1);
+  // The child tables are views now, and give back exactly what was stored.
+  CHECK(table_rows(temp.path(), "SELECT * FROM dkim_result ORDER BY record_ref, seq") ==
+        std::vector<std::string>{
+            "record_ref=1;seq=1;domain=example.com;selector=s1;result=pass;human_result=;",
+            "record_ref=2;seq=1;domain=example.com;selector=s1;result=pass;human_result=good signature;",
+            "record_ref=3;seq=1;domain=example.com;selector=s1/x;result=pass;human_result=;"});
+  CHECK(table_rows(temp.path(), "SELECT * FROM policy_reason ORDER BY record_ref, seq") ==
+        std::vector<std::string>{"record_ref=1;seq=1;type=local_policy;comment=arc=pass;",
+                                 "record_ref=2;seq=1;type=local_policy;comment=arc=pass;"});
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM spf_result") == 3);
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                     "name IN ('dkim_result', 'spf_result', 'policy_reason')") == 0);
+  CHECK(testing::scalar(temp.path(), "SELECT messages FROM day_total") == 16);
+}
+
+TEST_CASE("store: a version-6 database gets one fact per distinct record; one fact serves two domains") {
+  testing::TempDb temp;
+  make_store_at_version(temp.path(), 6);
+  std::string sql;
+  int record = 0;
+  for (int report : {1, 2}) {
+    const std::string domain = report == 1 ? "example.com" : "example.org";
+    sql += old_report_sql(report, domain);
+    for (auto [ip, count, dkim] : {std::tuple{"192.0.2.1", 10, "pass"}, {"192.0.2.1", 5, "pass"}, {"192.0.2.9", 1, "fail"}}) {
+      ++record;
+      // fact_ref NULL: migration 7 refills every fact, whatever was there.
+      sql += "INSERT INTO record VALUES (" + std::to_string(record) + ", " + std::to_string(report) + ", " +
+             std::to_string(record) + ", '" + ip + "', " + std::to_string(count) + ", 'none', '" + dkim +
+             "', 'fail', 'example.com', '', '', '|s:example.com/mfrom/fail|', NULL);";
+      sql += "INSERT INTO spf_result VALUES (" + std::to_string(record) + ", 1, 'example.com', 'mfrom', 'fail', '');";
+    }
+  }
+  exec(temp.path(), sql);
+  REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact_spf") == 2);
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM spf_result") == 6);
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE fact_ref IS NULL") == 0);
+  auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
+  REQUIRE(reader.ok());
+  auto groups = (*reader)->record_groups({});
+  REQUIRE(groups.ok());
+  CHECK(groups->fact_ids.size() == 2);
+  REQUIRE(groups->groups.size() == 4);  // two facts in each of two domains
+  auto facts = facts_by_id(**reader);
+  std::int64_t shared = 0;
+  for (const store::RecordGroup& group : groups->groups) {
+    if (facts[groups->fact_id_of(group)].source_ip == "192.0.2.1") shared += group.messages;
+  }
+  CHECK(shared == 30);
+  store::RecordFilter one_domain;
+  one_domain.domains = {"example.org"};
+  auto filtered = (*reader)->record_groups(one_domain);
+  REQUIRE(filtered.ok());
+  CHECK(filtered->domains == std::vector<std::string>{"example.org"});
+  CHECK(filtered->groups.size() == 2);
+}
+
+TEST_CASE("store: results are stored once per fact and given back exactly for every record") {
+  testing::TempDb temp;
+  {
+    auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    REQUIRE((*opened)->begin().ok());
+    report::Report r = make_report("google.com", "g", "example.com", kNov14, kNov14 + 86399);
+    report::Record plain = make_record("192.0.2.1", 10, "pass", "fail");
+    plain.dkim_results.push_back({"example.com", "s1", "pass", ""});
+    plain.spf_results.push_back({"example.com", "mfrom", "fail", ""});
+    r.records.push_back(plain);
+    r.records.push_back(plain);  // the same fact again
+    report::Record human = plain;  // differs only where the auth key does not look
+    human.dkim_results[0].human_result = "good";
+    r.records.push_back(human);
+    report::Record separator = plain;
+    separator.reasons.push_back({"other", "a;b|c/d"});
+    r.records.push_back(separator);
+    REQUIRE((*opened)->add_report(r, "o", "h").ok());
+    REQUIRE((*opened)->commit().ok());
+  }
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact_dkim") == 3);
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact WHERE details <> ''") == 2);
+  CHECK(table_rows(temp.path(), "SELECT record_ref, human_result FROM dkim_result ORDER BY record_ref") ==
+        std::vector<std::string>{"record_ref=1;human_result=;", "record_ref=2;human_result=;",
+                                 "record_ref=3;human_result=good;", "record_ref=4;human_result=;"});
+  CHECK(table_rows(temp.path(), "SELECT * FROM policy_reason") ==
+        std::vector<std::string>{"record_ref=4;seq=1;type=other;comment=a;b|c/d;"});
+}
 
 TEST_CASE("store: daily totals give the figures of the records, and rebuild gives the same totals") {
   testing::TempDb temp;
