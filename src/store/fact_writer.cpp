@@ -24,7 +24,11 @@ core::Result<FactWriter> FactWriter::prepare(Database& db) {
 }
 
 core::Result<std::int64_t> FactWriter::id_of(const report::Record& record, const FactKey& key) {
-  if (auto known = cache_.find(key.text); known != cache_.end()) return known->second;
+  // The cache is keyed by the key's hash (computed by a worker) and confirmed by its
+  // text: two texts with one hash would only cost a lookup in the table.
+  if (auto known = cache_.find(key.hash); known != cache_.end() && known->second.text == key.text) {
+    return known->second.id;
+  }
   const std::string_view values[] = {record.source_ip,   record.header_from, record.dkim, record.spf,
                                      record.disposition, key.auth_key,       key.details};
   constexpr int kValues = static_cast<int>(std::size(values));
@@ -51,13 +55,13 @@ core::Result<std::int64_t> FactWriter::id_of(const report::Record& record, const
   if (!id) {
     Statement& insert = statements_.insert;
     insert.bind(1, key.hash);
-    for (int column = 0; column < kValues; ++column) insert.bind(column + 2, values[column]);
+    for (int column = 0; column < kValues; ++column) insert.bind_unowned(column + 2, values[column]);
     if (auto status = insert.run(); !status) return std::move(status).error();
     id = sqlite3_last_insert_rowid(sqlite3_db_handle(insert.handle()));
     if (auto status = insert_details(*id, record); !status) return std::move(status).error();
   }
   if (cache_.size() >= kCacheEntries) cache_.clear();
-  cache_.emplace(key.text, *id);
+  cache_.insert_or_assign(key.hash, Cached{*id, key.text});
   return *id;
 }
 
@@ -65,21 +69,21 @@ core::Status FactWriter::insert_details(std::int64_t fact, const report::Record&
   std::int64_t seq = 0;
   for (const report::DkimResult& dkim : record.dkim_results) {
     Statement& insert = statements_.insert_dkim;
-    insert.bind(1, fact).bind(2, ++seq).bind(3, dkim.domain).bind(4, dkim.selector);
-    insert.bind(5, dkim.result).bind(6, dkim.human_result);
+    insert.bind(1, fact).bind(2, ++seq).bind_unowned(3, dkim.domain).bind_unowned(4, dkim.selector);
+    insert.bind_unowned(5, dkim.result).bind_unowned(6, dkim.human_result);
     if (auto status = insert.run(); !status) return status;
   }
   seq = 0;
   for (const report::SpfResult& spf : record.spf_results) {
     Statement& insert = statements_.insert_spf;
-    insert.bind(1, fact).bind(2, ++seq).bind(3, spf.domain).bind(4, spf.scope);
-    insert.bind(5, spf.result).bind(6, spf.human_result);
+    insert.bind(1, fact).bind(2, ++seq).bind_unowned(3, spf.domain).bind_unowned(4, spf.scope);
+    insert.bind_unowned(5, spf.result).bind_unowned(6, spf.human_result);
     if (auto status = insert.run(); !status) return status;
   }
   seq = 0;
   for (const report::PolicyReason& reason : record.reasons) {
     Statement& insert = statements_.insert_reason;
-    insert.bind(1, fact).bind(2, ++seq).bind(3, reason.type).bind(4, reason.comment);
+    insert.bind(1, fact).bind(2, ++seq).bind_unowned(3, reason.type).bind_unowned(4, reason.comment);
     if (auto status = insert.run(); !status) return status;
   }
   return {};

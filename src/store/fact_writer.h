@@ -40,7 +40,11 @@ class FactWriter {
   Statements statements_;
   // Bounded: a long import of ever new sources must not grow memory without limit.
   static constexpr std::size_t kCacheEntries = 200000;
-  std::unordered_map<std::string, std::int64_t> cache_;
+  struct Cached {
+    std::int64_t id;
+    std::string text;  // FactKey::text
+  };
+  std::unordered_map<std::int64_t, Cached> cache_;
 };
 
 }  // namespace dmarcq::store

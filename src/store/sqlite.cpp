@@ -70,6 +70,12 @@ Statement& Statement::bind(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_unowned(int index, std::string_view value) {
+  sqlite3_bind_text64(stmt_.get(), index, value.empty() ? "" : value.data(), value.size(),
+                      SQLITE_STATIC, SQLITE_UTF8);
+  return *this;
+}
+
 Statement& Statement::bind_blob(int index, std::string_view value) {
   // A null data pointer would bind SQL NULL; an empty blob is what is meant.
   if (value.empty()) {

