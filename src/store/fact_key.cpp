@@ -1,5 +1,6 @@
 #include "store/fact_key.h"
 
+#include <array>
 #include <string_view>
 
 #include "core/hash.h"
@@ -8,63 +9,70 @@ namespace dmarcq::store {
 
 namespace {
 
-bool has_separator(std::string_view value) { return value.find_first_of("/;|") != std::string_view::npos; }
-
 void append_part(std::string& out, std::string_view part) {
   out += std::to_string(part.size());
   out += ':';
   out += part;
 }
 
+// [[a, b, ...], ...]: one inner array per result, in the record's order.
+template <typename Item, typename Fields>
+std::string json_lists(const std::vector<Item>& items, Fields fields) {
+  std::string out = "[";
+  for (const Item& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '[';
+    bool first = true;
+    for (std::string_view field : fields(item)) {
+      if (!first) out += ',';
+      first = false;
+      append_json_string(out, field);
+    }
+    out += ']';
+  }
+  out += ']';
+  return out;
+}
+
 }  // namespace
 
-std::string fact_details(const report::Record& record) {
-  // encode_auth drops human_result and replaces separator characters: exact otherwise.
-  bool exact = true;
-  for (const report::DkimResult& dkim : record.dkim_results) {
-    exact = exact && dkim.human_result.empty() && !has_separator(dkim.domain) && !has_separator(dkim.selector) &&
-            !has_separator(dkim.result);
-  }
-  for (const report::SpfResult& spf : record.spf_results) {
-    exact = exact && spf.human_result.empty() && !has_separator(spf.domain) && !has_separator(spf.scope) &&
-            !has_separator(spf.result);
-  }
-  for (const report::PolicyReason& reason : record.reasons) {
-    exact = exact && !has_separator(reason.type) && !has_separator(reason.comment);
-  }
-  if (exact) return {};
-  std::string out;
-  for (const report::DkimResult& dkim : record.dkim_results) {
-    out += 'd';
-    for (std::string_view part : {std::string_view(dkim.domain), std::string_view(dkim.selector),
-                                  std::string_view(dkim.result), std::string_view(dkim.human_result)}) {
-      append_part(out, part);
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
     }
   }
-  for (const report::SpfResult& spf : record.spf_results) {
-    out += 's';
-    for (std::string_view part : {std::string_view(spf.domain), std::string_view(spf.scope),
-                                  std::string_view(spf.result), std::string_view(spf.human_result)}) {
-      append_part(out, part);
-    }
-  }
-  for (const report::PolicyReason& reason : record.reasons) {
-    out += 'r';
-    append_part(out, reason.type);
-    append_part(out, reason.comment);
-  }
-  return out;
+  out += '"';
 }
 
 FactKey fact_key(const report::Record& record) {
   FactKey key;
   key.auth_key = report::encode_auth(record);
-  key.details = fact_details(record);
+  key.dkim_results = json_lists(record.dkim_results, [](const report::DkimResult& dkim) {
+    return std::array<std::string_view, 4>{dkim.domain, dkim.selector, dkim.result, dkim.human_result};
+  });
+  key.spf_results = json_lists(record.spf_results, [](const report::SpfResult& spf) {
+    return std::array<std::string_view, 4>{spf.domain, spf.scope, spf.result, spf.human_result};
+  });
+  key.policy_reasons = json_lists(record.reasons, [](const report::PolicyReason& reason) {
+    return std::array<std::string_view, 2>{reason.type, reason.comment};
+  });
   // Length-prefixed, so that no two different facts share a text whatever their bytes.
+  // (auth_key is a function of the lists.)
   for (std::string_view part : {std::string_view(record.source_ip), std::string_view(record.header_from),
                                 std::string_view(record.dkim), std::string_view(record.spf),
-                                std::string_view(record.disposition), std::string_view(key.auth_key),
-                                std::string_view(key.details)}) {
+                                std::string_view(record.disposition), std::string_view(key.dkim_results),
+                                std::string_view(key.spf_results), std::string_view(key.policy_reasons)}) {
     append_part(key.text, part);
   }
   key.hash = core::sha256_key64(key.text);

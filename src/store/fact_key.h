@@ -1,4 +1,4 @@
-// The identity of a record's fact (schema/0004_fact.sql, 0007_fact_details.sql),
+// The identity of a record's fact (schema/0004_fact.sql, 0007_fact_results.sql),
 // computed on any thread: import's workers compute it while they parse, so the one
 // writer thread only looks it up.
 #ifndef DMARCQ_STORE_FACT_KEY_H_
@@ -13,18 +13,20 @@
 namespace dmarcq::store {
 
 struct FactKey {
-  std::string auth_key;   // report::encode_auth
-  std::string details;    // '' when auth_key describes the results exactly, see fact_details
-  std::string text;       // every value of the fact, length-prefixed: equal facts, equal texts
-  std::int64_t hash = 0;  // 64 bits of the SHA-256 of text: the indexed key
+  std::string auth_key;        // report::encode_auth (what analysis interns)
+  std::string dkim_results;    // JSON, exact: see schema/0007_fact_results.sql
+  std::string spf_results;
+  std::string policy_reasons;
+  std::string text;            // every value of the fact, length-prefixed: equal facts, equal texts
+  std::int64_t hash = 0;       // 64 bits of the SHA-256 of text: the indexed key
 };
 
 FactKey fact_key(const report::Record& record);
 std::vector<FactKey> fact_keys(const report::Report& report);
 
-// What a fact holds beyond report::encode_auth: '' when the auth key describes the
-// record's results and reasons exactly, otherwise an exact encoding of them.
-std::string fact_details(const report::Record& record);
+// A JSON string literal of `text` (quotes, backslashes and control characters escaped;
+// other bytes as they are).
+void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace dmarcq::store
 

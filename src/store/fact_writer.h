@@ -1,7 +1,6 @@
 // Private to store/: interning of record facts (schema/0004_fact.sql,
-// 0007_fact_details.sql). Import asks for the id of each record's fact; an equal fact
-// stored before (by this or any earlier import) is reused, otherwise a row is added
-// with the fact's authentication results and policy reasons.
+// 0007_fact_results.sql). Import asks for the id of each record's fact; an equal fact
+// stored before (by this or any earlier import) is reused, otherwise a row is added.
 #ifndef DMARCQ_STORE_FACT_WRITER_H_
 #define DMARCQ_STORE_FACT_WRITER_H_
 
@@ -22,8 +21,8 @@ class FactWriter {
  public:
   static core::Result<FactWriter> prepare(Database& db);
 
-  // The id of the fact of `record` (whose key is `key`), inserted with its results and
-  // reasons when new. Runs inside the caller's write transaction.
+  // The id of the fact of `record` (whose key is `key`), inserted when new. Runs inside
+  // the caller's write transaction.
   core::Result<std::int64_t> id_of(const report::Record& record, const FactKey& key);
   // Forgets the ids remembered: after a rollback (the rows it inserted are gone) or
   // when another connection may have rewritten the table.
@@ -31,11 +30,9 @@ class FactWriter {
 
  private:
   struct Statements {
-    Statement find, insert, insert_dkim, insert_spf, insert_reason;
+    Statement find, insert;
   };
   explicit FactWriter(Statements statements) : statements_(std::move(statements)) {}
-
-  core::Status insert_details(std::int64_t fact, const report::Record& record);
 
   Statements statements_;
   // Bounded: a long import of ever new sources must not grow memory without limit.

@@ -11,7 +11,7 @@
 namespace dmarcq::store {
 
 // Migration 7: empties the fact table and refills it from the records and their
-// per-record child tables (which migration 8 drops), details included.
+// per-record child tables (which migration 8 drops), result lists included.
 core::Status refill_facts(Database& db);
 // Recomputes day_total from the records.
 core::Status rebuild_day_totals(Database& db);

@@ -92,7 +92,7 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
     // never has records without their auth_key.
     if (applied && migration.version == 3) applied = backfill_auth_keys(db);
     // Facts are filled at migration 7, which refills the table with the results'
-    // details; a database is never used between the two.
+    // lists; a database is never used between the two.
     if (applied && migration.version == 7) applied = refill_facts(db);
     if (applied && migration.version == 5) applied = rebuild_day_totals(db);
     if (applied) {

@@ -60,8 +60,8 @@ struct SummaryQuery {
 };
 
 // The facts attribution reads of a record, stored once per distinct combination
-// (table fact, with the authentication results and reasons in fact_dkim, fact_spf and
-// fact_reason): reports repeat the same sources with the same results.
+// (table fact, with the authentication results and reasons as JSON lists): reports
+// repeat the same sources with the same results.
 // Fact ids are numbered densely from 1 by the store (migration 7 numbers them afresh), so
 // readers index vectors by them; an id above this bound means a hand-edited table.
 constexpr std::int64_t kMaxFactId = std::int64_t{1} << 28;

@@ -13,7 +13,7 @@ facts() {
   local db=$1
   for query in \
     "SELECT reporter, report_id, domain, date_begin, date_end, record_count, message_count, origin, content_hash FROM report ORDER BY 1, 2, 3, 4" \
-    "SELECT r.report_id, c.seq, c.source_ip, c.message_count, f.auth_key, f.details FROM record c JOIN report r ON r.id = c.report_ref JOIN fact f ON f.id = c.fact_ref ORDER BY 1, 2" \
+    "SELECT r.report_id, c.seq, c.source_ip, c.message_count, f.dkim_results, f.spf_results, f.policy_reasons FROM record c JOIN report r ON r.id = c.report_ref JOIN fact f ON f.id = c.fact_ref ORDER BY 1, 2" \
     "SELECT content_hash, outcome, detail FROM input ORDER BY 1" \
     "SELECT content_hash, origin, reason FROM reject ORDER BY 1" \
     "PRAGMA integrity_check"; do
