@@ -8,6 +8,27 @@
 
 namespace dmarcq::core {
 
+namespace {
+
+// Dotted quad of an address in network order. By hand: glibc's inet_ntop formats IPv4
+// with sprintf, a twentieth of the time import's workers spent parsing.
+std::string format_ipv4(const in_addr& address) {
+  unsigned char bytes[4];
+  std::memcpy(bytes, &address, 4);
+  std::string out;
+  out.reserve(15);
+  for (int i = 0; i < 4; ++i) {
+    if (i > 0) out += '.';
+    const unsigned value = bytes[i];
+    if (value >= 100) out += static_cast<char>('0' + value / 100);
+    if (value >= 10) out += static_cast<char>('0' + value / 10 % 10);
+    out += static_cast<char>('0' + value % 10);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<CanonicalIp> canonical_ip(std::string_view text) {
   std::string_view view = trim(text);
   if (view.size() >= 2 && view.front() == '[' && view.back() == ']') {
@@ -20,13 +41,11 @@ std::optional<CanonicalIp> canonical_ip(std::string_view text) {
   }
   if (view.empty() || view.size() > INET6_ADDRSTRLEN) return std::nullopt;
   const std::string input(view);
-  char buffer[INET6_ADDRSTRLEN];
 
   in_addr v4{};
   if (inet_pton(AF_INET, input.c_str(), &v4) == 1) {
     if (result.had_zone) return std::nullopt;  // zones belong to IPv6 only
-    inet_ntop(AF_INET, &v4, buffer, sizeof buffer);
-    result.text = buffer;
+    result.text = format_ipv4(v4);
     return result;
   }
   in6_addr v6{};
@@ -34,11 +53,11 @@ std::optional<CanonicalIp> canonical_ip(std::string_view text) {
   static constexpr unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
   if (std::memcmp(v6.s6_addr, kMappedPrefix, sizeof kMappedPrefix) == 0) {
     std::memcpy(&v4, v6.s6_addr + 12, 4);
-    inet_ntop(AF_INET, &v4, buffer, sizeof buffer);
-    result.text = buffer;
+    result.text = format_ipv4(v4);
     return result;
   }
   // glibc's inet_ntop writes RFC 5952 form (longest zero run compressed, lower case).
+  char buffer[INET6_ADDRSTRLEN];
   inet_ntop(AF_INET6, &v6, buffer, sizeof buffer);
   result.text = buffer;
   result.is_v6 = true;

@@ -1,6 +1,7 @@
 #include "store/fact_key.h"
 
 #include <array>
+#include <charconv>
 #include <string_view>
 
 #include "core/hash.h"
@@ -10,7 +11,9 @@ namespace dmarcq::store {
 namespace {
 
 void append_part(std::string& out, std::string_view part) {
-  out += std::to_string(part.size());
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, part.size()).ptr;
+  out.append(digits, end);
   out += ':';
   out += part;
 }

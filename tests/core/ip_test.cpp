@@ -1,3 +1,4 @@
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 
 #include "core/ip.h"
@@ -37,6 +38,23 @@ TEST_CASE("ip: canonical forms") {
     }
   }
   CHECK(canonical_ip("fe80::1%eth0")->had_zone);
+}
+
+TEST_CASE("ip: every IPv4 byte value is written as inet_ntop writes it") {
+  for (unsigned value = 0; value < 256; ++value) {
+    const std::string a = std::to_string(value);
+    const std::string quad = a + "." + std::to_string(255 - value) + "." + a + "." + std::to_string(value / 2);
+    in_addr address{};
+    REQUIRE(inet_pton(AF_INET, quad.c_str(), &address) == 1);
+    char expected[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &address, expected, sizeof expected);
+    auto plain = canonical_ip(quad);
+    REQUIRE(plain.has_value());
+    CHECK(plain->text == expected);
+    auto mapped = canonical_ip("::ffff:" + quad);
+    REQUIRE(mapped.has_value());
+    CHECK(mapped->text == expected);
+  }
 }
 
 TEST_CASE("ip: networks, strict host bits, and containment across families") {
