@@ -34,10 +34,12 @@ for delay in 0.05 0.3 0.8; do
   wait "$pid" 2>/dev/null
   checks=$((checks + 1))
   # Killed before the schema was committed, the file holds no dmarcq data yet, and
-  # says so; otherwise the store must be whole.
+  # says so; killed between two migrations (each commits on its own), it is whole at
+  # the older version and says that an import must finish the upgrade; otherwise the
+  # store must be whole.
   check=$("$DMARCQ" --db "$WORK/killed.db" sql --format csv 'PRAGMA integrity_check' 2>&1 | tail -n 1)
   [ "$check" = ok ] || [ ! -s "$WORK/killed.db" ] || [[ "$check" == *"no dmarcq data here yet"* ]] ||
-    fail "the store is damaged after a kill at ${delay}s: $check"
+    [[ "$check" == *"needs a schema upgrade"* ]] || fail "the store is damaged after a kill at ${delay}s: $check"
 done
 expect_rc 2 "$DMARCQ" --db "$WORK/killed.db" import --quiet "$WORK/corpus"
 facts "$WORK/killed.db" >"$WORK/killed.facts"
