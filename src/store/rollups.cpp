@@ -97,4 +97,19 @@ core::Status rebuild_day_totals(Database& db) {
       "GROUP BY domain, day, reporter");
 }
 
+core::Status rebuild_fact_totals(Database& db) {
+  // A report's first day from its report_day row 0 (the day_span of its period), as
+  // days since the epoch; a record's last day with messages is first + min(count, n) - 1.
+  return db.exec(
+      "DELETE FROM fact_total;"
+      "INSERT INTO fact_total (domain, fact_ref, messages, first_day, last_day) "
+      "SELECT rp.domain, rc.fact_ref, SUM(rc.message_count), MIN(d.first_day), "
+      "  MAX(d.first_day + MIN(rc.message_count, rp.day_count) - 1) "
+      "FROM record rc JOIN report rp ON rp.id = rc.report_ref "
+      "JOIN (SELECT report_ref, CAST(round(julianday(day) - 2440587.5) AS INTEGER) AS first_day "
+      "      FROM report_day WHERE day_index = 0) d ON d.report_ref = rp.id "
+      "WHERE rc.message_count > 0 AND rp.day_count > 0 AND rc.fact_ref IS NOT NULL "
+      "GROUP BY rp.domain, rc.fact_ref");
+}
+
 }  // namespace dmarcq::store

@@ -1,5 +1,5 @@
-// Private to store/: the fact table's refill at migration 7, and the derived table
-// day_total and how it is recomputed from the records. Import keeps them up to date
+// Private to store/: the fact table's refill at migration 7, and the derived tables
+// day_total and fact_total and how they are recomputed from the records. Import keeps them up to date
 // row by row; these functions rebuild them whole, for migrations and `dmarcq
 // rebuild`, inside the caller's transaction.
 #ifndef DMARCQ_STORE_ROLLUPS_H_
@@ -15,6 +15,8 @@ namespace dmarcq::store {
 core::Status refill_facts(Database& db);
 // Recomputes day_total from the records.
 core::Status rebuild_day_totals(Database& db);
+// Recomputes fact_total from the records.
+core::Status rebuild_fact_totals(Database& db);
 
 }  // namespace dmarcq::store
 

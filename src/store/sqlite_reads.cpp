@@ -63,6 +63,63 @@ core::Result<ReportsInFilter> reports_in(Database& db, const RecordFilter& filte
 
 }  // namespace
 
+core::Result<RecordGroups> read_fact_totals(Database& db, const RecordFilter& filter) {
+  // One row per domain and fact (fact_total, kept by import) instead of every record;
+  // the same groups as read_record_groups gives without dates.
+  auto loaded = reports_in(db, filter);
+  if (!loaded) return std::move(loaded).error();
+  RecordGroups out;
+  out.domains = std::move(loaded->domains);
+  if (out.domains.empty()) return out;
+  std::unordered_map<std::string_view, std::uint32_t> domain_index;
+  for (std::size_t i = 0; i < out.domains.size(); ++i) {
+    domain_index.emplace(out.domains[i], static_cast<std::uint32_t>(i));
+  }
+  std::string where;
+  for (std::size_t i = 0; i < filter.domains.size(); ++i) {
+    where += (where.empty() ? " WHERE domain IN (?" : ", ?") + std::to_string(i + 1);
+  }
+  if (!where.empty()) where += ")";
+  auto statement = db.prepare("SELECT domain, fact_ref, messages, first_day, last_day FROM fact_total" + where);
+  if (!statement) return std::move(statement).error();
+  for (std::size_t i = 0; i < filter.domains.size(); ++i) statement->bind(static_cast<int>(i + 1), filter.domains[i]);
+  sqlite3_stmt* raw = statement->handle();
+  constexpr std::uint32_t kNone = UINT32_MAX;
+  std::vector<std::uint32_t> index_of_fact;
+  std::string_view last_domain;  // rows of one domain often follow each other
+  std::uint32_t domain = kNone;
+  while (true) {
+    auto row = statement->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    const std::string_view name(reinterpret_cast<const char*>(sqlite3_column_text(raw, 0)),
+                                static_cast<std::size_t>(sqlite3_column_bytes(raw, 0)));
+    if (domain == kNone || name != last_domain) {
+      auto known = domain_index.find(name);
+      if (known == domain_index.end()) {
+        return Error(ErrorCode::kDb, "fact_total names a domain no report has (the table is damaged); run dmarcq rebuild");
+      }
+      domain = known->second;
+      last_domain = out.domains[domain];
+    }
+    const std::int64_t fact_id = sqlite3_column_int64(raw, 1);
+    if (fact_id < 0 || fact_id >= kMaxFactId) {
+      return Error(ErrorCode::kDb, "fact_total has no valid fact (the table is damaged); run dmarcq rebuild");
+    }
+    if (static_cast<std::size_t>(fact_id) >= index_of_fact.size()) {
+      index_of_fact.resize(std::max<std::size_t>(static_cast<std::size_t>(fact_id) + 1, 2 * index_of_fact.size()), kNone);
+    }
+    std::uint32_t& fact = index_of_fact[static_cast<std::size_t>(fact_id)];
+    if (fact == kNone) {
+      fact = static_cast<std::uint32_t>(out.fact_ids.size());
+      out.fact_ids.push_back(fact_id);
+    }
+    out.groups.push_back(RecordGroup{domain, fact, sqlite3_column_int64(raw, 2), sqlite3_column_int64(raw, 3),
+                                     sqlite3_column_int64(raw, 4)});
+  }
+  return out;
+}
+
 core::Result<RecordGroups> read_record_groups(Database& db, const RecordFilter& filter) {
   // Three integers per record (the covering index record_fact), summed by integer
   // keys; the facts themselves are read by the caller through read_facts. (GROUP BY

@@ -15,6 +15,8 @@
 namespace dmarcq::store {
 
 core::Result<RecordGroups> read_record_groups(Database& db, const RecordFilter& filter);
+// The groups of read_record_groups for a filter without days, from fact_total.
+core::Result<RecordGroups> read_fact_totals(Database& db, const RecordFilter& filter);
 core::Status read_facts(Database& db, const std::function<void(std::int64_t, const Fact&)>& visit,
                         const std::vector<std::int64_t>* only);
 core::Status read_record_days(Database& db, const RecordFilter& filter, bool by_day,

@@ -95,6 +95,7 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
     // lists; a database is never used between the two.
     if (applied && migration.version == 7) applied = refill_facts(db);
     if (applied && migration.version == 5) applied = rebuild_day_totals(db);
+    if (applied && migration.version == 9) applied = rebuild_fact_totals(db);
     if (applied) {
       applied = db.exec("PRAGMA user_version = " + std::to_string(migration.version) +
                         "; PRAGMA application_id = " + std::to_string(kApplicationId));
@@ -217,6 +218,23 @@ class SqliteStore final : public Store {
         "quarantined = quarantined + excluded.quarantined, rejected = rejected + excluded.rejected");
     if (!day_total) return std::move(day_total).error();
     add_day_total_.emplace(std::move(*day_total));
+    const char* const kUpdate =
+        " ON CONFLICT (fact_ref, domain) DO UPDATE SET messages = messages + excluded.messages, "
+        "first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day)";
+    std::string values;
+    for (std::size_t i = 0; i < kFactTotalRows; ++i) {
+      const std::size_t base = 5 * i;
+      values += (i == 0 ? "" : ", ");
+      values += "(?" + std::to_string(base + 1) + ", ?" + std::to_string(base + 2) + ", ?" + std::to_string(base + 3) +
+                ", ?" + std::to_string(base + 4) + ", ?" + std::to_string(base + 5) + ")";
+    }
+    const std::string insert = "INSERT INTO fact_total (fact_ref, domain, messages, first_day, last_day) VALUES ";
+    auto fact_total = db_.prepare(insert + "(?1, ?2, ?3, ?4, ?5)" + kUpdate);
+    if (!fact_total) return std::move(fact_total).error();
+    add_fact_total_.emplace(std::move(*fact_total));
+    auto fact_totals = db_.prepare(insert + values + kUpdate);
+    if (!fact_totals) return std::move(fact_totals).error();
+    add_fact_totals_.emplace(std::move(*fact_totals));
     return {};
   }
 
@@ -229,16 +247,22 @@ class SqliteStore final : public Store {
     if (!version) return std::move(version).error();
     if (*version != data_version_) facts_->forget();
     data_version_ = *version;
+    pending_totals_.clear();
     return {};
   }
-  core::Status commit() override { return db_.exec("COMMIT"); }
+  core::Status commit() override {
+    if (auto status = flush_fact_totals(); !status) return status;
+    return db_.exec("COMMIT");
+  }
 
   core::Status rebuild() override {
     if (auto status = require_writable(); !status) return status;
     if (auto status = begin(); !status) return status;
     // Facts are not derived: they hold the records' authentication results
     // (migration 7). What is derived from records and facts is recomputed.
-    if (auto status = rebuild_day_totals(db_); !status) {
+    core::Status status = rebuild_day_totals(db_);
+    if (status) status = rebuild_fact_totals(db_);
+    if (!status) {
       (void)rollback();
       return status;
     }
@@ -246,6 +270,7 @@ class SqliteStore final : public Store {
   }
   core::Status rollback() override {
     facts_->forget();
+    pending_totals_.clear();
     return db_.exec("ROLLBACK");
   }
 
@@ -330,12 +355,23 @@ class SqliteStore final : public Store {
       if (auto status = insert_day.run(); !status) return std::move(status).error();
     }
     const bool keys_given = fact_keys.size() == report.records.size();
+    auto& domain_totals = pending_totals_[policy.domain];
     for (std::size_t i = 0; i < report.records.size(); ++i) {
       const report::Record& record = report.records[i];
       const FactKey key = keys_given ? FactKey() : fact_key(record);
+      auto fact = facts_->id_of(record, keys_given ? fact_keys[i] : key);
+      if (!fact) return std::move(fact).error();
       const std::int64_t seq = static_cast<std::int64_t>(i) + 1;
-      if (auto status = add_record(report_ref, seq, record, keys_given ? fact_keys[i] : key); !status) {
-        return std::move(status).error();
+      if (auto status = add_record(report_ref, seq, record, *fact); !status) return std::move(status).error();
+      // fact_total: the days with messages are the first min(count, days) of the report.
+      if (record.count > 0 && span.count > 0) {
+        const std::int64_t last_day = span.first_day + std::min(record.count, span.count) - 1;
+        auto [total, added] = domain_totals.try_emplace(*fact, PendingTotal{record.count, span.first_day, last_day});
+        if (!added) {
+          total->second.messages += record.count;
+          total->second.first_day = std::min(total->second.first_day, span.first_day);
+          total->second.last_day = std::max(total->second.last_day, last_day);
+        }
       }
     }
     if (auto status = add_day_totals(report, reporter, span); !status) return std::move(status).error();
@@ -409,6 +445,7 @@ class SqliteStore final : public Store {
   }
 
   core::Result<RecordGroups> record_groups(const RecordFilter& filter) override {
+    if (!filter.from_day && !filter.to_day) return read_fact_totals(db_, filter);
     return read_record_groups(db_, filter);
   }
 
@@ -521,15 +558,52 @@ class SqliteStore final : public Store {
   }
 
   core::Status add_record(std::int64_t report_ref, std::int64_t seq, const report::Record& record,
-                          const FactKey& key) {
-    auto fact = facts_->id_of(record, key);
-    if (!fact) return std::move(fact).error();
+                          std::int64_t fact) {
     Statement& insert = statements_[4];
     insert.bind(1, report_ref).bind(2, seq).bind_unowned(3, record.source_ip).bind(4, record.count);
     insert.bind_unowned(5, record.disposition).bind_unowned(6, record.dkim).bind_unowned(7, record.spf);
     insert.bind_unowned(8, record.header_from).bind_unowned(9, record.envelope_from);
-    insert.bind_unowned(10, record.envelope_to).bind(11, *fact);
+    insert.bind_unowned(10, record.envelope_to).bind(11, fact);
     return insert.run();
+  }
+
+  // The transaction's additions to fact_total, summed in memory (a report repeats
+  // sources, a batch of reports more so) and written in key order before the commit.
+  core::Status flush_fact_totals() {
+    Statement& upsert = *add_fact_total_;
+    struct Row {
+      std::int64_t fact;
+      const std::string* domain;
+      const PendingTotal* total;
+    };
+    std::vector<Row> sorted;
+    for (const auto& [domain, totals] : pending_totals_) {
+      for (const auto& [fact, total] : totals) sorted.push_back(Row{fact, &domain, &total});
+    }
+    std::sort(sorted.begin(), sorted.end(), [](const Row& a, const Row& b) {
+      return a.fact != b.fact ? a.fact < b.fact : *a.domain < *b.domain;
+    });
+    // kFactTotalRows rows per statement while there are that many: one statement per
+    // row cost more than the rows themselves.
+    std::size_t next = 0;
+    for (; next + kFactTotalRows <= sorted.size(); next += kFactTotalRows) {
+      Statement& many = *add_fact_totals_;
+      for (std::size_t i = 0; i < kFactTotalRows; ++i) {
+        const Row& row = sorted[next + i];
+        const int base = static_cast<int>(5 * i);
+        many.bind(base + 1, row.fact).bind_unowned(base + 2, *row.domain).bind(base + 3, row.total->messages);
+        many.bind(base + 4, row.total->first_day).bind(base + 5, row.total->last_day);
+      }
+      if (auto status = many.run(); !status) return status;
+    }
+    for (; next < sorted.size(); ++next) {
+      const Row& row = sorted[next];
+      upsert.bind(1, row.fact).bind_unowned(2, *row.domain).bind(3, row.total->messages);
+      upsert.bind(4, row.total->first_day).bind(5, row.total->last_day);
+      if (auto status = upsert.run(); !status) return status;
+    }
+    pending_totals_.clear();
+    return {};
   }
 
   // The report's records summed per day into day_total, spread as the record-level
@@ -633,6 +707,13 @@ class SqliteStore final : public Store {
   std::vector<Statement> statements_;
   std::optional<FactWriter> facts_;
   std::optional<Statement> add_day_total_;
+  std::optional<Statement> add_fact_total_;
+  static constexpr std::size_t kFactTotalRows = 64;
+  std::optional<Statement> add_fact_totals_;  // kFactTotalRows at once
+  struct PendingTotal {
+    std::int64_t messages, first_day, last_day;
+  };
+  std::unordered_map<std::string, std::unordered_map<std::int64_t, PendingTotal>> pending_totals_;
   std::int64_t data_version_ = -1;
 };
 

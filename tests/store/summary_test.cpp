@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <map>
 #include <tuple>
@@ -298,6 +299,8 @@ TEST_CASE("store: a version-2 database gets its facts, with every result detail,
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
                                      "name IN ('dkim_result', 'spf_result', 'policy_reason')") == 0);
   CHECK(testing::scalar(temp.path(), "SELECT messages FROM day_total") == 16);
+  CHECK(testing::scalar(temp.path(), "SELECT sum(messages) FROM fact_total") == 16);
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact_total WHERE first_day = 20771 AND last_day = 20771") == 3);
 }
 
 TEST_CASE("store: a version-6 database gets one fact per distinct record; one fact serves two domains") {
@@ -427,7 +430,41 @@ TEST_CASE("store: daily totals give the figures of the records, and rebuild give
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM day_total WHERE messages = 0") == 2);
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM day_total") == 9);
 
+  // fact_total gives the groups the records give: every domain and fact with its
+  // messages and the first and last day with any (the three-day report's single
+  // message lands on its first day only; the zero count has no row).
+  {
+    auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
+    REQUIRE(reader.ok());
+    auto group_rows = [&](const store::RecordFilter& filter) {
+      auto groups = (*reader)->record_groups(filter);
+      REQUIRE(groups.ok());
+      std::vector<std::string> rows;
+      for (const store::RecordGroup& group : groups->groups) {
+        rows.push_back(groups->domain_of(group) + " " + std::to_string(groups->fact_id_of(group)) + " " +
+                       std::to_string(group.messages) + " " + std::to_string(group.first_day - nov14) + " " +
+                       std::to_string(group.last_day - nov14));
+      }
+      std::sort(rows.begin(), rows.end());
+      return std::make_pair(rows, groups->domains);
+    };
+    store::RecordFilter all_days;  // the record-level path: a filter with days
+    all_days.from_day = nov14 - 100;
+    all_days.to_day = nov14 + 100;
+    const auto [from_totals, domains] = group_rows({});
+    const auto [from_records, record_domains] = group_rows(all_days);
+    CHECK(from_totals == from_records);
+    CHECK(domains == record_domains);
+    CHECK(from_totals.size() == 5);
+    CHECK(std::find(from_totals.begin(), from_totals.end(), "example.com 6 1 0 0") != from_totals.end());
+    store::RecordFilter one_domain;
+    one_domain.domains = {"example.net"};
+    all_days.domains = one_domain.domains;
+    CHECK(group_rows(one_domain).first == group_rows(all_days).first);
+  }
+
   const auto totals = table_rows(temp.path(), "SELECT * FROM day_total ORDER BY domain, day, reporter");
+  const auto fact_totals = table_rows(temp.path(), "SELECT * FROM fact_total ORDER BY domain, fact_ref");
   const auto facts = table_rows(temp.path(), "SELECT r.id, f.source_ip, f.header_from, f.dkim_aligned, f.spf_aligned, "
                                              "f.disposition, f.auth_key FROM record r JOIN fact f ON f.id = r.fact_ref ORDER BY r.id");
   {
@@ -436,6 +473,7 @@ TEST_CASE("store: daily totals give the figures of the records, and rebuild give
     REQUIRE((*opened)->rebuild().ok());
   }
   CHECK(table_rows(temp.path(), "SELECT * FROM day_total ORDER BY domain, day, reporter") == totals);
+  CHECK(table_rows(temp.path(), "SELECT * FROM fact_total ORDER BY domain, fact_ref") == fact_totals);
   CHECK(table_rows(temp.path(), "SELECT r.id, f.source_ip, f.header_from, f.dkim_aligned, f.spf_aligned, "
                                 "f.disposition, f.auth_key FROM record r JOIN fact f ON f.id = r.fact_ref ORDER BY r.id") == facts);
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 6);
