@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace dmarcq::core {
 
@@ -16,6 +17,9 @@ std::string sha256_hex(std::string_view bytes);
 // The first eight bytes of the SHA-256 of `bytes`, big-endian, as a signed integer
 // (SQLite's integer type): a lookup key that strangers cannot collide cheaply.
 std::int64_t sha256_key64(std::string_view bytes);
+// The first 128 bits of the SHA-256 of `bytes`, as two 64-bit halves (the first is
+// sha256_key64).
+std::pair<std::int64_t, std::int64_t> sha256_key128(std::string_view bytes);
 
 }  // namespace dmarcq::core
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <string_view>
+#include <tuple>
 
 #include "core/hash.h"
 
@@ -71,14 +72,15 @@ FactKey fact_key(const report::Record& record) {
     return std::array<std::string_view, 2>{reason.type, reason.comment};
   });
   // Length-prefixed, so that no two different facts share a text whatever their bytes.
+  std::string text;
   // (auth_key is a function of the lists.)
   for (std::string_view part : {std::string_view(record.source_ip), std::string_view(record.header_from),
                                 std::string_view(record.dkim), std::string_view(record.spf),
                                 std::string_view(record.disposition), std::string_view(key.dkim_results),
                                 std::string_view(key.spf_results), std::string_view(key.policy_reasons)}) {
-    append_part(key.text, part);
+    append_part(text, part);
   }
-  key.hash = core::sha256_key64(key.text);
+  std::tie(key.hash, key.check) = core::sha256_key128(text);
   return key;
 }
 

@@ -17,8 +17,11 @@ struct FactKey {
   std::string dkim_results;    // JSON, exact: see schema/0007_fact_results.sql
   std::string spf_results;
   std::string policy_reasons;
-  std::string text;            // every value of the fact, length-prefixed: equal facts, equal texts
-  std::int64_t hash = 0;       // 64 bits of the SHA-256 of text: the indexed key
+  // Of the SHA-256 of every value of the fact, length-prefixed (equal facts, equal
+  // hashes): the first 64 bits are the indexed key, the next 64 make the writer's
+  // cache key with them.
+  std::int64_t hash = 0;
+  std::int64_t check = 0;
 };
 
 FactKey fact_key(const report::Record& record);

@@ -39,7 +39,7 @@ class FactWriter {
   static constexpr std::size_t kCacheEntries = 200000;
   struct Cached {
     std::int64_t id;
-    std::string text;  // FactKey::text
+    std::int64_t check;  // FactKey::check
   };
   std::unordered_map<std::int64_t, Cached> cache_;
 };
