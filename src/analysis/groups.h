@@ -39,34 +39,39 @@ class InternedFacts {
     bool quarantined = false, rejected = false;  // disposition
   };
 
-  // Reads the facts `groups` refers to from the store (one scan of the fact table).
-  static core::Result<InternedFacts> load(store::Store& store, const store::RecordGroups& groups,
+  // Reads the facts with these ids (distinct, in any order) from the store, in one
+  // pass over the fact table; entry(i) is then the fact fact_ids[i].
+  static core::Result<InternedFacts> load(store::Store& store, const std::vector<std::int64_t>& fact_ids,
                                           const Identifier& identifier) {
     InternedFacts interned;
-    std::unordered_map<std::int64_t, std::uint32_t> index_of_id;
-    index_of_id.reserve(groups.fact_ids.size());
-    for (std::size_t i = 0; i < groups.fact_ids.size(); ++i) {
-      index_of_id.emplace(groups.fact_ids[i], static_cast<std::uint32_t>(i));
-    }
-    interned.entries_.resize(groups.fact_ids.size());
-    std::vector<bool> seen(groups.fact_ids.size(), false);
+    // The store visits facts in id order: the positions of the ids, by id.
+    std::vector<std::uint32_t> by_id(fact_ids.size());
+    for (std::size_t i = 0; i < by_id.size(); ++i) by_id[i] = static_cast<std::uint32_t>(i);
+    std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) { return fact_ids[a] < fact_ids[b]; });
+    std::vector<std::int64_t> wanted(fact_ids.size());
+    for (std::size_t i = 0; i < by_id.size(); ++i) wanted[i] = fact_ids[by_id[i]];
+    interned.entries_.resize(fact_ids.size());
+    std::size_t next = 0;   // the next wanted id, by id
     std::size_t found = 0;
-    std::vector<std::int64_t> wanted = groups.fact_ids;
-    std::sort(wanted.begin(), wanted.end());
     auto status = store.scan_facts(
         [&](std::int64_t id, const store::Fact& fact) {
-          auto index = index_of_id.find(id);
-          if (index == index_of_id.end()) return;
-          interned.entries_[index->second] = interned.intern(fact, identifier);
-          if (!seen[index->second]) ++found;
-          seen[index->second] = true;
+          while (next < wanted.size() && wanted[next] < id) ++next;
+          if (next == wanted.size() || wanted[next] != id) return;
+          interned.entries_[by_id[next++]] = interned.intern(fact, identifier);
+          ++found;
         },
         &wanted);
     if (!status) return std::move(status).error();
-    if (found != groups.fact_ids.size()) {
+    if (found != fact_ids.size()) {
       return core::Error(core::ErrorCode::kDb, "records refer to missing facts (the fact table is damaged); run dmarcq rebuild");
     }
     return interned;
+  }
+
+  // The facts `groups` refers to: entry(group.fact).
+  static core::Result<InternedFacts> load(store::Store& store, const store::RecordGroups& groups,
+                                          const Identifier& identifier) {
+    return load(store, groups.fact_ids, identifier);
   }
 
   const Entry& entry(std::uint32_t fact) const { return entries_[fact]; }

@@ -153,18 +153,15 @@ core::Result<RecordGroups> read_record_groups(Database& db, const RecordFilter& 
 
 core::Status read_facts(Database& db, const std::function<void(std::int64_t, const Fact&)>& visit,
                       const std::vector<std::int64_t>* only) {
-  // A few facts of a large table (a week's digest) are read by id; many, by one scan.
-  bool by_id = false;
-  if (only != nullptr) {
-    auto highest = db.prepare("SELECT coalesce(max(id), 0) FROM fact");
-    if (!highest) return std::move(highest).error();
-    auto row = highest->step();
-    if (!row) return std::move(row).error();
-    by_id = static_cast<std::int64_t>(only->size()) * 16 < highest->column_int(0);
-  }
+  // Listed facts are read in runs of near ids, one range scan per run: a seek costs
+  // about what stepping over a dozen rows does, so ids closer than kGap share a scan
+  // and the rows between them are skipped. A week's digest wants a quarter of a large
+  // fact table scattered over all of it: 13,000 runs read its 330,000 facts in 0.23 s
+  // where a scan of the table took 0.34 s and a seek per fact 0.83 s.
+  constexpr std::int64_t kGap = 16;
   auto statement = db.prepare(
       std::string("SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key FROM fact") +
-      (by_id ? " WHERE id = ?1" : " ORDER BY id"));
+      (only != nullptr ? " WHERE id BETWEEN ?1 AND ?2" : "") + " ORDER BY id");
   if (!statement) return std::move(statement).error();
   sqlite3_stmt* raw = statement->handle();
   auto text = [&](int column) {
@@ -172,25 +169,36 @@ core::Status read_facts(Database& db, const std::function<void(std::int64_t, con
     return std::string_view(value != nullptr ? reinterpret_cast<const char*>(value) : "",
                             static_cast<std::size_t>(sqlite3_column_bytes(raw, column)));
   };
-  std::size_t next = 0;
-  if (by_id) {
-    if (only->empty()) return {};
-    statement->bind(1, (*only)[next++]);
-  }
-  while (true) {
-    auto row = statement->step();
-    if (!row) return std::move(row).error();
-    if (!*row) {
-      if (!by_id || next == only->size()) return {};
-      statement->reset();
-      statement->bind(1, (*only)[next++]);
-      continue;
+  auto visit_row = [&] { visit(sqlite3_column_int64(raw, 0), Fact{text(1), text(2), text(3), text(4), text(5), text(6)}); };
+  if (only == nullptr) {
+    while (true) {
+      auto row = statement->step();
+      if (!row) return std::move(row).error();
+      if (!*row) return {};
+      visit_row();
     }
-    const std::int64_t id = sqlite3_column_int64(raw, 0);
-    if (!by_id && only != nullptr && !std::binary_search(only->begin(), only->end(), id)) continue;
-    const Fact fact{text(1), text(2), text(3), text(4), text(5), text(6)};
-    visit(id, fact);
   }
+  const std::vector<std::int64_t>& ids = *only;
+  for (std::size_t first = 0; first < ids.size();) {
+    std::size_t last = first;
+    while (last + 1 < ids.size() && ids[last + 1] - ids[last] <= kGap) ++last;
+    statement->reset();
+    statement->bind(1, ids[first]);
+    statement->bind(2, ids[last]);
+    std::size_t wanted = first;  // the next listed id of the run
+    while (true) {
+      auto row = statement->step();
+      if (!row) return std::move(row).error();
+      if (!*row) break;
+      const std::int64_t id = sqlite3_column_int64(raw, 0);
+      while (wanted <= last && ids[wanted] < id) ++wanted;
+      if (wanted > last || ids[wanted] != id) continue;
+      ++wanted;
+      visit_row();
+    }
+    first = last + 1;
+  }
+  return {};
 }
 
 core::Status read_record_days(Database& db, const RecordFilter& filter, bool by_day,
