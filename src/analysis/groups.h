@@ -241,23 +241,52 @@ struct SeenValues {
 };
 
 // SeenValues by interned ids while record groups are summed; turned into values once.
+// Lists rather than maps: adding is most of the work (once per record group and
+// cause, a million times in a large explain) and a list only appends, folding a value
+// into the last one when they are the same (the groups of an unknown source all
+// share its IP); values() sorts and folds the rest.
 struct SeenIds {
-  std::unordered_map<std::uint32_t, std::int64_t> ips;
-  std::unordered_map<std::uint64_t, std::int64_t> auth_froms;  // (auth << 32 | from)
+  std::vector<std::pair<std::uint32_t, std::int64_t>> ips;
+  std::vector<std::pair<std::uint64_t, std::int64_t>> auth_froms;  // (auth << 32 | from)
 
   void add(const InternedFacts::Entry& entry, std::int64_t messages) {
-    ips[entry.ip] += messages;
-    auth_froms[(static_cast<std::uint64_t>(entry.auth) << 32) | entry.from] += messages;
+    add_to(ips, entry.ip, messages);
+    add_to(auth_froms, (static_cast<std::uint64_t>(entry.auth) << 32) | entry.from, messages);
   }
 
   SeenValues values(Cause cause, const InternedFacts& facts, bool strict_dkim) const {
     SeenValues seen;
-    for (const auto& [ip, messages] : ips) seen.ips[facts.ip(ip)] += messages;
-    for (const auto& [key, messages] : auth_froms) {
+    for (const auto& [ip, messages] : folded(ips)) seen.ips[facts.ip(ip)] += messages;
+    for (const auto& [key, messages] : folded(auth_froms)) {
       seen.add_auth(cause, facts.from(static_cast<std::uint32_t>(key & 0xffffffffu)),
                     facts.auth(static_cast<std::uint32_t>(key >> 32)), messages, strict_dkim);
     }
     return seen;
+  }
+
+ private:
+  template <class Id>
+  static void add_to(std::vector<std::pair<Id, std::int64_t>>& list, Id id, std::int64_t messages) {
+    if (!list.empty() && list.back().first == id) {
+      list.back().second += messages;
+    } else {
+      list.emplace_back(id, messages);
+    }
+  }
+  // The list with one entry per id, messages summed, by id.
+  template <class Id>
+  static std::vector<std::pair<Id, std::int64_t>> folded(std::vector<std::pair<Id, std::int64_t>> list) {
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (kept > 0 && list[kept - 1].first == list[i].first) {
+        list[kept - 1].second += list[i].second;
+      } else {
+        list[kept++] = list[i];
+      }
+    }
+    list.resize(kept);
+    return list;
   }
 };
 
