@@ -31,6 +31,7 @@ struct Connections {
   std::size_t threads = read_threads();
   std::int64_t records_per_thread = 250000;  // a scan of fewer records is not split
   std::size_t facts_per_thread = 50000;      // fewer facts are read on the caller's thread
+  std::size_t facts_per_chunk = 4096;        // what a reading thread hands over at a time
 };
 
 // Connections that all read one snapshot of the database: the store's own and more

@@ -51,12 +51,14 @@ store::Database open_db(const std::string& path) {
   return std::move(*db);
 }
 
-// Connections that split every scan over three threads, however small.
+// Connections that split every scan over three threads, however small, and hand
+// facts over two at a time.
 store::Connections split(store::Database& db, const std::string& path) {
   store::Connections connections{db, &path};
   connections.threads = 3;
   connections.records_per_thread = 1;
   connections.facts_per_thread = 1;
+  connections.facts_per_chunk = 2;
   return connections;
 }
 
