@@ -386,8 +386,9 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
   }
 
   // A total order, so that output never depends on hash map iteration.
-  auto source_of = [](const Finding& f) {
-    return f.sender != nullptr ? f.sender->id : f.source_ips.empty() ? std::string() : f.source_ips.front().first;
+  static const std::string kNoSource;
+  auto source_of = [](const Finding& f) -> const std::string& {
+    return f.sender != nullptr ? f.sender->id : f.source_ips.empty() ? kNoSource : f.source_ips.front().first;
   };
   std::sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
     if (a.domain != b.domain) return a.domain < b.domain;
