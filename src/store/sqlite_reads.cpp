@@ -197,10 +197,17 @@ core::Status group_records(Statement& statement, const ReportsInFilter& loaded, 
 // Runs scan(part, statement) over the records of the reports in `loaded`, in parts of
 // the record_fact index (report id ranges) on connections of one snapshot at once
 // when the store allows it; statement returns report_ref, fact_ref, message_count.
+// A part scans its range of the index, or with `by_report` seeks each report of the
+// filter in its range, calling scan once per report.
 core::Status scan_record_parts(Connections connections, SharedSnapshot& snapshot, const ReportsInFilter& loaded,
+                               bool by_report,
                                const std::function<core::Status(std::size_t part, Statement& statement)>& scan) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> counted;  // the reports read: (id, records), by id
+  for (const auto& [id, count] : loaded.record_counts) {
+    if (!by_report || loaded.reports.count(id) > 0) counted.emplace_back(id, count);
+  }
   std::int64_t records = 0;
-  for (const auto& [id, count] : loaded.record_counts) records += count;
+  for (const auto& [id, count] : counted) records += count;
   std::size_t parts = connections.path != nullptr
                           ? std::clamp<std::size_t>(static_cast<std::size_t>(records / std::max<std::int64_t>(connections.records_per_thread, 1)),
                                                     1, std::clamp<std::size_t>(connections.threads, 1, Store::kMaxReadParts))
@@ -209,15 +216,28 @@ core::Status scan_record_parts(Connections connections, SharedSnapshot& snapshot
     if (auto status = snapshot.start(*connections.path, parts); !status) return status;
     parts = snapshot.size();
   }
-  const std::vector<std::pair<std::int64_t, std::int64_t>> ranges = split_by_records(loaded.record_counts, parts);
+  const std::vector<std::pair<std::int64_t, std::int64_t>> ranges = split_by_records(counted, parts);
   return snapshot.run([&](std::size_t part, Database& db) -> core::Status {
     if (part >= ranges.size()) return {};
-    auto statement = db.prepare(
-        "SELECT report_ref, fact_ref, message_count FROM record WHERE report_ref BETWEEN ?1 AND ?2 "
-        "ORDER BY report_ref, fact_ref");
+    const auto [first, last] = ranges[part];
+    if (!by_report) {
+      auto statement = db.prepare(
+          "SELECT report_ref, fact_ref, message_count FROM record WHERE report_ref BETWEEN ?1 AND ?2 "
+          "ORDER BY report_ref, fact_ref");
+      if (!statement) return std::move(statement).error();
+      statement->bind(1, first).bind(2, last);
+      return scan(part, *statement);
+    }
+    auto statement =
+        db.prepare("SELECT report_ref, fact_ref, message_count FROM record WHERE report_ref = ?1 ORDER BY fact_ref");
     if (!statement) return std::move(statement).error();
-    statement->bind(1, ranges[part].first).bind(2, ranges[part].second);
-    return scan(part, *statement);
+    for (const auto& [id, count] : counted) {
+      if (id < first || id > last) continue;
+      statement->reset();
+      statement->bind(1, id);
+      if (auto status = scan(part, *statement); !status) return status;
+    }
+    return {};
   });
 }
 
@@ -238,31 +258,16 @@ core::Result<RecordGroups> read_record_groups(Connections connections, const Rec
 
   // A few weeks of a large store (digest) read their reports' records through the
   // record_fact index, a seek per report; otherwise scans of the index beat them.
+  // Each part groups its own records; the parts are then added in report order,
+  // which gives the groups in the order one scan would have made them.
   const bool by_report = loaded->reports.size() * 8 < loaded->read;
-  Grouper grouper;
-  if (by_report) {
-    auto statement = connections.main.prepare(
-        "SELECT report_ref, fact_ref, message_count FROM record WHERE report_ref = ?1 ORDER BY fact_ref");
-    if (!statement) return std::move(statement).error();
-    std::vector<std::int64_t> report_ids;
-    for (const auto& [id, info] : loaded->reports) report_ids.push_back(id);
-    std::sort(report_ids.begin(), report_ids.end());
-    for (std::int64_t id : report_ids) {
-      statement->reset();
-      statement->bind(1, id);
-      if (auto status = group_records(*statement, *loaded, filter, grouper); !status) return std::move(status).error();
-    }
-  } else {
-    // Each part groups its own records; the parts are then added in report order,
-    // which gives the groups in the order one scan would have made them.
-    std::vector<Grouper> parts(Store::kMaxReadParts);
-    auto status = scan_record_parts(connections, snapshot, *loaded, [&](std::size_t part, Statement& statement) {
-      return group_records(statement, *loaded, filter, parts[part]);
-    });
-    if (!status) return std::move(status).error();
-    grouper = std::move(parts[0]);
-    for (std::size_t part = 1; part < parts.size(); ++part) grouper.add(parts[part].take());
-  }
+  std::vector<Grouper> parts(Store::kMaxReadParts);
+  auto status = scan_record_parts(connections, snapshot, *loaded, by_report, [&](std::size_t part, Statement& statement) {
+    return group_records(statement, *loaded, filter, parts[part]);
+  });
+  if (!status) return std::move(status).error();
+  Grouper grouper = std::move(parts[0]);
+  for (std::size_t part = 1; part < parts.size(); ++part) grouper.add(parts[part].take());
   RecordGroups out = grouper.take();
   out.domains = std::move(loaded->domains);
   return out;
@@ -427,7 +432,7 @@ core::Status read_record_days(Connections connections, const RecordFilter& filte
   SharedSnapshot snapshot(connections.main);
   auto loaded = reports_in(connections.main, filter);
   if (!loaded) return std::move(loaded).error();
-  return scan_record_parts(connections, snapshot, *loaded, [&](std::size_t part, Statement& statement) -> core::Status {
+  return scan_record_parts(connections, snapshot, *loaded, false, [&](std::size_t part, Statement& statement) -> core::Status {
     sqlite3_stmt* raw = statement.handle();
     ReportLookup reports(loaded->reports);
     RecordDay record;
