@@ -652,10 +652,13 @@ class SqliteStore final : public Store {
     return table;
   }
 
-  // The connection the reads use, and for a read-only store the file, which split
-  // scans open more connections to (a store open for writing may be inside a
-  // transaction that they would not see).
-  Connections readers() { return Connections{db_, mode_ == OpenMode::kReadOnly ? &path_ : nullptr}; }
+  // The connection the reads use, and for a read-only store outside a transaction the
+  // file, which split scans open more connections to (a store open for writing may be
+  // inside a transaction that they would not see).
+  Connections readers() {
+    const bool split = mode_ == OpenMode::kReadOnly && sqlite3_get_autocommit(db_.handle()) != 0;
+    return Connections{db_, split ? &path_ : nullptr};
+  }
 
   Database db_;
   std::string path_;
