@@ -47,7 +47,6 @@ struct Accumulator {
   std::int64_t last_day = INT64_MIN;
   bool strict_dkim = false;
   SeenIds seen_ids;
-  SeenValues seen;  // from seen_ids, once every group is summed
 };
 
 struct DomainTotals {
@@ -70,39 +69,39 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string evidence_of(const Accumulator& a, Lang lang) {
+std::string evidence_of(const Accumulator& a, const SeenValues& seen, Lang lang) {
   const bool ja = lang == Lang::kJa;
-  const std::string from = top(a.seen.header_froms, 1).empty() ? "" : top(a.seen.header_froms, 1)[0];
+  const std::string from = top(seen.header_froms, 1).empty() ? "" : top(seen.header_froms, 1)[0];
   std::string text;
   switch (a.cause) {
     case Cause::kSpfIncludeMissing:
-      text = ja ? from + " の SPF 評価が " + join(top(a.seen.spf_results, 3)) + "（送信元 IP が SPF レコードにありません）"
-                : "SPF " + join(top(a.seen.spf_results, 3)) + " for " + from + " (the source IPs are not in its SPF record)";
+      text = ja ? from + " の SPF 評価が " + join(top(seen.spf_results, 3)) + "（送信元 IP が SPF レコードにありません）"
+                : "SPF " + join(top(seen.spf_results, 3)) + " for " + from + " (the source IPs are not in its SPF record)";
       break;
     case Cause::kSpfNotAligned:
-      text = ja ? "SPF の評価対象は " + join(top(a.seen.spf_domains, 3)) + " で、" + from + " とアラインしません"
-                : "SPF is evaluated for " + join(top(a.seen.spf_domains, 3)) + ", not aligned with " + from;
+      text = ja ? "SPF の評価対象は " + join(top(seen.spf_domains, 3)) + " で、" + from + " とアラインしません"
+                : "SPF is evaluated for " + join(top(seen.spf_domains, 3)) + ", not aligned with " + from;
       break;
     case Cause::kDkimNotActivated:
       text = ja ? from + " の DKIM 署名がありません"
                 : "no DKIM signature for " + from;
-      if (!a.seen.dkim_domains.empty()) {
-        text += ja ? "（署名ドメイン: " + join(top(a.seen.dkim_domains, 3)) + "）"
-                   : " (signed by " + join(top(a.seen.dkim_domains, 3)) + " instead)";
+      if (!seen.dkim_domains.empty()) {
+        text += ja ? "（署名ドメイン: " + join(top(seen.dkim_domains, 3)) + "）"
+                   : " (signed by " + join(top(seen.dkim_domains, 3)) + " instead)";
       }
       break;
     case Cause::kDkimKeyUnpublished:
-      text = ja ? "DKIM 署名 d=" + join(top(a.seen.dkim_domains, 3)) + " s=" + join(top(a.seen.dkim_selectors, 4)) + " が " +
-                      join(top(a.seen.dkim_results, 3)) + " です"
-                : "DKIM signatures d=" + join(top(a.seen.dkim_domains, 3)) + " s=" + join(top(a.seen.dkim_selectors, 4)) +
-                      " result " + join(top(a.seen.dkim_results, 3));
+      text = ja ? "DKIM 署名 d=" + join(top(seen.dkim_domains, 3)) + " s=" + join(top(seen.dkim_selectors, 4)) + " が " +
+                      join(top(seen.dkim_results, 3)) + " です"
+                : "DKIM signatures d=" + join(top(seen.dkim_domains, 3)) + " s=" + join(top(seen.dkim_selectors, 4)) +
+                      " result " + join(top(seen.dkim_results, 3));
       break;
     case Cause::kSpfPermerror:
       text = ja ? from + " の SPF 評価が permerror です" : "SPF permerror for " + from;
       break;
     case Cause::kForwarded:
-      text = !a.seen.reasons.empty()
-                 ? (ja ? "受信側の判定理由: " : "receiver's reason: ") + join(top(a.seen.reasons, 3))
+      text = !seen.reasons.empty()
+                 ? (ja ? "受信側の判定理由: " : "receiver's reason: ") + join(top(seen.reasons, 3))
                  : (ja ? "DKIM は合格してアラインし、SPF は失敗しています（転送またはメーリングリスト）"
                        : "DKIM passes and aligns, SPF fails: forwarding or a mailing list");
       break;
@@ -303,22 +302,24 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
   std::vector<Finding> findings(pending.size());
   auto write_findings = [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
-      Accumulator& a = *pending[i];
-      a.seen = a.seen_ids.values(a.cause, interned, a.strict_dkim);
+      const Accumulator& a = *pending[i];
+      // Made and dropped here, on the thread of the finding: thousands of maps of
+      // strings cost as much to free as to fill.
+      const SeenValues seen = a.seen_ids.values(a.cause, interned, a.strict_dkim);
       Finding& finding = findings[i];
       finding.domain = groups->domains[a.domain];
       finding.sender = a.sender;
       finding.cause = a.cause;
       finding.severity = a.severity;
       finding.messages = a.messages;
-      std::vector<std::pair<std::string, std::int64_t>> ips(a.seen.ips.begin(), a.seen.ips.end());
+      std::vector<std::pair<std::string, std::int64_t>> ips(seen.ips.begin(), seen.ips.end());
       std::stable_sort(ips.begin(), ips.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
       if (ips.size() > 10) ips.resize(10);
       finding.source_ips = std::move(ips);
       finding.first_day = a.first_day;
       finding.last_day = a.last_day;
-      finding.evidence = evidence_of(a, lang);
-      const FixContext context = fix_context(finding.domain, a.sender, a.seen, policy_by_domain[a.domain]);
+      finding.evidence = evidence_of(a, seen, lang);
+      const FixContext context = fix_context(finding.domain, a.sender, seen, policy_by_domain[a.domain]);
       finding.fix = fix_text(finding.cause, lang, context);
     }
   };
@@ -385,8 +386,9 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
   }
 
   // A total order, so that output never depends on hash map iteration.
-  auto source_of = [](const Finding& f) {
-    return f.sender != nullptr ? f.sender->id : f.source_ips.empty() ? std::string() : f.source_ips.front().first;
+  static const std::string kNoSource;
+  auto source_of = [](const Finding& f) -> const std::string& {
+    return f.sender != nullptr ? f.sender->id : f.source_ips.empty() ? kNoSource : f.source_ips.front().first;
   };
   std::sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
     if (a.domain != b.domain) return a.domain < b.domain;

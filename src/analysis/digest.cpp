@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "analysis/analysis.h"
@@ -18,69 +19,72 @@ namespace dmarcq::analysis {
 
 namespace {
 
-// What was seen with one cause, for its fix text.
+// What was seen with one cause; its values are turned into text only for the cause
+// whose fix the row quotes.
 struct CauseFacts {
   std::int64_t messages = 0;
   Severity severity = Severity::kInfo;
-  SeenValues seen;
+  SeenIds seen;
 };
 
+struct Totals {
+  std::int64_t messages = 0, pass = 0;
+};
+
+// One row of the week, by interned ids: (domain, sender or the IP of an unknown source).
 struct Row {
+  std::uint32_t domain = 0;  // index into the week's RecordGroups::domains
+  std::uint32_t ip = 0;      // for an unknown source: its interned IP
   const Sender* sender = nullptr;
-  std::int64_t messages = 0, pass = 0, spf_pass = 0, dkim_pass = 0, quarantined = 0, rejected = 0;
-  Tally ips;
-  std::map<Cause, CauseFacts> causes;
-};
-
-// A row while the week's record groups are summed, by interned ids.
-struct RowIds {
-  std::uint32_t domain = 0;
-  std::string source;
-  Row row;
   bool strict_dkim = false;
-  std::unordered_map<std::uint32_t, std::int64_t> ips;
-  std::map<Cause, SeenIds> seen;
+  std::int64_t messages = 0, pass = 0, spf_pass = 0, dkim_pass = 0, quarantined = 0, rejected = 0;
+  std::unordered_map<std::uint32_t, std::int64_t> ips;  // messages by interned IP
+  std::map<Cause, CauseFacts> causes;
+  int rank = 3;  // severity_rank once summed
 };
-
-using Key = std::pair<std::string, std::string>;  // domain, source
 
 double rate(std::int64_t pass, std::int64_t total) {
   return total > 0 ? std::round(1000.0 * static_cast<double>(pass) / static_cast<double>(total)) / 10.0 : 0.0;
 }
 
-
-// The rows of one week, keyed by (domain, source).
-core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t monday,
-                                           const std::vector<std::string>& domains, const Catalog& catalog,
-                                           const Identifier& identifier,
-                                           const std::map<std::string, store::PublishedPolicy>& policies) {
-  store::RecordFilter filter{domains, monday, monday + 6};
-  auto groups = store.record_groups(filter);
-  if (!groups) return std::move(groups).error();
-  auto loaded = InternedFacts::load(store, *groups, identifier);
-  if (!loaded) return std::move(loaded).error();
-  InternedFacts& interned = *loaded;
-  std::vector<const store::PublishedPolicy*> policy_by_domain;
-  for (const std::string& domain : groups->domains) {
-    const auto policy = policies.find(domain);
-    policy_by_domain.push_back(policy != policies.end() ? &policy->second : nullptr);
+// The entry of each fact of `groups` among the facts read for both weeks (ascending ids).
+std::vector<std::uint32_t> entries_of(const store::RecordGroups& groups, const std::vector<std::int64_t>& fact_ids) {
+  std::vector<std::uint32_t> out;
+  out.reserve(groups.fact_ids.size());
+  for (std::int64_t id : groups.fact_ids) {
+    out.push_back(static_cast<std::uint32_t>(std::lower_bound(fact_ids.begin(), fact_ids.end(), id) - fact_ids.begin()));
   }
-  // By (domain, source): the catalog sender, or the IP of an unknown source.
-  const std::uint64_t first_ip = catalog.senders().size();
-  std::unordered_map<std::uint64_t, RowIds> by_ids;
-  for (const store::RecordGroup& group : groups->groups) {
+  return out;
+}
+
+bool strict(const store::PublishedPolicy* policy, const std::string store::PublishedPolicy::*tag) {
+  return policy != nullptr && policy->*tag == "s";
+}
+
+// A row's source among a week's rows: the catalog sender, or past them the IP of an
+// unknown source. Keys are (domain << 40 | source), the domain an index of the week.
+std::uint64_t source_of(const Identity& identity, const InternedFacts::Entry& entry, const Catalog& catalog) {
+  return identity.sender != nullptr ? static_cast<std::uint64_t>(identity.sender - catalog.senders().data())
+                                    : catalog.senders().size() + entry.ip;
+}
+
+// The rows of the week in `groups`, by (domain, source).
+std::unordered_map<std::uint64_t, Row> week_rows(const store::RecordGroups& groups,
+                                                 const std::vector<std::uint32_t>& entry_of,
+                                                 InternedFacts& interned, const Catalog& catalog,
+                                                 const std::vector<const store::PublishedPolicy*>& policy_by_domain) {
+  std::unordered_map<std::uint64_t, Row> rows;
+  for (const store::RecordGroup& group : groups.groups) {
     if (group.messages == 0) continue;
-    const InternedFacts::Entry& entry = interned.entry(group.fact);
+    const InternedFacts::Entry& entry = interned.entry(entry_of[group.fact]);
     const Identity& identity = interned.identity(entry);
     const store::PublishedPolicy* policy = policy_by_domain[group.domain];
-    const bool strict_dkim = policy != nullptr && policy->adkim == "s";
-    const bool strict_spf = policy != nullptr && policy->aspf == "s";
-    const std::uint64_t source = identity.sender != nullptr ? static_cast<std::uint64_t>(identity.sender - catalog.senders().data())
-                                                            : first_ip + entry.ip;
-    RowIds& ids = by_ids[(static_cast<std::uint64_t>(group.domain) << 40) | source];
-    ids.domain = group.domain;
-    ids.strict_dkim = strict_dkim;
-    Row& row = ids.row;
+    const bool strict_dkim = strict(policy, &store::PublishedPolicy::adkim);
+    const bool strict_spf = strict(policy, &store::PublishedPolicy::aspf);
+    Row& row = rows[(static_cast<std::uint64_t>(group.domain) << 40) | source_of(identity, entry, catalog)];
+    row.domain = group.domain;
+    row.ip = entry.ip;
+    row.strict_dkim = strict_dkim;
     row.sender = identity.sender;
     const bool pass = entry.dmarc_pass;
     row.messages += group.messages;
@@ -89,26 +93,35 @@ core::Result<std::map<Key, Row>> week_rows(store::Store& store, std::int64_t mon
     row.dkim_pass += entry.dkim_pass ? group.messages : 0;
     row.quarantined += entry.quarantined ? group.messages : 0;
     row.rejected += entry.rejected ? group.messages : 0;
-    ids.ips[entry.ip] += group.messages;
-    for (Cause cause : interned.causes(entry, group.domain, groups->domains[group.domain], strict_dkim, strict_spf)) {
+    row.ips[entry.ip] += group.messages;
+    for (Cause cause : interned.causes(entry, group.domain, groups.domains[group.domain], strict_dkim, strict_spf)) {
       const Severity severity = severity_of(cause, pass);
       auto [slot, inserted] = row.causes.try_emplace(cause);
       CauseFacts& with_cause = slot->second;
       if (inserted || severity < with_cause.severity) with_cause.severity = severity;
       with_cause.messages += group.messages;
-      ids.seen[cause].add(entry, group.messages);
+      with_cause.seen.add(entry, group.messages);
     }
   }
-  std::map<Key, Row> rows;
-  for (auto& [key, ids] : by_ids) {
-    for (const auto& [ip, messages] : ids.ips) ids.row.ips[interned.ip(ip)] += messages;
-    for (const auto& [cause, seen] : ids.seen) ids.row.causes[cause].seen = seen.values(cause, interned, ids.strict_dkim);
-    const std::uint64_t source = key & ((std::uint64_t{1} << 40) - 1);
-    std::string name = ids.row.sender != nullptr ? ids.row.sender->id
-                                                 : interned.ip(static_cast<std::uint32_t>(source - first_ip));
-    rows.emplace(Key{groups->domains[ids.domain], std::move(name)}, std::move(ids.row));
-  }
   return rows;
+}
+
+// The week before needs only each row's messages and passes; its keys use the domain
+// indexes of the current week (`domain_now`, kNoDomain for a domain without mail now).
+constexpr std::uint64_t kNoDomain = UINT64_MAX;
+std::unordered_map<std::uint64_t, Totals> week_totals(const store::RecordGroups& groups,
+                                                      const std::vector<std::uint32_t>& entry_of,
+                                                      const InternedFacts& interned, const Catalog& catalog,
+                                                      const std::vector<std::uint64_t>& domain_now) {
+  std::unordered_map<std::uint64_t, Totals> totals;
+  for (const store::RecordGroup& group : groups.groups) {
+    if (group.messages == 0 || domain_now[group.domain] == kNoDomain) continue;
+    const InternedFacts::Entry& entry = interned.entry(entry_of[group.fact]);
+    Totals& total = totals[(domain_now[group.domain] << 40) | source_of(interned.identity(entry), entry, catalog)];
+    total.messages += group.messages;
+    total.pass += entry.dmarc_pass ? group.messages : 0;
+  }
+  return totals;
 }
 
 int severity_rank(const Row& row) {
@@ -116,6 +129,22 @@ int severity_rank(const Row& row) {
   Severity worst = Severity::kInfo;
   for (const auto& [cause, seen] : row.causes) worst = std::min(worst, seen.severity);
   return static_cast<int>(worst);
+}
+
+// The non-empty IPs of a row with the most messages, at most `limit`, ties in text
+// order (what top() gives for the same values).
+std::string top_ips(const Row& row, const InternedFacts& interned, std::size_t limit) {
+  std::vector<std::pair<const std::string*, std::int64_t>> items;
+  items.reserve(row.ips.size());
+  for (const auto& [ip, messages] : row.ips) {
+    if (!interned.ip(ip).empty()) items.emplace_back(&interned.ip(ip), messages);
+  }
+  auto before = [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : *a.first < *b.first; };
+  const std::size_t kept = std::min(limit, items.size());
+  std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(kept), items.end(), before);
+  std::string text;
+  for (std::size_t i = 0; i < kept; ++i) text += (i == 0 ? "" : " ") + *items[i].first;
+  return text;
 }
 
 }  // namespace
@@ -127,21 +156,59 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
   std::map<std::string, store::PublishedPolicy> policies;
   for (store::PublishedPolicy& policy : *policy_list) policies[policy.domain] = std::move(policy);
   const Identifier identifier(catalog);
-  auto current = week_rows(store, week_monday, domains, catalog, identifier, policies);
+
+  auto current = store.record_groups(store::RecordFilter{domains, week_monday, week_monday + 6});
   if (!current) return std::move(current).error();
-  auto previous = week_rows(store, week_monday - 7, domains, catalog, identifier, policies);
+  auto previous = store.record_groups(store::RecordFilter{domains, week_monday - 7, week_monday - 1});
   if (!previous) return std::move(previous).error();
+  // The facts of both weeks, read and interned once: most sources of a week sent the
+  // week before too.
+  std::vector<std::int64_t> fact_ids = current->fact_ids;
+  fact_ids.insert(fact_ids.end(), previous->fact_ids.begin(), previous->fact_ids.end());
+  std::sort(fact_ids.begin(), fact_ids.end());
+  fact_ids.erase(std::unique(fact_ids.begin(), fact_ids.end()), fact_ids.end());
+  auto loaded = InternedFacts::load(store, fact_ids, identifier);
+  if (!loaded) return std::move(loaded).error();
+  InternedFacts& interned = *loaded;
+
+  std::vector<const store::PublishedPolicy*> policy_by_domain;
+  std::unordered_map<std::string_view, std::uint64_t> domain_index;
+  for (const std::string& domain : current->domains) {
+    const auto policy = policies.find(domain);
+    policy_by_domain.push_back(policy != policies.end() ? &policy->second : nullptr);
+    domain_index.emplace(domain, domain_index.size());
+  }
+  std::vector<std::uint64_t> domain_now;
+  for (const std::string& domain : previous->domains) {
+    const auto index = domain_index.find(domain);
+    domain_now.push_back(index != domain_index.end() ? index->second : kNoDomain);
+  }
+  std::unordered_map<std::uint64_t, Row> rows =
+      week_rows(*current, entries_of(*current, fact_ids), interned, catalog, policy_by_domain);
+  const std::unordered_map<std::uint64_t, Totals> before =
+      week_totals(*previous, entries_of(*previous, fact_ids), interned, catalog, domain_now);
 
   const std::string week = core::iso_week(week_monday);
-  std::vector<std::pair<Key, const Row*>> ordered;
-  for (const auto& [key, row] : *current) ordered.emplace_back(key, &row);
-  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
-    if (a.first.first != b.first.first) return a.first.first < b.first.first;
-    const int ra = severity_rank(*a.second);
-    const int rb = severity_rank(*b.second);
-    if (ra != rb) return ra < rb;
-    if (a.second->messages != b.second->messages) return a.second->messages > b.second->messages;
-    return a.first.second < b.first.second;
+  struct Ordered {
+    std::uint64_t key;
+    const std::string* source;  // sender id, or the IP of an unknown source
+    Row* row;
+  };
+  std::vector<Ordered> ordered;
+  ordered.reserve(rows.size());
+  for (auto& [key, row] : rows) {
+    row.rank = severity_rank(row);
+    ordered.push_back({key, row.sender != nullptr ? &row.sender->id : &interned.ip(row.ip), &row});
+  }
+  // By domain, then severity (fail, warn, info, ok), then messages, then source: a
+  // total order, as no two rows share a domain and a source.
+  std::sort(ordered.begin(), ordered.end(), [&](const Ordered& a, const Ordered& b) {
+    const std::string& da = current->domains[a.row->domain];
+    const std::string& db = current->domains[b.row->domain];
+    if (da != db) return da < db;
+    if (a.row->rank != b.row->rank) return a.row->rank < b.row->rank;
+    if (a.row->messages != b.row->messages) return a.row->messages > b.row->messages;
+    return *a.source < *b.source;
   });
 
   core::Table table;
@@ -149,10 +216,12 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
                    "dmarc_fail", "pass_rate", "spf_aligned_pass", "dkim_aligned_pass", "quarantined",
                    "rejected", "causes", "severity", "fix", "messages_prev_week", "pass_rate_prev_week",
                    "pass_rate_change"};
-  for (const auto& [key, row_pointer] : ordered) {
-    const Row& row = *row_pointer;
-    std::string ips;
-    for (const std::string& ip : top(row.ips, 10)) ips += (ips.empty() ? "" : " ") + ip;
+  // Writing 50,000 fix texts is most of a large week's digest; each row is
+  // independent, so the cores share them.
+  table.rows.resize(ordered.size());
+  auto write_row = [&](const Ordered& item) -> std::vector<core::Cell> {
+    const Row& row = *item.row;
+    const std::string& domain = current->domains[row.domain];
     std::string causes;
     for (const auto& [cause, seen] : row.causes) causes += (causes.empty() ? "" : ";") + std::string(cause_id(cause));
     // The fix of the worst cause (then the one affecting most messages), written from
@@ -166,32 +235,41 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
           chosen = it;
         }
       }
-      const auto policy = policies.find(key.first);
-      const FixContext context = fix_context(key.first, row.sender, chosen->second.seen,
-                                             policy != policies.end() ? &policy->second : nullptr);
+      const SeenValues seen = chosen->second.seen.values(chosen->first, interned, row.strict_dkim);
+      const FixContext context = fix_context(domain, row.sender, seen, policy_by_domain[row.domain]);
       fix = fix_text(chosen->first, lang, context);
     }
-    const int rank = severity_rank(row);
-    const std::string severity = rank == 3 ? "ok" : severity_name(static_cast<Severity>(rank));
+    const std::string severity = row.rank == 3 ? "ok" : severity_name(static_cast<Severity>(row.rank));
     const double pass_rate = rate(row.pass, row.messages);
     core::Cell previous_messages = std::monostate{};
     core::Cell previous_rate = std::monostate{};
     core::Cell change = std::monostate{};
-    if (const auto before = previous->find(key); before != previous->end() && before->second.messages > 0) {
-      previous_messages = before->second.messages;
-      const double before_rate = rate(before->second.pass, before->second.messages);
+    if (const auto last_week = before.find(item.key); last_week != before.end() && last_week->second.messages > 0) {
+      previous_messages = last_week->second.messages;
+      const double before_rate = rate(last_week->second.pass, last_week->second.messages);
       previous_rate = before_rate;
       change = std::round((pass_rate - before_rate) * 10.0) / 10.0;
     }
     const std::string sender_name = row.sender != nullptr ? row.sender->name
                                     : lang == Lang::kJa   ? "不明な送信元"
                                                           : "unknown source";
-    table.rows.push_back({week, key.first,
+    return {week, domain,
                           row.sender != nullptr ? core::Cell(row.sender->id) : core::Cell(std::string("unknown")),
-                          sender_name, ips, row.messages, row.pass, row.messages - row.pass, pass_rate,
-                          row.spf_pass, row.dkim_pass, row.quarantined, row.rejected, causes, severity, fix,
-                          previous_messages, previous_rate, change});
+                          sender_name, top_ips(row, interned, 10), row.messages, row.pass, row.messages - row.pass,
+                          pass_rate, row.spf_pass, row.dkim_pass, row.quarantined, row.rejected, causes, severity,
+                          fix, previous_messages, previous_rate, change};
+  };
+  auto write_rows = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) table.rows[i] = write_row(ordered[i]);
+  };
+  const std::size_t threads = ordered.size() < 2000 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const std::size_t share = (ordered.size() + threads - 1) / threads;
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < threads; ++t) {
+    helpers.emplace_back(write_rows, std::min(ordered.size(), t * share), std::min(ordered.size(), (t + 1) * share));
   }
+  write_rows(0, std::min(ordered.size(), share));
+  for (std::thread& helper : helpers) helper.join();
   return table;
 }
 

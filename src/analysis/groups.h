@@ -39,34 +39,39 @@ class InternedFacts {
     bool quarantined = false, rejected = false;  // disposition
   };
 
-  // Reads the facts `groups` refers to from the store (one scan of the fact table).
-  static core::Result<InternedFacts> load(store::Store& store, const store::RecordGroups& groups,
+  // Reads the facts with these ids (distinct, in any order) from the store, in one
+  // pass over the fact table; entry(i) is then the fact fact_ids[i].
+  static core::Result<InternedFacts> load(store::Store& store, const std::vector<std::int64_t>& fact_ids,
                                           const Identifier& identifier) {
     InternedFacts interned;
-    std::unordered_map<std::int64_t, std::uint32_t> index_of_id;
-    index_of_id.reserve(groups.fact_ids.size());
-    for (std::size_t i = 0; i < groups.fact_ids.size(); ++i) {
-      index_of_id.emplace(groups.fact_ids[i], static_cast<std::uint32_t>(i));
-    }
-    interned.entries_.resize(groups.fact_ids.size());
-    std::vector<bool> seen(groups.fact_ids.size(), false);
+    // The store visits facts in id order: the positions of the ids, by id.
+    std::vector<std::uint32_t> by_id(fact_ids.size());
+    for (std::size_t i = 0; i < by_id.size(); ++i) by_id[i] = static_cast<std::uint32_t>(i);
+    std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) { return fact_ids[a] < fact_ids[b]; });
+    std::vector<std::int64_t> wanted(fact_ids.size());
+    for (std::size_t i = 0; i < by_id.size(); ++i) wanted[i] = fact_ids[by_id[i]];
+    interned.entries_.resize(fact_ids.size());
+    std::size_t next = 0;   // the next wanted id, by id
     std::size_t found = 0;
-    std::vector<std::int64_t> wanted = groups.fact_ids;
-    std::sort(wanted.begin(), wanted.end());
     auto status = store.scan_facts(
         [&](std::int64_t id, const store::Fact& fact) {
-          auto index = index_of_id.find(id);
-          if (index == index_of_id.end()) return;
-          interned.entries_[index->second] = interned.intern(fact, identifier);
-          if (!seen[index->second]) ++found;
-          seen[index->second] = true;
+          while (next < wanted.size() && wanted[next] < id) ++next;
+          if (next == wanted.size() || wanted[next] != id) return;
+          interned.entries_[by_id[next++]] = interned.intern(fact, identifier);
+          ++found;
         },
         &wanted);
     if (!status) return std::move(status).error();
-    if (found != groups.fact_ids.size()) {
+    if (found != fact_ids.size()) {
       return core::Error(core::ErrorCode::kDb, "records refer to missing facts (the fact table is damaged); run dmarcq rebuild");
     }
     return interned;
+  }
+
+  // The facts `groups` refers to: entry(group.fact).
+  static core::Result<InternedFacts> load(store::Store& store, const store::RecordGroups& groups,
+                                          const Identifier& identifier) {
+    return load(store, groups.fact_ids, identifier);
   }
 
   const Entry& entry(std::uint32_t fact) const { return entries_[fact]; }
@@ -236,23 +241,52 @@ struct SeenValues {
 };
 
 // SeenValues by interned ids while record groups are summed; turned into values once.
+// Lists rather than maps: adding is most of the work (once per record group and
+// cause, a million times in a large explain) and a list only appends, folding a value
+// into the last one when they are the same (the groups of an unknown source all
+// share its IP); values() sorts and folds the rest.
 struct SeenIds {
-  std::unordered_map<std::uint32_t, std::int64_t> ips;
-  std::unordered_map<std::uint64_t, std::int64_t> auth_froms;  // (auth << 32 | from)
+  std::vector<std::pair<std::uint32_t, std::int64_t>> ips;
+  std::vector<std::pair<std::uint64_t, std::int64_t>> auth_froms;  // (auth << 32 | from)
 
   void add(const InternedFacts::Entry& entry, std::int64_t messages) {
-    ips[entry.ip] += messages;
-    auth_froms[(static_cast<std::uint64_t>(entry.auth) << 32) | entry.from] += messages;
+    add_to(ips, entry.ip, messages);
+    add_to(auth_froms, (static_cast<std::uint64_t>(entry.auth) << 32) | entry.from, messages);
   }
 
   SeenValues values(Cause cause, const InternedFacts& facts, bool strict_dkim) const {
     SeenValues seen;
-    for (const auto& [ip, messages] : ips) seen.ips[facts.ip(ip)] += messages;
-    for (const auto& [key, messages] : auth_froms) {
+    for (const auto& [ip, messages] : folded(ips)) seen.ips[facts.ip(ip)] += messages;
+    for (const auto& [key, messages] : folded(auth_froms)) {
       seen.add_auth(cause, facts.from(static_cast<std::uint32_t>(key & 0xffffffffu)),
                     facts.auth(static_cast<std::uint32_t>(key >> 32)), messages, strict_dkim);
     }
     return seen;
+  }
+
+ private:
+  template <class Id>
+  static void add_to(std::vector<std::pair<Id, std::int64_t>>& list, Id id, std::int64_t messages) {
+    if (!list.empty() && list.back().first == id) {
+      list.back().second += messages;
+    } else {
+      list.emplace_back(id, messages);
+    }
+  }
+  // The list with one entry per id, messages summed, by id.
+  template <class Id>
+  static std::vector<std::pair<Id, std::int64_t>> folded(std::vector<std::pair<Id, std::int64_t>> list) {
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (kept > 0 && list[kept - 1].first == list[i].first) {
+        list[kept - 1].second += list[i].second;
+      } else {
+        list[kept++] = list[i];
+      }
+    }
+    list.resize(kept);
+    return list;
   }
 };
 

@@ -123,35 +123,67 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
   const bool by_day = std::any_of(query.by.begin(), query.by.end(), [](store::GroupKey key) {
     return key == store::GroupKey::kDay || key == store::GroupKey::kWeek;
   });
-  Names texts;  // domains, reporters and weeks
-  std::unordered_map<std::int64_t, std::int64_t> week_of_day;
-  std::unordered_map<Key, Sums, KeyHash> sums;
-  bool damaged = false;
+  // What one part of the record scan sums, on its own thread. Keys hold text ids of
+  // the part's own Names.
+  struct PartSums {
+    Names texts;  // domains, reporters and weeks
+    std::unordered_map<std::int64_t, std::int64_t> week_of_day;
+    std::unordered_map<Key, Sums, KeyHash> sums;
+    // Records come report by report: the text ids of the last domain and reporter.
+    const std::string* domain = nullptr;
+    const std::string* reporter = nullptr;
+    std::int64_t domain_id = 0, reporter_id = 0;
+    // Neighbouring records mostly share their key (a report's unknown sources on its
+    // day): the last key's sums, found without hashing.
+    Key last_key{};
+    Sums* last_sum = nullptr;
+    bool damaged = false;
+  };
+  std::vector<PartSums> parts(store::Store::kMaxReadParts);
   const store::RecordFilter filter{query.domains, query.from_day, query.to_day};
   auto status = store.scan_record_days(filter, by_day, [&](const store::RecordDay& record) {
+    PartSums& part = parts[record.part];
     if (record.fact_id < 0 || static_cast<std::size_t>(record.fact_id) >= facts.size() ||
         facts[static_cast<std::size_t>(record.fact_id)].sender == -2) {
-      damaged = true;
+      part.damaged = true;
       return;
     }
     const FactInfo& fact = facts[static_cast<std::size_t>(record.fact_id)];
     Key key{};
     for (std::size_t i = 0; i < query.by.size() && i < key.size(); ++i) {
       switch (query.by[i]) {
-        case store::GroupKey::kDomain: key[i] = texts.id(*record.domain); break;
-        case store::GroupKey::kReporter: key[i] = texts.id(*record.reporter); break;
+        case store::GroupKey::kDomain:
+          if (record.domain != part.domain) {
+            part.domain = record.domain;
+            part.domain_id = part.texts.id(*record.domain);
+          }
+          key[i] = part.domain_id;
+          break;
+        case store::GroupKey::kReporter:
+          if (record.reporter != part.reporter) {
+            part.reporter = record.reporter;
+            part.reporter_id = part.texts.id(*record.reporter);
+          }
+          key[i] = part.reporter_id;
+          break;
         case store::GroupKey::kSource: key[i] = fact.ip; break;
         case store::GroupKey::kDay: key[i] = record.day; break;
         case store::GroupKey::kWeek: {
-          auto week = week_of_day.find(record.day);
-          if (week == week_of_day.end()) week = week_of_day.emplace(record.day, texts.id(core::iso_week(record.day))).first;
+          auto week = part.week_of_day.find(record.day);
+          if (week == part.week_of_day.end()) {
+            week = part.week_of_day.emplace(record.day, part.texts.id(core::iso_week(record.day))).first;
+          }
           key[i] = week->second;
           break;
         }
         case store::GroupKey::kSender: key[i] = fact.sender; break;
       }
     }
-    Sums& sum = sums[key];
+    if (part.last_sum == nullptr || key != part.last_key) {
+      part.last_key = key;
+      part.last_sum = &part.sums[key];  // stays valid: unordered_map never moves its values
+    }
+    Sums& sum = *part.last_sum;
     const std::int64_t n = record.messages;
     sum.messages += n;
     sum.pass += fact.dkim_pass || fact.spf_pass ? n : 0;
@@ -161,7 +193,29 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
     sum.rejected += fact.rejected ? n : 0;
   });
   if (!status) return std::move(status).error();
-  if (damaged) return core::Error(core::ErrorCode::kDb, "records refer to missing facts; run dmarcq rebuild");
+
+  // The parts summed into one, text ids made those of `texts`.
+  Names texts;
+  std::unordered_map<Key, Sums, KeyHash> sums;
+  for (PartSums& part : parts) {
+    if (part.damaged) return core::Error(core::ErrorCode::kDb, "records refer to missing facts; run dmarcq rebuild");
+    for (const auto& [part_key, part_sum] : part.sums) {
+      Key key = part_key;
+      for (std::size_t i = 0; i < query.by.size() && i < key.size(); ++i) {
+        const store::GroupKey by = query.by[i];
+        if (by == store::GroupKey::kDomain || by == store::GroupKey::kReporter || by == store::GroupKey::kWeek) {
+          key[i] = texts.id(part.texts.name(key[i]));
+        }
+      }
+      Sums& sum = sums[key];
+      sum.messages += part_sum.messages;
+      sum.pass += part_sum.pass;
+      sum.spf += part_sum.spf;
+      sum.dkim += part_sum.dkim;
+      sum.quarantined += part_sum.quarantined;
+      sum.rejected += part_sum.rejected;
+    }
+  }
 
   core::Table table;
   for (store::GroupKey key : query.by) table.columns.push_back(store::group_key_name(key));

@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <thread>
 
 #include "cli/command.h"
@@ -75,11 +74,10 @@ core::Table findings_table(std::vector<analysis::Finding> findings, analysis::La
   return table;
 }
 
-// Prints `label` then `text` wrapped under it, within 80 columns (four are kept for
+// Appends `label` then `text` wrapped under it, within 80 columns (four are kept for
 // Japanese closing punctuation, which hangs past the line: "です）。"). Numbered steps
 // get a hanging indent.
-void print_wrapped(std::ostream& out, const std::string& label, const std::string& text) {
-  const std::string indent(kIndent, ' ');
+void print_wrapped(std::string& out, const std::string& label, const std::string& text) {
   const std::size_t label_width = core::display_width(label);
   const std::size_t width = kWidth - 4 - kIndent - label_width;
   bool first = true;
@@ -87,17 +85,27 @@ void print_wrapped(std::ostream& out, const std::string& label, const std::strin
   while (start <= text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
-    const std::string paragraph = text.substr(start, end - start);
+    const std::string_view paragraph = std::string_view(text).substr(start, end - start);
     start = end + 1;
     // "1. Do this" continues under "Do this".
     std::size_t hang = 0;
     while (hang < paragraph.size() && paragraph[hang] >= '0' && paragraph[hang] <= '9') ++hang;
     hang = hang > 0 && hang + 1 < paragraph.size() && paragraph[hang] == '.' && paragraph[hang + 1] == ' ' ? hang + 2 : 0;
-    const std::string marker = paragraph.substr(0, hang);
     const std::vector<std::string> lines = output::wrap(paragraph.substr(hang), width - hang);
     for (std::size_t i = 0; i < lines.size(); ++i) {
-      out << indent << (first ? label : std::string(label_width, ' '))
-          << (i == 0 ? marker : std::string(hang, ' ')) << lines[i] << '\n';
+      out.append(kIndent, ' ');
+      if (first) {
+        out += label;
+      } else {
+        out.append(label_width, ' ');
+      }
+      if (i == 0) {
+        out += paragraph.substr(0, hang);
+      } else {
+        out.append(hang, ' ');
+      }
+      out += lines[i];
+      out += '\n';
       first = false;
     }
     if (end == text.size()) break;
@@ -108,17 +116,24 @@ void print_wrapped(std::ostream& out, const std::string& label, const std::strin
 // first finding of the domain.
 std::string finding_block(const analysis::Finding& finding, bool first_of_domain, bool first, analysis::Lang lang) {
   const bool ja = lang == analysis::Lang::kJa;
-  std::ostringstream out;
+  std::string out;
+  out.reserve(1024);
   if (first_of_domain) {
     const std::string heading = output::wrap(finding.domain, kWidth)[0];
-    out << (first ? "" : "\n") << heading << '\n'
-        << std::string(std::min<std::size_t>(kWidth, core::display_width(heading)), '=') << '\n';
+    if (!first) out += '\n';
+    out += heading;
+    out += '\n';
+    out.append(std::min<std::size_t>(kWidth, core::display_width(heading)), '=');
+    out += '\n';
   }
   std::string severity = analysis::severity_name(finding.severity);
   for (char& c : severity) c = static_cast<char>(c - 32);
   std::string head = severity + std::string(kIndent - severity.size(), ' ') + sender_name(finding, lang) + ": " +
                      analysis::cause_id(finding.cause);
-  for (const std::string& line : output::wrap(head, kWidth)) out << line << '\n';
+  for (const std::string& line : output::wrap(head, kWidth)) {
+    out += line;
+    out += '\n';
+  }
   std::string facts = with_thousands(finding.messages) + (ja ? " 通" : " messages");
   if (!finding.source_ips.empty()) {
     facts += ", " + core::format_day(finding.first_day) + (ja ? " 〜 " : " to ") + core::format_day(finding.last_day);
@@ -127,7 +142,7 @@ std::string finding_block(const analysis::Finding& finding, bool first_of_domain
   print_wrapped(out, "", facts);
   print_wrapped(out, ja ? "根拠: " : "Evidence: ", finding.evidence);
   print_wrapped(out, ja ? "対処: " : "Fix: ", finding.fix);
-  return std::move(out).str();
+  return out;
 }
 
 // The 80-column view: one block per domain, worst findings first. Wrapping tens of

@@ -50,49 +50,64 @@ bool is_control_to_replace(char32_t code_point) {
   return code_point >= 0x80 && code_point <= 0x9F;
 }
 
-// Text becomes valid UTF-8, and the controls above become U+FFFD rather than
-// vanishing: dropping them silently would hide that the report contained them.
-std::string clean_text(std::string_view text) {
-  // Printable ASCII (most cells) needs nothing but the formula guard.
-  if (std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; })) {
-    std::string out;
-    out.reserve(text.size() + 1);
-    if (starts_like_formula(text)) out += '\'';
-    out += text;
-    return out;
-  }
-  const std::string valid = core::to_valid_utf8(text);
-  std::string out;
-  out.reserve(valid.size() + 1);
-  if (starts_like_formula(valid)) out += '\'';
-  for (std::size_t pos = 0; pos < valid.size();) {
-    const core::Utf8Step step = core::decode_utf8(valid, pos);
-    if (is_control_to_replace(step.code_point)) {
+// Appends `text` as valid UTF-8, with the controls above as U+FFFD rather than
+// vanishing: dropping them silently would hide that the report contained them. An
+// ill-formed sequence becomes U+FFFD too (the maximal subparts of decode_utf8).
+// ASCII that needs nothing, most of every cell, is copied in runs.
+void append_clean(std::string& out, std::string_view text) {
+  // A formula character is ASCII, so it starts the cleaned text exactly when it
+  // starts the text.
+  if (starts_like_formula(text)) out += '\'';
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t run = pos;
+    while (run < text.size()) {
+      const auto byte = static_cast<unsigned char>(text[run]);
+      if (byte >= 0x80 || (byte < 0x20 && is_control_to_replace(byte))) break;
+      ++run;
+    }
+    out.append(text, pos, run - pos);
+    pos = run;
+    if (pos == text.size()) break;
+    const core::Utf8Step step = core::decode_utf8(text, pos);
+    if (!step.valid || is_control_to_replace(step.code_point)) {
       out += kReplacement;
     } else {
-      out.append(valid, pos, step.length);
+      out.append(text, pos, step.length);
     }
     pos += step.length;
   }
-  return out;
 }
 
+// Appends `field` to the line, quoted when RFC 4180 needs it, with its quotes doubled.
 void append_field(std::string& line, std::string_view field) {
   if (!needs_quotes(field)) {
     line += field;
     return;
   }
   line += '"';
-  for (const char c : field) {
-    if (c == '"') line += '"';
-    line += c;
+  for (std::size_t pos = 0; pos < field.size();) {
+    const std::size_t quote = field.find('"', pos);
+    if (quote == std::string_view::npos) {
+      line.append(field, pos, field.size() - pos);
+      break;
+    }
+    line.append(field, pos, quote + 1 - pos);
+    line += '"';
+    pos = quote + 1;
   }
   line += '"';
 }
 
-std::string render(const core::Cell& cell) {
-  if (const auto* text = std::get_if<std::string>(&cell)) return clean_text(*text);
-  return format_number(cell).value_or(std::string());
+// Appends one cell: text cleaned, then quoted; numbers as format_number writes them;
+// NULL as nothing. `scratch` holds the cleaned text (reused, so cells allocate nothing).
+void append_cell(std::string& line, const core::Cell& cell, std::string& scratch) {
+  if (const auto* text = std::get_if<std::string>(&cell)) {
+    scratch.clear();
+    append_clean(scratch, *text);
+    append_field(line, scratch);
+  } else if (auto number = format_number(cell)) {
+    line += *number;
+  }
 }
 
 }  // namespace
@@ -106,9 +121,10 @@ void write_csv(const core::Table& table, std::ostream& out, const CsvOptions& op
   // Column names get the text treatment too: a user may alias a column to anything,
   // and to the spreadsheet the header row is cells like any other.
   std::string line;
+  std::string scratch;
   for (std::size_t i = 0; i < column_count; ++i) {
     if (i > 0) line += ',';
-    append_field(line, clean_text(table.columns[i]));
+    append_cell(line, core::Cell(table.columns[i]), scratch);
   }
   line += line_end;
   out << line;
@@ -118,7 +134,7 @@ void write_csv(const core::Table& table, std::ostream& out, const CsvOptions& op
     for (std::size_t i = 0; i < column_count; ++i) {
       if (i > 0) line += ',';
       // A short row is padded with NULLs rather than read past its end.
-      if (i < row.size()) append_field(line, render(row[i]));
+      if (i < row.size()) append_cell(line, row[i], scratch);
     }
     line += line_end;
     out << line;

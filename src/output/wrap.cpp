@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "core/text.h"
 #include "output/output.h"
 
@@ -57,6 +59,24 @@ void wrap_paragraph(std::string_view paragraph, std::size_t width, std::vector<s
   for (std::size_t pos = 0; pos < paragraph.size();) {
     // ASCII needs no decoding (the paragraph is terminal-safe: no controls).
     const unsigned char byte = static_cast<unsigned char>(paragraph[pos]);
+    // A run of narrow characters after the first of a word goes in whole, cut where
+    // the word reaches the width, as one character at a time would be: most of every
+    // fix text, at a fraction of the cost.
+    if (byte > ' ' && byte < 0x80 && !word_open && !word.empty()) {
+      std::size_t run = pos;
+      while (run < paragraph.size() && static_cast<unsigned char>(paragraph[run]) > ' ' &&
+             static_cast<unsigned char>(paragraph[run]) < 0x80) {
+        ++run;
+      }
+      while (pos < run) {
+        if (word_width >= width) place_word();
+        const std::size_t taken = std::min(run - pos, width - word_width);
+        word.append(paragraph, pos, taken);
+        word_width += taken;
+        pos += taken;
+      }
+      continue;
+    }
     const core::Utf8Step step =
         byte < 0x80 ? core::Utf8Step{byte, 1, true} : core::decode_utf8(paragraph, pos);
     const std::string_view piece = paragraph.substr(pos, step.length);

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "report/report.h"
+#include "store/parallel_reads.h"
 
 namespace dmarcq::store {
 
@@ -25,6 +27,7 @@ struct ReportsInFilter {
   std::vector<std::string> domains, reporters;
   std::unordered_map<std::int64_t, ReportSpan> reports;
   std::size_t read = 0;  // reports looked at, in the filter or not
+  std::vector<std::pair<std::int64_t, std::int64_t>> record_counts;  // (id, records) of those, by id
 };
 
 core::Result<ReportsInFilter> reports_in(Database& db, const RecordFilter& filter) {
@@ -35,7 +38,8 @@ core::Result<ReportsInFilter> reports_in(Database& db, const RecordFilter& filte
     where += (where.empty() ? " WHERE domain IN (?" : ", ?") + std::to_string(parameters.size());
   }
   if (!where.empty()) where += ")";
-  auto statement = db.prepare("SELECT id, domain, reporter, date_begin, date_end FROM report" + where);
+  auto statement =
+      db.prepare("SELECT id, domain, reporter, date_begin, date_end, record_count FROM report" + where + " ORDER BY id");
   if (!statement) return std::move(statement).error();
   for (std::size_t i = 0; i < parameters.size(); ++i) statement->bind(static_cast<int>(i + 1), parameters[i]);
   ReportsInFilter out;
@@ -51,6 +55,7 @@ core::Result<ReportsInFilter> reports_in(Database& db, const RecordFilter& filte
     if (!row) return std::move(row).error();
     if (!*row) return out;
     ++out.read;
+    out.record_counts.emplace_back(statement->column_int(0), statement->column_int(5));
     const report::DaySpan span = report::day_span(statement->column_int(3), statement->column_int(4));
     if (filter.from_day && span.first_day + span.count - 1 < *filter.from_day) continue;
     if (filter.to_day && span.first_day > *filter.to_day) continue;
@@ -59,6 +64,180 @@ core::Result<ReportsInFilter> reports_in(Database& db, const RecordFilter& filte
                                    index(reporter_index, out.reporters, statement->column_text(2)), span.first_day,
                                    span.count});
   }
+}
+
+// Report id ranges [first, last] that cover every id, at most `parts` of them, each
+// holding about as many of the records counted in `record_counts` (by id).
+std::vector<std::pair<std::int64_t, std::int64_t>> split_by_records(
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& record_counts, std::size_t parts) {
+  std::int64_t total = 0;
+  for (const auto& [id, records] : record_counts) total += std::max<std::int64_t>(records, 0);
+  std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
+  std::int64_t first = INT64_MIN;
+  std::int64_t seen = 0;
+  for (const auto& [id, records] : record_counts) {
+    // A range ends before the report that would take it past its share.
+    const auto share = static_cast<std::int64_t>(static_cast<double>(total) * static_cast<double>(ranges.size() + 1) /
+                                                 static_cast<double>(parts));
+    if (ranges.size() + 1 < parts && seen >= share && id > first) {
+      ranges.emplace_back(first, id - 1);
+      first = id;
+    }
+    seen += std::max<std::int64_t>(records, 0);
+  }
+  ranges.emplace_back(first, INT64_MAX);
+  return ranges;
+}
+
+// The report of each record, found once per run of its records: the record_fact index
+// returns a report's records one after the other.
+class ReportLookup {
+ public:
+  explicit ReportLookup(const std::unordered_map<std::int64_t, ReportSpan>& reports) : reports_(reports) {}
+  // Null for a report outside the filter.
+  const ReportSpan* find(std::int64_t id) {
+    if (id != last_id_ || !looked_) {
+      const auto report = reports_.find(id);
+      last_ = report != reports_.end() ? &report->second : nullptr;
+      last_id_ = id;
+      looked_ = true;
+    }
+    return last_;
+  }
+
+ private:
+  const std::unordered_map<std::int64_t, ReportSpan>& reports_;
+  std::int64_t last_id_ = 0;
+  const ReportSpan* last_ = nullptr;
+  bool looked_ = false;
+};
+
+// Record counts summed by (policy domain, fact), the groups in the order of their
+// first record.
+class Grouper {
+ public:
+  void add(std::uint32_t domain, std::int64_t fact_id, std::int64_t messages, std::int64_t first_day,
+           std::int64_t last_day) {
+    // Fact ids are dense (the store numbers them from 1), so the lookups are vector
+    // indexing: the index of each fact, and the group of its first domain (a fact in
+    // further domains, rare, goes through a hash map).
+    if (static_cast<std::size_t>(fact_id) >= index_of_fact_.size()) {
+      index_of_fact_.resize(std::max<std::size_t>(static_cast<std::size_t>(fact_id) + 1, 2 * index_of_fact_.size()),
+                            kNone);
+    }
+    std::uint32_t& fact = index_of_fact_[static_cast<std::size_t>(fact_id)];
+    if (fact == kNone) {
+      fact = static_cast<std::uint32_t>(out_.fact_ids.size());
+      out_.fact_ids.push_back(fact_id);
+      first_group_.push_back(out_.groups.size());
+      out_.groups.push_back(RecordGroup{domain, fact, 0, first_day, last_day});
+    }
+    std::size_t slot = first_group_[fact];
+    if (out_.groups[slot].domain != domain) {
+      const std::uint64_t key = (static_cast<std::uint64_t>(domain) << 32) | fact;
+      auto [other, added] = other_groups_.try_emplace(key, out_.groups.size());
+      if (added) out_.groups.push_back(RecordGroup{domain, fact, 0, first_day, last_day});
+      slot = other->second;
+    }
+    RecordGroup& group = out_.groups[slot];
+    group.messages += messages;
+    group.first_day = std::min(group.first_day, first_day);
+    group.last_day = std::max(group.last_day, last_day);
+  }
+  // Adds the groups of a later part of the scan, as if its records had come here.
+  void add(const RecordGroups& later) {
+    for (const RecordGroup& group : later.groups) {
+      add(group.domain, later.fact_ids[group.fact], group.messages, group.first_day, group.last_day);
+    }
+  }
+  RecordGroups take() { return std::move(out_); }
+
+ private:
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  RecordGroups out_;
+  std::vector<std::uint32_t> index_of_fact_;
+  std::vector<std::size_t> first_group_;                        // by fact index
+  std::unordered_map<std::uint64_t, std::size_t> other_groups_;  // (domain, fact index) -> group
+};
+
+// Groups the records a statement returns: report_ref, fact_ref, message_count.
+core::Status group_records(Statement& statement, const ReportsInFilter& loaded, const RecordFilter& filter,
+                           Grouper& grouper) {
+  sqlite3_stmt* raw = statement.handle();
+  ReportLookup reports(loaded.reports);
+  while (true) {
+    auto row = statement.step();
+    if (!row) return std::move(row).error();
+    if (!*row) return {};
+    const ReportSpan* report = reports.find(sqlite3_column_int64(raw, 0));
+    if (report == nullptr) continue;
+    const ReportSpan& info = *report;
+    // The days of the report inside the filter, and the record's count on them by the
+    // spreading rule (day i of n gets count / n, plus one while i < count % n).
+    std::int64_t first = 0;
+    std::int64_t last = info.day_count - 1;
+    if (filter.from_day) first = std::max(first, *filter.from_day - info.first_day);
+    if (filter.to_day) last = std::min(last, *filter.to_day - info.first_day);
+    const std::int64_t count = sqlite3_column_int64(raw, 2);
+    // A count smaller than the report's days lands on its first `count` days only.
+    if (count < info.day_count) last = std::min(last, count - 1);
+    if (first > last) continue;
+    const std::int64_t messages = (last - first + 1) * (count / info.day_count) +
+                                  std::max<std::int64_t>(0, std::min(last + 1, count % info.day_count) - first);
+    if (messages == 0) continue;
+    const std::int64_t fact_id = sqlite3_column_int64(raw, 1);
+    if (sqlite3_column_type(raw, 1) == SQLITE_NULL || fact_id < 0 || fact_id >= kMaxFactId) {
+      return Error(ErrorCode::kDb, "a record has no valid fact (the fact table is damaged); run dmarcq rebuild");
+    }
+    grouper.add(info.domain, fact_id, messages, info.first_day + first, info.first_day + last);
+  }
+}
+
+// Runs scan(part, statement) over the records of the reports in `loaded`, in parts of
+// the record_fact index (report id ranges) on connections of one snapshot at once
+// when the store allows it; statement returns report_ref, fact_ref, message_count.
+// A part scans its range of the index, or with `by_report` seeks each report of the
+// filter in its range, calling scan once per report.
+core::Status scan_record_parts(Connections connections, SharedSnapshot& snapshot, const ReportsInFilter& loaded,
+                               bool by_report,
+                               const std::function<core::Status(std::size_t part, Statement& statement)>& scan) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> counted;  // the reports read: (id, records), by id
+  for (const auto& [id, count] : loaded.record_counts) {
+    if (!by_report || loaded.reports.count(id) > 0) counted.emplace_back(id, count);
+  }
+  std::int64_t records = 0;
+  for (const auto& [id, count] : counted) records += count;
+  std::size_t parts = connections.path != nullptr
+                          ? std::clamp<std::size_t>(static_cast<std::size_t>(records / std::max<std::int64_t>(connections.records_per_thread, 1)),
+                                                    1, std::clamp<std::size_t>(connections.threads, 1, Store::kMaxReadParts))
+                          : 1;
+  if (parts > 1) {
+    if (auto status = snapshot.start(*connections.path, parts); !status) return status;
+    parts = snapshot.size();
+  }
+  const std::vector<std::pair<std::int64_t, std::int64_t>> ranges = split_by_records(counted, parts);
+  return snapshot.run([&](std::size_t part, Database& db) -> core::Status {
+    if (part >= ranges.size()) return {};
+    const auto [first, last] = ranges[part];
+    if (!by_report) {
+      auto statement = db.prepare(
+          "SELECT report_ref, fact_ref, message_count FROM record WHERE report_ref BETWEEN ?1 AND ?2 "
+          "ORDER BY report_ref, fact_ref");
+      if (!statement) return std::move(statement).error();
+      statement->bind(1, first).bind(2, last);
+      return scan(part, *statement);
+    }
+    auto statement =
+        db.prepare("SELECT report_ref, fact_ref, message_count FROM record WHERE report_ref = ?1 ORDER BY fact_ref");
+    if (!statement) return std::move(statement).error();
+    for (const auto& [id, count] : counted) {
+      if (id < first || id > last) continue;
+      statement->reset();
+      statement->bind(1, id);
+      if (auto status = scan(part, *statement); !status) return status;
+    }
+    return {};
+  });
 }
 
 }  // namespace
@@ -120,174 +299,76 @@ core::Result<RecordGroups> read_fact_totals(Database& db, const RecordFilter& fi
   return out;
 }
 
-core::Result<RecordGroups> read_record_groups(Database& db, const RecordFilter& filter) {
+core::Result<RecordGroups> read_record_groups(Connections connections, const RecordFilter& filter) {
   // Three integers per record (the covering index record_fact), summed by integer
   // keys; the facts themselves are read by the caller through read_facts. (GROUP BY
   // over the text columns sorted every record: seconds for a million.)
-  auto loaded = reports_in(db, filter);
+  SharedSnapshot snapshot(connections.main);
+  auto loaded = reports_in(connections.main, filter);
   if (!loaded) return std::move(loaded).error();
-  const std::unordered_map<std::int64_t, ReportSpan>& reports = loaded->reports;
-  const std::size_t reports_read = loaded->read;
-  RecordGroups out;
-  out.domains = std::move(loaded->domains);
-  if (reports.empty()) return out;
+  if (loaded->reports.empty()) {
+    RecordGroups out;
+    out.domains = std::move(loaded->domains);
+    return out;
+  }
 
   // A few weeks of a large store (digest) read their reports' records through the
-  // record_fact index; otherwise one scan of the index beats a seek per report.
-  const bool by_report = reports.size() * 8 < reports_read;
-  auto statement = db.prepare(by_report
-                                   ? "SELECT report_ref, fact_ref, message_count FROM record WHERE report_ref = ?1"
-                                   : "SELECT report_ref, fact_ref, message_count FROM record");
-  if (!statement) return std::move(statement).error();
-  sqlite3_stmt* raw = statement->handle();
-  std::vector<std::int64_t> report_ids;
-  if (by_report) {
-    for (const auto& [id, info] : reports) report_ids.push_back(id);
-    std::sort(report_ids.begin(), report_ids.end());
-  }
-  std::size_t next_report = 0;
-  if (by_report) statement->bind(1, report_ids[next_report++]);
-  // Fact ids are dense (the store numbers them from 1), so the per-record lookups are
-  // vector indexing: the index of each fact, and the group of its first domain (a
-  // fact in further domains, rare, goes through a hash map).
-  constexpr std::uint32_t kNone = UINT32_MAX;
-  std::vector<std::uint32_t> index_of_fact;
-  std::vector<std::size_t> first_group;  // by fact index
-  std::unordered_map<std::uint64_t, std::size_t> other_groups;  // (domain, fact index) -> group
-  while (true) {
-    auto row = statement->step();
-    if (!row) return std::move(row).error();
-    if (!*row) {
-      if (!by_report || next_report == report_ids.size()) break;
-      statement->reset();
-      statement->bind(1, report_ids[next_report++]);
-      continue;
-    }
-    auto report = reports.find(sqlite3_column_int64(raw, 0));
-    if (report == reports.end()) continue;
-    const ReportSpan& info = report->second;
-    // The days of the report inside the filter, and the record's count on them by the
-    // spreading rule (day i of n gets count / n, plus one while i < count % n).
-    std::int64_t first = 0;
-    std::int64_t last = info.day_count - 1;
-    if (filter.from_day) first = std::max(first, *filter.from_day - info.first_day);
-    if (filter.to_day) last = std::min(last, *filter.to_day - info.first_day);
-    const std::int64_t count = sqlite3_column_int64(raw, 2);
-    // A count smaller than the report's days lands on its first `count` days only.
-    if (count < info.day_count) last = std::min(last, count - 1);
-    if (first > last) continue;
-    const std::int64_t messages = (last - first + 1) * (count / info.day_count) +
-                                  std::max<std::int64_t>(0, std::min(last + 1, count % info.day_count) - first);
-    if (messages == 0) continue;
-    const std::int64_t fact_id = sqlite3_column_int64(raw, 1);
-    if (sqlite3_column_type(raw, 1) == SQLITE_NULL || fact_id < 0 || fact_id >= kMaxFactId) {
-      return Error(ErrorCode::kDb, "a record has no valid fact (the fact table is damaged); run dmarcq rebuild");
-    }
-    if (static_cast<std::size_t>(fact_id) >= index_of_fact.size()) {
-      index_of_fact.resize(std::max<std::size_t>(static_cast<std::size_t>(fact_id) + 1, 2 * index_of_fact.size()), kNone);
-    }
-    std::uint32_t& fact = index_of_fact[static_cast<std::size_t>(fact_id)];
-    if (fact == kNone) {
-      fact = static_cast<std::uint32_t>(out.fact_ids.size());
-      out.fact_ids.push_back(fact_id);
-      first_group.push_back(out.groups.size());
-      out.groups.push_back(RecordGroup{info.domain, fact, 0, info.first_day + first, info.first_day + last});
-    }
-    std::size_t slot = first_group[fact];
-    if (out.groups[slot].domain != info.domain) {
-      const std::uint64_t key = (static_cast<std::uint64_t>(info.domain) << 32) | fact;
-      auto [other, added] = other_groups.try_emplace(key, out.groups.size());
-      if (added) out.groups.push_back(RecordGroup{info.domain, fact, 0, info.first_day + first, info.first_day + last});
-      slot = other->second;
-    }
-    RecordGroup& group = out.groups[slot];
-    group.messages += messages;
-    group.first_day = std::min(group.first_day, info.first_day + first);
-    group.last_day = std::max(group.last_day, info.first_day + last);
-  }
+  // record_fact index, a seek per report; otherwise scans of the index beat them.
+  // Each part groups its own records; the parts are then added in report order,
+  // which gives the groups in the order one scan would have made them.
+  const bool by_report = loaded->reports.size() * 8 < loaded->read;
+  std::vector<Grouper> parts(Store::kMaxReadParts);
+  auto status = scan_record_parts(connections, snapshot, *loaded, by_report, [&](std::size_t part, Statement& statement) {
+    return group_records(statement, *loaded, filter, parts[part]);
+  });
+  if (!status) return std::move(status).error();
+  Grouper grouper = std::move(parts[0]);
+  for (std::size_t part = 1; part < parts.size(); ++part) grouper.add(parts[part].take());
+  RecordGroups out = grouper.take();
+  out.domains = std::move(loaded->domains);
   return out;
 }
 
-core::Status read_facts(Database& db, const std::function<void(std::int64_t, const Fact&)>& visit,
-                      const std::vector<std::int64_t>* only) {
-  // A few facts of a large table (a week's digest) are read by id; many, by one scan.
-  bool by_id = false;
-  if (only != nullptr) {
-    auto highest = db.prepare("SELECT coalesce(max(id), 0) FROM fact");
-    if (!highest) return std::move(highest).error();
-    auto row = highest->step();
-    if (!row) return std::move(row).error();
-    by_id = static_cast<std::int64_t>(only->size()) * 16 < highest->column_int(0);
-  }
-  auto statement = db.prepare(
-      std::string("SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key FROM fact") +
-      (by_id ? " WHERE id = ?1" : " ORDER BY id"));
-  if (!statement) return std::move(statement).error();
-  sqlite3_stmt* raw = statement->handle();
-  auto text = [&](int column) {
-    const unsigned char* value = sqlite3_column_text(raw, column);
-    return std::string_view(value != nullptr ? reinterpret_cast<const char*>(value) : "",
-                            static_cast<std::size_t>(sqlite3_column_bytes(raw, column)));
-  };
-  std::size_t next = 0;
-  if (by_id) {
-    if (only->empty()) return {};
-    statement->bind(1, (*only)[next++]);
-  }
-  while (true) {
-    auto row = statement->step();
-    if (!row) return std::move(row).error();
-    if (!*row) {
-      if (!by_id || next == only->size()) return {};
-      statement->reset();
-      statement->bind(1, (*only)[next++]);
-      continue;
-    }
-    const std::int64_t id = sqlite3_column_int64(raw, 0);
-    if (!by_id && only != nullptr && !std::binary_search(only->begin(), only->end(), id)) continue;
-    const Fact fact{text(1), text(2), text(3), text(4), text(5), text(6)};
-    visit(id, fact);
-  }
-}
-
-core::Status read_record_days(Database& db, const RecordFilter& filter, bool by_day,
-                            const std::function<void(const RecordDay&)>& visit) {
+core::Status read_record_days(Connections connections, const RecordFilter& filter, bool by_day,
+                              const std::function<void(const RecordDay&)>& visit) {
   by_day = by_day || filter.from_day || filter.to_day;
-  auto loaded = reports_in(db, filter);
+  SharedSnapshot snapshot(connections.main);
+  auto loaded = reports_in(connections.main, filter);
   if (!loaded) return std::move(loaded).error();
-  const std::unordered_map<std::int64_t, ReportSpan>& reports = loaded->reports;
-  auto statement = db.prepare("SELECT report_ref, fact_ref, message_count FROM record");
-  if (!statement) return std::move(statement).error();
-  sqlite3_stmt* raw = statement->handle();
-  RecordDay record;
-  while (true) {
-    auto row = statement->step();
-    if (!row) return std::move(row).error();
-    if (!*row) return {};
-    auto report = reports.find(sqlite3_column_int64(raw, 0));
-    if (report == reports.end()) continue;
-    const ReportSpan& info = report->second;
-    record.domain = &loaded->domains[info.domain];
-    record.reporter = &loaded->reporters[info.reporter];
-    record.fact_id = sqlite3_column_int64(raw, 1);
-    const std::int64_t count = sqlite3_column_int64(raw, 2);
-    if (!by_day) {
-      record.day = info.first_day;
-      record.messages = count;
-      visit(record);
-      continue;
+  return scan_record_parts(connections, snapshot, *loaded, false, [&](std::size_t part, Statement& statement) -> core::Status {
+    sqlite3_stmt* raw = statement.handle();
+    ReportLookup reports(loaded->reports);
+    RecordDay record;
+    record.part = part;
+    while (true) {
+      auto row = statement.step();
+      if (!row) return std::move(row).error();
+      if (!*row) return {};
+      const ReportSpan* report = reports.find(sqlite3_column_int64(raw, 0));
+      if (report == nullptr) continue;
+      const ReportSpan& info = *report;
+      record.domain = &loaded->domains[info.domain];
+      record.reporter = &loaded->reporters[info.reporter];
+      record.fact_id = sqlite3_column_int64(raw, 1);
+      const std::int64_t count = sqlite3_column_int64(raw, 2);
+      if (!by_day) {
+        record.day = info.first_day;
+        record.messages = count;
+        visit(record);
+        continue;
+      }
+      // Day i of n gets count / n, plus one while i < count % n.
+      std::int64_t first = 0;
+      std::int64_t last = info.day_count - 1;
+      if (filter.from_day) first = std::max(first, *filter.from_day - info.first_day);
+      if (filter.to_day) last = std::min(last, *filter.to_day - info.first_day);
+      for (std::int64_t i = first; i <= last; ++i) {
+        record.day = info.first_day + i;
+        record.messages = count / info.day_count + (i < count % info.day_count ? 1 : 0);
+        visit(record);
+      }
     }
-    // Day i of n gets count / n, plus one while i < count % n.
-    std::int64_t first = 0;
-    std::int64_t last = info.day_count - 1;
-    if (filter.from_day) first = std::max(first, *filter.from_day - info.first_day);
-    if (filter.to_day) last = std::min(last, *filter.to_day - info.first_day);
-    for (std::int64_t i = first; i <= last; ++i) {
-      record.day = info.first_day + i;
-      record.messages = count / info.day_count + (i < count % info.day_count ? 1 : 0);
-      visit(record);
-    }
-  }
+  });
 }
 
 core::Result<std::vector<PublishedPolicy>> read_published_policies(Database& db, const RecordFilter& filter) {

@@ -460,17 +460,17 @@ class SqliteStore final : public Store {
 
   core::Result<RecordGroups> record_groups(const RecordFilter& filter) override {
     if (!filter.from_day && !filter.to_day) return read_fact_totals(db_, filter);
-    return read_record_groups(db_, filter);
+    return read_record_groups(readers(), filter);
   }
 
   core::Status scan_facts(const std::function<void(std::int64_t, const Fact&)>& visit,
                           const std::vector<std::int64_t>* only) override {
-    return read_facts(db_, visit, only);
+    return read_facts(readers(), visit, only);
   }
 
   core::Status scan_record_days(const RecordFilter& filter, bool by_day,
                                 const std::function<void(const RecordDay&)>& visit) override {
-    return read_record_days(db_, filter, by_day, visit);
+    return read_record_days(readers(), filter, by_day, visit);
   }
 
   core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) override {
@@ -727,6 +727,14 @@ class SqliteStore final : public Store {
       table.rows.push_back(std::move(cells));
     }
     return table;
+  }
+
+  // The connection the reads use, and for a read-only store outside a transaction the
+  // file, which split scans open more connections to (a store open for writing may be
+  // inside a transaction that they would not see).
+  Connections readers() {
+    const bool split = mode_ == OpenMode::kReadOnly && sqlite3_get_autocommit(db_.handle()) != 0;
+    return Connections{db_, split ? &path_ : nullptr};
   }
 
   Database db_;

@@ -98,7 +98,10 @@ struct RecordGroups {
 
 // One record's messages on one day of its report (spread as summary spreads counts),
 // or over the whole report when days do not matter; what summary --by sender streams.
+// A large store is read in parts at once, one thread each: records of different parts
+// reach the visitor at the same time, from different threads.
 struct RecordDay {
+  std::size_t part = 0;                   // below Store::kMaxReadParts; one thread per part
   const std::string* domain = nullptr;    // policy domain
   const std::string* reporter = nullptr;
   std::int64_t day = 0;                   // days since the epoch (the first day when not by day)
@@ -129,6 +132,9 @@ struct RejectUnit {
 
 class Store {
  public:
+  // The most parts a split scan (scan_record_days) reads at once.
+  static constexpr std::size_t kMaxReadParts = 4;
+
   virtual ~Store() = default;
 
   // --- writing. A batch holds whole documents only, so a killed import loses at most
@@ -191,7 +197,9 @@ class Store {
                                   const std::vector<std::int64_t>* only = nullptr) = 0;
   // Streams the records within `filter`: once per day of their report when `by_day`
   // or the filter has dates (zero days included, as in summary), else once with the
-  // whole count. Memory stays flat whatever the number of records.
+  // whole count. Memory stays flat whatever the number of records. `visit` is called
+  // from up to kMaxReadParts threads at once, one per RecordDay::part, so it must
+  // keep what it sums per part.
   virtual core::Status scan_record_days(const RecordFilter& filter, bool by_day,
                                         const std::function<void(const RecordDay& record)>& visit) = 0;
   // The newest published policy of each domain that has reports in the filter.
