@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -167,6 +168,21 @@ void Unpacker::skip(const Origin& origin, const std::string& what) {
   sink_.on_skip(origin, what);
 }
 
+namespace {
+
+// The bytes of a message up to and including the end of its header block (the first
+// empty line), or all of it when there is no body.
+std::size_t header_block_size(std::string_view bytes) {
+  for (std::size_t at = bytes.find('\n'); at != std::string_view::npos; at = bytes.find('\n', at + 1)) {
+    const std::size_t next = at + 1;
+    if (next < bytes.size() && bytes[next] == '\n') return next + 1;
+    if (next + 1 < bytes.size() && bytes[next] == '\r' && bytes[next + 1] == '\n') return next + 2;
+  }
+  return bytes.size();
+}
+
+}  // namespace
+
 void Unpacker::message(const Origin& base, const std::string& label, std::string_view bytes,
                        bool too_large) {
   if (stopped_) return;
@@ -190,11 +206,28 @@ void Unpacker::message(const Origin& base, const std::string& label, std::string
                           std::to_string(limits_.max_message_depth) + " (--max-message-depth)",
                       {});
   }
-  auto parsed = MailMessage::parse(bytes);
-  if (!parsed) return unreadable(parsed.error().code(), parsed.error().message(), bytes);
-  const std::string id = parsed->message_id();
+  // The Message-ID names the message in the origin before the sink decides whether to
+  // read it; only the header block is parsed for it, so that a message the store
+  // already holds (a re-import) costs no MIME parse of its body and attachments.
+  std::optional<MailMessage> parsed;
+  auto head = MailMessage::parse(bytes.substr(0, header_block_size(bytes)));
+  if (!head) {
+    auto whole = MailMessage::parse(bytes);
+    if (!whole) return unreadable(whole.error().code(), whole.error().message(), bytes);
+    parsed.emplace(std::move(*whole));
+  }
+  const std::string id = head ? head->message_id() : parsed->message_id();
   const Origin origin = base.child(id.empty() ? label : label + " <" + id + ">");
   if (!sink_.on_message_start(origin, bytes)) return;
+  if (!parsed) {
+    auto whole = MailMessage::parse(bytes);
+    if (!whole) {  // its headers parsed alone, so GMime should never refuse it whole
+      reject(origin, whole.error().code(), whole.error().message(), bytes);
+      sink_.on_message_end(origin, {});
+      return;
+    }
+    parsed.emplace(std::move(*whole));
+  }
   const std::uint64_t units_before = units_;
   ++message_depth_;
   Parts parts(*this);
