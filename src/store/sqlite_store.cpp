@@ -260,7 +260,7 @@ class SqliteStore final : public Store {
     if (!version) return std::move(version).error();
     if (*version != data_version_) facts_->forget();
     data_version_ = *version;
-    pending_totals_.clear();
+    clear_pending_totals();
     return {};
   }
   core::Status commit() override {
@@ -283,7 +283,7 @@ class SqliteStore final : public Store {
   }
   core::Status rollback() override {
     facts_->forget();
-    pending_totals_.clear();
+    clear_pending_totals();
     return db_.exec("ROLLBACK");
   }
 
@@ -369,7 +369,10 @@ class SqliteStore final : public Store {
     }
     const bool keys_given = fact_keys.size() == report.records.size();
     record_facts_.clear();
-    auto& domain_totals = pending_totals_[policy.domain];
+    auto [domain_slot, new_domain] =
+        pending_domain_ids_.try_emplace(policy.domain, static_cast<std::uint32_t>(pending_domains_.size()));
+    if (new_domain) pending_domains_.push_back(policy.domain);
+    const std::uint32_t domain_id = domain_slot->second;
     for (std::size_t i = 0; i < report.records.size(); ++i) {
       const report::Record& record = report.records[i];
       const FactKey key = keys_given ? FactKey() : fact_key(record);
@@ -379,13 +382,11 @@ class SqliteStore final : public Store {
       // fact_total: the days with messages are the first min(count, days) of the report.
       if (record.count > 0 && span.count > 0) {
         const std::int64_t last_day = span.first_day + std::min(record.count, span.count) - 1;
-        auto [total, added] = domain_totals.try_emplace(*fact, PendingTotal{record.count, span.first_day, last_day});
-        if (!added) {
-          total->second.messages += record.count;
-          total->second.first_day = std::min(total->second.first_day, span.first_day);
-          total->second.last_day = std::max(total->second.last_day, last_day);
-        }
+        pending_totals_.push_back(PendingTotal{*fact, domain_id, record.count, span.first_day, last_day});
       }
+    }
+    if (pending_totals_.size() >= kMaxPendingTotals) {
+      if (auto status = flush_fact_totals(); !status) return std::move(status).error();
     }
     if (auto status = add_records(report_ref, report.records); !status) return std::move(status).error();
     if (auto status = add_day_totals(report, reporter, span); !status) return std::move(status).error();
@@ -595,43 +596,49 @@ class SqliteStore final : public Store {
     return {};
   }
 
-  // The transaction's additions to fact_total, summed in memory (a report repeats
-  // sources, a batch of reports more so) and written in key order before the commit.
+  // The transaction's additions to fact_total, one per record, summed per key here (a
+  // report repeats sources, a batch of reports more so) and written in key order: at
+  // the commit, or when kMaxPendingTotals are waiting.
   core::Status flush_fact_totals() {
-    Statement& upsert = *add_fact_total_;
-    struct Row {
-      std::int64_t fact;
-      const std::string* domain;
-      const PendingTotal* total;
-    };
-    std::vector<Row> sorted;
-    for (const auto& [domain, totals] : pending_totals_) {
-      for (const auto& [fact, total] : totals) sorted.push_back(Row{fact, &domain, &total});
-    }
-    std::sort(sorted.begin(), sorted.end(), [](const Row& a, const Row& b) {
-      return a.fact != b.fact ? a.fact < b.fact : *a.domain < *b.domain;
+    std::sort(pending_totals_.begin(), pending_totals_.end(), [](const PendingTotal& a, const PendingTotal& b) {
+      return a.fact != b.fact ? a.fact < b.fact : a.domain < b.domain;
     });
+    std::size_t rows = 0;  // summed in place: pending_totals_[0, rows)
+    for (const PendingTotal& next : pending_totals_) {
+      if (rows > 0 && pending_totals_[rows - 1].fact == next.fact && pending_totals_[rows - 1].domain == next.domain) {
+        PendingTotal& total = pending_totals_[rows - 1];
+        total.messages += next.messages;
+        total.first_day = std::min(total.first_day, next.first_day);
+        total.last_day = std::max(total.last_day, next.last_day);
+      } else {
+        pending_totals_[rows++] = next;
+      }
+    }
+    auto bind_row = [&](Statement& upsert, int base, const PendingTotal& row) {
+      upsert.bind(base + 1, row.fact).bind_unowned(base + 2, pending_domains_[row.domain]);
+      upsert.bind(base + 3, row.messages).bind(base + 4, row.first_day).bind(base + 5, row.last_day);
+    };
     // kFactTotalRows rows per statement while there are that many: one statement per
     // row cost more than the rows themselves.
     std::size_t next = 0;
-    for (; next + kFactTotalRows <= sorted.size(); next += kFactTotalRows) {
-      Statement& many = *add_fact_totals_;
+    for (; next + kFactTotalRows <= rows; next += kFactTotalRows) {
       for (std::size_t i = 0; i < kFactTotalRows; ++i) {
-        const Row& row = sorted[next + i];
-        const int base = static_cast<int>(5 * i);
-        many.bind(base + 1, row.fact).bind_unowned(base + 2, *row.domain).bind(base + 3, row.total->messages);
-        many.bind(base + 4, row.total->first_day).bind(base + 5, row.total->last_day);
+        bind_row(*add_fact_totals_, static_cast<int>(5 * i), pending_totals_[next + i]);
       }
-      if (auto status = many.run(); !status) return status;
+      if (auto status = add_fact_totals_->run(); !status) return status;
     }
-    for (; next < sorted.size(); ++next) {
-      const Row& row = sorted[next];
-      upsert.bind(1, row.fact).bind_unowned(2, *row.domain).bind(3, row.total->messages);
-      upsert.bind(4, row.total->first_day).bind(5, row.total->last_day);
-      if (auto status = upsert.run(); !status) return status;
+    for (; next < rows; ++next) {
+      bind_row(*add_fact_total_, 0, pending_totals_[next]);
+      if (auto status = add_fact_total_->run(); !status) return status;
     }
-    pending_totals_.clear();
+    clear_pending_totals();
     return {};
+  }
+
+  void clear_pending_totals() {
+    pending_totals_.clear();
+    pending_domains_.clear();
+    pending_domain_ids_.clear();
   }
 
   // The report's records summed per day into day_total, spread as the record-level
@@ -750,9 +757,14 @@ class SqliteStore final : public Store {
   static constexpr std::size_t kFactTotalRows = 64;
   std::optional<Statement> add_fact_totals_;  // kFactTotalRows at once
   struct PendingTotal {
+    std::int64_t fact;
+    std::uint32_t domain;  // index into pending_domains_
     std::int64_t messages, first_day, last_day;
   };
-  std::unordered_map<std::string, std::unordered_map<std::int64_t, PendingTotal>> pending_totals_;
+  static constexpr std::size_t kMaxPendingTotals = 1 << 18;  // 10 MB
+  std::vector<PendingTotal> pending_totals_;
+  std::vector<std::string> pending_domains_;
+  std::unordered_map<std::string, std::uint32_t> pending_domain_ids_;
   std::int64_t data_version_ = -1;
 };
 
