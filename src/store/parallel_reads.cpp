@@ -9,24 +9,6 @@ namespace dmarcq::store {
 
 namespace {
 
-// As long as the store's own connection waits for a writer (sqlite_store.cpp).
-constexpr int kBusyTimeoutMs = 30000;
-
-// A reading connection opened the way the store opens its own: read-write with
-// query_only where the file allows it (so that it shares the WAL index as a writer
-// would), read-only otherwise.
-core::Result<Database> open_reader(const std::string& path) {
-  auto db = Database::open(path, SQLITE_OPEN_READWRITE);
-  if (db) {
-    if (auto status = db->exec("PRAGMA query_only = 1"); !status) return std::move(status).error().within(path);
-  } else {
-    db = Database::open(path, SQLITE_OPEN_READONLY);
-  }
-  if (!db) return std::move(db).error();
-  sqlite3_busy_timeout(db->handle(), kBusyTimeoutMs);
-  return db;
-}
-
 // Changes whenever another connection committed since this one last read; reading it
 // inside a transaction gives its value at the start of the transaction.
 core::Result<std::int64_t> data_version(Database& db) {
@@ -55,7 +37,7 @@ void SharedSnapshot::end() {
 
 core::Status SharedSnapshot::start(const std::string& path, std::size_t count) {
   for (std::size_t i = 1; i < count; ++i) {
-    auto db = open_reader(path);
+    auto db = Database::open_for_reading(path);
     if (!db) return std::move(db).error();
     extra_.push_back(std::move(*db));
   }

@@ -24,6 +24,18 @@ core::Result<Database> Database::open(const std::string& path, int flags) {
   return db;
 }
 
+core::Result<Database> Database::open_for_reading(const std::string& path) {
+  auto db = open(path, SQLITE_OPEN_READWRITE);
+  if (db) {
+    if (auto status = db->exec("PRAGMA query_only = 1"); !status) return std::move(status).error().within(path);
+  } else {
+    db = open(path, SQLITE_OPEN_READONLY);
+  }
+  if (!db) return std::move(db).error();
+  sqlite3_busy_timeout(db->handle(), kBusyTimeoutMs);
+  return db;
+}
+
 core::Error Database::error(std::string_view what) const {
   return core::Error(core::ErrorCode::kDb, std::string(what) + ": " + sqlite3_errmsg(db_.get()));
 }

@@ -17,10 +17,18 @@ namespace dmarcq::store {
 
 class Statement;
 
+// How long a connection waits for another one's write lock.
+constexpr int kBusyTimeoutMs = 30000;
+
 class Database {
  public:
   // flags: SQLITE_OPEN_READONLY or SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE.
   static core::Result<Database> open(const std::string& path, int flags);
+  // A connection for reading only, with the busy timeout: read-write with query_only
+  // where the file allows it, because after an import was killed the WAL must be
+  // recovered before anything can be read and a read-only connection cannot do that;
+  // read-only otherwise.
+  static core::Result<Database> open_for_reading(const std::string& path);
 
   Database(Database&&) = default;
   Database& operator=(Database&&) = default;

@@ -24,7 +24,6 @@ namespace {
 using core::Error;
 using core::ErrorCode;
 
-constexpr int kBusyTimeoutMs = 30000;
 constexpr std::int64_t kApplicationId = 0x444d5251;  // "DMRQ"
 
 core::Result<std::int64_t> pragma_int(Database& db, const char* pragma) {
@@ -781,18 +780,8 @@ const char* outcome_name(Outcome outcome) {
 
 core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, OpenMode mode) {
   const bool writable = mode == OpenMode::kReadWrite;
-  auto db = Database::open(path, writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READWRITE);
-  if (!writable) {
-    // Readers open the file read-write with query_only set where they may: after an
-    // import was killed, the WAL must be recovered before anything can be read, and a
-    // read-only connection cannot do that. Without write permission they read as they
-    // can.
-    if (db) {
-      if (auto status = db->exec("PRAGMA query_only = 1"); !status) return std::move(status).error().within(path);
-    } else {
-      db = Database::open(path, SQLITE_OPEN_READONLY);
-    }
-  }
+  auto db = writable ? Database::open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+                     : Database::open_for_reading(path);
   if (!db) return std::move(db).error();
   sqlite3_busy_timeout(db->handle(), kBusyTimeoutMs);
   if (writable) {
