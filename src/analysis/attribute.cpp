@@ -11,13 +11,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
-#include <thread>
 #include <unordered_map>
 
 #include "analysis/analysis.h"
 #include "analysis/fixes.h"
 #include "analysis/groups.h"
 #include "core/date.h"
+#include "core/parallel.h"
 
 namespace dmarcq::analysis {
 
@@ -323,14 +323,7 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
       finding.fix = fix_text(finding.cause, lang, context);
     }
   };
-  const std::size_t threads = pending.size() < 2000 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  std::vector<std::thread> helpers;
-  const std::size_t share = (pending.size() + threads - 1) / threads;
-  for (std::size_t t = 1; t < threads; ++t) {
-    helpers.emplace_back(write_findings, std::min(pending.size(), t * share), std::min(pending.size(), (t + 1) * share));
-  }
-  write_findings(0, std::min(pending.size(), share));
-  for (std::thread& helper : helpers) helper.join();
+  core::for_each_share(pending.size(), write_findings);
 
   // Domain-level findings from the newest published policy.
   for (std::size_t index = 0; index < totals.size(); ++index) {

@@ -7,13 +7,13 @@
 #include <cmath>
 #include <map>
 #include <set>
-#include <thread>
 #include <unordered_map>
 
 #include "analysis/analysis.h"
 #include "analysis/fixes.h"
 #include "analysis/groups.h"
 #include "core/date.h"
+#include "core/parallel.h"
 
 namespace dmarcq::analysis {
 
@@ -262,14 +262,7 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
   auto write_rows = [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) table.rows[i] = write_row(ordered[i]);
   };
-  const std::size_t threads = ordered.size() < 2000 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  const std::size_t share = (ordered.size() + threads - 1) / threads;
-  std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < threads; ++t) {
-    helpers.emplace_back(write_rows, std::min(ordered.size(), t * share), std::min(ordered.size(), (t + 1) * share));
-  }
-  write_rows(0, std::min(ordered.size(), share));
-  for (std::thread& helper : helpers) helper.join();
+  core::for_each_share(ordered.size(), write_rows);
   return table;
 }
 

@@ -2,11 +2,11 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
-#include <thread>
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "core/date.h"
+#include "core/parallel.h"
 #include "core/text.h"
 
 namespace dmarcq::cli {
@@ -155,14 +155,7 @@ void print_findings(const std::vector<analysis::Finding>& findings, analysis::La
       blocks[i] = finding_block(findings[i], i == 0 || findings[i - 1].domain != findings[i].domain, i == 0, lang);
     }
   };
-  const std::size_t threads = findings.size() < 2000 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  const std::size_t share = (findings.size() + threads - 1) / threads;
-  std::vector<std::thread> helpers;
-  for (std::size_t t = 1; t < threads; ++t) {
-    helpers.emplace_back(render, std::min(findings.size(), t * share), std::min(findings.size(), (t + 1) * share));
-  }
-  render(0, std::min(findings.size(), share));
-  for (std::thread& helper : helpers) helper.join();
+  core::for_each_share(findings.size(), render);
   for (const std::string& block : blocks) out << block;
   if (findings.empty()) out << (lang == analysis::Lang::kJa ? "問題は見つかりませんでした。\n" : "No findings.\n");
 }
