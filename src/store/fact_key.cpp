@@ -19,6 +19,27 @@ void append_part(std::string& out, std::string_view part) {
   out += part;
 }
 
+// A JSON string literal of `text` (quotes, backslashes and control characters escaped;
+// other bytes as they are).
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
 // [[a, b, ...], ...]: one inner array per result, in the record's order.
 template <typename Item, typename Fields>
 std::string json_lists(const std::vector<Item>& items, Fields fields) {
@@ -39,25 +60,6 @@ std::string json_lists(const std::vector<Item>& items, Fields fields) {
 }
 
 }  // namespace
-
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20) {
-      out += "\\u00";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
 
 FactKey fact_key(const report::Record& record) {
   FactKey key;

@@ -27,10 +27,6 @@ struct FactKey {
 FactKey fact_key(const report::Record& record);
 std::vector<FactKey> fact_keys(const report::Report& report);
 
-// A JSON string literal of `text` (quotes, backslashes and control characters escaped;
-// other bytes as they are).
-void append_json_string(std::string& out, std::string_view text);
-
 }  // namespace dmarcq::store
 
 #endif  // DMARCQ_STORE_FACT_KEY_H_

@@ -36,8 +36,6 @@ core::Result<std::int64_t> pragma_int(Database& db, const char* pragma) {
 
 int latest_schema_version() { return migrations().empty() ? 0 : migrations().back().version; }
 
-core::Status backfill_auth_keys(Database& db);
-
 // Refuses files that are not ours or are newer than we understand, then migrates.
 core::Status check_and_migrate(Database& db, const std::string& path, bool writable) {
   auto application_id = pragma_int(db, "application_id");
@@ -87,11 +85,9 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
       continue;
     }
     core::Status applied = db.exec(migration.sql);
-    // Migration 3's column is filled in the same transaction: a database at version 3
-    // never has records without their auth_key.
-    if (applied && migration.version == 3) applied = backfill_auth_keys(db);
-    // Facts are filled at migration 7, which refills the table with the results'
-    // lists; a database is never used between the two.
+    // Migration 3's record.auth_key is not filled: nothing reads it before migration 8
+    // drops it. Facts are filled at migration 7 from the records' child rows (their
+    // result lists included); a database is never used between the two.
     if (applied && migration.version == 7) applied = refill_facts(db);
     if (applied && migration.version == 5) applied = rebuild_day_totals(db);
     if (applied && migration.version == 9) applied = rebuild_fact_totals(db);
@@ -104,48 +100,6 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
       return std::move(applied).error().within(std::string(migration.name)).within(path);
     }
     if (auto status = db.exec("COMMIT"); !status) return std::move(status).error().within(path);
-  }
-  return {};
-}
-
-// Fills record.auth_key for records stored before migration 3 (report::encode_auth,
-// from the child tables), inside the migration's transaction.
-core::Status backfill_auth_keys(Database& db) {
-  auto records = db.prepare("SELECT id FROM record WHERE auth_key IS NULL");
-  auto dkim = db.prepare("SELECT domain, selector, result FROM dkim_result WHERE record_ref = ?1 ORDER BY seq");
-  auto spf = db.prepare("SELECT domain, scope, result FROM spf_result WHERE record_ref = ?1 ORDER BY seq");
-  auto reasons = db.prepare("SELECT type, comment FROM policy_reason WHERE record_ref = ?1 ORDER BY seq");
-  auto update = db.prepare("UPDATE record SET auth_key = ?2 WHERE id = ?1");
-  for (auto* prepared : {&records, &dkim, &spf, &reasons, &update}) {
-    if (!*prepared) return std::move(*prepared).error();
-  }
-  std::vector<std::int64_t> ids;
-  while (true) {
-    auto row = records->step();
-    if (!row) return std::move(row).error();
-    if (!*row) break;
-    ids.push_back(records->column_int(0));
-  }
-  for (std::int64_t id : ids) {
-    report::Record record;
-    for (auto* statement : {&*dkim, &*spf, &*reasons}) {
-      statement->bind(1, id);
-      while (true) {
-        auto row = statement->step();
-        if (!row) return std::move(row).error();
-        if (!*row) break;
-        if (statement == &*dkim) {
-          record.dkim_results.push_back({statement->column_text(0), statement->column_text(1), statement->column_text(2), ""});
-        } else if (statement == &*spf) {
-          record.spf_results.push_back({statement->column_text(0), statement->column_text(1), statement->column_text(2), ""});
-        } else {
-          record.reasons.push_back({statement->column_text(0), statement->column_text(1)});
-        }
-      }
-      statement->reset();
-    }
-    update->bind(1, id).bind(2, report::encode_auth(record));
-    if (auto status = update->run(); !status) return status;
   }
   return {};
 }
@@ -366,7 +320,12 @@ class SqliteStore final : public Store {
       insert_day.bind(4, core::iso_week(day));
       if (auto status = insert_day.run(); !status) return std::move(status).error();
     }
-    const bool keys_given = fact_keys.size() == report.records.size();
+    // Keys computed ahead by a worker, or here.
+    std::vector<FactKey> computed_keys;
+    if (fact_keys.size() != report.records.size()) {
+      computed_keys = store::fact_keys(report);
+      fact_keys = computed_keys;
+    }
     record_facts_.clear();
     auto [domain_slot, new_domain] =
         pending_domain_ids_.try_emplace(policy.domain, static_cast<std::uint32_t>(pending_domains_.size()));
@@ -374,8 +333,7 @@ class SqliteStore final : public Store {
     const std::uint32_t domain_id = domain_slot->second;
     for (std::size_t i = 0; i < report.records.size(); ++i) {
       const report::Record& record = report.records[i];
-      const FactKey key = keys_given ? FactKey() : fact_key(record);
-      auto fact = facts_->id_of(record, keys_given ? fact_keys[i] : key);
+      auto fact = facts_->id_of(record, fact_keys[i]);
       if (!fact) return std::move(fact).error();
       record_facts_.push_back(*fact);
       // fact_total: the days with messages are the first min(count, days) of the report.
