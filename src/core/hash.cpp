@@ -1,15 +1,47 @@
 #include "core/hash.h"
 
-#include <openssl/sha.h>
+#include <openssl/evp.h>
+
+#include <memory>
+#include <stdexcept>
 
 namespace dmarcq::core {
 
+namespace {
+
+constexpr unsigned kDigestBytes = 32;
+
+// OpenSSL 3's one-shot SHA256() fetches the algorithm and allocates a context on every
+// call, which cost more than hashing a record's fact key itself: the algorithm is
+// fetched once and each thread keeps one context.
+const EVP_MD* sha256_algorithm() {
+  static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> algorithm(
+      EVP_MD_fetch(nullptr, "SHA256", nullptr), &EVP_MD_free);
+  return algorithm.get();
+}
+
+void sha256(std::string_view bytes, unsigned char (&digest)[kDigestBytes]) {
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(
+      EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  unsigned size = 0;
+  // These fail only when OpenSSL cannot allocate or has no SHA-256 at all; a hash
+  // left unset would silently merge documents, so that is fatal.
+  if (context == nullptr || sha256_algorithm() == nullptr ||
+      EVP_DigestInit_ex(context.get(), sha256_algorithm(), nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), bytes.data(), bytes.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), digest, &size) != 1 || size != kDigestBytes) {
+    throw std::runtime_error("OpenSSL cannot compute SHA-256");
+  }
+}
+
+}  // namespace
+
 std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  unsigned char digest[kDigestBytes];
+  sha256(bytes, digest);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(2 * SHA256_DIGEST_LENGTH, '0');
-  for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
+  std::string out(2 * kDigestBytes, '0');
+  for (unsigned i = 0; i < kDigestBytes; ++i) {
     out[2 * i] = kHex[digest[i] >> 4];
     out[2 * i + 1] = kHex[digest[i] & 0xf];
   }
@@ -17,8 +49,8 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 std::pair<std::int64_t, std::int64_t> sha256_key128(std::string_view bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  unsigned char digest[kDigestBytes];
+  sha256(bytes, digest);
   std::uint64_t high = 0, low = 0;
   for (int i = 0; i < 8; ++i) high = (high << 8) | digest[i];
   for (int i = 8; i < 16; ++i) low = (low << 8) | digest[i];

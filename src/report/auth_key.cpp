@@ -9,7 +9,11 @@ namespace dmarcq::report {
 namespace {
 
 void append_clean(std::string& out, std::string_view value) {
-  for (char c : value) out += (c == '/' || c == ';' || c == '|') ? '_' : c;
+  const std::size_t start = out.size();
+  out.append(value);
+  for (std::size_t i = start; i < out.size(); ++i) {
+    if (out[i] == '/' || out[i] == ';' || out[i] == '|') out[i] = '_';
+  }
 }
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
