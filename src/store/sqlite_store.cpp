@@ -12,6 +12,7 @@
 #include "store/fact_writer.h"
 #include "store/migrations.h"
 #include "store/rollups.h"
+#include "store/row_batches.h"
 #include "store/sqlite_reads.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -171,36 +172,19 @@ class SqliteStore final : public Store {
         "quarantined = quarantined + excluded.quarantined, rejected = rejected + excluded.rejected");
     if (!day_total) return std::move(day_total).error();
     add_day_total_.emplace(std::move(*day_total));
-    const char* const kUpdate =
+    auto fact_totals = RowBatches::prepare(
+        db_, "INSERT INTO fact_total (fact_ref, domain, messages, first_day, last_day) VALUES ", 5,
         " ON CONFLICT (fact_ref, domain) DO UPDATE SET messages = messages + excluded.messages, "
-        "first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day)";
-    std::string values;
-    for (std::size_t i = 0; i < kFactTotalRows; ++i) {
-      const std::size_t base = 5 * i;
-      values += (i == 0 ? "" : ", ");
-      values += "(?" + std::to_string(base + 1) + ", ?" + std::to_string(base + 2) + ", ?" + std::to_string(base + 3) +
-                ", ?" + std::to_string(base + 4) + ", ?" + std::to_string(base + 5) + ")";
-    }
-    const std::string insert = "INSERT INTO fact_total (fact_ref, domain, messages, first_day, last_day) VALUES ";
-    auto fact_total = db_.prepare(insert + "(?1, ?2, ?3, ?4, ?5)" + kUpdate);
-    if (!fact_total) return std::move(fact_total).error();
-    add_fact_total_.emplace(std::move(*fact_total));
-    std::string record_values;
-    for (std::size_t i = 0; i < kRecordRows; ++i) {
-      record_values += i == 0 ? "(" : ", (";
-      for (std::size_t column = 1; column <= 11; ++column) {
-        record_values += (column == 1 ? "?" : ", ?") + std::to_string(11 * i + column);
-      }
-      record_values += ")";
-    }
-    auto records = db_.prepare(
-        "INSERT INTO record (report_ref, seq, source_ip, message_count, disposition, dkim_aligned, spf_aligned, "
-        "header_from, envelope_from, envelope_to, fact_ref) VALUES " + record_values);
-    if (!records) return std::move(records).error();
-    add_records_.emplace(std::move(*records));
-    auto fact_totals = db_.prepare(insert + values + kUpdate);
+        "first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day)");
     if (!fact_totals) return std::move(fact_totals).error();
     add_fact_totals_.emplace(std::move(*fact_totals));
+    auto records = RowBatches::prepare(
+        db_,
+        "INSERT INTO record (report_ref, seq, source_ip, message_count, disposition, dkim_aligned, spf_aligned, "
+        "header_from, envelope_from, envelope_to, fact_ref) VALUES ",
+        11, "");
+    if (!records) return std::move(records).error();
+    add_records_.emplace(std::move(*records));
     return {};
   }
 
@@ -529,11 +513,9 @@ class SqliteStore final : public Store {
     return insert.run();
   }
 
-  // The report's records (their facts in record_facts_), kRecordRows per statement
-  // while there are that many: the statement, not the row, was most of the cost.
+  // The report's records (their facts in record_facts_).
   core::Status add_records(std::int64_t report_ref, const std::vector<report::Record>& records) {
-    std::size_t next = 0;
-    auto bind_record = [&](Statement& insert, int base, std::size_t index) {
+    return add_records_->run(records.size(), [&](Statement& insert, int base, std::size_t index) {
       const report::Record& record = records[index];
       insert.bind(base + 1, report_ref).bind(base + 2, static_cast<std::int64_t>(index) + 1);
       insert.bind_unowned(base + 3, record.source_ip).bind(base + 4, record.count);
@@ -541,16 +523,7 @@ class SqliteStore final : public Store {
       insert.bind_unowned(base + 7, record.spf).bind_unowned(base + 8, record.header_from);
       insert.bind_unowned(base + 9, record.envelope_from).bind_unowned(base + 10, record.envelope_to);
       insert.bind(base + 11, record_facts_[index]);
-    };
-    for (; next + kRecordRows <= records.size(); next += kRecordRows) {
-      for (std::size_t i = 0; i < kRecordRows; ++i) bind_record(*add_records_, static_cast<int>(11 * i), next + i);
-      if (auto status = add_records_->run(); !status) return status;
-    }
-    for (; next < records.size(); ++next) {
-      bind_record(statements_[4], 0, next);
-      if (auto status = statements_[4].run(); !status) return status;
-    }
-    return {};
+    });
   }
 
   // The transaction's additions to fact_total, one per record, summed per key here (a
@@ -571,23 +544,12 @@ class SqliteStore final : public Store {
         pending_totals_[rows++] = next;
       }
     }
-    auto bind_row = [&](Statement& upsert, int base, const PendingTotal& row) {
+    auto status = add_fact_totals_->run(rows, [&](Statement& upsert, int base, std::size_t index) {
+      const PendingTotal& row = pending_totals_[index];
       upsert.bind(base + 1, row.fact).bind_unowned(base + 2, pending_domains_[row.domain]);
       upsert.bind(base + 3, row.messages).bind(base + 4, row.first_day).bind(base + 5, row.last_day);
-    };
-    // kFactTotalRows rows per statement while there are that many: one statement per
-    // row cost more than the rows themselves.
-    std::size_t next = 0;
-    for (; next + kFactTotalRows <= rows; next += kFactTotalRows) {
-      for (std::size_t i = 0; i < kFactTotalRows; ++i) {
-        bind_row(*add_fact_totals_, static_cast<int>(5 * i), pending_totals_[next + i]);
-      }
-      if (auto status = add_fact_totals_->run(); !status) return status;
-    }
-    for (; next < rows; ++next) {
-      bind_row(*add_fact_total_, 0, pending_totals_[next]);
-      if (auto status = add_fact_total_->run(); !status) return status;
-    }
+    });
+    if (!status) return status;
     clear_pending_totals();
     return {};
   }
@@ -707,12 +669,9 @@ class SqliteStore final : public Store {
   std::vector<Statement> statements_;
   std::optional<FactWriter> facts_;
   std::optional<Statement> add_day_total_;
-  static constexpr std::size_t kRecordRows = 64;
-  std::optional<Statement> add_records_;  // kRecordRows at once
+  std::optional<RowBatches> add_records_;
   std::vector<std::int64_t> record_facts_;  // of the report being added, by record
-  std::optional<Statement> add_fact_total_;
-  static constexpr std::size_t kFactTotalRows = 64;
-  std::optional<Statement> add_fact_totals_;  // kFactTotalRows at once
+  std::optional<RowBatches> add_fact_totals_;
   struct PendingTotal {
     std::int64_t fact;
     std::uint32_t domain;  // index into pending_domains_
