@@ -184,12 +184,23 @@ std::size_t record_heap_bytes(const Record& record) {
 }
 
 // What the reports of one parse may still allocate; shared by the reports of a buffer.
+std::uint64_t tree_bytes(std::string_view text);
+
 struct ModelBudget {
   std::uint64_t left = 0;
   std::uint64_t total = 0;  // the whole parse budget, for the message
+  // When the tree was charged at its upper bound instead of being counted (see
+  // parse_reports): the text to count and the bound charged, for a refund.
+  std::string_view uncounted;
+  std::uint64_t tree_charged = 0;
 
   // False once `bytes` more would overspend.
   bool spend(std::uint64_t bytes) {
+    if (bytes > left && !uncounted.empty()) {
+      // Only now does the exact size of the tree matter.
+      left += tree_charged - tree_bytes(uncounted);
+      uncounted = {};
+    }
     if (bytes > left) {
       left = 0;
       return false;
@@ -587,6 +598,8 @@ TreeEstimate estimate_tree(std::string_view text) {
   return estimate;
 }
 
+std::uint64_t tree_bytes(std::string_view text) { return estimate_tree(text).bytes(); }
+
 // The top-level elements called feedback, in order: usually one; two when two
 // documents were concatenated. Other top-level elements (trailing garbage) are ignored.
 std::vector<pugi::xml_node> feedback_roots(const pugi::xml_document& document) {
@@ -622,15 +635,29 @@ core::Result<std::vector<core::Result<Report>>> parse_reports(std::string_view x
   const std::string_view text = utf8->text(xml);
 
   // Bound the tree before building it: pugixml allocates it all at once, and a
-  // document of 32 MiB can ask for 800 MiB of nodes.
-  const TreeEstimate tree = estimate_tree(text);
-  const std::uint64_t before_reports = utf8->converted.size() + text.size() + tree.bytes();
-  if (before_reports > budget) {
-    return over_budget(budget, "a document of " + std::to_string(text.size()) + " bytes with " +
-                                   std::to_string(tree.nodes) + " XML nodes and " +
-                                   std::to_string(tree.attributes) + " attributes");
+  // document of 32 MiB can ask for 800 MiB of nodes. Every node or attribute takes at
+  // least one of the bytes counted, so a document whose tree fits the budget even at
+  // one node per byte is not counted here (counting cost as much as a tenth of the
+  // parse): the model is charged that bound, and refunded from an exact count only if
+  // it ever needs the difference, so what is accepted does not change.
+  const std::uint64_t text_bytes = utf8->converted.size() + text.size();
+  const std::uint64_t tree_bound = TreeEstimate{text.size(), 0}.bytes();
+  ModelBudget model;
+  model.total = budget;
+  if (text_bytes <= budget && tree_bound <= budget - text_bytes) {
+    model.left = budget - text_bytes - tree_bound;
+    model.uncounted = text;
+    model.tree_charged = tree_bound;
+  } else {
+    const TreeEstimate tree = estimate_tree(text);
+    const std::uint64_t before_reports = text_bytes + tree.bytes();
+    if (before_reports > budget) {
+      return over_budget(budget, "a document of " + std::to_string(text.size()) + " bytes with " +
+                                     std::to_string(tree.nodes) + " XML nodes and " +
+                                     std::to_string(tree.attributes) + " attributes");
+    }
+    model.left = budget - before_reports;
   }
-  ModelBudget model{budget - before_reports, budget};
 
   pugi::xml_document document;
   // load_buffer copies, so `text` stays intact for line numbers (and the caller's bytes

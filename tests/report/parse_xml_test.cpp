@@ -386,6 +386,28 @@ TEST_CASE("parse: the reports built count against the budget too") {
   CHECK(dmarcq::report::ParseLimits::for_document_limit(32ull << 20).max_parse_bytes == 80ull << 20);
 }
 
+TEST_CASE("parse: a tree charged at its bound is refunded when the reports need the room") {
+  // A small document's tree is not counted up front but charged at its bound (one
+  // node per byte, 65 bytes each). A budget just above text + bound leaves the model
+  // almost nothing; the reports still fit once the exact tree is counted, so they
+  // must be accepted exactly as when the tree was counted first.
+  std::string records;
+  for (int i = 0; i < 200; ++i) {
+    records += record("<source_ip>192.0.2.1</source_ip><count>1</count>",
+                      "<header_from>" + std::string(200, 'a') + std::to_string(i) +
+                          ".example.com</header_from>");
+  }
+  const std::string xml = report_xml(kIdentity, records);
+  const std::uint64_t bound = 65 * xml.size();
+  auto tight = parse_report(xml, 0, dmarcq::report::ParseLimits{xml.size() + bound + 1024});
+  REQUIRE(tight.ok());
+  CHECK(tight->records.size() == 200);
+  // Below text + bound the tree is counted first: the same document, same outcome.
+  auto counted = parse_report(xml, 0, dmarcq::report::ParseLimits{xml.size() + bound / 2});
+  REQUIRE(counted.ok());
+  CHECK(counted->records.size() == 200);
+}
+
 TEST_CASE("parse: every report of a buffer comes from one parse") {
   const std::string one = report_xml(kIdentity);
   auto reports = dmarcq::report::parse_reports(one + one.substr(one.find("<feedback>")) +
