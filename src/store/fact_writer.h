@@ -5,10 +5,10 @@
 #define DMARCQ_STORE_FACT_WRITER_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "core/error.h"
 #include "report/report.h"
@@ -21,27 +21,60 @@ class FactWriter {
  public:
   static core::Result<FactWriter> prepare(Database& db);
 
+  // At the start of each write transaction of the import. `others_wrote`: another
+  // connection committed since this one last wrote, so the ids remembered may be stale.
+  core::Status begin_transaction(bool others_wrote);
   // The id of the fact of `record` (whose key is `key`), inserted when new. Runs inside
   // the caller's write transaction.
   core::Result<std::int64_t> id_of(const report::Record& record, const FactKey& key);
-  // Forgets the ids remembered: after a rollback (the rows it inserted are gone) or
-  // when another connection may have rewritten the table.
-  void forget() { cache_.clear(); }
+  // Forgets the ids remembered: after a rollback (the rows it inserted are gone).
+  void forget() {
+    cache_.clear();
+    complete_ = false;
+  }
 
  private:
+  // The ids of facts seen, by 128 bits of their key's SHA-256 (computed by a worker),
+  // not their text: finding two texts with equal 128 bits is beyond anyone, and 24 bytes
+  // an entry keep the cache small. Open addressing in one block: the node-per-entry
+  // map it replaces cost an allocation per new fact and a cache miss per lookup.
+  class Cache {
+   public:
+    // Bounded: a long import of ever new sources must not grow memory without limit.
+    static constexpr std::size_t kEntries = 200000;
+
+    std::optional<std::int64_t> find(const FactKey& key) const;
+    // Not when full(): the caller clears it first.
+    void insert(const FactKey& key, std::int64_t id);
+    bool full() const { return size_ >= kEntries; }
+    bool empty() const { return size_ == 0; }
+    void clear();
+
+   private:
+    static constexpr std::size_t kSlots = 1u << 19;  // a power of two, load at most 0.38
+    struct Slot {
+      std::int64_t hash = 0;
+      std::int64_t check = 0;
+      std::int64_t id = 0;  // 0: free (fact ids start at 1)
+    };
+    std::size_t slot_of(std::int64_t hash) const {
+      return static_cast<std::size_t>(static_cast<std::uint64_t>(hash)) & (kSlots - 1);
+    }
+    std::unique_ptr<Slot[]> slots_;  // allocated on first insert
+    std::size_t size_ = 0;
+  };
+
   struct Statements {
-    Statement find, insert;
+    Statement find, insert, any;
   };
   explicit FactWriter(Statements statements) : statements_(std::move(statements)) {}
 
   Statements statements_;
-  // Bounded: a long import of ever new sources must not grow memory without limit.
-  static constexpr std::size_t kCacheEntries = 200000;
-  struct Cached {
-    std::int64_t id;
-    std::int64_t check;  // FactKey::check
-  };
-  std::unordered_map<std::int64_t, Cached> cache_;
+  Cache cache_;
+  // The cache holds every fact of the table: it was empty when the cache started and
+  // nothing else has written since. A fact missing from the cache is then new, and is
+  // inserted without being looked up.
+  bool complete_ = false;
 };
 
 }  // namespace dmarcq::store

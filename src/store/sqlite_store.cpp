@@ -195,8 +195,9 @@ class SqliteStore final : public Store {
     if (auto status = db_.exec("BEGIN IMMEDIATE"); !status) return status;
     auto version = pragma_int(db_, "data_version");
     if (!version) return std::move(version).error();
-    if (*version != data_version_) facts_->forget();
+    const bool others_wrote = *version != data_version_;
     data_version_ = *version;
+    if (auto status = facts_->begin_transaction(others_wrote); !status) return status;
     clear_pending_totals();
     return {};
   }

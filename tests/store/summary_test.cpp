@@ -481,3 +481,42 @@ TEST_CASE("store: daily totals give the figures of the records, and rebuild give
   REQUIRE(reader.ok());
   CHECK(!(*reader)->rebuild().ok());
 }
+
+TEST_CASE("store: a fact is found again after another connection wrote it or a rollback dropped it") {
+  // On an empty store facts missing from the cache are inserted without a lookup; that
+  // must stop as soon as another connection commits, and a rollback must not leave ids
+  // of rows that are gone.
+  testing::TempDb temp;
+  auto first = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+  REQUIRE(first.ok());
+  auto second = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+  REQUIRE(second.ok());
+  auto report_with = [](const std::string& id, const std::string& ip) {
+    report::Report r = make_report("google.com", id, "example.com", kNov14, kNov14 + 86399);
+    r.records.push_back(make_record(ip, 1, "pass", "pass"));
+    return r;
+  };
+  REQUIRE((*first)->begin().ok());
+  REQUIRE((*first)->add_report(report_with("a", "192.0.2.1"), "a.xml", "ha").ok());
+  REQUIRE((*first)->commit().ok());
+  // The second connection adds a fact the first has never seen.
+  REQUIRE((*second)->begin().ok());
+  REQUIRE((*second)->add_report(report_with("b", "192.0.2.2"), "b.xml", "hb").ok());
+  REQUIRE((*second)->commit().ok());
+  REQUIRE((*first)->begin().ok());
+  REQUIRE((*first)->add_report(report_with("c", "192.0.2.2"), "c.xml", "hc").ok());
+  REQUIRE((*first)->commit().ok());
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
+  CHECK(testing::scalar(temp.path(), "SELECT count(DISTINCT fact_ref) FROM record") == 2);
+
+  // A rolled-back fact is inserted again, with a row that exists.
+  REQUIRE((*first)->begin().ok());
+  REQUIRE((*first)->add_report(report_with("d", "192.0.2.3"), "d.xml", "hd").ok());
+  REQUIRE((*first)->rollback().ok());
+  REQUIRE((*first)->begin().ok());
+  REQUIRE((*first)->add_report(report_with("e", "192.0.2.3"), "e.xml", "he").ok());
+  REQUIRE((*first)->commit().ok());
+  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
+  CHECK(testing::scalar(temp.path(),
+                        "SELECT count(*) FROM record WHERE fact_ref NOT IN (SELECT id FROM fact)") == 0);
+}
