@@ -105,6 +105,26 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
   return {};
 }
 
+// A JSON string literal of `text`: quotes, backslashes and control characters escaped.
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(Database db, std::string path, OpenMode mode)
@@ -360,6 +380,57 @@ class SqliteStore final : public Store {
     insert.bind(1, content_hash).bind(2, origin).bind(3, contents.imported);
     insert.bind(4, contents.duplicates).bind(5, contents.rejected).bind(6, contents.skipped);
     insert.bind(7, contents.no_report).bind(8, static_cast<std::int64_t>(std::time(nullptr)));
+    return insert.run();
+  }
+
+  // Files (table file): statements prepared on first use, kept apart from the report
+  // path's. no_report is a JSON object, read back through json_each, one row per kind.
+  core::Result<std::optional<KnownFile>> find_file(const std::string& content_hash) override {
+    if (!find_file_) {
+      auto statement = db_.prepare(
+          "SELECT f.imported, f.duplicates, f.mail_messages, f.with_report, k.key, k.value "
+          "FROM file f LEFT JOIN json_each(f.no_report) k WHERE f.content_hash = ?1");
+      if (!statement) return std::move(statement).error();
+      find_file_.emplace(std::move(*statement));
+    }
+    Statement& find = *find_file_;
+    find.bind(1, content_hash);
+    std::optional<KnownFile> known;
+    core::Result<bool> row = false;
+    while ((row = find.step()) && *row) {
+      if (!known) {
+        known = KnownFile{find.column_int(0), find.column_int(1), find.column_int(2), find.column_int(3), {}};
+      }
+      if (sqlite3_column_type(find.handle(), 4) != SQLITE_NULL) {
+        known->no_report[find.column_text(4)] += find.column_int(5);
+      }
+    }
+    find.reset();
+    if (!row) return std::move(row).error();
+    return known;
+  }
+
+  core::Status add_file(const std::string& content_hash, const std::string& origin,
+                        const KnownFile& contents) override {
+    if (auto status = require_writable(); !status) return status;
+    if (!add_file_) {
+      auto statement = db_.prepare(
+          "INSERT INTO file (content_hash, origin, imported, duplicates, mail_messages, with_report, "
+          "no_report, first_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (content_hash) DO NOTHING");
+      if (!statement) return std::move(statement).error();
+      add_file_.emplace(std::move(*statement));
+    }
+    std::string no_report = "{";
+    for (const auto& [kind, count] : contents.no_report) {
+      if (no_report.size() > 1) no_report += ", ";
+      append_json_string(no_report, kind);
+      no_report += ": " + std::to_string(count);
+    }
+    no_report += "}";
+    Statement& insert = *add_file_;
+    insert.bind(1, content_hash).bind(2, origin).bind(3, contents.imported).bind(4, contents.duplicates);
+    insert.bind(5, contents.mail_messages).bind(6, contents.with_report).bind(7, no_report);
+    insert.bind(8, static_cast<std::int64_t>(std::time(nullptr)));
     return insert.run();
   }
 
@@ -683,6 +754,7 @@ class SqliteStore final : public Store {
   std::vector<std::string> pending_domains_;
   std::unordered_map<std::string, std::uint32_t> pending_domain_ids_;
   std::int64_t data_version_ = -1;
+  std::optional<Statement> find_file_, add_file_;  // prepared on first use
 };
 
 }  // namespace

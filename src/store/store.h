@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -44,6 +45,17 @@ struct KnownMessage {
   std::int64_t rejected = 0;
   std::int64_t skipped = 0;
   std::string no_report;  // empty when it held reports
+};
+
+// A top-level input file read whole before, by content hash, and what it held then.
+// Only files whose every unit was imported or a duplicate are remembered (table file,
+// schema/0010_file.sql), so there is no rejected or skipped count to replay.
+struct KnownFile {
+  std::int64_t imported = 0;
+  std::int64_t duplicates = 0;
+  std::int64_t mail_messages = 0;  // mail messages in it
+  std::int64_t with_report = 0;    // of those, with a report
+  std::map<std::string, std::int64_t> no_report;  // the others, by kind
 };
 
 // kSender needs the sender catalog: analysis::sender_summary answers those queries
@@ -162,6 +174,12 @@ class Store {
   // it held rejects, which are retried) has its counts replaced.
   virtual core::Status add_message(const std::string& content_hash, const std::string& origin,
                                    const KnownMessage& contents) = 0;
+  // A top-level file read before, if remembered.
+  virtual core::Result<std::optional<KnownFile>> find_file(const std::string& content_hash) = 0;
+  // Remembers a file after all its units were stored. A file already remembered keeps
+  // its first row (its counts cannot change: it held no reject).
+  virtual core::Status add_file(const std::string& content_hash, const std::string& origin,
+                                const KnownFile& contents) = 0;
   // Forgets that a document was rejected (it imports now, with a newer dmarcq or
   // wider limits): its reject row and its input row go.
   virtual core::Status clear_reject(const std::string& content_hash) = 0;

@@ -31,7 +31,7 @@ TEST_CASE("store: a new database is migrated and marked as ours") {
     auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
     REQUIRE(opened.ok());
   }
-  CHECK(scalar(temp.path(), "PRAGMA user_version") == 9);
+  CHECK(scalar(temp.path(), "PRAGMA user_version") == 10);
   CHECK(scalar(temp.path(), "PRAGMA application_id") == 0x444d5251);
   CHECK(scalar(temp.path(), "PRAGMA journal_mode = WAL") >= -1);
   // Opening again is a no-op.
@@ -47,7 +47,7 @@ TEST_CASE("store: newer schemas and foreign databases are refused") {
   REQUIRE_FALSE(newer.ok());
   CHECK(newer.error().to_string() ==
         temp.path() + ": the database was written by a newer dmarcq (schema version 99; this "
-                      "dmarcq knows up to 9); upgrade dmarcq");
+                      "dmarcq knows up to 10); upgrade dmarcq");
 
   testing::TempDb other;
   exec(other.path(), "CREATE TABLE notes (x)");
@@ -141,6 +141,48 @@ TEST_CASE("store: rejects keep reason and bytes, once per content") {
   CHECK(std::get<std::string>(table->rows[0][2]) == "corrupt");
   CHECK(std::get<std::int64_t>(table->rows[0][3]) == 3);
   CHECK(std::get<std::string>(table->rows[0][4]) == "yes");
+}
+
+TEST_CASE("store: a file is remembered once, with its messages by kind") {
+  testing::TempDb temp;
+  auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+  REQUIRE(opened.ok());
+  store::Store& db = **opened;
+  CHECK(!*db.find_file("f1"));
+  REQUIRE(db.begin().ok());
+  store::KnownFile contents{3, 1, 4, 1, {{"not a report", 2}, {"TLS report (TLS-RPT)", 1}, {"odd \"kind\"\\", 5}}};
+  REQUIRE(db.add_file("f1", "inbox.zip", contents).ok());
+  REQUIRE(db.add_file("f2", "plain.xml.gz", store::KnownFile{0, 1, 0, 0, {}}).ok());
+  // The first row stays: a file's contents do not change.
+  REQUIRE(db.add_file("f1", "copy.zip", store::KnownFile{}).ok());
+  auto found = db.find_file("f1");  // in the transaction that wrote it
+  REQUIRE(found.ok());
+  REQUIRE(found->has_value());
+  REQUIRE(db.commit().ok());
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM file") == 2);
+  CHECK(scalar(temp.path(), "SELECT origin = 'inbox.zip' FROM file WHERE content_hash = 'f1'") == 1);
+
+  // Read back on a read-only connection, as import's reader thread does.
+  auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
+  REQUIRE(reader.ok());
+  for (store::Store* store : {&db, reader->get()}) {
+    auto known = store->find_file("f1");
+    REQUIRE(known.ok());
+    REQUIRE(known->has_value());
+    const store::KnownFile& file = **known;
+    CHECK(file.imported == 3);
+    CHECK(file.duplicates == 1);
+    CHECK(file.mail_messages == 4);
+    CHECK(file.with_report == 1);
+    CHECK(file.no_report == contents.no_report);
+    auto plain = store->find_file("f2");
+    REQUIRE(plain.ok());
+    REQUIRE(plain->has_value());
+    CHECK((*plain)->duplicates == 1);
+    CHECK((*plain)->no_report.empty());
+    CHECK(!*store->find_file("f3"));
+  }
+  CHECK(!(*reader)->add_file("f3", "x", store::KnownFile{}).ok());
 }
 
 TEST_CASE("store: sql runs on a read-only connection, one statement only") {
