@@ -83,6 +83,18 @@ class Sink {
     (void)path;
     (void)size;
   }
+  // A top-level file (or standard input) was read whole; `raw` is its bytes. Not
+  // called for an mbox, which is streamed, nor for a file that is one mail message
+  // (on_message_start announces it, with the same bytes). Returning false skips it:
+  // the sink already knows these bytes and accounts for the file itself. Otherwise
+  // its units follow, then on_file_end.
+  virtual bool on_file_start(const Origin& origin, std::string_view raw) {
+    (void)origin;
+    (void)raw;
+    return true;
+  }
+  // After the units of a file on_file_start let through.
+  virtual void on_file_end(const Origin& origin) { (void)origin; }
   // A document that looks like XML (after optional BOM/whitespace).
   virtual void on_document(Document document) = 0;
   // A unit that should have held a report but could not be read: unreadable file,

@@ -2,9 +2,10 @@
 // read whole (after a size check) because every container format is opened from
 // memory, except mbox files: a mailbox export can be many gigabytes, so it is read
 // in chunks and split into messages as it streams, and memory stays bounded by the
-// largest message. Directories are walked in a stable, byte-wise order so that two
-// runs over the same tree report in the same order; a Maildir among them is read as
-// its messages.
+// largest message. A file read whole is shown to the sink before it is unpacked, so
+// that one already imported is skipped unopened. Directories are walked in a stable,
+// byte-wise order so that two runs over the same tree report in the same order; a
+// Maildir among them is read as its messages.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -153,7 +154,15 @@ void ingest_fd(int fd, const std::string& path, bool regular, std::uint64_t size
   }
   if (!regular) sink.on_file(path, bytes.size());
   const std::uint64_t read = bytes.size();
-  ingest_bytes(Origin{{path}}, std::move(bytes), limits, sink);
+  const Origin origin{{path}};
+  // A single mail message is remembered as a message (the same bytes): announcing it
+  // as a file too would hash it twice.
+  if (sniff(bytes) == Kind::kMessage) {
+    ingest_bytes(origin, std::move(bytes), limits, sink);
+  } else if (sink.on_file_start(origin, bytes)) {
+    ingest_bytes(origin, std::move(bytes), limits, sink);
+    sink.on_file_end(origin);
+  }
   sink.on_progress(read);
 }
 

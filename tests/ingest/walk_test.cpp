@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -185,4 +186,78 @@ TEST_CASE("walk: an mbox is streamed past the input size limit; a Maildir is rea
   }
   CHECK(files == std::vector<std::string>{"1.host:2,S 41", "2.host 41", "4.host:2, 41"});
   CHECK(maildir.documents.size() == 3);
+}
+
+namespace {
+
+// Also records the files shown whole, and refuses those whose bytes it knows.
+struct FileSink : RecordingSink {
+  std::vector<std::string> known;
+  bool on_file_start(const Origin& origin, std::string_view raw) override {
+    const bool is_known = std::find(known.begin(), known.end(), raw) != known.end();
+    events.push_back("file-start " + origin.to_string() + " " + std::to_string(raw.size()) +
+                     (is_known ? " known" : ""));
+    return !is_known;
+  }
+  void on_file_end(const Origin& origin) override { events.push_back("file-end " + origin.to_string()); }
+};
+
+}  // namespace
+
+TEST_CASE("walk: a file read whole is shown before it is unpacked; a known one is not unpacked") {
+  TempDir dir;
+  const std::string r = dir.path() + "/";
+  const std::string gz = gzip(kReport);
+  const std::string message = "From: a@b\nMessage-ID: <m@x>\n\n" + kReport + "\n";
+  dir.write("a.xml.gz", gz);
+  dir.write("b.xml", kReport);
+  dir.write("c.eml", message);  // one message: shown as that, not as a file
+  dir.write("d.mbox", "From x Mon Nov 16 10:00:00 2026\n" + message);  // streamed
+  dir.write("e.txt", "notes\n");
+  Limits limits;
+  limits.max_input_bytes = 45;  // every file but f.xml.gz is below it
+  dir.write("f.xml.gz", gz + std::string(20, ' '));  // over the limit: never read whole
+  FileSink sink;
+  ingest_paths({dir.path()}, limits, sink);
+  const std::string gz_size = std::to_string(gz.size());
+  CHECK(sink.events == Events{
+                           "file " + r + "a.xml.gz " + gz_size,
+                           "file-start " + r + "a.xml.gz " + gz_size,
+                           "document " + r + "a.xml.gz",
+                           "file-end " + r + "a.xml.gz",
+                           "file " + r + "b.xml 11",
+                           "file-start " + r + "b.xml 11",
+                           "document " + r + "b.xml",
+                           "file-end " + r + "b.xml",
+                           "file " + r + "c.eml " + std::to_string(message.size()),
+                           "message " + r + "c.eml \xE2\x80\xBA message <m@x>",
+                           "document " + r + "c.eml \xE2\x80\xBA message <m@x> \xE2\x80\xBA body (text/plain)",
+                           "end",
+                           "file " + r + "d.mbox " + std::to_string(message.size() + 32),
+                           "message " + r + "d.mbox \xE2\x80\xBA message 1 <m@x>",
+                           "document " + r + "d.mbox \xE2\x80\xBA message 1 <m@x> \xE2\x80\xBA body (text/plain)",
+                           "end",
+                           "file " + r + "e.txt 6",
+                           "file-start " + r + "e.txt 6",
+                           "skip " + r + "e.txt: text",
+                           "file-end " + r + "e.txt",
+                           "file " + r + "f.xml.gz " + std::to_string(gz.size() + 20),
+                           "reject " + r + "f.xml.gz: file is larger than the limit of 45 bytes (--max-input-size)",
+                       });
+
+  // Known bytes, under any name: shown, then nothing more.
+  dir.write("g.xml", kReport);
+  FileSink again;
+  again.known = {gz, kReport};
+  ingest_paths({r + "a.xml.gz", r + "g.xml", r + "e.txt"}, limits, again);
+  CHECK(again.events == Events{
+                            "file " + r + "a.xml.gz " + gz_size,
+                            "file-start " + r + "a.xml.gz " + gz_size + " known",
+                            "file " + r + "g.xml 11",
+                            "file-start " + r + "g.xml 11 known",
+                            "file " + r + "e.txt 6",
+                            "file-start " + r + "e.txt 6",
+                            "skip " + r + "e.txt: text",
+                            "file-end " + r + "e.txt",
+                        });
 }
