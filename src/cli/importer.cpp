@@ -268,6 +268,61 @@ void Importer::on_message_end(const ingest::Origin& origin, const std::string& n
   after_unit(0);
 }
 
+bool Importer::on_file_start(const ingest::Origin& origin, std::string_view raw) {
+  return begin_file(origin, core::sha256_hex(raw));
+}
+
+bool Importer::begin_file(const ingest::Origin& origin, std::string content_hash) {
+  if (fatal_) return false;
+  auto known = store_.find_file(content_hash);
+  if (!known) {
+    fail(std::move(known).error().within(origin.to_string()));
+    return false;
+  }
+  if (*known) {
+    known_file(**known);
+    return false;
+  }
+  file_hash_ = std::move(content_hash);
+  file_start_ = stats_.total;
+  return true;
+}
+
+void Importer::known_file(const store::KnownFile& seen) {
+  if (fatal_) return;
+  // Read before, when every unit in it was imported or a duplicate: reading it again
+  // would find each one stored, a duplicate (as known_message replays a message).
+  count([&](ImportCounts& c) {
+    c.mail_messages += seen.mail_messages;
+    c.with_report += seen.with_report;
+    for (const auto& [kind, n] : seen.no_report) c.no_report[kind] += n;
+    c.duplicates += seen.imported + seen.duplicates;
+  });
+  after_unit(0);
+}
+
+void Importer::on_file_end(const ingest::Origin& origin) {
+  if (fatal_ || file_hash_.empty()) return;
+  const std::string content_hash = std::exchange(file_hash_, {});
+  const ImportCounts& now = stats_.total;
+  // A reject is retried the next time (it may import then), and a skip is said again
+  // (a replay could only count it): such a file is read again, not remembered.
+  if (now.rejected != file_start_.rejected || now.skipped != file_start_.skipped) return;
+  store::KnownFile contents{now.imported - file_start_.imported, now.duplicates - file_start_.duplicates,
+                            now.mail_messages - file_start_.mail_messages,
+                            now.with_report - file_start_.with_report, {}};
+  for (const auto& [kind, n] : now.no_report) {
+    const auto before = file_start_.no_report.find(kind);
+    const std::int64_t added = n - (before == file_start_.no_report.end() ? 0 : before->second);
+    if (added > 0) contents.no_report[kind] = added;
+  }
+  // Written after the file's units, so a file is only remembered once all it held is
+  // in the store (a kill in between reads it again, finding its reports stored).
+  if (auto status = store_.add_file(content_hash, origin.to_string(), contents); !status) {
+    fail(std::move(status).error().within(origin.to_string()));
+  }
+}
+
 void Importer::record_reject(const std::string& origin, const core::Error& error,
                              const std::string& content_hash, std::string_view raw,
                              std::uint64_t size, bool already_stored) {

@@ -113,6 +113,8 @@ class Importer final : public ingest::Sink {
   void on_skip(const ingest::Origin& origin, const std::string& what) override;
   bool on_message_start(const ingest::Origin& origin, std::string_view raw) override;
   void on_message_end(const ingest::Origin& origin, const std::string& no_report) override;
+  bool on_file_start(const ingest::Origin& origin, std::string_view raw) override;
+  void on_file_end(const ingest::Origin& origin) override;
   void on_progress(std::uint64_t bytes_done) override;
 
   // The same steps for import's worker threads, which hash and parse ahead. The
@@ -124,6 +126,11 @@ class Importer final : public ingest::Sink {
   // A message found in the store ahead (before it was decoded): accounts for what it
   // held, as on_message_start does for a message it finds.
   void known_message(const store::KnownMessage& seen);
+  // on_file_start with the file's hash computed ahead.
+  bool begin_file(const ingest::Origin& origin, std::string content_hash);
+  // A file found in the store ahead (before it was unpacked): accounts for what it
+  // held, as on_file_start does for a file it finds.
+  void known_file(const store::KnownFile& seen);
 
   const ImportStats& stats() const { return stats_; }
   const report::ParseLimits& parse_limits() const { return parse_limits_; }
@@ -166,6 +173,10 @@ class Importer final : public ingest::Sink {
   // totals when it started, to store what it held.
   std::string message_hash_;
   ImportCounts message_start_;
+  // The same for the top-level file being read (files do not nest; messages nest in
+  // files).
+  std::string file_hash_;
+  ImportCounts file_start_;
 };
 
 }  // namespace dmarcq::cli

@@ -27,14 +27,18 @@ constexpr std::uint64_t kLargeDocument = 4ull << 20;
 
 // One Sink call, carried from the reader thread to the writer.
 struct Event {
-  enum class Type { kFile, kDocument, kReject, kSkip, kMessageStart, kKnownMessage, kMessageEnd, kProgress };
+  enum class Type {
+    kFile, kFileStart, kKnownFile, kFileEnd, kDocument, kReject, kSkip, kMessageStart, kKnownMessage,
+    kMessageEnd, kProgress
+  };
   Type type = Type::kProgress;
   ingest::Origin origin;
-  std::string text;            // file path, skip description, message hash, no_report kind
+  std::string text;            // file path, skip description, file or message hash, no_report kind
   std::uint64_t number = 0;    // file size, bytes read
   std::optional<core::Error> error;
   std::string raw;             // a reject's bytes
   store::KnownMessage known;   // kKnownMessage
+  store::KnownFile known_file; // kKnownFile
   PreparedDocument prepared;   // kDocument: hashed and parsed by a worker
   std::uint64_t bytes = 0;     // held in memory, for the bound
   bool ready = true;           // a document is ready once a worker prepared it
@@ -173,6 +177,31 @@ class QueueingSink final : public ingest::Sink {
     event->number = size;
     queues_.push(std::move(event));
   }
+  bool on_file_start(const ingest::Origin& origin, std::string_view raw) override {
+    if (queues_.stopped()) return false;
+    // Hashed here, where the bytes are, and looked up like a message (below): a file
+    // stored by an earlier import is never unpacked.
+    std::string hash = core::sha256_hex(raw);
+    if (lookup_ != nullptr) {
+      auto known = lookup_->find_file(hash);
+      if (known && *known) {
+        auto event = make(Event::Type::kKnownFile);
+        event->known_file = std::move(**known);
+        queues_.push(std::move(event));
+        return false;
+      }
+    }
+    auto event = make(Event::Type::kFileStart);
+    event->origin = origin;
+    event->text = std::move(hash);
+    queues_.push(std::move(event));
+    return true;
+  }
+  void on_file_end(const ingest::Origin& origin) override {
+    auto event = make(Event::Type::kFileEnd);
+    event->origin = origin;
+    queues_.push(std::move(event));
+  }
   void on_document(ingest::Document document) override {
     auto event = make(Event::Type::kDocument);
     // The document and its parsed reports (about twice the XML in memory) are both held
@@ -245,13 +274,17 @@ class QueueingSink final : public ingest::Sink {
   const report::ParseLimits& parse_limits_;
 };
 
-// Applies the events in order. A message the importer finds stored (earlier in this
-// import) is not decoded again there: its events are dropped up to its end.
+// Applies the events in order. A file or message the importer finds stored (earlier in
+// this import) is not read again there: its events are dropped up to its end.
 class Writer {
  public:
   explicit Writer(Importer& importer) : importer_(importer) {}
 
   void apply(Event& event) {
+    if (skipping_file_) {
+      if (event.type == Event::Type::kFileEnd) skipping_file_ = false;
+      return;
+    }
     if (skipping_ > 0) {
       if (event.type == Event::Type::kMessageStart) ++skipping_;
       if (event.type == Event::Type::kMessageEnd) --skipping_;
@@ -259,6 +292,11 @@ class Writer {
     }
     switch (event.type) {
       case Event::Type::kFile: importer_.on_file(event.text, event.number); break;
+      case Event::Type::kFileStart:
+        if (!importer_.begin_file(event.origin, std::move(event.text))) skipping_file_ = true;
+        break;
+      case Event::Type::kKnownFile: importer_.known_file(event.known_file); break;
+      case Event::Type::kFileEnd: importer_.on_file_end(event.origin); break;
       case Event::Type::kDocument: importer_.apply_document(event.prepared); break;
       case Event::Type::kReject: importer_.on_reject(event.origin, *event.error, event.raw); break;
       case Event::Type::kSkip: importer_.on_skip(event.origin, event.text); break;
@@ -273,6 +311,7 @@ class Writer {
 
  private:
   Importer& importer_;
+  bool skipping_file_ = false;  // files do not nest
   int skipping_ = 0;
 };
 

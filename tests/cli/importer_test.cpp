@@ -221,3 +221,88 @@ TEST_CASE("importer: two reports in one buffer are two units, also on re-import"
   CHECK(again.total.duplicates == 2);
   CHECK(again.xml_bytes == 0);
 }
+
+namespace {
+
+// As `run`, but each input is a file read whole, shown to the importer first (as
+// ingest_paths does for a file that is not an mbox or a single message).
+cli::ImportStats run_files(const std::string& db_path,
+                           const std::vector<std::pair<std::string, std::string>>& inputs) {
+  auto store = store::open_sqlite(db_path, store::OpenMode::kReadWrite);
+  REQUIRE(store.ok());
+  cli::Importer importer(**store);
+  REQUIRE(importer.start().ok());
+  for (const auto& [name, bytes] : inputs) {
+    importer.on_file(name, bytes.size());
+    const ingest::Origin origin{{name}};
+    if (importer.on_file_start(origin, bytes)) {
+      ingest::ingest_bytes(origin, bytes, ingest::Limits{}, importer);
+      importer.on_file_end(origin);
+    }
+  }
+  REQUIRE(importer.finish().ok());
+  return importer.stats();
+}
+
+void check_same(const cli::ImportCounts& a, const cli::ImportCounts& b) {
+  CHECK(a.mail_messages == b.mail_messages);
+  CHECK(a.with_report == b.with_report);
+  CHECK(a.imported == b.imported);
+  CHECK(a.duplicates == b.duplicates);
+  CHECK(a.rejected == b.rejected);
+  CHECK(a.skipped == b.skipped);
+  CHECK(a.no_report == b.no_report);
+}
+
+}  // namespace
+
+TEST_CASE("importer: a file whose every unit imported is skipped unopened on re-import") {
+  testing::TempDb temp;
+  const std::string spam = "From: spam@example.org\nMessage-ID: <spam@x>\nSubject: offer\n\nBuy now\n";
+  const std::string mail_zip = make_archive(
+      Format::kZip, {}, {{"1.eml", report_mail("z1@g", report_xml("z1", 3))}, {"2.eml", spam}});
+  const std::string plain = compress(Filter::kGzip, report_xml("p", 2));
+  const std::vector<std::pair<std::string, std::string>> inputs = {
+      {"mail.zip", mail_zip},
+      {"plain.xml.gz", plain},
+      {"copy.xml.gz", plain},                                          // the same bytes
+      {"other.xml.gz", compress(Filter::kGzip, report_xml("p", 2) + " ")},  // the same report
+      {"broken.zip", make_archive(Format::kZip, {}, {{"a.xml", report_xml("b", 1)}, {"b.xml", "<feedback>"}})},
+      {"readme.zip", make_archive(Format::kZip, {}, {{"c.xml", report_xml("c", 1)}, {"README", "text\n"}})},
+  };
+  const cli::ImportStats first = run_files(temp.path(), inputs);
+  CHECK(first.total.imported == 4);
+  CHECK(first.total.duplicates == 2);
+  CHECK(first.total.rejected == 1);
+  CHECK(first.total.skipped == 1);
+  // The copy is known within the import; the reject and the skip are not remembered.
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM file") == 3);
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM file WHERE origin IN ('broken.zip', 'readme.zip', 'copy.xml.gz')") == 0);
+  CHECK(scalar(temp.path(), "SELECT mail_messages = 2 AND with_report = 1 AND imported = 1 AND "
+                            "no_report = '{\"not a report\": 1}' FROM file WHERE origin = 'mail.zip'") == 1);
+
+  // Again, and again without the remembered files: the same accounting, file by file,
+  // but only the files not remembered are opened.
+  testing::TempDb unremembered;
+  (void)run_files(unremembered.path(), inputs);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(unremembered.path().c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "DELETE FROM file", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  const cli::ImportStats read = run_files(unremembered.path(), inputs);
+  const cli::ImportStats again = run_files(temp.path(), inputs);
+  check_same(again.total, read.total);
+  REQUIRE(again.per_file.size() == inputs.size());
+  REQUIRE(read.per_file.size() == inputs.size());
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    CAPTURE(inputs[i].first);
+    check_same(again.per_file[i].counts, read.per_file[i].counts);
+  }
+  CHECK(again.rejects == read.rejects);
+  CHECK(again.skips == read.skips);
+  CHECK(again.total.imported == 0);
+  CHECK(again.total.duplicates == 6);
+  CHECK(read.documents == 5);  // not mail.zip's (a known message) nor the copy's (read just before)
+  CHECK(again.documents == 3);  // broken.zip's two and readme.zip's report
+  CHECK(scalar(temp.path(), "SELECT count(*) FROM file") == 3);
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The parallel import: --jobs 1 and --jobs 4 give the same store (same reports, ids,
-# records, facts, inputs, rejects and remembered messages) and the same accounting,
+# records, facts, inputs, rejects, remembered messages and files) and the same accounting,
 # on files with duplicates and broken ones, on an mbox that holds the same reports
 # again, on a mailbox with a message repeated inside one import, and on a re-import.
 source "$(dirname "$0")/common.sh"
@@ -25,6 +25,7 @@ facts() {
     "SELECT content_hash, origin, outcome, report_ref, detail FROM input ORDER BY content_hash" \
     "SELECT id, content_hash, origin, reason, error_kind, raw_size FROM reject ORDER BY id" \
     "SELECT content_hash, origin, imported, duplicates, rejected, skipped, no_report FROM message ORDER BY content_hash" \
+    "SELECT content_hash, origin, imported, duplicates, mail_messages, with_report, no_report FROM file ORDER BY content_hash" \
     "PRAGMA integrity_check"; do
     "$DMARCQ" --db "$db" sql --format csv "$query" || fail "sql on $db failed: $query"
   done
