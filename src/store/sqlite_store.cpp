@@ -125,6 +125,22 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// The statements prepare_statements() makes, by their place in its list.
+enum StatementId {
+  kFindReport,
+  kInsertReport,
+  kInsertNote,
+  kInsertReportDay,
+  kInsertInput,
+  kFindInput,
+  kInsertReject,
+  kFindMessage,
+  kUpsertMessage,
+  kDeleteReject,
+  kDeleteInput,
+  kStatementCount
+};
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(Database db, std::string path, OpenMode mode)
@@ -134,46 +150,43 @@ class SqliteStore final : public Store {
   // messages up on read-only connections (preparing an INSERT writes nothing).
   core::Status prepare_statements() {
     const char* const kStatements[] = {
-        // 0: find a report by its identity
+        // kFindReport: by its identity
         "SELECT id, origin FROM report WHERE reporter = ?1 AND report_id = ?2 AND domain = ?3 "
         "AND date_begin = ?4 AND date_end = ?5",
-        // 1
+        // kInsertReport
         "INSERT INTO report (reporter, org_name, email, extra_contact_info, report_id, "
         "date_begin, date_end, version, generator, xml_namespace, domain, adkim, aspf, p, sp, "
         "np, pct, fo, testing, discovery_method, day_count, record_count, message_count, "
         "dropped_records, origin, content_hash, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
         "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, "
         "?24, ?25, ?26, ?27)",
-        // 2
+        // kInsertNote
         "INSERT INTO report_note (report_ref, seq, kind, text) VALUES (?1, ?2, ?3, ?4)",
-        // 3
+        // kInsertReportDay
         "INSERT INTO report_day (report_ref, day_index, day, week) VALUES (?1, ?2, ?3, ?4)",
-        // 4
-        "INSERT INTO record (report_ref, seq, source_ip, message_count, disposition, "
-        "dkim_aligned, spf_aligned, header_from, envelope_from, envelope_to, fact_ref) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        // 5
+        // kInsertInput
         "INSERT INTO input (content_hash, origin, outcome, report_ref, detail, first_seen) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (content_hash) DO NOTHING",
-        // 6
+        // kFindInput
         "SELECT outcome, detail FROM input WHERE content_hash = ?1",
-        // 7
+        // kInsertReject
         "INSERT INTO reject (content_hash, origin, reason, error_kind, raw_size, raw, "
         "rejected_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (content_hash) DO NOTHING",
-        // 8
+        // kFindMessage
         "SELECT imported, duplicates, rejected, skipped, no_report FROM message "
         "WHERE content_hash = ?1",
-        // 9
+        // kUpsertMessage
         "INSERT INTO message (content_hash, origin, imported, duplicates, rejected, skipped, "
         "no_report, first_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
         "ON CONFLICT (content_hash) DO UPDATE SET imported = excluded.imported, "
         "duplicates = excluded.duplicates, rejected = excluded.rejected, "
         "skipped = excluded.skipped, no_report = excluded.no_report",
-        // 10
+        // kDeleteReject
         "DELETE FROM reject WHERE content_hash = ?1",
-        // 11
+        // kDeleteInput
         "DELETE FROM input WHERE content_hash = ?1",
     };
+    static_assert(std::size(kStatements) == kStatementCount);
     for (const char* sql : kStatements) {
       auto statement = db_.prepare(sql);
       if (!statement) return std::move(statement).error();
@@ -246,7 +259,7 @@ class SqliteStore final : public Store {
   }
 
   core::Result<std::optional<KnownInput>> find_input(const std::string& content_hash) override {
-    Statement& find = statements_[6];
+    Statement& find = statements_[kFindInput];
     find.bind(1, content_hash);
     auto row = find.step();
     std::optional<KnownInput> known;
@@ -269,7 +282,7 @@ class SqliteStore final : public Store {
     const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
     const std::string reporter = report.reporter();
 
-    Statement& find = statements_[0];
+    Statement& find = statements_[kFindReport];
     find.bind(1, reporter).bind(2, report.report_id).bind(3, report.policy.domain);
     find.bind(4, report.begin).bind(5, report.end);
     auto found = find.step();
@@ -292,7 +305,7 @@ class SqliteStore final : public Store {
 
     const report::DaySpan span = report::day_span(report.begin, report.end);
     const report::PolicyPublished& policy = report.policy;
-    Statement& insert = statements_[1];
+    Statement& insert = statements_[kInsertReport];
     insert.bind(1, reporter).bind(2, report.org_name).bind(3, report.email);
     insert.bind(4, report.extra_contact_info).bind(5, report.report_id);
     insert.bind(6, report.begin).bind(7, report.end).bind(8, report.version);
@@ -320,7 +333,7 @@ class SqliteStore final : public Store {
     }
     for (std::int64_t index = 0; index < span.count; ++index) {
       const std::int64_t day = span.first_day + index;
-      Statement& insert_day = statements_[3];
+      Statement& insert_day = statements_[kInsertReportDay];
       insert_day.bind(1, report_ref).bind(2, index).bind(3, core::format_day(day));
       insert_day.bind(4, core::iso_week(day));
       if (auto status = insert_day.run(); !status) return std::move(status).error();
@@ -360,7 +373,7 @@ class SqliteStore final : public Store {
   }
 
   core::Result<std::optional<KnownMessage>> find_message(const std::string& content_hash) override {
-    Statement& find = statements_[8];
+    Statement& find = statements_[kFindMessage];
     find.bind(1, content_hash);
     auto row = find.step();
     std::optional<KnownMessage> known;
@@ -376,7 +389,7 @@ class SqliteStore final : public Store {
   core::Status add_message(const std::string& content_hash, const std::string& origin,
                            const KnownMessage& contents) override {
     if (auto status = require_writable(); !status) return status;
-    Statement& insert = statements_[9];
+    Statement& insert = statements_[kUpsertMessage];
     insert.bind(1, content_hash).bind(2, origin).bind(3, contents.imported);
     insert.bind(4, contents.duplicates).bind(5, contents.rejected).bind(6, contents.skipped);
     insert.bind(7, contents.no_report).bind(8, static_cast<std::int64_t>(std::time(nullptr)));
@@ -436,10 +449,10 @@ class SqliteStore final : public Store {
 
   core::Status clear_reject(const std::string& content_hash) override {
     if (auto status = require_writable(); !status) return status;
-    statements_[10].bind(1, content_hash);
-    if (auto status = statements_[10].run(); !status) return status;
-    statements_[11].bind(1, content_hash);
-    return statements_[11].run();
+    statements_[kDeleteReject].bind(1, content_hash);
+    if (auto status = statements_[kDeleteReject].run(); !status) return status;
+    statements_[kDeleteInput].bind(1, content_hash);
+    return statements_[kDeleteInput].run();
   }
 
   core::Status add_reject(const std::string& origin, const core::Error& error,
@@ -448,7 +461,7 @@ class SqliteStore final : public Store {
     if (auto status = require_writable(); !status) return status;
     const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
     const std::string reason = error.to_string();
-    Statement& insert = statements_[7];
+    Statement& insert = statements_[kInsertReject];
     insert.bind(1, content_hash).bind(2, origin).bind(3, reason);
     insert.bind(4, core::error_code_name(error.code()));
     insert.bind(5, static_cast<std::int64_t>(raw_size)).bind_blob(6, raw).bind(7, now);
@@ -580,7 +593,7 @@ class SqliteStore final : public Store {
 
   core::Status add_note(std::int64_t report_ref, std::int64_t seq, const char* kind,
                         const std::string& text) {
-    Statement& insert = statements_[2];
+    Statement& insert = statements_[kInsertNote];
     insert.bind(1, report_ref).bind(2, seq).bind(3, std::string_view(kind)).bind(4, text);
     return insert.run();
   }
@@ -675,7 +688,7 @@ class SqliteStore final : public Store {
   core::Status add_input(const std::string& content_hash, const std::string& origin,
                          const char* outcome, std::optional<std::int64_t> report_ref,
                          const std::string& detail, std::int64_t now) {
-    Statement& insert = statements_[5];
+    Statement& insert = statements_[kInsertInput];
     insert.bind(1, content_hash).bind(2, origin).bind(3, std::string_view(outcome));
     if (report_ref) {
       insert.bind(4, *report_ref);
