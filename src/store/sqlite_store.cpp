@@ -10,6 +10,7 @@
 
 #include "core/date.h"
 #include "store/fact_writer.h"
+#include "store/json_text.h"
 #include "store/migrations.h"
 #include "store/rollups.h"
 #include "store/row_batches.h"
@@ -103,26 +104,6 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
     if (auto status = db.exec("COMMIT"); !status) return std::move(status).error().within(path);
   }
   return {};
-}
-
-// A JSON string literal of `text`: quotes, backslashes and control characters escaped.
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20) {
-      out += "\\u00";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
 }
 
 // The statements prepare_statements() makes, by their place in its list.
