@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <memory>
 #include <ctime>
-#include <unordered_map>
 #include <optional>
 
 #include "core/date.h"
+#include "store/fact_total_writer.h"
 #include "store/fact_writer.h"
 #include "store/json_text.h"
 #include "store/migrations.h"
@@ -186,16 +186,10 @@ class SqliteStore final : public Store {
         "quarantined = quarantined + excluded.quarantined, rejected = rejected + excluded.rejected");
     if (!day_total) return std::move(day_total).error();
     add_day_total_.emplace(std::move(*day_total));
-    // OR FAIL: a multi-row statement that may abort halfway keeps a statement journal
-    // to undo its own rows, and SQLite wrote it to a temporary file: 22,000 page
-    // writes for 2,000 reports. A failed insert fails the import, whose transaction
-    // is rolled back whole, so the statement has nothing of its own to undo.
-    auto fact_totals = RowBatches::prepare(
-        db_, "INSERT OR FAIL INTO fact_total (fact_ref, domain, messages, first_day, last_day) VALUES ", 5,
-        " ON CONFLICT (fact_ref, domain) DO UPDATE SET messages = messages + excluded.messages, "
-        "first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day)");
+    auto fact_totals = FactTotalWriter::prepare(db_);
     if (!fact_totals) return std::move(fact_totals).error();
-    add_fact_totals_.emplace(std::move(*fact_totals));
+    fact_totals_.emplace(std::move(*fact_totals));
+    // OR FAIL: see FactTotalWriter::prepare.
     auto records = RowBatches::prepare(
         db_,
         "INSERT OR FAIL INTO record (report_ref, seq, source_ip, message_count, disposition, dkim_aligned, "
@@ -216,11 +210,11 @@ class SqliteStore final : public Store {
     const bool others_wrote = *version != data_version_;
     data_version_ = *version;
     if (auto status = facts_->begin_transaction(others_wrote); !status) return status;
-    clear_pending_totals();
+    fact_totals_->clear();
     return {};
   }
   core::Status commit() override {
-    if (auto status = flush_fact_totals(); !status) return status;
+    if (auto status = fact_totals_->flush(); !status) return status;
     return db_.exec("COMMIT");
   }
 
@@ -239,7 +233,7 @@ class SqliteStore final : public Store {
   }
   core::Status rollback() override {
     facts_->forget();
-    clear_pending_totals();
+    fact_totals_->clear();
     return db_.exec("ROLLBACK");
   }
 
@@ -330,10 +324,7 @@ class SqliteStore final : public Store {
       fact_keys = computed_keys;
     }
     record_facts_.clear();
-    auto [domain_slot, new_domain] =
-        pending_domain_ids_.try_emplace(policy.domain, static_cast<std::uint32_t>(pending_domains_.size()));
-    if (new_domain) pending_domains_.push_back(policy.domain);
-    const std::uint32_t domain_id = domain_slot->second;
+    fact_totals_->set_domain(policy.domain);
     for (std::size_t i = 0; i < report.records.size(); ++i) {
       const report::Record& record = report.records[i];
       auto fact = facts_->id_of(record, fact_keys[i]);
@@ -342,12 +333,10 @@ class SqliteStore final : public Store {
       // fact_total: the days with messages are the first min(count, days) of the report.
       if (record.count > 0 && span.count > 0) {
         const std::int64_t last_day = span.first_day + std::min(record.count, span.count) - 1;
-        pending_totals_.push_back(PendingTotal{*fact, domain_id, record.count, span.first_day, last_day});
+        fact_totals_->add(*fact, record.count, span.first_day, last_day);
       }
     }
-    if (pending_totals_.size() >= kMaxPendingTotals) {
-      if (auto status = flush_fact_totals(); !status) return std::move(status).error();
-    }
+    if (auto status = fact_totals_->flush_if_full(); !status) return std::move(status).error();
     if (auto status = add_records(report_ref, report.records); !status) return std::move(status).error();
     if (auto status = add_day_totals(report, reporter, span); !status) return std::move(status).error();
     if (auto status = add_input(content_hash, origin, "imported", report_ref, "", now); !status) {
@@ -596,40 +585,6 @@ class SqliteStore final : public Store {
     });
   }
 
-  // The transaction's additions to fact_total, one per record, summed per key here (a
-  // report repeats sources, a batch of reports more so) and written in key order: at
-  // the commit, or when kMaxPendingTotals are waiting.
-  core::Status flush_fact_totals() {
-    std::sort(pending_totals_.begin(), pending_totals_.end(), [](const PendingTotal& a, const PendingTotal& b) {
-      return a.fact != b.fact ? a.fact < b.fact : a.domain < b.domain;
-    });
-    std::size_t rows = 0;  // summed in place: pending_totals_[0, rows)
-    for (const PendingTotal& next : pending_totals_) {
-      if (rows > 0 && pending_totals_[rows - 1].fact == next.fact && pending_totals_[rows - 1].domain == next.domain) {
-        PendingTotal& total = pending_totals_[rows - 1];
-        total.messages += next.messages;
-        total.first_day = std::min(total.first_day, next.first_day);
-        total.last_day = std::max(total.last_day, next.last_day);
-      } else {
-        pending_totals_[rows++] = next;
-      }
-    }
-    auto status = add_fact_totals_->run(rows, [&](Statement& upsert, int base, std::size_t index) {
-      const PendingTotal& row = pending_totals_[index];
-      upsert.bind(base + 1, row.fact).bind_unowned(base + 2, pending_domains_[row.domain]);
-      upsert.bind(base + 3, row.messages).bind(base + 4, row.first_day).bind(base + 5, row.last_day);
-    });
-    if (!status) return status;
-    clear_pending_totals();
-    return {};
-  }
-
-  void clear_pending_totals() {
-    pending_totals_.clear();
-    pending_domains_.clear();
-    pending_domain_ids_.clear();
-  }
-
   // The report's records summed per day into day_total, spread as the record-level
   // summary spreads them (see schema/0005_day_total.sql).
   core::Status add_day_totals(const report::Report& report, const std::string& reporter,
@@ -741,16 +696,7 @@ class SqliteStore final : public Store {
   std::optional<Statement> add_day_total_;
   std::optional<RowBatches> add_records_;
   std::vector<std::int64_t> record_facts_;  // of the report being added, by record
-  std::optional<RowBatches> add_fact_totals_;
-  struct PendingTotal {
-    std::int64_t fact;
-    std::uint32_t domain;  // index into pending_domains_
-    std::int64_t messages, first_day, last_day;
-  };
-  static constexpr std::size_t kMaxPendingTotals = 1 << 18;  // 10 MB
-  std::vector<PendingTotal> pending_totals_;
-  std::vector<std::string> pending_domains_;
-  std::unordered_map<std::string, std::uint32_t> pending_domain_ids_;
+  std::optional<FactTotalWriter> fact_totals_;
   std::int64_t data_version_ = -1;
   std::optional<Statement> find_file_, add_file_;  // prepared on first use
 };
