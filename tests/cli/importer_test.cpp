@@ -16,16 +16,28 @@ using testing::scalar;
 namespace {
 
 
+// How run() hands an input to the importer: as bytes, or as a file read whole and
+// shown to the importer first (as ingest_paths does for a file that is not an mbox or
+// a single message), which lets the importer skip a file it remembers.
+enum class Feed { kBytes, kFiles };
+
 // Feeds every unit of `inputs` through one Importer, as one import run.
 cli::ImportStats run(const std::string& db_path,
-                     const std::vector<std::pair<std::string, std::string>>& inputs) {
+                     const std::vector<std::pair<std::string, std::string>>& inputs,
+                     Feed feed = Feed::kBytes) {
   auto store = store::open_sqlite(db_path, store::OpenMode::kReadWrite);
   REQUIRE(store.ok());
   cli::Importer importer(**store);
   REQUIRE(importer.start().ok());
   for (const auto& [name, bytes] : inputs) {
     importer.on_file(name, bytes.size());
-    ingest::ingest_bytes(ingest::Origin{{name}}, bytes, ingest::Limits{}, importer);
+    const ingest::Origin origin{{name}};
+    if (feed == Feed::kBytes) {
+      ingest::ingest_bytes(origin, bytes, ingest::Limits{}, importer);
+    } else if (importer.on_file_start(origin, bytes)) {
+      ingest::ingest_bytes(origin, bytes, ingest::Limits{}, importer);
+      importer.on_file_end(origin);
+    }
   }
   REQUIRE(importer.finish().ok());
   return importer.stats();
@@ -224,26 +236,6 @@ TEST_CASE("importer: two reports in one buffer are two units, also on re-import"
 
 namespace {
 
-// As `run`, but each input is a file read whole, shown to the importer first (as
-// ingest_paths does for a file that is not an mbox or a single message).
-cli::ImportStats run_files(const std::string& db_path,
-                           const std::vector<std::pair<std::string, std::string>>& inputs) {
-  auto store = store::open_sqlite(db_path, store::OpenMode::kReadWrite);
-  REQUIRE(store.ok());
-  cli::Importer importer(**store);
-  REQUIRE(importer.start().ok());
-  for (const auto& [name, bytes] : inputs) {
-    importer.on_file(name, bytes.size());
-    const ingest::Origin origin{{name}};
-    if (importer.on_file_start(origin, bytes)) {
-      ingest::ingest_bytes(origin, bytes, ingest::Limits{}, importer);
-      importer.on_file_end(origin);
-    }
-  }
-  REQUIRE(importer.finish().ok());
-  return importer.stats();
-}
-
 void check_same(const cli::ImportCounts& a, const cli::ImportCounts& b) {
   CHECK(a.mail_messages == b.mail_messages);
   CHECK(a.with_report == b.with_report);
@@ -270,7 +262,7 @@ TEST_CASE("importer: a file whose every unit imported is skipped unopened on re-
       {"broken.zip", make_archive(Format::kZip, {}, {{"a.xml", report_xml("b", 1)}, {"b.xml", "<feedback>"}})},
       {"readme.zip", make_archive(Format::kZip, {}, {{"c.xml", report_xml("c", 1)}, {"README", "text\n"}})},
   };
-  const cli::ImportStats first = run_files(temp.path(), inputs);
+  const cli::ImportStats first = run(temp.path(), inputs, Feed::kFiles);
   CHECK(first.total.imported == 4);
   CHECK(first.total.duplicates == 2);
   CHECK(first.total.rejected == 1);
@@ -284,13 +276,13 @@ TEST_CASE("importer: a file whose every unit imported is skipped unopened on re-
   // Again, and again without the remembered files: the same accounting, file by file,
   // but only the files not remembered are opened.
   testing::TempDb unremembered;
-  (void)run_files(unremembered.path(), inputs);
+  (void)run(unremembered.path(), inputs, Feed::kFiles);
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(unremembered.path().c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db, "DELETE FROM file", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
-  const cli::ImportStats read = run_files(unremembered.path(), inputs);
-  const cli::ImportStats again = run_files(temp.path(), inputs);
+  const cli::ImportStats read = run(unremembered.path(), inputs, Feed::kFiles);
+  const cli::ImportStats again = run(temp.path(), inputs, Feed::kFiles);
   check_same(again.total, read.total);
   REQUIRE(again.per_file.size() == inputs.size());
   REQUIRE(read.per_file.size() == inputs.size());

@@ -360,15 +360,25 @@ TEST_CASE("parse: a document whose tree would overspend the budget is refused be
   CHECK(small.error().to_string().find("with 2 XML nodes and 100 attributes") != std::string::npos);
 }
 
-TEST_CASE("parse: the reports built count against the budget too") {
-  // Long values (heap strings) in many records: the tree is small next to the model.
+namespace {
+
+// 200 records whose header_from values are 216 bytes long (heap strings): a report
+// whose model is large next to its tree.
+std::string long_values_report() {
   std::string records;
   for (int i = 0; i < 200; ++i) {
     records += record("<source_ip>192.0.2.1</source_ip><count>1</count>",
                       "<header_from>" + std::string(200, 'a') + std::to_string(i) +
                           ".example.com</header_from>");
   }
-  const std::string xml = report_xml(kIdentity, records);
+  return report_xml(kIdentity, records);
+}
+
+}  // namespace
+
+TEST_CASE("parse: the reports built count against the budget too") {
+  // Long values (heap strings) in many records: the tree is small next to the model.
+  const std::string xml = long_values_report();
   bool saw_records_refused = false;
   std::uint64_t budget = xml.size();
   for (;; budget += 1024) {
@@ -391,13 +401,7 @@ TEST_CASE("parse: a tree charged at its bound is refunded when the reports need 
   // node per byte, 65 bytes each). A budget just above text + bound leaves the model
   // almost nothing; the reports still fit once the exact tree is counted, so they
   // must be accepted exactly as when the tree was counted first.
-  std::string records;
-  for (int i = 0; i < 200; ++i) {
-    records += record("<source_ip>192.0.2.1</source_ip><count>1</count>",
-                      "<header_from>" + std::string(200, 'a') + std::to_string(i) +
-                          ".example.com</header_from>");
-  }
-  const std::string xml = report_xml(kIdentity, records);
+  const std::string xml = long_values_report();
   const std::uint64_t bound = 65 * xml.size();
   auto tight = parse_report(xml, 0, dmarcq::report::ParseLimits{xml.size() + bound + 1024});
   REQUIRE(tight.ok());
