@@ -11,24 +11,6 @@ S=$SRC/sample-reports
 # A new report: the bytes of one of the samples with another report id.
 new_report() { sed 's/f43442a864bb142d5f78761bdb8a6879/'"$1"'/' "$S/gmx.net!example.com!1795219200!1795305599.xml"; }
 
-# Everything in a store but the times at which it was written.
-tables() {
-  local db=$1
-  for query in \
-    "SELECT id, reporter, report_id, domain, date_begin, date_end, record_count, message_count, origin, content_hash FROM report ORDER BY id" \
-    "SELECT * FROM report_note ORDER BY 1, 2" \
-    "SELECT * FROM report_day ORDER BY 1, 2" \
-    "SELECT * FROM record ORDER BY id" \
-    "SELECT * FROM fact ORDER BY id" \
-    "SELECT * FROM day_total ORDER BY 1, 2, 3" \
-    "SELECT * FROM fact_total ORDER BY 1, 2" \
-    "SELECT content_hash, origin, outcome, report_ref, detail FROM input ORDER BY content_hash" \
-    "SELECT id, content_hash, origin, reason, error_kind, raw_size FROM reject ORDER BY id" \
-    "SELECT content_hash, origin, imported, duplicates, rejected, skipped, no_report FROM message ORDER BY content_hash" \
-    "SELECT content_hash, origin, imported, duplicates, mail_messages, with_report, no_report FROM file ORDER BY content_hash"; do
-    "$DMARCQ" --db "$db" sql --format csv "$query" || fail "sql on $db failed: $query"
-  done
-}
 scalar() { "$DMARCQ" --db "$1" sql --format csv "$2" | tail -n 1; }
 # A copy of a store without its remembered files: what a re-import was before them.
 forget_files() {
@@ -68,7 +50,7 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
   run_import "$DB" "$jobs" "$WORK/first$jobs" "$IN"
   expect_grep "^dmarcq: import: [0-9]* mail messages: [0-9]* with reports, 1 without (1 TLS report (TLS-RPT))$" "$WORK/first$jobs"
   expect_grep "^dmarcq: import: [0-9]* reports imported, [0-9]* duplicates, 1 rejected, 1 skipped (not a report)$" "$WORK/first$jobs"
-  tables "$DB" >"$WORK/tables$jobs"
+  store_contents "$DB" >"$WORK/tables$jobs"
 
   # Remembered: every file of reports (the copy once: same bytes), the archive of
   # mail; not the reject, the skip, nor the message file.
@@ -88,7 +70,7 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
   run_import "$WORK/unremembered$jobs.db" "$jobs" "$WORK/read$jobs" "$IN"
   same "--jobs $jobs: a re-import accounts otherwise with remembered files" "$WORK/read$jobs" "$WORK/again$jobs"
   expect_grep "^dmarcq: import: 0 reports imported, [0-9]* duplicates, 1 rejected, 1 skipped (not a report)$" "$WORK/again$jobs"
-  tables "$DB" >"$WORK/tables-again$jobs"
+  store_contents "$DB" >"$WORK/tables-again$jobs"
   same "--jobs $jobs: a re-import changed the store" "$WORK/tables$jobs" "$WORK/tables-again$jobs"
 
   # Unopened: with every document over the size limit, remembered files still come out

@@ -12,24 +12,6 @@ head -c 200000 "$WORK/corpus.mbox" | awk 'BEGIN { n = 0 } /^From / { n++ } n == 
   >"$WORK/repeat.mbox"
 cat "$WORK/repeat.mbox" "$WORK/repeat.mbox" >"$WORK/twice.mbox"
 
-# Everything in a store but the times at which it was written.
-facts() {
-  local db=$1
-  for query in \
-    "SELECT id, reporter, report_id, domain, date_begin, date_end, record_count, message_count, origin, content_hash FROM report ORDER BY id" \
-    "SELECT id, report_ref, seq, source_ip, message_count, disposition, dkim_aligned, spf_aligned, header_from, envelope_from, fact_ref FROM record ORDER BY id" \
-    "SELECT * FROM fact ORDER BY id" \
-    "SELECT * FROM dkim_result ORDER BY record_ref, seq" \
-    "SELECT * FROM spf_result ORDER BY record_ref, seq" \
-    "SELECT * FROM policy_reason ORDER BY record_ref, seq" \
-    "SELECT content_hash, origin, outcome, report_ref, detail FROM input ORDER BY content_hash" \
-    "SELECT id, content_hash, origin, reason, error_kind, raw_size FROM reject ORDER BY id" \
-    "SELECT content_hash, origin, imported, duplicates, rejected, skipped, no_report FROM message ORDER BY content_hash" \
-    "SELECT content_hash, origin, imported, duplicates, mail_messages, with_report, no_report FROM file ORDER BY content_hash" \
-    "PRAGMA integrity_check"; do
-    "$DMARCQ" --db "$db" sql --format csv "$query" || fail "sql on $db failed: $query"
-  done
-}
 
 for jobs in 1 4; do
   db="$WORK/jobs$jobs.db"
@@ -39,7 +21,7 @@ for jobs in 1 4; do
       sed -E "s/ in [0-9.]+ s$//" >>"$WORK/accounting$jobs"
     echo "exit ${PIPESTATUS[0]}" >>"$WORK/accounting$jobs"
   done
-  facts "$db" >"$WORK/facts$jobs"
+  store_contents "$db" >"$WORK/facts$jobs"
 done
 
 expect_grep "^ok$" "$WORK/facts4"
