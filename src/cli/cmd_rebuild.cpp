@@ -15,8 +15,10 @@ constexpr const char* kUsage =
     "\n"
     "Recomputes the tables that import derives from the records, in one transaction:\n"
     "the daily totals per domain and reporter (which summary --by\n"
-    "domain|reporter|day|week reads) and the totals per domain and fact (which\n"
-    "explain over all time reads). Import keeps them up to date, so this is for a\n"
+    "domain|reporter|day|week reads), the totals per domain and fact (which\n"
+    "explain over all time reads) and each report's records packed as (fact,\n"
+    "messages) pairs (which summary --by sender|source, explain over days and\n"
+    "digest read). Import keeps them up to date, so this is for a\n"
     "store whose derived data is suspect, or edited by hand; the answers of every\n"
     "command are the same before and after. (The facts each record refers to are\n"
     "not derived: they hold its authentication results.)\n"
@@ -38,8 +40,9 @@ int run_rebuild(const GlobalOptions& global, const std::vector<std::string>& arg
     return kExitFatal;
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  char line[96];
-  std::snprintf(line, sizeof line, "dmarcq: rebuild: daily and fact totals recomputed in %.2f s\n", seconds);
+  char line[128];
+  std::snprintf(line, sizeof line, "dmarcq: rebuild: daily and fact totals and packed records recomputed in %.2f s\n",
+                seconds);
   std::cerr << line;
   return kExitOk;
 }

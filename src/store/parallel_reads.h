@@ -1,6 +1,6 @@
 // Private to store/: reading a SQLite store with more than one thread. The scans of
-// every record and every fact are most of explain and summary --by sender on a large
-// store, and one core steps SQLite through them at about 10 M index rows a second;
+// every record (packed per report) and every fact are most of explain and summary
+// --by sender on a large store, and the summing a record scan feeds is per record;
 // a read-only store lets other connections read the same file beside the store's own.
 #ifndef DMARCQ_STORE_PARALLEL_READS_H_
 #define DMARCQ_STORE_PARALLEL_READS_H_

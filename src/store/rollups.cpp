@@ -6,6 +6,7 @@
 #include "report/report.h"
 #include "store/fact_key.h"
 #include "store/fact_writer.h"
+#include "store/record_pack.h"
 
 namespace dmarcq::store {
 
@@ -110,6 +111,50 @@ core::Status rebuild_fact_totals(Database& db) {
       "      FROM report_day WHERE day_index = 0) d ON d.report_ref = rp.id "
       "WHERE rc.message_count > 0 AND rp.day_count > 0 AND rc.fact_ref IS NOT NULL "
       "GROUP BY rp.domain, rc.fact_ref");
+}
+
+core::Status rebuild_report_facts(Database& db) {
+  if (auto status = db.exec("DELETE FROM report_facts"); !status) return status;
+  // The record_fact index holds the three columns in report order.
+  auto records = db.prepare("SELECT report_ref, fact_ref, message_count FROM record ORDER BY report_ref");
+  auto insert = db.prepare("INSERT INTO report_facts (report_ref, packed) VALUES (?1, ?2)");
+  for (auto* prepared : {&records, &insert}) {
+    if (!*prepared) return std::move(*prepared).error();
+  }
+  std::vector<FactCount> counts;
+  std::string packed;
+  auto add = [&](std::int64_t report_ref) {
+    pack_records(counts, packed);
+    insert->bind(1, report_ref).bind_blob(2, packed);
+    return insert->run();
+  };
+  std::int64_t report_ref = 0;
+  while (true) {
+    auto row = records->step();
+    if (!row) return std::move(row).error();
+    if (!*row) break;
+    const std::int64_t next_ref = records->column_int(0);
+    if (!counts.empty() && next_ref != report_ref) {
+      if (auto status = add(report_ref); !status) return status;
+      counts.clear();
+    }
+    report_ref = next_ref;
+    // A record without a fact (a damaged store) packs as fact 0, which no fact has:
+    // the readers refuse it as they refused the NULL.
+    counts.push_back(FactCount{records->column_int(1), records->column_int(2)});
+  }
+  if (!counts.empty()) {
+    if (auto status = add(report_ref); !status) return status;
+    counts.clear();
+  }
+  // Reports without records have a row too: a missing row is damage.
+  auto empty = db.prepare(
+      "INSERT INTO report_facts (report_ref, packed) "
+      "SELECT id, ?1 FROM report WHERE id NOT IN (SELECT report_ref FROM report_facts)");
+  if (!empty) return std::move(empty).error();
+  pack_records(counts, packed);
+  empty->bind_blob(1, packed);
+  return empty->run();
 }
 
 }  // namespace dmarcq::store

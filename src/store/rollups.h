@@ -1,7 +1,7 @@
 // Private to store/: the fact table's refill at migration 7, and the derived tables
-// day_total and fact_total and how they are recomputed from the records. Import keeps them up to date
-// row by row; these functions rebuild them whole, for migrations and `dmarcq
-// rebuild`, inside the caller's transaction.
+// day_total, fact_total and report_facts and how they are recomputed from the
+// records. Import keeps them up to date row by row; these functions rebuild them
+// whole, for migrations and `dmarcq rebuild`, inside the caller's transaction.
 #ifndef DMARCQ_STORE_ROLLUPS_H_
 #define DMARCQ_STORE_ROLLUPS_H_
 
@@ -17,6 +17,8 @@ core::Status refill_facts(Database& db);
 core::Status rebuild_day_totals(Database& db);
 // Recomputes fact_total from the records.
 core::Status rebuild_fact_totals(Database& db);
+// Recomputes report_facts from the records.
+core::Status rebuild_report_facts(Database& db);
 
 }  // namespace dmarcq::store
 

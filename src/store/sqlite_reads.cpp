@@ -7,6 +7,7 @@
 
 #include "report/report.h"
 #include "store/parallel_reads.h"
+#include "store/record_pack.h"
 
 namespace dmarcq::store {
 
@@ -22,6 +23,7 @@ struct ReportSpan {
   std::uint32_t reporter;
   std::int64_t first_day;
   std::int64_t day_count;
+  std::int64_t record_count;  // what its packed records must hold
 };
 struct ReportsInFilter {
   std::vector<std::string> domains, reporters;
@@ -62,7 +64,7 @@ core::Result<ReportsInFilter> reports_in(Database& db, const RecordFilter& filte
     out.reports.emplace(statement->column_int(0),
                         ReportSpan{index(domain_index, out.domains, statement->column_text(1)),
                                    index(reporter_index, out.reporters, statement->column_text(2)), span.first_day,
-                                   span.count});
+                                   span.count, statement->column_int(5)});
   }
 }
 
@@ -88,29 +90,6 @@ std::vector<std::pair<std::int64_t, std::int64_t>> split_by_records(
   ranges.emplace_back(first, INT64_MAX);
   return ranges;
 }
-
-// The report of each record, found once per run of its records: the record_fact index
-// returns a report's records one after the other.
-class ReportLookup {
- public:
-  explicit ReportLookup(const std::unordered_map<std::int64_t, ReportSpan>& reports) : reports_(reports) {}
-  // Null for a report outside the filter.
-  const ReportSpan* find(std::int64_t id) {
-    if (id != last_id_ || !looked_) {
-      const auto report = reports_.find(id);
-      last_ = report != reports_.end() ? &report->second : nullptr;
-      last_id_ = id;
-      looked_ = true;
-    }
-    return last_;
-  }
-
- private:
-  const std::unordered_map<std::int64_t, ReportSpan>& reports_;
-  std::int64_t last_id_ = 0;
-  const ReportSpan* last_ = nullptr;
-  bool looked_ = false;
-};
 
 // Record counts summed by (policy domain, fact), the groups in the order of their
 // first record.
@@ -160,47 +139,44 @@ class Grouper {
   std::unordered_map<std::uint64_t, std::size_t> other_groups_;  // (domain, fact index) -> group
 };
 
-// Groups the records a statement returns: report_ref, fact_ref, message_count.
-core::Status group_records(Statement& statement, const ReportsInFilter& loaded, const RecordFilter& filter,
+// Groups the records of one report.
+core::Status group_records(const ReportSpan& info, const std::vector<FactCount>& records, const RecordFilter& filter,
                            Grouper& grouper) {
-  sqlite3_stmt* raw = statement.handle();
-  ReportLookup reports(loaded.reports);
-  while (true) {
-    auto row = statement.step();
-    if (!row) return std::move(row).error();
-    if (!*row) return {};
-    const ReportSpan* report = reports.find(sqlite3_column_int64(raw, 0));
-    if (report == nullptr) continue;
-    const ReportSpan& info = *report;
-    // The days of the report inside the filter, and the record's count on them by the
-    // spreading rule (day i of n gets count / n, plus one while i < count % n).
-    std::int64_t first = 0;
-    std::int64_t last = info.day_count - 1;
-    if (filter.from_day) first = std::max(first, *filter.from_day - info.first_day);
-    if (filter.to_day) last = std::min(last, *filter.to_day - info.first_day);
-    const std::int64_t count = sqlite3_column_int64(raw, 2);
+  // The days of the report inside the filter, and each record's count on them by the
+  // spreading rule (day i of n gets count / n, plus one while i < count % n).
+  std::int64_t first = 0;
+  std::int64_t last_of_report = info.day_count - 1;
+  if (filter.from_day) first = std::max(first, *filter.from_day - info.first_day);
+  if (filter.to_day) last_of_report = std::min(last_of_report, *filter.to_day - info.first_day);
+  for (const FactCount& record : records) {
+    const std::int64_t count = record.messages;
+    std::int64_t last = last_of_report;
     // A count smaller than the report's days lands on its first `count` days only.
     if (count < info.day_count) last = std::min(last, count - 1);
     if (first > last) continue;
     const std::int64_t messages = (last - first + 1) * (count / info.day_count) +
                                   std::max<std::int64_t>(0, std::min(last + 1, count % info.day_count) - first);
     if (messages == 0) continue;
-    const std::int64_t fact_id = sqlite3_column_int64(raw, 1);
-    if (sqlite3_column_type(raw, 1) == SQLITE_NULL || fact_id < 0 || fact_id >= kMaxFactId) {
+    if (record.fact_id <= 0 || record.fact_id >= kMaxFactId) {
       return Error(ErrorCode::kDb, "a record has no valid fact (the fact table is damaged); run dmarcq rebuild");
     }
-    grouper.add(info.domain, fact_id, messages, info.first_day + first, info.first_day + last);
+    grouper.add(info.domain, record.fact_id, messages, info.first_day + first, info.first_day + last);
   }
+  return {};
 }
 
-// Runs scan(part, statement) over the records of the reports in `loaded`, in parts of
-// the record_fact index (report id ranges) on connections of one snapshot at once
-// when the store allows it; statement returns report_ref, fact_ref, message_count.
-// A part scans its range of the index, or with `by_report` seeks each report of the
-// filter in its range, calling scan once per report.
+// The records of a report within the filter, unpacked (sorted by fact, then
+// messages); called on the thread of `part`.
+using ReportScan =
+    std::function<core::Status(std::size_t part, const ReportSpan& report, const std::vector<FactCount>& records)>;
+
+// Runs scan over the reports in `loaded` and their packed records (report_facts), in
+// parts (report id ranges) on connections of one snapshot at once when the store
+// allows it. A part reads the rows of its range, or with `by_report` seeks each
+// report of the filter in its range. A report whose row is missing, unreadable or
+// holds another number of records than the report says is damage.
 core::Status scan_record_parts(Connections connections, SharedSnapshot& snapshot, const ReportsInFilter& loaded,
-                               bool by_report,
-                               const std::function<core::Status(std::size_t part, Statement& statement)>& scan) {
+                               bool by_report, const ReportScan& scan) {
   std::vector<std::pair<std::int64_t, std::int64_t>> counted;  // the reports read: (id, records), by id
   for (const auto& [id, count] : loaded.record_counts) {
     if (!by_report || loaded.reports.count(id) > 0) counted.emplace_back(id, count);
@@ -219,22 +195,53 @@ core::Status scan_record_parts(Connections connections, SharedSnapshot& snapshot
   return snapshot.run([&](std::size_t part, Database& db) -> core::Status {
     if (part >= ranges.size()) return {};
     const auto [first, last] = ranges[part];
-    if (!by_report) {
-      auto statement = db.prepare(
-          "SELECT report_ref, fact_ref, message_count FROM record WHERE report_ref BETWEEN ?1 AND ?2 "
-          "ORDER BY report_ref, fact_ref");
-      if (!statement) return std::move(statement).error();
-      statement->bind(1, first).bind(2, last);
-      return scan(part, *statement);
-    }
-    auto statement =
-        db.prepare("SELECT report_ref, fact_ref, message_count FROM record WHERE report_ref = ?1 ORDER BY fact_ref");
-    if (!statement) return std::move(statement).error();
+    std::size_t expected = 0;  // reports of the filter in the range
     for (const auto& [id, count] : counted) {
-      if (id < first || id > last) continue;
-      statement->reset();
-      statement->bind(1, id);
-      if (auto status = scan(part, *statement); !status) return status;
+      if (id >= first && id <= last && loaded.reports.count(id) > 0) ++expected;
+    }
+    std::size_t seen = 0;
+    std::vector<FactCount> unpacked;
+    // Visits the row the statement is on.
+    auto visit = [&](Statement& statement) -> core::Status {
+      sqlite3_stmt* raw = statement.handle();
+      const std::int64_t id = sqlite3_column_int64(raw, 0);
+      const auto report = loaded.reports.find(id);
+      if (report == loaded.reports.end()) return {};
+      ++seen;
+      const auto* bytes = static_cast<const char*>(sqlite3_column_blob(raw, 1));
+      const std::string_view packed(bytes != nullptr ? bytes : "", static_cast<std::size_t>(sqlite3_column_bytes(raw, 1)));
+      if (!unpack_records(packed, unpacked) ||
+          static_cast<std::int64_t>(unpacked.size()) != report->second.record_count) {
+        return Error(ErrorCode::kDb, "the packed records of report " + std::to_string(id) +
+                                         " are damaged (report_facts); run dmarcq rebuild");
+      }
+      return scan(part, report->second, unpacked);
+    };
+    auto statement = db.prepare(by_report ? "SELECT report_ref, packed FROM report_facts WHERE report_ref = ?1"
+                                          : "SELECT report_ref, packed FROM report_facts WHERE report_ref BETWEEN ?1 "
+                                            "AND ?2 ORDER BY report_ref");
+    if (!statement) return std::move(statement).error();
+    auto visit_all = [&]() -> core::Status {
+      while (true) {
+        auto row = statement->step();
+        if (!row) return std::move(row).error();
+        if (!*row) return {};
+        if (auto status = visit(*statement); !status) return status;
+      }
+    };
+    if (!by_report) {
+      statement->bind(1, first).bind(2, last);
+      if (auto status = visit_all(); !status) return status;
+    } else {
+      for (const auto& [id, count] : counted) {
+        if (id < first || id > last) continue;
+        statement->reset();
+        statement->bind(1, id);
+        if (auto status = visit_all(); !status) return status;
+      }
+    }
+    if (seen != expected) {
+      return Error(ErrorCode::kDb, "reports have no packed records (report_facts is damaged); run dmarcq rebuild");
     }
     return {};
   });
@@ -300,8 +307,8 @@ core::Result<RecordGroups> read_fact_totals(Database& db, const RecordFilter& fi
 }
 
 core::Result<RecordGroups> read_record_groups(Connections connections, const RecordFilter& filter) {
-  // Three integers per record (the covering index record_fact), summed by integer
-  // keys; the facts themselves are read by the caller through read_facts. (GROUP BY
+  // Two integers per record (report_facts: fact and messages, a row per report),
+  // summed by integer keys; the facts themselves are read by the caller through read_facts. (GROUP BY
   // over the text columns sorted every record: seconds for a million.)
   SharedSnapshot snapshot(connections.main);
   auto loaded = reports_in(connections.main, filter);
@@ -312,15 +319,16 @@ core::Result<RecordGroups> read_record_groups(Connections connections, const Rec
     return out;
   }
 
-  // A few weeks of a large store (digest) read their reports' records through the
-  // record_fact index, a seek per report; otherwise scans of the index beat them.
+  // A few weeks of a large store (digest) seek their reports' rows one by one;
+  // otherwise a scan of the table's ranges beats that.
   // Each part groups its own records; the parts are then added in report order,
   // which gives the groups in the order one scan would have made them.
   const bool by_report = loaded->reports.size() * 8 < loaded->read;
   std::vector<Grouper> parts(Store::kMaxReadParts);
-  auto status = scan_record_parts(connections, snapshot, *loaded, by_report, [&](std::size_t part, Statement& statement) {
-    return group_records(statement, *loaded, filter, parts[part]);
-  });
+  auto status = scan_record_parts(connections, snapshot, *loaded, by_report,
+                                  [&](std::size_t part, const ReportSpan& report, const std::vector<FactCount>& records) {
+                                    return group_records(report, records, filter, parts[part]);
+                                  });
   if (!status) return std::move(status).error();
   Grouper grouper = std::move(parts[0]);
   for (std::size_t part = 1; part < parts.size(); ++part) grouper.add(parts[part].take());
@@ -335,40 +343,35 @@ core::Status read_record_days(Connections connections, const RecordFilter& filte
   SharedSnapshot snapshot(connections.main);
   auto loaded = reports_in(connections.main, filter);
   if (!loaded) return std::move(loaded).error();
-  return scan_record_parts(connections, snapshot, *loaded, false, [&](std::size_t part, Statement& statement) -> core::Status {
-    sqlite3_stmt* raw = statement.handle();
-    ReportLookup reports(loaded->reports);
-    RecordDay record;
-    record.part = part;
-    while (true) {
-      auto row = statement.step();
-      if (!row) return std::move(row).error();
-      if (!*row) return {};
-      const ReportSpan* report = reports.find(sqlite3_column_int64(raw, 0));
-      if (report == nullptr) continue;
-      const ReportSpan& info = *report;
-      record.domain = &loaded->domains[info.domain];
-      record.reporter = &loaded->reporters[info.reporter];
-      record.fact_id = sqlite3_column_int64(raw, 1);
-      const std::int64_t count = sqlite3_column_int64(raw, 2);
-      if (!by_day) {
-        record.day = info.first_day;
-        record.messages = count;
-        visit(record);
-        continue;
-      }
-      // Day i of n gets count / n, plus one while i < count % n.
-      std::int64_t first = 0;
-      std::int64_t last = info.day_count - 1;
-      if (filter.from_day) first = std::max(first, *filter.from_day - info.first_day);
-      if (filter.to_day) last = std::min(last, *filter.to_day - info.first_day);
-      for (std::int64_t i = first; i <= last; ++i) {
-        record.day = info.first_day + i;
-        record.messages = count / info.day_count + (i < count % info.day_count ? 1 : 0);
-        visit(record);
-      }
-    }
-  });
+  return scan_record_parts(
+      connections, snapshot, *loaded, false,
+      [&](std::size_t part, const ReportSpan& info, const std::vector<FactCount>& records) -> core::Status {
+        RecordDay record;
+        record.part = part;
+        record.domain = &loaded->domains[info.domain];
+        record.reporter = &loaded->reporters[info.reporter];
+        // Day i of n gets count / n, plus one while i < count % n.
+        std::int64_t first = 0;
+        std::int64_t last = info.day_count - 1;
+        if (filter.from_day) first = std::max(first, *filter.from_day - info.first_day);
+        if (filter.to_day) last = std::min(last, *filter.to_day - info.first_day);
+        for (const FactCount& packed : records) {
+          record.fact_id = packed.fact_id;
+          const std::int64_t count = packed.messages;
+          if (!by_day) {
+            record.day = info.first_day;
+            record.messages = count;
+            visit(record);
+            continue;
+          }
+          for (std::int64_t i = first; i <= last; ++i) {
+            record.day = info.first_day + i;
+            record.messages = count / info.day_count + (i < count % info.day_count ? 1 : 0);
+            visit(record);
+          }
+        }
+        return {};
+      });
 }
 
 core::Result<std::vector<PublishedPolicy>> read_published_policies(Database& db, const RecordFilter& filter) {

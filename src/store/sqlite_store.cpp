@@ -12,6 +12,7 @@
 #include "store/fact_writer.h"
 #include "store/json_text.h"
 #include "store/migrations.h"
+#include "store/record_pack.h"
 #include "store/rollups.h"
 #include "store/row_batches.h"
 #include "store/sqlite_reads.h"
@@ -93,6 +94,7 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
     if (applied && migration.version == 7) applied = refill_facts(db);
     if (applied && migration.version == 5) applied = rebuild_day_totals(db);
     if (applied && migration.version == 9) applied = rebuild_fact_totals(db);
+    if (applied && migration.version == 11) applied = rebuild_report_facts(db);
     if (applied) {
       applied = db.exec("PRAGMA user_version = " + std::to_string(migration.version) +
                         "; PRAGMA application_id = " + std::to_string(kApplicationId));
@@ -119,6 +121,7 @@ enum StatementId {
   kUpsertMessage,
   kDeleteReject,
   kDeleteInput,
+  kInsertReportFacts,
   kStatementCount
 };
 
@@ -166,6 +169,8 @@ class SqliteStore final : public Store {
         "DELETE FROM reject WHERE content_hash = ?1",
         // kDeleteInput
         "DELETE FROM input WHERE content_hash = ?1",
+        // kInsertReportFacts
+        "INSERT INTO report_facts (report_ref, packed) VALUES (?1, ?2)",
     };
     static_assert(std::size(kStatements) == kStatementCount);
     for (const char* sql : kStatements) {
@@ -225,6 +230,7 @@ class SqliteStore final : public Store {
     // (migration 7). What is derived from records and facts is recomputed.
     core::Status status = rebuild_day_totals(db_);
     if (status) status = rebuild_fact_totals(db_);
+    if (status) status = rebuild_report_facts(db_);
     if (!status) {
       (void)rollback();
       return status;
@@ -338,6 +344,7 @@ class SqliteStore final : public Store {
     }
     if (auto status = fact_totals_->flush_if_full(); !status) return std::move(status).error();
     if (auto status = add_records(report_ref, report.records); !status) return std::move(status).error();
+    if (auto status = add_report_facts(report_ref, report.records); !status) return std::move(status).error();
     if (auto status = add_day_totals(report, reporter, span); !status) return std::move(status).error();
     if (auto status = add_input(content_hash, origin, "imported", report_ref, "", now); !status) {
       return std::move(status).error();
@@ -585,6 +592,16 @@ class SqliteStore final : public Store {
     });
   }
 
+  // The report's records as packed (fact, messages) pairs (schema/0011_report_facts.sql).
+  core::Status add_report_facts(std::int64_t report_ref, const std::vector<report::Record>& records) {
+    fact_counts_.clear();
+    for (std::size_t i = 0; i < records.size(); ++i) fact_counts_.push_back(FactCount{record_facts_[i], records[i].count});
+    pack_records(fact_counts_, packed_);
+    Statement& insert = statements_[kInsertReportFacts];
+    insert.bind(1, report_ref).bind_blob(2, packed_);
+    return insert.run();
+  }
+
   // The report's records summed per day into day_total, spread as the record-level
   // summary spreads them (see schema/0005_day_total.sql).
   core::Status add_day_totals(const report::Report& report, const std::string& reporter,
@@ -696,6 +713,8 @@ class SqliteStore final : public Store {
   std::optional<Statement> add_day_total_;
   std::optional<RowBatches> add_records_;
   std::vector<std::int64_t> record_facts_;  // of the report being added, by record
+  std::vector<FactCount> fact_counts_;      // add_report_facts's, kept for their memory
+  std::string packed_;
   std::optional<FactTotalWriter> fact_totals_;
   std::int64_t data_version_ = -1;
   std::optional<Statement> find_file_, add_file_;  // prepared on first use

@@ -59,6 +59,7 @@ store_contents() {
     "SELECT * FROM fact ORDER BY id" \
     "SELECT * FROM day_total ORDER BY 1, 2, 3" \
     "SELECT * FROM fact_total ORDER BY 1, 2" \
+    "SELECT report_ref, hex(packed) FROM report_facts ORDER BY 1" \
     "SELECT content_hash, origin, outcome, report_ref, detail FROM input ORDER BY content_hash" \
     "SELECT id, content_hash, origin, reason, error_kind, raw_size FROM reject ORDER BY id" \
     "SELECT content_hash, origin, imported, duplicates, rejected, skipped, no_report FROM message ORDER BY content_hash" \

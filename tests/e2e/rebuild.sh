@@ -18,7 +18,7 @@ done
 
 answers() {
   for args in "summary" "summary --by reporter,week" "summary --by day,domain --from 2026-01-02 --to 2026-01-20" \
-              "summary --by sender" "explain --format csv" "explain --format csv --from 2026-01-01 --to 2027-01-01" \
+              "summary --by sender" "summary --by sender,source,day --from 2026-01-03" "explain --format csv" "explain --format csv --from 2026-01-01 --to 2027-01-01" \
               "digest --week 2026-W02" "digest --week 2026-W46"; do
     echo "== $args"
     # shellcheck disable=SC2086
@@ -26,6 +26,7 @@ answers() {
   done
   "$DMARCQ" --db "$db" sql --format csv "SELECT * FROM day_total ORDER BY domain, day, reporter"
   "$DMARCQ" --db "$db" sql --format csv "SELECT * FROM fact_total ORDER BY domain, fact_ref"
+  "$DMARCQ" --db "$db" sql --format csv "SELECT report_ref, hex(packed) FROM report_facts ORDER BY report_ref"
   "$DMARCQ" --db "$db" sql --format csv "SELECT r.id, f.source_ip, f.header_from, f.dkim_aligned, f.spf_aligned,
     f.disposition, f.auth_key FROM record r JOIN fact f ON f.id = r.fact_ref ORDER BY r.id"
 }

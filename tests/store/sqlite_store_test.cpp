@@ -31,7 +31,7 @@ TEST_CASE("store: a new database is migrated and marked as ours") {
     auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
     REQUIRE(opened.ok());
   }
-  CHECK(scalar(temp.path(), "PRAGMA user_version") == 10);
+  CHECK(scalar(temp.path(), "PRAGMA user_version") == 11);
   CHECK(scalar(temp.path(), "PRAGMA application_id") == 0x444d5251);
   CHECK(scalar(temp.path(), "PRAGMA journal_mode = WAL") >= -1);
   // Opening again is a no-op.
@@ -47,7 +47,7 @@ TEST_CASE("store: newer schemas and foreign databases are refused") {
   REQUIRE_FALSE(newer.ok());
   CHECK(newer.error().to_string() ==
         temp.path() + ": the database was written by a newer dmarcq (schema version 99; this "
-                      "dmarcq knows up to 10); upgrade dmarcq");
+                      "dmarcq knows up to 11); upgrade dmarcq");
 
   testing::TempDb other;
   exec(other.path(), "CREATE TABLE notes (x)");

@@ -465,6 +465,9 @@ TEST_CASE("store: daily totals give the figures of the records, and rebuild give
 
   const auto totals = table_rows(temp.path(), "SELECT * FROM day_total ORDER BY domain, day, reporter");
   const auto fact_totals = table_rows(temp.path(), "SELECT * FROM fact_total ORDER BY domain, fact_ref");
+  const std::string packed_sql = "SELECT report_ref, hex(packed) FROM report_facts ORDER BY report_ref";
+  const auto packed = table_rows(temp.path(), packed_sql);
+  CHECK(packed.size() == 5);  // the report without records too
   const auto facts = table_rows(temp.path(), "SELECT r.id, f.source_ip, f.header_from, f.dkim_aligned, f.spf_aligned, "
                                              "f.disposition, f.auth_key FROM record r JOIN fact f ON f.id = r.fact_ref ORDER BY r.id");
   {
@@ -474,6 +477,7 @@ TEST_CASE("store: daily totals give the figures of the records, and rebuild give
   }
   CHECK(table_rows(temp.path(), "SELECT * FROM day_total ORDER BY domain, day, reporter") == totals);
   CHECK(table_rows(temp.path(), "SELECT * FROM fact_total ORDER BY domain, fact_ref") == fact_totals);
+  CHECK(table_rows(temp.path(), packed_sql) == packed);
   CHECK(table_rows(temp.path(), "SELECT r.id, f.source_ip, f.header_from, f.dkim_aligned, f.spf_aligned, "
                                 "f.disposition, f.auth_key FROM record r JOIN fact f ON f.id = r.fact_ref ORDER BY r.id") == facts);
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 6);
@@ -519,4 +523,85 @@ TEST_CASE("store: a fact is found again after another connection wrote it or a r
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
   CHECK(testing::scalar(temp.path(),
                         "SELECT count(*) FROM record WHERE fact_ref NOT IN (SELECT id FROM fact)") == 0);
+}
+
+TEST_CASE("store: packed records are filled when a version-10 store is opened, and damage to them is reported") {
+  testing::TempDb temp;
+  {
+    auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    REQUIRE((*opened)->begin().ok());
+    report::Report two_days = make_report("Mimecast", "m1", "example.net", kNov14, kNov14 + 2 * 86400 - 1);
+    two_days.records.push_back(make_record("203.0.113.77", 3, "fail", "fail", "reject"));
+    two_days.records.push_back(make_record("192.0.2.1", 10, "pass", "fail"));
+    two_days.records.push_back(make_record("192.0.2.1", 10, "pass", "fail"));  // the same fact twice
+    REQUIRE((*opened)->add_report(two_days, "m.xml", "h1").ok());
+    report::Report day = make_report("google.com", "g1", "example.com", kNov14, kNov14 + 86399);
+    day.records.push_back(make_record("192.0.2.1", 4, "pass", "fail"));
+    REQUIRE((*opened)->add_report(day, "g.xml", "h2").ok());
+    REQUIRE((*opened)->add_report(make_report("Empty", "e1", "example.org", kNov14, kNov14 + 86399), "e.xml", "h3").ok());
+    REQUIRE((*opened)->commit().ok());
+  }
+  const std::string packed_sql = "SELECT report_ref, hex(packed) FROM report_facts ORDER BY report_ref";
+  const auto from_import = table_rows(temp.path(), packed_sql);
+  // Format 1, then (fact increase, messages): facts 1 (203.0.113.77, 3) and 2
+  // (192.0.2.1, 10 twice) of report 1; fact 2 of report 2; report 3 has none.
+  CHECK(from_import == std::vector<std::string>{"report_ref=1;hex(packed)=010103010A000A;",
+                                                "report_ref=2;hex(packed)=010204;", "report_ref=3;hex(packed)=01;"});
+
+  const std::int64_t nov14 = core::day_of(kNov14);
+  store::RecordFilter with_days;  // the record-level path
+  with_days.from_day = nov14;
+  with_days.to_day = nov14 + 1;
+  auto group_messages = [&]() -> core::Result<std::vector<std::string>> {
+    auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
+    REQUIRE(reader.ok());
+    auto groups = (*reader)->record_groups(with_days);
+    if (!groups) return std::move(groups).error();
+    std::vector<std::string> rows;
+    for (const store::RecordGroup& group : groups->groups) {
+      rows.push_back(groups->domain_of(group) + " " + std::to_string(groups->fact_id_of(group)) + " " +
+                     std::to_string(group.messages));
+    }
+    return rows;
+  };
+  const std::vector<std::string> expected = {"example.net 1 3", "example.net 2 20", "example.com 2 4"};
+  REQUIRE(group_messages().ok());
+  CHECK(*group_messages() == expected);
+
+  // The store as dmarcq 10 left it: migration 11 fills the table from the records.
+  exec(temp.path(), "DROP TABLE report_facts; PRAGMA user_version = 10");
+  REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
+  CHECK(table_rows(temp.path(), packed_sql) == from_import);
+  CHECK(*group_messages() == expected);
+
+  auto expect_damage = [&](const std::string& sql, const std::string& what) {
+    exec(temp.path(), sql);
+    auto groups = group_messages();
+    REQUIRE_FALSE(groups.ok());
+    CHECK(groups.error().to_string().find(what) != std::string::npos);
+    CHECK(groups.error().to_string().find("run dmarcq rebuild") != std::string::npos);
+    // summary --by sender reads the same rows through scan_record_days.
+    auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
+    REQUIRE(reader.ok());
+    CHECK_FALSE((*reader)->scan_record_days(with_days, true, [](const store::RecordDay&) {}).ok());
+    auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    REQUIRE((*opened)->rebuild().ok());
+    CHECK(table_rows(temp.path(), packed_sql) == from_import);
+    CHECK(*group_messages() == expected);
+  };
+  expect_damage("DELETE FROM report_facts WHERE report_ref = 2", "report_facts is damaged");
+  expect_damage("UPDATE report_facts SET packed = x'02' WHERE report_ref = 1", "packed records of report 1");
+  expect_damage("UPDATE report_facts SET packed = x'010101' WHERE report_ref = 1", "packed records of report 1");
+  // A record whose fact is gone packs as fact 0, which the readers refuse.
+  exec(temp.path(), "UPDATE record SET fact_ref = NULL WHERE id = 1");
+  {
+    auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    REQUIRE((*opened)->rebuild().ok());
+  }
+  auto groups = group_messages();
+  REQUIRE_FALSE(groups.ok());
+  CHECK(groups.error().to_string().find("no valid fact") != std::string::npos);
 }
