@@ -74,8 +74,13 @@ int run_summary(const GlobalOptions& global, const std::vector<std::string>& arg
 
   auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
-  const bool by_sender = std::find(query.by.begin(), query.by.end(), store::GroupKey::kSender) != query.by.end();
-  return print_table(by_sender ? analysis::sender_summary(*store, query, load_catalog(global)) : store->summary(query),
+  // Sender and source are properties of a record's fact: their summary sums the
+  // packed records per fact (analysis::sender_summary). The other keys are in the
+  // daily totals.
+  const bool by_fact = std::any_of(query.by.begin(), query.by.end(), [](store::GroupKey key) {
+    return key == store::GroupKey::kSender || key == store::GroupKey::kSource;
+  });
+  return print_table(by_fact ? analysis::sender_summary(*store, query, load_catalog(global)) : store->summary(query),
                      format, kExitFatal);
 }
 
