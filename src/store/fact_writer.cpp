@@ -1,6 +1,7 @@
 #include "store/fact_writer.h"
 
 #include <algorithm>
+#include <array>
 
 namespace dmarcq::store {
 
@@ -34,13 +35,23 @@ void FactWriter::Cache::clear() {
   size_ = 0;
 }
 
+namespace {
+
+// What identifies a fact (the columns FactWriter's find reads and its insert writes,
+// in order); auth_key follows from the result lists.
+std::array<std::string_view, 8> identifying_values(const report::Record& record, const FactKey& key) {
+  return {record.source_ip, record.header_from, record.dkim,      record.spf,
+          record.disposition, key.dkim_results, key.spf_results, key.policy_reasons};
+}
+
+}  // namespace
+
 core::Result<FactWriter> FactWriter::prepare(Database& db) {
   const char* const kSql[] = {
       "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, dkim_results, spf_results, "
       "policy_reasons FROM fact WHERE key_hash = ?1",
-      "INSERT INTO fact (key_hash, source_ip, header_from, dkim_aligned, spf_aligned, disposition, dkim_results, "
-      "spf_results, policy_reasons, auth_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
       "SELECT EXISTS (SELECT 1 FROM fact)",
+      "SELECT coalesce(max(id), 0) FROM fact",
   };
   std::vector<Statement> prepared;
   for (const char* sql : kSql) {
@@ -48,10 +59,19 @@ core::Result<FactWriter> FactWriter::prepare(Database& db) {
     if (!statement) return std::move(statement).error();
     prepared.push_back(std::move(*statement));
   }
-  return FactWriter(Statements{std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2])});
+  // OR FAIL: see FactTotalWriter::prepare.
+  auto insert = RowBatches::prepare(
+      db,
+      "INSERT OR FAIL INTO fact (id, key_hash, source_ip, header_from, dkim_aligned, spf_aligned, disposition, "
+      "dkim_results, spf_results, policy_reasons, auth_key) VALUES ",
+      11, "");
+  if (!insert) return std::move(insert).error();
+  return FactWriter(Statements{std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2]),
+                               std::move(*insert)});
 }
 
 core::Status FactWriter::begin_transaction(bool others_wrote) {
+  next_id_.reset();
   if (others_wrote) cache_.clear();
   if (!cache_.empty()) return {};  // complete_ stands as it was
   Statement& any = statements_.any;
@@ -65,51 +85,98 @@ core::Status FactWriter::begin_transaction(bool others_wrote) {
   return {};
 }
 
+void FactWriter::forget() {
+  cache_.clear();
+  complete_ = false;
+  next_id_.reset();
+  pending_.clear();
+}
+
 core::Result<std::int64_t> FactWriter::id_of(const report::Record& record, const FactKey& key) {
+  auto id = deferred_id_of(record, key);
+  if (!id) return id;
+  if (auto status = flush(); !status) return std::move(status).error();
+  return id;
+}
+
+core::Result<std::int64_t> FactWriter::deferred_id_of(const report::Record& record, const FactKey& key) {
   if (auto known = cache_.find(key)) return *known;
-  // What identifies the fact (the columns find reads, in order); auth_key follows from
-  // the result lists.
-  const std::string_view values[] = {record.source_ip,   record.header_from, record.dkim,
-                                     record.spf,         record.disposition, key.dkim_results,
-                                     key.spf_results,    key.policy_reasons};
-  constexpr int kValues = static_cast<int>(std::size(values));
+  // An error fails the report: forget() drops what waits, which points into it.
   std::optional<std::int64_t> id;
   if (!complete_) {
+    const auto values = identifying_values(record, key);
     Statement& find = statements_.find;
     find.bind(1, key.hash);
     while (!id) {
       auto row = find.step();
       if (!row) {
         find.reset();
+        forget();
         return std::move(row).error();
       }
       if (!*row) break;
       bool equal = true;
-      for (int column = 1; column <= kValues && equal; ++column) {
+      for (std::size_t i = 0; i < values.size() && equal; ++i) {
+        const int column = static_cast<int>(i) + 1;
         const unsigned char* text = sqlite3_column_text(find.handle(), column);
         const std::string_view stored(text != nullptr ? reinterpret_cast<const char*>(text) : "",
                                       static_cast<std::size_t>(sqlite3_column_bytes(find.handle(), column)));
-        equal = stored == values[column - 1];
+        equal = stored == values[i];
       }
       if (equal) id = find.column_int(0);
     }
     find.reset();
   }
   if (!id) {
-    Statement& insert = statements_.insert;
-    insert.bind(1, key.hash);
-    for (int column = 0; column < kValues; ++column) insert.bind_unowned(column + 2, values[column]);
-    insert.bind_unowned(kValues + 2, key.auth_key);
-    if (auto status = insert.run(); !status) return std::move(status).error();
-    id = sqlite3_last_insert_rowid(sqlite3_db_handle(insert.handle()));
+    // The id is given here, not by SQLite, so that it is known before the row is
+    // written. max(id) + 1 is what SQLite would give (the table has no AUTOINCREMENT)
+    // and no other connection can take it before the commit: the import's transaction
+    // holds the write lock from BEGIN IMMEDIATE on (and in WAL a transaction reading
+    // an old snapshot could not write at all: SQLITE_BUSY_SNAPSHOT). Read again in
+    // each transaction, since a rollback or another connection may have changed it.
+    if (!next_id_) {
+      Statement& max_id = statements_.max_id;
+      auto row = max_id.step();
+      const std::int64_t largest = row && *row ? max_id.column_int(0) : 0;
+      max_id.reset();
+      if (!row) {
+        forget();
+        return std::move(row).error();
+      }
+      next_id_ = largest + 1;
+    }
+    id = (*next_id_)++;
+    pending_.push_back(Pending{*id, &record, &key});
   }
   if (cache_.full()) {
-    // From here on a fact missing from the cache may be in the table.
+    // From here on a fact missing from the cache is looked up in the table, so the
+    // facts waiting must be there: otherwise a later record of the same fact would
+    // not find it and add it again.
+    if (auto status = flush(); !status) return std::move(status).error();
     cache_.clear();
     complete_ = false;
   }
   cache_.insert(key, *id);
   return *id;
+}
+
+core::Status FactWriter::flush() {
+  if (pending_.empty()) return {};
+  auto status = statements_.insert.run(pending_.size(), [&](Statement& insert, int base, std::size_t index) {
+    const Pending& fact = pending_[index];
+    insert.bind(base + 1, fact.id).bind(base + 2, fact.key->hash);
+    int column = base + 2;
+    for (const std::string_view value : identifying_values(*fact.record, *fact.key)) {
+      insert.bind_unowned(++column, value);
+    }
+    insert.bind_unowned(++column, fact.key->auth_key);
+  });
+  if (!status) {
+    forget();
+    return status;
+  }
+  pending_.clear();
+  return {};
 }
 
 }  // namespace dmarcq::store

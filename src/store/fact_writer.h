@@ -9,10 +9,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "report/report.h"
 #include "store/fact_key.h"
+#include "store/row_batches.h"
 #include "store/sqlite.h"
 
 namespace dmarcq::store {
@@ -27,11 +29,17 @@ class FactWriter {
   // The id of the fact of `record` (whose key is `key`), inserted when new. Runs inside
   // the caller's write transaction.
   core::Result<std::int64_t> id_of(const report::Record& record, const FactKey& key);
-  // Forgets the ids remembered: after a rollback (the rows it inserted are gone).
-  void forget() {
-    cache_.clear();
-    complete_ = false;
-  }
+  // As id_of, but a new fact only gets its id here; its row is written by flush(), with
+  // the other new facts of the report in a few multi-row statements (a statement cost
+  // more than the row it adds). `record` and `key` are bound without copying: they
+  // must stay alive and unchanged until flush().
+  core::Result<std::int64_t> deferred_id_of(const report::Record& record, const FactKey& key);
+  // Writes the facts deferred_id_of() gave ids to. On an error nothing is left
+  // waiting and the ids remembered are forgotten (the caller rolls back).
+  core::Status flush();
+  // Forgets the ids remembered and the facts waiting: after a rollback (the rows it
+  // inserted are gone).
+  void forget();
 
  private:
   // The ids of facts seen, by 128 bits of their key's SHA-256 (computed by a worker),
@@ -64,8 +72,16 @@ class FactWriter {
     std::size_t size_ = 0;
   };
 
+  // A fact with an id and no row yet.
+  struct Pending {
+    std::int64_t id;
+    const report::Record* record;
+    const FactKey* key;
+  };
+
   struct Statements {
-    Statement find, insert, any;
+    Statement find, any, max_id;
+    RowBatches insert;
   };
   explicit FactWriter(Statements statements) : statements_(std::move(statements)) {}
 
@@ -75,6 +91,10 @@ class FactWriter {
   // nothing else has written since. A fact missing from the cache is then new, and is
   // inserted without being looked up.
   bool complete_ = false;
+  // The id the next new fact gets; read from the table on the first new fact of a
+  // write transaction.
+  std::optional<std::int64_t> next_id_;
+  std::vector<Pending> pending_;  // in id order
 };
 
 }  // namespace dmarcq::store

@@ -333,7 +333,7 @@ class SqliteStore final : public Store {
     fact_totals_->set_domain(policy.domain);
     for (std::size_t i = 0; i < report.records.size(); ++i) {
       const report::Record& record = report.records[i];
-      auto fact = facts_->id_of(record, fact_keys[i]);
+      auto fact = facts_->deferred_id_of(record, fact_keys[i]);
       if (!fact) return std::move(fact).error();
       record_facts_.push_back(*fact);
       // fact_total: the days with messages are the first min(count, days) of the report.
@@ -342,6 +342,8 @@ class SqliteStore final : public Store {
         fact_totals_->add(*fact, record.count, span.first_day, last_day);
       }
     }
+    // While the report and its keys, which the new facts point into, are alive.
+    if (auto status = facts_->flush(); !status) return std::move(status).error();
     if (auto status = fact_totals_->flush_if_full(); !status) return std::move(status).error();
     if (auto status = add_records(report_ref, report.records); !status) return std::move(status).error();
     if (auto status = add_report_facts(report_ref, report.records); !status) return std::move(status).error();
