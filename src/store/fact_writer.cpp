@@ -7,7 +7,7 @@ namespace dmarcq::store {
 
 std::optional<std::int64_t> FactWriter::Cache::find(const FactKey& key) const {
   if (!slots_) return std::nullopt;
-  for (std::size_t slot = slot_of(key.hash);; slot = (slot + 1) & (kSlots - 1)) {
+  for (std::size_t slot = slot_of(key.hash);; slot = (slot + 1) & slot_mask_) {
     const Slot& entry = slots_[slot];
     if (entry.id == 0) return std::nullopt;
     if (entry.hash == key.hash && entry.check == key.check) return entry.id;
@@ -15,8 +15,8 @@ std::optional<std::int64_t> FactWriter::Cache::find(const FactKey& key) const {
 }
 
 void FactWriter::Cache::insert(const FactKey& key, std::int64_t id) {
-  if (!slots_) slots_ = std::make_unique<Slot[]>(kSlots);
-  for (std::size_t slot = slot_of(key.hash);; slot = (slot + 1) & (kSlots - 1)) {
+  if (!slots_) slots_ = std::make_unique<Slot[]>(slot_count());
+  for (std::size_t slot = slot_of(key.hash);; slot = (slot + 1) & slot_mask_) {
     Slot& entry = slots_[slot];
     if (entry.id == 0) {
       entry = Slot{key.hash, key.check, id};
@@ -31,7 +31,7 @@ void FactWriter::Cache::insert(const FactKey& key, std::int64_t id) {
 }
 
 void FactWriter::Cache::clear() {
-  if (slots_ && size_ > 0) std::fill_n(slots_.get(), kSlots, Slot{});
+  if (slots_ && size_ > 0) std::fill_n(slots_.get(), slot_count(), Slot{});
   size_ = 0;
 }
 
@@ -46,7 +46,7 @@ std::array<std::string_view, 8> identifying_values(const report::Record& record,
 
 }  // namespace
 
-core::Result<FactWriter> FactWriter::prepare(Database& db) {
+core::Result<FactWriter> FactWriter::prepare(Database& db, std::size_t cache_entries) {
   const char* const kSql[] = {
       "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, dkim_results, spf_results, "
       "policy_reasons FROM fact WHERE key_hash = ?1",
@@ -67,7 +67,8 @@ core::Result<FactWriter> FactWriter::prepare(Database& db) {
       11, "");
   if (!insert) return std::move(insert).error();
   return FactWriter(Statements{std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2]),
-                               std::move(*insert)});
+                               std::move(*insert)},
+                    cache_entries);
 }
 
 core::Status FactWriter::begin_transaction(bool others_wrote) {

@@ -4,6 +4,9 @@
 #ifndef DMARCQ_STORE_FACT_WRITER_H_
 #define DMARCQ_STORE_FACT_WRITER_H_
 
+#include <algorithm>
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -21,7 +24,12 @@ namespace dmarcq::store {
 
 class FactWriter {
  public:
-  static core::Result<FactWriter> prepare(Database& db);
+  // Bounded: a long import of ever new sources must not grow memory without limit.
+  static constexpr std::size_t kCacheEntries = 200000;
+
+  // `cache_entries`: how many ids are remembered before the cache starts over (tests
+  // make it small to reach that point).
+  static core::Result<FactWriter> prepare(Database& db, std::size_t cache_entries = kCacheEntries);
 
   // At the start of each write transaction of the import. `others_wrote`: another
   // connection committed since this one last wrote, so the ids remembered may be stale.
@@ -48,26 +56,32 @@ class FactWriter {
   // map it replaces cost an allocation per new fact and a cache miss per lookup.
   class Cache {
    public:
-    // Bounded: a long import of ever new sources must not grow memory without limit.
-    static constexpr std::size_t kEntries = 200000;
+    // At least one entry, so that a free slot always ends a search.
+    explicit Cache(std::size_t entries)
+        : entries_(std::max<std::size_t>(entries, 1)), slot_mask_(std::bit_ceil((entries_ * 5 + 1) / 2) - 1) {}
 
     std::optional<std::int64_t> find(const FactKey& key) const;
     // Not when full(): the caller clears it first.
     void insert(const FactKey& key, std::int64_t id);
-    bool full() const { return size_ >= kEntries; }
+    bool full() const { return size_ >= entries_; }
     bool empty() const { return size_ == 0; }
     void clear();
 
    private:
-    static constexpr std::size_t kSlots = 1u << 19;  // a power of two, load at most 0.38
     struct Slot {
       std::int64_t hash = 0;
       std::int64_t check = 0;
       std::int64_t id = 0;  // 0: free (fact ids start at 1)
     };
     std::size_t slot_of(std::int64_t hash) const {
-      return static_cast<std::size_t>(static_cast<std::uint64_t>(hash)) & (kSlots - 1);
+      return static_cast<std::size_t>(static_cast<std::uint64_t>(hash)) & slot_mask_;
     }
+    std::size_t slot_count() const { return slot_mask_ + 1; }
+
+    std::size_t entries_;
+    // The slots are a power of two, at least 2.5 an entry: the load stays under 0.4
+    // (2^19 slots for the default 200,000 entries).
+    std::size_t slot_mask_;
     std::unique_ptr<Slot[]> slots_;  // allocated on first insert
     std::size_t size_ = 0;
   };
@@ -83,7 +97,8 @@ class FactWriter {
     Statement find, any, max_id;
     RowBatches insert;
   };
-  explicit FactWriter(Statements statements) : statements_(std::move(statements)) {}
+  FactWriter(Statements statements, std::size_t cache_entries)
+      : statements_(std::move(statements)), cache_(cache_entries) {}
 
   Statements statements_;
   Cache cache_;
