@@ -59,15 +59,7 @@ core::Result<FactWriter> FactWriter::prepare(Database& db, std::size_t cache_ent
     if (!statement) return std::move(statement).error();
     prepared.push_back(std::move(*statement));
   }
-  // OR FAIL: see FactTotalWriter::prepare.
-  auto insert = RowBatches::prepare(
-      db,
-      "INSERT OR FAIL INTO fact (id, key_hash, source_ip, header_from, dkim_aligned, spf_aligned, disposition, "
-      "dkim_results, spf_results, policy_reasons, auth_key) VALUES ",
-      11, "");
-  if (!insert) return std::move(insert).error();
-  return FactWriter(Statements{std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2]),
-                               std::move(*insert)},
+  return FactWriter(db, Statements{std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2])},
                     cache_entries);
 }
 
@@ -163,7 +155,20 @@ core::Result<std::int64_t> FactWriter::deferred_id_of(const report::Record& reco
 
 core::Status FactWriter::flush() {
   if (pending_.empty()) return {};
-  auto status = statements_.insert.run(pending_.size(), [&](Statement& insert, int base, std::size_t index) {
+  if (!insert_) {
+    // OR FAIL: see FactTotalWriter::prepare.
+    auto insert = RowBatches::prepare(
+        *db_,
+        "INSERT OR FAIL INTO fact (id, key_hash, source_ip, header_from, dkim_aligned, spf_aligned, disposition, "
+        "dkim_results, spf_results, policy_reasons, auth_key) VALUES ",
+        11, "");
+    if (!insert) {
+      forget();
+      return std::move(insert).error();
+    }
+    insert_.emplace(std::move(*insert));
+  }
+  auto status = insert_->run(pending_.size(), [&](Statement& insert, int base, std::size_t index) {
     const Pending& fact = pending_[index];
     insert.bind(base + 1, fact.id).bind(base + 2, fact.key->hash);
     int column = base + 2;

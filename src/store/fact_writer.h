@@ -95,12 +95,16 @@ class FactWriter {
 
   struct Statements {
     Statement find, any, max_id;
-    RowBatches insert;
   };
-  FactWriter(Statements statements, std::size_t cache_entries)
-      : statements_(std::move(statements)), cache_(cache_entries) {}
+  FactWriter(Database& db, Statements statements, std::size_t cache_entries)
+      : db_(&db), statements_(std::move(statements)), cache_(cache_entries) {}
 
+  Database* db_;  // outlives the writer, as the statements' connection must
   Statements statements_;
+  // Prepared by the first flush with rows: preparing 85 rows' worth of statements
+  // costs as much as inserting a few dozen facts, which read-only stores and the
+  // migration's refill of an empty table would pay for nothing.
+  std::optional<RowBatches> insert_;
   Cache cache_;
   // The cache holds every fact of the table: it was empty when the cache started and
   // nothing else has written since. A fact missing from the cache is then new, and is
