@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
+
+#include "store/store.h"
 
 namespace dmarcq::store {
 
@@ -137,6 +140,14 @@ core::Result<std::int64_t> FactWriter::deferred_id_of(const report::Record& reco
         return std::move(row).error();
       }
       next_id_ = largest + 1;
+    }
+    // The readers take fact ids below kMaxFactId as vector indexes; a store that far
+    // has been edited by hand, and the next id must not go past it (or overflow).
+    if (*next_id_ <= 0 || *next_id_ >= kMaxFactId) {
+      const std::int64_t largest = *next_id_ - 1;
+      forget();
+      return core::Error(core::ErrorCode::kDb, "no fact id is left above the largest, " + std::to_string(largest) +
+                                                   " (fact ids stay below " + std::to_string(kMaxFactId) + ")");
     }
     id = (*next_id_)++;
     pending_.push_back(Pending{*id, &record, &key});

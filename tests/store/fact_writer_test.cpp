@@ -168,3 +168,21 @@ TEST_CASE("facts: a failed flush is an error and leaves nothing waiting") {
   CHECK(writer->flush().ok());  // nothing left that points at the record
   REQUIRE(db->exec("ROLLBACK").ok());
 }
+
+TEST_CASE("facts: a store whose largest fact id is at the readers' limit refuses a new fact, clearly") {
+  testing::TempDb temp;
+  auto db = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
+  REQUIRE(db.ok());
+  import(**db, report_of("a", {"192.0.2.1"}));
+  {
+    auto raw = store::Database::open(temp.path(), SQLITE_OPEN_READWRITE);
+    REQUIRE(raw.ok());
+    REQUIRE(raw->exec("UPDATE fact SET id = " + std::to_string(store::kMaxFactId - 1)).ok());
+  }
+  REQUIRE((*db)->begin().ok());
+  auto added = (*db)->add_report(report_of("b", {"192.0.2.9"}), "b.xml", "hb");
+  REQUIRE_FALSE(added.ok());
+  CHECK(added.error().to_string().find("no fact id is left above the largest, " +
+                                       std::to_string(store::kMaxFactId - 1)) != std::string::npos);
+  REQUIRE((*db)->rollback().ok());
+}
