@@ -219,8 +219,10 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   print_accounting(importer.stats(), seconds, vm->count("verbose") > 0);
   if (!finished) {
     print_error(finished.error().to_string());
-    print_error("import stopped: the counts above include the last batch (up to 1,000 "
-                "documents), which was rolled back; run the same import again to finish");
+    print_error("import stopped: the counts above include the last batch (up to " +
+                std::to_string(Importer::kBatchUnits) + " documents or mail messages, or " +
+                std::to_string(Importer::kBatchBytes >> 20) +
+                " MiB of documents), which was rolled back; run the same import again to finish");
     return kExitFatal;
   }
   return importer.stats().total.rejected > 0 ? kExitRejected : kExitOk;

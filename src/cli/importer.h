@@ -92,6 +92,15 @@ struct HeldReject {
 
 class Importer final : public ingest::Sink {
  public:
+  // A batch is committed after this many units or bytes of documents: small enough
+  // that a killed import redoes a few seconds of work. Large because a commit writes
+  // every page the batch touched, and new facts touch pages all over the fact index:
+  // once that index outgrows SQLite's cache, each commit rewrites most of it. A 1 GB
+  // mbox (4.5M records) imported in 46 s instead of 52 s when batches grew from 1,000
+  // units or 64 MiB (about 500 mails) to these; peak memory grew by 12 MiB.
+  static constexpr std::int64_t kBatchUnits = 16000;
+  static constexpr std::uint64_t kBatchBytes = 256ull << 20;
+
   // Called after each unit and as input is consumed, for the progress line.
   using ProgressFn = std::function<void(const ImportStats&)>;
 

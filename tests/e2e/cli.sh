@@ -71,6 +71,24 @@ PY
 expect_rc 3 "$DMARCQ" --db "$WORK/newer.db" summary
 expect_grep "written by a newer dmarcq" "$WORK/err"
 
+# A database that fails mid-import: the batch is rolled back, nothing of it stays,
+# and the message says how much that was.
+mkdir -p "$WORK/nothing"
+expect_rc 0 "$DMARCQ" --db "$WORK/failing.db" import "$WORK/nothing"
+python3 - "$WORK/failing.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TRIGGER fail_third AFTER INSERT ON report WHEN (SELECT count(*) FROM report) > 2 "
+           "BEGIN SELECT RAISE(FAIL, 'disk on fire'); END")
+db.commit()
+PY
+expect_rc 3 "$DMARCQ" --db "$WORK/failing.db" import "$SRC/sample-reports"
+expect_grep "disk on fire" "$WORK/err"
+expect_grep "import stopped: the counts above include the last batch (up to 16000 documents or mail messages, or 256 MiB of documents), which was rolled back" "$WORK/err"
+checks=$((checks + 1))
+[ "$("$DMARCQ" --db "$WORK/failing.db" sql --format csv "SELECT count(*) FROM report" | tail -1)" = 0 ] ||
+  fail "a failed batch left reports behind"
+
 # A path that does not exist is a reject with a reason, not a crash.
 expect_rc 2 "$DMARCQ" --db "$DB" import "$WORK/no-such-file.xml"
 expect_grep "no-such-file.xml: cannot read" "$WORK/err"
