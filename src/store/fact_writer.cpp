@@ -177,7 +177,7 @@ core::Status FactWriter::flush() {
       forget();
       return std::move(insert).error();
     }
-    insert_.emplace(std::move(*insert));
+    insert_ = std::make_unique<RowBatches>(std::move(*insert));
   }
   auto status = insert_->run(pending_.size(), [&](Statement& insert, int base, std::size_t index) {
     const Pending& fact = pending_[index];

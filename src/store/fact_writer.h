@@ -104,7 +104,9 @@ class FactWriter {
   // Prepared by the first flush with rows: preparing 85 rows' worth of statements
   // costs as much as inserting a few dozen facts, which read-only stores and the
   // migration's refill of an empty table would pay for nothing.
-  std::optional<RowBatches> insert_;
+  // A pointer, not an optional: GCC 12's -Wmaybe-uninitialized misreads moving an
+  // empty optional of it (sanitizer builds fail on it).
+  std::unique_ptr<RowBatches> insert_;
   Cache cache_;
   // The cache holds every fact of the table: it was empty when the cache started and
   // nothing else has written since. A fact missing from the cache is then new, and is
