@@ -35,6 +35,8 @@ bool is_bidi_control(char32_t cp) {
          (cp >= 0x2066 && cp <= 0x2069);
 }
 
+bool is_trimmed_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
 void append_hex_byte(std::string& out, std::uint8_t byte) {
   out += "\\x";
   out += kHexDigits[byte >> 4];
@@ -74,6 +76,11 @@ bool is_terminal_unsafe(char32_t code_point) {
 
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size();) {
+    // ASCII, nearly all of a report, needs no decoding.
+    if (static_cast<std::uint8_t>(text[pos]) < 0x80) {
+      ++pos;
+      continue;
+    }
     const Utf8Step step = decode_utf8(text, pos);
     if (!step.valid) return false;
     pos += step.length;
@@ -135,12 +142,14 @@ std::string ascii_lower(std::string_view text) {
   return out;
 }
 
+// A plain loop rather than find_first_not_of(" \t\r\n"): that searches the set with
+// memchr for every byte, and trim runs on every value of every report.
 std::string_view trim(std::string_view text) {
-  constexpr std::string_view kWhitespace = " \t\r\n";
-  const std::size_t first = text.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  const std::size_t last = text.find_last_not_of(kWhitespace);
-  return text.substr(first, last - first + 1);
+  std::size_t first = 0;
+  std::size_t end = text.size();
+  while (first < end && is_trimmed_space(text[first])) ++first;
+  while (end > first && is_trimmed_space(text[end - 1])) --end;
+  return text.substr(first, end - first);
 }
 
 bool is_wide(char32_t cp) {

@@ -185,6 +185,28 @@ TEST_CASE("terminal_safe and to_valid_utf8 hold up on random bytes") {
   }
 }
 
+TEST_CASE("is_valid_utf8 agrees with decoding every step, ASCII runs included") {
+  const auto every_step_valid = [](std::string_view text) {
+    for (std::size_t pos = 0; pos < text.size();) {
+      const Utf8Step step = decode_utf8(text, pos);
+      if (!step.valid) return false;
+      pos += step.length;
+    }
+    return true;
+  };
+  // ASCII with lead, continuation and invalid bytes mixed in at any position.
+  constexpr unsigned char kAlphabet[] = {'a', '\0', 0x7F, 0x80, 0xBF, 0xC2, 0xE2, 0xED, 0xF0, 0xF4, 0xFF};
+  std::mt19937 rng(20250102);
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof kAlphabet - 1);
+  std::uniform_int_distribution<std::size_t> length(0, 12);
+  for (int round = 0; round < 20000; ++round) {
+    std::string input(length(rng), 'a');
+    for (char& c : input) c = static_cast<char>(kAlphabet[pick(rng)]);
+    CAPTURE(input);
+    REQUIRE(is_valid_utf8(input) == every_step_valid(input));
+  }
+}
+
 TEST_CASE("ascii_lower") {
   CHECK(ascii_lower("ExAmple.COM") == "example.com");
   CHECK(ascii_lower("\xC3\x89" "A-Z_@[`{") == "\xC3\x89" "a-z_@[`{");  // non-ASCII kept
@@ -203,6 +225,30 @@ TEST_CASE("trim") {
   for (const Case& c : cases) {
     CAPTURE(c.in);
     CHECK(trim(c.in) == c.out);
+  }
+}
+
+TEST_CASE("trim agrees with the find_first_not_of definition on random text") {
+  const auto reference = [](std::string_view text) {
+    constexpr std::string_view kWhitespace = " \t\r\n";
+    const std::size_t first = text.find_first_not_of(kWhitespace);
+    if (first == std::string_view::npos) return std::string_view();
+    return text.substr(first, text.find_last_not_of(kWhitespace) - first + 1);
+  };
+  // Mostly whitespace and its neighbours (\v, \f, NUL, 0xA0), so that runs occur.
+  constexpr char kAlphabet[] = {' ', '\t', '\r', '\n', '\v', '\f', '\0', 'a', '\xA0'};
+  std::mt19937 rng(20250101);
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof kAlphabet - 1);
+  std::uniform_int_distribution<std::size_t> length(0, 8);
+  for (int round = 0; round < 5000; ++round) {
+    std::string input(length(rng), ' ');
+    for (char& c : input) c = kAlphabet[pick(rng)];
+    CAPTURE(input);
+    const std::string_view trimmed = trim(input);
+    REQUIRE(trimmed == reference(input));
+    // A view into the input, not a copy.
+    REQUIRE((trimmed.empty() || (trimmed.data() >= input.data() &&
+                                 trimmed.data() + trimmed.size() <= input.data() + input.size())));
   }
 }
 
