@@ -113,6 +113,26 @@ std::string element_name(std::string_view name) {
   return out;
 }
 
+// The trimmed text of an element. It borrows pugixml's buffer when the text is valid
+// UTF-8, as it nearly always is, so that a value normalized into the model is copied
+// once rather than twice; otherwise it holds the repaired copy. It is neither copied
+// nor moved because the view may point into its own string.
+class ElementText {
+ public:
+  ElementText() = default;
+  explicit ElementText(std::string_view valid) : view_(valid) {}
+  explicit ElementText(std::string repaired) : repaired_(std::move(repaired)), view_(repaired_) {}
+  ElementText(const ElementText&) = delete;
+  ElementText& operator=(const ElementText&) = delete;
+
+  std::string_view view() const { return view_; }
+  std::string str() const { return std::string(view_); }
+
+ private:
+  std::string repaired_;
+  std::string_view view_;
+};
+
 // Strict non-negative integer: optional surrounding whitespace (already trimmed), digits
 // only, within int64.
 std::optional<std::int64_t> parse_count(std::string_view text) {
@@ -361,7 +381,7 @@ class ReportParser {
 
   core::Status parse_policy(const pugi::xml_node& policy) {
     PolicyPublished& out = report_.policy;
-    out.domain = normalize_domain(text_of(child(policy, "domain")));
+    out.domain = normalize_domain(element_text(child(policy, "domain")).view());
     if (out.domain.empty()) return missing("domain", policy);
     out.adkim = enum_of(policy, "adkim", Vocabulary::kAlignment);
     out.aspf = enum_of(policy, "aspf", Vocabulary::kAlignment);
@@ -400,7 +420,8 @@ class ReportParser {
     const auto [ip_node, count_node, evaluated] =
         first_children<3>(row, {"source_ip", "count", "policy_evaluated"});
     if (!ip_node) return drop("no <source_ip>");
-    const std::string ip_text = text_of(ip_node);
+    const ElementText ip_element = element_text(ip_node);
+    const std::string_view ip_text = ip_element.view();
     if (ip_text.empty()) return drop("empty <source_ip>");
     auto ip = core::canonical_ip(ip_text);
     if (!ip) return drop("<source_ip> '" + core::terminal_safe(ip_text) + "' is not an IP address");
@@ -408,7 +429,8 @@ class ReportParser {
     record.source_ip = std::move(ip->text);
 
     if (!count_node) return drop("no <count>");
-    const std::string count_text = text_of(count_node);
+    const ElementText count_element = element_text(count_node);
+    const std::string_view count_text = count_element.view();
     auto count = parse_count(count_text);
     if (!count) {
       const bool digits = !count_text.empty() &&
@@ -418,7 +440,7 @@ class ReportParser {
                   (digits ? "is out of range" : "is not a non-negative number"));
     }
     if (*count > kMaxRecordCount) {
-      return drop("<count> " + count_text + " is implausibly large (over " +
+      return drop("<count> " + count_element.str() + " is implausibly large (over " +
                   std::to_string(kMaxRecordCount) + ")");
     }
     record.count = *count;
@@ -435,7 +457,7 @@ class ReportParser {
           out.comment = text_of(child(reason, "comment"));
         } else {
           // rspamd writes <reason>sampled_out</reason> with no <type>.
-          out.type = normalize_word(text_of(reason), Vocabulary::kReason).word;
+          out.type = normalize_word(element_text(reason).view(), Vocabulary::kReason).word;
         }
         if (!out.type.empty() || !out.comment.empty()) record.reasons.push_back(std::move(out));
       }
@@ -447,18 +469,18 @@ class ReportParser {
     const pugi::xml_node identifiers = identifiers_node ? identifiers_node : identities_node;
     const auto [header_from, envelope_from, envelope_to] =
         first_children<3>(identifiers, {"header_from", "envelope_from", "envelope_to"});
-    record.header_from = normalize_domain(text_of(header_from));
+    record.header_from = normalize_domain(element_text(header_from).view());
     if (record.header_from.empty()) return drop("no <header_from>");
-    record.envelope_from = normalize_domain(text_of(envelope_from));
-    record.envelope_to = normalize_domain(text_of(envelope_to));
+    record.envelope_from = normalize_domain(element_text(envelope_from).view());
+    record.envelope_to = normalize_domain(element_text(envelope_to).view());
 
     for (pugi::xml_node result : auth.children()) {
       if (is_named(result, "dkim")) {
         const auto [domain, selector, verdict, human] =
             first_children<4>(result, {"domain", "selector", "result", "human_result"});
         DkimResult dkim;
-        dkim.domain = normalize_domain(text_of(domain));
-        dkim.selector = core::ascii_lower(text_of(selector));
+        dkim.domain = normalize_domain(element_text(domain).view());
+        dkim.selector = core::ascii_lower(element_text(selector).view());
         dkim.result = enum_text(verdict, "result", Vocabulary::kDkimResult);
         dkim.human_result = text_of(human);
         record.dkim_results.push_back(std::move(dkim));
@@ -466,7 +488,7 @@ class ReportParser {
         const auto [domain, scope, verdict, human] =
             first_children<4>(result, {"domain", "scope", "result", "human_result"});
         SpfResult spf;
-        spf.domain = normalize_domain(text_of(domain));
+        spf.domain = normalize_domain(element_text(domain).view());
         spf.scope = enum_text(scope, "scope", Vocabulary::kScope);
         spf.result = enum_text(verdict, "result", Vocabulary::kSpfResult);
         spf.human_result = text_of(human);
@@ -477,17 +499,19 @@ class ReportParser {
   }
 
   // Text of an element, trimmed, valid UTF-8; empty for a missing element.
-  std::string text_of(const pugi::xml_node& node) {
-    if (!node) return {};
+  ElementText element_text(const pugi::xml_node& node) {
+    if (!node) return ElementText();
     const std::string_view raw = core::trim(node.text().get());
-    if (core::is_valid_utf8(raw)) return std::string(raw);
+    if (core::is_valid_utf8(raw)) return ElementText(raw);
     if (!warned_utf8_) {
       warned_utf8_ = true;
       warn("invalid UTF-8 in " + element_name(local_name(node.name())) + " (line " +
            std::to_string(line_of(node)) + ") replaced with U+FFFD");
     }
-    return core::to_valid_utf8(raw);
+    return ElementText(core::to_valid_utf8(raw));
   }
+
+  std::string text_of(const pugi::xml_node& node) { return element_text(node).str(); }
 
   std::string enum_of(const pugi::xml_node& parent, std::string_view name, Vocabulary vocabulary) {
     return enum_text(child(parent, name), name, vocabulary);
@@ -495,12 +519,12 @@ class ReportParser {
 
   // The word of element `node` (named `name`, possibly absent) in `vocabulary`.
   std::string enum_text(const pugi::xml_node& node, std::string_view name, Vocabulary vocabulary) {
-    const std::string text = text_of(node);
-    NormalizedWord word = normalize_word(text, vocabulary);
+    const ElementText text = element_text(node);
+    NormalizedWord word = normalize_word(text.view(), vocabulary);
     if (!word.known && !word.word.empty()) {
  const std::string place = record_place();
       warn((place.empty() ? "" : place + ": ") + "unknown " + element_name(name) + " '" +
-           core::terminal_safe(text) + "' kept as is");
+           core::terminal_safe(text.view()) + "' kept as is");
     }
     return std::move(word.word);
   }
