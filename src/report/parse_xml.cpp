@@ -61,8 +61,23 @@ std::string_view local_name(const char* name) {
   return std::string_view(local, static_cast<std::size_t>(end - local));
 }
 
+// True when element name `name` is `lower` exactly, the way nearly every reporter
+// writes names: then no pass over the name is needed to find a prefix, so this test
+// runs before the general one. Stops at the first difference, at the latest at the
+// NUL that ends `name` (`lower` holds no NUL).
+bool is_exactly(const char* name, std::string_view lower) {
+  for (std::size_t i = 0; i < lower.size(); ++i) {
+    if (name[i] != lower[i]) return false;
+  }
+  return name[lower.size()] == '\0';
+}
+
+bool has_local_name(const char* name, std::string_view lower) {
+  return is_exactly(name, lower) || iequals(local_name(name), lower);
+}
+
 bool is_named(const pugi::xml_node& node, std::string_view name) {
-  return node.type() == pugi::node_element && iequals(local_name(node.name()), name);
+  return node.type() == pugi::node_element && has_local_name(node.name(), name);
 }
 
 pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
@@ -75,6 +90,22 @@ pugi::xml_node child(const pugi::xml_node& parent, std::string_view name) {
 // The first element child with each of `names`, as child() would find them, in one
 // pass: a record needs a dozen lookups, and a pass per lookup (a local name computed
 // for every sibling each time) made walking a record cost more than pugixml's parse.
+// Which of the `names` not yet `seen` element name `name` has, or N. The names are
+// distinct, so at most one matches and the exact pass cannot pick a different one
+// than the general pass would.
+template <std::size_t N>
+std::size_t unseen_name_index(const char* name, const std::array<std::string_view, N>& names,
+                              const std::array<bool, N>& seen) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (!seen[i] && is_exactly(name, names[i])) return i;
+  }
+  const std::string_view local = local_name(name);
+  for (std::size_t i = 0; i < N; ++i) {
+    if (!seen[i] && iequals(local, names[i])) return i;
+  }
+  return N;
+}
+
 template <std::size_t N>
 std::array<pugi::xml_node, N> first_children(const pugi::xml_node& parent,
                                              const std::array<std::string_view, N>& names) {
@@ -83,15 +114,11 @@ std::array<pugi::xml_node, N> first_children(const pugi::xml_node& parent,
   std::size_t missing = N;
   for (pugi::xml_node node = parent.first_child(); node && missing > 0; node = node.next_sibling()) {
     if (node.type() != pugi::node_element) continue;
-    const std::string_view name = local_name(node.name());
-    for (std::size_t i = 0; i < N; ++i) {
-      if (!seen[i] && iequals(name, names[i])) {
-        found[i] = node;
-        seen[i] = true;
-        --missing;
-        break;
-      }
-    }
+    const std::size_t i = unseen_name_index(node.name(), names, seen);
+    if (i == N) continue;
+    found[i] = node;
+    seen[i] = true;
+    --missing;
   }
   return found;
 }

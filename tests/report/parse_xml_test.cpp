@@ -273,6 +273,39 @@ TEST_CASE("parse: namespace prefixes and unused declarations") {
   CHECK(report->warnings == std::vector<std::string>{"record 1 (line 1): no <policy_evaluated>"});
 }
 
+TEST_CASE("parse: element names match by local name in any case; near misses do not") {
+  // Names a matcher comparing exact spellings first could get wrong: prefixes of the
+  // wanted name, longer names, several colons, an empty local name, mixed case.
+  const std::string records =
+      "<record><Row><source_i>10.0.0.9</source_i><source_ipx>10.0.0.8</source_ipx>"
+      "<X:SOURCE_IP>192.0.2.7</X:SOURCE_IP><source_ip>192.0.2.8</source_ip>"
+      "<a:b:Count>4</a:b:Count><count>5</count><policy_evaluated><DISPOSITION>reject</DISPOSITION>"
+      "<dkim:>fail</dkim:><Dkim>pass</Dkim><spf>fail</spf><reasonx>other</reasonx>"
+      "<R:Reason>forwarded</R:Reason></policy_evaluated></Row>"
+      "<identifiers><header_fromx>bad.example</header_fromx><Header_From>Example.COM</Header_From>"
+      "<header_from>other.example</header_from></identifiers>"
+      "<auth_results><DKIM><DOMAIN>d.example</DOMAIN><result>pass</result></DKIM>"
+      "<dkimx><domain>x.example</domain></dkimx><p:spf><domain>s.example</domain></p:spf>"
+      "<sp><domain>t.example</domain></sp></auth_results></record>\n";
+  auto report = parse_report(report_xml(kIdentity, records));
+  REQUIRE(report.ok());
+  REQUIRE(report->records.size() == 1);
+  const auto& r = report->records[0];
+  CHECK(r.source_ip == "192.0.2.7");
+  CHECK(r.count == 4);
+  CHECK(r.disposition == "reject");
+  CHECK(r.dkim == "pass");
+  CHECK(r.spf == "fail");
+  REQUIRE(r.reasons.size() == 1);
+  CHECK(r.reasons[0].type == "forwarded");
+  CHECK(r.header_from == "example.com");
+  REQUIRE(r.dkim_results.size() == 1);
+  CHECK(r.dkim_results[0].domain == "d.example");
+  REQUIRE(r.spf_results.size() == 1);
+  CHECK(r.spf_results[0].domain == "s.example");
+  CHECK(report->warnings.empty());
+}
+
 TEST_CASE("parse: legacy words, padded values, bare reasons, unknown words") {
   const std::string records = record(
       "<source_ip> 192.0.2.1 </source_ip><count> 5 </count><policy_evaluated>"
