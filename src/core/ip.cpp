@@ -27,18 +27,45 @@ std::string format_ipv4(const in_addr& address) {
   return out;
 }
 
-}  // namespace
+// A dotted-quad octet as format_ipv4 writes it: 0-255 without leading zeros.
+bool is_canonical_octet(std::string_view digits) {
+  if (digits.empty() || digits.size() > 3) return false;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+  }
+  if (digits.size() > 1 && digits[0] == '0') return false;
+  return digits.size() < 3 || digits <= "255";
+}
 
-std::optional<CanonicalIp> canonical_ip(std::string_view text) {
+// True when `text` is an IPv4 address already in canonical form, as most reporters
+// write source_ip: then it is its own canonical form, without the parse and format.
+bool is_canonical_ipv4(std::string_view text) {
+  for (int octet = 0; octet < 3; ++octet) {
+    const std::size_t dot = text.find('.');
+    if (dot == std::string_view::npos || !is_canonical_octet(text.substr(0, dot))) return false;
+    text.remove_prefix(dot + 1);
+  }
+  return is_canonical_octet(text);
+}
+
+// The address part of `text` (without whitespace, brackets and zone).
+std::string_view address_part(std::string_view text, bool& had_zone) {
   std::string_view view = trim(text);
   if (view.size() >= 2 && view.front() == '[' && view.back() == ']') {
     view = view.substr(1, view.size() - 2);
   }
-  CanonicalIp result;
+  had_zone = false;
   if (auto percent = view.find('%'); percent != std::string_view::npos) {
     view = view.substr(0, percent);
-    result.had_zone = true;
+    had_zone = true;
   }
+  return view;
+}
+
+// The canonical form of address part `view`, by inet_pton and back.
+std::optional<CanonicalIp> canonical_by_libc(std::string_view view, bool had_zone) {
+  CanonicalIp result;
+  result.had_zone = had_zone;
   if (view.empty() || view.size() > INET6_ADDRSTRLEN) return std::nullopt;
   const std::string input(view);
 
@@ -62,6 +89,21 @@ std::optional<CanonicalIp> canonical_ip(std::string_view text) {
   result.text = buffer;
   result.is_v6 = true;
   return result;
+}
+
+}  // namespace
+
+std::optional<CanonicalIp> canonical_ip(std::string_view text) {
+  bool had_zone = false;
+  const std::string_view view = address_part(text, had_zone);
+  if (!had_zone && is_canonical_ipv4(view)) return CanonicalIp{std::string(view), false, false};
+  return canonical_by_libc(view, had_zone);
+}
+
+std::optional<CanonicalIp> canonical_ip_without_shortcut(std::string_view text) {
+  bool had_zone = false;
+  const std::string_view view = address_part(text, had_zone);
+  return canonical_by_libc(view, had_zone);
 }
 
 std::optional<IpBytes> parse_ip(std::string_view text) {

@@ -21,6 +21,10 @@ struct CanonicalIp {
 // Surrounding whitespace and [brackets] are accepted; IPv4-mapped IPv6 becomes IPv4.
 std::optional<CanonicalIp> canonical_ip(std::string_view text);
 
+// canonical_ip without its shortcut for IPv4 already in canonical form, always by
+// inet_pton and back: for the tests that keep the two in agreement.
+std::optional<CanonicalIp> canonical_ip_without_shortcut(std::string_view text);
+
 // An address as 16 bytes: IPv6 as is, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so
 // that one comparison covers both families.
 struct IpBytes {

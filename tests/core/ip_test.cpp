@@ -1,6 +1,9 @@
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 
+#include <random>
+#include <string>
+
 #include "core/ip.h"
 
 using dmarcq::core::canonical_ip;
@@ -54,6 +57,61 @@ TEST_CASE("ip: every IPv4 byte value is written as inet_ntop writes it") {
     auto mapped = canonical_ip("::ffff:" + quad);
     REQUIRE(mapped.has_value());
     CHECK(mapped->text == expected);
+  }
+}
+
+namespace {
+
+// canonical_ip takes a shortcut for IPv4 already in canonical form; it must agree
+// with inet_pton and back on everything, whether or not the shortcut is taken.
+void check_shortcut_agrees(const std::string& input) {
+  CAPTURE(input);
+  const auto fast = canonical_ip(input);
+  const auto general = dmarcq::core::canonical_ip_without_shortcut(input);
+  REQUIRE(fast.has_value() == general.has_value());
+  if (!fast) return;
+  CHECK(fast->text == general->text);
+  CHECK(fast->is_v6 == general->is_v6);
+  CHECK(fast->had_zone == general->had_zone);
+}
+
+}  // namespace
+
+TEST_CASE("ip: the canonical IPv4 shortcut agrees with inet_pton and back") {
+  const std::string tricky[] = {
+      "0.0.0.0", "255.255.255.255", "256.0.0.0", "255.255.255.256", "199.299.1.1",
+      "249.1.1.1", "250.1.1.1", "260.1.1.1", "300.1.1.1", "999.1.1.1", "1.2.3.1000",
+      "01.2.3.4", "1.02.3.4", "1.2.3.00", "00.0.0.0", "0.0.0.010", "1.2.3", "1.2.3.4.5",
+      "1..3.4", ".1.2.3", "1.2.3.", "1.2.3.4 ", " 1.2.3.4", "\t1.2.3.4\n", "\v1.2.3.4",
+      "[1.2.3.4]", "[1.2.3.4", "1.2.3.4]", "1.2.3.4%eth0", "[1.2.3.4%x]", "1.2.3.-4",
+      "+1.2.3.4", "1.2.3.4x", "1.2.3.4/24", "1.2.3.0x4", "0x1.2.3.4", "1.2.3.4e0",
+      "::ffff:1.2.3.4", "::FFFF:1.2.3.4", "::ffff:01.2.3.4", "::1.2.3.4", "[::ffff:1.2.3.4]",
+      "1.2.3.4:25", "1 .2.3.4", "\xEF\xBC\x91.2.3.4", "1.2.3.4\xC2\xA0", "", " ", "[]",
+      "%", std::string("1.2.3.4\0", 8), std::string("1.2.3.4\0x", 9), std::string("1.2\0.3.4", 8),
+      "2001:db8::1", "::", "::1",
+  };
+  for (const std::string& input : tricky) check_shortcut_agrees(input);
+
+  // Every octet value up to 999 with up to two leading zeros, in each position.
+  for (int value = 0; value < 1000; ++value) {
+    for (const std::string zeros : {"", "0", "00"}) {
+      const std::string octet = zeros + std::to_string(value);
+      check_shortcut_agrees(octet + ".1.2.3");
+      check_shortcut_agrees("1." + octet + ".2.3");
+      check_shortcut_agrees("1.2." + octet + ".3");
+      check_shortcut_agrees("1.2.3." + octet);
+    }
+  }
+
+  // Random strings over the characters dotted quads are made of, and their neighbours.
+  constexpr char kAlphabet[] = "0123456789....: []%x";
+  std::mt19937 rng(20250103);
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof kAlphabet - 2);
+  std::uniform_int_distribution<std::size_t> length(0, 17);
+  for (int round = 0; round < 20000; ++round) {
+    std::string input(length(rng), '0');
+    for (char& c : input) c = kAlphabet[pick(rng)];
+    check_shortcut_agrees(input);
   }
 }
 
