@@ -2,6 +2,7 @@
 #ifndef DMARCQ_REPORT_NORMALIZE_H_
 #define DMARCQ_REPORT_NORMALIZE_H_
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,22 @@ struct NormalizedWord {
 // Lower-cases and maps legacy spellings seen in the wild: SPF/DKIM "hardfail" -> fail,
 // "unknown" -> temperror and "error" -> permerror (the RFC 7489 XSD's own comments).
 NormalizedWord normalize_word(std::string_view text, Vocabulary vocabulary);
+
+// normalize_word without its shortcut for a word written exactly as in the
+// vocabulary: for the tests that keep the two in agreement.
+NormalizedWord normalize_word_without_shortcut(std::string_view text, Vocabulary vocabulary);
+
+// The words of `vocabulary`, in lower case.
+std::span<const std::string_view> vocabulary_words(Vocabulary vocabulary);
+
+// A legacy spelling and the word it stands for.
+struct Alias {
+  std::string_view from;
+  std::string_view to;
+};
+
+// The legacy spellings normalize_word maps in `vocabulary`.
+std::span<const Alias> legacy_aliases(Vocabulary vocabulary);
 
 // normalize_domain is declared in report.h.
 
