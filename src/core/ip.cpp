@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <cstdint>
 #include <cstring>
 
 #include "core/text.h"
@@ -23,6 +24,69 @@ std::string format_ipv4(const in_addr& address) {
     if (value >= 100) out += static_cast<char>('0' + value / 100);
     if (value >= 10) out += static_cast<char>('0' + value / 10 % 10);
     out += static_cast<char>('0' + value % 10);
+  }
+  return out;
+}
+
+// The longest run of zero words, the first of equal runs; none shorter than two.
+struct ZeroRun {
+  int begin = -1;  // -1: no run to compress
+  int length = 0;
+};
+
+ZeroRun longest_zero_run(const std::uint16_t (&words)[8]) {
+  ZeroRun best;
+  for (int i = 0; i < 8;) {
+    if (words[i] != 0) {
+      ++i;
+      continue;
+    }
+    int end = i;
+    while (end < 8 && words[end] == 0) ++end;
+    if (end - i >= 2 && end - i > best.length) best = {i, end - i};
+    i = end;
+  }
+  return best;
+}
+
+void append_hex_word(std::string& out, std::uint16_t word) {
+  static constexpr char kHexDigits[] = "0123456789abcdef";
+  bool started = false;
+  for (int shift = 12; shift >= 0; shift -= 4) {
+    const unsigned digit = (word >> shift) & 0xFu;
+    if (digit == 0 && !started && shift > 0) continue;
+    started = true;
+    out += kHexDigits[digit];
+  }
+}
+
+// An IPv6 address as glibc's inet_ntop writes it (RFC 5952: lower case, no leading
+// zeros, the longest zero run compressed), by hand: inet_ntop formats each word with
+// sprintf, which made an IPv6 source_ip cost three times an IPv4 one. Like inet_ntop
+// it writes an address whose first six words are zero, and the seventh not, in the
+// deprecated IPv4-compatible form ::a.b.c.d. IPv4-mapped addresses never get here.
+std::string format_ipv6(const in6_addr& address) {
+  std::uint16_t words[8];
+  for (int i = 0; i < 8; ++i) {
+    words[i] = static_cast<std::uint16_t>(address.s6_addr[2 * i] << 8 | address.s6_addr[2 * i + 1]);
+  }
+  const ZeroRun run = longest_zero_run(words);
+  std::string out;
+  out.reserve(INET6_ADDRSTRLEN);
+  for (int i = 0; i < 8; ++i) {
+    if (i == run.begin) {
+      out += "::";
+      i += run.length - 1;
+      continue;
+    }
+    if (i != 0 && out.back() != ':') out += ':';
+    if (i == 6 && run.begin == 0 && run.length == 6) {
+      in_addr v4{};
+      std::memcpy(&v4, address.s6_addr + 12, 4);
+      out += format_ipv4(v4);
+      break;
+    }
+    append_hex_word(out, words[i]);
   }
   return out;
 }
@@ -83,10 +147,7 @@ std::optional<CanonicalIp> canonical_by_libc(std::string_view view, bool had_zon
     result.text = format_ipv4(v4);
     return result;
   }
-  // glibc's inet_ntop writes RFC 5952 form (longest zero run compressed, lower case).
-  char buffer[INET6_ADDRSTRLEN];
-  inet_ntop(AF_INET6, &v6, buffer, sizeof buffer);
-  result.text = buffer;
+  result.text = format_ipv6(v6);
   result.is_v6 = true;
   return result;
 }

@@ -1,6 +1,9 @@
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <cstdio>
+#include <iterator>
 #include <random>
 #include <string>
 
@@ -112,6 +115,40 @@ TEST_CASE("ip: the canonical IPv4 shortcut agrees with inet_pton and back") {
     std::string input(length(rng), '0');
     for (char& c : input) c = kAlphabet[pick(rng)];
     check_shortcut_agrees(input);
+  }
+}
+
+TEST_CASE("ip: IPv6 is written as inet_ntop writes it, for every pattern of zero words") {
+  // Each of the 256 patterns of zero and non-zero words, with non-zero words of one to
+  // four digits, and the words that select special forms (ffff, 1) where they matter.
+  const std::uint16_t values[] = {0x1, 0xab, 0xfff, 0xffff, 0x1000, 0xa0b};
+  std::mt19937 rng(20250104);
+  std::uniform_int_distribution<std::size_t> pick(0, std::size(values) - 1);
+  for (unsigned pattern = 0; pattern < 256; ++pattern) {
+    for (int round = 0; round < 12; ++round) {
+      in6_addr address{};
+      std::string full;
+      for (int word = 0; word < 8; ++word) {
+        const std::uint16_t value = (pattern >> word & 1) != 0 ? values[pick(rng)] : 0;
+        address.s6_addr[2 * word] = static_cast<std::uint8_t>(value >> 8);
+        address.s6_addr[2 * word + 1] = static_cast<std::uint8_t>(value & 0xff);
+        char group[8];
+        std::snprintf(group, sizeof group, "%s%04X", word == 0 ? "" : ":", value);
+        full += group;
+      }
+      char expected[INET6_ADDRSTRLEN];
+      REQUIRE(inet_ntop(AF_INET6, &address, expected, sizeof expected) != nullptr);
+      CAPTURE(full);
+      const auto ip = canonical_ip(full);
+      REQUIRE(ip.has_value());
+      if (ip->is_v6) {
+        CHECK(ip->text == expected);
+      } else {
+        // IPv4-mapped: written as the IPv4 address, which inet_ntop ends with.
+        CHECK(std::string_view(expected).substr(0, 7) == "::ffff:");
+        CHECK(std::string_view(expected).substr(7) == ip->text);
+      }
+    }
   }
 }
 
