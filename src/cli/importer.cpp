@@ -194,8 +194,28 @@ void Importer::on_skip(const ingest::Origin& origin, const std::string& what) {
   after_unit(0);
 }
 
+std::pair<std::string, bool> LookedUpMessage::take(std::string_view raw) {
+  const bool kept = !raw.empty() && raw.data() == data_ && raw.size() == size_ && !hash_.empty();
+  std::string hash = kept ? std::move(hash_) : raw.empty() ? std::string() : core::sha256_hex(raw);
+  *this = LookedUpMessage();
+  return {std::move(hash), kept};
+}
+
+bool Importer::skip_known_message(std::string_view raw) {
+  if (fatal_) return true;
+  std::string hash = core::sha256_hex(raw);
+  auto known = store_.find_message(hash);
+  // A failed lookup is left to begin_message, which names the message in the error.
+  if (known && *known && (*known)->rejected == 0) {
+    known_message(**known);
+    return true;
+  }
+  looked_up_.keep(raw, std::move(hash));
+  return false;
+}
+
 bool Importer::on_message_start(const ingest::Origin& origin, std::string_view raw) {
-  return begin_message(origin, raw.empty() ? std::string() : core::sha256_hex(raw));
+  return begin_message(origin, looked_up_.take(raw).first);
 }
 
 bool Importer::begin_message(const ingest::Origin& origin, std::string content_hash) {

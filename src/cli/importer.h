@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -90,6 +91,26 @@ struct HeldReject {
   std::uint64_t size = 0;
 };
 
+// The hash a sink's skip_known_message computed for a message it did not skip, kept
+// for the on_message_start that follows with the same bytes, so that a new message is
+// hashed once.
+class LookedUpMessage {
+ public:
+  void keep(std::string_view raw, std::string hash) {
+    data_ = raw.data();
+    size_ = raw.size();
+    hash_ = std::move(hash);
+  }
+  // The hash of `raw` ("" when it is empty), and whether it was kept: looked up in the
+  // store already, and not found.
+  std::pair<std::string, bool> take(std::string_view raw);
+
+ private:
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::string hash_;
+};
+
 class Importer final : public ingest::Sink {
  public:
   // A batch is committed after this many units or bytes of documents: small enough
@@ -120,6 +141,7 @@ class Importer final : public ingest::Sink {
   void on_reject(const ingest::Origin& origin, const core::Error& error,
                  std::string_view raw) override;
   void on_skip(const ingest::Origin& origin, const std::string& what) override;
+  bool skip_known_message(std::string_view raw) override;
   bool on_message_start(const ingest::Origin& origin, std::string_view raw) override;
   void on_message_end(const ingest::Origin& origin, const std::string& no_report) override;
   bool on_file_start(const ingest::Origin& origin, std::string_view raw) override;
@@ -182,6 +204,7 @@ class Importer final : public ingest::Sink {
   // totals when it started, to store what it held.
   std::string message_hash_;
   ImportCounts message_start_;
+  LookedUpMessage looked_up_;
   // The same for the top-level file being read (files do not nest; messages nest in
   // files).
   std::string file_hash_;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "core/hash.h"
 
@@ -24,6 +25,10 @@ constexpr std::uint64_t kMaxBytes = 24ull << 20;
 // written: two of them parsing side by side (each may take 3.5 times its size) while
 // the reader unpacks a third would break the memory bound one import keeps.
 constexpr std::uint64_t kLargeDocument = 4ull << 20;
+// Known files and messages (a re-import) go to the writer in runs of up to this many:
+// one event each had the writer and the reader waking each other for every message,
+// a quarter of a 2 GB mbox's re-import spent in the kernel's wake-up paths.
+constexpr std::size_t kKnownRun = 256;
 
 // One Sink call, carried from the reader thread to the writer.
 struct Event {
@@ -37,8 +42,8 @@ struct Event {
   std::uint64_t number = 0;    // file size, bytes read
   std::optional<core::Error> error;
   std::string raw;             // a reject's bytes
-  store::KnownMessage known;   // kKnownMessage
-  store::KnownFile known_file; // kKnownFile
+  std::vector<store::KnownMessage> known;     // kKnownMessage: a run of them, in order
+  std::vector<store::KnownFile> known_files;  // kKnownFile: a run of them, in order
   PreparedDocument prepared;   // kDocument: hashed and parsed by a worker
   std::uint64_t bytes = 0;     // held in memory, for the bound
   bool ready = true;           // a document is ready once a worker prepared it
@@ -171,11 +176,17 @@ class QueueingSink final : public ingest::Sink {
   QueueingSink(Queues& queues, store::Store* lookup, const report::ParseLimits& parse_limits)
       : queues_(queues), lookup_(lookup), parse_limits_(parse_limits) {}
 
+  // Hands over the known files or messages not yet pushed. Called before every other
+  // event, so the writer sees them in reader order, and once the reader is done.
+  void flush_known() {
+    if (known_run_) queues_.push(std::move(known_run_));
+  }
+
   void on_file(const std::string& path, std::uint64_t size) override {
     auto event = make(Event::Type::kFile);
     event->text = path;
     event->number = size;
-    queues_.push(std::move(event));
+    push(std::move(event));
   }
   bool on_file_start(const ingest::Origin& origin, std::string_view raw) override {
     if (queues_.stopped()) return false;
@@ -185,22 +196,20 @@ class QueueingSink final : public ingest::Sink {
     if (lookup_ != nullptr) {
       auto known = lookup_->find_file(hash);
       if (known && *known) {
-        auto event = make(Event::Type::kKnownFile);
-        event->known_file = std::move(**known);
-        queues_.push(std::move(event));
+        add_known(Event::Type::kKnownFile).known_files.push_back(std::move(**known));
         return false;
       }
     }
     auto event = make(Event::Type::kFileStart);
     event->origin = origin;
     event->text = std::move(hash);
-    queues_.push(std::move(event));
+    push(std::move(event));
     return true;
   }
   void on_file_end(const ingest::Origin& origin) override {
     auto event = make(Event::Type::kFileEnd);
     event->origin = origin;
-    queues_.push(std::move(event));
+    push(std::move(event));
   }
   void on_document(ingest::Document document) override {
     auto event = make(Event::Type::kDocument);
@@ -214,7 +223,7 @@ class QueueingSink final : public ingest::Sink {
       event->prepared.document = std::move(document);
       event->ready = false;
     }
-    queues_.push(std::move(event));
+    push(std::move(event));
   }
   void on_reject(const ingest::Origin& origin, const core::Error& error, std::string_view raw) override {
     auto event = make(Event::Type::kReject);
@@ -222,44 +231,54 @@ class QueueingSink final : public ingest::Sink {
     event->error = error;
     event->raw = raw;
     event->bytes = raw.size();
-    queues_.push(std::move(event));
+    push(std::move(event));
   }
   void on_skip(const ingest::Origin& origin, const std::string& what) override {
     auto event = make(Event::Type::kSkip);
     event->origin = origin;
     event->text = what;
-    queues_.push(std::move(event));
+    push(std::move(event));
+  }
+  bool skip_known_message(std::string_view raw) override {
+    if (queues_.stopped()) return true;  // nothing is applied any more
+    if (lookup_ == nullptr) return false;
+    std::string hash = core::sha256_hex(raw);
+    auto known = lookup_->find_message(hash);
+    if (known && *known && (*known)->rejected == 0) {
+      add_known(Event::Type::kKnownMessage).known.push_back(**known);
+      return true;
+    }
+    looked_up_.keep(raw, std::move(hash));
+    return false;
   }
   bool on_message_start(const ingest::Origin& origin, std::string_view raw) override {
     if (queues_.stopped()) return false;
-    std::string hash = raw.empty() ? std::string() : core::sha256_hex(raw);
-    if (lookup_ != nullptr && !hash.empty()) {
+    auto [hash, looked_up] = looked_up_.take(raw);
+    if (lookup_ != nullptr && !hash.empty() && !looked_up) {
       // Stored by an earlier import: account for it without decoding it. (One stored
       // earlier in this import is not visible here; the writer finds it.)
       auto known = lookup_->find_message(hash);
       if (known && *known && (*known)->rejected == 0) {
-        auto event = make(Event::Type::kKnownMessage);
-        event->known = **known;
-        queues_.push(std::move(event));
+        add_known(Event::Type::kKnownMessage).known.push_back(**known);
         return false;
       }
     }
     auto event = make(Event::Type::kMessageStart);
     event->origin = origin;
     event->text = std::move(hash);
-    queues_.push(std::move(event));
+    push(std::move(event));
     return true;
   }
   void on_message_end(const ingest::Origin& origin, const std::string& no_report) override {
     auto event = make(Event::Type::kMessageEnd);
     event->origin = origin;
     event->text = no_report;
-    queues_.push(std::move(event));
+    push(std::move(event));
   }
   void on_progress(std::uint64_t bytes_done) override {
     auto event = make(Event::Type::kProgress);
     event->number = bytes_done;
-    queues_.push(std::move(event));
+    push(std::move(event));
   }
 
  private:
@@ -269,9 +288,27 @@ class QueueingSink final : public ingest::Sink {
     return event;
   }
 
+  void push(std::unique_ptr<Event> event) {
+    flush_known();
+    queues_.push(std::move(event));
+  }
+
+  // The run that a known file or message of `type` joins, pushed first when full or of
+  // the other type.
+  Event& add_known(Event::Type type) {
+    if (known_run_ &&
+        (known_run_->type != type || known_run_->known.size() + known_run_->known_files.size() >= kKnownRun)) {
+      flush_known();
+    }
+    if (!known_run_) known_run_ = make(type);
+    return *known_run_;
+  }
+
   Queues& queues_;
   store::Store* lookup_;
   const report::ParseLimits& parse_limits_;
+  std::unique_ptr<Event> known_run_;
+  LookedUpMessage looked_up_;
 };
 
 // Applies the events in order. A file or message the importer finds stored (earlier in
@@ -295,7 +332,9 @@ class Writer {
       case Event::Type::kFileStart:
         if (!importer_.begin_file(event.origin, std::move(event.text))) skipping_file_ = true;
         break;
-      case Event::Type::kKnownFile: importer_.known_file(event.known_file); break;
+      case Event::Type::kKnownFile:
+        for (const store::KnownFile& file : event.known_files) importer_.known_file(file);
+        break;
       case Event::Type::kFileEnd: importer_.on_file_end(event.origin); break;
       case Event::Type::kDocument: importer_.apply_document(event.prepared); break;
       case Event::Type::kReject: importer_.on_reject(event.origin, *event.error, event.raw); break;
@@ -303,7 +342,9 @@ class Writer {
       case Event::Type::kMessageStart:
         if (!importer_.begin_message(event.origin, std::move(event.text))) skipping_ = 1;
         break;
-      case Event::Type::kKnownMessage: importer_.known_message(event.known); break;
+      case Event::Type::kKnownMessage:
+        for (const store::KnownMessage& message : event.known) importer_.known_message(message);
+        break;
       case Event::Type::kMessageEnd: importer_.on_message_end(event.origin, event.text); break;
       case Event::Type::kProgress: importer_.on_progress(event.number); break;
     }
@@ -335,6 +376,7 @@ void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& l
       std::unique_ptr<store::Store> lookup = open_lookup();
       QueueingSink sink(queues, lookup.get(), importer.parse_limits());
       ingest::ingest_paths(paths, limits, sink);
+      sink.flush_known();
     } catch (...) {  // rethrown on the calling thread after the join
       record_failure();
       queues.stop();

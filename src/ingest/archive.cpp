@@ -206,9 +206,11 @@ void Unpacker::message(const Origin& base, const std::string& label, std::string
                           std::to_string(limits_.max_message_depth) + " (--max-message-depth)",
                       {});
   }
+  if (!bytes.empty() && sink_.skip_known_message(bytes)) return;
   // The Message-ID names the message in the origin before the sink decides whether to
   // read it; only the header block is parsed for it, so that a message the store
-  // already holds (a re-import) costs no MIME parse of its body and attachments.
+  // already holds costs no MIME parse of its body and attachments even where the sink
+  // did not skip it above.
   std::optional<MailMessage> parsed;
   auto head = MailMessage::parse(bytes.substr(0, header_block_size(bytes)));
   if (!head) {

@@ -109,6 +109,17 @@ class Sink {
   // (README, image). `what` says what it looked like ("text", "binary data").
   virtual void on_skip(const Origin& origin, const std::string& what) = 0;
 
+  // A mail message is about to be read, before even its headers are decoded: naming
+  // it (the Message-ID in on_message_start's origin) costs a parse of its header
+  // block, which a re-import of a large mailbox would pay for every message it
+  // already holds. Returning true skips the message: the sink knows these bytes and
+  // has accounted for the message itself; nothing else is called for it. `raw` is
+  // never empty, and when false is returned on_message_start usually follows with the
+  // same bytes (not for a message found unreadable).
+  virtual bool skip_known_message(std::string_view raw) {
+    (void)raw;
+    return false;
+  }
   // A mail message (from an mbox, a Maildir, a .eml file or an archive) was parsed;
   // `origin` names it ("inbox.mbox › message 12 <id@host>") and `raw` is its bytes.
   // Returning false skips it: the sink already knows these bytes and accounts for

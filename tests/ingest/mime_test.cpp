@@ -200,3 +200,43 @@ TEST_CASE("mime: an mbox in memory (inside an archive) and oversized messages") 
                                                         "(--max-message-size)",
                               "end"});
 }
+
+// A sink that holds the second message already: it skips it before anything of it is
+// decoded, and sees the others' bytes twice, the same bytes.
+struct SkippingSink : RecordingSink {
+  std::vector<std::string_view> asked;
+  bool skip_known_message(std::string_view raw) override {
+    asked.push_back(raw);
+    const bool known = raw.find("<2@x>") != std::string_view::npos;
+    events.push_back(known ? "known" : "asked");
+    return known;
+  }
+  bool on_message_start(const Origin& origin, std::string_view raw) override {
+    CHECK((!asked.empty() && raw.data() == asked.back().data() && raw.size() == asked.back().size()));
+    return RecordingSink::on_message_start(origin, raw);
+  }
+};
+
+TEST_CASE("mime: a known message is skipped before its headers are read; the others announced with the same bytes") {
+  const std::string mbox =
+      "From a Mon Nov 16 10:00:00 2026\n" + mail("Message-ID: <1@x>\n", kReport1) + "\n" +
+      "From b Mon Nov 16 10:00:00 2026\n" + mail("Message-ID: <2@x>\n", kReport2 + "\n") + "\n" +
+      "From c Mon Nov 16 10:00:00 2026\n" + mail("Message-ID: <3@x>\n", kReport1);
+  Limits small;
+  small.max_message_bytes = 1000;
+  SkippingSink sink;
+  ingest_bytes(Origin{{"in.mbox"}}, mbox, small, sink);
+  const std::string box = "in.mbox";
+  CHECK(sink.events == Events{"asked", "message " + box + kSep2 + "message 1 <1@x>",
+                              "document " + box + kSep2 + "message 1 <1@x>" + kSep2 + "body (text/plain)", "end",
+                              "known",
+                              "asked", "message " + box + kSep2 + "message 3 <3@x>",
+                              "document " + box + kSep2 + "message 3 <3@x>" + kSep2 + "body (text/plain)", "end"});
+  // A message over the size limit is unreadable: announced without bytes, never asked.
+  const std::string big = "From d Mon Nov 16 10:00:00 2026\n" + mail("Message-ID: <4@x>\n", std::string(3000, 'z') + "\n");
+  SkippingSink unread;
+  unread.asked.push_back({});  // what on_message_start's empty bytes match
+  ingest_bytes(Origin{{"big.mbox"}}, big, small, unread);
+  CHECK(unread.asked.size() == 1);
+  CHECK(unread.events.front() == "message big.mbox" + kSep2 + "message 1");
+}
