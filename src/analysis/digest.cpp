@@ -44,7 +44,7 @@ struct Row {
 };
 
 double rate(std::int64_t pass, std::int64_t total) {
-  return total > 0 ? std::round(1000.0 * static_cast<double>(pass) / static_cast<double>(total)) / 10.0 : 0.0;
+  return total > 0 ? core::percent_one_decimal(pass, total) : 0.0;
 }
 
 // The entry of each fact of `groups` among the facts read for both weeks (ascending ids).

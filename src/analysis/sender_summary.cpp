@@ -6,7 +6,6 @@
 // re-import.
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -247,7 +246,7 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
     cells.insert(cells.end(), {sum->messages, sum->pass, sum->messages - sum->pass, sum->spf, sum->dkim,
                                sum->quarantined, sum->rejected});
     if (sum->messages > 0) {
-      cells.emplace_back(std::round(1000.0 * static_cast<double>(sum->pass) / static_cast<double>(sum->messages)) / 10.0);
+      cells.emplace_back(core::percent_one_decimal(sum->pass, sum->messages));
     } else {
       cells.emplace_back(std::monostate{});
     }

@@ -4,6 +4,7 @@
 #ifndef DMARCQ_CORE_TABLE_H_
 #define DMARCQ_CORE_TABLE_H_
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -14,6 +15,13 @@ namespace dmarcq::core {
 // std::monostate is SQL NULL. Numbers stay numbers so that CSV and JSON can print
 // them unquoted and the formula-injection guard applies to text only.
 using Cell = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+// `pass` of `total` as a percentage with one decimal, as every pass_rate column
+// shows it (summary from SQL or per fact, digest): one expression, so that two
+// paths to the same figures cannot round apart. `total` must be positive.
+inline double percent_one_decimal(std::int64_t pass, std::int64_t total) {
+  return std::round(1000.0 * static_cast<double>(pass) / static_cast<double>(total)) / 10.0;
+}
 
 struct Table {
   std::vector<std::string> columns;

@@ -1,6 +1,5 @@
 #include "store/summary_sql.h"
 
-#include <cmath>
 
 #include "core/date.h"
 
@@ -144,8 +143,7 @@ void add_pass_rate(core::Table& table) {
       row.emplace_back(std::monostate{});
       continue;
     }
-    const double rate = 100.0 * static_cast<double>(*pass) / static_cast<double>(*total);
-    row.emplace_back(std::round(rate * 10.0) / 10.0);
+    row.emplace_back(core::percent_one_decimal(*pass, *total));
   }
 }
 
