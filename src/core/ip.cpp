@@ -130,7 +130,10 @@ std::string_view address_part(std::string_view text, bool& had_zone) {
 std::optional<CanonicalIp> canonical_by_libc(std::string_view view, bool had_zone) {
   CanonicalIp result;
   result.had_zone = had_zone;
-  if (view.empty() || view.size() > INET6_ADDRSTRLEN) return std::nullopt;
+  // inet_pton reads up to a NUL: "192.0.2.1\0junk" must not pass as 192.0.2.1.
+  if (view.empty() || view.size() > INET6_ADDRSTRLEN || view.find('\0') != std::string_view::npos) {
+    return std::nullopt;
+  }
   const std::string input(view);
 
   in_addr v4{};

@@ -44,6 +44,12 @@ TEST_CASE("ip: canonical forms") {
     }
   }
   CHECK(canonical_ip("fe80::1%eth0")->had_zone);
+  // A NUL inside is not the end of the text: what follows it makes it no address.
+  for (const std::string& with_nul : {std::string("192.0.2.1\0junk", 14), std::string("192.0.2.1\0", 10),
+                                      std::string("2001:db8::1\0x", 13), std::string("\0" "192.0.2.1", 10)}) {
+    CAPTURE(with_nul.size());
+    CHECK_FALSE(canonical_ip(with_nul).has_value());
+  }
 }
 
 TEST_CASE("ip: every IPv4 byte value is written as inet_ntop writes it") {
