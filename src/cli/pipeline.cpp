@@ -253,19 +253,11 @@ class QueueingSink final : public ingest::Sink {
   }
   bool on_message_start(const ingest::Origin& origin, std::string_view raw) override {
     if (queues_.stopped()) return false;
-    auto [hash, looked_up] = looked_up_.take(raw);
-    if (lookup_ != nullptr && !hash.empty() && !looked_up) {
-      // Stored by an earlier import: account for it without decoding it. (One stored
-      // earlier in this import is not visible here; the writer finds it.)
-      auto known = lookup_->find_message(hash);
-      if (known && *known && (*known)->rejected == 0) {
-        add_known(Event::Type::kKnownMessage).known.push_back(**known);
-        return false;
-      }
-    }
+    // skip_known_message has looked these bytes up already. (One stored earlier in this
+    // import is not visible there; the writer finds it.)
     auto event = make(Event::Type::kMessageStart);
     event->origin = origin;
-    event->text = std::move(hash);
+    event->text = looked_up_.take(raw).first;
     push(std::move(event));
     return true;
   }
