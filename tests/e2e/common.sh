@@ -47,11 +47,19 @@ finish() {
   [ "$failures" -eq 0 ]
 }
 
+# sql_rows DB QUERY...: each query's rows as CSV, one after the other.
+sql_rows() {
+  local db=$1 query
+  shift
+  for query in "$@"; do
+    "$DMARCQ" --db "$db" sql --format csv "$query" || fail "sql on $db failed: $query"
+  done
+}
+
 # store_contents DB: everything in a store but the times at which it was written (the
 # result lists are in the fact rows, which the dkim_result/spf_result views read).
 store_contents() {
-  local db=$1
-  for query in \
+  sql_rows "$1" \
     "SELECT id, reporter, report_id, domain, date_begin, date_end, record_count, message_count, origin, content_hash FROM report ORDER BY id" \
     "SELECT * FROM report_note ORDER BY 1, 2" \
     "SELECT * FROM report_day ORDER BY 1, 2" \
@@ -64,7 +72,5 @@ store_contents() {
     "SELECT id, content_hash, origin, reason, error_kind, raw_size FROM reject ORDER BY id" \
     "SELECT content_hash, origin, imported, duplicates, rejected, skipped, no_report FROM message ORDER BY content_hash" \
     "SELECT content_hash, origin, imported, duplicates, mail_messages, with_report, no_report FROM file ORDER BY content_hash" \
-    "PRAGMA integrity_check"; do
-    "$DMARCQ" --db "$db" sql --format csv "$query" || fail "sql on $db failed: $query"
-  done
+    "PRAGMA integrity_check"
 }

@@ -10,15 +10,12 @@ python3 scripts/gen-corpus --out "$WORK/corpus" --reports 600 --seed 11 --domain
 
 # The facts of a store, without the times at which they were written.
 facts() {
-  local db=$1
-  for query in \
+  sql_rows "$1" \
     "SELECT reporter, report_id, domain, date_begin, date_end, record_count, message_count, origin, content_hash FROM report ORDER BY 1, 2, 3, 4" \
     "SELECT r.report_id, c.seq, c.source_ip, c.message_count, f.dkim_results, f.spf_results, f.policy_reasons FROM record c JOIN report r ON r.id = c.report_ref JOIN fact f ON f.id = c.fact_ref ORDER BY 1, 2" \
     "SELECT content_hash, outcome, detail FROM input ORDER BY 1" \
     "SELECT content_hash, origin, reason FROM reject ORDER BY 1" \
-    "PRAGMA integrity_check"; do
-    "$DMARCQ" --db "$db" sql --format csv "$query" || fail "sql on $db failed: $query"
-  done
+    "PRAGMA integrity_check"
 }
 
 expect_rc 2 "$DMARCQ" --db "$WORK/clean.db" import --quiet "$WORK/corpus"
@@ -79,11 +76,8 @@ done
 # import killed and run again and by two imports at once, equals what rebuild computes
 # from the records.
 derived() {
-  local db=$1
-  for query in "SELECT * FROM day_total ORDER BY 1, 2, 3" "SELECT * FROM fact_total ORDER BY 1, 2" \
-    "SELECT report_ref, hex(packed) FROM report_facts ORDER BY 1"; do
-    "$DMARCQ" --db "$db" sql --format csv "$query" || fail "sql on $db failed: $query"
-  done
+  sql_rows "$1" "SELECT * FROM day_total ORDER BY 1, 2, 3" "SELECT * FROM fact_total ORDER BY 1, 2" \
+    "SELECT report_ref, hex(packed) FROM report_facts ORDER BY 1"
 }
 for store in killed both; do
   derived "$WORK/$store.db" >"$WORK/$store.derived"
