@@ -91,7 +91,7 @@ po::options_description limit_options(ingest::Limits& limits) {
       ("max-document-size", po::value<std::uint64_t>(&limits.max_document_bytes)->default_value(limits.max_document_bytes),
        "bytes of one uncompressed report document")
       ("max-input-size", po::value<std::uint64_t>(&limits.max_input_bytes)->default_value(limits.max_input_bytes),
-       "bytes of one input file")
+       "bytes of one input file read whole (a larger mbox or archive is streamed)")
       ("max-members", po::value<std::uint32_t>(&limits.max_members)->default_value(limits.max_members),
        "files in one archive")
       ("max-depth", po::value<std::uint32_t>(&limits.max_depth)->default_value(limits.max_depth),

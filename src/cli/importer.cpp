@@ -284,8 +284,8 @@ void Importer::on_message_end(const ingest::Origin& origin, const std::string& n
   after_unit(0);
 }
 
-bool Importer::on_file_start(const ingest::Origin& origin, std::string_view raw) {
-  return begin_file(origin, core::sha256_hex(raw));
+bool Importer::on_file_start(const ingest::Origin& origin, const std::string& content_hash) {
+  return begin_file(origin, content_hash);
 }
 
 bool Importer::begin_file(const ingest::Origin& origin, std::string content_hash) {

@@ -144,7 +144,7 @@ class Importer final : public ingest::Sink {
   bool skip_known_message(std::string_view raw) override;
   bool on_message_start(const ingest::Origin& origin, std::string_view raw) override;
   void on_message_end(const ingest::Origin& origin, const std::string& no_report) override;
-  bool on_file_start(const ingest::Origin& origin, std::string_view raw) override;
+  bool on_file_start(const ingest::Origin& origin, const std::string& content_hash) override;
   void on_file_end(const ingest::Origin& origin) override;
   void on_progress(std::uint64_t bytes_done) override;
 

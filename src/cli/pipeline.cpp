@@ -188,11 +188,11 @@ class QueueingSink final : public ingest::Sink {
     event->number = size;
     push(std::move(event));
   }
-  bool on_file_start(const ingest::Origin& origin, std::string_view raw) override {
+  bool on_file_start(const ingest::Origin& origin, const std::string& content_hash) override {
     if (queues_.stopped()) return false;
-    // Hashed here, where the bytes are, and looked up like a message (below): a file
-    // stored by an earlier import is never unpacked.
-    std::string hash = core::sha256_hex(raw);
+    // Looked up here, on the reader's thread, like a message (below): a file stored by
+    // an earlier import is never unpacked.
+    std::string hash = content_hash;
     if (lookup_ != nullptr) {
       auto known = lookup_->find_file(hash);
       if (known && *known) {

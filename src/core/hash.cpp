@@ -20,25 +20,23 @@ const EVP_MD* sha256_algorithm() {
   return algorithm.get();
 }
 
+// OpenSSL fails only when it cannot allocate or has no SHA-256 at all; a hash left
+// unset would silently merge documents, so that is fatal.
+[[noreturn]] void fail() { throw std::runtime_error("OpenSSL cannot compute SHA-256"); }
+
 void sha256(std::string_view bytes, unsigned char (&digest)[kDigestBytes]) {
   thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(
       EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   unsigned size = 0;
-  // These fail only when OpenSSL cannot allocate or has no SHA-256 at all; a hash
-  // left unset would silently merge documents, so that is fatal.
   if (context == nullptr || sha256_algorithm() == nullptr ||
       EVP_DigestInit_ex(context.get(), sha256_algorithm(), nullptr) != 1 ||
       EVP_DigestUpdate(context.get(), bytes.data(), bytes.size()) != 1 ||
       EVP_DigestFinal_ex(context.get(), digest, &size) != 1 || size != kDigestBytes) {
-    throw std::runtime_error("OpenSSL cannot compute SHA-256");
+    fail();
   }
 }
 
-}  // namespace
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[kDigestBytes];
-  sha256(bytes, digest);
+std::string to_hex(const unsigned char (&digest)[kDigestBytes]) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(2 * kDigestBytes, '0');
   for (unsigned i = 0; i < kDigestBytes; ++i) {
@@ -46,6 +44,14 @@ std::string sha256_hex(std::string_view bytes) {
     out[2 * i + 1] = kHex[digest[i] & 0xf];
   }
   return out;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[kDigestBytes];
+  sha256(bytes, digest);
+  return to_hex(digest);
 }
 
 std::pair<std::int64_t, std::int64_t> sha256_key128(std::string_view bytes) {
@@ -58,5 +64,29 @@ std::pair<std::int64_t, std::int64_t> sha256_key128(std::string_view bytes) {
 }
 
 std::int64_t sha256_key64(std::string_view bytes) { return sha256_key128(bytes).first; }
+
+struct Sha256::Context {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> evp{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+};
+
+Sha256::Sha256() : context_(std::make_unique<Context>()) {
+  if (context_->evp == nullptr || sha256_algorithm() == nullptr ||
+      EVP_DigestInit_ex(context_->evp.get(), sha256_algorithm(), nullptr) != 1) {
+    fail();
+  }
+}
+
+Sha256::~Sha256() = default;
+
+void Sha256::update(std::string_view bytes) {
+  if (EVP_DigestUpdate(context_->evp.get(), bytes.data(), bytes.size()) != 1) fail();
+}
+
+std::string Sha256::hex_digest() {
+  unsigned char digest[kDigestBytes];
+  unsigned size = 0;
+  if (EVP_DigestFinal_ex(context_->evp.get(), digest, &size) != 1 || size != kDigestBytes) fail();
+  return to_hex(digest);
+}
 
 }  // namespace dmarcq::core

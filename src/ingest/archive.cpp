@@ -1,4 +1,5 @@
-// archive: opens the containers that DMARC aggregate reports travel in, in memory.
+// archive: opens the containers that DMARC aggregate reports travel in: in memory, or
+// streamed from a file too large to hold (a mailbox export, a year of reports zipped).
 //
 // How reporters package reports (RFC 7489 section 7.2.1.1 asks for gzip or zip, and
 // the wild adds variations):
@@ -13,6 +14,10 @@
 //  - A zip holding a .xml.gz (archives of archives): two container levels.
 //  - Occasionally tar.gz, bzip2 or xz from hand-rolled scripts and mailbox exports.
 //
+// An mbox found inside a container (Google Takeout's zip or tgz, an mbox.gz) is split
+// into messages as it inflates, whatever its size; any other member is read whole, up
+// to the document limit.
+//
 // Every byte is hostile: a 40 kB gzip can inflate to 40 MB, a zip can list the same
 // compressed block ten thousand times, and a tar can declare a 1 TB member. So data
 // is pulled from libarchive in fixed chunks and every limit is checked before the
@@ -25,9 +30,12 @@
 // (gzip of gzip, tar inside gzip) is one open and so one level.
 #include <archive.h>
 #include <archive_entry.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +56,11 @@ using core::Error;
 using core::ErrorCode;
 
 constexpr std::size_t kChunkBytes = 64 * 1024;
+// What is read of an entry before deciding whether it is an mbox: its first line, and
+// enough of it for sniff() to tell the other kinds apart.
+constexpr std::size_t kSniffBytes = 4096;
+// A streamed file is read in larger pieces: it is the big input.
+constexpr std::size_t kFileChunkBytes = 1 << 20;
 // The expansion ratio is only enforced past this much output, so that small files
 // (where a ratio of 1000:1 means nothing) never trip it.
 constexpr std::uint64_t kRatioFloorBytes = 16ull << 20;
@@ -83,6 +96,57 @@ std::string document_limit_message(std::uint64_t limit) {
          " bytes (--max-document-size)";
 }
 
+// A top-level file too large to hold, handed to libarchive as it asks for it. Seeking
+// lets the zip reader use the central directory, as it does in memory.
+class FileSource {
+ public:
+  FileSource(int fd, Sink& sink) : fd_(fd), sink_(sink), buffer_(kFileChunkBytes) {}
+
+  static la_ssize_t read(struct archive* a, void* self, const void** buffer) {
+    auto& source = *static_cast<FileSource*>(self);
+    for (;;) {
+      const ssize_t n = ::read(source.fd_, source.buffer_.data(), source.buffer_.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        archive_set_error(a, errno, "cannot read: %s", std::strerror(errno));
+        return ARCHIVE_FATAL;
+      }
+      *buffer = source.buffer_.data();
+      source.moved(n);
+      return n;
+    }
+  }
+  static la_int64_t skip(struct archive*, void* self, la_int64_t request) {
+    auto& source = *static_cast<FileSource*>(self);
+    const off_t before = ::lseek(source.fd_, 0, SEEK_CUR);
+    const off_t after = ::lseek(source.fd_, static_cast<off_t>(request), SEEK_CUR);
+    if (before < 0 || after < 0) return 0;  // libarchive reads through instead
+    source.moved(after - before);
+    return after - before;
+  }
+  static la_int64_t seek(struct archive* a, void* self, la_int64_t offset, int whence) {
+    auto& source = *static_cast<FileSource*>(self);
+    const off_t at = ::lseek(source.fd_, static_cast<off_t>(offset), whence);
+    if (at < 0) {
+      archive_set_error(a, errno, "cannot seek: %s", std::strerror(errno));
+      return ARCHIVE_FATAL;
+    }
+    source.done_ = static_cast<std::uint64_t>(at);
+    return at;
+  }
+
+ private:
+  void moved(std::int64_t bytes) {
+    done_ += static_cast<std::uint64_t>(bytes);
+    sink_.on_progress(done_);
+  }
+
+  int fd_;
+  Sink& sink_;
+  std::vector<char> buffer_;
+  std::uint64_t done_ = 0;
+};
+
 // One open libarchive reader and what has been counted from it.
 struct Stream {
   struct archive* a;
@@ -109,17 +173,23 @@ class Unpacker {
   // `too_large`: the bytes were dropped because the message is over the size limit.
   void message(const Origin& base, const std::string& label, std::string_view bytes,
                bool too_large = false);
+  // A top-level archive or compressed stream of `kind`, read from `source`.
+  void file(const Origin& origin, FileSource& source, Kind kind);
 
  private:
   class Parts;
   void mbox(const Origin& origin, std::string_view bytes);
   void document(const Origin& origin, std::string bytes);
   void skip(const Origin& origin, const std::string& what);
-  void open_container(const Origin& origin, std::string_view bytes, std::uint32_t depth,
-                      Kind kind, std::string_view unit_raw);
+  // Opens `bytes`, or `file` when it is not null.
+  void open_container(const Origin& origin, std::string_view bytes, FileSource* file,
+                      std::uint32_t depth, Kind kind, std::string_view unit_raw);
   void single_stream(Stream& stream, const Origin& origin, std::uint32_t depth,
                      const std::string& noun, std::string_view unit_raw);
   ReadStatus read_data(Stream& stream, std::string* out);
+  ReadStatus read_head(Stream& stream, std::string& out);
+  bool split_mbox(Stream& stream, const Origin& origin, const std::string& noun,
+                  std::string head);
   bool drain(Stream& stream);
   bool account(Stream& stream);
   void reject(const Origin& origin, ErrorCode code, std::string message, std::string_view raw);
@@ -323,10 +393,21 @@ void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth
            raw);
     return;
   }
-  open_container(origin, bytes, depth + 1, kind, raw);
+  open_container(origin, bytes, nullptr, depth + 1, kind, raw);
 }
 
-void Unpacker::open_container(const Origin& origin, std::string_view bytes,
+void Unpacker::file(const Origin& origin, FileSource& source, Kind kind) {
+  if (limits_.max_depth < 1) {
+    reject(origin, ErrorCode::kLimit,
+           "nesting deeper than " + std::to_string(limits_.max_depth) +
+               " containers (--max-depth)",
+           {});
+    return;
+  }
+  open_container(origin, {}, &source, 1, kind, {});
+}
+
+void Unpacker::open_container(const Origin& origin, std::string_view bytes, FileSource* file,
                               std::uint32_t depth, Kind kind, std::string_view unit_raw) {
   ArchivePtr owner(archive_read_new());
   if (!owner) {
@@ -351,7 +432,11 @@ void Unpacker::open_container(const Origin& origin, std::string_view bytes,
     archive_read_support_format_empty(a);
   }
   std::string noun = container_noun(kind);
-  if (archive_read_open_memory(a, bytes.data(), bytes.size()) != ARCHIVE_OK) {
+  if (file != nullptr) archive_read_set_seek_callback(a, &FileSource::seek);
+  const int opened = file != nullptr ? archive_read_open2(a, file, nullptr, &FileSource::read,
+                                                          &FileSource::skip, nullptr)
+                                     : archive_read_open_memory(a, bytes.data(), bytes.size());
+  if (opened != ARCHIVE_OK) {
     reject(origin, ErrorCode::kCorrupt, "cannot open " + noun + ": " + archive_message(a),
            unit_raw);
     return;
@@ -422,8 +507,20 @@ void Unpacker::open_container(const Origin& origin, std::string_view bytes,
         archive_entry_size_is_set(entry) && archive_entry_size(entry) >= 0 &&
         static_cast<std::uint64_t>(archive_entry_size(entry)) > limits_.max_document_bytes;
     std::string data;
-    // A member declared too large is rejected without reading a byte of it.
-    switch (declared_too_large ? ReadStatus::kTooLarge : read_data(stream, &data)) {
+    ReadStatus status = read_head(stream, data);
+    if (status == ReadStatus::kOk && sniff(data) == Kind::kMbox) {
+      if (!split_mbox(stream, child, noun + " member", std::move(data))) return;
+      continue;
+    }
+    // Past its head, a member declared too large is rejected without reading the rest;
+    // one whose head cannot be read either is rejected on its size claim all the same,
+    // and the next header says what is wrong with the archive.
+    if (declared_too_large && status != ReadStatus::kRatio) {
+      status = ReadStatus::kTooLarge;
+    } else if (status == ReadStatus::kOk) {
+      status = read_data(stream, &data);
+    }
+    switch (status) {
       case ReadStatus::kOk:
         unit(child, std::move(data), depth, Place::kMember, {});
         if (stopped_) return;
@@ -458,7 +555,13 @@ void Unpacker::open_container(const Origin& origin, std::string_view bytes,
 void Unpacker::single_stream(Stream& stream, const Origin& origin, std::uint32_t depth,
                              const std::string& noun, std::string_view unit_raw) {
   std::string payload;
-  switch (read_data(stream, &payload)) {
+  ReadStatus status = read_head(stream, payload);
+  if (status == ReadStatus::kOk && sniff(payload) == Kind::kMbox) {
+    split_mbox(stream, origin, noun, std::move(payload));
+    return;
+  }
+  if (status == ReadStatus::kOk) status = read_data(stream, &payload);
+  switch (status) {
     case ReadStatus::kOk:
       unit(origin, std::move(payload), depth, Place::kPayload, unit_raw);
       return;
@@ -494,6 +597,59 @@ ReadStatus Unpacker::read_data(Stream& stream, std::string* out) {
       out->append(chunk_.data(), static_cast<std::size_t>(n));
     }
   }
+}
+
+// Reads the first kSniffBytes of the current entry (all of it when shorter) into
+// `out`, checking the limits like read_data.
+ReadStatus Unpacker::read_head(Stream& stream, std::string& out) {
+  while (out.size() < kSniffBytes) {
+    const la_ssize_t n = archive_read_data(stream.a, chunk_.data(), kSniffBytes - out.size());
+    if (n == 0) return ReadStatus::kOk;
+    if (n < 0) {
+      stream.last_rc = n;
+      return ReadStatus::kError;
+    }
+    stream.data_bytes += static_cast<std::uint64_t>(n);
+    if (!account(stream)) return ReadStatus::kRatio;
+    out.append(chunk_.data(), static_cast<std::size_t>(n));
+  }
+  return ReadStatus::kOk;
+}
+
+// Splits the rest of the current entry, an mbox that starts with `head`, into messages
+// as it inflates: memory is bounded by the largest message, not by the mailbox. The
+// messages read before an error stay imported, and the error names the last one.
+// Returns false when nothing more of this input may be read (a bomb, a dead reader).
+bool Unpacker::split_mbox(Stream& stream, const Origin& origin, const std::string& noun,
+                          std::string head) {
+  MboxSplitter splitter(limits_.max_message_bytes,
+                        [&](std::uint64_t index, std::string text, bool too_large) {
+                          message(origin, "message " + std::to_string(index), text, too_large);
+                        });
+  splitter.feed(head);
+  head = std::string();
+  // Not chunk_: the splitter emits messages while it reads the buffer, and their
+  // attachments are unpacked through chunk_.
+  std::vector<char> buffer(kChunkBytes);
+  for (;;) {
+    const la_ssize_t n = archive_read_data(stream.a, buffer.data(), buffer.size());
+    if (n == 0) break;
+    if (n < 0) {
+      splitter.finish();
+      reject(origin.child("after message " + std::to_string(splitter.messages())),
+             ErrorCode::kCorrupt, "cannot read " + noun + ": " + archive_message(stream.a), {});
+      return n != ARCHIVE_FATAL;
+    }
+    stream.data_bytes += static_cast<std::uint64_t>(n);
+    if (!account(stream)) {
+      reject_ratio(origin, {});
+      return false;
+    }
+    splitter.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    if (stopped_) return false;
+  }
+  splitter.finish();
+  return !stopped_;
 }
 
 // Moves past the rest of an entry that is not kept. Under a compression filter,
@@ -550,6 +706,13 @@ void ingest_bytes(const Origin& origin, std::string bytes, const Limits& limits,
   }
   Unpacker unpacker(limits, sink, bytes.size());
   unpacker.unit(origin, std::move(bytes), 0, Place::kFile, {});
+}
+
+void ingest_archive_file(const Origin& origin, int fd, std::uint64_t size, Kind kind,
+                         const Limits& limits, Sink& sink) {
+  FileSource source(fd, sink);
+  Unpacker unpacker(limits, sink, size);
+  unpacker.file(origin, source, kind);
 }
 
 void ingest_message(const Origin& base, const std::string& label, std::string_view bytes,

@@ -32,9 +32,11 @@ struct Limits {
   // times a report's size (report::ParseLimits), so a report much past 25 MB could not
   // be parsed within the memory bound anyway.
   std::uint64_t max_document_bytes = 32ull << 20;
-  // Bytes of one top-level input file read into memory (mbox files are streamed and
-  // exempt). Default: 32 MiB, the size of one document: thousands of compressed
-  // reports in one archive.
+  // Bytes of one top-level input read into memory. Default: 32 MiB, the size of one
+  // document: thousands of compressed reports in one archive. Larger regular files
+  // are streamed instead when they are mbox files or archives (zip, tar, gzip, bzip2,
+  // xz: a mailbox export such as Google Takeout's, a year of reports zipped), member
+  // by member; anything else larger is rejected.
   std::uint64_t max_input_bytes = 32ull << 20;
   // Entries (files) in one archive. Default: 10,000.
   std::uint32_t max_members = 10000;
@@ -83,14 +85,14 @@ class Sink {
     (void)path;
     (void)size;
   }
-  // A top-level file (or standard input) was read whole; `raw` is its bytes. Not
-  // called for an mbox, which is streamed, nor for a file that is one mail message
-  // (on_message_start announces it, with the same bytes). Returning false skips it:
-  // the sink already knows these bytes and accounts for the file itself. Otherwise
-  // its units follow, then on_file_end.
-  virtual bool on_file_start(const Origin& origin, std::string_view raw) {
+  // A top-level file (or standard input) is about to be unpacked; `content_hash` is
+  // the SHA-256 (lower-case hex) of all its bytes. Not called for an mbox, which is
+  // streamed, nor for a file that is one mail message (on_message_start announces
+  // it, with its bytes). Returning false skips it: the sink already knows these bytes
+  // and accounts for the file itself. Otherwise its units follow, then on_file_end.
+  virtual bool on_file_start(const Origin& origin, const std::string& content_hash) {
     (void)origin;
-    (void)raw;
+    (void)content_hash;
     return true;
   }
   // After the units of a file on_file_start let through.

@@ -1,9 +1,10 @@
-// walk: turns command-line paths into top-level inputs for ingest_bytes. Files are
-// read whole (after a size check) because every container format is opened from
-// memory, except mbox files: a mailbox export can be many gigabytes, so it is read
-// in chunks and split into messages as it streams, and memory stays bounded by the
-// largest message. A file read whole is shown to the sink before it is unpacked, so
-// that one already imported is skipped unopened. Directories are walked in a stable,
+// walk: turns command-line paths into top-level inputs for ingest_bytes. Files up to
+// the input size limit are read whole and unpacked in memory. Mailbox exports can be
+// many gigabytes, so an mbox file of any size is read in chunks and split into
+// messages as it streams, and an archive or compressed stream (zip, tar, gzip, ...)
+// over the limit is unpacked as it is read: memory stays bounded by the largest
+// message or document. A file is shown to the sink (with its hash) before it is
+// unpacked, so that one already imported is skipped unopened. Directories are walked in a stable,
 // byte-wise order so that two runs over the same tree report in the same order; a
 // Maildir among them is read as its messages.
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "ingest/archive.h"
 #include "ingest/ingest.h"
 #include "ingest/mailbox.h"
@@ -120,6 +122,39 @@ void stream_mbox(int fd, const std::string& path, std::string head, const Limits
   sink.on_progress(done);
 }
 
+bool is_container(Kind kind) {
+  return kind == Kind::kZip || kind == Kind::kTar || kind == Kind::kGzip ||
+         kind == Kind::kBzip2 || kind == Kind::kXz;
+}
+
+// A regular file over the input size limit that is an archive: hashed in one pass (so
+// that a file imported before is skipped unopened, as one read whole would be), then
+// unpacked in a second as libarchive reads it. `head` is what was read already.
+void stream_archive(int fd, const std::string& path, const std::string& head, Kind kind,
+                    std::uint64_t size, const Limits& limits, Sink& sink) {
+  core::Sha256 hash;
+  hash.update(head);
+  std::vector<char> chunk(kMboxChunkBytes);
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      reject_io(sink, path, std::strerror(errno));
+      return;
+    }
+    if (n == 0) break;
+    hash.update(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
+  }
+  if (::lseek(fd, 0, SEEK_SET) != 0) {
+    reject_io(sink, path, std::strerror(errno));
+    return;
+  }
+  const Origin origin{{path}};
+  if (!sink.on_file_start(origin, hash.hex_digest())) return;
+  ingest_archive_file(origin, fd, size, kind, limits, sink);
+  sink.on_file_end(origin);
+}
+
 // Reads an open file, pipe or standard input and unpacks it. The first chunk says
 // what it is: an mbox is streamed from there on whatever its size; anything else is
 // read whole, up to the input size limit.
@@ -131,6 +166,11 @@ void ingest_fd(int fd, const std::string& path, bool regular, std::uint64_t size
   if ((err == 0 || err == EFBIG) && sniff(bytes) == Kind::kMbox) {
     if (!regular) sink.on_file(path, 0);
     stream_mbox(fd, path, std::move(bytes), limits, sink);
+    return;
+  }
+  if (regular && size > limits.max_input_bytes && (err == 0 || err == EFBIG) &&
+      is_container(sniff(bytes))) {
+    stream_archive(fd, path, bytes, sniff(bytes), size, limits, sink);
     return;
   }
   if ((regular && size > limits.max_input_bytes) || bytes.size() > limits.max_input_bytes) {
@@ -159,7 +199,7 @@ void ingest_fd(int fd, const std::string& path, bool regular, std::uint64_t size
   // as a file too would hash it twice.
   if (sniff(bytes) == Kind::kMessage) {
     ingest_bytes(origin, std::move(bytes), limits, sink);
-  } else if (sink.on_file_start(origin, bytes)) {
+  } else if (sink.on_file_start(origin, core::sha256_hex(bytes))) {
     ingest_bytes(origin, std::move(bytes), limits, sink);
     sink.on_file_end(origin);
   }

@@ -5,6 +5,7 @@
 
 #include "../ingest/test_support.h"
 #include "cli/importer.h"
+#include "core/hash.h"
 #include "store/store.h"
 #include "report_fixture.h"
 #include "test_db.h"
@@ -34,7 +35,7 @@ cli::ImportStats run(const std::string& db_path,
     const ingest::Origin origin{{name}};
     if (feed == Feed::kBytes) {
       ingest::ingest_bytes(origin, bytes, ingest::Limits{}, importer);
-    } else if (importer.on_file_start(origin, bytes)) {
+    } else if (importer.on_file_start(origin, core::sha256_hex(bytes))) {
       ingest::ingest_bytes(origin, bytes, ingest::Limits{}, importer);
       importer.on_file_end(origin);
     }

@@ -240,3 +240,75 @@ TEST_CASE("mime: a known message is skipped before its headers are read; the oth
   CHECK(unread.asked.size() == 1);
   CHECK(unread.events.front() == "message big.mbox" + kSep2 + "message 1");
 }
+
+namespace {
+
+// An mbox of `count` report mails, each with its own gzip attachment: a few dozen of
+// them fit in one chunk that the unpacker reads, so attachments are unpacked while
+// the rest of that chunk still waits to be split.
+std::string report_mbox(int count) {
+  std::string mbox;
+  for (int i = 1; i <= count; ++i) {
+    const std::string report = "<feedback><id>" + std::to_string(i) + "</id>" + std::string(200, ' ') + "</feedback>";
+    mbox += "From r Mon Nov 16 10:00:00 2026\n" +
+            mail("Message-ID: <" + std::to_string(i) + "@x>\nMIME-Version: 1.0\n"
+                 "Content-Type: multipart/mixed; boundary=\"b\"\n",
+                 multipart("b", {kText, attachment("application/gzip", compress(Filter::kGzip, report),
+                                                   "attachment; filename=\"r.xml.gz\"")})) +
+            "\n";
+  }
+  return mbox;
+}
+
+// The events of `sink` with `from` at the start of each origin replaced by `to`.
+Events rebased(const RecordingSink& sink, const std::string& from, const std::string& to) {
+  Events out;
+  for (std::string event : sink.events) {
+    const std::size_t at = event.find(from);
+    if (at != std::string::npos) event.replace(at, from.size(), to);
+    out.push_back(event);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("mime: an mbox in a zip, a tar.gz or a gzip is split as it inflates, past the document limit") {
+  const std::string mbox = report_mbox(600);
+  Limits limits;
+  limits.max_document_bytes = 4096;  // the mbox is 75 times that
+  REQUIRE(mbox.size() > 60 * limits.max_document_bytes);
+  RecordingSink whole;  // a top-level mbox in memory: split from one buffer
+  ingest_bytes(Origin{{"box"}}, mbox, limits, whole);
+  REQUIRE(whole.documents.size() == 600);
+  CHECK(whole.codes.empty());
+
+  const std::vector<std::pair<std::string, std::string>> containers = {
+      {"takeout.zip", make_archive(Format::kZip, {}, {{"Takeout/Mail/All mail.mbox", mbox}})},
+      {"takeout.tgz", make_archive(Format::kTar, {Filter::kGzip}, {{"Takeout/Mail/All mail.mbox", mbox}})},
+      {"All mail.mbox.gz", compress(Filter::kGzip, mbox)},
+  };
+  for (const auto& [name, bytes] : containers) {
+    CAPTURE(name);
+    RecordingSink sink;
+    ingest_bytes(Origin{{name}}, bytes, limits, sink);
+    const std::string box = name.ends_with(".gz") ? name : name + kSep2 + "Takeout/Mail/All mail.mbox";
+    CHECK(rebased(sink, box, "box") == whole.events);
+    REQUIRE(sink.documents.size() == whole.documents.size());
+    for (std::size_t i = 0; i < sink.documents.size(); ++i) {
+      CHECK(sink.documents[i].bytes == whole.documents[i].bytes);
+    }
+  }
+}
+
+TEST_CASE("mime: a truncated mbox.gz keeps the messages before the cut and says where it stopped") {
+  const std::string gz = compress(Filter::kGzip, report_mbox(600));
+  const auto sink = run_mail(gz.substr(0, gz.size() / 2));
+  REQUIRE(!sink.events.empty());
+  INFO(sink.events);
+  CHECK(sink.documents.size() >= 100);
+  CHECK(sink.documents.size() < 600);
+  CHECK(sink.events.back().starts_with("reject m.eml" + kSep2 + "after message "));
+  CHECK(sink.events.back().find(": cannot read gzip stream: ") != std::string::npos);
+  CHECK(sink.codes.back() == ErrorCode::kCorrupt);
+}

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "ingest/ingest.h"
 
 #include "test_support.h"
@@ -190,13 +191,19 @@ TEST_CASE("walk: an mbox is streamed past the input size limit; a Maildir is rea
 
 namespace {
 
-// Also records the files shown whole, and refuses those whose bytes it knows.
+// Also records the files shown before they are unpacked, naming their hash by the
+// bytes the test wrote, and refuses those whose bytes it knows.
 struct FileSink : RecordingSink {
+  std::vector<std::pair<std::string, std::string>> labels;  // bytes, what the test calls them
   std::vector<std::string> known;
-  bool on_file_start(const Origin& origin, std::string_view raw) override {
-    const bool is_known = std::find(known.begin(), known.end(), raw) != known.end();
-    events.push_back("file-start " + origin.to_string() + " " + std::to_string(raw.size()) +
-                     (is_known ? " known" : ""));
+  bool on_file_start(const Origin& origin, const std::string& content_hash) override {
+    std::string label = "unlabelled bytes";
+    for (const auto& [bytes, name] : labels) {
+      if (dmarcq::core::sha256_hex(bytes) == content_hash) label = name;
+    }
+    bool is_known = false;
+    for (const std::string& bytes : known) is_known |= dmarcq::core::sha256_hex(bytes) == content_hash;
+    events.push_back("file-start " + origin.to_string() + " " + label + (is_known ? " known" : ""));
     return !is_known;
   }
   void on_file_end(const Origin& origin) override { events.push_back("file-end " + origin.to_string()); }
@@ -204,7 +211,7 @@ struct FileSink : RecordingSink {
 
 }  // namespace
 
-TEST_CASE("walk: a file read whole is shown before it is unpacked; a known one is not unpacked") {
+TEST_CASE("walk: a file is shown with its hash before it is unpacked; a known one is not unpacked") {
   TempDir dir;
   const std::string r = dir.path() + "/";
   const std::string gz = gzip(kReport);
@@ -215,18 +222,22 @@ TEST_CASE("walk: a file read whole is shown before it is unpacked; a known one i
   dir.write("d.mbox", "From x Mon Nov 16 10:00:00 2026\n" + message);  // streamed
   dir.write("e.txt", "notes\n");
   Limits limits;
-  limits.max_input_bytes = 45;  // every file but f.xml.gz is below it
-  dir.write("f.xml.gz", gz + std::string(20, ' '));  // over the limit: never read whole
+  limits.max_input_bytes = 45;  // every file but f.xml.gz and h.xml is below it
+  const std::string big_gz = gz + std::string(20, ' ');
+  dir.write("f.xml.gz", big_gz);  // over the limit: an archive, streamed
+  const std::string big_xml = kReport + std::string(40, ' ');
+  dir.write("h.xml", big_xml);  // over the limit and no archive: rejected unread
   FileSink sink;
+  sink.labels = {{gz, "gz"}, {kReport, "report"}, {"notes\n", "notes"}, {big_gz, "big gz"}};
   ingest_paths({dir.path()}, limits, sink);
   const std::string gz_size = std::to_string(gz.size());
   CHECK(sink.events == Events{
                            "file " + r + "a.xml.gz " + gz_size,
-                           "file-start " + r + "a.xml.gz " + gz_size,
+                           "file-start " + r + "a.xml.gz gz",
                            "document " + r + "a.xml.gz",
                            "file-end " + r + "a.xml.gz",
                            "file " + r + "b.xml 11",
-                           "file-start " + r + "b.xml 11",
+                           "file-start " + r + "b.xml report",
                            "document " + r + "b.xml",
                            "file-end " + r + "b.xml",
                            "file " + r + "c.eml " + std::to_string(message.size()),
@@ -238,26 +249,100 @@ TEST_CASE("walk: a file read whole is shown before it is unpacked; a known one i
                            "document " + r + "d.mbox \xE2\x80\xBA message 1 <m@x> \xE2\x80\xBA body (text/plain)",
                            "end",
                            "file " + r + "e.txt 6",
-                           "file-start " + r + "e.txt 6",
+                           "file-start " + r + "e.txt notes",
                            "skip " + r + "e.txt: text",
                            "file-end " + r + "e.txt",
-                           "file " + r + "f.xml.gz " + std::to_string(gz.size() + 20),
-                           "reject " + r + "f.xml.gz: file is larger than the limit of 45 bytes (--max-input-size)",
+                           "file " + r + "f.xml.gz " + std::to_string(big_gz.size()),
+                           "file-start " + r + "f.xml.gz big gz",
+                           "document " + r + "f.xml.gz",
+                           "file-end " + r + "f.xml.gz",
+                           "file " + r + "h.xml " + std::to_string(big_xml.size()),
+                           "reject " + r + "h.xml: file is larger than the limit of 45 bytes (--max-input-size)",
                        });
+  REQUIRE(sink.documents.size() == 5);
+  CHECK(sink.documents[4].bytes == kReport);  // f.xml.gz's, unpacked as it was read
 
   // Known bytes, under any name: shown, then nothing more.
   dir.write("g.xml", kReport);
   FileSink again;
-  again.known = {gz, kReport};
-  ingest_paths({r + "a.xml.gz", r + "g.xml", r + "e.txt"}, limits, again);
+  again.labels = sink.labels;
+  again.known = {gz, kReport, big_gz};
+  ingest_paths({r + "a.xml.gz", r + "g.xml", r + "e.txt", r + "f.xml.gz"}, limits, again);
   CHECK(again.events == Events{
                             "file " + r + "a.xml.gz " + gz_size,
-                            "file-start " + r + "a.xml.gz " + gz_size + " known",
+                            "file-start " + r + "a.xml.gz gz known",
                             "file " + r + "g.xml 11",
-                            "file-start " + r + "g.xml 11 known",
+                            "file-start " + r + "g.xml report known",
                             "file " + r + "e.txt 6",
-                            "file-start " + r + "e.txt 6",
+                            "file-start " + r + "e.txt notes",
                             "skip " + r + "e.txt: text",
                             "file-end " + r + "e.txt",
+                            "file " + r + "f.xml.gz " + std::to_string(big_gz.size()),
+                            "file-start " + r + "f.xml.gz big gz known",
                         });
+}
+
+TEST_CASE("walk: an archive over the input limit is streamed, with the units of one read whole") {
+  TempDir dir;
+  const std::string r = dir.path() + "/";
+  const std::string padded_report = "<feedback><id>big</id>" + std::string(5000, ' ') + "</feedback>";
+  const std::string message = "From: a@b\nMessage-ID: <m@x>\n\n" + kReport + "\n";
+  const std::string mbox = "From x Mon Nov 16 10:00:00 2026\n" + message;
+  const std::vector<Member> members = {
+      {"reports/", "", true},
+      {"reports/a.xml", kReport},
+      {"reports/b.xml.gz", gzip(padded_report)},
+      {"reports/inner.zip", make_archive(Format::kZip, {}, {{"c.xml.gz", gzip(kReport)}})},  // too deep
+      {"README.txt", "notes\n"},
+      {"reports/broken.xml.gz", gzip(kReport).substr(0, 15)},
+      {"Mail/All mail.mbox", mbox},
+  };
+  const std::string zip = make_archive(Format::kZip, {}, members);
+  const std::string tgz = make_archive(Format::kTar, {Filter::kGzip}, members);
+  const std::string mbox_gz = gzip(mbox);
+  dir.write("a.zip", zip);
+  dir.write("b.tgz", tgz);
+  dir.write("c.mbox.gz", mbox_gz);
+  dir.write("d.zip", zip.substr(0, zip.size() - 100));  // cut: no central directory
+  dir.write("e.tgz", tgz.substr(0, tgz.size() / 2));
+
+  const Limits whole;
+  FileSink read_whole;
+  read_whole.labels = {{zip, "zip"}, {tgz, "tgz"}, {mbox_gz, "mbox.gz"},
+                       {zip.substr(0, zip.size() - 100), "cut zip"},
+                       {tgz.substr(0, tgz.size() / 2), "cut tgz"}};
+  ingest_paths({dir.path()}, whole, read_whole);
+  Limits streamed = whole;
+  streamed.max_input_bytes = 40;  // below every file
+  FileSink read_streamed;
+  read_streamed.labels = read_whole.labels;
+  ingest_paths({dir.path()}, streamed, read_streamed);
+
+  CHECK(read_streamed.events == read_whole.events);
+  REQUIRE(read_streamed.documents.size() == read_whole.documents.size());
+  for (std::size_t i = 0; i < read_whole.documents.size(); ++i) {
+    CHECK(read_streamed.documents[i].bytes == read_whole.documents[i].bytes);
+  }
+  // What that is: every file shown with the hash of all its bytes, each member a unit.
+  const std::string a = r + "a.zip" + kSep;
+  REQUIRE(read_whole.events.size() > 12);
+  const Events first(read_whole.events.begin(), read_whole.events.begin() + 12);
+  CHECK(first == Events{"file " + r + "a.zip " + std::to_string(zip.size()),
+                        "file-start " + r + "a.zip zip",
+                        "document " + a + "reports/a.xml",
+                        "document " + a + "reports/b.xml.gz",
+                        "reject " + a + "reports/inner.zip" + kSep + "c.xml.gz: nesting deeper than 2 containers (--max-depth)",
+                        "skip " + a + "README.txt: text",
+                        "reject " + a + "reports/broken.xml.gz: cannot open gzip stream: truncated gzip input",
+                        "message " + a + "Mail/All mail.mbox" + kSep + "message 1 <m@x>",
+                        "document " + a + "Mail/All mail.mbox" + kSep + "message 1 <m@x>" + kSep + "body (text/plain)",
+                        "end",
+                        "file-end " + r + "a.zip",
+                        "file " + r + "b.tgz " + std::to_string(tgz.size())});
+  const auto cut = std::find(read_whole.events.begin(), read_whole.events.end(),
+                             "file-start " + r + "d.zip cut zip");
+  CHECK(cut != read_whole.events.end());
+  // Rejects of a file read whole keep its bytes; a streamed one has none to keep.
+  CHECK(std::all_of(read_streamed.raws.begin(), read_streamed.raws.end(),
+                    [](const std::string& raw) { return raw.size() <= 40; }));
 }

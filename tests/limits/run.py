@@ -232,10 +232,19 @@ def cases():
         # under it whose attachment is a gzip of a large document.
         "mbox-huge-message.mbox": (huge_mbox, "imported 2, rejected 1"),
         "eml-huge-attachment.eml": (near_limit_mail, "imported"),
-        # An mbox inside a zip is split in memory: the zip, the mbox (up to a document's
-        # size), the message, its attachment and the document are held at once.
+        # An mbox inside a zip is split as it inflates: the zip, the message, its
+        # attachment and the document are held at once, never the whole mbox.
         "zip-holding-mbox.zip": (lambda: zipped([("export.mbox", mbox(
             [near_limit_mail(), small_report_mail(3)]), zipfile.ZIP_DEFLATED)]), "imported 2"),
+        # Over the input limit, archives are streamed, not rejected: a Takeout-style zip
+        # of a 50 MB mbox (the three large messages are the same mail: imported once),
+        # and a stored zip of three gzipped documents near the limit.
+        "takeout-over-input-limit.zip": (lambda: zipped([("Takeout/Mail/All mail.mbox", mbox(
+            [near_limit_mail(), small_report_mail(4), near_limit_mail(), near_limit_mail(),
+             small_report_mail(5)]), zipfile.ZIP_STORED)]), "imported 3"),
+        "reports-over-input-limit.zip": (lambda: zipped([(
+            f"r{k}.xml.gz", gz(big_document(f"streamed{k}", DOCUMENT_LIMIT - 2 * MIB, DOCUMENT_LIMIT - 8 * MIB, 3), 0),
+            zipfile.ZIP_STORED) for k in range(3)]), "imported 3"),
         # Standard input: read whole into memory, up to the input limit.
         "stdin-gzip-bomb": (lambda: gzip_bomb(1024), "stdin rejected"),
         "stdin-max-nodes": (lambda: node_dense(DOCUMENT_LIMIT, allowed * 99 // 100, "stdin"),
