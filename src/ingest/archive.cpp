@@ -97,10 +97,14 @@ std::string document_limit_message(std::uint64_t limit) {
 }
 
 // A top-level file too large to hold, handed to libarchive as it asks for it. Seeking
-// lets the zip reader use the central directory, as it does in memory.
+// lets the zip reader use the central directory, as it does in memory. Skips and seeks
+// stop at the end of the file, as they do in memory: lseek would go past it without
+// complaint, and libarchive would count the bytes skipped as read (a cut tar would
+// pass for whole, a lying offset for a decompression bomb).
 class FileSource {
  public:
-  FileSource(int fd, Sink& sink) : fd_(fd), sink_(sink), buffer_(kFileChunkBytes) {}
+  FileSource(int fd, std::uint64_t size, Sink& sink)
+      : fd_(fd), size_(static_cast<off_t>(size)), sink_(sink), buffer_(kFileChunkBytes) {}
 
   static la_ssize_t read(struct archive* a, void* self, const void** buffer) {
     auto& source = *static_cast<FileSource*>(self);
@@ -119,13 +123,23 @@ class FileSource {
   static la_int64_t skip(struct archive*, void* self, la_int64_t request) {
     auto& source = *static_cast<FileSource*>(self);
     const off_t before = ::lseek(source.fd_, 0, SEEK_CUR);
+    if (before < 0 || before >= source.size_) return 0;  // libarchive reads through instead
+    request = std::min<la_int64_t>(request, source.size_ - before);
     const off_t after = ::lseek(source.fd_, static_cast<off_t>(request), SEEK_CUR);
-    if (before < 0 || after < 0) return 0;  // libarchive reads through instead
+    if (after < 0) return 0;
     source.moved(after - before);
     return after - before;
   }
   static la_int64_t seek(struct archive* a, void* self, la_int64_t offset, int whence) {
     auto& source = *static_cast<FileSource*>(self);
+    const off_t base = whence == SEEK_SET   ? 0
+                       : whence == SEEK_END ? source.size_
+                                            : ::lseek(source.fd_, 0, SEEK_CUR);
+    if (base < 0 || offset < -base || offset > source.size_ - base) {
+      archive_set_error(a, EINVAL, "offset %lld is outside the file",
+                        static_cast<long long>(base) + static_cast<long long>(offset));
+      return ARCHIVE_FATAL;
+    }
     const off_t at = ::lseek(source.fd_, static_cast<off_t>(offset), whence);
     if (at < 0) {
       archive_set_error(a, errno, "cannot seek: %s", std::strerror(errno));
@@ -142,6 +156,7 @@ class FileSource {
   }
 
   int fd_;
+  off_t size_;
   Sink& sink_;
   std::vector<char> buffer_;
   std::uint64_t done_ = 0;
@@ -638,7 +653,7 @@ bool Unpacker::split_mbox(Stream& stream, const Origin& origin, const std::strin
       splitter.finish();
       reject(origin.child("after message " + std::to_string(splitter.messages())),
              ErrorCode::kCorrupt, "cannot read " + noun + ": " + archive_message(stream.a), {});
-      return n != ARCHIVE_FATAL;
+      return n != ARCHIVE_FATAL && !stopped_;
     }
     stream.data_bytes += static_cast<std::uint64_t>(n);
     if (!account(stream)) {
@@ -710,7 +725,7 @@ void ingest_bytes(const Origin& origin, std::string bytes, const Limits& limits,
 
 void ingest_archive_file(const Origin& origin, int fd, std::uint64_t size, Kind kind,
                          const Limits& limits, Sink& sink) {
-  FileSource source(fd, sink);
+  FileSource source(fd, size, sink);
   Unpacker unpacker(limits, sink, size);
   unpacker.file(origin, source, kind);
 }

@@ -129,11 +129,19 @@ bool is_container(Kind kind) {
 
 // A regular file over the input size limit that is an archive: hashed in one pass (so
 // that a file imported before is skipped unopened, as one read whole would be), then
-// unpacked in a second as libarchive reads it. `head` is what was read already.
+// unpacked in a second as libarchive reads it. `head` is what was read already, from
+// the start of the file. A file that changes in between (a download still being
+// written) is rejected, so that it is not remembered by a hash of other bytes.
 void stream_archive(int fd, const std::string& path, const std::string& head, Kind kind,
                     std::uint64_t size, const Limits& limits, Sink& sink) {
+  struct stat before {};
+  if (::fstat(fd, &before) != 0) {
+    reject_io(sink, path, std::strerror(errno));
+    return;
+  }
   core::Sha256 hash;
   hash.update(head);
+  std::uint64_t hashed = head.size();
   std::vector<char> chunk(kMboxChunkBytes);
   for (;;) {
     const ssize_t n = ::read(fd, chunk.data(), chunk.size());
@@ -144,14 +152,32 @@ void stream_archive(int fd, const std::string& path, const std::string& head, Ki
     }
     if (n == 0) break;
     hash.update(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
+    hashed += static_cast<std::uint64_t>(n);
+  }
+  const Origin origin{{path}};
+  auto changed = [&] {
+    struct stat after {};
+    return hashed != size || ::fstat(fd, &after) != 0 || after.st_size != before.st_size ||
+           after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+           after.st_mtim.tv_nsec != before.st_mtim.tv_nsec;
+  };
+  auto reject_changed = [&] {
+    sink.on_reject(origin,
+                   Error(ErrorCode::kIo, "the file changed while it was read: import it again "
+                                         "once it is complete"),
+                   {});
+  };
+  if (changed()) {
+    reject_changed();
+    return;
   }
   if (::lseek(fd, 0, SEEK_SET) != 0) {
     reject_io(sink, path, std::strerror(errno));
     return;
   }
-  const Origin origin{{path}};
   if (!sink.on_file_start(origin, hash.hex_digest())) return;
   ingest_archive_file(origin, fd, size, kind, limits, sink);
+  if (changed()) reject_changed();
   sink.on_file_end(origin);
 }
 
@@ -168,8 +194,11 @@ void ingest_fd(int fd, const std::string& path, bool regular, std::uint64_t size
     stream_mbox(fd, path, std::move(bytes), limits, sink);
     return;
   }
+  // Streamed only from the start of the file: the second pass reads it from there (a
+  // regular file on standard input may have been read into before).
   if (regular && size > limits.max_input_bytes && (err == 0 || err == EFBIG) &&
-      is_container(sniff(bytes))) {
+      is_container(sniff(bytes)) &&
+      ::lseek(fd, 0, SEEK_CUR) == static_cast<off_t>(bytes.size())) {
     stream_archive(fd, path, bytes, sniff(bytes), size, limits, sink);
     return;
   }

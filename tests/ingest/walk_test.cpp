@@ -305,12 +305,17 @@ TEST_CASE("walk: an archive over the input limit is streamed, with the units of 
   dir.write("c.mbox.gz", mbox_gz);
   dir.write("d.zip", zip.substr(0, zip.size() - 100));  // cut: no central directory
   dir.write("e.tgz", tgz.substr(0, tgz.size() / 2));
+  const std::string tar = make_archive(Format::kTar, {}, members);
+  dir.write("f.tar", tar.substr(0, tar.size() / 2));  // a member cut: skips must stop at the end
+  dir.write("g.tar", tar.substr(0, tar.size() - 1100));  // the last member's padding gone
 
   const Limits whole;
   FileSink read_whole;
   read_whole.labels = {{zip, "zip"}, {tgz, "tgz"}, {mbox_gz, "mbox.gz"},
                        {zip.substr(0, zip.size() - 100), "cut zip"},
-                       {tgz.substr(0, tgz.size() / 2), "cut tgz"}};
+                       {tgz.substr(0, tgz.size() / 2), "cut tgz"},
+                       {tar.substr(0, tar.size() / 2), "cut tar"},
+                       {tar.substr(0, tar.size() - 1100), "tar without padding"}};
   ingest_paths({dir.path()}, whole, read_whole);
   Limits streamed = whole;
   streamed.max_input_bytes = 40;  // below every file
@@ -345,4 +350,36 @@ TEST_CASE("walk: an archive over the input limit is streamed, with the units of 
   // Rejects of a file read whole keep its bytes; a streamed one has none to keep.
   CHECK(std::all_of(read_streamed.raws.begin(), read_streamed.raws.end(),
                     [](const std::string& raw) { return raw.size() <= 40; }));
+}
+
+namespace {
+
+// Appends to the file it is shown, as a download still being written would.
+struct GrowingSink : FileSink {
+  std::string path;
+  bool on_file_start(const Origin& origin, const std::string& content_hash) override {
+    std::ofstream(path, std::ios::binary | std::ios::app) << "more bytes";
+    return FileSink::on_file_start(origin, content_hash);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("walk: a streamed archive that changes while it is read is rejected, not remembered") {
+  TempDir dir;
+  const std::string zip = make_archive(Format::kZip, {}, {{"a.xml", kReport}, {"b.xml", kReport}});
+  GrowingSink sink;
+  sink.path = dir.write("a.zip", zip);
+  sink.labels = {{zip, "zip"}};
+  Limits limits;
+  limits.max_input_bytes = 40;
+  ingest_paths({sink.path}, limits, sink);
+  CHECK(sink.events == Events{"file " + sink.path + " " + std::to_string(zip.size()),
+                              "file-start " + sink.path + " zip",
+                              "document " + sink.path + kSep + "a.xml",
+                              "document " + sink.path + kSep + "b.xml",
+                              "reject " + sink.path + ": the file changed while it was read: import "
+                                                      "it again once it is complete",
+                              "file-end " + sink.path});
+  CHECK(sink.codes == std::vector<ErrorCode>{ErrorCode::kIo});
 }
