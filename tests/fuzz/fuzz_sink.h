@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ingest/ingest.h"
 
@@ -44,6 +45,34 @@ class CountingSink final : public ingest::Sink {
     checksum_ += origin.to_string().size();
   }
   std::uint64_t checksum_ = 0;
+};
+
+// Every unit and message as one line, for comparing two ways of reading the same
+// bytes (the raw bytes kept with a reject are left out: a streamed file keeps none).
+class RecordingSink final : public ingest::Sink {
+ public:
+  const std::vector<std::string>& events() const { return events_; }
+
+  void on_document(ingest::Document document) override {
+    events_.push_back("document " + document.origin.to_string() + " " +
+                      std::to_string(document.bytes.size()));
+  }
+  void on_reject(const ingest::Origin& origin, const core::Error& error, std::string_view) override {
+    events_.push_back("reject " + origin.to_string() + ": " + error.to_string());
+  }
+  void on_skip(const ingest::Origin& origin, const std::string& what) override {
+    events_.push_back("skip " + origin.to_string() + ": " + what);
+  }
+  bool on_message_start(const ingest::Origin& origin, std::string_view) override {
+    events_.push_back("message " + origin.to_string());
+    return true;
+  }
+  void on_message_end(const ingest::Origin& origin, const std::string& no_report) override {
+    events_.push_back("end " + origin.to_string() + " " + no_report);
+  }
+
+ private:
+  std::vector<std::string> events_;
 };
 
 }  // namespace dmarcq::fuzz
