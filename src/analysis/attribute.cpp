@@ -40,6 +40,7 @@ struct Accumulator {
   std::uint32_t domain = 0;
   const Sender* sender = nullptr;
   Identity identity;
+  bool identified = false;  // identity was set by a record
   Cause cause = Cause::kUnauthorized;
   Severity severity = Severity::kInfo;
   std::int64_t messages = 0;
@@ -282,7 +283,10 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
       Accumulator& a = accumulators[key];
       a.domain = group.domain;
       a.sender = identity.sender;
-      a.identity = identity;
+      // The strongest identification among the records summed (SPF pass, then DKIM
+      // pass, then IP range), so that the evidence does not depend on their order.
+      if (!a.identified || identity.evidence < a.identity.evidence) a.identity = identity;
+      a.identified = true;
       a.cause = cause;
       a.strict_dkim = strict_dkim;
       const Severity severity = severity_of(cause, dmarc_pass);

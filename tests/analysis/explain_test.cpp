@@ -135,3 +135,40 @@ TEST_CASE("summary by source: the per-fact sums equal the record-level SQL, with
   }
   CHECK(compared == 8);
 }
+
+// A finding sums the records of one sender and cause; some may identify the sender by
+// its SPF pass, others only by its IP ranges. The evidence names the strongest, in
+// whatever order the records were stored.
+TEST_CASE("explain: a finding's identification is the strongest of its records, in any order") {
+  report::Record by_spf = salesforce_record("13.110.74.200", 10);  // bnc SPF pass
+  report::Record by_range = testing::make_record("13.110.242.177", 5, "fail", "fail");
+  by_range.spf_results.push_back({"example.com", "mfrom", "softfail", ""});
+  std::vector<std::string> evidence;
+  for (const auto& records : {std::vector<report::Record>{by_spf, by_range},
+                              std::vector<report::Record>{by_range, by_spf}}) {
+    testing::TempDb temp;
+    {
+      auto opened = store::open_sqlite(temp.path(), store::OpenMode::kReadWrite);
+      REQUIRE(opened.ok());
+      REQUIRE((*opened)->begin().ok());
+      report::Report r = testing::make_report("google.com", "1", "example.com", kNov9, kNov9 + 86399);
+      r.records = records;
+      REQUIRE((*opened)->add_report(r, "o", "h").ok());
+      REQUIRE((*opened)->commit().ok());
+    }
+    auto reader = store::open_sqlite(temp.path(), store::OpenMode::kReadOnly);
+    REQUIRE(reader.ok());
+    auto catalog = analysis::Catalog::builtin();
+    REQUIRE(catalog.ok());
+    auto findings = analysis::explain(**reader, {}, *catalog, analysis::Lang::kEn);
+    REQUIRE(findings.ok());
+    const auto dkim = std::find_if(findings->begin(), findings->end(), [](const analysis::Finding& f) {
+      return f.cause == Cause::kDkimNotActivated;
+    });
+    REQUIRE(dkim != findings->end());
+    CHECK(dkim->messages == 15);
+    evidence.push_back(dkim->evidence);
+  }
+  CHECK(evidence[0] == evidence[1]);
+  CHECK(evidence[0].find("identified by an SPF pass for the sender's own envelope domain") != std::string::npos);
+}
