@@ -20,6 +20,7 @@
 #include <array>
 #include <charconv>
 #include <limits>
+#include <optional>
 
 #include "core/date.h"
 #include "core/ip.h"
@@ -256,6 +257,54 @@ struct ModelBudget {
     return true;
   }
 };
+
+// The offset of the first character reference to U+0000 ("&#0;", "&#x000;") in
+// `text`, or npos.
+std::size_t find_nul_reference(std::string_view text) {
+  for (std::size_t at = text.find("&#"); at != std::string_view::npos; at = text.find("&#", at + 2)) {
+    std::size_t i = at + 2;
+    if (i < text.size() && text[i] == 'x') ++i;
+    const std::size_t digits = i;
+    while (i < text.size() && text[i] == '0') ++i;
+    if (i > digits && i < text.size() && text[i] == ';') return at;
+  }
+  return std::string_view::npos;
+}
+
+// Finds element text or an attribute value holding a reference to U+0000.
+class NulReferenceFinder final : public pugi::xml_tree_walker {
+ public:
+  std::ptrdiff_t offset = -1;
+
+  bool for_each(pugi::xml_node& node) override {
+    bool found = node.type() == pugi::node_pcdata &&
+                 find_nul_reference(node.value()) != std::string_view::npos;
+    for (const pugi::xml_attribute attribute : node.attributes()) {
+      found = found || find_nul_reference(attribute.value()) != std::string_view::npos;
+    }
+    if (found) offset = node.offset_debug();
+    return !found;
+  }
+};
+
+// pugixml decodes a reference to U+0000 into a NUL byte, and its strings end at the
+// first NUL: the rest of the value would be dropped without a word. XML does not allow
+// the character, so such a document is malformed; the offset of the node holding it is
+// returned. The text is scanned once; only a document that has the characters is
+// parsed again, without decoding references, to tell element text and attribute
+// values from comments and CDATA, where "&#0;" is only text.
+std::optional<std::ptrdiff_t> nul_reference(std::string_view text) {
+  if (find_nul_reference(text) == std::string_view::npos) return std::nullopt;
+  pugi::xml_document raw;
+  if (!raw.load_buffer(text.data(), text.size(), pugi::parse_default & ~pugi::parse_escapes,
+                       pugi::encoding_utf8)) {
+    return std::nullopt;  // malformed anyway: the real parse says where
+  }
+  NulReferenceFinder finder;
+  raw.traverse(finder);
+  if (finder.offset < 0) return std::nullopt;
+  return finder.offset;
+}
 
 Error over_budget(std::uint64_t budget, const std::string& what) {
   return Error(ErrorCode::kLimit, what + " would take more than the parse budget of " +
@@ -708,6 +757,13 @@ core::Result<std::vector<core::Result<Report>>> parse_reports(std::string_view x
                                      std::to_string(tree.attributes) + " attributes");
     }
     model.left = budget - before_reports;
+  }
+
+  if (const auto nul = nul_reference(text)) {
+    Error error(ErrorCode::kCorrupt,
+                "malformed XML: a character reference to U+0000 (&#0;), which XML does not allow");
+    error.at("line " + std::to_string(LineCounter(text).line_at(static_cast<std::size_t>(*nul))));
+    return error;
   }
 
   pugi::xml_document document;

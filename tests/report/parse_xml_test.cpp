@@ -479,3 +479,34 @@ TEST_CASE("parse: DTD entities are never expanded") {
   REQUIRE(report.ok());
   CHECK(report->report_id == "&b;&xxe;");
 }
+
+// pugixml decodes &#0; into a NUL and its strings end there: "abc&#0;def" would have
+// been read as "abc" without a word.
+TEST_CASE("parse: a character reference to U+0000 makes the document malformed, outside comments and CDATA") {
+  const std::string in_text = report_xml("    <report_id>abc&#0;def</report_id>\n"
+                                         "    <date_range><begin>1794182400</begin><end>1794268799</end></date_range>\n");
+  auto result = parse_report(in_text);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code() == ErrorCode::kCorrupt);
+  CHECK(result.error().to_string() ==
+        "line 6: malformed XML: a character reference to U+0000 (&#0;), which XML does not allow");
+  std::string in_attribute = report_xml(kIdentity);
+  in_attribute.replace(in_attribute.find("<feedback>"), 10, "<feedback a=\"x&#x0000;y\">");
+  CHECK(error_of(in_attribute) ==
+        "line 2: malformed XML: a character reference to U+0000 (&#0;), which XML does not allow");
+
+  // Only text there: parsed as usual.
+  std::string in_comment = report_xml(kIdentity);
+  in_comment.replace(in_comment.find("<feedback>"), 10, "<feedback><!-- &#0; --><x><![CDATA[&#0;]]></x>");
+  auto commented = parse_report(in_comment);
+  REQUIRE(commented.ok());
+  CHECK(commented->report_id == "123");
+  // Other references, zeros first included, are characters like any.
+  auto newline = parse_report(report_xml("    <report_id>a&#0010;b&#x0;&#10;</report_id>\n"
+                                         "    <date_range><begin>1794182400</begin><end>1794268799</end></date_range>\n"));
+  REQUIRE_FALSE(newline.ok());  // &#x0; is still U+0000
+  auto fine = parse_report(report_xml("    <report_id>a&#0010;b&#48;</report_id>\n"
+                                      "    <date_range><begin>1794182400</begin><end>1794268799</end></date_range>\n"));
+  REQUIRE(fine.ok());
+  CHECK(fine->report_id.find("b0") != std::string::npos);
+}
