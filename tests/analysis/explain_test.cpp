@@ -19,6 +19,17 @@ report::Record salesforce_record(const std::string& ip, std::int64_t count) {
   return record;
 }
 
+// explain over the store at `path`, all time, in `lang`.
+std::vector<analysis::Finding> explain_all(const std::string& path, analysis::Lang lang = analysis::Lang::kEn) {
+  auto reader = store::open_sqlite(path, store::OpenMode::kReadOnly);
+  REQUIRE(reader.ok());
+  auto catalog = analysis::Catalog::builtin();
+  REQUIRE(catalog.ok());
+  auto findings = analysis::explain(**reader, {}, *catalog, lang);
+  REQUIRE(findings.ok());
+  return std::move(*findings);
+}
+
 }  // namespace
 
 TEST_CASE("explain: findings per sender and cause, worst first, with domain findings") {
@@ -156,16 +167,11 @@ TEST_CASE("explain: a finding's identification is the strongest of its records, 
       REQUIRE((*opened)->add_report(r, "o", "h").ok());
       REQUIRE((*opened)->commit().ok());
     }
-    auto reader = store::open_sqlite(temp.path(), store::OpenMode::kReadOnly);
-    REQUIRE(reader.ok());
-    auto catalog = analysis::Catalog::builtin();
-    REQUIRE(catalog.ok());
-    auto findings = analysis::explain(**reader, {}, *catalog, analysis::Lang::kEn);
-    REQUIRE(findings.ok());
-    const auto dkim = std::find_if(findings->begin(), findings->end(), [](const analysis::Finding& f) {
+    const std::vector<analysis::Finding> findings = explain_all(temp.path());
+    const auto dkim = std::find_if(findings.begin(), findings.end(), [](const analysis::Finding& f) {
       return f.cause == Cause::kDkimNotActivated;
     });
-    REQUIRE(dkim != findings->end());
+    REQUIRE(dkim != findings.end());
     CHECK(dkim->messages == 15);
     evidence.push_back(dkim->evidence);
   }
