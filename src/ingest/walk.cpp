@@ -4,9 +4,9 @@
 // messages as it streams, and an archive or compressed stream (zip, tar, gzip, ...)
 // over the limit is unpacked as it is read: memory stays bounded by the largest
 // message or document. A file is shown to the sink (with its hash) before it is
-// unpacked, so that one already imported is skipped unopened. Directories are walked in a stable,
-// byte-wise order so that two runs over the same tree report in the same order; a
-// Maildir among them is read as its messages.
+// unpacked, so that one already imported is skipped unopened. Directories are walked
+// in a stable, byte-wise order so that two runs over the same tree report in the same
+// order; a Maildir among them is read as its messages.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
