@@ -100,7 +100,8 @@ std::string document_limit_message(std::uint64_t limit) {
 // lets the zip reader use the central directory, as it does in memory. Skips and seeks
 // stop at the end of the file, as they do in memory: lseek would go past it without
 // complaint, and libarchive would count the bytes skipped as read (a cut tar would
-// pass for whole, a lying offset for a decompression bomb).
+// pass for whole, a lying offset for a decompression bomb). The file was read once
+// already, to hash it: progress says this second pass is the second half of the work.
 class FileSource {
  public:
   FileSource(int fd, std::uint64_t size, Sink& sink)
@@ -145,14 +146,19 @@ class FileSource {
       archive_set_error(a, errno, "cannot seek: %s", std::strerror(errno));
       return ARCHIVE_FATAL;
     }
-    source.done_ = static_cast<std::uint64_t>(at);
     return at;
   }
 
  private:
   void moved(std::int64_t bytes) {
     done_ += static_cast<std::uint64_t>(bytes);
-    sink_.on_progress(done_);
+    report_progress();
+  }
+  // Bytes read or skipped, not the position: the zip reader seeks to the central
+  // directory at the end first, and progress must not run backwards.
+  void report_progress() {
+    const auto size = static_cast<std::uint64_t>(size_);
+    sink_.on_progress(size / 2 + std::min(done_, size) / 2);
   }
 
   int fd_;

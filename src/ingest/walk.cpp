@@ -153,6 +153,7 @@ void stream_archive(int fd, const std::string& path, const std::string& head, Ki
     if (n == 0) break;
     hash.update(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
     hashed += static_cast<std::uint64_t>(n);
+    sink.on_progress(std::min(hashed, size) / 2);  // the first half: see FileSource
   }
   const Origin origin{{path}};
   auto changed = [&] {
@@ -175,10 +176,12 @@ void stream_archive(int fd, const std::string& path, const std::string& head, Ki
     reject_io(sink, path, std::strerror(errno));
     return;
   }
-  if (!sink.on_file_start(origin, hash.hex_digest())) return;
-  ingest_archive_file(origin, fd, size, kind, limits, sink);
-  if (changed()) reject_changed();
-  sink.on_file_end(origin);
+  if (sink.on_file_start(origin, hash.hex_digest())) {
+    ingest_archive_file(origin, fd, size, kind, limits, sink);
+    if (changed()) reject_changed();
+    sink.on_file_end(origin);
+  }
+  sink.on_progress(size);
 }
 
 // Reads an open file, pipe or standard input and unpacks it. The first chunk says

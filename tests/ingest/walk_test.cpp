@@ -383,3 +383,35 @@ TEST_CASE("walk: a streamed archive that changes while it is read is rejected, n
                               "file-end " + sink.path});
   CHECK(sink.codes == std::vector<ErrorCode>{ErrorCode::kIo});
 }
+
+namespace {
+
+struct ProgressSink : RecordingSink {
+  std::vector<std::uint64_t> progress;
+  void on_progress(std::uint64_t bytes_done) override { progress.push_back(bytes_done); }
+};
+
+}  // namespace
+
+TEST_CASE("walk: a streamed archive's progress climbs through both passes to its size") {
+  TempDir dir;
+  std::vector<Member> members;
+  std::mt19937 random(7);
+  for (int i = 0; i < 40; ++i) {  // incompressible, so the zip spans several reads
+    std::string noise(64 * 1024, ' ');
+    for (char& c : noise) c = static_cast<char>('a' + random() % 26);
+    members.push_back({"r" + std::to_string(i) + ".xml", "<feedback>" + noise + "</feedback>"});
+  }
+  const std::string zip = make_archive(Format::kZip, {}, members);
+  const std::string path = dir.write("big.zip", zip);
+  Limits limits;
+  limits.max_input_bytes = 1024;
+  ProgressSink sink;
+  ingest_paths({path}, limits, sink);
+  CHECK(sink.documents.size() == 40);
+  REQUIRE(sink.progress.size() > 4);
+  CHECK(std::is_sorted(sink.progress.begin(), sink.progress.end()));
+  CHECK(sink.progress.back() == zip.size());
+  CHECK(std::count_if(sink.progress.begin(), sink.progress.end(),
+                      [&](std::uint64_t done) { return done <= zip.size() / 2; }) >= 1);
+}
