@@ -141,7 +141,8 @@ class FileSource {
                         static_cast<long long>(base) + static_cast<long long>(offset));
       return ARCHIVE_FATAL;
     }
-    const off_t at = ::lseek(source.fd_, static_cast<off_t>(offset), whence);
+    // From the start: the end is the size hashed, even if the file grew since.
+    const off_t at = ::lseek(source.fd_, base + static_cast<off_t>(offset), SEEK_SET);
     if (at < 0) {
       archive_set_error(a, errno, "cannot seek: %s", std::strerror(errno));
       return ARCHIVE_FATAL;
