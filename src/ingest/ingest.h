@@ -159,6 +159,8 @@ enum class Kind {
 };
 
 Kind sniff(std::string_view bytes);
+// True for the kinds libarchive opens: zip, tar, gzip, bzip2 and xz.
+bool is_container(Kind kind);
 const char* kind_name(Kind kind);
 
 // True when the innermost name of `origin` ends like a report or a report archive

@@ -114,6 +114,11 @@ bool named_like_report(const Origin& origin) {
   return false;
 }
 
+bool is_container(Kind kind) {
+  return kind == Kind::kZip || kind == Kind::kTar || kind == Kind::kGzip ||
+         kind == Kind::kBzip2 || kind == Kind::kXz;
+}
+
 const char* kind_name(Kind kind) {
   switch (kind) {
     case Kind::kEmpty: return "empty";

@@ -122,11 +122,6 @@ void stream_mbox(int fd, const std::string& path, std::string head, const Limits
   sink.on_progress(done);
 }
 
-bool is_container(Kind kind) {
-  return kind == Kind::kZip || kind == Kind::kTar || kind == Kind::kGzip ||
-         kind == Kind::kBzip2 || kind == Kind::kXz;
-}
-
 // A regular file over the input size limit that is an archive: hashed in one pass (so
 // that a file imported before is skipped unopened, as one read whole would be), then
 // unpacked in a second as libarchive reads it. `head` is what was read already, from
@@ -199,10 +194,10 @@ void ingest_fd(int fd, const std::string& path, bool regular, std::uint64_t size
   }
   // Streamed only from the start of the file: the second pass reads it from there (a
   // regular file on standard input may have been read into before).
-  if (regular && size > limits.max_input_bytes && (err == 0 || err == EFBIG) &&
-      is_container(sniff(bytes)) &&
+  if (const Kind kind = sniff(bytes);
+      regular && size > limits.max_input_bytes && (err == 0 || err == EFBIG) && is_container(kind) &&
       ::lseek(fd, 0, SEEK_CUR) == static_cast<off_t>(bytes.size())) {
-    stream_archive(fd, path, bytes, sniff(bytes), size, limits, sink);
+    stream_archive(fd, path, bytes, kind, size, limits, sink);
     return;
   }
   if ((regular && size > limits.max_input_bytes) || bytes.size() > limits.max_input_bytes) {

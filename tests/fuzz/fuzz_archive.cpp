@@ -25,12 +25,6 @@ int memory_file() {
   return fd;
 }
 
-bool is_archive(dmarcq::ingest::Kind kind) {
-  using dmarcq::ingest::Kind;
-  return kind == Kind::kZip || kind == Kind::kTar || kind == Kind::kGzip || kind == Kind::kBzip2 ||
-         kind == Kind::kXz;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -54,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   streaming.max_input_bytes = 64;  // any archive longer than that is streamed
   dmarcq::fuzz::RecordingSink streamed;
   dmarcq::ingest::ingest_paths({path}, streaming, streamed);
-  if (is_archive(dmarcq::ingest::sniff(bytes)) && size > streaming.max_input_bytes &&
+  if (dmarcq::ingest::is_container(dmarcq::ingest::sniff(bytes)) && size > streaming.max_input_bytes &&
       size <= limits.max_input_bytes && streamed.events() != whole.events()) {
     for (const std::string& event : whole.events()) std::fprintf(stderr, "read whole: %s\n", event.c_str());
     for (const std::string& event : streamed.events()) std::fprintf(stderr, "streamed:   %s\n", event.c_str());
