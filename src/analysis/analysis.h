@@ -38,6 +38,11 @@ struct IpRange {
   std::string date;    // when it was read (YYYY-MM-DD)
 };
 
+// What a catalog entry stands for. A forwarder (a mailing-list service such as Google
+// Groups) relays other people's mail: identifying it explains a failure, it never
+// calls for a fix at the customer's side.
+enum class Role { kSender, kForwarder };
+
 struct Sender {
   std::string id;                 // stable, e.g. "salesforce"
   std::string name;               // "Salesforce"
@@ -50,6 +55,7 @@ struct Sender {
   std::vector<IpRange> ip_ranges;
   std::vector<std::string> ptr_bases;             // "salesforce.com"
   FixStyle fix_style = FixStyle::kVendorEnvelope;
+  Role role = Role::kSender;
   std::string origin;             // "schema/senders.toml:12" or the user's file and line
 };
 
@@ -140,8 +146,10 @@ enum class Cause {
   kSpfPermerror,           // "spf_permerror"
   kForwarded,              // "forwarded"
   kUnauthorized,           // "unauthorized"
+  kTransient,              // "transient": temperror, or one receiver's result that others contradict
   kPolicyNone,             // "policy_none": p=none
   kPolicyPartial,          // "policy_pct": pct below 100
+  kPolicyTesting,          // "policy_testing": testing=y (RFC 9990) / t=y (RFC 9989)
   kSubdomainPolicyMissing, // "subdomain_policy_missing": no sp= (and no np=)
   kEnforcementReadiness,   // "enforcement_readiness": share of legitimate mail passing
 };
@@ -150,37 +158,103 @@ enum class Lang { kEn, kJa };
 
 // "spf_include_missing", ...
 const char* cause_id(Cause cause);
+// The cause with this id; nullopt for an unknown id.
+std::optional<Cause> parse_cause(std::string_view id);
 
 enum class Severity { kFail, kWarn, kInfo };
 const char* severity_name(Severity severity);  // "fail", "warn", "info"
 
-// One finding per (domain, sender — or source IP for unknown sources —, cause), or a
-// domain-level finding (sender null, no sources).
-struct Finding {
-  std::string domain;
+// Whose mail a record is. On a shared platform (Google, Microsoft, SES...) the source
+// IP says only whose servers sent it: the customer's own use of the platform needs the
+// customer's envelope domain, or the platform's default for every customer; mail that
+// kept the customer's DKIM signature but arrived with a stranger's envelope was
+// forwarded; mail with neither is someone else's account sending as the customer.
+enum class Party {
+  kSender,     // the customer's own use of a catalog sender
+  kForwarder,  // forwarded, or relayed by a mailing list: nothing to fix at the source
+  kUnknown,    // an unknown source, or another account on a shared platform
+};
+
+struct CauseAt {
+  Cause cause = Cause::kUnauthorized;
+  Severity severity = Severity::kInfo;
+};
+
+// What one record (or group of records with the same facts) is and why it fails.
+struct Attribution {
+  Party party = Party::kUnknown;
+  // kSender: the customer's sender. kForwarder and kUnknown: the catalog sender whose
+  // servers the mail came from (Google for Gmail forwarding), or null.
   const Sender* sender = nullptr;
+  std::vector<CauseAt> causes;  // one per failing mechanism; empty when nothing fails
+  bool strict_spf = false;      // the SPF cause comes from aspf=s alone
+  bool strict_dkim = false;     // the DKIM cause comes from adkim=s alone
+  // kUnknown: SPF or DKIM passed for the source's own domain, not aligned with the
+  // From domain: a service the customer may use rather than a forgery.
+  bool own_domain_pass = false;
+
+  // Counts toward enforcement readiness: the customer's own mail.
+  bool legitimate() const { return party == Party::kSender || (party == Party::kUnknown && causes.empty()); }
+};
+
+// The attribution of one record (or group of identical records), by the rules of
+// senders.md section 6; strict_* are the published adkim=s / aspf=s.
+Attribution attribute_record(const RecordFacts& facts, const Identity& identity, bool strict_dkim, bool strict_spf);
+
+// Which findings explain makes of the unknown sources of a domain.
+struct ExplainOptions {
+  bool all_sources = false;  // one unauthorized finding per source IP instead of one per domain
+};
+
+// A cause of a finding, with the messages it affects.
+struct FindingCause {
   Cause cause = Cause::kUnauthorized;
   Severity severity = Severity::kInfo;
   std::int64_t messages = 0;
-  std::vector<std::pair<std::string, std::int64_t>> source_ips;  // up to 10, most first
-  std::int64_t first_day = 0;  // days since the epoch
-  std::int64_t last_day = 0;
-  std::string evidence;        // what the reports show, in the chosen language
-  std::string fix;             // what to change, in the chosen language
 };
 
-// Attributes every failing source in the store (within `filter`) to a cause.
+// A source IP of a finding.
+struct FindingSource {
+  std::string ip;
+  std::int64_t messages = 0;
+  std::string platform;  // the catalog sender whose range holds it, for unknown sources and forwarders
+};
+
+// What a finding is about.
+enum class Subject {
+  kSender,          // one catalog sender the customer uses
+  kForwarders,      // every forwarded or mailing-list source of the domain
+  kUnknownSources,  // every unknown source of the domain (or one, with all_sources)
+  kDomain,          // the domain's published policy
+};
+
+// One finding per (domain, sender): every cause found for it, the messages affected
+// (each once), and one merged fix. Unknown sources make one finding per domain, as do
+// forwarders; domain findings have no sources.
+struct Finding {
+  std::string domain;
+  Subject subject = Subject::kDomain;
+  const Sender* sender = nullptr;      // kSender only
+  Cause cause = Cause::kUnauthorized;  // the first of causes
+  Severity severity = Severity::kInfo;
+  std::vector<FindingCause> causes;    // most severe first, then most messages
+  std::int64_t messages = 0;           // messages with at least one of the causes
+  std::int64_t dmarc_fail = 0;         // of those, failing DMARC
+  std::vector<FindingSource> sources;  // most messages first: up to 10, or all with all_sources
+  std::int64_t source_count = 0;       // distinct source IPs
+  std::int64_t first_day = 0;          // days since the epoch
+  std::int64_t last_day = 0;
+  std::string evidence;                // what the reports show, in the chosen language
+  std::string fix;                     // what to change, in the chosen language
+};
+
+// Attributes every failing source in the store (within `filter`) to its causes.
 // Findings are sorted by domain, then severity (fail first), then messages.
 core::Result<std::vector<Finding>> explain(store::Store& store, const store::RecordFilter& filter,
-                                           const Catalog& catalog, Lang lang);
+                                           const Catalog& catalog, Lang lang, const ExplainOptions& options = {});
 
 // The sender of each record group (summary --by sender): catalog id, or "unknown".
 std::string sender_key(const Identity& identity);
-
-// The causes of one record (or group of identical records), by the rules of
-// senders.md section 6; strict_* are the published adkim=s / aspf=s.
-std::vector<Cause> attribute_record(const RecordFacts& facts, const Identity& identity,
-                                    bool strict_dkim, bool strict_spf);
 
 // summary with "sender" among its keys: the same columns and order as the store's
 // summary, with the catalog id (or "unknown") as the sender.
@@ -190,7 +264,8 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
 // ---- weekly digest ----------------------------------------------------------------
 
 // The weekly digest of one ISO week (Monday `week_monday`, days since the epoch): one
-// row per (domain, sender — or source IP for unknown sources —) with the columns
+// row per (domain, sender the customer uses), plus one for the domain's forwarded mail
+// ("forwarders") and one for its unknown sources ("unknown"), with the columns
 // week, domain, sender, sender_name, source_ips, messages, dmarc_pass, dmarc_fail,
 // pass_rate, spf_aligned_pass, dkim_aligned_pass, quarantined, rejected, causes,
 // severity, fix, messages_prev_week, pass_rate_prev_week, pass_rate_change; sorted by

@@ -1,28 +1,18 @@
-// attribute: from record groups to findings. Each group (records sharing every fact
-// read here) gets its sender identified, its alignment explained, and zero or more
-// causes (the rules of senders.md section 6, per mechanism: a Salesforce source with
-// the include missing and no DKIM key carries both spf_include_missing and
-// dkim_not_activated). Causes are then summed per (domain, sender or source IP,
-// cause), and the domain-level findings come from the newest published policy.
+// attribute: the rules of senders.md section 6 for one record. First whose mail it is
+// (the customer's own use of a sender, forwarded mail, or someone else's), then one
+// cause per mechanism that does not align, each with its severity.
 //
 // The reporter's policy_evaluated verdict decides pass or fail. The raw auth_results
-// only choose the cause and fill the evidence: which domain SPF passed for, which
-// selector failed.
+// only choose the party and the cause: which domain SPF passed for, which signatures
+// were there.
 #include <algorithm>
-#include <cstdint>
-#include <map>
-#include <unordered_map>
+#include <array>
 
 #include "analysis/analysis.h"
-#include "analysis/fixes.h"
-#include "analysis/groups.h"
-#include "core/date.h"
-#include "core/parallel.h"
 
 namespace dmarcq::analysis {
 
 namespace {
-
 
 bool is_forward_reason(const report::PolicyReason& reason) {
   if (reason.type == "forwarded" || reason.type == "trusted_forwarder" || reason.type == "mailing_list") {
@@ -31,105 +21,114 @@ bool is_forward_reason(const report::PolicyReason& reason) {
   return reason.type == "local_policy" && reason.comment.find("arc=pass") != std::string::npos;
 }
 
+// SPF results that mean the record does not authorise the source. temperror and
+// permerror are not among them: the first is the receiver's DNS, the second the
+// record's syntax or size.
 bool is_spf_failure(const std::string& result) {
-  return result == "fail" || result == "softfail" || result == "neutral" || result == "none" ||
-         result.empty();
+  return result == "fail" || result == "softfail" || result == "neutral" || result == "none" || result.empty();
 }
 
-struct Accumulator {
-  std::uint32_t domain = 0;
-  const Sender* sender = nullptr;
-  Identity identity;
-  bool identified = false;  // identity was set by a record
-  Cause cause = Cause::kUnauthorized;
-  Severity severity = Severity::kInfo;
-  std::int64_t messages = 0;
-  std::int64_t first_day = INT64_MAX;
-  std::int64_t last_day = INT64_MIN;
-  bool strict_dkim = false;
-  SeenIds seen_ids;
+bool matches_any(std::string_view domain, const std::vector<std::string>& suffixes) {
+  return std::any_of(suffixes.begin(), suffixes.end(),
+                     [&](const std::string& suffix) { return domain_matches_suffix(domain, suffix); });
+}
+
+// Google's default signature names the Workspace's primary domain, dots as dashes:
+// d=example-co-jp.20230601.gappssmtp.com for example.co.jp. One that names another
+// domain is another Workspace's (a forwarder's, or a stranger's).
+bool is_other_workspace_signature(std::string_view signing_domain, const std::string& from) {
+  constexpr std::string_view kSuffix = ".gappssmtp.com";
+  if (!signing_domain.ends_with(kSuffix)) return false;
+  const std::string_view label = signing_domain.substr(0, signing_domain.find('.'));
+  auto dashed = [](std::string name) {
+    std::replace(name.begin(), name.end(), '.', '-');
+    return name;
+  };
+  return label != dashed(from) && label != dashed(organizational_domain(from));
+}
+
+// The facts of a record that decide its party and causes, computed once.
+struct Shape {
+  std::string from;
+  bool dmarc_pass = false;
+  const report::SpfResult* mfrom = nullptr;  // the envelope (MAIL FROM) result, if any
+  bool envelope_owned = false;               // the envelope is the From domain's organization
+  bool customer_signature = false;           // a signature of the From domain's organization
+  bool customer_signature_pass = false;
+  bool customer_signature_aligned_pass = false;  // passes and aligns under the published adkim
+  bool customer_signatures_temperror_only = false;
+  bool other_account_signature = false;          // another Workspace's default signature
 };
 
-struct DomainTotals {
-  std::int64_t messages = 0;
-  std::int64_t passed = 0;
-  std::int64_t legitimate = 0;         // not forwarded, not unauthorized
-  std::int64_t legitimate_passed = 0;
-  std::unordered_map<std::uint32_t, std::int64_t> header_froms;  // by interned id
-};
-
-std::string with_thousands(std::int64_t value) {
-  std::string digits = std::to_string(value);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
-  return digits;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
-
-std::string evidence_of(const Accumulator& a, const SeenValues& seen, Lang lang) {
-  const bool ja = lang == Lang::kJa;
-  const std::string from = top(seen.header_froms, 1).empty() ? "" : top(seen.header_froms, 1)[0];
-  std::string text;
-  switch (a.cause) {
-    case Cause::kSpfIncludeMissing:
-      text = ja ? from + " の SPF 評価が " + join(top(seen.spf_results, 3)) + "（送信元 IP が SPF レコードにありません）"
-                : "SPF " + join(top(seen.spf_results, 3)) + " for " + from + " (the source IPs are not in its SPF record)";
+Shape shape_of(const RecordFacts& facts, bool strict_dkim) {
+  Shape shape;
+  shape.from = facts.header_from.empty() ? facts.policy_domain : facts.header_from;
+  shape.dmarc_pass = facts.dkim_aligned == "pass" || facts.spf_aligned == "pass";
+  for (const report::SpfResult& spf : facts.spf) {
+    if (spf.scope != "helo" && !spf.domain.empty()) {
+      shape.mfrom = &spf;
       break;
-    case Cause::kSpfNotAligned:
-      text = ja ? "SPF の評価対象は " + join(top(seen.spf_domains, 3)) + " で、" + from + " とアラインしません"
-                : "SPF is evaluated for " + join(top(seen.spf_domains, 3)) + ", not aligned with " + from;
-      break;
-    case Cause::kDkimNotActivated:
-      text = ja ? from + " の DKIM 署名がありません"
-                : "no DKIM signature for " + from;
-      if (!seen.dkim_domains.empty()) {
-        text += ja ? "（署名ドメイン: " + join(top(seen.dkim_domains, 3)) + "）"
-                   : " (signed by " + join(top(seen.dkim_domains, 3)) + " instead)";
-      }
-      break;
-    case Cause::kDkimKeyUnpublished:
-      text = ja ? "DKIM 署名 d=" + join(top(seen.dkim_domains, 3)) + " s=" + join(top(seen.dkim_selectors, 4)) + " が " +
-                      join(top(seen.dkim_results, 3)) + " です"
-                : "DKIM signatures d=" + join(top(seen.dkim_domains, 3)) + " s=" + join(top(seen.dkim_selectors, 4)) +
-                      " result " + join(top(seen.dkim_results, 3));
-      break;
-    case Cause::kSpfPermerror:
-      text = ja ? from + " の SPF 評価が permerror です" : "SPF permerror for " + from;
-      break;
-    case Cause::kForwarded:
-      text = !seen.reasons.empty()
-                 ? (ja ? "受信側の判定理由: " : "receiver's reason: ") + join(top(seen.reasons, 3))
-                 : (ja ? "DKIM は合格してアラインし、SPF は失敗しています（転送またはメーリングリスト）"
-                       : "DKIM passes and aligns, SPF fails: forwarding or a mailing list");
-      break;
-    case Cause::kUnauthorized:
-      text = ja ? "既知の送信サービスではなく、SPF と DKIM の両方が失敗しています"
-                : "not a known sender; SPF and DKIM both fail";
-      break;
-    default:
-      break;
-  }
-  if (a.sender != nullptr) {
-    switch (a.identity.evidence) {
-      case Evidence::kSpfPass:
-        text += ja ? "。送信元の特定: 送信サービス自身のエンベロープドメインで SPF 合格"
-                   : "; identified by an SPF pass for the sender's own envelope domain";
-        break;
-      case Evidence::kDkimPass:
-        text += ja ? "。送信元の特定: 送信サービス自身の署名ドメインで DKIM 合格"
-                   : "; identified by a DKIM pass for the sender's own signing domain";
-        break;
-      default:
-        text += ja ? "。送信元の特定: 送信サービスの公開 IP レンジ"
-                   : "; identified by the sender's published IP ranges";
-        break;
     }
   }
-  return text;
+  shape.envelope_owned = shape.mfrom != nullptr && aligned(shape.mfrom->domain, shape.from, false);
+  bool only_temperror = true;
+  for (const report::DkimResult& dkim : facts.dkim) {
+    if (is_other_workspace_signature(dkim.domain, shape.from)) shape.other_account_signature = true;
+    if (!aligned(dkim.domain, shape.from, false)) continue;
+    shape.customer_signature = true;
+    if (dkim.result == "pass") {
+      shape.customer_signature_pass = true;
+      if (aligned(dkim.domain, shape.from, strict_dkim)) shape.customer_signature_aligned_pass = true;
+    }
+    if (dkim.result != "temperror") only_temperror = false;
+  }
+  shape.customer_signatures_temperror_only = shape.customer_signature && !shape.customer_signature_pass && only_temperror;
+  return shape;
+}
+
+Severity failing(const Shape& shape) { return shape.dmarc_pass ? Severity::kWarn : Severity::kFail; }
+
+// Is a known sender's record the customer's own use of it? See Party.
+enum class Use { kOwn, kForwarded, kOtherAccount };
+
+Use use_of(const RecordFacts& facts, const Identity& identity, const Shape& shape) {
+  const Sender& sender = *identity.sender;
+  // A vendor's signature seen from outside the vendor's published ranges travelled
+  // there: the vendor signed, someone else relayed. (A vendor known only by its
+  // signing domain has no ranges to be outside of: its signature identifies it.)
+  const bool signature_only = identity.evidence == Evidence::kDkimPass;
+  if (signature_only && !identity.in_range && !sender.ip_ranges.empty()) return Use::kForwarded;
+  if (signature_only && shape.mfrom != nullptr && matches_any(shape.mfrom->domain, sender.envelope_suffixes) &&
+      shape.mfrom->result != "pass") {
+    return Use::kForwarded;  // the vendor's own envelope no longer passes: not the vendor's server
+  }
+  if (shape.envelope_owned) {
+    // Workspace routing keeps the envelope but adds the forwarding Workspace's signature.
+    return shape.customer_signature && shape.other_account_signature ? Use::kForwarded : Use::kOwn;
+  }
+  if (shape.mfrom != nullptr && matches_any(shape.mfrom->domain, sender.envelope_suffixes)) return Use::kOwn;
+  if (shape.mfrom == nullptr) {
+    // Null sender (bounces, auto-replies): the signatures decide.
+    if (shape.customer_signature && !shape.other_account_signature) return Use::kOwn;
+    for (const report::DkimResult& dkim : facts.dkim) {
+      if (dkim.result == "pass" && matches_any(dkim.domain, sender.dkim_domain_suffixes) &&
+          !is_other_workspace_signature(dkim.domain, shape.from)) {
+        return Use::kOwn;
+      }
+    }
+    return Use::kOtherAccount;
+  }
+  // An envelope that is neither the customer's nor the platform's default.
+  return shape.customer_signature ? Use::kForwarded : Use::kOtherAccount;
+}
+
+void add_unauthorized(Attribution& out, const RecordFacts& facts, const Shape& shape) {
+  out.party = Party::kUnknown;
+  out.causes.push_back({Cause::kUnauthorized, Severity::kFail});
+  if (shape.mfrom != nullptr && !shape.envelope_owned && shape.mfrom->result == "pass") out.own_domain_pass = true;
+  for (const report::DkimResult& dkim : facts.dkim) {
+    if (dkim.result == "pass" && !aligned(dkim.domain, shape.from, false)) out.own_domain_pass = true;
+  }
 }
 
 }  // namespace
@@ -143,12 +142,26 @@ const char* cause_id(Cause cause) {
     case Cause::kSpfPermerror: return "spf_permerror";
     case Cause::kForwarded: return "forwarded";
     case Cause::kUnauthorized: return "unauthorized";
+    case Cause::kTransient: return "transient";
     case Cause::kPolicyNone: return "policy_none";
     case Cause::kPolicyPartial: return "policy_pct";
+    case Cause::kPolicyTesting: return "policy_testing";
     case Cause::kSubdomainPolicyMissing: return "subdomain_policy_missing";
     case Cause::kEnforcementReadiness: return "enforcement_readiness";
   }
   return "unknown";
+}
+
+std::optional<Cause> parse_cause(std::string_view id) {
+  static constexpr std::array kAll = {
+      Cause::kSpfIncludeMissing, Cause::kSpfNotAligned, Cause::kDkimNotActivated,     Cause::kDkimKeyUnpublished,
+      Cause::kSpfPermerror,      Cause::kForwarded,     Cause::kUnauthorized,         Cause::kTransient,
+      Cause::kPolicyNone,        Cause::kPolicyPartial, Cause::kPolicyTesting,        Cause::kSubdomainPolicyMissing,
+      Cause::kEnforcementReadiness};
+  for (Cause cause : kAll) {
+    if (id == cause_id(cause)) return cause;
+  }
+  return std::nullopt;
 }
 
 const char* severity_name(Severity severity) {
@@ -164,237 +177,96 @@ std::string sender_key(const Identity& identity) {
   return identity.sender != nullptr ? identity.sender->id : "unknown";
 }
 
-std::vector<Cause> attribute_record(const RecordFacts& facts, const Identity& identity, bool strict_dkim,
-                             bool strict_spf) {
-  const std::string& from = facts.header_from.empty() ? facts.policy_domain : facts.header_from;
-  const bool dmarc_pass = facts.dkim_aligned == "pass" || facts.spf_aligned == "pass";
+Attribution attribute_record(const RecordFacts& facts, const Identity& identity, bool strict_dkim, bool strict_spf) {
+  const Shape shape = shape_of(facts, strict_dkim);
+  Attribution out;
+  out.sender = identity.sender;
+
   // A1: the receiver says it was forwarded, or trusted an ARC chain.
-  if (std::any_of(facts.reasons.begin(), facts.reasons.end(), is_forward_reason)) return {Cause::kForwarded};
-
-  bool customer_dkim = false;
-  bool customer_dkim_pass = false;
-  for (const report::DkimResult& dkim : facts.dkim) {
-    if (!aligned(dkim.domain, from, strict_dkim)) continue;
-    customer_dkim = true;
-    customer_dkim_pass = customer_dkim_pass || dkim.result == "pass";
+  if (std::any_of(facts.reasons.begin(), facts.reasons.end(), is_forward_reason)) {
+    out.party = Party::kForwarder;
+    out.causes.push_back({Cause::kForwarded, Severity::kInfo});
+    return out;
   }
-  const report::SpfResult* mfrom = nullptr;
-  for (const report::SpfResult& spf : facts.spf) {
-    if (spf.scope != "helo") {
-      mfrom = &spf;
-      break;
-    }
+  if (identity.sender != nullptr && identity.sender->role == Role::kForwarder) {
+    out.party = Party::kForwarder;  // a mailing-list service vouched for by its own SPF or DKIM
+    out.causes.push_back({Cause::kForwarded, Severity::kInfo});
+    return out;
   }
-  const bool spf_for_from = mfrom != nullptr && aligned(mfrom->domain, from, strict_spf);
-  const bool permerror = spf_for_from && mfrom->result == "permerror";
 
-  std::vector<Cause> causes;
-  // A vendor's signature survives forwarding: a DKIM pass for its signing domain from
-  // outside its ranges identifies the original sender, not this source.
-  const bool vendor_elsewhere =
-      identity.sender != nullptr && identity.evidence == Evidence::kDkimPass && !identity.in_range;
-  if (identity.sender == nullptr || vendor_elsewhere) {
-    if (dmarc_pass) {
-      // A2: aligned DKIM survived while SPF failed, from a source outside the catalog.
-      if (facts.dkim_aligned == "pass" && facts.spf_aligned != "pass") return {Cause::kForwarded};
-      if (permerror) causes.push_back(Cause::kSpfPermerror);
-      return causes;
+  if (identity.sender == nullptr) {
+    if (shape.dmarc_pass) {
+      // A2: the customer's signature survived while SPF failed, from a source
+      // outside the catalog: forwarding.
+      if (facts.dkim_aligned == "pass" && facts.spf_aligned != "pass") {
+        out.party = Party::kForwarder;
+        out.causes.push_back({Cause::kForwarded, Severity::kInfo});
+      }
+      return out;  // otherwise the customer's own server, passing
     }
-    if (vendor_elsewhere) return {Cause::kForwarded};
     // A3 (a list that broke the signature) is left to the receiver's reasons (A1): a
     // failing signature plus an SPF pass for another domain is trivial to forge, and
     // calling it forwarding would hide spoofing from the readiness share.
-    if (permerror) causes.push_back(Cause::kSpfPermerror);
-    causes.push_back(Cause::kUnauthorized);  // A17
-    return causes;
+    if (shape.envelope_owned && shape.mfrom->result == "permerror") {
+      out.causes.push_back({Cause::kSpfPermerror, Severity::kFail});
+    }
+    add_unauthorized(out, facts, shape);  // A17
+    return out;
   }
-  // A known sender: each mechanism that does not align is a cause of its own.
-  if (facts.spf_aligned != "pass") {
-    if (permerror) {
-      causes.push_back(Cause::kSpfPermerror);  // A4
-    } else if (spf_for_from && is_spf_failure(mfrom->result)) {
-      causes.push_back(Cause::kSpfIncludeMissing);  // A6, A10
-    } else if (mfrom != nullptr && !spf_for_from && mfrom->result == "pass") {
-      causes.push_back(Cause::kSpfNotAligned);  // A5 (with the DKIM cause), A9, A11
+
+  switch (use_of(facts, identity, shape)) {
+    case Use::kForwarded:  // A2 for platforms: Google Groups, Gmail and Microsoft 365 forwarding
+      out.party = Party::kForwarder;
+      out.causes.push_back({Cause::kForwarded, Severity::kInfo});
+      return out;
+    case Use::kOtherAccount:  // A11b: another account of the platform sending as the customer
+      if (shape.dmarc_pass) return out;
+      add_unauthorized(out, facts, shape);
+      return out;
+    case Use::kOwn:
+      break;
+  }
+
+  // The customer's own use of a known sender: each mechanism that does not align is a
+  // cause of its own.
+  out.party = Party::kSender;
+  const report::SpfResult* mfrom = shape.mfrom;
+  if (facts.spf_aligned != "pass" && mfrom != nullptr) {
+    const std::string& result = mfrom->result;
+    if (shape.envelope_owned) {
+      if (result == "permerror") {
+        out.causes.push_back({Cause::kSpfPermerror, failing(shape)});  // A4
+      } else if (result == "temperror") {
+        out.causes.push_back({Cause::kTransient, Severity::kInfo});  // A14
+      } else if (result == "pass") {
+        // Passes for a subdomain or parent of the From domain: aspf=s (A11d).
+        out.strict_spf = strict_spf;
+        out.causes.push_back({Cause::kSpfNotAligned, shape.customer_signature_aligned_pass ? Severity::kInfo
+                                                                                            : failing(shape)});
+      } else if (is_spf_failure(result)) {
+        out.causes.push_back({Cause::kSpfIncludeMissing, failing(shape)});  // A6, A10
+      }
+    } else if (result == "pass") {
+      // The vendor's own envelope (A5, A9). With the customer's DKIM passing, this is
+      // the vendor's normal set-up: information only (A11).
+      out.causes.push_back(
+          {Cause::kSpfNotAligned, facts.dkim_aligned == "pass" ? Severity::kInfo : failing(shape)});
     }
   }
   if (facts.dkim_aligned != "pass") {
-    causes.push_back(customer_dkim && !customer_dkim_pass ? Cause::kDkimKeyUnpublished  // A7, A12, A13
-                                                          : Cause::kDkimNotActivated);  // A5, A8, A9
-  }
-  return causes;
-}
-
-core::Result<std::vector<Finding>> explain(store::Store& store, const store::RecordFilter& filter,
-                                           const Catalog& catalog, Lang lang) {
-  auto groups = store.record_groups(filter);
-  if (!groups) return std::move(groups).error();
-  auto policies = store.published_policies(filter);
-  if (!policies) return std::move(policies).error();
-  std::map<std::string, store::PublishedPolicy> policy_of;
-  for (store::PublishedPolicy& policy : *policies) policy_of[policy.domain] = std::move(policy);
-
-  const Identifier identifier(catalog);
-  auto loaded = InternedFacts::load(store, *groups, identifier);
-  if (!loaded) return std::move(loaded).error();
-  InternedFacts& interned = *loaded;
-  std::vector<const store::PublishedPolicy*> policy_by_domain;
-  for (const std::string& domain : groups->domains) {
-    const auto policy = policy_of.find(domain);
-    policy_by_domain.push_back(policy != policy_of.end() ? &policy->second : nullptr);
-  }
-  // Keyed by (domain, source, cause) packed into an integer. The source is the
-  // catalog sender, or for unknown sources the IP (forwarders share one finding per
-  // domain: nothing is to be done about any of them).
-  const std::uint64_t forwarders = catalog.senders().size();
-  const std::uint64_t first_ip = forwarders + 1;
-  std::unordered_map<std::uint64_t, Accumulator> accumulators;
-  std::vector<DomainTotals> totals(groups->domains.size());
-
-  for (const store::RecordGroup& group : groups->groups) {
-    const InternedFacts::Entry& entry = interned.entry(group.fact);
-    const Identity& identity = interned.identity(entry);
-    const store::PublishedPolicy* policy = policy_by_domain[group.domain];
-    const bool strict_dkim = policy != nullptr && policy->adkim == "s";
-    const bool strict_spf = policy != nullptr && policy->aspf == "s";
-    const std::vector<Cause>& causes =
-        interned.causes(entry, group.domain, groups->domains[group.domain], strict_dkim, strict_spf);
-    const bool dmarc_pass = entry.dmarc_pass;
-
-    DomainTotals& total = totals[group.domain];
-    total.messages += group.messages;
-    total.passed += dmarc_pass ? group.messages : 0;
-    total.header_froms[entry.from] += group.messages;
-    const bool excluded = std::any_of(causes.begin(), causes.end(), [](Cause c) {
-      return c == Cause::kForwarded || c == Cause::kUnauthorized;
-    });
-    if (!excluded) {
-      total.legitimate += group.messages;
-      total.legitimate_passed += dmarc_pass ? group.messages : 0;
-    }
-
-    for (Cause cause : causes) {
-      const std::uint64_t source =
-          identity.sender != nullptr ? static_cast<std::uint64_t>(identity.sender - catalog.senders().data())
-          : cause == Cause::kForwarded ? forwarders
-                                       : first_ip + entry.ip;
-      const std::uint64_t key = (static_cast<std::uint64_t>(group.domain) << 40) | (source << 8) |
-                                static_cast<std::uint64_t>(cause);
-      Accumulator& a = accumulators[key];
-      a.domain = group.domain;
-      a.sender = identity.sender;
-      // The strongest identification among the records summed (SPF pass, then DKIM
-      // pass, then IP range), so that the evidence does not depend on their order.
-      if (!a.identified || identity.evidence < a.identity.evidence) a.identity = identity;
-      a.identified = true;
-      a.cause = cause;
-      a.strict_dkim = strict_dkim;
-      const Severity severity = severity_of(cause, dmarc_pass);
-      if (a.messages == 0 || severity < a.severity) a.severity = severity;
-      a.messages += group.messages;
-      a.first_day = std::min(a.first_day, group.first_day);
-      a.last_day = std::max(a.last_day, group.last_day);
-      a.seen_ids.add(entry, group.messages);
+    if (shape.customer_signature_pass) {
+      // Passes for a subdomain or parent of the From domain: adkim=s (A11d).
+      out.strict_dkim = strict_dkim;
+      out.causes.push_back({Cause::kDkimNotActivated, failing(shape)});
+    } else if (shape.customer_signatures_temperror_only) {
+      out.causes.push_back({Cause::kTransient, Severity::kInfo});  // A14: the receiver's DNS
+    } else if (shape.customer_signature) {
+      out.causes.push_back({Cause::kDkimKeyUnpublished, failing(shape)});  // A7, A12, A13
+    } else {
+      out.causes.push_back({Cause::kDkimNotActivated, failing(shape)});  // A5, A8, A9, A11c
     }
   }
-
-  // Writing the evidence and fix of tens of thousands of findings is the larger part of
-  // explain on a big store; each finding is independent, so the cores share them.
-  std::vector<Accumulator*> pending;
-  pending.reserve(accumulators.size());
-  for (auto& [key, a] : accumulators) pending.push_back(&a);
-  std::vector<Finding> findings(pending.size());
-  auto write_findings = [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      const Accumulator& a = *pending[i];
-      // Made and dropped here, on the thread of the finding: thousands of maps of
-      // strings cost as much to free as to fill.
-      const SeenValues seen = a.seen_ids.values(a.cause, interned, a.strict_dkim);
-      Finding& finding = findings[i];
-      finding.domain = groups->domains[a.domain];
-      finding.sender = a.sender;
-      finding.cause = a.cause;
-      finding.severity = a.severity;
-      finding.messages = a.messages;
-      std::vector<std::pair<std::string, std::int64_t>> ips(seen.ips.begin(), seen.ips.end());
-      std::stable_sort(ips.begin(), ips.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
-      if (ips.size() > 10) ips.resize(10);
-      finding.source_ips = std::move(ips);
-      finding.first_day = a.first_day;
-      finding.last_day = a.last_day;
-      finding.evidence = evidence_of(a, seen, lang);
-      const FixContext context = fix_context(finding.domain, a.sender, seen, policy_by_domain[a.domain]);
-      finding.fix = fix_text(finding.cause, lang, context);
-    }
-  };
-  core::for_each_share(pending.size(), write_findings);
-
-  // Domain-level findings from the newest published policy.
-  for (std::size_t index = 0; index < totals.size(); ++index) {
-    const std::string& domain = groups->domains[index];
-    const DomainTotals& total = totals[index];
-    if (policy_by_domain[index] == nullptr) continue;
-    const store::PublishedPolicy& policy = *policy_by_domain[index];
-    FixContext context;
-    context.domain = domain;
-    Tally header_froms;
-    for (const auto& [from, messages] : total.header_froms) header_froms[interned.from(from)] += messages;
-    const std::vector<std::string> froms = top(header_froms, 1);
-    context.header_from = froms.empty() ? domain : froms[0];
-    context.policy = policy.p;
-    context.pct = policy.pct.value_or(100);
-    context.pass_share = total.legitimate > 0 ? 100.0 * static_cast<double>(total.legitimate_passed) /
-                                                    static_cast<double>(total.legitimate)
-                                              : 100.0;
-    auto add = [&](Cause cause, Severity severity, const std::string& evidence_en, const std::string& evidence_ja) {
-      Finding finding;
-      finding.domain = domain;
-      finding.cause = cause;
-      finding.severity = severity;
-      finding.messages = total.messages;
-      finding.evidence = lang == Lang::kJa ? evidence_ja : evidence_en;
-      finding.fix = fix_text(cause, lang, context);
-      findings.push_back(std::move(finding));
-    };
-    if (policy.p == "none" || policy.p.empty()) {
-      add(Cause::kPolicyNone, Severity::kWarn,
-          "published policy p=" + (policy.p.empty() ? std::string("(none)") : policy.p),
-          "公開ポリシーは p=" + (policy.p.empty() ? std::string("（なし）") : policy.p) + "。");
-    }
-    if (policy.pct && *policy.pct < 100) {
-      add(Cause::kPolicyPartial, Severity::kWarn, "pct=" + std::to_string(*policy.pct),
-          "pct=" + std::to_string(*policy.pct) + "。");
-    }
-    if (policy.sp.empty() && policy.np.empty()) {
-      add(Cause::kSubdomainPolicyMissing, Severity::kInfo, "no sp= and no np= in the published policy",
-          "公開ポリシーに sp= も np= もありません。");
-    }
-    // The unrounded share decides; the text shows it rounded down, so that 97.96%
-    // never reads as a ready "98".
-    const std::string share = format_share(context.pass_share);
-    const std::string ready = format_share(kEnforcementReadyShare);
-    add(Cause::kEnforcementReadiness,
-        context.pass_share >= kEnforcementReadyShare ? Severity::kInfo : Severity::kWarn,
-        share + "% of " + with_thousands(total.legitimate) +
-            " legitimate messages pass DMARC (forwarded and unauthorized mail excluded; ready at " +
-            ready + "%)",
-        "正規のメール " + with_thousands(total.legitimate) + " 通のうち " + share +
-            "% が DMARC に合格しています（転送・なりすましを除く。" + ready + "% 以上で移行可）。");
-  }
-
-  // A total order, so that output never depends on hash map iteration.
-  static const std::string kNoSource;
-  auto source_of = [](const Finding& f) -> const std::string& {
-    return f.sender != nullptr ? f.sender->id : f.source_ips.empty() ? kNoSource : f.source_ips.front().first;
-  };
-  std::sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
-    if (a.domain != b.domain) return a.domain < b.domain;
-    if (a.severity != b.severity) return a.severity < b.severity;
-    if (a.messages != b.messages) return a.messages > b.messages;
-    if (a.cause != b.cause) return a.cause < b.cause;
-    return source_of(a) < source_of(b);
-  });
-  return findings;
+  return out;
 }
 
 }  // namespace dmarcq::analysis

@@ -84,7 +84,7 @@ class Loader {
   core::Result<Sender> load_sender(const toml::table& table) {
     static const std::set<std::string_view> kKeys = {
         "id", "name", "type", "spf_includes", "envelope_is_customer_domain", "envelope_suffixes",
-        "dkim_domain_suffixes", "dkim_cname_suffixes", "ptr_bases", "fix", "sources", "ip_ranges"};
+        "dkim_domain_suffixes", "dkim_cname_suffixes", "ptr_bases", "fix", "sources", "ip_ranges", "role"};
     for (auto&& [key, value] : table) {
       if (kKeys.count(key.str()) == 0) {
         return error(key.source(), "unknown key '" + std::string(key.str()) + "'");
@@ -149,6 +149,13 @@ class Loader {
     } else {
       return error(table.get("fix")->source(),
                    "fix '" + *fix + "' must be salesforce, customer-envelope or vendor-envelope");
+    }
+    auto role = string_of(table, "role", false);
+    if (!role) return std::move(role).error();
+    if (*role == "forwarder") {
+      sender.role = Role::kForwarder;
+    } else if (!role->empty() && *role != "sender") {
+      return error(table.get("role")->source(), "role '" + *role + "' must be sender or forwarder");
     }
     if (const toml::node* ranges = table.get("ip_ranges")) {
       const toml::array* array = ranges->as_array();

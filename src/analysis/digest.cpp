@@ -1,5 +1,6 @@
 // digest: the weekly CSV that owners of the domains get by mail. It is the summary
-// of one ISO week per (domain, source group) with the attribution of each group and
+// of one ISO week per (domain, subject), grouped as explain groups its findings, with
+// the attribution of each group and
 // the change from the week before, in columns that never move, so that a spreadsheet
 // or a script can read any week like the last one.
 #include <algorithm>
@@ -10,6 +11,8 @@
 #include <unordered_map>
 
 #include "analysis/analysis.h"
+#include "analysis/cause_sums.h"
+#include "analysis/evidence.h"
 #include "analysis/fixes.h"
 #include "analysis/groups.h"
 #include "core/date.h"
@@ -19,27 +22,22 @@ namespace dmarcq::analysis {
 
 namespace {
 
-// What was seen with one cause; its values are turned into text only for the cause
-// whose fix the row quotes.
-struct CauseFacts {
-  std::int64_t messages = 0;
-  Severity severity = Severity::kInfo;
-  SeenIds seen;
-};
-
 struct Totals {
   std::int64_t messages = 0, pass = 0;
 };
 
-// One row of the week, by interned ids: (domain, sender or the IP of an unknown source).
+// One row of the week, by interned ids: (domain, subject), the subject a catalog
+// sender the customer uses, the domain's forwarded mail, or its unknown sources.
 struct Row {
   std::uint32_t domain = 0;  // index into the week's RecordGroups::domains
-  std::uint32_t ip = 0;      // for an unknown source: its interned IP
+  Subject subject = Subject::kUnknownSources;
   const Sender* sender = nullptr;
-  bool strict_dkim = false;
+  bool strict_spf = false, strict_dkim = false;
   std::int64_t messages = 0, pass = 0, spf_pass = 0, dkim_pass = 0, quarantined = 0, rejected = 0;
+  std::int64_t own_domain_messages = 0;
   std::unordered_map<std::uint32_t, std::int64_t> ips;  // messages by interned IP
-  std::map<Cause, CauseFacts> causes;
+  std::map<Cause, CauseSum> causes;
+  SeenIds own_domain_seen;
   int rank = 3;  // severity_rank once summed
 };
 
@@ -61,31 +59,47 @@ bool strict(const store::PublishedPolicy* policy, const std::string store::Publi
   return policy != nullptr && policy->*tag == "s";
 }
 
-// A row's source among a week's rows: the catalog sender, or past them the IP of an
-// unknown source. Keys are (domain << 40 | source), the domain an index of the week.
-std::uint64_t source_of(const Identity& identity, const InternedFacts::Entry& entry, const Catalog& catalog) {
-  return identity.sender != nullptr ? static_cast<std::uint64_t>(identity.sender - catalog.senders().data())
-                                    : catalog.senders().size() + entry.ip;
+// A row's subject among a week's rows: the catalog sender's index, or past them the
+// forwarders and the unknown sources. Keys are (domain << 40 | subject), the domain an
+// index of the week.
+std::uint64_t subject_of(const Attribution& attribution, const Catalog& catalog) {
+  switch (attribution.party) {
+    case Party::kSender: return static_cast<std::uint64_t>(attribution.sender - catalog.senders().data());
+    case Party::kForwarder: return catalog.senders().size();
+    case Party::kUnknown: break;
+  }
+  return catalog.senders().size() + 1;
 }
 
-// The rows of the week in `groups`, by (domain, source).
+// The rows of the week in `groups`, by (domain, subject).
 std::unordered_map<std::uint64_t, Row> week_rows(const store::RecordGroups& groups,
                                                  const std::vector<std::uint32_t>& entry_of,
                                                  InternedFacts& interned, const Catalog& catalog,
                                                  const std::vector<const store::PublishedPolicy*>& policy_by_domain) {
+  Contradictions contradictions;
+  for (const store::RecordGroup& group : groups.groups) {
+    const InternedFacts::Entry& entry = interned.entry(entry_of[group.fact]);
+    contradictions.add(group, entry, interned.facts(entry));
+  }
   std::unordered_map<std::uint64_t, Row> rows;
   for (const store::RecordGroup& group : groups.groups) {
     if (group.messages == 0) continue;
     const InternedFacts::Entry& entry = interned.entry(entry_of[group.fact]);
-    const Identity& identity = interned.identity(entry);
     const store::PublishedPolicy* policy = policy_by_domain[group.domain];
     const bool strict_dkim = strict(policy, &store::PublishedPolicy::adkim);
     const bool strict_spf = strict(policy, &store::PublishedPolicy::aspf);
-    Row& row = rows[(static_cast<std::uint64_t>(group.domain) << 40) | source_of(identity, entry, catalog)];
+    const Attribution& attribution =
+        interned.attribution(entry, group.domain, groups.domains[group.domain], strict_dkim, strict_spf);
+    const RecordFacts& facts = interned.facts(entry);
+    const std::string& from = facts.header_from.empty() ? groups.domains[group.domain] : facts.header_from;
+    Row& row = rows[(static_cast<std::uint64_t>(group.domain) << 40) | subject_of(attribution, catalog)];
     row.domain = group.domain;
-    row.ip = entry.ip;
-    row.strict_dkim = strict_dkim;
-    row.sender = identity.sender;
+    row.subject = attribution.party == Party::kSender      ? Subject::kSender
+                  : attribution.party == Party::kForwarder ? Subject::kForwarders
+                                                           : Subject::kUnknownSources;
+    if (row.subject == Subject::kSender) row.sender = attribution.sender;
+    row.strict_spf = row.strict_spf || attribution.strict_spf;
+    row.strict_dkim = row.strict_dkim || attribution.strict_dkim;
     const bool pass = entry.dmarc_pass;
     row.messages += group.messages;
     row.pass += pass ? group.messages : 0;
@@ -94,13 +108,12 @@ std::unordered_map<std::uint64_t, Row> week_rows(const store::RecordGroups& grou
     row.quarantined += entry.quarantined ? group.messages : 0;
     row.rejected += entry.rejected ? group.messages : 0;
     row.ips[entry.ip] += group.messages;
-    for (Cause cause : interned.causes(entry, group.domain, groups.domains[group.domain], strict_dkim, strict_spf)) {
-      const Severity severity = severity_of(cause, pass);
-      auto [slot, inserted] = row.causes.try_emplace(cause);
-      CauseFacts& with_cause = slot->second;
-      if (inserted || severity < with_cause.severity) with_cause.severity = severity;
-      with_cause.messages += group.messages;
-      with_cause.seen.add(entry, group.messages);
+    if (attribution.own_domain_pass) {
+      row.own_domain_messages += group.messages;
+      row.own_domain_seen.add(entry, group.messages);
+    }
+    for (const CauseAt& at : contradictions.settle(attribution, group, entry, facts, from)) {
+      row.causes[at.cause].add(at.severity, entry, group.messages);
     }
   }
   return rows;
@@ -111,13 +124,15 @@ std::unordered_map<std::uint64_t, Row> week_rows(const store::RecordGroups& grou
 constexpr std::uint64_t kNoDomain = UINT64_MAX;
 std::unordered_map<std::uint64_t, Totals> week_totals(const store::RecordGroups& groups,
                                                       const std::vector<std::uint32_t>& entry_of,
-                                                      const InternedFacts& interned, const Catalog& catalog,
+                                                      InternedFacts& interned, const Catalog& catalog,
                                                       const std::vector<std::uint64_t>& domain_now) {
   std::unordered_map<std::uint64_t, Totals> totals;
   for (const store::RecordGroup& group : groups.groups) {
     if (group.messages == 0 || domain_now[group.domain] == kNoDomain) continue;
     const InternedFacts::Entry& entry = interned.entry(entry_of[group.fact]);
-    Totals& total = totals[(domain_now[group.domain] << 40) | source_of(interned.identity(entry), entry, catalog)];
+    // The party does not depend on the alignment mode: strictness is left out here.
+    const Attribution& attribution = interned.attribution(entry, group.domain, groups.domains[group.domain], false, false);
+    Totals& total = totals[(domain_now[group.domain] << 40) | subject_of(attribution, catalog)];
     total.messages += group.messages;
     total.pass += entry.dmarc_pass ? group.messages : 0;
   }
@@ -127,13 +142,12 @@ std::unordered_map<std::uint64_t, Totals> week_totals(const store::RecordGroups&
 int severity_rank(const Row& row) {
   if (row.causes.empty()) return 3;  // ok
   Severity worst = Severity::kInfo;
-  for (const auto& [cause, seen] : row.causes) worst = std::min(worst, seen.severity);
+  for (const auto& [cause, sum] : row.causes) worst = std::min(worst, sum.severity);
   return static_cast<int>(worst);
 }
 
-// The non-empty IPs of a row with the most messages, at most `limit`, ties in text
-// order (what top() gives for the same values).
-std::string top_ips(const Row& row, const InternedFacts& interned, std::size_t limit) {
+// The non-empty IPs of a row with the most messages, at most `limit`, ties in text order.
+std::vector<std::string> top_ips(const Row& row, const InternedFacts& interned, std::size_t limit) {
   std::vector<std::pair<const std::string*, std::int64_t>> items;
   items.reserve(row.ips.size());
   for (const auto& [ip, messages] : row.ips) {
@@ -142,8 +156,14 @@ std::string top_ips(const Row& row, const InternedFacts& interned, std::size_t l
   auto before = [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : *a.first < *b.first; };
   const std::size_t kept = std::min(limit, items.size());
   std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(kept), items.end(), before);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < kept; ++i) out.push_back(*items[i].first);
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& items, const char* separator) {
   std::string text;
-  for (std::size_t i = 0; i < kept; ++i) text += (i == 0 ? "" : " ") + *items[i].first;
+  for (const std::string& item : items) text += (text.empty() ? "" : separator) + item;
   return text;
 }
 
@@ -191,24 +211,28 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
   const std::string week = core::iso_week(week_monday);
   struct Ordered {
     std::uint64_t key;
-    const std::string* source;  // sender id, or the IP of an unknown source
+    std::string source;  // sender id, or "forwarders" / "unknown"
     Row* row;
   };
   std::vector<Ordered> ordered;
   ordered.reserve(rows.size());
   for (auto& [key, row] : rows) {
     row.rank = severity_rank(row);
-    ordered.push_back({key, row.sender != nullptr ? &row.sender->id : &interned.ip(row.ip), &row});
+    ordered.push_back({key,
+                       row.subject == Subject::kSender       ? row.sender->id
+                       : row.subject == Subject::kForwarders ? std::string("forwarders")
+                                                             : std::string("unknown"),
+                       &row});
   }
-  // By domain, then severity (fail, warn, info, ok), then messages, then source: a
-  // total order, as no two rows share a domain and a source.
+  // By domain, then severity (fail, warn, info, ok), then messages, then subject: a
+  // total order, as no two rows share a domain and a subject.
   std::sort(ordered.begin(), ordered.end(), [&](const Ordered& a, const Ordered& b) {
     const std::string& da = current->domains[a.row->domain];
     const std::string& db = current->domains[b.row->domain];
     if (da != db) return da < db;
     if (a.row->rank != b.row->rank) return a.row->rank < b.row->rank;
     if (a.row->messages != b.row->messages) return a.row->messages > b.row->messages;
-    return *a.source < *b.source;
+    return a.source < b.source;
   });
 
   core::Table table;
@@ -222,22 +246,21 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
   auto write_row = [&](const Ordered& item) -> std::vector<core::Cell> {
     const Row& row = *item.row;
     const std::string& domain = current->domains[row.domain];
+    const std::vector<FindingCause> ordered_list = ordered_causes(row.causes);
     std::string causes;
-    for (const auto& [cause, seen] : row.causes) causes += (causes.empty() ? "" : ";") + std::string(cause_id(cause));
-    // The fix of the worst cause (then the one affecting most messages), written from
-    // the values seen with that cause.
+    for (const FindingCause& cause : ordered_list) causes += (causes.empty() ? "" : ";") + std::string(cause_id(cause.cause));
+    const std::vector<std::string> ips = top_ips(row, interned, 10);
     std::string fix;
-    if (!row.causes.empty()) {
-      auto chosen = row.causes.begin();
-      for (auto it = row.causes.begin(); it != row.causes.end(); ++it) {
-        if (it->second.severity < chosen->second.severity ||
-            (it->second.severity == chosen->second.severity && it->second.messages > chosen->second.messages)) {
-          chosen = it;
-        }
-      }
-      const SeenValues seen = chosen->second.seen.values(chosen->first, interned, row.strict_dkim);
-      const FixContext context = fix_context(domain, row.sender, seen, policy_by_domain[row.domain]);
-      fix = fix_text(chosen->first, lang, context);
+    if (!ordered_list.empty()) {
+      FindingFacts facts;
+      facts.domain = domain;
+      facts.sender = row.sender;
+      facts.policy = policy_by_domain[row.domain];
+      facts.strict_spf = row.strict_spf;
+      facts.strict_dkim = row.strict_dkim;
+      facts.own_domain_messages = row.own_domain_messages;
+      facts.own_domains = own_domains(row.own_domain_seen.values(Cause::kUnauthorized, interned, false), 3);
+      fix = finding_text(ordered_list, row.causes, facts, interned, lang).fix;
     }
     const std::string severity = row.rank == 3 ? "ok" : severity_name(static_cast<Severity>(row.rank));
     const double pass_rate = rate(row.pass, row.messages);
@@ -250,12 +273,11 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
       previous_rate = before_rate;
       change = std::round((pass_rate - before_rate) * 10.0) / 10.0;
     }
-    const std::string sender_name = row.sender != nullptr ? row.sender->name
-                                    : lang == Lang::kJa   ? "不明な送信元"
-                                                          : "unknown source";
-    return {week, domain,
-                          row.sender != nullptr ? core::Cell(row.sender->id) : core::Cell(std::string("unknown")),
-                          sender_name, top_ips(row, interned, 10), row.messages, row.pass, row.messages - row.pass,
+    const bool ja = lang == Lang::kJa;
+    const std::string sender_name = row.subject == Subject::kSender       ? row.sender->name
+                                    : row.subject == Subject::kForwarders ? (ja ? "転送・メーリングリスト" : "forwarders and lists")
+                                                                          : (ja ? "不明な送信元" : "unknown sources");
+    return {week, domain, item.source, sender_name, joined(ips, " "), row.messages, row.pass, row.messages - row.pass,
                           pass_rate, row.spf_pass, row.dkim_pass, row.quarantined, row.rejected, causes, severity,
                           fix, previous_messages, previous_rate, change};
   };

@@ -3,6 +3,7 @@
 #ifndef DMARCQ_ANALYSIS_FIX_HELPERS_H_
 #define DMARCQ_ANALYSIS_FIX_HELPERS_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,17 +47,18 @@ inline std::string first_or(const std::vector<std::string>& items, std::string f
   return fallback;
 }
 
-// Appends "\n1. step\n2. step" (empty steps skipped).
-inline void add_steps(std::string& out, const std::vector<std::string>& steps) {
-  int number = 0;
-  for (const std::string& step : steps) {
-    if (step.empty()) continue;
-    out += '\n';
-    out += std::to_string(++number);
-    out += ". ";
-    out += step;
+// "1,330": thousands separated by commas (also in the Japanese texts).
+inline std::string with_thousands(std::int64_t value) {
+  std::string digits = std::to_string(value);
+  const std::size_t first = digits.front() == '-' ? 1 : 0;
+  for (int i = static_cast<int>(digits.size()) - 3; i > static_cast<int>(first); i -= 3) {
+    digits.insert(static_cast<std::size_t>(i), ",");
   }
+  return digits;
 }
+
+// The organizational domain, under which relaxed alignment accepts any name.
+inline std::string organizational(const std::string& domain) { return organizational_domain(domain); }
 
 // The domain whose SPF record and DKIM keys the fix is about.
 inline std::string from_domain(const FixContext& context) {

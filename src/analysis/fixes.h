@@ -25,14 +25,60 @@ struct FixContext {
   std::vector<std::string> source_ips;    // top source IPs
   std::string policy;                     // p= as published ('' when absent)
   std::int64_t pct = 100;                 // pct= (100 when absent)
+  bool testing = false;                   // testing=y (t=y): receivers do not enforce the policy
   double pass_share = 0;                  // enforcement readiness: percent of legitimate mail passing
+  bool readiness_known = true;            // false when no legitimate mail was seen
+  // The messages of the cause pass DMARC on the customer's DKIM signature: whatever
+  // else fails is a choice, not a fault (spf_not_aligned through a vendor envelope).
+  bool dkim_passes = false;
+  bool strict_spf = false;                // the cause comes from aspf=s alone
+  bool strict_dkim = false;               // the cause comes from adkim=s alone
+  // Unknown sources (unauthorized): how many, and those passing for their own domain.
+  std::int64_t source_count = 0;
+  std::int64_t messages = 0;
+  std::int64_t own_domain_messages = 0;   // pass SPF or DKIM for their own domain
+  std::vector<std::string> own_domains;   // those domains, most messages first
 };
 
-// The fix for `cause` in `lang`: one paragraph, plain text, no trailing newline.
-// Lines may be separated by '\n' for steps ("1. ...\n2. ...").
+// A fix in parts, so that the fixes of several causes of one sender merge into one
+// text without repeating a step.
+struct FixStep {
+  std::string key;  // steps with the same non-empty key are the same step; "" compares by text
+  std::string text;
+};
+
+struct FixParts {
+  std::string summary;                // what is wrong, one or two sentences
+  std::string steps_title;            // printed above the steps when set ("Preferred fix, DKIM:")
+  std::vector<FixStep> steps;
+  std::string alternative_title;      // a second way out, numbered apart
+  std::vector<FixStep> alternative;
+  std::vector<std::string> notes;     // lines after the steps
+  // What the next reports show once the fix worked ("Salesforce mail should show DKIM
+  // pass with d=example.com"), without closing punctuation: the checks of merged
+  // causes become one closing step.
+  std::vector<std::string> checks;
+};
+
+// Step keys that merging treats specially: an "also set up DKIM" step is left out when
+// another cause of the same finding brings the DKIM steps themselves (keys that start
+// with kDkimStepPrefix).
+inline constexpr std::string_view kAlsoDkimKey = "also-dkim";
+inline constexpr std::string_view kDkimStepPrefix = "dkim-";
+
+// The fix for `cause` in `lang`, in parts.
+FixParts fix_parts(Cause cause, Lang lang, const FixContext& context);
+FixParts fix_parts_en(Cause cause, const FixContext& context);
+FixParts fix_parts_ja(Cause cause, const FixContext& context);
+
+// One text from the parts of several causes, in order: the summaries, then the steps
+// numbered once (a step already given, by key or text, is not repeated) with the
+// checks as the last step, then the alternatives and notes. Plain text, lines
+// separated by '\n', no trailing newline.
+std::string render_fix(const std::vector<FixParts>& parts, Lang lang);
+
+// The fix for one cause: render_fix({fix_parts(cause, lang, context)}).
 std::string fix_text(Cause cause, Lang lang, const FixContext& context);
-std::string fix_text_en(Cause cause, const FixContext& context);
-std::string fix_text_ja(Cause cause, const FixContext& context);
 
 // ---- shared by fixes_en.cpp and fixes_ja.cpp (defined in fixes_en.cpp) ------------
 // Both languages must pick the same text variant and the same verdict, so the choices

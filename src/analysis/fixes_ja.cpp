@@ -57,44 +57,60 @@ std::string tidy_spacing(const std::string& text) {
 
 // ---- shared pieces of several texts ----------------------------------------------
 
-std::vector<std::string> salesforce_dkim_steps(const FixContext& context) {
+std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
   const std::string h = from_domain(context);
   const auto [selector, alternate] = salesforce_selectors(context);
   return {
-      "Salesforce の設定 →" + label("DKIM 鍵") + "→" + label("鍵を新規作成") + "で、鍵サイズ 2048 ビット、セレクター " +
-          selector + "、代替セレクター " + alternate + "（" + h + " でまだ使っていない名前なら何でも可）、ドメイン " + h +
-          "（From ドメインと完全一致。サブドメインごとに別の鍵が必要です）、ドメイン一致パターン " + h +
-          " を指定して保存します。",
-      "鍵の詳細ページに 2 つのレコードが表示されたら（通常は数分後）、両方とも " + h +
-          " の DNS に登録します。値は表示どおり正確にコピーしてください: CNAME レコード " + selector + "._domainkey." +
-          h + " → " + selector + ".….custdkim.salesforce.com と、代替 CNAME レコード " + alternate + "._domainkey." +
-          h + " → " + alternate + ".….custdkim.salesforce.com。",
-      "Salesforce が 2 つの CNAME を検出するまで待ちます（DNS の変更後、通常は数分です。それまで" + label("有効化") +
-          "ボタンはグレー表示のままです）。",
-      "鍵の" + label("有効化") +
-          "を押します。Salesforce は 30 日ごとに鍵をローテーションするため、2 つの CNAME は今後も削除しないでください。",
+      {"dkim-salesforce-create",
+       "Salesforce の設定 →" + label("DKIM 鍵") + "→" + label("鍵を新規作成") + "で、鍵サイズ 2048 ビット、セレクター " +
+           selector + "、代替セレクター " + alternate + "（" + h + " でまだ使っていない名前なら何でも可）、ドメイン " + h +
+           "（From ドメインと完全一致。サブドメインごとに別の鍵が必要です）、ドメイン一致パターン " + h +
+           " を指定して保存します。"},
+      {"dkim-salesforce-publish",
+       "鍵の詳細ページに 2 つのレコードが表示されたら（通常は数分後）、両方とも " + h +
+           " の DNS に登録します。値は表示どおり正確にコピーしてください: CNAME レコード " + selector + "._domainkey." + h +
+           " → " + selector + ".….custdkim.salesforce.com と、代替 CNAME レコード " + alternate + "._domainkey." + h +
+           " → " + alternate + ".….custdkim.salesforce.com。"},
+      {"dkim-salesforce-wait", "Salesforce が 2 つの CNAME を検出するまで待ちます（DNS の変更後、通常は数分です。それまで" +
+                                   label("有効化") + "ボタンはグレー表示のままです）。"},
+      {"dkim-salesforce-activate",
+       "鍵の" + label("有効化") +
+           "を押します。Salesforce は 30 日ごとに鍵をローテーションするため、2 つの CNAME は今後も削除しないでください。"},
   };
 }
 
-std::vector<std::string> google_dkim_steps(const std::string& h) {
+std::vector<FixStep> salesforce_settings_off_steps(const std::string& h) {
   return {
-      "Google 管理コンソール →" + label("アプリ") + "→" + label("Google Workspace") + "→" + label("Gmail") + "→" +
-          label("メールの認証") + "で " + h + " を選び、新しいレコードを生成します（2048 ビット、セレクタの接頭辞 google）。",
-      "表示された値を TXT レコード google._domainkey." + h + " として公開します。",
-      label("メールの認証") + "に戻り、" + label("認証を開始") +
-          "を押します（忘れられがちな手順です。押すまで Gmail は d=….gappssmtp.com で署名し続けます）。",
+      {"salesforce-settings-off", "設定 →" + label("送信") + "（配信可能性）で" + label("不達管理の有効化") + "、" +
+                                      label("標準メールセキュリティのメカニズムへの準拠を有効化") + "、" +
+                                      label("送信者 ID 準拠を有効化") +
+                                      "をオフにします（送信者自身のアドレスがエンベロープになります）。"},
+      {"spf-include-salesforce", h + " の SPF レコードに include:_spf.salesforce.com が入っていることを確認します。"
+                                     "上記の設定がオンのままでは、include だけでは効果がありません。"},
   };
 }
 
-std::vector<std::string> microsoft_dkim_steps(const std::string& h) {
+std::vector<FixStep> google_dkim_steps(const std::string& h) {
   return {
-      "Microsoft Defender ポータル →" + label("メールとコラボレーション") + "→" + label("ポリシーとルール") + "→" +
-          label("脅威ポリシー") + "→" + label("メールの認証の設定") + "→" + label("DKIM") + "で " + h +
-          " を選びます（求められたら DKIM キーを作成します）。",
-      "表示される 2 つの CNAME レコード selector1._domainkey." + h + " と selector2._domainkey." + h +
-          " を、表示された宛先（….onmicrosoft.com または ….dkim.mail.microsoft）のとおり正確に公開します。",
-      "DNS に反映されたら、" + h + " の DKIM 署名を有効にします（" + label("このドメインのメッセージに DKIM 署名を追加します") +
-          "をオン）。",
+      {"dkim-google-generate", "Google 管理コンソール →" + label("アプリ") + "→" + label("Google Workspace") + "→" +
+                                   label("Gmail") + "→" + label("メールの認証") + "で " + h +
+                                   " を選び、新しいレコードを生成します（2048 ビット、セレクタの接頭辞 google）。"},
+      {"dkim-google-publish", "表示された値を TXT レコード google._domainkey." + h + " として公開します。"},
+      {"dkim-google-start", label("メールの認証") + "に戻り、" + label("認証を開始") +
+                                "を押します（忘れられがちな手順です。押すまで Gmail は d=….gappssmtp.com で署名し続けます）。"},
+  };
+}
+
+std::vector<FixStep> microsoft_dkim_steps(const std::string& h) {
+  return {
+      {"dkim-microsoft-select", "Microsoft Defender ポータル →" + label("メールとコラボレーション") + "→" +
+                                    label("ポリシーとルール") + "→" + label("脅威ポリシー") + "→" +
+                                    label("メールの認証の設定") + "→" + label("DKIM") + "で " + h +
+                                    " を選びます（求められたら DKIM キーを作成します）。"},
+      {"dkim-microsoft-publish", "表示される 2 つの CNAME レコード selector1._domainkey." + h + " と selector2._domainkey." +
+                                     h + " を、表示された宛先（….onmicrosoft.com または ….dkim.mail.microsoft）のとおり正確に公開します。"},
+      {"dkim-microsoft-enable", "DNS に反映されたら、" + h + " の DKIM 署名を有効にします（" +
+                                    label("このドメインのメッセージに DKIM 署名を追加します") + "をオン）。"},
   };
 }
 
@@ -151,6 +167,25 @@ std::string vendor_return_path_hint(FixService service, const std::string& h) {
   }
 }
 
+std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string name = sender_name(context);
+  std::string records = vendor_dkim_hint(fix_service(context.sender), h);
+  if (records.empty() && context.sender != nullptr && !context.sender->dkim_cname_suffixes.empty()) {
+    std::vector<std::string> targets;
+    for (const std::string& suffix : context.sender->dkim_cname_suffixes) {
+      if (!suffix.empty()) targets.push_back(cname_target(suffix));
+    }
+    records = "CNAME レコード …._domainkey." + h + " → " + join(targets, " または ");
+  }
+  return {
+      {"dkim-vendor-start", name + " で " + h + " のドメイン認証（DKIM）を開始します。"},
+      {"dkim-vendor-publish", "表示された DKIM レコードを " + h + " の DNS に公開します" +
+                                  (records.empty() ? std::string("（表示どおり正確に）") : "（" + records + "）") + "。"},
+      {"dkim-vendor-verify", name + " でドメインを検証し、d=" + h + " での署名が有効になっていることを確認します。"},
+  };
+}
+
 std::string envelope_note(const FixContext& context, const std::string& h) {
   const std::string envelope = first_or(context.spf_domains, "");
   if (envelope.empty() || envelope == h) return {};
@@ -158,405 +193,524 @@ std::string envelope_note(const FixContext& context, const std::string& h) {
          " の SPF レコードにも同じ変更が必要です。";
 }
 
-constexpr std::string_view kLookupStep =
-    "レコード全体の DNS ルックアップ数（include、a、mx、exists、redirect、ptr。ネストした include も含む）を数えてください。"
-    "10 回を超えると permerror になります。";
+const FixStep kLookupStep{"spf-lookups",
+                          "レコード全体の DNS ルックアップ数（include、a、mx、exists、redirect、ptr。ネストした include "
+                          "も含む）を数えてください。10 回を超えると permerror になります。"};
 
 // ---- one function per cause -------------------------------------------------------
 
-std::string spf_include_missing(const FixContext& context) {
+FixParts spf_include_missing(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string name = sender_name(context);
   const FixService service = fix_service(context.sender);
-  std::string out;
+  FixParts out;
   if (service == FixService::kSalesforce) {
-    out = "Salesforce は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" + h +
-          " の SPF レコードが Salesforce を許可していないため、SPF が失敗しています。";
-    add_steps(out, {
-                       h + " の SPF レコード（TXT）に include:_spf.salesforce.com を追加してください。例: v=spf1 … "
-                           "include:_spf.salesforce.com ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。",
-                       "この include は、SPF で許される DNS ルックアップ 10 回のうち 2 回を使います。ネストした include "
-                       "も含めてレコード全体を数えてください（10 回を超えると permerror になります）。",
-                       "あわせて Salesforce で DKIM 鍵を作成して有効化してください（設定 →" + label("DKIM 鍵") +
-                           "、ドメイン " + h +
-                           "）。DKIM は転送されても残ります。また 2026 年以降、Salesforce は有効な DKIM "
-                           "鍵などで検証済みのドメインからしかメールを送信しません。",
-                   });
+    out.summary = "Salesforce は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" + h +
+                  " の SPF レコードが Salesforce を許可していないため、SPF が失敗しています。";
+    out.steps = {
+        {"spf-include", h + " の SPF レコード（TXT）に include:_spf.salesforce.com を追加してください。例: v=spf1 … "
+                            "include:_spf.salesforce.com ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。"},
+        {"spf-lookups", "この include は、SPF で許される DNS ルックアップ 10 回のうち 2 回を使います。ネストした include "
+                        "も含めてレコード全体を数えてください（10 回を超えると permerror になります）。"},
+        {std::string(kAlsoDkimKey), "あわせて Salesforce で DKIM 鍵を作成して有効化してください（設定 →" +
+                                        label("DKIM 鍵") + "、ドメイン " + h +
+                                        "）。DKIM は転送されても残ります。また 2026 年以降、Salesforce は有効な DKIM "
+                                        "鍵などで検証済みのドメインからしかメールを送信しません。"},
+    };
+    out.checks.push_back(h + " からの Salesforce のメールで " + h + " の SPF が pass になっていること");
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
     const std::string envelope = first_or(context.spf_domains, "");
-    out = name + " は自身のエンベロープドメイン" + (envelope.empty() ? "" : "（" + envelope + "）") + "で送信するため、" +
-          h + " の SPF レコードに include を追加しても SPF はアラインしません" +
-          (context.sender->spf_includes.empty()
-               ? ""
-               : "（" + join(prefixed("include:", context.sender->spf_includes), " ") +
-                     " を追加しても DNS ルックアップを消費するだけです）") +
-          "。アラインメントは DKIM で取る必要があります。";
-    const std::string hint = vendor_dkim_hint(service, h);
-    add_steps(out, {
-                       name + " で " + h + " のドメイン認証を完了してください。表示される DKIM レコードを公開し" +
-                           (hint.empty() ? "" : "（" + hint + "）") + "、" + name + " 上で検証します。",
-                       name + " が d=" + h + " で署名するようになったことを確認してください。",
-                   });
+    out.summary = name + " は自身のエンベロープドメイン" + (envelope.empty() ? "" : "（" + envelope + "）") +
+                  "で送信するため、" + h + " の SPF レコードに include を追加しても SPF はアラインしません" +
+                  (context.sender->spf_includes.empty()
+                       ? ""
+                       : "（" + join(prefixed("include:", context.sender->spf_includes), " ") +
+                             " を追加しても DNS ルックアップを消費するだけです）") +
+                  "。アラインメントは DKIM で取る必要があります。";
+    out.steps = vendor_dkim_steps(context);
+    out.checks.push_back(name + " のメールで d=" + h + " の DKIM が pass になっていること");
   } else if (context.sender != nullptr) {
     const std::vector<std::string> includes = prefixed("include:", context.sender->spf_includes);
-    out = name + " は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" + h + " の SPF レコードが " +
-          name + " を許可していないため、SPF が失敗しています。";
-    add_steps(out, {
-                       includes.empty()
-                           ? h + " の SPF レコード（TXT）に、" + name +
-                                 " が案内している include を追加してください（v=spf1 のレコードは 1 つだけにします）。"
-                           : h + " の SPF レコード（TXT）に " + join(includes, " ") + " を追加してください。例: v=spf1 … " +
-                                 join(includes, " ") + " ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。",
-                       std::string(kLookupStep),
-                       "あわせて " + name + " で " + h + " の DKIM を有効にしてください。DKIM は転送されても残ります。",
-                   });
+    out.summary = name + " は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" + h + " の SPF レコードが " +
+                  name + " を許可していないため、SPF が失敗しています。";
+    out.steps = {
+        {"spf-include", includes.empty()
+                            ? h + " の SPF レコード（TXT）に、" + name +
+                                  " が案内している include を追加してください（v=spf1 のレコードは 1 つだけにします）。"
+                            : h + " の SPF レコード（TXT）に " + join(includes, " ") + " を追加してください。例: v=spf1 … " +
+                                  join(includes, " ") + " ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。"},
+        kLookupStep,
+        {std::string(kAlsoDkimKey), "あわせて " + name + " で " + h + " の DKIM を有効にしてください。DKIM は転送されても残ります。"},
+    };
+    out.checks.push_back(h + " からの " + name + " のメールで " + h + " の SPF が pass になっていること");
   } else {
     const std::string ips = join(context.source_ips);
-    out = "この送信元" + (ips.empty() ? "" : "（" + ips + "）") + "は " + h + " をエンベロープ送信者として送っていますが、" +
-          h + " の SPF レコードが許可していないため、SPF が失敗しています。";
-    add_steps(out, {
-                       "これらの IP を使っているサービスやサーバーを特定し、そのサービスが案内する SPF の記述（include: "
-                       "または ip4:/ip6:）を " +
-                           h + " の SPF レコード（TXT）に追加してください。v=spf1 のレコードは 1 つだけにします。",
-                       std::string(kLookupStep),
-                       "あわせて、そのサービスで " + h + " の DKIM を設定してください。",
-                   });
+    out.summary = "この送信元" + (ips.empty() ? "" : "（" + ips + "）") + "は " + h +
+                  " をエンベロープ送信者として送っていますが、" + h + " の SPF レコードが許可していないため、SPF が失敗しています。";
+    out.steps = {
+        {"spf-include", "これらの IP を使っているサービスやサーバーを特定し、そのサービスが案内する SPF の記述（include: "
+                        "または ip4:/ip6:）を " +
+                            h + " の SPF レコード（TXT）に追加してください。v=spf1 のレコードは 1 つだけにします。"},
+        kLookupStep,
+        {std::string(kAlsoDkimKey), "あわせて、そのサービスで " + h + " の DKIM を設定してください。"},
+    };
   }
   const std::string note = envelope_note(context, h);
   if (!note.empty() && (context.sender == nullptr || context.sender->fix_style != FixStyle::kVendorEnvelope)) {
-    out += "\n" + note;
+    out.notes.push_back(note);
   }
   return out;
 }
 
-std::string spf_not_aligned(const FixContext& context) {
+FixParts spf_strict(const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string p = policy_domain(context);
+  const std::string envelope = first_or(context.spf_domains, "別の名前");
+  FixParts out;
+  out.summary = "SPF は " + envelope + " に対して成功していますが、" + p +
+                " の DMARC レコードが aspf=s（厳格なアラインメント）のため、エンベロープのドメインが " + h +
+                " と完全に一致しないとアラインしません。";
+  if (context.dkim_passes) out.summary += "DKIM で DMARC には成功しているため、対応は任意です。";
+  out.steps = {
+      {"relax-aspf", "SPF のアラインメントを緩和する場合: _dmarc." + p + " の TXT レコードから aspf=s を削除します（既定は緩和モードです。ほかのタグは残します）。" +
+                         organizational(h) + " 配下の名前ならアラインするようになります。"},
+      {"exact-envelope", "または、" + sender_name(context) + " のエンベロープ（Return-Path）に " + h +
+                             " そのもののアドレスを使います。"},
+  };
+  return out;
+}
+
+FixParts spf_not_aligned(const FixContext& context) {
+  if (context.strict_spf) return spf_strict(context);
   const std::string h = from_domain(context);
   const std::string name = sender_name(context);
   const FixService service = fix_service(context.sender);
   const std::string envelope = first_or(context.spf_domains, "");
-  std::string out;
+  FixParts out;
   if (service == FixService::kSalesforce) {
-    out = "SPF は " + (envelope.empty() ? std::string() : envelope + "（") + "*.bnc.salesforce.com のアドレス" +
-          (envelope.empty() ? "" : "）") + "に対してしか成功していません。これは" + label("不達管理の有効化") + "または" +
-          label("標準メールセキュリティのメカニズムへの準拠を有効化") +
-          "がオンのときに Salesforce がエンベロープ送信者に設定するアドレスで、" + h + " とアラインすることはありません。";
-    out += "\n推奨: DKIM を設定する";
-    add_steps(out, salesforce_dkim_steps(context));
-    out += "\n代替策（DKIM を使えない場合）:";
-    add_steps(out, {
-                       "設定 →" + label("送信") + "（配信可能性）で" + label("不達管理の有効化") + "、" +
-                           label("標準メールセキュリティのメカニズムへの準拠を有効化") + "、" + label("送信者 ID 準拠を有効化") +
-                           "をオフにします（送信者自身のアドレスがエンベロープになります）。",
-                       h + " の SPF レコードに include:_spf.salesforce.com が入っていることを確認します。"
-                           "上記の設定がオンのままでは、include だけでは効果がありません。",
-                   });
+    const std::string bnc = (envelope.empty() ? std::string() : envelope + "（") + "*.bnc.salesforce.com のアドレス" +
+                            (envelope.empty() ? "" : "）");
+    const std::string why = "これは" + label("不達管理の有効化") + "または" +
+                            label("標準メールセキュリティのメカニズムへの準拠を有効化") +
+                            "がオンのときに Salesforce がエンベロープ送信者に設定するアドレスで、" + h +
+                            " とアラインすることはありません。";
+    if (context.dkim_passes) {
+      out.summary = "SPF は " + bnc + "に対して成功しています。" + why +
+                    "ただし有効な DKIM 鍵で DMARC に成功しているため、変更は不要です。";
+      out.alternative_title = "任意（SPF もアラインさせる場合）:";
+      out.alternative = salesforce_settings_off_steps(h);
+      out.alternative.push_back({"salesforce-bounces", "不達管理をオフにすると、バウンスは Salesforce に記録されず、"
+                                                       "送信者のメールボックスに届くようになります。"});
+      return out;
+    }
+    out.summary = "SPF は " + bnc + "に対してしか成功していません。" + why;
+    out.steps_title = "推奨: DKIM を設定する";
+    out.steps = salesforce_dkim_steps(context);
+    out.checks.push_back(h + " からの Salesforce のメールで d=" + h + " の DKIM が pass になっていること");
+    out.alternative_title = "代替策（DKIM を使えない場合）:";
+    out.alternative = salesforce_settings_off_steps(h);
     return out;
   }
   if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
-    out = "SPF は " + name + " 自身のバウンスドメイン" + (envelope.empty() ? "" : "（" + envelope + "）") +
-          "に対してしか成功しておらず、" + h + " とアラインしていません。DMARC はどちらか一方がアラインして成功すればよいので、" +
-          h + " の DKIM が成功していればこれ以上の対応は不要です。";
-    const std::string dkim_hint = vendor_dkim_hint(service, h);
+    const std::string own = name + " 自身のバウンスドメイン" + (envelope.empty() ? "" : "（" + envelope + "）");
     const std::string return_path = vendor_return_path_hint(service, h);
-    add_steps(out, {
-                       name + " が d=" + h + " で署名するよう、ドメイン認証を完了してください" +
-                           (dkim_hint.empty() ? "" : "（" + dkim_hint + "）") + "。",
-                       "任意（SPF もアラインさせる場合）: " +
-                           (return_path.empty() ? name + " が対応していれば、" + h + " のサブドメイン（例: bounce." + h +
-                                                      "）をカスタム Return-Path（バウンス）ドメインとして設定し、表示されるレコードを公開します"
-                                                : return_path) +
-                           "。",
-                   });
+    const FixStep optional{"vendor-return-path",
+                           return_path.empty() ? name + " が対応していれば、" + h + " のサブドメイン（例: bounce." + h +
+                                                     "）をカスタム Return-Path（バウンス）ドメインとして設定し、表示されるレコードを公開します。"
+                                               : "カスタム Return-Path を設定します: " + return_path + "。"};
+    if (context.dkim_passes) {
+      out.summary = "SPF は " + own + "に対して成功しており、" + h + " とはアラインしませんが、DKIM（d=" + h +
+                    "）で DMARC に成功しているため、変更は不要です。";
+      out.alternative_title = "任意（SPF もアラインさせる場合）:";
+      out.alternative = {optional};
+      return out;
+    }
+    out.summary = "SPF は " + own + "に対してしか成功しておらず、" + h +
+                  " とアラインしていません。DMARC はどちらか一方がアラインして成功すればよいので、d=" + h +
+                  " の DKIM で対応します。";
+    out.steps = vendor_dkim_steps(context);
+    out.checks.push_back(name + " のメールで d=" + h + " の DKIM が pass になっていること");
+    out.alternative_title = "任意（SPF もアラインさせる場合）:";
+    out.alternative = {optional};
     return out;
   }
-  out = "エンベロープ送信者のドメイン" + (envelope.empty() || envelope == h ? std::string() : " " + envelope + " ") + "が " + h +
-        "（またはそれとアラインするドメイン）ではないため、SPF は成功してもアラインしていません。";
-  add_steps(out, {
-                     name + " のエンベロープ送信者（Return-Path）に " + h +
-                         "（またはそのサブドメイン）のアドレスを使うよう設定し、そのドメインの SPF レコードで送信元を許可してください。",
-                     "または DKIM でアラインさせます。" + name + " で d=" + h + " の署名を設定してください。",
-                 });
+  out.summary = "エンベロープ送信者のドメイン" + (envelope.empty() || envelope == h ? std::string() : " " + envelope + " ") +
+                "が " + h + "（またはそれとアラインするドメイン）ではないため、SPF は成功してもアラインしていません。";
+  out.steps = {
+      {"exact-envelope", name + " のエンベロープ送信者（Return-Path）に " + h +
+                             "（またはそのサブドメイン）のアドレスを使うよう設定し、そのドメインの SPF レコードで送信元を許可してください。"},
+      {std::string(kAlsoDkimKey), "または DKIM でアラインさせます。" + name + " で d=" + h + " の署名を設定してください。"},
+  };
   return out;
 }
 
-std::string dkim_not_activated(const FixContext& context) {
+FixParts dkim_strict(const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string p = policy_domain(context);
+  const std::string signer = first_or(context.dkim_domains, "別の名前");
+  FixParts out;
+  out.summary = "DKIM は d=" + signer + " で成功していますが、" + p +
+                " の DMARC レコードが adkim=s（厳格なアラインメント）のため、" + h + " そのものの署名しかアラインしません。";
+  out.steps = {
+      {"relax-adkim", "DKIM のアラインメントを緩和する場合: _dmarc." + p + " の TXT レコードから adkim=s を削除します（既定は緩和モードです。ほかのタグは残します）。" +
+                          organizational(h) + " 配下の署名ならアラインするようになります。"},
+      {"dkim-exact-key", "または、" + sender_name(context) + " でドメインが " + h +
+                             " そのものの DKIM 鍵を作成・公開し、その鍵で署名します。"},
+  };
+  return out;
+}
+
+FixParts dkim_not_activated(const FixContext& context) {
+  if (context.strict_dkim) return dkim_strict(context);
   const std::string h = from_domain(context);
   const std::string name = sender_name(context);
   const FixService service = fix_service(context.sender);
   const std::string others = other_dkim_domains(context, h);
-  std::string out;
+  FixParts out;
   switch (service) {
     case FixService::kSalesforce:
-      out = h + " から Salesforce で送信されたメールに " + h + " の DKIM 署名がありません。このドメインを対象とする有効な DKIM "
-            "鍵が Salesforce にありません。";
+      out.summary = h + " から Salesforce で送信されたメールに " + h +
+                    " の DKIM 署名がありません。このドメインを対象とする有効な DKIM 鍵が Salesforce にありません。";
       if (!others.empty()) {
-        out += "確認された署名は " + others + " のものです。別のドメインの鍵では " + h + " は対象にならないため、" + h +
-               " 用の鍵が必要です。";
+        out.summary += "確認された署名は " + others + " のものです。別のドメインの鍵では " + h + " は対象にならないため、" +
+                       h + " 用の鍵が必要です。";
       }
-      add_steps(out, salesforce_dkim_steps(context));
+      out.steps = salesforce_dkim_steps(context);
+      out.checks.push_back(h + " からの Salesforce のメールで d=" + h + " の DKIM が pass になっていること");
       return out;
     case FixService::kGoogleWorkspace:
-      out = h + " からの Google Workspace のメールが d=" + h + " で署名されていません" +
-            (others.empty() ? std::string() : "（Google の既定の " + others + " のみ）") + "。" + h +
-            " の DKIM が設定されていないか、" + label("認証を開始") + "が押されていません。";
-      add_steps(out, google_dkim_steps(h));
+      out.summary = h + " からの Google Workspace のメールが d=" + h + " で署名されていません" +
+                    (others.empty() ? std::string() : "（Google の既定の " + others + " のみ）") + "。" + h +
+                    " の DKIM が設定されていないか、" + label("認証を開始") + "が押されていません。";
+      out.steps = google_dkim_steps(h);
+      out.checks.push_back("Google Workspace のメールで d=" + h + " の DKIM が pass になっていること");
       return out;
     case FixService::kMicrosoft365:
-      out = h + " からの Microsoft 365 のメールが d=" + h + " で署名されていません" +
-            (others.empty() ? std::string() : "（テナント既定の " + others + " のみ）") + "。" + h +
-            " の DKIM 署名が有効になっていません。";
-      add_steps(out, microsoft_dkim_steps(h));
+      out.summary = h + " からの Microsoft 365 のメールが d=" + h + " で署名されていません" +
+                    (others.empty() ? std::string() : "（テナント既定の " + others + " のみ）") + "。" + h +
+                    " の DKIM 署名が有効になっていません。";
+      out.steps = microsoft_dkim_steps(h);
+      out.checks.push_back("Microsoft 365 のメールで d=" + h + " の DKIM が pass になっていること");
       return out;
     default:
       break;
   }
   if (context.sender == nullptr) {
     const std::string ips = join(context.source_ips);
-    out = "この送信元" + (ips.empty() ? "" : "（" + ips + "）") + "から送られた " + h + " のメールには " + h +
-          " の DKIM 署名がありません" + (others.empty() ? "" : "（" + others + " のみ）") + "。";
-    add_steps(out, {
-                       "これらの IP から送信しているサービスを特定し、そこで " + h +
-                           " の DKIM を設定してください。サービスが示すセレクターのレコード（_domainkey." + h +
-                           " 配下の TXT または CNAME）を公開し、署名を有効にします。",
-                       "次回以降のレポートで、そのメールが d=" + h + " で DKIM pass になっていることを確認してください。",
-                   });
+    out.summary = "この送信元" + (ips.empty() ? "" : "（" + ips + "）") + "から送られた " + h + " のメールには " + h +
+                  " の DKIM 署名がありません" + (others.empty() ? "" : "（" + others + " のみ）") + "。";
+    out.steps = {
+        {"dkim-unknown-setup", "これらの IP から送信しているサービスを特定し、そこで " + h +
+                                   " の DKIM を設定してください。サービスが示すセレクターのレコード（_domainkey." + h +
+                                   " 配下の TXT または CNAME）を公開し、署名を有効にします。"},
+    };
+    out.checks.push_back("そのメールで d=" + h + " の DKIM が pass になっていること");
     return out;
   }
-  out = h + " からの " + name + " のメールが d=" + h + " で署名されていません" +
-        (others.empty() ? std::string() : "（代わりに " + others + " で署名）") + "。" + name + " での " + h +
-        " のドメイン認証が完了していません。";
-  std::string records = vendor_dkim_hint(service, h);
-  if (records.empty() && !context.sender->dkim_cname_suffixes.empty()) {
-    std::vector<std::string> targets;
-    for (const std::string& suffix : context.sender->dkim_cname_suffixes) {
-      if (!suffix.empty()) targets.push_back(cname_target(suffix));
-    }
-    records = "CNAME レコード …._domainkey." + h + " → " + join(targets, " または ");
-  }
-  add_steps(out, {
-                     name + " で " + h + " のドメイン認証（DKIM）を開始します。",
-                     "表示された DKIM レコードを " + h + " の DNS に公開します" +
-                         (records.empty() ? std::string("（表示どおり正確に）") : "（" + records + "）") + "。",
-                     name + " でドメインを検証し、d=" + h + " での署名が有効になっていることを確認します。",
-                 });
+  out.summary = h + " からの " + name + " のメールが d=" + h + " で署名されていません" +
+                (others.empty() ? std::string() : "（代わりに " + others + " で署名）") + "。" + name + " での " + h +
+                " のドメイン認証が完了していません。";
+  out.steps = vendor_dkim_steps(context);
+  out.checks.push_back(name + " のメールで d=" + h + " の DKIM が pass になっていること");
   if (context.sender->fix_style == FixStyle::kVendorEnvelope) {
-    out += "\n" + name + " の include を " + h + " の SPF レコードに追加しても DMARC は直りません。" + name +
-           " のエンベロープドメインは " + name + " 自身のものだからです。";
+    out.notes.push_back(name + " の include を " + h + " の SPF レコードに追加しても DMARC は直りません。" + name +
+                        " のエンベロープドメインは " + name + " 自身のものだからです。");
   }
   return out;
 }
 
-std::string dkim_key_unpublished(const FixContext& context) {
-  const std::string h = from_domain(context);
+FixParts dkim_key_unpublished(const FixContext& context) {
   const std::string name = sender_name(context);
   const FixService service = fix_service(context.sender);
   const FailingKey key = failing_key(context);
   const std::string& d = key.domain;
   const std::string selectors = join(context.dkim_selectors);
   const std::string results = join(context.dkim_results);
-  const bool weak = key.weak;
-  const bool missing = key.missing;
-  const std::vector<std::string>& records = key.records;
   const std::string record_names =
-      records.empty() ? "_domainkey." + d + " 配下のセレクターのレコード（セレクターは DKIM-Signature ヘッダーの s= タグです）"
-                      : join(records, "、");
+      key.records.empty()
+          ? "_domainkey." + d + " 配下のセレクターのレコード（セレクターは DKIM-Signature ヘッダーの s= タグです）"
+          : join(key.records, "、");
 
-  std::string out = "d=" + join(context.dkim_domains.empty() ? std::vector<std::string>{d} : context.dkim_domains) +
-                    (selectors.empty() ? "" : " s=" + selectors) + " の DKIM 署名が失敗しています" +
-                    (results.empty() ? "" : "（" + results + "）") + "。";
-  if (missing) {
-    out += "セレクターのレコードが存在しない、誤っている、または失効しているため、受信側が鍵を使えません。";
-  } else if (weak) {
-    out += "受信側が鍵を拒否しています。";
+  FixParts out;
+  out.summary = "d=" + join(context.dkim_domains.empty() ? std::vector<std::string>{d} : context.dkim_domains) +
+                (selectors.empty() ? "" : " s=" + selectors) + " の DKIM 署名が失敗しています" +
+                (results.empty() ? "" : "（" + results + "）") + "。";
+  if (key.missing) {
+    out.summary += "セレクターのレコードが存在しない、誤っている、または失効しているため、受信側が鍵を使えません。";
+  } else if (key.weak) {
+    out.summary += "受信側が鍵を拒否しています。";
   } else {
-    out += "受信側が鍵を取得できませんでした。";
+    out.summary += "受信側が鍵を取得できませんでした。";
   }
-  std::vector<std::string> steps;
-  if (missing) {
+  if (key.missing) {
     if (service == FixService::kSalesforce) {
       const std::string selector = first_or(context.dkim_selectors, "");
-      steps.push_back("Salesforce の設定 →" + label("DKIM 鍵") + "→ " + d + " の鍵を開き、" +
-                      (selector.empty() ? std::string("その CNAME レコード")
-                                        : "セレクター " + selector + " の CNAME（" + selector + "._domainkey." + d + " → " +
-                                              selector + ".….custdkim.salesforce.com）") +
-                      "を鍵の詳細ページの表示どおり正確に登録し直してください。");
-      steps.push_back(
-          "CNAME レコードと代替 CNAME レコードは両方とも公開したままにしてください。Salesforce は 30 日ごとに鍵を"
-          "ローテーションするため、片方が欠けていると交互の期間ごとに署名が失敗します。");
+      out.steps.push_back({"dkim-salesforce-republish",
+                           "Salesforce の設定 →" + label("DKIM 鍵") + "→ " + d + " の鍵を開き、" +
+                               (selector.empty() ? std::string("その CNAME レコード")
+                                                 : "セレクター " + selector + " の CNAME（" + selector + "._domainkey." +
+                                                       d + " → " + selector + ".….custdkim.salesforce.com）") +
+                               "を鍵の詳細ページの表示どおり正確に登録し直してください。"});
+      out.steps.push_back({"dkim-salesforce-keep-both",
+                           "CNAME レコードと代替 CNAME レコードは両方とも公開したままにしてください。Salesforce は 30 "
+                           "日ごとに鍵をローテーションするため、片方が欠けていると交互の期間ごとに署名が失敗します。"});
     } else {
-      steps.push_back(record_names + (records.empty() ? "を " : " を ") + name +
-                      " の表示どおり正確に公開または修正してください（CNAME または TXT。値は全体を、余分な引用符や改行を入れずに）。");
-      steps.push_back("レコードはあるのに p= が空の場合、鍵は失効しています。" + name +
-                      " で鍵を再有効化またはローテーションし、新しいレコードを公開してください。");
+      out.steps.push_back({"dkim-publish-record",
+                           record_names + (key.records.empty() ? "を " : " を ") + name +
+                               " の表示どおり正確に公開または修正してください（CNAME または TXT。値は全体を、余分な引用符や改行を入れずに）。"});
+      out.steps.push_back({"dkim-revoked", "レコードはあるのに p= が空の場合、鍵は失効しています。" + name +
+                                               " で鍵を再有効化またはローテーションし、新しいレコードを公開してください。"});
     }
   }
-  if (weak) {
+  if (key.weak) {
     if (service == FixService::kSalesforce) {
-      steps.push_back("結果 policy は、鍵が弱すぎる（1024 ビット未満）か rsa-sha1 であることを示します。設定 →" +
-                      label("DKIM 鍵") + "→" + label("鍵を新規作成") + "で " + d +
-                      " 用の 2048 ビットの鍵を新しいセレクターで作成し、2 つの CNAME を公開して" + label("有効化") +
-                      "を押した後、古い鍵を無効化してください。");
+      out.steps.push_back({"dkim-weak", "結果 policy は、鍵が弱すぎる（1024 ビット未満）か rsa-sha1 であることを示します。設定 →" +
+                                            label("DKIM 鍵") + "→" + label("鍵を新規作成") + "で " + d +
+                                            " 用の 2048 ビットの鍵を新しいセレクターで作成し、2 つの CNAME を公開して" +
+                                            label("有効化") + "を押した後、古い鍵を無効化してください。"});
     } else {
-      steps.push_back("結果 policy は、鍵が弱すぎる（1024 ビット未満）か rsa-sha1 であることを示します。" + name +
-                      " で 2048 ビットの RSA 鍵（rsa-sha256）を生成して _domainkey." + d +
-                      " 配下に公開し、古い鍵は廃止してください。");
+      out.steps.push_back({"dkim-weak", "結果 policy は、鍵が弱すぎる（1024 ビット未満）か rsa-sha1 であることを示します。" +
+                                            name + " で 2048 ビットの RSA 鍵（rsa-sha256）を生成して _domainkey." + d +
+                                            " 配下に公開し、古い鍵は廃止してください。"});
     }
   }
   if (contains(context.dkim_results, "temperror")) {
-    steps.push_back("temperror は、受信側での鍵の DNS 問い合わせがタイムアウトしたことを示します。続く場合は " + d +
-                    " の権威 DNS サーバーを確認してください。");
+    out.steps.push_back({"dkim-temperror", "temperror は、受信側での鍵の DNS 問い合わせがタイムアウトしたことを示します。続く場合は " +
+                                               d + " の権威 DNS サーバーを確認してください。"});
   }
-  add_steps(out, steps);
+  out.checks.push_back((context.sender != nullptr ? name + " のメール" : std::string("そのメール")) + "で d=" + d +
+                                 " の DKIM が pass になっていること");
   return out;
 }
 
-std::string spf_permerror(const FixContext& context) {
+FixParts spf_permerror(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string record = first_or(context.spf_domains, h);
-  std::string out = record + " の SPF レコードに問題があります。受信側で permerror となり、" + h +
-                    " からのメールは正規のものも含めてすべて SPF が失敗しています。主な原因は、include 全体で DNS "
-                    "ルックアップが 10 回を超えている、ボイドルックアップ（存在しない名前やレコードのない名前）が 2 "
-                    "回を超えている、v=spf1 のレコードが 2 つある、構文エラーのいずれかです。";
-  add_steps(out, {
-                     "ルックアップ数を数えてください。include、a、mx、exists、redirect、ptr はそれぞれ 1 回と数え、include "
-                     "先の中身も含みます（例: _spf.google.com は 4 回、_spf.salesforce.com は 2 回、sendgrid.net は 2 "
-                     "回）。ip4、ip6、all は数えません。",
-                     "使っていないサービスの include と、どのみちアラインしない送信サービスの include を削除してください"
-                     "（エンベロープにベンダー自身のドメインを使う送信サービスは、SPF ではなく DKIM でアラインします）。",
-                     "大量配信の送信サービスは " + policy_domain(context) +
-                         " の専用サブドメインに移し、サブドメインごとに SPF レコードを設定してください。",
-                     record + " には v=spf1 で始まる TXT レコードを 1 つだけ公開し、構文を確認してください。"
-                              "_spf.salesforce.com のような exists 型の include は、対象外の IP ごとにボイドルックアップを 1 "
-                              "回使うため、最後に置きます。",
-                 });
+  FixParts out;
+  out.summary = record + " の SPF レコードに問題があります。受信側で permerror となり、" + h +
+                " からのメールは正規のものも含めてすべて SPF が失敗しています。主な原因は、include 全体で DNS "
+                "ルックアップが 10 回を超えている、ボイドルックアップ（存在しない名前やレコードのない名前）が 2 "
+                "回を超えている、v=spf1 のレコードが 2 つある、構文エラーのいずれかです。";
+  out.steps = {
+      {"spf-count", "ルックアップ数を数えてください。include、a、mx、exists、redirect、ptr はそれぞれ 1 回と数え、include "
+                    "先の中身も含みます（例: _spf.google.com は 4 回、_spf.salesforce.com は 2 回、sendgrid.net は 2 "
+                    "回）。ip4、ip6、all は数えません。"},
+      {"spf-trim", "使っていないサービスの include と、どのみちアラインしない送信サービスの include を削除してください"
+                   "（エンベロープにベンダー自身のドメインを使う送信サービスは、SPF ではなく DKIM でアラインします）。"},
+      {"spf-subdomains", "大量配信の送信サービスは " + policy_domain(context) +
+                             " の専用サブドメインに移し、サブドメインごとに SPF レコードを設定してください。"},
+      {"spf-one-record", record + " には v=spf1 で始まる TXT レコードを 1 つだけ公開し、構文を確認してください。"
+                                  "_spf.salesforce.com のような exists 型の include は、対象外の IP ごとにボイドルックアップを 1 "
+                                  "回使うため、最後に置きます。"},
+  };
+  out.checks.push_back(h + " の SPF が permerror でなくなっていること");
   return out;
 }
 
-std::string forwarded(const FixContext& context) {
+FixParts forwarded(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string ips = join(context.source_ips);
-  std::string out = h + " のメールが転送されたか、メーリングリストを経由しています" + (ips.empty() ? "" : "（" + ips + "）") +
-                    "。転送元の IP は SPF レコードに含まれないため SPF が失敗し、メーリングリストは件名や本文を変えること"
-                    "が多いため DKIM も失敗します。送信元で直すべき点はありません。";
-  add_steps(out, {
-                     "すべての送信経路で d=" + h + " の DKIM 署名を続けてください。転送後も残るのは改変されていない DKIM 署名です。",
-                     "転送元の IP や include を " + h + " の SPF レコードに追加しないでください。転送元が " + h +
-                         " として任意のメールを送れるようになってしまいます。",
-                     "ARC を使うと、受信側は転送元の認証結果を信頼できます。ARC は転送側で設定するもので、こちらでの設定は不要です。",
-                 });
+  FixParts out;
+  out.summary = h + " のメールが転送されたか、メーリングリストを経由しています" + (ips.empty() ? "" : "（" + ips + "）") +
+                "。転送元の IP は SPF レコードに含まれないため SPF が失敗し、メーリングリストは件名や本文を変えること"
+                "が多いため DKIM も失敗します。送信元で直すべき点はありません。";
+  out.steps = {
+      {"keep-dkim", "すべての送信経路で d=" + h + " の DKIM 署名を続けてください。転送後も残るのは改変されていない DKIM 署名です。"},
+      {"no-forwarder-spf", "転送元の IP や include を " + h + " の SPF レコードに追加しないでください。転送元が " + h +
+                               " として任意のメールを送れるようになってしまいます。"},
+      {"arc", "ARC を使うと、受信側は転送元の認証結果を信頼できます。ARC は転送側で設定するもので、こちらでの設定は不要です。"},
+  };
   return out;
 }
 
-std::string unauthorized(const FixContext& context) {
+FixParts unauthorized(const FixContext& context) {
   const std::string h = from_domain(context);
-  const std::string ips = join(context.source_ips);
-  std::string out = (ips.empty() ? std::string("これらの送信元") : "送信元 " + ips + " ") + "は既知の送信サービスではなく、" +
-                    h + " の SPF と DKIM の両方に失敗しています。";
-  add_steps(out, {
-                     "心当たりがある場合（利用中のサービスや自社のサーバーなど）は、設定を行ってください。" + h +
-                         " の SPF レコードにその include（または ip4:/ip6:）を追加し、そのサービスで " + h +
-                         " の DKIM を有効にします。",
-                     "心当たりがなければなりすましです。送信元で直すことはできません。",
-                     "正規の送信元がすべて成功するようになったら、" + policy_domain(context) +
-                         " の DMARC ポリシーを p=quarantine、続いて p=reject に移行し、受信側がこうしたメールを配信しないようにしてください。",
-                 });
+  const std::string p = policy_domain(context);
+  const std::string ips = join(context.source_ips, "、");
+  const std::int64_t sources = context.source_count > 0 ? context.source_count
+                                                         : static_cast<std::int64_t>(context.source_ips.size());
+  FixParts out;
+  out.summary = "送信サービスとして登録されていない " + std::to_string(sources) + " 件の送信元" +
+                (ips.empty() ? "" : "（" + ips + (sources > static_cast<std::int64_t>(context.source_ips.size()) ? "、…" : "") + "）") +
+                "が " + h + " として送信し、DMARC に失敗しています。";
+  if (context.own_domain_messages > 0) {
+    const std::string domains = join(context.own_domains, "、");
+    out.summary += with_thousands(context.messages) + " 通のうち " + with_thousands(context.own_domain_messages) +
+                   " 通は送信元自身のドメイン" + (domains.empty() ? "" : "（" + domains + "）") + "で SPF または DKIM に成功しており、" +
+                   h + " とはアラインしていません。利用中のサービスかもしれません。";
+  }
+  out.steps = {
+      {"recognise", "心当たりのある送信元（利用中のサービスや自社のサーバーなど）は、設定を行ってください。" + h +
+                        " の SPF レコードにその include（または ip4:/ip6:）を追加し、そのサービスで " + h +
+                        " の DKIM を有効にします。"},
+      {"spoofing", "心当たりがなければなりすましです。送信元で直すことはできません。"},
+  };
+  if (context.testing) {
+    out.steps.push_back({"enforce", p + " の DMARC レコードはテストモード（t=y）のため、受信側はポリシーを適用しません。"
+                                        "正規の送信元がすべて成功するようになったら t=y を削除してください。"});
+  } else if (context.policy == "reject" && context.pct >= 100) {
+    out.steps.push_back({"enforce", p + " のポリシーはすでに p=reject です。DMARC に従う受信側はこうしたメールを拒否します。"});
+  } else if (context.policy == "quarantine" && context.pct >= 100) {
+    out.steps.push_back({"enforce", p + " のポリシーは p=quarantine で、こうしたメールは迷惑メールに振り分けられます。"
+                                        "正規の送信元がすべて成功するようになったら p=reject に移行してください。"});
+  } else {
+    out.steps.push_back({"enforce", "正規の送信元がすべて成功するようになったら、" + p +
+                                        " の DMARC ポリシーを p=quarantine、続いて p=reject に移行し、受信側がこうしたメールを配信しないようにしてください。"});
+  }
   return out;
 }
 
-std::string readiness_clause(double share) {
+FixParts transient(const FixContext& context) {
+  const std::string h = from_domain(context);
+  FixParts out;
+  out.summary = "一時的な、または受信側固有の結果です（DNS のタイムアウトによる temperror や、同じ日に同じ送信元を他の受信側が"
+                "成功と判定しているのに一つの受信側だけが失敗と判定したもの）。" + h + " の設定の問題ではありません。";
+  out.steps = {
+      {"transient-watch", "変更は不要です。複数の受信側で何週間も続く場合は、" + h +
+                              " の権威 DNS サーバーが安定して応答しているか確認してください。"},
+  };
+  return out;
+}
+
+std::string readiness_clause(const FixContext& context) {
+  if (!context.readiness_known) return "レポートから正規のメールはまだ確認できていません";
+  const double share = context.pass_share;
   return "正規のメールの " + format_share(share) + "% が DMARC に成功しています（" +
          (share >= kEnforcementReadyShare ? "移行できる水準です" : "まだ移行できる水準ではありません") + "。基準は " +
          format_share(kEnforcementReadyShare) + "% です）";
 }
 
-std::string policy_none(const FixContext& context) {
+FixParts policy_none(const FixContext& context) {
   const std::string p = policy_domain(context);
-  std::string out = p + " の DMARC ポリシーは p=none です。受信側は DMARC に失敗したメールに対して何もしないため、"
-                        "なりすましメールも配信されます（Gmail と Yahoo の一括送信者向けの要件は、DMARC レコードがあることだけです）。";
-  add_steps(out, {
-                     "まず、失敗している正規の送信元を修正してください。現在、" + readiness_clause(context.pass_share) + "。",
-                     "次に _dmarc." + p + " の TXT レコードを v=DMARC1; p=quarantine; rua=mailto:… に変更します（rua= "
-                     "は現在のアドレスのままにします）。",
-                     "数週間、正規のメールの失敗がなければ p=reject に移行します。",
-                 });
+  FixParts out;
+  out.summary = p + " の DMARC ポリシーは p=none です。受信側は DMARC に失敗したメールに対して何もしないため、"
+                    "なりすましメールも配信されます（Gmail と Yahoo の一括送信者向けの要件は p=none "
+                    "でも満たせますが、SPF と DKIM の成功と、From ドメインのアラインメントも求められます）。";
+  out.steps = {
+      {"fix-sources", "まず、失敗している正規の送信元を修正してください。現在、" + readiness_clause(context) + "。"},
+      {"quarantine", "次に _dmarc." + p + " の TXT レコードを v=DMARC1; p=quarantine; rua=mailto:… に変更します（rua= "
+                     "は現在のアドレスのままにします）。"},
+      {"reject", "数週間、正規のメールの失敗がなければ p=reject に移行します。"},
+  };
   return out;
 }
 
-std::string policy_partial(const FixContext& context) {
+FixParts policy_partial(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
   const std::string pct = std::to_string(context.pct);
   std::string lower;
   if (policy == "reject") lower = "（残りは quarantine として扱われます）";
   if (policy == "quarantine") lower = "（残りは p=none と同様に配信されます）";
-  std::string out = p + " の DMARC レコードは pct=" + pct + " です。DMARC に失敗したメールのうち p=" + policy +
-                    " が適用されるのは " + pct + "% だけです" + lower + "。";
-  add_steps(out, {
-                     "pct を 100 に上げるか、タグ自体を削除してください。DMARCbis（RFC 9989）では pct "
-                     "が廃止されており、新しい受信側は無視します。",
-                     "_dmarc." + p + " のレコードは v=DMARC1; p=" + policy +
-                         "; rua=mailto:… のようになります（rua= などほかのタグは現在のままにします）。",
-                 });
+  FixParts out;
+  out.summary = p + " の DMARC レコードは pct=" + pct + " です。DMARC に失敗したメールのうち p=" + policy +
+                " が適用されるのは " + pct + "% だけです" + lower + "。";
+  out.steps = {
+      {"pct", "pct を 100 に上げるか、タグ自体を削除してください。DMARCbis（RFC 9989）では pct "
+              "が廃止されており、新しい受信側は無視します。"},
+      {"pct-record", "_dmarc." + p + " のレコードは v=DMARC1; p=" + policy +
+                         "; rua=mailto:… のようになります（rua= などほかのタグは現在のままにします）。"},
+  };
   return out;
 }
 
-std::string subdomain_policy_missing(const FixContext& context) {
+FixParts policy_testing(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
-  std::string out = p + " の DMARC レコードに sp=（および np=）がありません。" + p + " のサブドメインは p=" + policy +
-                    " を引き継ぎ、なりすましに使われやすい存在しない名前も同じ扱いになります。";
-  add_steps(out, {
-                     "サブドメイン用のポリシーとして sp= を追加してください（サブドメインの送信元が成功するようになったら "
-                     "sp=quarantine または sp=reject）。",
-                     "存在しないサブドメイン向けに np=reject を追加してください（RFC 9989）。DNS "
-                     "レコードのない名前からのメールが正規であることはありません。",
-                     "例: v=DMARC1; p=" + policy + "; sp=" + policy + "; np=reject; rua=mailto:…（rua= は現在のアドレスのままにします）。",
-                 });
+  FixParts out;
+  out.summary = p + " の DMARC レコードはテストモード（t=y。レポートでは testing=y）です。受信側は p=" + policy +
+                " を 1 段階弱めて（quarantine は none、reject は quarantine として）扱うため、ポリシーは適用されていません。";
+  out.steps = {
+      {"testing-off", "失敗している正規の送信元を修正したら（現在、" + readiness_clause(context) + "）、_dmarc." + p +
+                          " の TXT レコードから t=y を削除してください（ほかのタグは残します）。"},
+  };
   return out;
 }
 
-std::string enforcement_readiness(const FixContext& context) {
+FixParts subdomain_policy_missing(const FixContext& context) {
   const std::string p = policy_domain(context);
+  const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
+  FixParts out;
+  out.summary = p + " の DMARC レコードに sp=（および np=）がありません。" + p + " のサブドメインは p=" + policy +
+                " を引き継ぎ、なりすましに使われやすい存在しない名前も同じ扱いになります。";
+  out.steps = {
+      {"sp", "サブドメイン用のポリシーとして sp= を追加してください（サブドメインの送信元が成功するようになったら "
+             "sp=quarantine または sp=reject）。"},
+      {"np", "存在しないサブドメイン向けに np=reject を追加してください（RFC 9989）。DNS "
+             "レコードのない名前からのメールが正規であることはありません。"},
+      {"sp-example", "例: v=DMARC1; p=" + policy + "; sp=" + policy + "; np=reject; rua=mailto:…（rua= は現在のアドレスのままにします）。"},
+  };
+  return out;
+}
+
+FixParts enforcement_readiness(const FixContext& context) {
+  const std::string p = policy_domain(context);
+  FixParts out;
+  if (!context.readiness_known) {
+    out.summary = "レポートから " + p +
+                  " の正規のメールを確認できませんでした（すべて転送か不明な送信元からのものです）。強制ポリシーへの移行準備ができているかは判断できません。";
+    out.steps = {
+        {"identify", p + " の不明な送信元を確認してください。利用中のサービスやサーバーがあれば、SPF と DKIM "
+                         "を設定すると正規のメールとして数えられます。"},
+        {"no-mail", p + " からメールを一切送らない場合は、p=reject と SPF レコード v=spf1 -all で保護できます。"},
+    };
+    return out;
+  }
   const bool ready = context.pass_share >= kEnforcementReadyShare;
-  std::string out = p + " の正規のメール（転送となりすましを除く）の " + format_share(context.pass_share) +
-                    "% が DMARC に成功しています。" +
-                    (ready ? "強制ポリシーに移行できる水準です" : "まだ強制ポリシーに移行できる水準ではありません") +
-                    "（基準は " + format_share(kEnforcementReadyShare) + "%）。";
+  out.summary = p + " の正規のメール（転送となりすましを除く）の " + format_share(context.pass_share) +
+                "% が DMARC に成功しています。" +
+                (ready ? "強制ポリシーに移行できる水準です" : "まだ強制ポリシーに移行できる水準ではありません") + "（基準は " +
+                format_share(kEnforcementReadyShare) + "%）。";
   if (ready) {
-    if (context.policy == "reject") {
-      add_steps(out, {"p=reject のまま、新たに失敗する送信元がないかレポートを確認し続けてください。"});
-    } else if (context.policy == "quarantine") {
-      add_steps(out, {p + " のポリシーを p=quarantine から p=reject に移行してください。",
-                      "新たに失敗する送信元がないか、引き続きレポートを確認してください。"});
+    if (context.policy == "reject" && !context.testing) {
+      out.steps = {{"keep-reject", "p=reject のまま、新たに失敗する送信元がないかレポートを確認し続けてください。"}};
+    } else if (context.policy == "quarantine" && !context.testing) {
+      out.steps = {{"to-reject", p + " のポリシーを p=quarantine から p=reject に移行してください。"},
+                   {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
     } else {
-      add_steps(out, {p + " のポリシーを p=quarantine に移行し、数週間後に p=reject に移行してください。",
-                      "新たに失敗する送信元がないか、引き続きレポートを確認してください。"});
+      out.steps = {{"to-quarantine", p + " のポリシーを p=quarantine に移行し、数週間後に p=reject に移行してください" +
+                                         (context.testing ? std::string("。あわせて t=y を削除してください") : std::string()) + "。"},
+                   {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
     }
   } else {
-    add_steps(out, {"まず、このレポートに挙がっている失敗中の送信元を修正してください（それぞれに対処方法があります）。",
-                    format_share(kEnforcementReadyShare) +
-                        "% 以上が成功するようになったら、強制ポリシー（p=quarantine、次に p=reject）に移行してください。"});
+    out.steps = {{"fix-sources", "まず、このレポートに挙がっている失敗中の送信元を修正してください（それぞれに対処方法があります）。"},
+                 {"enforce-later", format_share(kEnforcementReadyShare) +
+                                       "% 以上が成功するようになったら、強制ポリシー（p=quarantine、次に p=reject）に移行してください。"}};
   }
   return out;
+}
+
+FixParts tidy(FixParts parts) {
+  parts.summary = tidy_spacing(parts.summary);
+  parts.steps_title = tidy_spacing(parts.steps_title);
+  parts.alternative_title = tidy_spacing(parts.alternative_title);
+  for (FixStep& step : parts.steps) step.text = tidy_spacing(step.text);
+  for (FixStep& step : parts.alternative) step.text = tidy_spacing(step.text);
+  for (std::string& note : parts.notes) note = tidy_spacing(note);
+  return parts;
+}
+
+FixParts by_cause(Cause cause, const FixContext& context) {
+  switch (cause) {
+    case Cause::kSpfIncludeMissing: return spf_include_missing(context);
+    case Cause::kSpfNotAligned: return spf_not_aligned(context);
+    case Cause::kDkimNotActivated: return dkim_not_activated(context);
+    case Cause::kDkimKeyUnpublished: return dkim_key_unpublished(context);
+    case Cause::kSpfPermerror: return spf_permerror(context);
+    case Cause::kForwarded: return forwarded(context);
+    case Cause::kUnauthorized: return unauthorized(context);
+    case Cause::kTransient: return transient(context);
+    case Cause::kPolicyNone: return policy_none(context);
+    case Cause::kPolicyPartial: return policy_partial(context);
+    case Cause::kPolicyTesting: return policy_testing(context);
+    case Cause::kSubdomainPolicyMissing: return subdomain_policy_missing(context);
+    case Cause::kEnforcementReadiness: return enforcement_readiness(context);
+  }
+  return {};
 }
 
 }  // namespace
 
-std::string fix_text_ja(Cause cause, const FixContext& context) {
-  switch (cause) {
-    case Cause::kSpfIncludeMissing: return tidy_spacing(spf_include_missing(context));
-    case Cause::kSpfNotAligned: return tidy_spacing(spf_not_aligned(context));
-    case Cause::kDkimNotActivated: return tidy_spacing(dkim_not_activated(context));
-    case Cause::kDkimKeyUnpublished: return tidy_spacing(dkim_key_unpublished(context));
-    case Cause::kSpfPermerror: return tidy_spacing(spf_permerror(context));
-    case Cause::kForwarded: return tidy_spacing(forwarded(context));
-    case Cause::kUnauthorized: return tidy_spacing(unauthorized(context));
-    case Cause::kPolicyNone: return tidy_spacing(policy_none(context));
-    case Cause::kPolicyPartial: return tidy_spacing(policy_partial(context));
-    case Cause::kSubdomainPolicyMissing: return tidy_spacing(subdomain_policy_missing(context));
-    case Cause::kEnforcementReadiness: return tidy_spacing(enforcement_readiness(context));
-  }
-  return {};
-}
+FixParts fix_parts_ja(Cause cause, const FixContext& context) { return tidy(by_cause(cause, context)); }
 
 }  // namespace dmarcq::analysis

@@ -82,16 +82,17 @@ class InternedFacts {
   // What attribution reads of the entry (no source IP, no policy domain).
   const RecordFacts& facts(const Entry& entry) const { return shapes_[entry.shape]; }
 
-  // The causes of the entry's records in a policy domain (attribute_record), remembered
-  // per (shape, identity, strictness); the domain only matters without a header From.
-  const std::vector<Cause>& causes(const Entry& entry, std::uint32_t domain, const std::string& domain_name,
-                                   bool strict_dkim, bool strict_spf) {
+  // The attribution of the entry's records in a policy domain (attribute_record),
+  // remembered per (shape, identity, strictness); the domain only matters without a
+  // header From.
+  const Attribution& attribution(const Entry& entry, std::uint32_t domain, const std::string& domain_name,
+                                 bool strict_dkim, bool strict_spf) {
     const RecordFacts& facts = shapes_[entry.shape];
     const std::uint64_t domain_part = facts.header_from.empty() ? domain + 1 : 0;
     const CauseKey key{(static_cast<std::uint64_t>(entry.shape) << 32) | entry.identity,
                        (domain_part << 2) | (strict_dkim ? 2u : 0u) | (strict_spf ? 1u : 0u)};
-    auto known = causes_.find(key);
-    if (known == causes_.end()) {
+    auto known = attributions_.find(key);
+    if (known == attributions_.end()) {
       const RecordFacts* record = &facts;
       RecordFacts with_domain;
       if (facts.header_from.empty()) {  // the policy domain stands in for it
@@ -99,7 +100,8 @@ class InternedFacts {
         with_domain.policy_domain = domain_name;
         record = &with_domain;
       }
-      known = causes_.emplace(key, attribute_record(*record, identities_[entry.identity], strict_dkim, strict_spf)).first;
+      known = attributions_.emplace(key, attribute_record(*record, identities_[entry.identity], strict_dkim, strict_spf))
+                  .first;
     }
     return known->second;
   }
@@ -188,15 +190,8 @@ class InternedFacts {
   std::vector<RecordFacts> shapes_;
   std::vector<std::vector<const Sender*>> range_senders_;
   std::vector<Identity> identities_;
-  std::unordered_map<CauseKey, std::vector<Cause>, CauseKeyHash> causes_;
+  std::unordered_map<CauseKey, Attribution, CauseKeyHash> attributions_;
 };
-
-// fail when DMARC failed, warn when it passed through the other mechanism; forwarding
-// is information only.
-inline Severity severity_of(Cause cause, bool dmarc_pass) {
-  if (cause == Cause::kForwarded) return Severity::kInfo;
-  return dmarc_pass ? Severity::kWarn : Severity::kFail;
-}
 
 // Messages per value (IPs, domains, selectors), to name the most frequent first.
 using Tally = std::map<std::string, std::int64_t>;
@@ -228,7 +223,8 @@ struct SeenValues {
     }
     for (const report::DkimResult& dkim : auth.dkim_results) {
       const bool customer = aligned(dkim.domain, header_from, strict_dkim);
-      if (cause == Cause::kDkimKeyUnpublished ? (customer && dkim.result != "pass") : !customer) {
+      const bool failing_own = cause == Cause::kDkimKeyUnpublished || cause == Cause::kTransient;
+      if (failing_own ? (customer && dkim.result != "pass") : !customer) {
         dkim_domains[dkim.domain] += messages;
         dkim_selectors[dkim.selector] += messages;
         dkim_results[dkim.result] += messages;
@@ -306,6 +302,7 @@ inline FixContext fix_context(const std::string& domain, const Sender* sender, c
   if (policy != nullptr) {
     context.policy = policy->p;
     context.pct = policy->pct.value_or(100);
+    context.testing = policy->testing == "y";
   }
   return context;
 }

@@ -15,55 +15,100 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: dmarcq [--db PATH] [--catalog FILE] explain [--domain D] [--from DATE] [--to DATE]\n"
-    "                      [--severity fail|warn|info] [--lang en|ja] [--format table|csv|json]\n"
+    "                      [--severity fail|warn|info] [--cause ID] [--sender ID]\n"
+    "                      [--min-messages N] [--top N] [--all-sources]\n"
+    "                      [--lang en|ja] [--format table|csv|json]\n"
     "\n"
-    "Attributes every failing source to a cause and says what to change. Sources are\n"
+    "Attributes every failing source to its causes and says what to change. Sources are\n"
     "identified with the sender catalog (dmarcq senders): by an SPF or DKIM pass for\n"
-    "the sender's own domains, else by its IP ranges; unknown sources are listed by IP.\n"
-    "One finding per (domain, sender or source IP, cause):\n"
+    "the sender's own domains, else by its IP ranges. On a shared platform (Google,\n"
+    "Microsoft, SES...) mail is the customer's own only with the customer's envelope\n"
+    "or the platform's default; mail that kept the customer's DKIM signature but came\n"
+    "with a stranger's envelope was forwarded, and the rest is someone else's account.\n"
+    "\n"
+    "One finding per (domain, sender), carrying every cause found for it, its messages\n"
+    "counted once and one merged fix; one finding per domain for forwarded mail and one\n"
+    "for all unknown sources (--all-sources: one per unknown IP). Causes:\n"
     "  spf_include_missing   the sender's SPF include is missing from the domain's record\n"
-    "  spf_not_aligned       SPF passes, but for the sender's own bounce domain\n"
-    "  dkim_not_activated    no DKIM signature for the domain (key never created/activated)\n"
+    "  spf_not_aligned       SPF passes, but for the sender's own bounce domain (info when\n"
+    "                        DKIM passes: the vendor's normal set-up), or aspf=s\n"
+    "  dkim_not_activated    no DKIM signature for the domain (key never created or\n"
+    "                        activated), or a parent/subdomain key under adkim=s\n"
     "  dkim_key_unpublished  signatures for the domain fail: the selector record is wrong\n"
     "  spf_permerror         the domain's SPF record is broken (too many lookups, syntax)\n"
     "  forwarded             forwarding or mailing lists: nothing to fix at the source\n"
-    "  unauthorized          unknown sources failing SPF and DKIM: spoofing, or a sender\n"
-    "                        to set up\n"
-    "and per domain: policy_none, policy_pct, subdomain_policy_missing,\n"
-    "enforcement_readiness (share of legitimate mail passing; ready at 98%).\n"
+    "  unauthorized          unknown sources failing DMARC: spoofing, or a sender to set up\n"
+    "  transient             temperror, or one receiver's result that others contradict\n"
+    "and per domain: policy_none, policy_pct, policy_testing, subdomain_policy_missing,\n"
+    "enforcement_readiness (share of legitimate mail passing; ready at 98%; unknown\n"
+    "when no legitimate mail was seen).\n"
     "Severity: fail (DMARC fails), warn (DMARC passes through the other mechanism, or a\n"
-    "policy advice), info. --severity shows that level and worse.";
+    "policy advice), info.\n"
+    "Filters: --severity shows that level and worse; --cause keeps findings with that\n"
+    "cause; --sender keeps one sender (a catalog id, 'unknown' or 'forwarders');\n"
+    "--min-messages drops smaller findings; --top keeps the first N of each domain.";
 
 constexpr std::size_t kWidth = 80;
 constexpr std::size_t kIndent = 6;
 
 std::string ips_text(const analysis::Finding& finding) {
   std::string text;
-  for (const auto& [ip, messages] : finding.source_ips) text += (text.empty() ? "" : " ") + ip;
+  for (const analysis::FindingSource& source : finding.sources) text += (text.empty() ? "" : " ") + source.ip;
   return text;
 }
 
+// The --sender name of a finding's subject; "" for domain findings.
+std::string subject_key(const analysis::Finding& finding) {
+  switch (finding.subject) {
+    case analysis::Subject::kSender: return finding.sender->id;
+    case analysis::Subject::kForwarders: return "forwarders";
+    case analysis::Subject::kUnknownSources: return "unknown";
+    case analysis::Subject::kDomain: break;
+  }
+  return {};
+}
+
 std::string sender_name(const analysis::Finding& finding, analysis::Lang lang) {
-  if (finding.sender != nullptr) return finding.sender->name;
-  if (finding.source_ips.empty()) return lang == analysis::Lang::kJa ? "ドメイン全体" : "domain";
-  return lang == analysis::Lang::kJa ? "不明な送信元" : "unknown source";
+  const bool ja = lang == analysis::Lang::kJa;
+  switch (finding.subject) {
+    case analysis::Subject::kSender: return finding.sender->name;
+    case analysis::Subject::kForwarders: return ja ? "転送・メーリングリスト" : "forwarders and lists";
+    case analysis::Subject::kUnknownSources:
+      if (finding.source_count == 1 && !finding.sources.empty()) return (ja ? "不明な送信元 " : "unknown source ") + finding.sources[0].ip;
+      return ja ? "不明な送信元" : "unknown sources";
+    case analysis::Subject::kDomain: break;
+  }
+  return ja ? "ドメイン全体" : "domain";
+}
+
+// "dkim_not_activated:fail:1330;spf_not_aligned:fail:1330"
+std::string causes_text(const analysis::Finding& finding) {
+  std::string text;
+  for (const analysis::FindingCause& cause : finding.causes) {
+    text += (text.empty() ? "" : ";") + std::string(analysis::cause_id(cause.cause)) + ":" +
+            analysis::severity_name(cause.severity) + ":" + std::to_string(cause.messages);
+  }
+  return text;
 }
 
 // Takes the findings: their texts move into the table (tens of megabytes on a large store).
 core::Table findings_table(std::vector<analysis::Finding> findings, analysis::Lang lang) {
   core::Table table;
   table.rows.reserve(findings.size());
-  table.columns = {"domain", "sender", "sender_name", "cause", "severity", "messages", "source_ips",
-                   "first_seen", "last_seen", "evidence", "fix"};
+  table.columns = {"domain", "sender", "sender_name", "cause", "severity", "causes", "messages", "dmarc_fail",
+                   "sources", "source_ips", "first_seen", "last_seen", "evidence", "fix"};
   for (analysis::Finding& finding : findings) {
-    const bool dated = !finding.source_ips.empty();
+    const bool dated = finding.subject != analysis::Subject::kDomain;
     table.rows.push_back({
         finding.domain,
         finding.sender != nullptr ? core::Cell(finding.sender->id) : core::Cell(std::monostate{}),
         sender_name(finding, lang),
         std::string(analysis::cause_id(finding.cause)),
         std::string(analysis::severity_name(finding.severity)),
+        causes_text(finding),
         finding.messages,
+        dated ? core::Cell(finding.dmarc_fail) : core::Cell(std::monostate{}),
+        finding.source_count,
         ips_text(finding),
         dated ? core::Cell(core::format_day(finding.first_day)) : core::Cell(std::monostate{}),
         dated ? core::Cell(core::format_day(finding.last_day)) : core::Cell(std::monostate{}),
@@ -72,6 +117,71 @@ core::Table findings_table(std::vector<analysis::Finding> findings, analysis::La
     });
   }
   return table;
+}
+
+// JSON with the causes and sources as arrays of objects.
+void write_findings_json(const std::vector<analysis::Finding>& findings, analysis::Lang lang, std::ostream& out) {
+  if (findings.empty()) {
+    out << "[]\n";
+    return;
+  }
+  std::string text = "[\n";
+  auto key = [&](const char* name) {
+    output::append_json_string(text, name);
+    text += ": ";
+  };
+  auto field = [&](const char* name, const core::Cell& value, bool last = false) {
+    key(name);
+    output::append_json_value(text, value);
+    if (!last) text += ", ";
+  };
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const analysis::Finding& finding = findings[i];
+    const bool dated = finding.subject != analysis::Subject::kDomain;
+    const core::Cell none = std::monostate{};
+    text += "  {";
+    field("domain", finding.domain);
+    field("sender", finding.sender != nullptr ? core::Cell(finding.sender->id) : none);
+    field("sender_name", sender_name(finding, lang));
+    field("cause", std::string(analysis::cause_id(finding.cause)));
+    field("severity", std::string(analysis::severity_name(finding.severity)));
+    key("causes");
+    text += "[";
+    for (std::size_t c = 0; c < finding.causes.size(); ++c) {
+      const analysis::FindingCause& cause = finding.causes[c];
+      text += c == 0 ? "{" : ", {";
+      field("cause", std::string(analysis::cause_id(cause.cause)));
+      field("severity", std::string(analysis::severity_name(cause.severity)));
+      field("messages", cause.messages, true);
+      text += "}";
+    }
+    text += "], ";
+    field("messages", finding.messages);
+    field("dmarc_fail", dated ? core::Cell(finding.dmarc_fail) : none);
+    field("source_count", finding.source_count);
+    key("sources");
+    text += "[";
+    for (std::size_t s = 0; s < finding.sources.size(); ++s) {
+      const analysis::FindingSource& source = finding.sources[s];
+      text += s == 0 ? "{" : ", {";
+      field("ip", source.ip);
+      field("messages", source.messages, source.platform.empty());
+      if (!source.platform.empty()) field("platform", source.platform, true);
+      text += "}";
+    }
+    text += "], ";
+    field("first_seen", dated ? core::Cell(core::format_day(finding.first_day)) : none);
+    field("last_seen", dated ? core::Cell(core::format_day(finding.last_day)) : none);
+    field("evidence", finding.evidence);
+    field("fix", finding.fix, true);
+    text += i + 1 < findings.size() ? "},\n" : "}\n";
+    if (text.size() > (1u << 20)) {
+      out << text;
+      text.clear();
+    }
+  }
+  text += "]\n";
+  out << text;
 }
 
 // Appends `label` then `text` wrapped under it, within 80 columns (four are kept for
@@ -128,18 +238,41 @@ std::string finding_block(const analysis::Finding& finding, bool first_of_domain
   }
   std::string severity = analysis::severity_name(finding.severity);
   for (char& c : severity) c = static_cast<char>(c - 32);
-  std::string head = severity + std::string(kIndent - severity.size(), ' ') + sender_name(finding, lang) + ": " +
-                     analysis::cause_id(finding.cause);
+  std::string causes;
+  for (const analysis::FindingCause& cause : finding.causes) {
+    causes += (causes.empty() ? "" : ", ") + std::string(analysis::cause_id(cause.cause));
+  }
+  std::string head = severity + std::string(kIndent - severity.size(), ' ') + sender_name(finding, lang) + ": " + causes;
   for (const std::string& line : output::wrap(head, kWidth)) {
     out += line;
     out += '\n';
   }
   std::string facts = with_thousands(finding.messages) + (ja ? " 通" : " messages");
-  if (!finding.source_ips.empty()) {
+  if (finding.subject != analysis::Subject::kDomain) {
+    if (finding.dmarc_fail > 0) {
+      facts += ja ? "（DMARC 不合格 " + with_thousands(finding.dmarc_fail) + " 通）"
+                  : " (" + with_thousands(finding.dmarc_fail) + " failing DMARC)";
+    }
     facts += ", " + core::format_day(finding.first_day) + (ja ? " 〜 " : " to ") + core::format_day(finding.last_day);
-    facts += (ja ? ", 送信元 " : ", from ") + ips_text(finding);
   }
   print_wrapped(out, "", facts);
+  if (!finding.sources.empty()) {
+    std::string sources;
+    for (const analysis::FindingSource& source : finding.sources) {
+      sources += (sources.empty() ? "" : ", ") + source.ip + " (" + with_thousands(source.messages) + ")";
+    }
+    const std::int64_t more = finding.source_count - static_cast<std::int64_t>(finding.sources.size());
+    if (more > 0) sources += ja ? "、ほか " + with_thousands(more) + " 件" : ", and " + with_thousands(more) + " more";
+    print_wrapped(out, ja ? "送信元: " : "Sources: ", sources);
+  }
+  if (finding.causes.size() > 1) {
+    std::string list;
+    for (const analysis::FindingCause& cause : finding.causes) {
+      list += (list.empty() ? "" : "; ") + std::string(analysis::cause_id(cause.cause)) + " (" +
+              analysis::severity_name(cause.severity) + ", " + with_thousands(cause.messages) + ")";
+    }
+    print_wrapped(out, ja ? "原因: " : "Causes: ", list);
+  }
   print_wrapped(out, ja ? "根拠: " : "Evidence: ", finding.evidence);
   print_wrapped(out, ja ? "対処: " : "Fix: ", finding.fix);
   return out;
@@ -166,7 +299,13 @@ int run_explain(const GlobalOptions& global, const std::vector<std::string>& arg
   po::options_description options("explain options");
   add_db_option(options);
   add_filter_options(options);
-  options.add_options()("severity", po::value<std::string>(), "show only this severity and worse: fail, warn, info");
+  options.add_options()("severity", po::value<std::string>(), "show only this severity and worse: fail, warn, info")(
+      "cause", po::value<std::vector<std::string>>(), "only findings with this cause (repeatable)")(
+      "sender", po::value<std::vector<std::string>>(),
+      "only this sender: a catalog id, 'unknown' or 'forwarders' (repeatable)")(
+      "min-messages", po::value<std::int64_t>(), "only findings of at least N messages")(
+      "top", po::value<std::int64_t>(), "only the first N findings of each domain")(
+      "all-sources", "one finding per unknown source IP instead of one per domain");
   add_lang_option(options);
   add_format_option(options);
   auto vm = parse_command_line(args, options, {}, kUsage);
@@ -185,18 +324,59 @@ int run_explain(const GlobalOptions& global, const std::vector<std::string>& arg
       throw UsageError{"unknown --severity '" + name + "' (choose fail, warn or info)"};
     }
   }
+  std::vector<analysis::Cause> causes;
+  if (vm->count("cause")) {
+    for (const std::string& id : (*vm)["cause"].as<std::vector<std::string>>()) {
+      const auto cause = analysis::parse_cause(id);
+      if (!cause) throw UsageError{"unknown --cause '" + id + "' (see dmarcq explain --help)"};
+      causes.push_back(*cause);
+    }
+  }
+  std::int64_t min_messages = 0, top = 0;
+  for (auto [name, target] : {std::pair{"min-messages", &min_messages}, std::pair{"top", &top}}) {
+    if (!vm->count(name)) continue;
+    *target = (*vm)[name].as<std::int64_t>();
+    if (*target < (std::string_view(name) == "top" ? 1 : 0)) {
+      throw UsageError{"--" + std::string(name) + " must be " + (std::string_view(name) == "top" ? "1" : "0") + " or more"};
+    }
+  }
   const analysis::Catalog catalog = load_catalog(global);
+  std::vector<std::string> senders;
+  if (vm->count("sender")) {
+    senders = (*vm)["sender"].as<std::vector<std::string>>();
+    for (const std::string& id : senders) {
+      if (id != "unknown" && id != "forwarders" && catalog.find(id) == nullptr) {
+        throw UsageError{"unknown --sender '" + id + "' (a catalog id from dmarcq senders, 'unknown' or 'forwarders')"};
+      }
+    }
+  }
   auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
   store::RecordFilter filter{filters.domains, filters.from_day, filters.to_day};
-  auto findings = analysis::explain(*store, filter, catalog, lang);
+  analysis::ExplainOptions explain_options;
+  explain_options.all_sources = vm->count("all-sources") > 0;
+  auto findings = analysis::explain(*store, filter, catalog, lang, explain_options);
   if (!findings) {
     print_error(findings.error().to_string());
     return kExitFatal;
   }
-  std::erase_if(*findings, [&](const analysis::Finding& f) { return f.severity > worst_shown; });
+  std::erase_if(*findings, [&](const analysis::Finding& f) {
+    if (f.severity > worst_shown || f.messages < min_messages) return true;
+    if (!causes.empty() && std::none_of(f.causes.begin(), f.causes.end(), [&](const analysis::FindingCause& c) {
+          return std::find(causes.begin(), causes.end(), c.cause) != causes.end();
+        })) {
+      return true;
+    }
+    return !senders.empty() && std::find(senders.begin(), senders.end(), subject_key(f)) == senders.end();
+  });
+  if (top > 0) {
+    std::map<std::string, std::int64_t> shown;
+    std::erase_if(*findings, [&](const analysis::Finding& f) { return ++shown[f.domain] > top; });
+  }
   if (format == output::Format::kTable) {
     print_findings(*findings, lang, std::cout);
+  } else if (format == output::Format::kJson) {
+    write_findings_json(*findings, lang, std::cout);
   } else {
     output::write(findings_table(std::move(*findings), lang), format, std::cout);
   }

@@ -19,7 +19,9 @@ namespace {
 // most report text is exactly that, and the output can run to tens of megabytes.
 bool is_plain_ascii(unsigned char byte) { return byte >= 0x20 && byte < 0x7F && byte != '"' && byte != '\\'; }
 
-void append_string(std::string& out, std::string_view text) {
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
   out += '"';
   for (std::size_t pos = 0; pos < text.size();) {
     std::size_t run = pos;
@@ -55,15 +57,13 @@ void append_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-void append_value(std::string& out, const core::Cell& cell) {
+void append_json_value(std::string& out, const core::Cell& cell) {
   if (const auto* text = std::get_if<std::string>(&cell)) {
-    append_string(out, *text);
+    append_json_string(out, *text);
   } else {
     out += format_number(cell).value_or("null");
   }
 }
-
-}  // namespace
 
 void write_json(const core::Table& table, std::ostream& out) {
   if (table.rows.empty()) {
@@ -75,7 +75,7 @@ void write_json(const core::Table& table, std::ostream& out) {
   keys.reserve(table.columns.size());
   for (const std::string& name : table.columns) {
     std::string& key = keys.emplace_back();
-    append_string(key, name);
+    append_json_string(key, name);
     key += ": ";
   }
 
@@ -90,7 +90,7 @@ void write_json(const core::Table& table, std::ostream& out) {
       line += keys[i];
       // A short row is padded with nulls rather than read past its end.
       if (i < row.size()) {
-        append_value(line, row[i]);
+        append_json_value(line, row[i]);
       } else {
         line += "null";
       }

@@ -39,6 +39,11 @@ void write_json(const core::Table& table, std::ostream& out);
 
 void write(const core::Table& table, Format format, std::ostream& out);
 
+// The pieces of write_json, for commands whose JSON nests (explain's causes): a JSON
+// string (valid UTF-8, terminal-inert) and a cell (a string, number or null).
+void append_json_string(std::string& out, std::string_view text);
+void append_json_value(std::string& out, const core::Cell& cell);
+
 // Breaks `text` into lines of at most `width` terminal columns: at spaces, or between
 // any two wide (CJK) characters, which need no spaces; a word longer than the width
 // is cut. Japanese closing punctuation never starts a line: it hangs up to two

@@ -380,7 +380,7 @@ core::Result<std::vector<PublishedPolicy>> read_published_policies(Database& db,
   // reporter that omits sp= (Yahoo) or np= (every RFC 7489 reporter) must not make
   // the tag look unpublished. One ordered scan of the report table.
   auto statement = db.prepare(
-      "SELECT domain, p, sp, np, adkim, aspf, pct, date_begin, date_end FROM report "
+      "SELECT domain, p, sp, np, adkim, aspf, pct, date_begin, date_end, testing FROM report "
       "ORDER BY domain, date_end DESC, id DESC");
   if (!statement) return std::move(statement).error();
   std::vector<PublishedPolicy> policies;
@@ -407,7 +407,7 @@ core::Result<std::vector<PublishedPolicy>> read_published_policies(Database& db,
     if (!taken) {
       PublishedPolicy policy{std::move(domain), statement->column_text(1), statement->column_text(2),
                              statement->column_text(3), statement->column_text(4),
-                             statement->column_text(5), std::nullopt};
+                             statement->column_text(5), std::nullopt, statement->column_text(9)};
       if (sqlite3_column_type(statement->handle(), 6) != SQLITE_NULL) policy.pct = statement->column_int(6);
       policies.push_back(std::move(policy));
       newest_day = last_day;
@@ -417,7 +417,8 @@ core::Result<std::vector<PublishedPolicy>> read_published_policies(Database& db,
     if (last_day + 6 < newest_day) continue;  // an older week
     PublishedPolicy& policy = policies.back();
     for (auto [field, column] : {std::pair{&policy.p, 1}, std::pair{&policy.sp, 2}, std::pair{&policy.np, 3},
-                                 std::pair{&policy.adkim, 4}, std::pair{&policy.aspf, 5}}) {
+                                 std::pair{&policy.adkim, 4}, std::pair{&policy.aspf, 5},
+                                 std::pair{&policy.testing, 9}}) {
       if (field->empty()) *field = statement->column_text(column);
     }
     if (!policy.pct && sqlite3_column_type(statement->handle(), 6) != SQLITE_NULL) {

@@ -126,6 +126,7 @@ struct PublishedPolicy {
   std::string domain;
   std::string p, sp, np, adkim, aspf;
   std::optional<std::int64_t> pct;
+  std::string testing;  // RFC 9990 testing: "y" when the record has t=y, else "n" or ''
 };
 
 struct RecordFilter {

@@ -28,12 +28,34 @@ RecordFacts record(const std::string& ip, const std::string& dkim, const std::st
   return facts;
 }
 
-std::vector<std::string> causes(const RecordFacts& facts) {
+Attribution attribution(const RecordFacts& facts, bool strict_dkim = false, bool strict_spf = false) {
   const Identifier identifier(catalog());
+  return attribute_record(facts, identifier.identify(facts), strict_dkim, strict_spf);
+}
+
+std::vector<std::string> causes(const RecordFacts& facts) {
   std::vector<std::string> out;
-  for (Cause cause : attribute_record(facts, identifier.identify(facts), false, false)) out.push_back(cause_id(cause));
+  for (const CauseAt& at : attribution(facts).causes) out.push_back(cause_id(at.cause));
   return out;
 }
+
+// "cause:severity" of each cause.
+std::vector<std::string> graded(const Attribution& a) {
+  std::vector<std::string> out;
+  for (const CauseAt& at : a.causes) out.push_back(std::string(cause_id(at.cause)) + ":" + severity_name(at.severity));
+  return out;
+}
+
+const char* party_name(Party party) {
+  switch (party) {
+    case Party::kSender: return "sender";
+    case Party::kForwarder: return "forwarder";
+    case Party::kUnknown: return "unknown";
+  }
+  return "?";
+}
+
+std::string party_of(const RecordFacts& facts) { return party_name(attribution(facts).party); }
 
 std::string sender_of(const RecordFacts& facts) {
   const Identifier identifier(catalog());
@@ -168,7 +190,7 @@ TEST_CASE("A9/A11: a vendor with its own envelope; DKIM decides") {
   RecordFacts authenticated = vendor;  // A11: DKIM aligned: only the SPF warning remains
   authenticated.dkim_aligned = "pass";
   authenticated.dkim = {DkimResult{"example.com", "s1", "pass", ""}};
-  CHECK(causes(authenticated) == Causes{"spf_not_aligned"});
+  CHECK(graded(attribution(authenticated)) == Causes{"spf_not_aligned:info"});
 }
 
 TEST_CASE("A10: a mailbox provider sending with the customer's envelope, include missing") {
@@ -223,4 +245,145 @@ TEST_CASE("identification: strong evidence, longest prefix, IPv6, weak hints") {
   // No range, no pass: unknown.
   CHECK(sender_of(record("192.0.2.1", "fail", "fail")) == "unknown");
   CHECK(sender_of(record("not an ip", "fail", "fail")) == "unknown");
+}
+
+// ---- the classes of false alarms and misattributions ------------------------------
+
+TEST_CASE("a vendor envelope beside an aligned, passing DKIM key is information only") {
+  RecordFacts salesforce = record(kSalesforceIp, "pass", "fail");
+  salesforce.spf.push_back(SpfResult{"x7.na139.bnc.salesforce.com", "mfrom", "pass", ""});
+  salesforce.dkim.push_back(DkimResult{"example.com", "kumo1", "pass", ""});
+  const Attribution a = attribution(salesforce);
+  CHECK(party_name(a.party) == std::string("sender"));
+  CHECK(graded(a) == Causes{"spf_not_aligned:info"});
+  RecordFacts ses = record("54.240.8.1", "pass", "fail");  // Easy DKIM, no custom MAIL FROM
+  ses.spf.push_back(SpfResult{"us-west-2.amazonses.com", "mfrom", "pass", ""});
+  ses.dkim.push_back(DkimResult{"example.com", "abcdefgh", "pass", ""});
+  ses.dkim.push_back(DkimResult{"amazonses.com", "224i4yxa", "pass", ""});
+  CHECK(graded(attribution(ses)) == Causes{"spf_not_aligned:info"});
+  RecordFacts near = salesforce;  // no key: DKIM fails too, both causes fail
+  near.dkim_aligned = "fail";
+  near.dkim.clear();
+  CHECK(graded(attribution(near)) == Causes{"spf_not_aligned:fail", "dkim_not_activated:fail"});
+}
+
+TEST_CASE("shared platforms: forwarding through Google and Microsoft is not the customer's") {
+  // Google Groups: the list's envelope, the author's signature broken by the footer.
+  RecordFacts group = record("209.85.220.69", "fail", "fail");
+  group.spf.push_back(SpfResult{"googlegroups.com", "mfrom", "pass", ""});
+  group.dkim.push_back(DkimResult{"example.com", "s1", "fail", ""});
+  group.dkim.push_back(DkimResult{"googlegroups.com", "20230601", "pass", ""});
+  CHECK(party_of(group) == "forwarder");
+  CHECK(causes(group) == Causes{"forwarded"});
+  // Gmail auto-forwarding: gmail.com envelope, the author's signature intact.
+  RecordFacts gmail = record("209.85.220.41", "pass", "fail");
+  gmail.spf.push_back(SpfResult{"gmail.com", "mfrom", "pass", ""});
+  gmail.dkim.push_back(DkimResult{"example.com", "sf1", "pass", ""});
+  CHECK(causes(gmail) == Causes{"forwarded"});
+  // Microsoft 365 forwarding in another tenant: SRS envelope on the tenant's domain.
+  RecordFacts tenant = record("40.107.22.50", "pass", "fail");
+  tenant.spf.push_back(SpfResult{"forwarder.example.org", "mfrom", "pass", ""});
+  tenant.dkim.push_back(DkimResult{"example.com", "selector1", "pass", ""});
+  tenant.dkim.push_back(DkimResult{"forwarder.onmicrosoft.com", "selector1-forwarder-org", "pass", ""});
+  CHECK(causes(tenant) == Causes{"forwarded"});
+  // Workspace routing keeps the envelope but adds the forwarding Workspace's signature.
+  RecordFacts routed = record("209.85.220.41", "pass", "fail");
+  routed.spf.push_back(SpfResult{"example.com", "mfrom", "softfail", ""});
+  routed.dkim.push_back(DkimResult{"example.com", "s1", "pass", ""});
+  routed.dkim.push_back(DkimResult{"partner-example-org.20230601.gappssmtp.com", "20230601", "pass", ""});
+  CHECK(causes(routed) == Causes{"forwarded"});
+  // The customer's own Workspace default signature is not another Workspace's.
+  RecordFacts own = routed;
+  own.dkim = {DkimResult{"example-com.20230601.gappssmtp.com", "20230601", "pass", ""}};
+  own.dkim_aligned = "fail";
+  CHECK(party_of(own) == "sender");
+  CHECK(causes(own) == Causes{"spf_include_missing", "dkim_not_activated"});
+}
+
+TEST_CASE("shared platforms: another account sending as the customer is unauthorized") {
+  RecordFacts gmail = record("209.85.220.41", "fail", "fail");  // a free Gmail account
+  gmail.spf.push_back(SpfResult{"gmail.com", "mfrom", "pass", ""});
+  gmail.dkim.push_back(DkimResult{"gmail.com", "20230601", "pass", ""});
+  const Attribution a = attribution(gmail);
+  CHECK(party_name(a.party) == std::string("unknown"));
+  CHECK(causes(gmail) == Causes{"unauthorized"});
+  CHECK(a.own_domain_pass);
+  REQUIRE(a.sender != nullptr);
+  CHECK(a.sender->id == "google-workspace");  // the platform it came through
+  RecordFacts tenant = record("40.107.22.50", "fail", "fail");  // another Microsoft 365 tenant
+  tenant.spf.push_back(SpfResult{"othertenant.onmicrosoft.com", "mfrom", "pass", ""});
+  tenant.dkim.push_back(DkimResult{"othertenant.onmicrosoft.com", "selector1", "pass", ""});
+  CHECK(causes(tenant) == Causes{"unauthorized"});
+  RecordFacts workspace = record("209.85.220.41", "fail", "fail");  // another Workspace
+  workspace.spf.push_back(SpfResult{"other-company.example", "mfrom", "pass", ""});
+  workspace.dkim.push_back(DkimResult{"other-company-example.20230601.gappssmtp.com", "20230601", "pass", ""});
+  CHECK(causes(workspace) == Causes{"unauthorized"});
+}
+
+TEST_CASE("a vendor known only by its signing domain is identified by its signature") {
+  RecordFacts intercom = record("203.0.113.9", "fail", "fail");
+  intercom.spf.push_back(SpfResult{"intercom-mail.com", "mfrom", "pass", ""});
+  intercom.dkim.push_back(DkimResult{"intercom-mail.com", "intercom", "pass", ""});
+  CHECK(sender_of(intercom) == "intercom");
+  CHECK(party_of(intercom) == "sender");
+  CHECK(causes(intercom) == Causes{"spf_not_aligned", "dkim_not_activated"});
+  RecordFacts klaviyo = record("203.0.113.10", "fail", "fail");  // no envelope result at all
+  klaviyo.dkim.push_back(DkimResult{"klaviyomail.com", "kl", "pass", ""});
+  CHECK(sender_of(klaviyo) == "klaviyo");
+  CHECK(causes(klaviyo) == Causes{"dkim_not_activated"});
+}
+
+TEST_CASE("temperror alone is never a configuration cause") {
+  RecordFacts dns = record(kSalesforceIp, "fail", "fail");
+  dns.spf.push_back(SpfResult{"x.bnc.salesforce.com", "mfrom", "pass", ""});
+  dns.dkim.push_back(DkimResult{"example.com", "sf1", "temperror", ""});
+  CHECK(graded(attribution(dns)) == Causes{"spf_not_aligned:fail", "transient:info"});
+  RecordFacts spf = record(kGoogleIp, "pass", "fail");
+  spf.spf.push_back(SpfResult{"example.com", "mfrom", "temperror", ""});
+  spf.dkim.push_back(DkimResult{"example.com", "google", "pass", ""});
+  CHECK(graded(attribution(spf)) == Causes{"transient:info"});
+  RecordFacts near = dns;  // a real failure beside the timeout
+  near.dkim.push_back(DkimResult{"example.com", "sf2", "permerror", ""});
+  CHECK(causes(near) == Causes{"spf_not_aligned", "dkim_key_unpublished"});
+}
+
+TEST_CASE("strict alignment is named, not mistaken for a missing set-up") {
+  RecordFacts bounce = record(kGoogleIp, "pass", "fail");  // aspf=s, envelope a subdomain
+  bounce.spf.push_back(SpfResult{"bounce.example.com", "mfrom", "pass", ""});
+  bounce.dkim.push_back(DkimResult{"example.com", "google", "pass", ""});
+  const Attribution spf = attribution(bounce, false, true);
+  CHECK(graded(spf) == Causes{"spf_not_aligned:info"});
+  CHECK(spf.strict_spf);
+  RecordFacts parent = record(kSalesforceIp, "fail", "pass");  // adkim=s, the parent's key
+  parent.header_from = "news.example.com";
+  parent.spf.push_back(SpfResult{"news.example.com", "mfrom", "pass", ""});
+  parent.dkim.push_back(DkimResult{"example.com", "sf1", "pass", ""});
+  const Attribution dkim = attribution(parent, true, false);
+  CHECK(graded(dkim) == Causes{"dkim_not_activated:warn"});
+  CHECK(dkim.strict_dkim);
+}
+
+TEST_CASE("a mailing-list service of the catalog vouched for by its own SPF is forwarding") {
+  // An unsigned message relayed by a list host of the user's catalog: without the
+  // entry it is an unknown source failing DMARC.
+  RecordFacts list = record("192.0.2.80", "fail", "fail");
+  list.spf.push_back(SpfResult{"lists.example.edu", "mfrom", "pass", ""});
+  CHECK(party_of(list) == "unknown");
+  auto user = Catalog::parse(R"([[sender]]
+id = "campus-lists"
+name = "Campus mailing lists"
+type = "Email Provider"
+role = "forwarder"
+envelope_is_customer_domain = false
+envelope_suffixes = ["lists.example.edu"]
+fix = "vendor-envelope"
+)",
+                             "lists.toml");
+  REQUIRE(user.ok());
+  Catalog merged = catalog();
+  merged.merge(std::move(*user));
+  const Identifier identifier(merged);
+  const Attribution a = attribute_record(list, identifier.identify(list), false, false);
+  CHECK(party_name(a.party) == std::string("forwarder"));
+  CHECK(graded(a) == Causes{"forwarded:info"});
 }

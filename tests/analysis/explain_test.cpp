@@ -1,5 +1,6 @@
-// explain over a store: aggregation per (domain, sender or IP, cause), severities,
-// order, and the domain-level findings.
+// explain over a store: one finding per (domain, sender) with every cause, unknown
+// sources grouped per domain, severities, order, transient results, and the
+// domain-level findings.
 #include <doctest/doctest.h>
 
 #include "analysis/analysis.h"
@@ -17,6 +18,21 @@ report::Record salesforce_record(const std::string& ip, std::int64_t count) {
   report::Record record = testing::make_record(ip, count, "fail", "fail");
   record.spf_results.push_back({"x.na139.bnc.salesforce.com", "mfrom", "pass", ""});
   return record;
+}
+
+// "severity sender cause:severity:messages,... messages" per finding.
+std::vector<std::string> summaries(const std::vector<analysis::Finding>& findings) {
+  std::vector<std::string> out;
+  for (const analysis::Finding& f : findings) {
+    std::string causes;
+    for (const analysis::FindingCause& c : f.causes) {
+      causes += (causes.empty() ? "" : ",") + std::string(analysis::cause_id(c.cause)) + ":" +
+                analysis::severity_name(c.severity) + ":" + std::to_string(c.messages);
+    }
+    out.push_back(std::string(analysis::severity_name(f.severity)) + " " + (f.sender != nullptr ? f.sender->id : "-") +
+                  " " + causes + " " + std::to_string(f.messages));
+  }
+  return out;
 }
 
 // explain over the store at `path`, all time, in `lang`.
@@ -61,29 +77,24 @@ TEST_CASE("explain: findings per sender and cause, worst first, with domain find
   REQUIRE(catalog.ok());
   auto findings = analysis::explain(**reader, {}, *catalog, analysis::Lang::kEn);
   REQUIRE(findings.ok());
-  std::vector<std::string> summary;
-  for (const analysis::Finding& f : *findings) {
-    summary.push_back(std::string(analysis::severity_name(f.severity)) + " " +
-                      (f.sender != nullptr ? f.sender->id : "-") + " " + analysis::cause_id(f.cause) + " " +
-                      std::to_string(f.messages));
-  }
-  CHECK(summary == std::vector<std::string>{
-                       "fail salesforce spf_not_aligned 301",
-                       "fail salesforce dkim_not_activated 301",
-                       "fail - unauthorized 6",
-                       "warn - policy_none 367",
-                       "warn - enforcement_readiness 367",
-                       "info - subdomain_policy_missing 367",
-                   });
+  CHECK(summaries(*findings) == std::vector<std::string>{
+                                    "fail salesforce dkim_not_activated:fail:301,spf_not_aligned:fail:301 301",
+                                    "fail - unauthorized:fail:6 6",
+                                    "warn - policy_none:warn:367 367",
+                                    "warn - enforcement_readiness:warn:367 367",
+                                    "info - subdomain_policy_missing:info:367 367",
+                                });
   const analysis::Finding& first = findings->front();
   CHECK(first.domain == "example.com");
-  REQUIRE(first.source_ips.size() == 2);
-  CHECK(first.source_ips[0] == std::pair<std::string, std::int64_t>{"13.110.74.200", 200});
+  CHECK(first.dmarc_fail == 301);
+  REQUIRE(first.sources.size() == 2);
+  CHECK(first.sources[0].ip == "13.110.74.200");
+  CHECK(first.sources[0].messages == 200);
   CHECK(core::format_day(first.first_day) == "2026-11-09");
   CHECK(core::format_day(first.last_day) == "2026-11-10");
   CHECK(first.evidence.find("x.na139.bnc.salesforce.com") != std::string::npos);
   CHECK(first.fix.find("Deliverability") != std::string::npos);
-  const analysis::Finding& readiness = (*findings)[4];
+  const analysis::Finding& readiness = (*findings)[3];
   CHECK(readiness.evidence.rfind("16.6% of 361 legitimate messages pass DMARC", 0) == 0);
 
   store::RecordFilter one_day;
@@ -177,4 +188,130 @@ TEST_CASE("explain: a finding's identification is the strongest of its records, 
   }
   CHECK(evidence[0] == evidence[1]);
   CHECK(evidence[0].find("identified by an SPF pass for the sender's own envelope domain") != std::string::npos);
+}
+
+namespace {
+
+// Stores `reports` and explains them.
+std::vector<analysis::Finding> explain_reports(const std::vector<report::Report>& reports,
+                                               const analysis::ExplainOptions& options = {}) {
+  testing::TempDb temp;
+  {
+    auto opened = store::open_sqlite(temp.path(), store::OpenMode::kReadWrite);
+    REQUIRE(opened.ok());
+    REQUIRE((*opened)->begin().ok());
+    int n = 0;
+    for (const report::Report& r : reports) REQUIRE((*opened)->add_report(r, "o", "h" + std::to_string(n++)).ok());
+    REQUIRE((*opened)->commit().ok());
+  }
+  auto reader = store::open_sqlite(temp.path(), store::OpenMode::kReadOnly);
+  REQUIRE(reader.ok());
+  auto catalog = analysis::Catalog::builtin();
+  REQUIRE(catalog.ok());
+  auto findings = analysis::explain(**reader, {}, *catalog, analysis::Lang::kEn, options);
+  REQUIRE(findings.ok());
+  return std::move(*findings);
+}
+
+report::Report day_report(const std::string& reporter, int day, const std::string& policy = "reject") {
+  report::Report r = testing::make_report(reporter, reporter + std::to_string(day), "example.com", kNov9 + day * 86400,
+                                          kNov9 + day * 86400 + 86399);
+  r.policy.p = policy;
+  r.policy.sp = policy;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("explain: unknown sources make one finding per domain, or one per IP with all_sources") {
+  report::Report r = day_report("google.com", 0);
+  for (int i = 0; i < 12; ++i) {
+    report::Record spoof = testing::make_record("203.0.113." + std::to_string(i + 1), 20 - i, "fail", "fail", "reject");
+    spoof.spf_results.push_back({"example.com", "mfrom", "fail", ""});
+    r.records.push_back(spoof);
+  }
+  report::Record service = testing::make_record("198.51.100.7", 3, "fail", "fail", "reject");
+  service.spf_results.push_back({"mailer.example.org", "mfrom", "pass", ""});
+  r.records.push_back(service);
+  const std::vector<analysis::Finding> grouped = explain_reports({r});
+  const auto unknown = std::find_if(grouped.begin(), grouped.end(), [](const analysis::Finding& f) {
+    return f.subject == analysis::Subject::kUnknownSources;
+  });
+  REQUIRE(unknown != grouped.end());
+  CHECK(std::count_if(grouped.begin(), grouped.end(), [](const analysis::Finding& f) {
+          return f.cause == Cause::kUnauthorized;
+        }) == 1);
+  CHECK(unknown->source_count == 13);
+  CHECK(unknown->sources.size() == 10);
+  CHECK(unknown->sources.front().ip == "203.0.113.1");
+  CHECK(unknown->messages == 20 * 12 - 66 + 3);
+  CHECK(unknown->evidence.find("3 pass SPF or DKIM for the sender's own domain (mailer.example.org)") !=
+        std::string::npos);
+  CHECK(unknown->fix.find("already p=reject") != std::string::npos);
+  CHECK(unknown->fix.find("move the DMARC policy") == std::string::npos);
+
+  analysis::ExplainOptions all;
+  all.all_sources = true;
+  const std::vector<analysis::Finding> each = explain_reports({r}, all);
+  CHECK(std::count_if(each.begin(), each.end(), [](const analysis::Finding& f) {
+          return f.cause == Cause::kUnauthorized;
+        }) == 13);
+}
+
+TEST_CASE("explain: one reporter's DKIM temperror or failure among passes is transient") {
+  std::vector<report::Report> reports;
+  for (int day = 0; day < 3; ++day) {
+    report::Report google = day_report("google.com", day);
+    report::Record pass = salesforce_record("13.110.74.200", 100);
+    pass.dkim = "pass";
+    pass.dkim_results.push_back({"example.com", "sf1", "pass", ""});
+    google.records.push_back(pass);
+    reports.push_back(google);
+  }
+  report::Report odd = day_report("small-isp.example", 1);
+  report::Record failing = salesforce_record("13.110.74.200", 4);
+  failing.dkim_results.push_back({"example.com", "sf1", "fail", ""});
+  odd.records.push_back(failing);
+  reports.push_back(odd);
+  const std::vector<analysis::Finding> findings = explain_reports(reports);
+  CHECK(summaries(findings) == std::vector<std::string>{
+                                   "info salesforce spf_not_aligned:info:304,transient:info:4 304",
+                                   "info - enforcement_readiness:info:304 304",
+                               });
+}
+
+TEST_CASE("explain: readiness is unknown without legitimate mail, never ready") {
+  report::Report r = day_report("google.com", 0, "none");
+  report::Record spoof = testing::make_record("203.0.113.5", 40, "fail", "fail");
+  spoof.spf_results.push_back({"example.com", "mfrom", "fail", ""});
+  r.records.push_back(spoof);
+  const std::vector<analysis::Finding> findings = explain_reports({r});
+  const auto readiness = std::find_if(findings.begin(), findings.end(), [](const analysis::Finding& f) {
+    return f.cause == Cause::kEnforcementReadiness;
+  });
+  REQUIRE(readiness != findings.end());
+  CHECK(readiness->severity == Severity::kInfo);
+  CHECK(readiness->evidence.find("readiness unknown") != std::string::npos);
+  CHECK(readiness->fix.find("ready for enforcement") == std::string::npos);
+  const auto none = std::find_if(findings.begin(), findings.end(), [](const analysis::Finding& f) {
+    return f.cause == Cause::kPolicyNone;
+  });
+  REQUIRE(none != findings.end());
+  CHECK(none->fix.find("no legitimate mail was identified") != std::string::npos);
+}
+
+TEST_CASE("explain: testing=y is a domain finding") {
+  report::Report r = day_report("gmx.net", 0);
+  r.policy.testing = "y";
+  r.policy.np = "reject";
+  report::Record google = testing::make_record("209.85.220.41", 30, "pass", "pass");
+  google.dkim_results.push_back({"example.com", "google", "pass", ""});
+  google.spf_results.push_back({"example.com", "mfrom", "pass", ""});
+  r.records.push_back(google);
+  const std::vector<analysis::Finding> findings = explain_reports({r});
+  CHECK(summaries(findings) == std::vector<std::string>{
+                                   "warn - policy_testing:warn:30 30",
+                                   "info - enforcement_readiness:info:30 30",
+                               });
+  CHECK(findings.front().fix.find("remove t=y") != std::string::npos);
 }
