@@ -118,8 +118,21 @@ Use use_of(const RecordFacts& facts, const Identity& identity, const Shape& shap
     }
     return Use::kOtherAccount;
   }
-  // An envelope that is neither the customer's nor the platform's default.
-  return shape.customer_signature ? Use::kForwarded : Use::kOtherAccount;
+  // An envelope that is neither the customer's nor one the catalog knows for the sender.
+  if (sender.envelope_is_customer_domain) {
+    // A mailbox platform sends the customer's mail with the customer's envelope: another
+    // envelope is a forwarder's (SRS, +caf_) when the customer's signature came along,
+    // else another account's (a free Gmail or another tenant).
+    return shape.customer_signature ? Use::kForwarded : Use::kOtherAccount;
+  }
+  // A sending service does not forward; its envelope domains may be missing from the
+  // catalog. The customer's signature, or the service's default one, says it is the
+  // customer's own use.
+  if (shape.customer_signature) return Use::kOwn;
+  for (const report::DkimResult& dkim : facts.dkim) {
+    if (dkim.result == "pass" && matches_any(dkim.domain, sender.dkim_domain_suffixes)) return Use::kOwn;
+  }
+  return Use::kOtherAccount;
 }
 
 void add_unauthorized(Attribution& out, const RecordFacts& facts, const Shape& shape) {
@@ -231,6 +244,7 @@ Attribution attribute_record(const RecordFacts& facts, const Identity& identity,
   // cause of its own.
   out.party = Party::kSender;
   const report::SpfResult* mfrom = shape.mfrom;
+  bool spf_transient = false;
   if (facts.spf_aligned != "pass" && mfrom != nullptr) {
     const std::string& result = mfrom->result;
     if (shape.envelope_owned) {
@@ -238,6 +252,7 @@ Attribution attribute_record(const RecordFacts& facts, const Identity& identity,
         out.causes.push_back({Cause::kSpfPermerror, failing(shape)});  // A4
       } else if (result == "temperror") {
         out.causes.push_back({Cause::kTransient, Severity::kInfo});  // A14
+        spf_transient = true;
       } else if (result == "pass") {
         // Passes for a subdomain or parent of the From domain: aspf=s (A11d).
         out.strict_spf = strict_spf;
@@ -253,6 +268,7 @@ Attribution attribute_record(const RecordFacts& facts, const Identity& identity,
           {Cause::kSpfNotAligned, facts.dkim_aligned == "pass" ? Severity::kInfo : failing(shape)});
     }
   }
+  bool dkim_transient = false;
   if (facts.dkim_aligned != "pass") {
     if (shape.customer_signature_pass) {
       // Passes for a subdomain or parent of the From domain: adkim=s (A11d).
@@ -260,10 +276,20 @@ Attribution attribute_record(const RecordFacts& facts, const Identity& identity,
       out.causes.push_back({Cause::kDkimNotActivated, failing(shape)});
     } else if (shape.customer_signatures_temperror_only) {
       out.causes.push_back({Cause::kTransient, Severity::kInfo});  // A14: the receiver's DNS
+      dkim_transient = true;
     } else if (shape.customer_signature) {
       out.causes.push_back({Cause::kDkimKeyUnpublished, failing(shape)});  // A7, A12, A13
     } else {
       out.causes.push_back({Cause::kDkimNotActivated, failing(shape)});  // A5, A8, A9, A11c
+    }
+  }
+  // A mechanism that failed only for the receiver's DNS counts as passing when the
+  // other is graded: DMARC would have passed, so the other's cause is at most a warning,
+  // and a vendor envelope beside the customer's key is the vendor's normal set-up.
+  if (dkim_transient || spf_transient) {
+    for (CauseAt& at : out.causes) {
+      if (at.cause == Cause::kTransient || at.severity == Severity::kInfo) continue;
+      at.severity = at.cause == Cause::kSpfNotAligned && dkim_transient ? Severity::kInfo : Severity::kWarn;
     }
   }
   return out;

@@ -44,6 +44,7 @@ constexpr const char* kUsage =
     "when no legitimate mail was seen).\n"
     "Severity: fail (DMARC fails), warn (DMARC passes through the other mechanism, or a\n"
     "policy advice), info.\n"
+    "Each finding's subject is sender, forwarders, unknown_sources or domain.\n"
     "Filters: --severity shows that level and worse; --cause keeps findings with that\n"
     "cause; --sender keeps one sender (a catalog id, 'unknown' or 'forwarders');\n"
     "--min-messages drops smaller findings; --top keeps the first N of each domain.";
@@ -66,6 +67,17 @@ std::string subject_key(const analysis::Finding& finding) {
     case analysis::Subject::kDomain: break;
   }
   return {};
+}
+
+// The subject column: what kind of finding it is.
+const char* subject_name(analysis::Subject subject) {
+  switch (subject) {
+    case analysis::Subject::kSender: return "sender";
+    case analysis::Subject::kForwarders: return "forwarders";
+    case analysis::Subject::kUnknownSources: return "unknown_sources";
+    case analysis::Subject::kDomain: break;
+  }
+  return "domain";
 }
 
 std::string sender_name(const analysis::Finding& finding, analysis::Lang lang) {
@@ -95,12 +107,13 @@ std::string causes_text(const analysis::Finding& finding) {
 core::Table findings_table(std::vector<analysis::Finding> findings, analysis::Lang lang) {
   core::Table table;
   table.rows.reserve(findings.size());
-  table.columns = {"domain", "sender", "sender_name", "cause", "severity", "causes", "messages", "dmarc_fail",
+  table.columns = {"domain", "subject", "sender", "sender_name", "cause", "severity", "causes", "messages", "dmarc_fail",
                    "sources", "source_ips", "first_seen", "last_seen", "evidence", "fix"};
   for (analysis::Finding& finding : findings) {
     const bool dated = finding.subject != analysis::Subject::kDomain;
     table.rows.push_back({
         finding.domain,
+        std::string(subject_name(finding.subject)),
         finding.sender != nullptr ? core::Cell(finding.sender->id) : core::Cell(std::monostate{}),
         sender_name(finding, lang),
         std::string(analysis::cause_id(finding.cause)),
@@ -141,6 +154,7 @@ void write_findings_json(const std::vector<analysis::Finding>& findings, analysi
     const core::Cell none = std::monostate{};
     text += "  {";
     field("domain", finding.domain);
+    field("subject", std::string(subject_name(finding.subject)));
     field("sender", finding.sender != nullptr ? core::Cell(finding.sender->id) : none);
     field("sender_name", sender_name(finding, lang));
     field("cause", std::string(analysis::cause_id(finding.cause)));

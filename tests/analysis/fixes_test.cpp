@@ -732,5 +732,103 @@ TEST_CASE("fixes: the From domain, not the policy domain, carries SPF and DKIM r
   }
 }
 
+
+// ---- merging the fixes of one finding's causes --------------------------------------------
+
+TEST_CASE("fixes: render_fix merges causes without repeating a step, checks last") {
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  c.spf_domains = {"x.na139.bnc.salesforce.com"};
+  for (Lang lang : {Lang::kEn, Lang::kJa}) {
+    const std::string merged =
+        render_fix({fix_parts(Cause::kDkimNotActivated, lang, c), fix_parts(Cause::kSpfNotAligned, lang, c)}, lang);
+    CAPTURE(merged);
+    check_clean(merged);
+    // The four DKIM steps once, then one check, then the alternative numbered apart.
+    CHECK(has(merged, "\n4. "));
+    CHECK(has(merged, "\n5. "));
+    CHECK_FALSE(has(merged, "\n6. "));
+    const std::size_t create = merged.find(lang == Lang::kEn ? "Create New Key" : "鍵を新規作成");
+    REQUIRE(create != std::string::npos);
+    CHECK(merged.find(lang == Lang::kEn ? "Create New Key" : "鍵を新規作成", create + 1) == std::string::npos);
+    const std::size_t check = merged.find("\n5. ");
+    const std::size_t alternative = merged.find(lang == Lang::kEn ? "Alternative if DKIM is impossible" : "代替策");
+    REQUIRE(alternative != std::string::npos);
+    CHECK(check < alternative);
+    CHECK(has(merged.substr(alternative), "\n1. "));
+  }
+  // "Also set up DKIM" goes when another cause brings the DKIM steps themselves...
+  FixContext customer = c;
+  customer.spf_domains = {"news.example.com"};
+  const std::string include_and_key = render_fix(
+      {fix_parts(Cause::kSpfIncludeMissing, Lang::kEn, customer), fix_parts(Cause::kDkimNotActivated, Lang::kEn, customer)},
+      Lang::kEn);
+  CHECK_FALSE(has(include_and_key, "Also create and activate"));
+  CHECK(has(include_and_key, "include:_spf.salesforce.com"));
+  CHECK(has(include_and_key, "should show SPF pass for news.example.com; Salesforce mail from news.example.com should "
+                             "show DKIM pass"));
+  // ...and where the customer's DKIM already passes.
+  customer.dkim_passes = true;
+  CHECK_FALSE(has(fix_text(Cause::kSpfIncludeMissing, Lang::kEn, customer), "Also create and activate"));
+  customer.dkim_passes = false;
+  CHECK(has(fix_text(Cause::kSpfIncludeMissing, Lang::kEn, customer), "Also create and activate"));
+}
+
+TEST_CASE("fixes: a vendor envelope with DKIM passing never asks to create a key") {
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  c.spf_domains = {"x.na139.bnc.salesforce.com"};
+  c.dkim_passes = true;
+  for (Lang lang : {Lang::kEn, Lang::kJa}) {
+    const std::string text = fix_text(Cause::kSpfNotAligned, lang, c);
+    check_clean(text);
+    CHECK_FALSE(has(text, lang == Lang::kEn ? "Create New Key" : "鍵を新規作成"));
+  }
+  CHECK(has(fix_text(Cause::kSpfNotAligned, Lang::kEn, c), "nothing needs to change"));
+}
+
+TEST_CASE("fixes: strict alignment offers relaxing it") {
+  const Sender g = google();
+  FixContext c = base_context(&g);
+  c.spf_domains = {"bounce.news.example.com"};
+  c.dkim_domains = {"example.com"};
+  c.strict_spf = true;
+  c.strict_dkim = true;
+  for (Lang lang : {Lang::kEn, Lang::kJa}) {
+    const std::string spf = fix_text(Cause::kSpfNotAligned, lang, c);
+    const std::string dkim = fix_text(Cause::kDkimNotActivated, lang, c);
+    check_clean(spf);
+    check_clean(dkim);
+    CHECK(has(spf, "aspf=s"));
+    CHECK(has(spf, "_dmarc.example.com"));
+    CHECK(has(dkim, "adkim=s"));
+    CHECK(has(dkim, "d=example.com"));
+  }
+}
+
+TEST_CASE("fixes: transient and testing texts") {
+  FixContext c = base_context(nullptr);
+  c.policy = "reject";
+  c.testing = true;
+  c.pass_share = 99.5;
+  for (Lang lang : {Lang::kEn, Lang::kJa}) {
+    check_clean(fix_text(Cause::kTransient, lang, c));
+    const std::string testing = fix_text(Cause::kPolicyTesting, lang, c);
+    check_clean(testing);
+    CHECK(has(testing, "t=y"));
+    CHECK(has(testing, "_dmarc.example.com"));
+    const std::string readiness = fix_text(Cause::kEnforcementReadiness, lang, c);
+    check_clean(readiness);
+    CHECK(has(readiness, "t=y"));  // ready, but the policy is not enforced until t=y goes
+  }
+  c.readiness_known = false;
+  for (Lang lang : {Lang::kEn, Lang::kJa}) {
+    const std::string readiness = fix_text(Cause::kEnforcementReadiness, lang, c);
+    check_clean(readiness);
+    CHECK_FALSE(has(readiness, "100%"));
+  }
+  CHECK(has(fix_text(Cause::kEnforcementReadiness, Lang::kEn, c), "unknown"));
+}
+
 }  // namespace
 }  // namespace dmarcq::analysis
