@@ -39,9 +39,9 @@ std::vector<std::string> summaries(const std::vector<analysis::Finding>& finding
 std::vector<analysis::Finding> explain_all(const std::string& path, analysis::Lang lang = analysis::Lang::kEn) {
   auto reader = store::open_sqlite(path, store::OpenMode::kReadOnly);
   REQUIRE(reader.ok());
-  auto catalog = analysis::Catalog::builtin();
-  REQUIRE(catalog.ok());
-  auto findings = analysis::explain(**reader, {}, *catalog, lang);
+  // Findings point into the catalog: it outlives them.
+  static const analysis::Catalog catalog = *analysis::Catalog::builtin();
+  auto findings = analysis::explain(**reader, {}, catalog, lang);
   REQUIRE(findings.ok());
   return std::move(*findings);
 }
@@ -206,9 +206,9 @@ std::vector<analysis::Finding> explain_reports(const std::vector<report::Report>
   }
   auto reader = store::open_sqlite(temp.path(), store::OpenMode::kReadOnly);
   REQUIRE(reader.ok());
-  auto catalog = analysis::Catalog::builtin();
-  REQUIRE(catalog.ok());
-  auto findings = analysis::explain(**reader, {}, *catalog, analysis::Lang::kEn, options);
+  // Findings point into the catalog: it outlives them.
+  static const analysis::Catalog catalog = *analysis::Catalog::builtin();
+  auto findings = analysis::explain(**reader, {}, catalog, analysis::Lang::kEn, options);
   REQUIRE(findings.ok());
   return std::move(*findings);
 }
