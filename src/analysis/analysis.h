@@ -189,6 +189,9 @@ struct Attribution {
   std::vector<CauseAt> causes;  // one per failing mechanism; empty when nothing fails
   bool strict_spf = false;      // the SPF cause comes from aspf=s alone
   bool strict_dkim = false;     // the DKIM cause comes from adkim=s alone
+  // The From domain's signatures failed with temperror only: the cause is
+  // dkim_key_unpublished only if the weighing across reporters finds it persistent.
+  bool dkim_temperror_only = false;
   // kUnknown: SPF or DKIM passed for the source's own domain, not aligned with the
   // From domain: a service the customer may use rather than a forgery.
   bool own_domain_pass = false;
@@ -209,8 +212,9 @@ struct ExplainOptions {
 // A cause of a finding, with the messages it affects.
 struct FindingCause {
   Cause cause = Cause::kUnauthorized;
-  Severity severity = Severity::kInfo;
+  Severity severity = Severity::kInfo;  // the worst of its messages'
   std::int64_t messages = 0;
+  std::int64_t dmarc_fail = 0;          // of those, failing DMARC
 };
 
 // A source IP of a finding.

@@ -33,18 +33,32 @@ bool matches_any(std::string_view domain, const std::vector<std::string>& suffix
                      [&](const std::string& suffix) { return domain_matches_suffix(domain, suffix); });
 }
 
-// Google's default signature names the Workspace's primary domain, dots as dashes:
-// d=example-co-jp.20230601.gappssmtp.com for example.co.jp. One that names another
-// domain is another Workspace's (a forwarder's, or a stranger's).
-bool is_other_workspace_signature(std::string_view signing_domain, const std::string& from) {
-  constexpr std::string_view kSuffix = ".gappssmtp.com";
-  if (!signing_domain.ends_with(kSuffix)) return false;
-  const std::string_view label = signing_domain.substr(0, signing_domain.find('.'));
+// A platform's per-account default domain for the From domain's own account: Google
+// signs with d=<primary-domain-dashed>.<date>.gappssmtp.com (example-co-jp.20230601…
+// for example.co.jp); a Microsoft 365 tenant's initial domain is <name>.onmicrosoft.com,
+// and a tenant name is unique, so <the From domain's first label>.onmicrosoft.com is
+// the customer's own. Other labels under these suffixes are other accounts'.
+enum class AccountDomain { kNone, kCustomers, kOthers };
+
+AccountDomain account_domain(std::string_view domain, const std::string& from) {
+  constexpr std::string_view kGoogle = ".gappssmtp.com";
+  constexpr std::string_view kMicrosoft = ".onmicrosoft.com";
+  const bool google = domain.ends_with(kGoogle);
+  const bool microsoft = domain.ends_with(kMicrosoft) && domain.find('.') == domain.size() - kMicrosoft.size();
+  if (!google && !microsoft) return AccountDomain::kNone;
+  const std::string_view label = domain.substr(0, domain.find('.'));
+  const std::string org = organizational_domain(from);
   auto dashed = [](std::string name) {
     std::replace(name.begin(), name.end(), '.', '-');
     return name;
   };
-  return label != dashed(from) && label != dashed(organizational_domain(from));
+  bool customers = false;
+  if (google) {
+    customers = label == dashed(from) || label == dashed(org);
+  } else {
+    customers = label == org.substr(0, org.find('.')) || label == dashed(org);
+  }
+  return customers ? AccountDomain::kCustomers : AccountDomain::kOthers;
 }
 
 // The facts of a record that decide its party and causes, computed once.
@@ -57,7 +71,7 @@ struct Shape {
   bool customer_signature_pass = false;
   bool customer_signature_aligned_pass = false;  // passes and aligns under the published adkim
   bool customer_signatures_temperror_only = false;
-  bool other_account_signature = false;          // another Workspace's default signature
+  bool other_account_signature = false;          // another Workspace's or tenant's default signature
 };
 
 Shape shape_of(const RecordFacts& facts, bool strict_dkim) {
@@ -73,7 +87,7 @@ Shape shape_of(const RecordFacts& facts, bool strict_dkim) {
   shape.envelope_owned = shape.mfrom != nullptr && aligned(shape.mfrom->domain, shape.from, false);
   bool only_temperror = true;
   for (const report::DkimResult& dkim : facts.dkim) {
-    if (is_other_workspace_signature(dkim.domain, shape.from)) shape.other_account_signature = true;
+    if (account_domain(dkim.domain, shape.from) == AccountDomain::kOthers) shape.other_account_signature = true;
     if (!aligned(dkim.domain, shape.from, false)) continue;
     shape.customer_signature = true;
     if (dkim.result == "pass") {
@@ -107,12 +121,16 @@ Use use_of(const RecordFacts& facts, const Identity& identity, const Shape& shap
     return shape.customer_signature && shape.other_account_signature ? Use::kForwarded : Use::kOwn;
   }
   if (shape.mfrom != nullptr && matches_any(shape.mfrom->domain, sender.envelope_suffixes)) return Use::kOwn;
+  // The customer's own tenant's initial domain as envelope (its SRS or system mail).
+  if (shape.mfrom != nullptr && account_domain(shape.mfrom->domain, shape.from) == AccountDomain::kCustomers) {
+    return Use::kOwn;
+  }
   if (shape.mfrom == nullptr) {
     // Null sender (bounces, auto-replies): the signatures decide.
     if (shape.customer_signature && !shape.other_account_signature) return Use::kOwn;
     for (const report::DkimResult& dkim : facts.dkim) {
       if (dkim.result == "pass" && matches_any(dkim.domain, sender.dkim_domain_suffixes) &&
-          !is_other_workspace_signature(dkim.domain, shape.from)) {
+          account_domain(dkim.domain, shape.from) != AccountDomain::kOthers) {
         return Use::kOwn;
       }
     }
@@ -253,6 +271,11 @@ Attribution attribute_record(const RecordFacts& facts, const Identity& identity,
       } else if (result == "temperror") {
         out.causes.push_back({Cause::kTransient, Severity::kInfo});  // A14
         spf_transient = true;
+      } else if (result == "pass" && aligned(mfrom->domain, shape.from, strict_spf)) {
+        // The reporter's own result aligns, its verdict says otherwise: its verdict is
+        // the odd one out, not the customer's set-up.
+        out.causes.push_back({Cause::kTransient, Severity::kInfo});
+        spf_transient = true;
       } else if (result == "pass") {
         // Passes for a subdomain or parent of the From domain: aspf=s (A11d).
         out.strict_spf = strict_spf;
@@ -270,22 +293,29 @@ Attribution attribute_record(const RecordFacts& facts, const Identity& identity,
   }
   bool dkim_transient = false;
   if (facts.dkim_aligned != "pass") {
-    if (shape.customer_signature_pass) {
+    if (shape.customer_signature_aligned_pass) {
+      // The reporter's own result aligns, its verdict says otherwise (see SPF above).
+      out.causes.push_back({Cause::kTransient, Severity::kInfo});
+      dkim_transient = true;
+    } else if (shape.customer_signature_pass) {
       // Passes for a subdomain or parent of the From domain: adkim=s (A11d).
       out.strict_dkim = strict_dkim;
       out.causes.push_back({Cause::kDkimNotActivated, failing(shape)});
     } else if (shape.customer_signatures_temperror_only) {
-      out.causes.push_back({Cause::kTransient, Severity::kInfo});  // A14: the receiver's DNS
-      dkim_transient = true;
+      // A14: the receiver's DNS. Transient unless every receiver sees it for days: the
+      // weighing across reporters (weights.h) decides.
+      out.dkim_temperror_only = true;
+      out.causes.push_back({Cause::kDkimKeyUnpublished, failing(shape)});
     } else if (shape.customer_signature) {
       out.causes.push_back({Cause::kDkimKeyUnpublished, failing(shape)});  // A7, A12, A13
     } else {
       out.causes.push_back({Cause::kDkimNotActivated, failing(shape)});  // A5, A8, A9, A11c
     }
   }
-  // A mechanism that failed only for the receiver's DNS counts as passing when the
-  // other is graded: DMARC would have passed, so the other's cause is at most a warning,
-  // and a vendor envelope beside the customer's key is the vendor's normal set-up.
+  // A mechanism that failed only for the receiver (its DNS, or a verdict its own result
+  // contradicts) counts as passing when the other is graded: DMARC would have passed,
+  // so the other's cause is at most a warning, and a vendor envelope beside the
+  // customer's key is the vendor's normal set-up.
   if (dkim_transient || spf_transient) {
     for (CauseAt& at : out.causes) {
       if (at.cause == Cause::kTransient || at.severity == Severity::kInfo) continue;

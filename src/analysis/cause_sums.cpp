@@ -1,3 +1,5 @@
+// Summing the causes of a finding and writing its texts: the part explain and digest
+// share once every record group is attributed and weighed.
 #include "analysis/cause_sums.h"
 
 #include <algorithm>
@@ -25,99 +27,43 @@ int cause_rank(Cause cause) {
   }
 }
 
-const report::SpfResult* envelope_of(const RecordFacts& facts) {
-  for (const report::SpfResult& spf : facts.spf) {
-    if (spf.scope != "helo" && !spf.domain.empty()) return &spf;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
-void Contradictions::add(const store::RecordGroup& group, const InternedFacts::Entry& entry, const RecordFacts& facts) {
-  for (const report::DkimResult& dkim : facts.dkim) {
-    add(key(group, entry, "d:" + dkim.domain + "/" + dkim.selector), group, dkim.result == "pass");
+void CauseSums::add(const std::vector<CauseAt>& causes, const Attribution& attribution,
+                    const InternedFacts::Entry& entry, std::int64_t messages) {
+  for (const CauseAt& at : causes) {
+    const bool strict = (at.cause == Cause::kSpfNotAligned && attribution.strict_spf) ||
+                        (at.cause == Cause::kDkimNotActivated && attribution.strict_dkim);
+    Sum& sum = sums_[Variant{at.cause, strict}];
+    if (sum.messages == 0 || at.severity < sum.severity) sum.severity = at.severity;
+    sum.messages += messages;
+    sum.dmarc_fail += entry.dmarc_pass ? 0 : messages;
+    sum.all_dkim_pass = sum.all_dkim_pass && entry.dkim_pass;
+    sum.seen.add(entry, messages);
   }
-  if (const report::SpfResult* spf = envelope_of(facts)) {
-    add(key(group, entry, "s:" + spf->domain), group, spf->result == "pass");
-  }
-}
-
-bool Contradictions::contradicted(Cause cause, const store::RecordGroup& group, const InternedFacts::Entry& entry,
-                                  const RecordFacts& facts, const std::string& from) const {
-  if (cause == Cause::kDkimKeyUnpublished) {
-    bool any = false;
-    for (const report::DkimResult& dkim : facts.dkim) {
-      if (dkim.result == "pass" || !aligned(dkim.domain, from, false)) continue;
-      if (!holds(key(group, entry, "d:" + dkim.domain + "/" + dkim.selector), group)) return false;
-      any = true;
-    }
-    return any;
-  }
-  if (cause == Cause::kSpfIncludeMissing || cause == Cause::kSpfPermerror) {
-    const report::SpfResult* spf = envelope_of(facts);
-    return spf != nullptr && holds(key(group, entry, "s:" + spf->domain), group);
-  }
-  return false;
-}
-
-std::vector<CauseAt> Contradictions::settle(const Attribution& attribution, const store::RecordGroup& group,
-                                            const InternedFacts::Entry& entry, const RecordFacts& facts,
-                                            const std::string& from) const {
-  std::vector<CauseAt> out = attribution.causes;
-  bool dkim_settled = false, spf_settled = false;
-  for (CauseAt& at : out) {
-    if (at.severity == Severity::kInfo || !contradicted(at.cause, group, entry, facts, from)) continue;
-    (at.cause == Cause::kDkimKeyUnpublished ? dkim_settled : spf_settled) = true;
-    at = {Cause::kTransient, Severity::kInfo};
-  }
-  if (!dkim_settled && !spf_settled) return out;
-  for (CauseAt& at : out) {
-    if (at.severity == Severity::kInfo) continue;
-    // With the contradicted mechanism counted as passing, DMARC would have passed.
-    if (at.cause == Cause::kSpfNotAligned && dkim_settled) {
-      at.severity = Severity::kInfo;
+  if (attribution.own_domain_pass) {
+    if (attribution.sender != nullptr) {
+      platform_messages_ += messages;
+      platforms_.insert(attribution.sender->name);
     } else {
-      at.severity = Severity::kWarn;
+      own_domain_messages_ += messages;
+      own_domain_seen_.add(entry, messages);
     }
   }
-  return out;
 }
 
-std::string Contradictions::key(const store::RecordGroup& group, const InternedFacts::Entry& entry,
-                                const std::string& what) {
-  return std::to_string(group.domain) + "|" + std::to_string(entry.ip) + "|" + what;
-}
-
-void Contradictions::add(const std::string& key, const store::RecordGroup& group, bool pass) {
-  Tally& tally = tallies_[key];
-  if (pass) {
-    tally.pass += group.messages;
-    tally.first_pass = std::min(tally.first_pass, group.first_day);
-    tally.last_pass = std::max(tally.last_pass, group.last_day);
-  } else {
-    tally.fail += group.messages;
-  }
-}
-
-bool Contradictions::holds(const std::string& key, const store::RecordGroup& group) const {
-  const auto found = tallies_.find(key);
-  if (found == tallies_.end()) return false;
-  const Tally& tally = found->second;
-  const bool same_days = tally.first_pass <= group.last_day && group.first_day <= tally.last_pass;
-  return same_days && tally.pass >= tally.fail;
-}
-
-void CauseSum::add(Severity record_severity, const InternedFacts::Entry& entry, std::int64_t record_messages) {
-  if (messages == 0 || record_severity < severity) severity = record_severity;
-  messages += record_messages;
-  all_dkim_pass = all_dkim_pass && entry.dkim_pass;
-  seen.add(entry, record_messages);
-}
-
-std::vector<FindingCause> ordered_causes(const std::map<Cause, CauseSum>& causes) {
+std::vector<FindingCause> CauseSums::ordered() const {
   std::vector<FindingCause> out;
-  for (const auto& [cause, sum] : causes) out.push_back({cause, sum.severity, sum.messages});
+  for (const auto& [variant, sum] : sums_) {
+    auto same = std::find_if(out.begin(), out.end(), [&](const FindingCause& c) { return c.cause == variant.cause; });
+    if (same == out.end()) {
+      out.push_back({variant.cause, sum.severity, sum.messages, sum.dmarc_fail});
+    } else {
+      same->severity = std::min(same->severity, sum.severity);
+      same->messages += sum.messages;
+      same->dmarc_fail += sum.dmarc_fail;
+    }
+  }
   std::stable_sort(out.begin(), out.end(), [](const FindingCause& a, const FindingCause& b) {
     if (a.severity != b.severity) return a.severity < b.severity;
     if (a.messages != b.messages) return a.messages > b.messages;
@@ -126,29 +72,36 @@ std::vector<FindingCause> ordered_causes(const std::map<Cause, CauseSum>& causes
   return out;
 }
 
-FindingText finding_text(const std::vector<FindingCause>& ordered, const std::map<Cause, CauseSum>& causes,
-                         const FindingFacts& facts, const InternedFacts& interned, Lang lang) {
+FindingText CauseSums::text(const FindingFacts& facts, const InternedFacts& interned, Lang lang) const {
   const bool strict_dkim_policy = facts.policy != nullptr && facts.policy->adkim == "s";
   std::vector<std::string> evidence;
   std::vector<FixParts> fixes;
-  for (const FindingCause& cause : ordered) {
-    const CauseSum& sum = causes.at(cause.cause);
-    const SeenValues seen = sum.seen.values(cause.cause, interned, strict_dkim_policy);
-    FixContext context = fix_context(facts.domain, facts.sender, seen, facts.policy);
-    // spf_not_aligned is information only where DKIM passed, or failed only transiently.
-    context.dkim_passes = sum.all_dkim_pass || (cause.cause == Cause::kSpfNotAligned && sum.severity == Severity::kInfo);
-    context.strict_spf = facts.strict_spf;
-    context.strict_dkim = facts.strict_dkim;
-    if (cause.cause == Cause::kUnauthorized) {
-      // The sources of this cause only: a digest row of unknown sources also holds the
-      // customer's own unlisted servers that pass.
-      context.source_count = static_cast<std::int64_t>(seen.ips.size());
-      context.messages = cause.messages;
-      context.own_domain_messages = facts.own_domain_messages;
-      context.own_domains = facts.own_domains;
+  for (const FindingCause& cause : ordered()) {
+    for (const bool strict : {false, true}) {
+      const auto found = sums_.find(Variant{cause.cause, strict});
+      if (found == sums_.end()) continue;
+      const Sum& sum = found->second;
+      const SeenValues seen = sum.seen.values(cause.cause, interned, strict_dkim_policy);
+      FixContext context = fix_context(facts.domain, facts.sender, seen, facts.policy);
+      // spf_not_aligned is information only where DKIM passed, or failed only for the
+      // receiver; the text then says nothing needs to change.
+      context.dkim_passes = sum.all_dkim_pass || (cause.cause == Cause::kSpfNotAligned && sum.severity == Severity::kInfo);
+      context.dkim_really_passes = sum.all_dkim_pass;
+      context.strict_spf = strict && cause.cause == Cause::kSpfNotAligned;
+      context.strict_dkim = strict && cause.cause == Cause::kDkimNotActivated;
+      if (cause.cause == Cause::kUnauthorized) {
+        // The sources of this cause only: a digest row of unknown sources also holds the
+        // customer's own unlisted servers that pass.
+        context.source_count = static_cast<std::int64_t>(seen.ips.size());
+        context.messages = sum.messages;
+        context.own_domain_messages = own_domain_messages_;
+        context.own_domains = own_domains(own_domain_seen_.values(Cause::kUnauthorized, interned, false), 3);
+        context.platform_messages = platform_messages_;
+        context.platforms.assign(platforms_.begin(), platforms_.end());
+      }
+      evidence.push_back(cause_evidence(cause.cause, seen, context, lang));
+      fixes.push_back(fix_parts(cause.cause, lang, context));
     }
-    evidence.push_back(cause_evidence(cause.cause, seen, context, lang));
-    fixes.push_back(fix_parts(cause.cause, lang, context));
   }
   return {join_evidence(evidence, lang), render_fix(fixes, lang)};
 }

@@ -15,6 +15,7 @@
 #include "analysis/evidence.h"
 #include "analysis/fixes.h"
 #include "analysis/groups.h"
+#include "analysis/weights.h"
 #include "core/date.h"
 #include "core/parallel.h"
 
@@ -32,12 +33,9 @@ struct Row {
   std::uint32_t domain = 0;  // index into the week's RecordGroups::domains
   Subject subject = Subject::kUnknownSources;
   const Sender* sender = nullptr;
-  bool strict_spf = false, strict_dkim = false;
   std::int64_t messages = 0, pass = 0, spf_pass = 0, dkim_pass = 0, quarantined = 0, rejected = 0;
-  std::int64_t own_domain_messages = 0;
   std::unordered_map<std::uint32_t, std::int64_t> ips;  // messages by interned IP
-  std::map<Cause, CauseSum> causes;
-  SeenIds own_domain_seen;
+  CauseSums causes;
   int rank = 3;  // severity_rank once summed
 };
 
@@ -72,19 +70,19 @@ std::uint64_t subject_of(const Attribution& attribution, const Catalog& catalog)
 }
 
 // The rows of the week in `groups`, by (domain, subject).
-std::unordered_map<std::uint64_t, Row> week_rows(const store::RecordGroups& groups,
-                                                 const std::vector<std::uint32_t>& entry_of,
-                                                 InternedFacts& interned, const Catalog& catalog,
-                                                 const std::vector<const store::PublishedPolicy*>& policy_by_domain) {
-  Contradictions contradictions;
-  for (const store::RecordGroup& group : groups.groups) {
-    const InternedFacts::Entry& entry = interned.entry(entry_of[group.fact]);
-    contradictions.add(group, entry, interned.facts(entry));
-  }
+core::Result<std::unordered_map<std::uint64_t, Row>> week_rows(
+    store::Store& store, const store::RecordFilter& filter, const store::RecordGroups& groups,
+    const std::vector<std::uint32_t>& entry_of, InternedFacts& interned, const Catalog& catalog,
+    const std::vector<const store::PublishedPolicy*>& policy_by_domain) {
+  auto weighed = ResultWeights::weigh(store, filter, groups, interned,
+                                      [&](std::uint32_t fact) { return entry_of[fact]; });
+  if (!weighed) return std::move(weighed).error();
+  const ResultWeights& weights = *weighed;
   std::unordered_map<std::uint64_t, Row> rows;
   for (const store::RecordGroup& group : groups.groups) {
     if (group.messages == 0) continue;
-    const InternedFacts::Entry& entry = interned.entry(entry_of[group.fact]);
+    const std::uint32_t entry_index = entry_of[group.fact];
+    const InternedFacts::Entry& entry = interned.entry(entry_index);
     const store::PublishedPolicy* policy = policy_by_domain[group.domain];
     const bool strict_dkim = strict(policy, &store::PublishedPolicy::adkim);
     const bool strict_spf = strict(policy, &store::PublishedPolicy::aspf);
@@ -98,8 +96,6 @@ std::unordered_map<std::uint64_t, Row> week_rows(const store::RecordGroups& grou
                   : attribution.party == Party::kForwarder ? Subject::kForwarders
                                                            : Subject::kUnknownSources;
     if (row.subject == Subject::kSender) row.sender = attribution.sender;
-    row.strict_spf = row.strict_spf || attribution.strict_spf;
-    row.strict_dkim = row.strict_dkim || attribution.strict_dkim;
     const bool pass = entry.dmarc_pass;
     row.messages += group.messages;
     row.pass += pass ? group.messages : 0;
@@ -108,12 +104,8 @@ std::unordered_map<std::uint64_t, Row> week_rows(const store::RecordGroups& grou
     row.quarantined += entry.quarantined ? group.messages : 0;
     row.rejected += entry.rejected ? group.messages : 0;
     row.ips[entry.ip] += group.messages;
-    if (attribution.own_domain_pass) {
-      row.own_domain_messages += group.messages;
-      row.own_domain_seen.add(entry, group.messages);
-    }
-    for (const CauseAt& at : contradictions.settle(attribution, group, entry, facts, from)) {
-      row.causes[at.cause].add(at.severity, entry, group.messages);
+    for (const ResultWeights::Portion& portion : weights.settle(attribution, group, entry_index, entry, facts, from)) {
+      row.causes.add(portion.causes, attribution, entry, portion.messages);
     }
   }
   return rows;
@@ -141,9 +133,7 @@ std::unordered_map<std::uint64_t, Totals> week_totals(const store::RecordGroups&
 
 int severity_rank(const Row& row) {
   if (row.causes.empty()) return 3;  // ok
-  Severity worst = Severity::kInfo;
-  for (const auto& [cause, sum] : row.causes) worst = std::min(worst, sum.severity);
-  return static_cast<int>(worst);
+  return static_cast<int>(row.causes.ordered().front().severity);
 }
 
 // The non-empty IPs of a row with the most messages, at most `limit`, ties in text order.
@@ -203,8 +193,10 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     const auto index = domain_index.find(domain);
     domain_now.push_back(index != domain_index.end() ? index->second : kNoDomain);
   }
-  std::unordered_map<std::uint64_t, Row> rows =
-      week_rows(*current, entries_of(*current, fact_ids), interned, catalog, policy_by_domain);
+  auto week_result = week_rows(store, store::RecordFilter{domains, week_monday, week_monday + 6}, *current,
+                               entries_of(*current, fact_ids), interned, catalog, policy_by_domain);
+  if (!week_result) return std::move(week_result).error();
+  std::unordered_map<std::uint64_t, Row>& rows = *week_result;
   const std::unordered_map<std::uint64_t, Totals> before =
       week_totals(*previous, entries_of(*previous, fact_ids), interned, catalog, domain_now);
 
@@ -246,7 +238,7 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
   auto write_row = [&](const Ordered& item) -> std::vector<core::Cell> {
     const Row& row = *item.row;
     const std::string& domain = current->domains[row.domain];
-    const std::vector<FindingCause> ordered_list = ordered_causes(row.causes);
+    const std::vector<FindingCause> ordered_list = row.causes.ordered();
     std::string causes;
     for (const FindingCause& cause : ordered_list) causes += (causes.empty() ? "" : ";") + std::string(cause_id(cause.cause));
     const std::vector<std::string> ips = top_ips(row, interned, 10);
@@ -256,11 +248,7 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
       facts.domain = domain;
       facts.sender = row.sender;
       facts.policy = policy_by_domain[row.domain];
-      facts.strict_spf = row.strict_spf;
-      facts.strict_dkim = row.strict_dkim;
-      facts.own_domain_messages = row.own_domain_messages;
-      facts.own_domains = own_domains(row.own_domain_seen.values(Cause::kUnauthorized, interned, false), 3);
-      fix = finding_text(ordered_list, row.causes, facts, interned, lang).fix;
+      fix = row.causes.text(facts, interned, lang).fix;
     }
     const std::string severity = row.rank == 3 ? "ok" : severity_name(static_cast<Severity>(row.rank));
     const double pass_rate = rate(row.pass, row.messages);

@@ -14,15 +14,32 @@ namespace {
 using fix_helpers::join;
 using fix_helpers::with_thousands;
 
+// The failing results behind a transient cause: the From domain's failing signatures,
+// else the envelope's SPF results that did not pass.
+std::vector<std::string> transient_results(const SeenValues& seen) {
+  std::vector<std::string> results;
+  for (const std::string& result : top(seen.dkim_results, 3)) results.push_back("DKIM " + result);
+  if (results.empty()) {
+    for (const std::string& result : top(seen.spf_results, 3)) {
+      if (result != "pass") results.push_back("SPF " + result);
+    }
+  }
+  return results;
+}
+
 std::string evidence_en(Cause cause, const SeenValues& seen, const FixContext& context) {
   const std::string from = fix_helpers::from_domain(context);
   switch (cause) {
-    case Cause::kSpfIncludeMissing:
-      return "SPF " + join(top(seen.spf_results, 3)) + " for " + from + " (the source IPs are not in its SPF record)";
+    case Cause::kSpfIncludeMissing: {
+      const std::string envelope = top(seen.spf_domains, 1).empty() ? from : top(seen.spf_domains, 1)[0];
+      const bool no_record = seen.spf_results.size() == 1 && seen.spf_results.begin()->first == "none";
+      return "SPF " + join(top(seen.spf_results, 3)) + " for " + envelope +
+             (no_record ? " (no SPF record)" : " (the source IPs are not in its SPF record)");
+    }
     case Cause::kSpfNotAligned: {
       std::string text = "SPF is evaluated for " + join(top(seen.spf_domains, 3)) + ", not aligned with " + from;
       if (context.strict_spf) text += " under aspf=s (strict alignment)";
-      if (context.dkim_passes) text += "; DMARC passes on DKIM";
+      if (context.dkim_really_passes) text += "; DMARC passes on DKIM";
       return text;
     }
     case Cause::kDkimNotActivated:
@@ -48,17 +65,20 @@ std::string evidence_en(Cause cause, const SeenValues& seen, const FixContext& c
       if (context.own_domain_messages > 0) {
         text += "; " + with_thousands(context.own_domain_messages) +
                 " pass SPF or DKIM for the sender's own domain (" + join(context.own_domains) + "), not aligned";
-      } else {
-        text += "; SPF and DKIM pass for no domain of theirs";
+      }
+      if (context.platform_messages > 0) {
+        text += "; " + with_thousands(context.platform_messages) + " from other accounts on " + join(context.platforms);
+      }
+      if (context.own_domain_messages == 0 && context.platform_messages == 0) {
+        text += "; none passes SPF or DKIM for any domain";
       }
       return text;
     }
-    case Cause::kTransient: {
-      std::vector<std::string> results = top(seen.dkim_results, 3);
-      for (const std::string& result : top(seen.spf_results, 3)) results.push_back("SPF " + result);
-      return "results " + join(results) +
-             " that are temporary (temperror) or that other reports of the same source and days contradict";
-    }
+    case Cause::kTransient:
+      if (transient_results(seen).empty()) return "DMARC verdicts that the reporters' own SPF or DKIM results contradict";
+      return "results " + join(transient_results(seen)) +
+             " that were temporary (temperror), or that other reporters contradicted for the same source on the same "
+             "days";
     default:
       return {};
   }
@@ -67,12 +87,16 @@ std::string evidence_en(Cause cause, const SeenValues& seen, const FixContext& c
 std::string evidence_ja(Cause cause, const SeenValues& seen, const FixContext& context) {
   const std::string from = fix_helpers::from_domain(context);
   switch (cause) {
-    case Cause::kSpfIncludeMissing:
-      return from + " の SPF 評価が " + join(top(seen.spf_results, 3)) + "（送信元 IP が SPF レコードにありません）";
+    case Cause::kSpfIncludeMissing: {
+      const std::string envelope = top(seen.spf_domains, 1).empty() ? from : top(seen.spf_domains, 1)[0];
+      const bool no_record = seen.spf_results.size() == 1 && seen.spf_results.begin()->first == "none";
+      return envelope + " の SPF 評価が " + join(top(seen.spf_results, 3)) +
+             (no_record ? "（SPF レコードがありません）" : "（送信元 IP が SPF レコードにありません）");
+    }
     case Cause::kSpfNotAligned: {
       std::string text = "SPF の評価対象は " + join(top(seen.spf_domains, 3)) + " で、" + from + " とアラインしません";
       if (context.strict_spf) text += "（aspf=s: 厳格なアラインメント）";
-      if (context.dkim_passes) text += "。DKIM で DMARC に成功しています";
+      if (context.dkim_really_passes) text += "。DKIM で DMARC に成功しています";
       return text;
     }
     case Cause::kDkimNotActivated:
@@ -97,16 +121,20 @@ std::string evidence_ja(Cause cause, const SeenValues& seen, const FixContext& c
       if (context.own_domain_messages > 0) {
         text += "。うち " + with_thousands(context.own_domain_messages) + " 通は送信元自身のドメイン（" +
                 join(context.own_domains) + "）で SPF または DKIM に成功しています（アラインなし）";
-      } else {
+      }
+      if (context.platform_messages > 0) {
+        text += "。うち " + with_thousands(context.platform_messages) + " 通は " + join(context.platforms) +
+                " の別のアカウントからです";
+      }
+      if (context.own_domain_messages == 0 && context.platform_messages == 0) {
         text += "。どのドメインでも SPF・DKIM に成功していません";
       }
       return text;
     }
-    case Cause::kTransient: {
-      std::vector<std::string> results = top(seen.dkim_results, 3);
-      for (const std::string& result : top(seen.spf_results, 3)) results.push_back("SPF " + result);
-      return "結果 " + join(results) + " は一時的なもの（temperror）か、同じ送信元・同じ日の他のレポートと矛盾するものです";
-    }
+    case Cause::kTransient:
+      if (transient_results(seen).empty()) return "受信側自身の SPF・DKIM の結果と矛盾する DMARC の判定です";
+      return "結果 " + join(transient_results(seen)) +
+             " は一時的なもの（temperror）か、同じ日の同じ送信元について他の受信側が成功と判定したものです";
     default:
       return {};
   }
@@ -126,10 +154,10 @@ std::string identification_clause(Evidence evidence, Lang lang) {
   const bool ja = lang == Lang::kJa;
   switch (evidence) {
     case Evidence::kSpfPass:
-      return ja ? "。送信元の特定: 送信サービス自身のエンベロープドメインで SPF 合格"
+      return ja ? "。送信元の特定: 送信サービス自身のエンベロープドメインで SPF に成功"
                 : "; identified by an SPF pass for the sender's own envelope domain";
     case Evidence::kDkimPass:
-      return ja ? "。送信元の特定: 送信サービス自身の署名ドメインで DKIM 合格"
+      return ja ? "。送信元の特定: 送信サービス自身の署名ドメインで DKIM に成功"
                 : "; identified by a DKIM pass for the sender's own signing domain";
     default:
       return ja ? "。送信元の特定: 送信サービスの公開 IP レンジ" : "; identified by the sender's published IP ranges";
@@ -159,15 +187,15 @@ std::vector<DomainEvidence> domain_evidence(const store::PublishedPolicy& policy
   std::vector<DomainEvidence> out;
   if (policy.p == "none" || policy.p.empty()) {
     const std::string p = policy.p.empty() ? (ja ? std::string("（なし）") : std::string("(none)")) : policy.p;
-    out.push_back({Cause::kPolicyNone, Severity::kWarn, ja ? "公開ポリシーは p=" + p + "。" : "published policy p=" + p});
+    out.push_back({Cause::kPolicyNone, Severity::kWarn, ja ? "公開ポリシーは p=" + p + " です。" : "published policy p=" + p});
   }
   if (policy.pct && *policy.pct < 100) {
     const std::string pct = "pct=" + std::to_string(*policy.pct);
-    out.push_back({Cause::kPolicyPartial, Severity::kWarn, ja ? pct + "。" : pct});
+    out.push_back({Cause::kPolicyPartial, Severity::kWarn, ja ? "公開ポリシーは " + pct + " です。" : pct});
   }
   if (policy.testing == "y") {
     out.push_back({Cause::kPolicyTesting, Severity::kWarn,
-                   ja ? "公開ポリシーは testing=y（テストモード）。" : "published policy testing=y (test mode)"});
+                   ja ? "公開ポリシーは testing=y（テストモード）です。" : "published policy testing=y (test mode)"});
   }
   if (policy.sp.empty() && policy.np.empty()) {
     out.push_back({Cause::kSubdomainPolicyMissing, Severity::kInfo,
@@ -186,7 +214,7 @@ std::vector<DomainEvidence> domain_evidence(const store::PublishedPolicy& policy
   const Severity severity = context.pass_share >= kEnforcementReadyShare ? Severity::kInfo : Severity::kWarn;
   out.push_back({Cause::kEnforcementReadiness, severity,
                  ja ? "正規のメール " + with_thousands(legitimate) + " 通のうち " + share +
-                          "% が DMARC に合格しています（転送・なりすましを除く。" + ready + "% 以上で移行可）。"
+                          "% が DMARC に成功しています（転送・なりすましを除く。" + ready + "% 以上で移行可）。"
                     : share + "% of " + with_thousands(legitimate) +
                           " legitimate messages pass DMARC (forwarded and unauthorized mail excluded; ready at " +
                           ready + "%)"});

@@ -20,6 +20,7 @@
 #include "analysis/fix_helpers.h"
 #include "analysis/fixes.h"
 #include "analysis/groups.h"
+#include "analysis/weights.h"
 #include "core/parallel.h"
 
 namespace dmarcq::analysis {
@@ -34,12 +35,9 @@ struct FindingSum {
   bool identified_set = false;
   std::int64_t messages = 0, dmarc_fail = 0;
   std::int64_t first_day = INT64_MAX, last_day = INT64_MIN;
-  bool strict_spf = false, strict_dkim = false;
-  std::int64_t own_domain_messages = 0;
-  std::map<Cause, CauseSum> causes;
+  CauseSums causes;
   std::unordered_map<std::uint32_t, std::int64_t> ips;         // messages by interned IP
   std::unordered_map<std::uint32_t, const Sender*> platforms;  // platform by interned IP
-  SeenIds own_domain_seen;                                     // records passing for their own domain
 };
 
 struct DomainTotals {
@@ -70,14 +68,12 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     policy_by_domain.push_back(policy != policy_of.end() ? &policy->second : nullptr);
   }
 
-  // Pass 1: which results other records contradict.
-  Contradictions contradictions;
-  for (const store::RecordGroup& group : groups->groups) {
-    const InternedFacts::Entry& entry = interned.entry(group.fact);
-    contradictions.add(group, entry, interned.facts(entry));
-  }
+  // Which failing results other reporters contradict on the same days.
+  auto weighed = ResultWeights::weigh(store, filter, *groups, interned, [](std::uint32_t fact) { return fact; });
+  if (!weighed) return std::move(weighed).error();
+  const ResultWeights& weights = *weighed;
 
-  // Pass 2: attribute and sum. Keys are (domain << 40 | subject): a catalog sender's
+  // Attribute and sum. Keys are (domain << 40 | subject): a catalog sender's
   // index, or past them the forwarders, the unknown sources, or (all_sources) an IP.
   const std::uint64_t senders = catalog.senders().size();
   const std::uint64_t forwarders_key = senders;
@@ -132,14 +128,8 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     sum.last_day = std::max(sum.last_day, group.last_day);
     sum.ips[entry.ip] += group.messages;
     if (kind != Subject::kSender && attribution.sender != nullptr) sum.platforms.emplace(entry.ip, attribution.sender);
-    sum.strict_spf = sum.strict_spf || attribution.strict_spf;
-    sum.strict_dkim = sum.strict_dkim || attribution.strict_dkim;
-    if (attribution.own_domain_pass) {
-      sum.own_domain_messages += group.messages;
-      sum.own_domain_seen.add(entry, group.messages);
-    }
-    for (const CauseAt& at : contradictions.settle(attribution, group, entry, facts, from)) {
-      sum.causes[at.cause].add(at.severity, entry, group.messages);
+    for (const ResultWeights::Portion& portion : weights.settle(attribution, group, group.fact, entry, facts, from)) {
+      sum.causes.add(portion.causes, attribution, entry, portion.messages);
     }
   }
 
@@ -160,7 +150,7 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
       finding.dmarc_fail = sum.dmarc_fail;
       finding.first_day = sum.first_day;
       finding.last_day = sum.last_day;
-      finding.causes = ordered_causes(sum.causes);
+      finding.causes = sum.causes.ordered();
       finding.cause = finding.causes.front().cause;
       finding.severity = finding.causes.front().severity;
 
@@ -180,11 +170,7 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
       facts.domain = finding.domain;
       facts.sender = sum.sender;
       facts.policy = policy_by_domain[sum.domain];
-      facts.strict_spf = sum.strict_spf;
-      facts.strict_dkim = sum.strict_dkim;
-      facts.own_domain_messages = sum.own_domain_messages;
-      facts.own_domains = own_domains(sum.own_domain_seen.values(Cause::kUnauthorized, interned, false), 3);
-      FindingText text = finding_text(finding.causes, sum.causes, facts, interned, lang);
+      FindingText text = sum.causes.text(facts, interned, lang);
       finding.evidence = std::move(text.evidence);
       finding.fix = std::move(text.fix);
       if (sum.subject == Subject::kSender) {
@@ -192,6 +178,7 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
       } else {
         finding.evidence += platforms_clause(finding.sources, lang);
       }
+      if (lang == Lang::kJa && !finding.evidence.ends_with("。")) finding.evidence += "。";
     }
   };
   core::for_each_share(pending.size(), write_findings);

@@ -19,6 +19,7 @@ struct FixContext {
   std::string header_from;                // the From domain of the affected mail (may be a subdomain)
   const Sender* sender = nullptr;         // null for an unknown source
   std::vector<std::string> spf_domains;   // SPF (envelope) domains seen in the records
+  std::vector<std::string> spf_results;   // their SPF results (fail, softfail, none, ...)
   std::vector<std::string> dkim_domains;  // DKIM d= seen
   std::vector<std::string> dkim_selectors;// selectors seen (for dkim_key_unpublished: the failing ones)
   std::vector<std::string> dkim_results;  // the failing DKIM results seen (fail, permerror, ...)
@@ -31,6 +32,9 @@ struct FixContext {
   // The messages of the cause pass DMARC on the customer's DKIM signature: whatever
   // else fails is a choice, not a fault (spf_not_aligned through a vendor envelope).
   bool dkim_passes = false;
+  // ...and it really passed for all of them (not only graded so because DKIM failed for
+  // the receiver alone): only then may a text say "DMARC passes on DKIM".
+  bool dkim_really_passes = false;
   bool strict_spf = false;                // the cause comes from aspf=s alone
   bool strict_dkim = false;               // the cause comes from adkim=s alone
   // Unknown sources (unauthorized): how many, and those passing for their own domain.
@@ -38,6 +42,8 @@ struct FixContext {
   std::int64_t messages = 0;
   std::int64_t own_domain_messages = 0;   // pass SPF or DKIM for their own domain
   std::vector<std::string> own_domains;   // those domains, most messages first
+  std::int64_t platform_messages = 0;     // other accounts on a catalog sender's platform
+  std::vector<std::string> platforms;     // those platforms' names
 };
 
 // A fix in parts, so that the fixes of several causes of one sender merge into one

@@ -171,6 +171,25 @@ std::string envelope_note(const FixContext& context, const std::string& h) {
   return "Receivers checked SPF for " + envelope + " (the envelope domain): that name's SPF record needs the same change.";
 }
 
+// "the SPF record of H does not authorise", or, where receivers found no record at
+// all (SPF none), that there is none to authorise anything.
+std::string spf_record_state(const FixContext& context) {
+  const std::string envelope = first_or(context.spf_domains, from_domain(context));
+  if (context.spf_results.size() == 1 && context.spf_results[0] == "none") {
+    return envelope + " publishes no SPF record (receivers found none), so nothing authorises";
+  }
+  return "the SPF record of " + envelope + " does not authorise";
+}
+
+// Why a vendor envelope needs no change: the customer's DKIM key aligns (passing, or
+// failing only for the receiver).
+std::string dkim_state(const FixContext& context) {
+  const std::string h = from_domain(context);
+  return context.dkim_really_passes
+             ? "DMARC passes on the DKIM signature of " + h
+             : "the DKIM key of " + h + " is in place (its failures in these reports were the receivers' own)";
+}
+
 const FixStep kLookupStep{"spf-lookups",
                           "Count the DNS lookups of the whole record (include, a, mx, exists, redirect, ptr, "
                           "nested includes too): more than 10 gives permerror."};
@@ -183,8 +202,8 @@ FixParts spf_include_missing(const FixContext& context) {
   const FixService service = fix_service(context.sender);
   FixParts out;
   if (service == FixService::kSalesforce) {
-    out.summary = "Salesforce sends this mail with " + h + " as envelope sender, but the SPF record of " + h +
-                  " does not authorise Salesforce, so SPF fails.";
+    out.summary = "Salesforce sends this mail with " + h + " as envelope sender, but " + spf_record_state(context) +
+                  " Salesforce, so SPF fails.";
     out.steps = {
         {"spf-include", "Add include:_spf.salesforce.com to the SPF TXT record of " + h +
                             ", e.g. v=spf1 … include:_spf.salesforce.com ~all (keep your other mechanisms; "
@@ -197,6 +216,23 @@ FixParts spf_include_missing(const FixContext& context) {
              "DKIM key (or an Authorized Email Domain)."},
     };
     out.checks.push_back("Salesforce mail from " + h + " should show SPF pass for " + h);
+  } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
+             !first_or(context.spf_domains, "").empty() &&
+             organizational(first_or(context.spf_domains, "")) == organizational(h)) {
+    // The vendor's custom return path is set up on the customer's domain, but its DNS
+    // records are missing or wrong (SendGrid's em… CNAME, SES's MAIL FROM records).
+    const std::string envelope = first_or(context.spf_domains, "");
+    const std::string return_path = vendor_return_path_hint(service, h);
+    out.summary = name + " uses " + envelope + " as return path (envelope sender), a name of your domain, but " +
+                  spf_record_state(context) + " " + name + " there, so SPF fails for it.";
+    out.steps = {
+        {"vendor-return-path-records", "Publish the DNS records " + name + " shows for the return-path domain " +
+                                           envelope + " (usually a CNAME, or MX and TXT records), exactly as shown" +
+                                           (return_path.empty() ? std::string() : " (" + return_path + ")") +
+                                           ", and verify the domain in " + name + "."},
+        {std::string(kAlsoDkimKey), "Also complete " + name + "'s DKIM for " + h + ": DKIM survives forwarding."},
+    };
+    out.checks.push_back(name + " mail should show SPF pass for " + envelope);
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
     const std::string envelope = first_or(context.spf_domains, "");
     out.summary = name + " sends with its own envelope domain" + (envelope.empty() ? "" : " (" + envelope + ")") +
@@ -210,8 +246,8 @@ FixParts spf_include_missing(const FixContext& context) {
     out.checks.push_back(name + " mail should show DKIM pass with d=" + h);
   } else if (context.sender != nullptr) {
     const std::vector<std::string> includes = prefixed("include:", context.sender->spf_includes);
-    out.summary = name + " sends this mail with " + h + " as envelope sender, but the SPF record of " + h +
-                  " does not authorise " + name + ", so SPF fails.";
+    out.summary = name + " sends this mail with " + h + " as envelope sender, but " + spf_record_state(context) + " " +
+                  name + ", so SPF fails.";
     out.steps = {
         {"spf-include", includes.empty()
                             ? "Add the SPF include that " + name + " documents to the SPF TXT record of " + h +
@@ -258,7 +294,7 @@ FixParts spf_strict(const FixContext& context) {
                              h + "."},
   };
   if (context.dkim_passes) {
-    out.summary += " DMARC passes on DKIM all the same: this is optional.";
+    out.summary += " DKIM aligns all the same (" + dkim_state(context) + "): this is optional.";
   }
   return out;
 }
@@ -276,8 +312,8 @@ FixParts spf_not_aligned(const FixContext& context) {
                             quoted("Activate bounce management") + " or " +
                             quoted("Enable compliance with standard email security mechanisms") + " is on";
     if (context.dkim_passes) {
-      out.summary = "SPF passes for " + bnc + "; it does not align with " + h +
-                    ", but DMARC passes on the active DKIM key: nothing needs to change.";
+      out.summary = "SPF passes for " + bnc + "; it does not align with " + h + ", but " + dkim_state(context) +
+                    ": nothing needs to change.";
       out.alternative_title = "Optional, to have SPF align too:";
       out.alternative = salesforce_settings_off_steps(h);
       out.alternative.push_back({"salesforce-bounces", "With bounce management off, bounces go to the sender's "
@@ -301,8 +337,8 @@ FixParts spf_not_aligned(const FixContext& context) {
                                                      " supports it, and publish the records it shows."
                                                : "Set a custom return path: " + return_path + "."};
     if (context.dkim_passes) {
-      out.summary = "SPF passes for " + own + ", which does not align with " + h + "; DMARC passes on DKIM (d=" + h +
-                    "): nothing needs to change.";
+      out.summary = "SPF passes for " + own + ", which does not align with " + h + "; " + dkim_state(context) +
+                    ": nothing needs to change.";
       out.alternative_title = "Optional, to have SPF align too:";
       out.alternative = {optional};
       return out;
@@ -367,14 +403,14 @@ FixParts dkim_not_activated(const FixContext& context) {
                     (others.empty() ? std::string() : " (only with " + others + ", Google's default)") + ": DKIM for " +
                     h + " was never set up, or " + quoted("Start authentication") + " was not pressed.";
       out.steps = google_dkim_steps(h);
-      out.checks.push_back("Google Workspace mail should show DKIM pass with d=" + h);
+      out.checks.push_back(name + " mail should show DKIM pass with d=" + h);
       return out;
     case FixService::kMicrosoft365:
       out.summary = "Microsoft 365 mail from " + h + " is not signed with d=" + h +
                     (others.empty() ? std::string() : " (only with " + others + ", the tenant's default)") +
                     ": DKIM signing is not enabled for " + h + ".";
       out.steps = microsoft_dkim_steps(h);
-      out.checks.push_back("Microsoft 365 mail should show DKIM pass with d=" + h);
+      out.checks.push_back(name + " mail should show DKIM pass with d=" + h);
       return out;
     default:
       break;
@@ -515,17 +551,40 @@ FixParts forwarded(const FixContext& context) {
   return out;
 }
 
+// What the published policy still lacks for mail that fails DMARC to be refused.
+std::string enforcement_step(const FixContext& context) {
+  const std::string p = policy_domain(context);
+  const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
+  std::vector<std::string> tags;  // what keeps receivers from applying the policy in full
+  if (context.pct < 100) tags.push_back("pct=" + std::to_string(context.pct));
+  if (context.testing) tags.push_back("t=y");
+  if (policy != "reject" && policy != "quarantine") {
+    return "Once all legitimate sources pass, move the DMARC policy of " + p +
+           " to p=quarantine and then p=reject, so receivers stop delivering such mail.";
+  }
+  if (!tags.empty()) {
+    return "The DMARC record of " + p + " has p=" + policy + " but also " + join(tags, " and ") +
+           ", so receivers do not apply p=" + policy + " to all such mail: once all legitimate sources pass, remove " +
+           join(tags, " and ") + (policy == "quarantine" ? " and move to p=reject." : ".");
+  }
+  if (policy == "reject") {
+    return "The policy of " + p + " is already p=reject: receivers that honour DMARC reject such mail.";
+  }
+  return "The policy of " + p + " is p=quarantine: such mail goes to spam. Once all legitimate sources pass, move to "
+         "p=reject.";
+}
+
 FixParts unauthorized(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string p = policy_domain(context);
   const std::string ips = join(context.source_ips);
   const std::int64_t sources = context.source_count > 0 ? context.source_count
                                                          : static_cast<std::int64_t>(context.source_ips.size());
-  const bool one = sources == 1;
+  const bool more = sources > static_cast<std::int64_t>(context.source_ips.size());
   FixParts out;
-  out.summary = (one ? std::string("One source") : std::to_string(sources) + " sources") +
-                (ips.empty() ? "" : " (" + ips + (sources > static_cast<std::int64_t>(context.source_ips.size()) ? ", …" : "") + ")") +
-                " that dmarcq does not know as your senders sent mail as " + h + " that fails DMARC.";
+  out.summary = (sources == 1 ? std::string("One source") : with_thousands(sources) + " sources") +
+                (ips.empty() ? "" : " (" + ips + (more ? ", …" : "") + ")") +
+                " that dmarcq does not recognise as one of your senders sent mail as " + h + " that fails DMARC.";
   if (context.own_domain_messages > 0) {
     const std::string domains = join(context.own_domains);
     out.summary += " " + with_thousands(context.own_domain_messages) + " of " + with_thousands(context.messages) +
@@ -533,41 +592,34 @@ FixParts unauthorized(const FixContext& context) {
                    (domains.empty() ? "" : " (" + domains + ")") + ", not aligned with " + h +
                    ": a service you may use.";
   }
+  if (context.platform_messages > 0) {
+    out.summary += " " + with_thousands(context.platform_messages) + " of " + with_thousands(context.messages) +
+                   " messages came from other accounts on " + join(context.platforms) +
+                   " (they pass SPF or DKIM for the account's own domain, not for " + h + ").";
+  }
   out.steps = {
       {"recognise", "If you recognise a source (a service you use, a server of your own), set it up: add its SPF "
                     "include (or ip4:/ip6: term) to the SPF record of " +
                         h + " and enable DKIM for " + h + " at that service."},
-      {"spoofing", "Otherwise it is spoofing: there is nothing to fix at the source."},
   };
-  if (context.testing) {
-    out.steps.push_back({"enforce", "The DMARC record of " + p +
-                                        " is in testing mode (t=y), so receivers do not enforce its policy: remove "
-                                        "t=y once all legitimate sources pass."});
-  } else if (context.policy == "reject" && context.pct >= 100) {
-    out.steps.push_back({"enforce", "The policy of " + p +
-                                        " is already p=reject: receivers that honour DMARC reject such mail."});
-  } else if (context.policy == "quarantine" && context.pct >= 100) {
-    out.steps.push_back({"enforce", "The policy of " + p +
-                                        " is p=quarantine: such mail goes to spam. Once all legitimate sources pass, "
-                                        "move to p=reject."});
-  } else {
-    out.steps.push_back({"enforce", "Once all legitimate sources pass, move the DMARC policy of " + p +
-                                        " to p=quarantine and then p=reject, so receivers stop delivering such mail."});
+  if (context.platform_messages > 0) {
+    out.steps.push_back({"no-platform-include", "Do not add " + join(context.platforms) + "'s include for the other "
+                                                "accounts: it would let every account there send as " + h + "."});
   }
+  out.steps.push_back({"spoofing", "Otherwise it is spoofing: there is nothing to fix at the source."});
+  out.steps.push_back({"enforce", enforcement_step(context)});
   return out;
 }
 
 FixParts transient(const FixContext& context) {
   const std::string h = from_domain(context);
   FixParts out;
-  out.summary = "A temporary or receiver-specific result (a DNS timeout, temperror, or one receiver's verdict while "
-                "others pass the same source on the same days): not a fault of the set-up of " +
+  out.summary = "Some failures were the receivers' own (a DNS timeout, temperror, or one receiver's verdict while "
+                "others passed the same source on the same days): not a fault of the set-up of " +
                 h + ".";
-  out.steps = {
-      {"transient-watch", "Nothing to change. If it persists across receivers and weeks, check that the "
-                          "authoritative DNS servers of " +
-                              h + " answer reliably."},
-  };
+  out.notes.push_back("Nothing to change for those. If timeouts persist across receivers and days, check that the "
+                      "authoritative DNS servers of " +
+                      h + " (and of the DKIM key's CNAME target) answer reliably.");
   return out;
 }
 
@@ -617,10 +669,10 @@ FixParts policy_partial(const FixContext& context) {
 FixParts policy_testing(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
+  const std::string applied = policy == "reject" ? "as p=quarantine" : policy == "quarantine" ? "as p=none" : "no differently";
   FixParts out;
   out.summary = "The DMARC record of " + p + " is in testing mode (t=y; reports say testing=y): receivers apply p=" +
-                policy + " only as if it were one step lower (quarantine as none, reject as quarantine), so the "
-                "policy is not enforced.";
+                policy + " one step lower, " + applied + ".";
   out.steps = {
       {"testing-off", "Once the failing legitimate sources pass (now " + readiness_clause(context) +
                           "), remove t=y from the TXT record at _dmarc." + p + " (keep your other tags)."},
@@ -664,17 +716,31 @@ FixParts enforcement_readiness(const FixContext& context) {
                 " (not counting forwarded and unauthorized mail) passes DMARC: " +
                 (ready ? "ready for enforcement" : "not yet ready for enforcement") + " (the threshold is " +
                 format_share(kEnforcementReadyShare) + "%).";
+  const bool enforced = (context.policy == "reject" || context.policy == "quarantine");
+  const bool partial = context.pct < 100 || context.testing;
+  std::string loosened;  // the tags that keep the policy from applying in full
+  if (context.pct < 100) loosened = "pct=" + std::to_string(context.pct);
+  if (context.testing) loosened += (loosened.empty() ? "" : " and ") + std::string("t=y");
   if (ready) {
-    if (context.policy == "reject" && !context.testing) {
+    if (context.policy == "reject" && !partial) {
       out.steps = {{"keep-reject", "Keep p=reject and watch the reports for new failing sources."}};
-    } else if (context.policy == "quarantine" && !context.testing) {
+    } else if (enforced && partial) {
+      out.steps = {{"full-policy", "Remove " + loosened + " from the record at _dmarc." + p + " so that p=" +
+                                       context.policy + " applies to all mail" +
+                                       (context.policy == "quarantine" ? ", then move to p=reject." : ".")},
+                   {"watch", "Keep watching the reports for new failing sources."}};
+    } else if (context.policy == "quarantine") {
       out.steps = {{"to-reject", "Move the policy of " + p + " from p=quarantine to p=reject."},
                    {"watch", "Keep watching the reports for new failing sources."}};
     } else {
-      out.steps = {{"to-quarantine", "Move the policy of " + p + " to p=quarantine, then to p=reject after a few weeks" +
-                                         (context.testing ? ", and remove t=y" : "") + "."},
+      out.steps = {{"to-quarantine", "Move the policy of " + p + " to p=quarantine, then to p=reject after a few weeks."},
                    {"watch", "Keep watching the reports for new failing sources."}};
     }
+  } else if (enforced) {
+    out.summary += " With p=" + context.policy + ", receivers " +
+                   (context.policy == "reject" ? std::string("reject") : std::string("send to spam")) +
+                   " the legitimate mail that fails now.";
+    out.steps = {{"fix-sources", "Fix the failing sources listed in this report first (each has its own fix)."}};
   } else {
     out.steps = {{"fix-sources", "Fix the failing sources listed in this report first (each has its own fix)."},
                  {"enforce-later", "Move to enforcement (p=quarantine, then p=reject) once " +

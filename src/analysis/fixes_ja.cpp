@@ -193,6 +193,22 @@ std::string envelope_note(const FixContext& context, const std::string& h) {
          " の SPF レコードにも同じ変更が必要です。";
 }
 
+// Why a vendor envelope needs no change (ends where 「ため」 follows).
+std::string dkim_state(const FixContext& context) {
+  const std::string h = from_domain(context);
+  return context.dkim_really_passes ? h + " の DKIM 署名で DMARC に成功している"
+                                    : h + " の DKIM 鍵は設定済みで、このレポートでの失敗は受信側によるものな";
+}
+
+// 「h の SPF レコードが許可していない」, or that no record exists at all (SPF none).
+std::string spf_record_state(const FixContext& context, const std::string& what) {
+  const std::string envelope = first_or(context.spf_domains, from_domain(context));
+  if (context.spf_results.size() == 1 && context.spf_results[0] == "none") {
+    return envelope + " には SPF レコードがなく（受信側の評価は none）、" + what + "を許可するものがない";
+  }
+  return envelope + " の SPF レコードが " + what + " を許可していない";
+}
+
 const FixStep kLookupStep{"spf-lookups",
                           "レコード全体の DNS ルックアップ数（include、a、mx、exists、redirect、ptr。ネストした include "
                           "も含む）を数えてください。10 回を超えると permerror になります。"};
@@ -205,8 +221,8 @@ FixParts spf_include_missing(const FixContext& context) {
   const FixService service = fix_service(context.sender);
   FixParts out;
   if (service == FixService::kSalesforce) {
-    out.summary = "Salesforce は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" + h +
-                  " の SPF レコードが Salesforce を許可していないため、SPF が失敗しています。";
+    out.summary = "Salesforce は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" +
+                  spf_record_state(context, "Salesforce") + "ため、SPF が失敗しています。";
     out.steps = {
         {"spf-include", h + " の SPF レコード（TXT）に include:_spf.salesforce.com を追加してください。例: v=spf1 … "
                             "include:_spf.salesforce.com ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。"},
@@ -218,6 +234,21 @@ FixParts spf_include_missing(const FixContext& context) {
                                         "鍵などで検証済みのドメインからしかメールを送信しません。"},
     };
     out.checks.push_back(h + " からの Salesforce のメールで " + h + " の SPF が pass になっていること");
+  } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
+             !first_or(context.spf_domains, "").empty() &&
+             organizational(first_or(context.spf_domains, "")) == organizational(h)) {
+    const std::string envelope = first_or(context.spf_domains, "");
+    const std::string return_path = vendor_return_path_hint(service, h);
+    out.summary = name + " は自社ドメインの名前 " + envelope + " を Return-Path（エンベロープ送信者）に使っていますが、" +
+                  spf_record_state(context, name) + "ため、SPF が失敗しています。";
+    out.steps = {
+        {"vendor-return-path-records", name + " が Return-Path ドメイン " + envelope +
+                                           " 用に表示する DNS レコード（通常は CNAME、または MX と TXT）を表示どおり正確に公開し" +
+                                           (return_path.empty() ? std::string() : "（" + return_path + "）") + "、" +
+                                           name + " でドメインを検証してください。"},
+        {std::string(kAlsoDkimKey), "あわせて " + name + " で " + h + " の DKIM を設定してください。DKIM は転送されても残ります。"},
+    };
+    out.checks.push_back(name + " のメールで " + envelope + " の SPF が pass になっていること");
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
     const std::string envelope = first_or(context.spf_domains, "");
     out.summary = name + " は自身のエンベロープドメイン" + (envelope.empty() ? "" : "（" + envelope + "）") +
@@ -231,8 +262,8 @@ FixParts spf_include_missing(const FixContext& context) {
     out.checks.push_back(name + " のメールで d=" + h + " の DKIM が pass になっていること");
   } else if (context.sender != nullptr) {
     const std::vector<std::string> includes = prefixed("include:", context.sender->spf_includes);
-    out.summary = name + " は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" + h + " の SPF レコードが " +
-                  name + " を許可していないため、SPF が失敗しています。";
+    out.summary = name + " は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" +
+                  spf_record_state(context, name) + "ため、SPF が失敗しています。";
     out.steps = {
         {"spf-include", includes.empty()
                             ? h + " の SPF レコード（TXT）に、" + name +
@@ -270,7 +301,7 @@ FixParts spf_strict(const FixContext& context) {
   out.summary = "SPF は " + envelope + " に対して成功していますが、" + p +
                 " の DMARC レコードが aspf=s（厳格なアラインメント）のため、エンベロープのドメインが " + h +
                 " と完全に一致しないとアラインしません。";
-  if (context.dkim_passes) out.summary += "DKIM で DMARC には成功しているため、対応は任意です。";
+  if (context.dkim_passes) out.summary += dkim_state(context) + "ため、対応は任意です。";
   out.steps = {
       {"relax-aspf", "SPF のアラインメントを緩和する場合: _dmarc." + p + " の TXT レコードから aspf=s を削除します（既定は緩和モードです。ほかのタグは残します）。" +
                          organizational(h) + " 配下の名前ならアラインするようになります。"},
@@ -295,8 +326,8 @@ FixParts spf_not_aligned(const FixContext& context) {
                             "がオンのときに Salesforce がエンベロープ送信者に設定するアドレスで、" + h +
                             " とアラインすることはありません。";
     if (context.dkim_passes) {
-      out.summary = "SPF は " + bnc + "に対して成功しています。" + why +
-                    "ただし有効な DKIM 鍵で DMARC に成功しているため、変更は不要です。";
+      out.summary = "SPF は " + bnc + "に対して成功しています。" + why + "ただし" + dkim_state(context) +
+                    "ため、変更は不要です。";
       out.alternative_title = "任意（SPF もアラインさせる場合）:";
       out.alternative = salesforce_settings_off_steps(h);
       out.alternative.push_back({"salesforce-bounces", "不達管理をオフにすると、バウンスは Salesforce に記録されず、"
@@ -319,8 +350,8 @@ FixParts spf_not_aligned(const FixContext& context) {
                                                      "）をカスタム Return-Path（バウンス）ドメインとして設定し、表示されるレコードを公開します。"
                                                : "カスタム Return-Path を設定します: " + return_path + "。"};
     if (context.dkim_passes) {
-      out.summary = "SPF は " + own + "に対して成功しており、" + h + " とはアラインしませんが、DKIM（d=" + h +
-                    "）で DMARC に成功しているため、変更は不要です。";
+      out.summary = "SPF は " + own + "に対して成功しており、" + h + " とはアラインしませんが、" + dkim_state(context) +
+                    "ため、変更は不要です。";
       out.alternative_title = "任意（SPF もアラインさせる場合）:";
       out.alternative = {optional};
       return out;
@@ -383,14 +414,14 @@ FixParts dkim_not_activated(const FixContext& context) {
                     (others.empty() ? std::string() : "（Google の既定の " + others + " のみ）") + "。" + h +
                     " の DKIM が設定されていないか、" + label("認証を開始") + "が押されていません。";
       out.steps = google_dkim_steps(h);
-      out.checks.push_back("Google Workspace のメールで d=" + h + " の DKIM が pass になっていること");
+      out.checks.push_back(name + " のメールで d=" + h + " の DKIM が pass になっていること");
       return out;
     case FixService::kMicrosoft365:
       out.summary = h + " からの Microsoft 365 のメールが d=" + h + " で署名されていません" +
                     (others.empty() ? std::string() : "（テナント既定の " + others + " のみ）") + "。" + h +
                     " の DKIM 署名が有効になっていません。";
       out.steps = microsoft_dkim_steps(h);
-      out.checks.push_back("Microsoft 365 のメールで d=" + h + " の DKIM が pass になっていること");
+      out.checks.push_back(name + " のメールで d=" + h + " の DKIM が pass になっていること");
       return out;
     default:
       break;
@@ -523,52 +554,69 @@ FixParts forwarded(const FixContext& context) {
   return out;
 }
 
+// What the published policy still lacks for mail that fails DMARC to be refused.
+std::string enforcement_step(const FixContext& context) {
+  const std::string p = policy_domain(context);
+  const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
+  std::vector<std::string> tags;
+  if (context.pct < 100) tags.push_back("pct=" + std::to_string(context.pct));
+  if (context.testing) tags.push_back("t=y");
+  if (policy != "reject" && policy != "quarantine") {
+    return "正規の送信元がすべて成功するようになったら、" + p +
+           " の DMARC ポリシーを p=quarantine、続いて p=reject に移行し、受信側がこうしたメールを配信しないようにしてください。";
+  }
+  if (!tags.empty()) {
+    return p + " の DMARC レコードは p=" + policy + " ですが " + join(tags, " と ") + " もあるため、受信側はこうしたメールのすべてに p=" +
+           policy + " を適用しません。正規の送信元がすべて成功するようになったら " + join(tags, " と ") + " を削除してください" +
+           (policy == "quarantine" ? "。その後 p=reject に移行してください。" : "。");
+  }
+  if (policy == "reject") return p + " のポリシーはすでに p=reject です。DMARC に従う受信側はこうしたメールを拒否します。";
+  return p + " のポリシーは p=quarantine で、こうしたメールは迷惑メールに振り分けられます。正規の送信元がすべて成功するようになったら p=reject に移行してください。";
+}
+
 FixParts unauthorized(const FixContext& context) {
   const std::string h = from_domain(context);
-  const std::string p = policy_domain(context);
   const std::string ips = join(context.source_ips, "、");
   const std::int64_t sources = context.source_count > 0 ? context.source_count
                                                          : static_cast<std::int64_t>(context.source_ips.size());
+  const bool more = sources > static_cast<std::int64_t>(context.source_ips.size());
   FixParts out;
-  out.summary = "送信サービスとして登録されていない " + std::to_string(sources) + " 件の送信元" +
-                (ips.empty() ? "" : "（" + ips + (sources > static_cast<std::int64_t>(context.source_ips.size()) ? "、…" : "") + "）") +
-                "が " + h + " として送信し、DMARC に失敗しています。";
+  out.summary = "送信サービスとして確認できない " + with_thousands(sources) + " 件の送信元" +
+                (ips.empty() ? "" : "（" + ips + (more ? "、…" : "") + "）") + "が " + h +
+                " として送信し、DMARC に失敗しています。";
   if (context.own_domain_messages > 0) {
     const std::string domains = join(context.own_domains, "、");
     out.summary += with_thousands(context.messages) + " 通のうち " + with_thousands(context.own_domain_messages) +
                    " 通は送信元自身のドメイン" + (domains.empty() ? "" : "（" + domains + "）") + "で SPF または DKIM に成功しており、" +
                    h + " とはアラインしていません。利用中のサービスかもしれません。";
   }
+  if (context.platform_messages > 0) {
+    out.summary += with_thousands(context.messages) + " 通のうち " + with_thousands(context.platform_messages) + " 通は " +
+                   join(context.platforms, "、") + " の別のアカウントからで、そのアカウント自身のドメインで SPF または DKIM に成功しています（" +
+                   h + " ではありません）。";
+  }
   out.steps = {
       {"recognise", "心当たりのある送信元（利用中のサービスや自社のサーバーなど）は、設定を行ってください。" + h +
                         " の SPF レコードにその include（または ip4:/ip6:）を追加し、そのサービスで " + h +
                         " の DKIM を有効にします。"},
-      {"spoofing", "心当たりがなければなりすましです。送信元で直すことはできません。"},
   };
-  if (context.testing) {
-    out.steps.push_back({"enforce", p + " の DMARC レコードはテストモード（t=y）のため、受信側はポリシーを適用しません。"
-                                        "正規の送信元がすべて成功するようになったら t=y を削除してください。"});
-  } else if (context.policy == "reject" && context.pct >= 100) {
-    out.steps.push_back({"enforce", p + " のポリシーはすでに p=reject です。DMARC に従う受信側はこうしたメールを拒否します。"});
-  } else if (context.policy == "quarantine" && context.pct >= 100) {
-    out.steps.push_back({"enforce", p + " のポリシーは p=quarantine で、こうしたメールは迷惑メールに振り分けられます。"
-                                        "正規の送信元がすべて成功するようになったら p=reject に移行してください。"});
-  } else {
-    out.steps.push_back({"enforce", "正規の送信元がすべて成功するようになったら、" + p +
-                                        " の DMARC ポリシーを p=quarantine、続いて p=reject に移行し、受信側がこうしたメールを配信しないようにしてください。"});
+  if (context.platform_messages > 0) {
+    out.steps.push_back({"no-platform-include", "別のアカウントのために " + join(context.platforms, "、") +
+                                                    " の include を追加しないでください。そこのすべてのアカウントが " + h +
+                                                    " として送信できるようになってしまいます。"});
   }
+  out.steps.push_back({"spoofing", "心当たりがなければなりすましです。送信元で直すことはできません。"});
+  out.steps.push_back({"enforce", enforcement_step(context)});
   return out;
 }
 
 FixParts transient(const FixContext& context) {
   const std::string h = from_domain(context);
   FixParts out;
-  out.summary = "一時的な、または受信側固有の結果です（DNS のタイムアウトによる temperror や、同じ日に同じ送信元を他の受信側が"
-                "成功と判定しているのに一つの受信側だけが失敗と判定したもの）。" + h + " の設定の問題ではありません。";
-  out.steps = {
-      {"transient-watch", "変更は不要です。複数の受信側で何週間も続く場合は、" + h +
-                              " の権威 DNS サーバーが安定して応答しているか確認してください。"},
-  };
+  out.summary = "一部の失敗は受信側によるものです（DNS のタイムアウトによる temperror や、同じ日に同じ送信元を他の受信側が成功と"
+                "判定しているのに一つの受信側だけが失敗と判定したもの）。" + h + " の設定の問題ではありません。";
+  out.notes.push_back("これらについては変更は不要です。タイムアウトが複数の受信側で何日も続く場合は、" + h +
+                      " の権威 DNS サーバー（と DKIM 鍵の CNAME の宛先）が安定して応答しているか確認してください。");
   return out;
 }
 
@@ -617,9 +665,10 @@ FixParts policy_partial(const FixContext& context) {
 FixParts policy_testing(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
+  const std::string applied = policy == "reject" ? "p=quarantine として" : policy == "quarantine" ? "p=none として" : "そのまま";
   FixParts out;
   out.summary = p + " の DMARC レコードはテストモード（t=y。レポートでは testing=y）です。受信側は p=" + policy +
-                " を 1 段階弱めて（quarantine は none、reject は quarantine として）扱うため、ポリシーは適用されていません。";
+                " を 1 段階弱めて、" + applied + "扱います。";
   out.steps = {
       {"testing-off", "失敗している正規の送信元を修正したら（現在、" + readiness_clause(context) + "）、_dmarc." + p +
                           " の TXT レコードから t=y を削除してください（ほかのタグは残します）。"},
@@ -661,17 +710,30 @@ FixParts enforcement_readiness(const FixContext& context) {
                 "% が DMARC に成功しています。" +
                 (ready ? "強制ポリシーに移行できる水準です" : "まだ強制ポリシーに移行できる水準ではありません") + "（基準は " +
                 format_share(kEnforcementReadyShare) + "%）。";
+  const bool enforced = (context.policy == "reject" || context.policy == "quarantine");
+  const bool partial = context.pct < 100 || context.testing;
+  std::string loosened;
+  if (context.pct < 100) loosened = "pct=" + std::to_string(context.pct);
+  if (context.testing) loosened += (loosened.empty() ? "" : " と ") + std::string("t=y");
   if (ready) {
-    if (context.policy == "reject" && !context.testing) {
+    if (context.policy == "reject" && !partial) {
       out.steps = {{"keep-reject", "p=reject のまま、新たに失敗する送信元がないかレポートを確認し続けてください。"}};
-    } else if (context.policy == "quarantine" && !context.testing) {
+    } else if (enforced && partial) {
+      out.steps = {{"full-policy", "_dmarc." + p + " のレコードから " + loosened + " を削除し、p=" + context.policy +
+                                       " がすべてのメールに適用されるようにしてください" +
+                                       (context.policy == "quarantine" ? "。その後 p=reject に移行してください。" : "。")},
+                   {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
+    } else if (context.policy == "quarantine") {
       out.steps = {{"to-reject", p + " のポリシーを p=quarantine から p=reject に移行してください。"},
                    {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
     } else {
-      out.steps = {{"to-quarantine", p + " のポリシーを p=quarantine に移行し、数週間後に p=reject に移行してください" +
-                                         (context.testing ? std::string("。あわせて t=y を削除してください") : std::string()) + "。"},
+      out.steps = {{"to-quarantine", p + " のポリシーを p=quarantine に移行し、数週間後に p=reject に移行してください。"},
                    {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
     }
+  } else if (enforced) {
+    out.summary += "p=" + context.policy + " のため、現在失敗している正規のメールは受信側で" +
+                   (context.policy == "reject" ? std::string("拒否されています。") : std::string("迷惑メールに振り分けられています。"));
+    out.steps = {{"fix-sources", "まず、このレポートに挙がっている失敗中の送信元を修正してください（それぞれに対処方法があります）。"}};
   } else {
     out.steps = {{"fix-sources", "まず、このレポートに挙がっている失敗中の送信元を修正してください（それぞれに対処方法があります）。"},
                  {"enforce-later", format_share(kEnforcementReadyShare) +
@@ -687,6 +749,7 @@ FixParts tidy(FixParts parts) {
   for (FixStep& step : parts.steps) step.text = tidy_spacing(step.text);
   for (FixStep& step : parts.alternative) step.text = tidy_spacing(step.text);
   for (std::string& note : parts.notes) note = tidy_spacing(note);
+  for (std::string& check : parts.checks) check = tidy_spacing(check);
   return parts;
 }
 

@@ -26,7 +26,7 @@ using InternMap = std::unordered_map<std::string, std::uint32_t, StringViewHash,
 
 // The facts of a store's record groups, interned: every source IP, header From and
 // authentication key once, decoded once, and identification and attribution done
-// once per distinct input, so that the work per record group is integer work. (A
+// once per distinct input, so that the work per record group is mostly integer work. (A
 // million records hold a few thousand IPs and a few hundred distinct results.)
 class InternedFacts {
  public:
@@ -295,6 +295,7 @@ inline FixContext fix_context(const std::string& domain, const Sender* sender, c
   context.header_from = froms.empty() ? domain : froms[0];
   context.sender = sender;
   context.spf_domains = top(seen.spf_domains, 3);
+  context.spf_results = top(seen.spf_results, 3);
   context.dkim_domains = top(seen.dkim_domains, 3);
   context.dkim_selectors = top(seen.dkim_selectors, 4);
   context.dkim_results = top(seen.dkim_results, 3);

@@ -93,12 +93,14 @@ std::string sender_name(const analysis::Finding& finding, analysis::Lang lang) {
   return ja ? "ドメイン全体" : "domain";
 }
 
-// "dkim_not_activated:fail:1330;spf_not_aligned:fail:1330"
+// "dkim_not_activated:fail:1330:1330;spf_not_aligned:fail:1330:1330": cause, severity,
+// messages, of those failing DMARC.
 std::string causes_text(const analysis::Finding& finding) {
   std::string text;
   for (const analysis::FindingCause& cause : finding.causes) {
     text += (text.empty() ? "" : ";") + std::string(analysis::cause_id(cause.cause)) + ":" +
-            analysis::severity_name(cause.severity) + ":" + std::to_string(cause.messages);
+            analysis::severity_name(cause.severity) + ":" + std::to_string(cause.messages) + ":" +
+            std::to_string(cause.dmarc_fail);
   }
   return text;
 }
@@ -166,7 +168,8 @@ void write_findings_json(const std::vector<analysis::Finding>& findings, analysi
       text += c == 0 ? "{" : ", {";
       field("cause", std::string(analysis::cause_id(cause.cause)));
       field("severity", std::string(analysis::severity_name(cause.severity)));
-      field("messages", cause.messages, true);
+      field("messages", cause.messages);
+      field("dmarc_fail", cause.dmarc_fail, true);
       text += "}";
     }
     text += "], ";
@@ -264,10 +267,11 @@ std::string finding_block(const analysis::Finding& finding, bool first_of_domain
   std::string facts = with_thousands(finding.messages) + (ja ? " 通" : " messages");
   if (finding.subject != analysis::Subject::kDomain) {
     if (finding.dmarc_fail > 0) {
-      facts += ja ? "（DMARC 不合格 " + with_thousands(finding.dmarc_fail) + " 通）"
+      facts += ja ? "（うち DMARC 失敗 " + with_thousands(finding.dmarc_fail) + " 通）"
                   : " (" + with_thousands(finding.dmarc_fail) + " failing DMARC)";
     }
-    facts += ", " + core::format_day(finding.first_day) + (ja ? " 〜 " : " to ") + core::format_day(finding.last_day);
+    facts += (ja ? "、" : ", ") + core::format_day(finding.first_day) + (ja ? " 〜 " : " to ") +
+             core::format_day(finding.last_day);
   }
   print_wrapped(out, "", facts);
   if (!finding.sources.empty()) {
@@ -283,7 +287,9 @@ std::string finding_block(const analysis::Finding& finding, bool first_of_domain
     std::string list;
     for (const analysis::FindingCause& cause : finding.causes) {
       list += (list.empty() ? "" : "; ") + std::string(analysis::cause_id(cause.cause)) + " (" +
-              analysis::severity_name(cause.severity) + ", " + with_thousands(cause.messages) + ")";
+              analysis::severity_name(cause.severity) + ", " + with_thousands(cause.messages) +
+              (ja ? " 通、うち DMARC 失敗 " : " messages, ") + with_thousands(cause.dmarc_fail) +
+              (ja ? " 通)" : " failing DMARC)");
     }
     print_wrapped(out, ja ? "原因: " : "Causes: ", list);
   }
@@ -384,8 +390,14 @@ int run_explain(const GlobalOptions& global, const std::vector<std::string>& arg
     return !senders.empty() && std::find(senders.begin(), senders.end(), subject_key(f)) == senders.end();
   });
   if (top > 0) {
-    std::map<std::string, std::int64_t> shown;
-    std::erase_if(*findings, [&](const analysis::Finding& f) { return ++shown[f.domain] > top; });
+    // Findings come sorted by domain, worst first: keep each domain's first `top`.
+    std::vector<analysis::Finding> kept;
+    std::int64_t shown = 0;
+    for (std::size_t i = 0; i < findings->size(); ++i) {
+      shown = i > 0 && (*findings)[i - 1].domain == (*findings)[i].domain ? shown + 1 : 1;
+      if (shown <= top) kept.push_back(std::move((*findings)[i]));
+    }
+    *findings = std::move(kept);
   }
   if (format == output::Format::kTable) {
     print_findings(*findings, lang, std::cout);

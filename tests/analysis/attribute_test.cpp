@@ -333,18 +333,49 @@ TEST_CASE("a vendor known only by its signing domain is identified by its signat
   CHECK(causes(klaviyo) == Causes{"dkim_not_activated"});
 }
 
-TEST_CASE("temperror alone is never a configuration cause") {
+TEST_CASE("temperror: DKIM is left to the weighing across reporters, SPF is transient") {
   RecordFacts dns = record(kSalesforceIp, "fail", "fail");
   dns.spf.push_back(SpfResult{"x.bnc.salesforce.com", "mfrom", "pass", ""});
   dns.dkim.push_back(DkimResult{"example.com", "sf1", "temperror", ""});
-  CHECK(graded(attribution(dns)) == Causes{"spf_not_aligned:info", "transient:info"});
+  const Attribution a = attribution(dns);
+  CHECK(a.dkim_temperror_only);
+  CHECK(graded(a) == Causes{"spf_not_aligned:fail", "dkim_key_unpublished:fail"});
   RecordFacts spf = record(kGoogleIp, "pass", "fail");
   spf.spf.push_back(SpfResult{"example.com", "mfrom", "temperror", ""});
   spf.dkim.push_back(DkimResult{"example.com", "google", "pass", ""});
   CHECK(graded(attribution(spf)) == Causes{"transient:info"});
   RecordFacts near = dns;  // a real failure beside the timeout
   near.dkim.push_back(DkimResult{"example.com", "sf2", "permerror", ""});
+  CHECK_FALSE(attribution(near).dkim_temperror_only);
   CHECK(causes(near) == Causes{"spf_not_aligned", "dkim_key_unpublished"});
+}
+
+TEST_CASE("a verdict that the reporter's own aligned result contradicts is transient") {
+  RecordFacts odd = record(kSalesforceIp, "fail", "fail");  // DKIM passes and aligns, verdict fail
+  odd.spf.push_back(SpfResult{"x.bnc.salesforce.com", "mfrom", "pass", ""});
+  odd.dkim.push_back(DkimResult{"example.com", "sf1", "pass", ""});
+  CHECK(graded(attribution(odd)) == Causes{"spf_not_aligned:info", "transient:info"});
+  RecordFacts spf = record(kSalesforceIp, "fail", "fail");  // SPF passes for the From domain, verdict fail
+  spf.spf.push_back(SpfResult{"example.com", "mfrom", "pass", ""});
+  CHECK(graded(attribution(spf)) == Causes{"transient:info", "dkim_not_activated:warn"});
+  // Under aspf=s a subdomain envelope is not the reporter's error.
+  RecordFacts strict = spf;
+  strict.spf = {SpfResult{"bounce.example.com", "mfrom", "pass", ""}};
+  const Attribution s = attribution(strict, false, true);
+  CHECK(s.strict_spf);
+  CHECK(graded(s) == Causes{"spf_not_aligned:fail", "dkim_not_activated:fail"});
+}
+
+TEST_CASE("a null envelope on a platform: the signatures decide") {
+  RecordFacts bounce = record(kGoogleIp, "fail", "fail");
+  bounce.spf.push_back(SpfResult{"mail-sor-f41.google.com", "helo", "pass", ""});
+  CHECK(party_of(bounce) == "unknown");
+  bounce.dkim.push_back(DkimResult{"example-com.20230601.gappssmtp.com", "20230601", "pass", ""});
+  CHECK(party_of(bounce) == "sender");
+  bounce.dkim = {DkimResult{"other-org.20230601.gappssmtp.com", "20230601", "pass", ""}};
+  CHECK(party_of(bounce) == "unknown");
+  bounce.dkim = {DkimResult{"example.com", "google", "fail", ""}};
+  CHECK(party_of(bounce) == "sender");
 }
 
 TEST_CASE("strict alignment is named, not mistaken for a missing set-up") {

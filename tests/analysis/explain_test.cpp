@@ -315,3 +315,91 @@ TEST_CASE("explain: testing=y is a domain finding") {
                                });
   CHECK(findings.front().fix.find("remove t=y") != std::string::npos);
 }
+
+namespace {
+
+// A Google Workspace record of `reporter` on `day`: DKIM s=google with `dkim_result`,
+// SPF softfail for example.com (the include is missing).
+report::Report workspace_day(const std::string& reporter, int day, const std::string& dkim_result, std::int64_t count) {
+  report::Report r = day_report(reporter, day);
+  report::Record record = testing::make_record("209.85.220.41", count, dkim_result == "pass" ? "pass" : "fail", "fail");
+  record.dkim_results.push_back({"example.com", "google", dkim_result, ""});
+  record.spf_results.push_back({"example.com", "mfrom", "softfail", ""});
+  r.records.push_back(record);
+  return r;
+}
+
+const analysis::Finding& workspace_finding(const std::vector<analysis::Finding>& findings) {
+  const auto found = std::find_if(findings.begin(), findings.end(), [](const analysis::Finding& f) {
+    return f.sender != nullptr && f.sender->id == "google-workspace";
+  });
+  REQUIRE(found != findings.end());
+  return *found;
+}
+
+}  // namespace
+
+TEST_CASE("weights: a failure every reporter sees on the same days is not transient") {
+  std::vector<report::Report> reports;
+  for (int day = 0; day < 10; ++day) {
+    const std::string result = day >= 3 && day <= 5 ? "fail" : "pass";
+    reports.push_back(workspace_day("google.com", day, result, 100));
+    reports.push_back(workspace_day("yahoo.com", day, result, 50));
+  }
+  const std::vector<analysis::Finding> findings = explain_reports(reports);
+  const analysis::Finding& f = workspace_finding(findings);
+  CHECK(f.severity == Severity::kFail);
+  REQUIRE(f.causes.size() == 2);
+  CHECK(f.causes[0].cause == Cause::kSpfIncludeMissing);
+  CHECK(f.causes[1].cause == Cause::kDkimKeyUnpublished);
+  CHECK(f.causes[1].messages == 450);
+  CHECK(f.causes[1].dmarc_fail == 450);
+}
+
+TEST_CASE("weights: one reporter's failure on a day others pass is transient, and only that part") {
+  std::vector<report::Report> reports;
+  for (int day = 0; day < 3; ++day) {
+    reports.push_back(workspace_day("google.com", day, "pass", 100));
+    reports.push_back(workspace_day("enterprise.protection.outlook.com", day, "pass", 60));
+  }
+  reports.push_back(workspace_day("small-isp.example", 1, "fail", 7));  // others pass that day
+  reports.push_back(workspace_day("small-isp.example", 5, "fail", 3));  // nobody passes that day
+  const std::vector<analysis::Finding> findings = explain_reports(reports);
+  const analysis::Finding& f = workspace_finding(findings);
+  std::vector<std::string> causes;
+  for (const analysis::FindingCause& c : f.causes) {
+    causes.push_back(std::string(analysis::cause_id(c.cause)) + ":" + analysis::severity_name(c.severity) + ":" +
+                     std::to_string(c.messages));
+  }
+  CHECK(causes == std::vector<std::string>{"spf_include_missing:fail:490", "dkim_key_unpublished:fail:3",
+                                           "transient:info:7"});
+}
+
+TEST_CASE("weights: a DKIM temperror is transient unless two reporters see it on three days") {
+  std::vector<report::Report> once = {workspace_day("google.com", 0, "pass", 100),
+                                      workspace_day("yahoo.com", 0, "temperror", 20)};
+  const std::vector<analysis::Finding> once_findings = explain_reports(once);
+  const analysis::Finding& transient = workspace_finding(once_findings);
+  CHECK(transient.causes.back().cause == Cause::kTransient);
+  CHECK(std::none_of(transient.causes.begin(), transient.causes.end(), [](const analysis::FindingCause& c) {
+    return c.cause == Cause::kDkimKeyUnpublished;
+  }));
+  // No one passes, but one reporter on one day: still the receiver's DNS.
+  const std::vector<analysis::Finding> lone_findings = explain_reports({workspace_day("yahoo.com", 0, "temperror", 20)});
+  const analysis::Finding& lone = workspace_finding(lone_findings);
+  CHECK(lone.causes.back().cause == Cause::kTransient);
+  CHECK(lone.causes.front().severity == Severity::kWarn);  // the include, graded as if DKIM had passed
+
+  std::vector<report::Report> persistent;
+  for (int day = 0; day < 3; ++day) {
+    persistent.push_back(workspace_day("google.com", day, "temperror", 100));
+    persistent.push_back(workspace_day("yahoo.com", day, "temperror", 50));
+  }
+  const std::vector<analysis::Finding> dns_findings = explain_reports(persistent);
+  const analysis::Finding& dns = workspace_finding(dns_findings);
+  REQUIRE(dns.causes.size() == 2);
+  CHECK(dns.causes[0].cause == Cause::kDkimKeyUnpublished);  // the root, on equal messages
+  CHECK(dns.causes[0].severity == Severity::kFail);
+  CHECK(dns.causes[1].cause == Cause::kSpfIncludeMissing);
+  CHECK(dns.fix.find("temperror") != std::string::npos);
+}

@@ -177,6 +177,13 @@ def run_case(dmarcq, path):
                                    capture_output=True, text=True)
         if explained.returncode != 0:
             raise CaseError(f"explain failed ({explained.returncode}): {explained.stderr.strip()}")
+        identified = None
+        if "identified" in case:
+            summary = subprocess.run([dmarcq, "--db", str(db), "summary", "--by", "sender", "--format", "json"],
+                                     capture_output=True, text=True)
+            if summary.returncode != 0:
+                raise CaseError(f"summary failed ({summary.returncode}): {summary.stderr.strip()}")
+            identified = sorted({row["sender"] for row in json.loads(summary.stdout) if row["messages"] > 0})
     findings = json.loads(explained.stdout)
     actual = {}
     problems = []
@@ -203,6 +210,8 @@ def run_case(dmarcq, path):
     for key, severity in actual.items():
         if severity in ("fail", "warn") and key not in expected:
             problems.append(f"unexpected {severity} {key[1]}: {'+'.join(key[2])}")
+    if identified is not None and identified != sorted(case["identified"]):
+        problems.append(f"sources identified as {', '.join(identified)}, expected {', '.join(sorted(case['identified']))}")
     return problems
 
 
