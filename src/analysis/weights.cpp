@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <mutex>
-#include <set>
 #include <string_view>
+#include <unordered_set>
 
 namespace dmarcq::analysis {
 
@@ -16,19 +16,11 @@ Outcome outcome_of(const std::string& result) {
   return result == "temperror" ? Outcome::kTemperror : Outcome::kFail;
 }
 
-const report::SpfResult* envelope_of(const RecordFacts& facts) {
-  for (const report::SpfResult& spf : facts.spf) {
-    if (spf.scope != "helo" && !spf.domain.empty()) return &spf;
+const report::SpfResult* envelope_of(const std::vector<report::SpfResult>& spf) {
+  for (const report::SpfResult& result : spf) {
+    if (result.scope != "helo" && !result.domain.empty()) return &result;
   }
   return nullptr;
-}
-
-std::string dkim_key(std::uint32_t domain, std::uint32_t ip, const report::DkimResult& dkim) {
-  return std::to_string(domain) + "|" + std::to_string(ip) + "|d:" + dkim.domain + "/" + dkim.selector;
-}
-
-std::string spf_key(std::uint32_t domain, std::uint32_t ip, const report::SpfResult& spf) {
-  return std::to_string(domain) + "|" + std::to_string(ip) + "|s:" + spf.domain;
 }
 
 std::uint64_t domain_entry(std::uint32_t domain, std::uint32_t entry_index) {
@@ -40,15 +32,26 @@ struct Candidate {
   Outcome outcome;
 };
 
-// One record's day under one key.
-struct Observation {
+// A failing record-day of a weighed key.
+struct Failure {
   std::uint32_t key;
-  std::int64_t day;
-  const std::string* reporter;  // the store's interned reporter: equal names, equal pointers
-  std::uint64_t domain_entry;
+  std::int32_t day;
+  std::uint32_t reporter;
+  std::uint32_t fact;  // index into the weighed (domain, entry) pairs
   Outcome outcome;
   std::int64_t messages;
 };
+
+// A passing record-day on a day that key failed somewhere.
+struct Pass {
+  std::uint32_t key;
+  std::int32_t day;
+  std::uint32_t reporter;
+};
+
+std::uint64_t key_day(std::uint32_t key, std::int64_t day) {
+  return (static_cast<std::uint64_t>(key) << 32) | static_cast<std::uint32_t>(day);
+}
 
 // The causes with the settled mechanisms' causes made transient and the other
 // mechanism graded as if the settled one had passed (DMARC would have passed).
@@ -75,131 +78,269 @@ std::vector<CauseAt> settled(const std::vector<CauseAt>& causes, bool dkim, bool
   return out;
 }
 
+// Reporter names to small ids, shared by the scan threads: each thread remembers the
+// store's pointers it has seen, so the lock is taken once per reporter and thread.
+class ReporterIds {
+ public:
+  std::uint32_t id(std::size_t part, const std::string* reporter) {
+    auto& cache = caches_[part];
+    if (auto known = cache.find(reporter); known != cache.end()) return known->second;
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto [slot, added] = ids_.try_emplace(*reporter, static_cast<std::uint32_t>(ids_.size()));
+    cache.emplace(reporter, slot->second);
+    return slot->second;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::uint32_t> ids_;
+  std::unordered_map<const std::string*, std::uint32_t> caches_[store::Store::kMaxReadParts];
+};
+
 }  // namespace
+
+const std::vector<std::uint32_t>& ResultWeights::names(std::uint32_t auth) const {
+  auto [slot, added] = names_.try_emplace(auth);
+  if (added) {
+    const report::Record& record = interned_->auth(auth);
+    auto name_id = [&](std::string name) {
+      return name_ids_.try_emplace(std::move(name), static_cast<std::uint32_t>(name_ids_.size())).first->second;
+    };
+    for (const report::DkimResult& dkim : record.dkim_results) {
+      slot->second.push_back(name_id("d:" + dkim.domain + "/" + dkim.selector));
+    }
+    const report::SpfResult* spf = envelope_of(record.spf_results);
+    slot->second.push_back(spf != nullptr ? name_id("s:" + spf->domain) : UINT32_MAX);
+  }
+  return slot->second;
+}
+
+namespace {
+
+std::uint64_t packed_key(std::uint32_t domain, std::uint32_t ip, std::uint32_t name) {
+  return (static_cast<std::uint64_t>(domain) * 0x9E3779B97F4A7C15ull) ^ (static_cast<std::uint64_t>(ip) << 24) ^
+         (static_cast<std::uint64_t>(name) * 0xC2B2AE3D27D4EB4Full);
+}
+
+std::uint64_t next_probe(std::uint64_t packed) { return packed * 31 + 7; }
+
+}  // namespace
+
+std::uint32_t ResultWeights::key_of(std::uint32_t domain, std::uint32_t ip, std::uint32_t name) const {
+  const Triple triple{domain, ip, name};
+  for (std::uint64_t packed = packed_key(domain, ip, name);; packed = next_probe(packed)) {
+    const auto found = key_ids_.find(packed);
+    if (found == key_ids_.end()) return UINT32_MAX;
+    if (triples_[found->second] == triple) return found->second;
+  }
+}
+
+std::uint32_t ResultWeights::intern_key(std::uint32_t domain, std::uint32_t ip, std::uint32_t name) {
+  const Triple triple{domain, ip, name};
+  for (std::uint64_t packed = packed_key(domain, ip, name);; packed = next_probe(packed)) {
+    auto [slot, added] = key_ids_.try_emplace(packed, static_cast<std::uint32_t>(triples_.size()));
+    if (added) triples_.push_back(triple);
+    if (triples_[slot->second] == triple) return slot->second;
+  }
+}
 
 core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const store::RecordFilter& filter,
                                                  const store::RecordGroups& groups, const InternedFacts& interned,
                                                  const std::function<std::uint32_t(std::uint32_t)>& entry_of) {
   ResultWeights weights;
-  // The keys of every (domain, fact), and which keys both pass and fail somewhere.
+  weights.interned_ = &interned;
   struct Flags {
     bool pass = false, fail = false, temperror = false;
   };
   std::vector<Flags> flags;
-  std::unordered_map<std::uint64_t, std::vector<Candidate>> candidates;
-  auto id_of = [&](const std::string& key) {
-    auto [slot, added] = weights.key_ids_.try_emplace(key, static_cast<std::uint32_t>(flags.size()));
-    if (added) flags.emplace_back();
-    return slot->second;
+  auto intern_key = [&](std::uint32_t domain, std::uint32_t ip, std::uint32_t name) {
+    const std::uint32_t key = weights.intern_key(domain, ip, name);
+    if (key >= flags.size()) flags.resize(key + 1);
+    return key;
   };
-  auto note = [&](std::vector<Candidate>& list, std::uint32_t key, Outcome outcome) {
-    list.push_back({key, outcome});
-    Flags& f = flags[key];
-    (outcome == Outcome::kPass ? f.pass : f.fail) = true;
-    if (outcome == Outcome::kTemperror) f.temperror = true;
-  };
-  for (const store::RecordGroup& group : groups.groups) {
+  // The keys of each (domain, fact) with their outcomes.
+  auto for_each_key = [&](const store::RecordGroup& group, auto&& visit) {
     const std::uint32_t entry_index = entry_of(group.fact);
-    auto [slot, added] = candidates.try_emplace(domain_entry(group.domain, entry_index));
-    if (!added) continue;
     const InternedFacts::Entry& entry = interned.entry(entry_index);
-    const RecordFacts& facts = interned.facts(entry);
-    for (const report::DkimResult& dkim : facts.dkim) {
-      note(slot->second, id_of(dkim_key(group.domain, entry.ip, dkim)), outcome_of(dkim.result));
+    const report::Record& auth = interned.auth(entry.auth);
+    const std::vector<std::uint32_t>& names = weights.names(entry.auth);
+    for (std::size_t i = 0; i < auth.dkim_results.size(); ++i) {
+      visit(entry_index, intern_key(group.domain, entry.ip, names[i]), outcome_of(auth.dkim_results[i].result));
     }
-    if (const report::SpfResult* spf = envelope_of(facts)) {
-      note(slot->second, id_of(spf_key(group.domain, entry.ip, *spf)), outcome_of(spf->result));
+    if (names.back() != UINT32_MAX) {
+      visit(entry_index, intern_key(group.domain, entry.ip, names.back()),
+            outcome_of(envelope_of(auth.spf_results)->result));
     }
-  }
-  // Keep the keys worth weighing, and the facts that have any.
-  std::unordered_map<std::int64_t, std::uint32_t> entry_of_fact;
-  for (auto it = candidates.begin(); it != candidates.end();) {
-    std::erase_if(it->second, [&](const Candidate& c) {
-      const Flags& f = flags[c.key];
-      return !(f.pass && f.fail) && !f.temperror;
-    });
-    it = it->second.empty() ? candidates.erase(it) : std::next(it);
-  }
-  if (candidates.empty()) return weights;
+  };
   for (const store::RecordGroup& group : groups.groups) {
-    const std::uint32_t entry_index = entry_of(group.fact);
-    if (candidates.count(domain_entry(group.domain, entry_index)) != 0) {
-      entry_of_fact.emplace(groups.fact_ids[group.fact], entry_index);
-    }
+    for_each_key(group, [&](std::uint32_t, std::uint32_t key, Outcome outcome) {
+      Flags& f = flags[key];
+      (outcome == Outcome::kPass ? f.pass : f.fail) = true;
+      if (outcome == Outcome::kTemperror) f.temperror = true;
+    });
   }
-  std::unordered_map<std::string_view, std::uint32_t> domain_index;
-  for (std::size_t i = 0; i < groups.domains.size(); ++i) domain_index.emplace(groups.domains[i], static_cast<std::uint32_t>(i));
+  // Only keys that both pass and fail, or fail with temperror, are weighed.
+  auto weighed = [&](std::uint32_t key) { return (flags[key].pass && flags[key].fail) || flags[key].temperror; };
+  std::unordered_map<std::uint64_t, std::uint32_t> fact_index;  // (domain, entry) -> index
+  std::vector<std::uint64_t> facts;                              // index -> (domain, entry)
+  std::vector<std::vector<Candidate>> candidates;                // index -> keys
+  std::vector<std::uint32_t> entry_of_fact;                      // store fact id -> entry index
+  std::vector<std::uint8_t> entry_kind;                          // 1: fails a weighed key, 2: passes one
+  for (const store::RecordGroup& group : groups.groups) {
+    for_each_key(group, [&](std::uint32_t entry_index, std::uint32_t key, Outcome outcome) {
+      if (!weighed(key)) return;
+      const std::uint64_t de = domain_entry(group.domain, entry_index);
+      auto [slot, added] = fact_index.try_emplace(de, static_cast<std::uint32_t>(facts.size()));
+      if (added) {
+        facts.push_back(de);
+        candidates.emplace_back();
+      }
+      std::vector<Candidate>& list = candidates[slot->second];
+      if (std::none_of(list.begin(), list.end(), [&](const Candidate& c) { return c.key == key; })) {
+        list.push_back({key, outcome});
+      }
+      const std::int64_t fact_id = groups.fact_ids[group.fact];
+      if (static_cast<std::size_t>(fact_id) >= entry_of_fact.size()) {
+        entry_of_fact.resize(static_cast<std::size_t>(fact_id) + 1, UINT32_MAX);
+      }
+      entry_of_fact[static_cast<std::size_t>(fact_id)] = entry_index;
+      if (entry_index >= entry_kind.size()) entry_kind.resize(entry_index + 1, 0);
+      entry_kind[entry_index] |= outcome == Outcome::kPass ? 2 : 1;
+    });
+  }
+  if (facts.empty()) return weights;
 
-  // Day by day, per reporter: the records of those facts.
-  std::vector<std::vector<Observation>> parts(store::Store::kMaxReadParts);
+  std::unordered_map<std::string_view, std::uint32_t> domain_index;
+  for (std::size_t i = 0; i < groups.domains.size(); ++i) {
+    domain_index.emplace(groups.domains[i], static_cast<std::uint32_t>(i));
+  }
+  ReporterIds reporters;
+  // The weighed (domain, entry) of a record-day whose entry is of `kind`, or nothing.
+  struct DomainCache {
+    const std::string* name = nullptr;
+    std::uint32_t index = UINT32_MAX;
+  };
+  DomainCache domain_cache[store::Store::kMaxReadParts];
+  auto weighed_fact = [&](const store::RecordDay& record, std::uint8_t kind) -> const std::uint32_t* {
+    if (record.messages == 0 || record.fact_id < 0 ||
+        static_cast<std::size_t>(record.fact_id) >= entry_of_fact.size()) {
+      return nullptr;
+    }
+    const std::uint32_t entry_index = entry_of_fact[static_cast<std::size_t>(record.fact_id)];
+    if (entry_index == UINT32_MAX || (entry_kind[entry_index] & kind) == 0) return nullptr;
+    DomainCache& cache = domain_cache[record.part];
+    if (cache.name != record.domain) {  // records of one report share their domain
+      const auto found = domain_index.find(*record.domain);
+      cache = {record.domain, found == domain_index.end() ? UINT32_MAX : found->second};
+    }
+    if (cache.index == UINT32_MAX) return nullptr;
+    const auto found = fact_index.find(domain_entry(cache.index, entry_index));
+    return found == fact_index.end() ? nullptr : &found->second;
+  };
+
+  // Scan 1: the failing days of weighed keys.
+  std::vector<std::vector<Failure>> failure_parts(store::Store::kMaxReadParts);
   auto status = store.scan_record_days(filter, true, [&](const store::RecordDay& record) {
-    if (record.messages == 0) return;
-    const auto fact = entry_of_fact.find(record.fact_id);
-    if (fact == entry_of_fact.end()) return;
-    const auto domain = domain_index.find(*record.domain);
-    if (domain == domain_index.end()) return;
-    const std::uint64_t de = domain_entry(domain->second, fact->second);
-    const auto list = candidates.find(de);
-    if (list == candidates.end()) return;
-    for (const Candidate& candidate : list->second) {
-      parts[record.part].push_back(
-          {candidate.key, record.day, record.reporter, de, candidate.outcome, record.messages});
+    const std::uint32_t* fact = weighed_fact(record, 1);
+    if (fact == nullptr) return;
+    for (const Candidate& candidate : candidates[*fact]) {
+      if (candidate.outcome == Outcome::kPass) continue;
+      failure_parts[record.part].push_back({candidate.key, static_cast<std::int32_t>(record.day),
+                                            reporters.id(record.part, record.reporter), *fact, candidate.outcome,
+                                            record.messages});
     }
   });
   if (!status) return std::move(status).error();
-  std::vector<Observation> all;
-  for (std::vector<Observation>& part : parts) all.insert(all.end(), part.begin(), part.end());
-  std::sort(all.begin(), all.end(), [](const Observation& a, const Observation& b) {
-    return a.key != b.key ? a.key < b.key : a.day < b.day;
+  std::vector<Failure> failures;
+  for (std::vector<Failure>& part : failure_parts) failures.insert(failures.end(), part.begin(), part.end());
+  failure_parts.clear();
+  std::unordered_set<std::uint64_t> failing_days;
+  for (const Failure& failure : failures) failing_days.insert(key_day(failure.key, failure.day));
+
+  // Scan 2: the passes of those keys on those days.
+  std::vector<std::vector<Pass>> pass_parts(store::Store::kMaxReadParts);
+  status = store.scan_record_days(filter, true, [&](const store::RecordDay& record) {
+    const std::uint32_t* fact = weighed_fact(record, 2);
+    if (fact == nullptr) return;
+    for (const Candidate& candidate : candidates[*fact]) {
+      if (candidate.outcome != Outcome::kPass || failing_days.count(key_day(candidate.key, record.day)) == 0) continue;
+      pass_parts[record.part].push_back(
+          {candidate.key, static_cast<std::int32_t>(record.day), reporters.id(record.part, record.reporter)});
+    }
   });
+  if (!status) return std::move(status).error();
+  std::vector<Pass> passes;
+  for (std::vector<Pass>& part : pass_parts) passes.insert(passes.end(), part.begin(), part.end());
+  pass_parts.clear();
+
+  auto by_key_day = [](const auto& a, const auto& b) { return a.key != b.key ? a.key < b.key : a.day < b.day; };
+  std::sort(failures.begin(), failures.end(), by_key_day);
+  std::sort(passes.begin(), passes.end(), by_key_day);
 
   // Per (key, day): who passed, who failed. Per key: who saw an uncontradicted
-  // temperror, and on which days.
+  // temperror, and on how many days.
   struct Persistence {
-    std::set<const std::string*> reporters;
-    std::set<std::int64_t> days;
+    std::vector<std::uint32_t> reporters;
+    std::int32_t days = 0, last_day = INT32_MIN;
   };
   std::unordered_map<std::uint32_t, Persistence> temperrors;
-  for (std::size_t begin = 0; begin < all.size();) {
+  std::vector<std::vector<Weight>> fact_weights(facts.size());
+  auto weight_of = [&](std::uint32_t fact, std::uint32_t key) -> Weight& {
+    std::vector<Weight>& list = fact_weights[fact];
+    for (Weight& w : list) {
+      if (w.key == key) return w;
+    }
+    return list.emplace_back(Weight{key, 0, false});
+  };
+  std::size_t pass_at = 0;
+  std::vector<std::uint32_t> passing, failing;
+  for (std::size_t begin = 0; begin < failures.size();) {
+    const std::uint32_t key = failures[begin].key;
+    const std::int32_t day = failures[begin].day;
     std::size_t end = begin;
-    std::set<const std::string*> passing, failing;
-    while (end < all.size() && all[end].key == all[begin].key && all[end].day == all[begin].day) {
-      (all[end].outcome == Outcome::kPass ? passing : failing).insert(all[end].reporter);
-      ++end;
+    failing.clear();
+    while (end < failures.size() && failures[end].key == key && failures[end].day == day) {
+      failing.push_back(failures[end++].reporter);
+    }
+    while (pass_at < passes.size() && by_key_day(passes[pass_at], failures[begin])) ++pass_at;
+    passing.clear();
+    while (pass_at < passes.size() && passes[pass_at].key == key && passes[pass_at].day == day) {
+      passing.push_back(passes[pass_at++].reporter);
+    }
+    for (std::vector<std::uint32_t>* set : {&passing, &failing}) {
+      std::sort(set->begin(), set->end());
+      set->erase(std::unique(set->begin(), set->end()), set->end());
     }
     const bool contradicted = !passing.empty() && passing.size() >= failing.size();
     for (std::size_t i = begin; i < end; ++i) {
-      const Observation& o = all[i];
-      if (o.outcome == Outcome::kPass) continue;
+      const Failure& failure = failures[i];
+      Weight& weight = weight_of(failure.fact, key);
       if (contradicted) {
-        weights.weights_[o.domain_entry][o.key].contradicted += o.messages;
-      } else if (o.outcome == Outcome::kTemperror) {
-        temperrors[o.key].reporters.insert(o.reporter);
-        temperrors[o.key].days.insert(o.day);
+        weight.contradicted += failure.messages;
+      } else if (failure.outcome == Outcome::kTemperror) {
+        Persistence& seen = temperrors[key];
+        if (std::find(seen.reporters.begin(), seen.reporters.end(), failure.reporter) == seen.reporters.end()) {
+          seen.reporters.push_back(failure.reporter);
+        }
+        if (seen.last_day != day) {
+          seen.last_day = day;
+          ++seen.days;
+        }
       }
     }
     begin = end;
   }
-  for (const auto& [de, list] : candidates) {
-    for (const Candidate& candidate : list) {
+  for (std::size_t fact = 0; fact < facts.size(); ++fact) {
+    for (const Candidate& candidate : candidates[fact]) {
       const auto seen = temperrors.find(candidate.key);
       if (candidate.outcome != Outcome::kTemperror || seen == temperrors.end()) continue;
-      if (seen->second.reporters.size() >= 2 && seen->second.days.size() >= 3) {
-        weights.weights_[de][candidate.key].persistent_temperror = true;
+      if (seen->second.reporters.size() >= 2 && seen->second.days >= 3) {
+        weight_of(static_cast<std::uint32_t>(fact), candidate.key).persistent_temperror = true;
       }
     }
+    if (!fact_weights[fact].empty()) weights.weights_.emplace(facts[fact], std::move(fact_weights[fact]));
   }
   return weights;
-}
-
-const ResultWeights::KeyWeight* ResultWeights::find(std::uint32_t domain, std::uint32_t entry_index,
-                                                    const std::string& key) const {
-  const auto per_fact = weights_.find(domain_entry(domain, entry_index));
-  if (per_fact == weights_.end()) return nullptr;
-  const auto id = key_ids_.find(key);
-  if (id == key_ids_.end()) return nullptr;
-  const auto weight = per_fact->second.find(id->second);
-  return weight == per_fact->second.end() ? nullptr : &weight->second;
 }
 
 std::vector<ResultWeights::Portion> ResultWeights::settle(const Attribution& attribution,
@@ -213,26 +354,37 @@ std::vector<ResultWeights::Portion> ResultWeights::settle(const Attribution& att
     if (at.cause == Cause::kDkimKeyUnpublished) dkim_cause = true;
     if (at.cause == Cause::kSpfIncludeMissing || at.cause == Cause::kSpfPermerror) spf_cause = true;
   }
-  // Messages contradicted for every failing signature of the From domain, and for
-  // the envelope; a temperror nobody contradicts is transient unless persistent.
+  const auto fact = weights_.find(domain_entry(group.domain, entry_index));
+  auto weight = [&](std::uint32_t name) -> const Weight* {
+    if (fact == weights_.end() || name == UINT32_MAX) return nullptr;
+    const std::uint32_t key = key_of(group.domain, entry.ip, name);
+    for (const Weight& w : fact->second) {
+      if (w.key == key) return &w;
+    }
+    return nullptr;
+  };
+  // Messages contradicted for every failing signature of the From domain, and for the
+  // envelope; a temperror nobody contradicts is transient unless persistent.
   std::int64_t dkim_contradicted = 0, spf_contradicted = 0;
   bool persistent = false;
-  if (dkim_cause) {
-    dkim_contradicted = messages;
-    bool any = false;
-    for (const report::DkimResult& dkim : facts.dkim) {
-      if (dkim.result == "pass" || !aligned(dkim.domain, from, false)) continue;
-      any = true;
-      const KeyWeight* weight = find(group.domain, entry_index, dkim_key(group.domain, entry.ip, dkim));
-      dkim_contradicted = std::min(dkim_contradicted, weight != nullptr ? weight->contradicted : 0);
-      if (weight != nullptr && weight->persistent_temperror) persistent = true;
+  if ((dkim_cause || spf_cause) && interned_ != nullptr) {
+    const std::vector<std::uint32_t>& names = this->names(entry.auth);
+    if (dkim_cause) {
+      dkim_contradicted = messages;
+      bool any = false;
+      for (std::size_t i = 0; i < facts.dkim.size() && i + 1 < names.size(); ++i) {
+        const report::DkimResult& dkim = facts.dkim[i];
+        if (dkim.result == "pass" || !aligned(dkim.domain, from, false)) continue;
+        any = true;
+        const Weight* w = weight(names[i]);
+        dkim_contradicted = std::min(dkim_contradicted, w != nullptr ? w->contradicted : 0);
+        if (w != nullptr && w->persistent_temperror) persistent = true;
+      }
+      if (!any) dkim_contradicted = 0;
     }
-    if (!any) dkim_contradicted = 0;
-  }
-  if (spf_cause) {
-    if (const report::SpfResult* spf = envelope_of(facts)) {
-      const KeyWeight* weight = find(group.domain, entry_index, spf_key(group.domain, entry.ip, *spf));
-      spf_contradicted = weight != nullptr ? weight->contradicted : 0;
+    if (spf_cause) {
+      const Weight* w = weight(names.back());
+      spf_contradicted = w != nullptr ? w->contradicted : 0;
     }
   }
   dkim_contradicted = std::clamp<std::int64_t>(dkim_contradicted, 0, messages);

@@ -7,8 +7,10 @@
 // same day, reporters passed the same key and they are at least as many as the
 // reporters failing it. A DKIM temperror nobody contradicts is persistent when at
 // least two reporters saw it on at least three days: then the key's DNS is at fault.
-// Only keys that both pass and fail, or fail with temperror, are weighed, so the
-// day-by-day scan stays small on a store whose sources behave.
+//
+// Only keys that both pass and fail, or fail with temperror, are weighed, in two scans
+// of the records: the failing days of those keys first, then the passes on exactly
+// those days, so that a store whose sources mostly pass costs little memory.
 #ifndef DMARCQ_ANALYSIS_WEIGHTS_H_
 #define DMARCQ_ANALYSIS_WEIGHTS_H_
 
@@ -25,7 +27,7 @@ namespace dmarcq::analysis {
 
 class ResultWeights {
  public:
-  // Weighs the results of `groups` (within `filter`) with a day-by-day scan of their
+  // Weighs the results of `groups` (within `filter`) with day-by-day scans of their
   // records; entry_of gives the interned entry of a group's fact.
   static core::Result<ResultWeights> weigh(store::Store& store, const store::RecordFilter& filter,
                                            const store::RecordGroups& groups, const InternedFacts& interned,
@@ -46,15 +48,31 @@ class ResultWeights {
                               const std::string& from) const;
 
  private:
-  struct KeyWeight {
+  struct Weight {
+    std::uint32_t key = 0;
     std::int64_t contradicted = 0;  // failing messages other reporters contradicted
     bool persistent_temperror = false;
   };
-  // (domain, entry) -> key id -> weight
-  std::unordered_map<std::uint64_t, std::unordered_map<std::uint32_t, KeyWeight>> weights_;
-  std::unordered_map<std::string, std::uint32_t> key_ids_;
+  // The interned result names of an authentication key ("d:<d>/<s>" per signature, in
+  // order, then "s:<envelope>"), so that keys are integers.
+  const std::vector<std::uint32_t>& names(std::uint32_t auth) const;
+  // Per (domain, entry): the weights of its keys that failed.
+  std::unordered_map<std::uint64_t, std::vector<Weight>> weights_;
+  // Keys are numbered by their (domain, ip, name) triple, hashed into 64 bits; a
+  // collision probes on, and triples_ tells it from the same key.
+  struct Triple {
+    std::uint32_t domain, ip, name;
+    bool operator==(const Triple&) const = default;
+  };
+  std::unordered_map<std::uint64_t, std::uint32_t> key_ids_;
+  std::vector<Triple> triples_;
+  mutable std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> names_;  // by auth id
+  mutable std::unordered_map<std::string, std::uint32_t> name_ids_;
+  const InternedFacts* interned_ = nullptr;
 
-  const KeyWeight* find(std::uint32_t domain, std::uint32_t entry_index, const std::string& key) const;
+  // The key of a triple; UINT32_MAX when it was never seen. intern_key adds it.
+  std::uint32_t key_of(std::uint32_t domain, std::uint32_t ip, std::uint32_t name) const;
+  std::uint32_t intern_key(std::uint32_t domain, std::uint32_t ip, std::uint32_t name);
 };
 
 }  // namespace dmarcq::analysis
