@@ -192,6 +192,8 @@ struct Attribution {
   // The From domain's signatures failed with temperror only: the cause is
   // dkim_key_unpublished only if the weighing across reporters finds it persistent.
   bool dkim_temperror_only = false;
+  // The envelope's SPF result was temperror: spf_permerror only if persistent.
+  bool spf_temperror_only = false;
   // kUnknown: SPF or DKIM passed for the source's own domain, not aligned with the
   // From domain: a service the customer may use rather than a forgery.
   bool own_domain_pass = false;

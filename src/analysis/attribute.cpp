@@ -33,31 +33,22 @@ bool matches_any(std::string_view domain, const std::vector<std::string>& suffix
                      [&](const std::string& suffix) { return domain_matches_suffix(domain, suffix); });
 }
 
-// A platform's per-account default domain for the From domain's own account: Google
-// signs with d=<primary-domain-dashed>.<date>.gappssmtp.com (example-co-jp.20230601…
-// for example.co.jp); a Microsoft 365 tenant's initial domain is <name>.onmicrosoft.com,
-// and a tenant name is unique, so <the From domain's first label>.onmicrosoft.com is
-// the customer's own. Other labels under these suffixes are other accounts'.
+// Google signs a Workspace's mail by default with d=<primary-domain-dashed>.<date>.
+// gappssmtp.com (example-co-jp.20230601.gappssmtp.com for example.co.jp): the label
+// names the account, so the customer's default is told from another Workspace's.
+// (Microsoft's <tenant>.onmicrosoft.com names a tenant chosen freely, not the domain:
+// it says nothing of whose tenant it is.)
 enum class AccountDomain { kNone, kCustomers, kOthers };
 
 AccountDomain account_domain(std::string_view domain, const std::string& from) {
   constexpr std::string_view kGoogle = ".gappssmtp.com";
-  constexpr std::string_view kMicrosoft = ".onmicrosoft.com";
-  const bool google = domain.ends_with(kGoogle);
-  const bool microsoft = domain.ends_with(kMicrosoft) && domain.find('.') == domain.size() - kMicrosoft.size();
-  if (!google && !microsoft) return AccountDomain::kNone;
+  if (!domain.ends_with(kGoogle)) return AccountDomain::kNone;
   const std::string_view label = domain.substr(0, domain.find('.'));
-  const std::string org = organizational_domain(from);
   auto dashed = [](std::string name) {
     std::replace(name.begin(), name.end(), '.', '-');
     return name;
   };
-  bool customers = false;
-  if (google) {
-    customers = label == dashed(from) || label == dashed(org);
-  } else {
-    customers = label == org.substr(0, org.find('.')) || label == dashed(org);
-  }
+  const bool customers = label == dashed(from) || label == dashed(organizational_domain(from));
   return customers ? AccountDomain::kCustomers : AccountDomain::kOthers;
 }
 
@@ -71,7 +62,7 @@ struct Shape {
   bool customer_signature_pass = false;
   bool customer_signature_aligned_pass = false;  // passes and aligns under the published adkim
   bool customer_signatures_temperror_only = false;
-  bool other_account_signature = false;          // another Workspace's or tenant's default signature
+  bool other_account_signature = false;          // another Workspace's default signature
 };
 
 Shape shape_of(const RecordFacts& facts, bool strict_dkim) {
@@ -121,10 +112,6 @@ Use use_of(const RecordFacts& facts, const Identity& identity, const Shape& shap
     return shape.customer_signature && shape.other_account_signature ? Use::kForwarded : Use::kOwn;
   }
   if (shape.mfrom != nullptr && matches_any(shape.mfrom->domain, sender.envelope_suffixes)) return Use::kOwn;
-  // The customer's own tenant's initial domain as envelope (its SRS or system mail).
-  if (shape.mfrom != nullptr && account_domain(shape.mfrom->domain, shape.from) == AccountDomain::kCustomers) {
-    return Use::kOwn;
-  }
   if (shape.mfrom == nullptr) {
     // Null sender (bounces, auto-replies): the signatures decide.
     if (shape.customer_signature && !shape.other_account_signature) return Use::kOwn;
@@ -269,8 +256,10 @@ Attribution attribute_record(const RecordFacts& facts, const Identity& identity,
       if (result == "permerror") {
         out.causes.push_back({Cause::kSpfPermerror, failing(shape)});  // A4
       } else if (result == "temperror") {
-        out.causes.push_back({Cause::kTransient, Severity::kInfo});  // A14
-        spf_transient = true;
+        // A14: the receiver's DNS, or the domain's if every receiver sees it for days:
+        // the weighing across reporters (weights.h) decides.
+        out.spf_temperror_only = true;
+        out.causes.push_back({Cause::kSpfPermerror, failing(shape)});
       } else if (result == "pass" && aligned(mfrom->domain, shape.from, strict_spf)) {
         // The reporter's own result aligns, its verdict says otherwise: its verdict is
         // the odd one out, not the customer's set-up.

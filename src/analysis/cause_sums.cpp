@@ -74,6 +74,9 @@ std::vector<FindingCause> CauseSums::ordered() const {
 
 FindingText CauseSums::text(const FindingFacts& facts, const InternedFacts& interned, Lang lang) const {
   const bool strict_dkim_policy = facts.policy != nullptr && facts.policy->adkim == "s";
+  const bool key_exists = std::any_of(sums_.begin(), sums_.end(), [](const auto& item) {
+    return item.first.cause == Cause::kDkimKeyUnpublished;
+  });
   std::vector<std::string> evidence;
   std::vector<FixParts> fixes;
   for (const FindingCause& cause : ordered()) {
@@ -87,6 +90,7 @@ FindingText CauseSums::text(const FindingFacts& facts, const InternedFacts& inte
       // receiver; the text then says nothing needs to change.
       context.dkim_passes = sum.all_dkim_pass || (cause.cause == Cause::kSpfNotAligned && sum.severity == Severity::kInfo);
       context.dkim_really_passes = sum.all_dkim_pass;
+      context.dkim_key_exists = key_exists;
       context.strict_spf = strict && cause.cause == Cause::kSpfNotAligned;
       context.strict_dkim = strict && cause.cause == Cause::kDkimNotActivated;
       if (cause.cause == Cause::kUnauthorized) {

@@ -76,9 +76,9 @@ std::string evidence_en(Cause cause, const SeenValues& seen, const FixContext& c
     }
     case Cause::kTransient:
       if (transient_results(seen).empty()) return "DMARC verdicts that the reporters' own SPF or DKIM results contradict";
-      return "results " + join(transient_results(seen)) +
-             " that were temporary (temperror), or that other reporters contradicted for the same source on the same "
-             "days";
+      return "failures only at the receivers (" + join(transient_results(seen)) +
+             "): DNS timeouts, results other reporters contradicted for the same source on the same days, or "
+             "verdicts the reporter's own results contradict";
     default:
       return {};
   }
@@ -133,8 +133,8 @@ std::string evidence_ja(Cause cause, const SeenValues& seen, const FixContext& c
     }
     case Cause::kTransient:
       if (transient_results(seen).empty()) return "受信側自身の SPF・DKIM の結果と矛盾する DMARC の判定です";
-      return "結果 " + join(transient_results(seen)) +
-             " は一時的なもの（temperror）か、同じ日の同じ送信元について他の受信側が成功と判定したものです";
+      return "受信側だけの失敗です（" + join(transient_results(seen)) +
+             "）。DNS のタイムアウト、同じ日の同じ送信元を他の受信側が成功と判定したもの、または受信側自身の結果と矛盾する判定です";
     default:
       return {};
   }
@@ -193,7 +193,8 @@ std::vector<DomainEvidence> domain_evidence(const store::PublishedPolicy& policy
     const std::string pct = "pct=" + std::to_string(*policy.pct);
     out.push_back({Cause::kPolicyPartial, Severity::kWarn, ja ? "公開ポリシーは " + pct + " です。" : pct});
   }
-  if (policy.testing == "y") {
+  // t=y lowers p=quarantine and p=reject one step; with p=none it changes nothing.
+  if (policy.testing == "y" && (policy.p == "quarantine" || policy.p == "reject")) {
     out.push_back({Cause::kPolicyTesting, Severity::kWarn,
                    ja ? "公開ポリシーは testing=y（テストモード）です。" : "published policy testing=y (test mode)"});
   }
@@ -214,10 +215,16 @@ std::vector<DomainEvidence> domain_evidence(const store::PublishedPolicy& policy
   const Severity severity = context.pass_share >= kEnforcementReadyShare ? Severity::kInfo : Severity::kWarn;
   out.push_back({Cause::kEnforcementReadiness, severity,
                  ja ? "正規のメール " + with_thousands(legitimate) + " 通のうち " + share +
-                          "% が DMARC に成功しています（転送・なりすましを除く。" + ready + "% 以上で移行可）。"
-                    : share + "% of " + with_thousands(legitimate) +
-                          " legitimate messages pass DMARC (forwarded and unauthorized mail excluded; ready at " +
-                          ready + "%)"});
+                          "% が DMARC に成功しています（" +
+                          (context.receivers_only > 0
+                               ? "受信側だけで失敗した " + with_thousands(context.receivers_only) + " 通は成功として数えます。"
+                               : std::string()) +
+                          "転送・なりすましを除く。" + ready + "% 以上で移行可）。"
+                    : share + "% of " + with_thousands(legitimate) + " legitimate messages pass DMARC (" +
+                          (context.receivers_only > 0
+                               ? with_thousands(context.receivers_only) + " that failed only at receivers counted as passing; "
+                               : std::string()) +
+                          "forwarded and unauthorized mail excluded; ready at " + ready + "%)"});
   return out;
 }
 

@@ -44,6 +44,7 @@ struct DomainTotals {
   std::int64_t messages = 0;
   std::int64_t legitimate = 0;  // the customer's own mail: not forwarded, not unauthorized
   std::int64_t legitimate_passed = 0;
+  std::int64_t receivers_only = 0;  // legitimate, failing only for the receivers: counted as passing
   std::unordered_map<std::uint32_t, std::int64_t> header_froms;  // by interned id
 };
 
@@ -97,9 +98,20 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     DomainTotals& total = totals[group.domain];
     total.messages += group.messages;
     total.header_froms[entry.from] += group.messages;
+    const std::vector<ResultWeights::Portion> portions =
+        attribution.causes.empty() ? std::vector<ResultWeights::Portion>{}
+                                   : weights.settle(attribution, group, group.fact, entry, facts, from);
     if (attribution.legitimate()) {
       total.legitimate += group.messages;
       total.legitimate_passed += entry.dmarc_pass ? group.messages : 0;
+      if (!entry.dmarc_pass) {
+        // Failures that were only the receivers' do not make a domain less ready.
+        for (const ResultWeights::Portion& portion : portions) {
+          const bool receivers_only = std::all_of(portion.causes.begin(), portion.causes.end(),
+                                                  [](const CauseAt& at) { return at.severity == Severity::kInfo; });
+          if (receivers_only) total.receivers_only += portion.messages;
+        }
+      }
     }
     if (attribution.causes.empty()) continue;
 
@@ -128,7 +140,7 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     sum.last_day = std::max(sum.last_day, group.last_day);
     sum.ips[entry.ip] += group.messages;
     if (kind != Subject::kSender && attribution.sender != nullptr) sum.platforms.emplace(entry.ip, attribution.sender);
-    for (const ResultWeights::Portion& portion : weights.settle(attribution, group, group.fact, entry, facts, from)) {
+    for (const ResultWeights::Portion& portion : portions) {
       sum.causes.add(portion.causes, attribution, entry, portion.messages);
     }
   }
@@ -199,9 +211,11 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     context.pct = policy.pct.value_or(100);
     context.testing = policy.testing == "y";
     context.readiness_known = total.legitimate > 0;
-    context.pass_share = total.legitimate > 0 ? 100.0 * static_cast<double>(total.legitimate_passed) /
-                                                    static_cast<double>(total.legitimate)
-                                              : 0.0;
+    context.pass_share = total.legitimate > 0
+                             ? 100.0 * static_cast<double>(total.legitimate_passed + total.receivers_only) /
+                                   static_cast<double>(total.legitimate)
+                             : 0.0;
+    context.receivers_only = total.receivers_only;
     auto add = [&](Cause cause, Severity severity, const std::string& evidence) {
       Finding finding;
       finding.domain = domain;

@@ -25,16 +25,20 @@ struct FixContext {
   std::vector<std::string> dkim_results;  // the failing DKIM results seen (fail, permerror, ...)
   std::vector<std::string> source_ips;    // top source IPs
   std::string policy;                     // p= as published ('' when absent)
+  std::string subdomain_policy;           // sp= as published ('' when absent)
   std::int64_t pct = 100;                 // pct= (100 when absent)
   bool testing = false;                   // testing=y (t=y): receivers do not enforce the policy
   double pass_share = 0;                  // enforcement readiness: percent of legitimate mail passing
   bool readiness_known = true;            // false when no legitimate mail was seen
+  std::int64_t receivers_only = 0;        // legitimate mail counted as passing: it failed only at receivers
   // The messages of the cause pass DMARC on the customer's DKIM signature: whatever
   // else fails is a choice, not a fault (spf_not_aligned through a vendor envelope).
   bool dkim_passes = false;
   // ...and it really passed for all of them (not only graded so because DKIM failed for
   // the receiver alone): only then may a text say "DMARC passes on DKIM".
   bool dkim_really_passes = false;
+  // The finding also has dkim_key_unpublished: the key exists, its signatures fail.
+  bool dkim_key_exists = false;
   bool strict_spf = false;                // the cause comes from aspf=s alone
   bool strict_dkim = false;               // the cause comes from adkim=s alone
   // Unknown sources (unauthorized): how many, and those passing for their own domain.

@@ -32,6 +32,24 @@ std::string quoted(std::string_view label) { return "\"" + std::string(label) + 
 
 // ---- shared pieces of several texts ----------------------------------------------
 
+// The envelope seen is a name of the From domain's organization (a vendor's custom
+// return path), not the vendor's own domain.
+bool envelope_is_customers(const FixContext& context) {
+  const std::string envelope = first_or(context.spf_domains, "");
+  return !envelope.empty() && organizational(envelope) == organizational(from_domain(context));
+}
+
+// The closing checks, one wording each, so that merged causes repeat none.
+std::string dkim_check(const FixContext& context, const std::string& d) {
+  const std::string who = context.sender != nullptr ? sender_name(context) + " mail" : std::string("The mail");
+  return who + " from " + from_domain(context) + " should show DKIM pass with d=" + d;
+}
+
+std::string spf_check(const FixContext& context, const std::string& envelope) {
+  const std::string who = context.sender != nullptr ? sender_name(context) + " mail" : std::string("The mail");
+  return who + " from " + from_domain(context) + " should show SPF pass for " + envelope;
+}
+
 std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
   const std::string h = from_domain(context);
   const auto [selector, alternate] = salesforce_selectors(context);
@@ -176,7 +194,7 @@ std::string envelope_note(const FixContext& context, const std::string& h) {
 std::string spf_record_state(const FixContext& context) {
   const std::string envelope = first_or(context.spf_domains, from_domain(context));
   if (context.spf_results.size() == 1 && context.spf_results[0] == "none") {
-    return envelope + " publishes no SPF record (receivers found none), so nothing authorises";
+    return envelope + " publishes no SPF record (receivers found none) to authorise";
   }
   return "the SPF record of " + envelope + " does not authorise";
 }
@@ -215,24 +233,21 @@ FixParts spf_include_missing(const FixContext& context) {
              "): DKIM survives forwarding, and since 2026 Salesforce only sends from domains verified by an active "
              "DKIM key (or an Authorized Email Domain)."},
     };
-    out.checks.push_back("Salesforce mail from " + h + " should show SPF pass for " + h);
+    out.checks.push_back(spf_check(context, h));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
-             !first_or(context.spf_domains, "").empty() &&
-             organizational(first_or(context.spf_domains, "")) == organizational(h)) {
+             envelope_is_customers(context)) {
     // The vendor's custom return path is set up on the customer's domain, but its DNS
     // records are missing or wrong (SendGrid's em… CNAME, SES's MAIL FROM records).
     const std::string envelope = first_or(context.spf_domains, "");
-    const std::string return_path = vendor_return_path_hint(service, h);
     out.summary = name + " uses " + envelope + " as return path (envelope sender), a name of your domain, but " +
                   spf_record_state(context) + " " + name + " there, so SPF fails for it.";
     out.steps = {
         {"vendor-return-path-records", "Publish the DNS records " + name + " shows for the return-path domain " +
-                                           envelope + " (usually a CNAME, or MX and TXT records), exactly as shown" +
-                                           (return_path.empty() ? std::string() : " (" + return_path + ")") +
-                                           ", and verify the domain in " + name + "."},
+                                           envelope + " (usually a CNAME, or MX and TXT records), exactly as "
+                                           "shown, and verify the domain in " + name + "."},
         {std::string(kAlsoDkimKey), "Also complete " + name + "'s DKIM for " + h + ": DKIM survives forwarding."},
     };
-    out.checks.push_back(name + " mail should show SPF pass for " + envelope);
+    out.checks.push_back(spf_check(context, envelope));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
     const std::string envelope = first_or(context.spf_domains, "");
     out.summary = name + " sends with its own envelope domain" + (envelope.empty() ? "" : " (" + envelope + ")") +
@@ -243,7 +258,7 @@ FixParts spf_include_missing(const FixContext& context) {
                              " would only spend DNS lookups") +
                   ". Alignment has to come from DKIM.";
     out.steps = vendor_dkim_steps(context);
-    out.checks.push_back(name + " mail should show DKIM pass with d=" + h);
+    out.checks.push_back(dkim_check(context, h));
   } else if (context.sender != nullptr) {
     const std::vector<std::string> includes = prefixed("include:", context.sender->spf_includes);
     out.summary = name + " sends this mail with " + h + " as envelope sender, but " + spf_record_state(context) + " " +
@@ -258,7 +273,7 @@ FixParts spf_include_missing(const FixContext& context) {
         kLookupStep,
         {std::string(kAlsoDkimKey), "Also enable DKIM for " + h + " at " + name + ": DKIM survives forwarding."},
     };
-    out.checks.push_back(name + " mail from " + h + " should show SPF pass for " + h);
+    out.checks.push_back(spf_check(context, h));
   } else {
     const std::string ips = join(context.source_ips);
     out.summary = "This source" + (ips.empty() ? "" : " (" + ips + ")") + " sends with " + h +
@@ -320,10 +335,18 @@ FixParts spf_not_aligned(const FixContext& context) {
                                                        "mailbox instead of being recorded in Salesforce."});
       return out;
     }
+    if (context.dkim_key_exists) {
+      out.summary = "SPF passes only for " + bnc + "; it can never align with " + h +
+                    ", so DMARC rests on the DKIM key: once its signatures pass again (the DKIM fix of this finding), "
+                    "nothing else is needed.";
+      out.alternative_title = "Optional, to have SPF align too:";
+      out.alternative = salesforce_settings_off_steps(h);
+      return out;
+    }
     out.summary = "SPF passes only for " + bnc + "; it can never align with " + h + ".";
     out.steps_title = "Preferred fix, DKIM:";
     out.steps = salesforce_dkim_steps(context);
-    out.checks.push_back("Salesforce mail from " + h + " should show DKIM pass with d=" + h);
+    out.checks.push_back(dkim_check(context, h));
     out.alternative_title = "Alternative if DKIM is impossible:";
     out.alternative = salesforce_settings_off_steps(h);
     return out;
@@ -343,10 +366,18 @@ FixParts spf_not_aligned(const FixContext& context) {
       out.alternative = {optional};
       return out;
     }
+    if (context.dkim_key_exists) {
+      out.summary = "SPF passes only for " + own + ", which does not align with " + h +
+                    ", so DMARC rests on the DKIM key: once its signatures pass again (the DKIM fix of this finding), "
+                    "nothing else is needed.";
+      out.alternative_title = "Optional, to have SPF align too:";
+      out.alternative = {optional};
+      return out;
+    }
     out.summary = "SPF passes only for " + own + ", which does not align with " + h +
                   ". DMARC needs only one aligned pass: DKIM with d=" + h + " is the way.";
     out.steps = vendor_dkim_steps(context);
-    out.checks.push_back(name + " mail should show DKIM pass with d=" + h);
+    out.checks.push_back(dkim_check(context, h));
     out.alternative_title = "Optional, for SPF alignment too:";
     out.alternative = {optional};
     return out;
@@ -396,21 +427,21 @@ FixParts dkim_not_activated(const FixContext& context) {
                        ", it needs its own key.";
       }
       out.steps = salesforce_dkim_steps(context);
-      out.checks.push_back("Salesforce mail from " + h + " should show DKIM pass with d=" + h);
+      out.checks.push_back(dkim_check(context, h));
       return out;
     case FixService::kGoogleWorkspace:
       out.summary = "Google Workspace mail from " + h + " is not signed with d=" + h +
                     (others.empty() ? std::string() : " (only with " + others + ", Google's default)") + ": DKIM for " +
                     h + " was never set up, or " + quoted("Start authentication") + " was not pressed.";
       out.steps = google_dkim_steps(h);
-      out.checks.push_back(name + " mail should show DKIM pass with d=" + h);
+      out.checks.push_back(dkim_check(context, h));
       return out;
     case FixService::kMicrosoft365:
       out.summary = "Microsoft 365 mail from " + h + " is not signed with d=" + h +
                     (others.empty() ? std::string() : " (only with " + others + ", the tenant's default)") +
                     ": DKIM signing is not enabled for " + h + ".";
       out.steps = microsoft_dkim_steps(h);
-      out.checks.push_back(name + " mail should show DKIM pass with d=" + h);
+      out.checks.push_back(dkim_check(context, h));
       return out;
     default:
       break;
@@ -424,15 +455,15 @@ FixParts dkim_not_activated(const FixContext& context) {
                                    " there: publish the selector record it gives (a TXT or CNAME under _domainkey." +
                                    h + ") and turn signing on."},
     };
-    out.checks.push_back("its mail should show DKIM pass with d=" + h);
+    out.checks.push_back(dkim_check(context, h));
     return out;
   }
   out.summary = "Mail from " + h + " sent through " + name + " is not signed with d=" + h +
                 (others.empty() ? std::string() : " (signed with " + others + " instead)") + ": " + name +
                 "'s domain authentication for " + h + " is not complete.";
   out.steps = vendor_dkim_steps(context);
-  out.checks.push_back(name + " mail should show DKIM pass with d=" + h);
-  if (context.sender->fix_style == FixStyle::kVendorEnvelope) {
+  out.checks.push_back(dkim_check(context, h));
+  if (context.sender->fix_style == FixStyle::kVendorEnvelope && !envelope_is_customers(context)) {
     out.notes.push_back("Adding " + name + "'s include to the SPF record of " + h +
                         " will not fix DMARC: its envelope domain is its own.");
   }
@@ -503,8 +534,7 @@ FixParts dkim_key_unpublished(const FixContext& context) {
                                            "persists, check the authoritative DNS servers of " +
                                                d + "."});
   }
-  out.checks.push_back((context.sender != nullptr ? name + " mail" : std::string("the mail")) +
-                                 " should show DKIM pass with d=" + d);
+  out.checks.push_back(dkim_check(context, d));
   return out;
 }
 
@@ -512,6 +542,20 @@ FixParts spf_permerror(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string record = first_or(context.spf_domains, h);
   FixParts out;
+  if (context.spf_results.size() == 1 && context.spf_results[0] == "temperror") {
+    // temperror seen by several receivers for days: the DNS behind the record fails.
+    out.summary = "Receivers could not evaluate the SPF record of " + record +
+                  " for days (temperror at several receivers): a DNS server of " + record +
+                  ", or of a name its record includes, does not answer reliably.";
+    out.steps = {
+        {"spf-dns-servers", "Check that every authoritative DNS server of " + record +
+                                " answers for its TXT record (dig TXT " + record + " @each server), over UDP and TCP."},
+        {"spf-includes-resolve", "Check that each include: and redirect= name in the record still resolves; remove "
+                                 "those of services you no longer use."},
+    };
+    out.checks.push_back("SPF for " + h + " should no longer show temperror");
+    return out;
+  }
   out.summary = "The SPF record of " + record +
                 " is broken: receivers got permerror, so SPF fails for all mail from " + h +
                 ", legitimate or not. Usual causes: more than 10 DNS lookups across includes, more than 2 void lookups "
@@ -551,16 +595,29 @@ FixParts forwarded(const FixContext& context) {
   return out;
 }
 
+// The policy that applies to the From domain: sp= for a subdomain when published.
+std::string effective_policy(const FixContext& context) {
+  const bool subdomain = from_domain(context) != policy_domain(context);
+  const std::string& policy = subdomain && !context.subdomain_policy.empty() ? context.subdomain_policy : context.policy;
+  return policy.empty() ? std::string("none") : policy;
+}
+
+// Receivers already refuse mail that fails DMARC: nothing left to do about it.
+bool fully_enforced(const FixContext& context) {
+  return effective_policy(context) == "reject" && context.pct >= 100 && !context.testing;
+}
+
 // What the published policy still lacks for mail that fails DMARC to be refused.
 std::string enforcement_step(const FixContext& context) {
   const std::string p = policy_domain(context);
-  const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
+  const std::string policy = effective_policy(context);
   std::vector<std::string> tags;  // what keeps receivers from applying the policy in full
   if (context.pct < 100) tags.push_back("pct=" + std::to_string(context.pct));
   if (context.testing) tags.push_back("t=y");
+  const std::string tag = from_domain(context) != p && !context.subdomain_policy.empty() ? "sp" : "p";
   if (policy != "reject" && policy != "quarantine") {
-    return "Once all legitimate sources pass, move the DMARC policy of " + p +
-           " to p=quarantine and then p=reject, so receivers stop delivering such mail.";
+    return "Once all legitimate sources pass, move the DMARC policy of " + p + " to " + tag + "=quarantine and then " +
+           tag + "=reject, so receivers stop delivering such mail.";
   }
   if (!tags.empty()) {
     return "The DMARC record of " + p + " has p=" + policy + " but also " + join(tags, " and ") +
@@ -604,22 +661,26 @@ FixParts unauthorized(const FixContext& context) {
   };
   if (context.platform_messages > 0) {
     out.steps.push_back({"no-platform-include", "Do not add " + join(context.platforms) + "'s include for the other "
-                                                "accounts: it would let every account there send as " + h + "."});
+                                                "accounts: it would let other accounts there pass SPF as " + h + "."});
   }
   out.steps.push_back({"spoofing", "Otherwise it is spoofing: there is nothing to fix at the source."});
-  out.steps.push_back({"enforce", enforcement_step(context)});
+  if (fully_enforced(context)) {
+    out.notes.push_back(enforcement_step(context));  // nothing left to do: not a step
+  } else {
+    out.steps.push_back({"enforce", enforcement_step(context)});
+  }
   return out;
 }
 
 FixParts transient(const FixContext& context) {
   const std::string h = from_domain(context);
   FixParts out;
-  out.summary = "Some failures were the receivers' own (a DNS timeout, temperror, or one receiver's verdict while "
-                "others passed the same source on the same days): not a fault of the set-up of " +
-                h + ".";
+  out.summary = "Some failures were the receivers' own, not a fault of the set-up of " + h +
+                ": a DNS timeout (temperror), a failure other receivers contradicted for the same source on the same "
+                "days, or a verdict the receiver's own SPF or DKIM result contradicts.";
   out.notes.push_back("Nothing to change for those. If timeouts persist across receivers and days, check that the "
                       "authoritative DNS servers of " +
-                      h + " (and of the DKIM key's CNAME target) answer reliably.");
+                      h + " and of the names its SPF and DKIM records point to answer reliably.");
   return out;
 }
 
@@ -674,8 +735,8 @@ FixParts policy_testing(const FixContext& context) {
   out.summary = "The DMARC record of " + p + " is in testing mode (t=y; reports say testing=y): receivers apply p=" +
                 policy + " one step lower, " + applied + ".";
   out.steps = {
-      {"testing-off", "Once the failing legitimate sources pass (now " + readiness_clause(context) +
-                          "), remove t=y from the TXT record at _dmarc." + p + " (keep your other tags)."},
+      {"testing-off", "Once the failing legitimate sources pass, remove t=y from the TXT record at _dmarc." + p +
+                          " (keep your other tags). Now " + readiness_clause(context) + "."},
   };
   return out;
 }
@@ -736,10 +797,12 @@ FixParts enforcement_readiness(const FixContext& context) {
       out.steps = {{"to-quarantine", "Move the policy of " + p + " to p=quarantine, then to p=reject after a few weeks."},
                    {"watch", "Keep watching the reports for new failing sources."}};
     }
-  } else if (enforced) {
-    out.summary += " With p=" + context.policy + ", receivers " +
-                   (context.policy == "reject" ? std::string("reject") : std::string("send to spam")) +
-                   " the legitimate mail that fails now.";
+  } else if (enforced && !(context.policy == "quarantine" && context.testing)) {
+    // t=y applies the policy one step lower; pct= to a share of the mail only.
+    const bool rejects = context.policy == "reject" && !context.testing;
+    out.summary += " With p=" + context.policy + (loosened.empty() ? std::string() : " and " + loosened) +
+                   ", receivers " + (rejects ? std::string("reject") : std::string("send to spam")) + " " +
+                   (context.pct < 100 ? "some of " : "") + "the legitimate mail that fails now.";
     out.steps = {{"fix-sources", "Fix the failing sources listed in this report first (each has its own fix)."}};
   } else {
     out.steps = {{"fix-sources", "Fix the failing sources listed in this report first (each has its own fix)."},

@@ -57,6 +57,24 @@ std::string tidy_spacing(const std::string& text) {
 
 // ---- shared pieces of several texts ----------------------------------------------
 
+// The closing checks, one wording each, so that merged causes repeat none.
+std::string dkim_check(const FixContext& context, const std::string& d) {
+  const std::string who = context.sender != nullptr ? sender_name(context) + " のメール" : std::string("メール");
+  return from_domain(context) + " からの " + who + "で d=" + d + " の DKIM が pass になっていること";
+}
+
+std::string spf_check(const FixContext& context, const std::string& envelope) {
+  const std::string who = context.sender != nullptr ? sender_name(context) + " のメール" : std::string("メール");
+  return from_domain(context) + " からの " + who + "で " + envelope + " の SPF が pass になっていること";
+}
+
+// The envelope seen is a name of the From domain's organization (a vendor's custom
+// return path), not the vendor's own domain.
+bool envelope_is_customers(const FixContext& context) {
+  const std::string envelope = first_or(context.spf_domains, "");
+  return !envelope.empty() && organizational(envelope) == organizational(from_domain(context));
+}
+
 std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
   const std::string h = from_domain(context);
   const auto [selector, alternate] = salesforce_selectors(context);
@@ -197,14 +215,14 @@ std::string envelope_note(const FixContext& context, const std::string& h) {
 std::string dkim_state(const FixContext& context) {
   const std::string h = from_domain(context);
   return context.dkim_really_passes ? h + " の DKIM 署名で DMARC に成功している"
-                                    : h + " の DKIM 鍵は設定済みで、このレポートでの失敗は受信側によるものな";
+                                    : h + " の DKIM 鍵は設定済みで、このレポートでの失敗は受信側によるものである";
 }
 
 // 「h の SPF レコードが許可していない」, or that no record exists at all (SPF none).
 std::string spf_record_state(const FixContext& context, const std::string& what) {
   const std::string envelope = first_or(context.spf_domains, from_domain(context));
   if (context.spf_results.size() == 1 && context.spf_results[0] == "none") {
-    return envelope + " には SPF レコードがなく（受信側の評価は none）、" + what + "を許可するものがない";
+    return envelope + " には SPF レコードがなく（受信側の評価は none）、 " + what + " を許可するものがない";
   }
   return envelope + " の SPF レコードが " + what + " を許可していない";
 }
@@ -233,22 +251,20 @@ FixParts spf_include_missing(const FixContext& context) {
                                         "）。DKIM は転送されても残ります。また 2026 年以降、Salesforce は有効な DKIM "
                                         "鍵などで検証済みのドメインからしかメールを送信しません。"},
     };
-    out.checks.push_back(h + " からの Salesforce のメールで " + h + " の SPF が pass になっていること");
+    out.checks.push_back(spf_check(context, h));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
-             !first_or(context.spf_domains, "").empty() &&
-             organizational(first_or(context.spf_domains, "")) == organizational(h)) {
+             envelope_is_customers(context)) {
     const std::string envelope = first_or(context.spf_domains, "");
-    const std::string return_path = vendor_return_path_hint(service, h);
-    out.summary = name + " は自社ドメインの名前 " + envelope + " を Return-Path（エンベロープ送信者）に使っていますが、" +
-                  spf_record_state(context, name) + "ため、SPF が失敗しています。";
+    out.summary = name + " は " + organizational(h) + " 配下の名前 " + envelope +
+                  " を Return-Path（エンベロープ送信者）に使っていますが、" + spf_record_state(context, name) +
+                  "ため、SPF が失敗しています。";
     out.steps = {
         {"vendor-return-path-records", name + " が Return-Path ドメイン " + envelope +
-                                           " 用に表示する DNS レコード（通常は CNAME、または MX と TXT）を表示どおり正確に公開し" +
-                                           (return_path.empty() ? std::string() : "（" + return_path + "）") + "、" +
+                                           " 用に表示する DNS レコード（通常は CNAME、または MX と TXT）を表示どおり正確に公開し、" +
                                            name + " でドメインを検証してください。"},
         {std::string(kAlsoDkimKey), "あわせて " + name + " で " + h + " の DKIM を設定してください。DKIM は転送されても残ります。"},
     };
-    out.checks.push_back(name + " のメールで " + envelope + " の SPF が pass になっていること");
+    out.checks.push_back(spf_check(context, envelope));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
     const std::string envelope = first_or(context.spf_domains, "");
     out.summary = name + " は自身のエンベロープドメイン" + (envelope.empty() ? "" : "（" + envelope + "）") +
@@ -259,7 +275,7 @@ FixParts spf_include_missing(const FixContext& context) {
                              " を追加しても DNS ルックアップを消費するだけです）") +
                   "。アラインメントは DKIM で取る必要があります。";
     out.steps = vendor_dkim_steps(context);
-    out.checks.push_back(name + " のメールで d=" + h + " の DKIM が pass になっていること");
+    out.checks.push_back(dkim_check(context, h));
   } else if (context.sender != nullptr) {
     const std::vector<std::string> includes = prefixed("include:", context.sender->spf_includes);
     out.summary = name + " は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" +
@@ -273,7 +289,7 @@ FixParts spf_include_missing(const FixContext& context) {
         kLookupStep,
         {std::string(kAlsoDkimKey), "あわせて " + name + " で " + h + " の DKIM を有効にしてください。DKIM は転送されても残ります。"},
     };
-    out.checks.push_back(h + " からの " + name + " のメールで " + h + " の SPF が pass になっていること");
+    out.checks.push_back(spf_check(context, h));
   } else {
     const std::string ips = join(context.source_ips);
     out.summary = "この送信元" + (ips.empty() ? "" : "（" + ips + "）") + "は " + h +
@@ -326,7 +342,7 @@ FixParts spf_not_aligned(const FixContext& context) {
                             "がオンのときに Salesforce がエンベロープ送信者に設定するアドレスで、" + h +
                             " とアラインすることはありません。";
     if (context.dkim_passes) {
-      out.summary = "SPF は " + bnc + "に対して成功しています。" + why + "ただし" + dkim_state(context) +
+      out.summary = "SPF は " + bnc + "に対して成功しています。" + why + "ただし " + dkim_state(context) +
                     "ため、変更は不要です。";
       out.alternative_title = "任意（SPF もアラインさせる場合）:";
       out.alternative = salesforce_settings_off_steps(h);
@@ -334,10 +350,17 @@ FixParts spf_not_aligned(const FixContext& context) {
                                                        "送信者のメールボックスに届くようになります。"});
       return out;
     }
+    if (context.dkim_key_exists) {
+      out.summary = "SPF は " + bnc + "に対してしか成功していません。" + why +
+                    "DMARC は DKIM 鍵で成功させるもので、その署名が再び成功すれば（この項目の DKIM の対処）、ほかの変更は不要です。";
+      out.alternative_title = "任意（SPF もアラインさせる場合）:";
+      out.alternative = salesforce_settings_off_steps(h);
+      return out;
+    }
     out.summary = "SPF は " + bnc + "に対してしか成功していません。" + why;
     out.steps_title = "推奨: DKIM を設定する";
     out.steps = salesforce_dkim_steps(context);
-    out.checks.push_back(h + " からの Salesforce のメールで d=" + h + " の DKIM が pass になっていること");
+    out.checks.push_back(dkim_check(context, h));
     out.alternative_title = "代替策（DKIM を使えない場合）:";
     out.alternative = salesforce_settings_off_steps(h);
     return out;
@@ -356,11 +379,18 @@ FixParts spf_not_aligned(const FixContext& context) {
       out.alternative = {optional};
       return out;
     }
+    if (context.dkim_key_exists) {
+      out.summary = "SPF は " + own + "に対してしか成功しておらず、" + h +
+                    " とアラインしていません。DMARC は DKIM 鍵で成功させるもので、その署名が再び成功すれば（この項目の DKIM の対処）、ほかの変更は不要です。";
+      out.alternative_title = "任意（SPF もアラインさせる場合）:";
+      out.alternative = {optional};
+      return out;
+    }
     out.summary = "SPF は " + own + "に対してしか成功しておらず、" + h +
                   " とアラインしていません。DMARC はどちらか一方がアラインして成功すればよいので、d=" + h +
                   " の DKIM で対応します。";
     out.steps = vendor_dkim_steps(context);
-    out.checks.push_back(name + " のメールで d=" + h + " の DKIM が pass になっていること");
+    out.checks.push_back(dkim_check(context, h));
     out.alternative_title = "任意（SPF もアラインさせる場合）:";
     out.alternative = {optional};
     return out;
@@ -407,21 +437,21 @@ FixParts dkim_not_activated(const FixContext& context) {
                        h + " 用の鍵が必要です。";
       }
       out.steps = salesforce_dkim_steps(context);
-      out.checks.push_back(h + " からの Salesforce のメールで d=" + h + " の DKIM が pass になっていること");
+      out.checks.push_back(dkim_check(context, h));
       return out;
     case FixService::kGoogleWorkspace:
       out.summary = h + " からの Google Workspace のメールが d=" + h + " で署名されていません" +
                     (others.empty() ? std::string() : "（Google の既定の " + others + " のみ）") + "。" + h +
                     " の DKIM が設定されていないか、" + label("認証を開始") + "が押されていません。";
       out.steps = google_dkim_steps(h);
-      out.checks.push_back(name + " のメールで d=" + h + " の DKIM が pass になっていること");
+      out.checks.push_back(dkim_check(context, h));
       return out;
     case FixService::kMicrosoft365:
       out.summary = h + " からの Microsoft 365 のメールが d=" + h + " で署名されていません" +
                     (others.empty() ? std::string() : "（テナント既定の " + others + " のみ）") + "。" + h +
                     " の DKIM 署名が有効になっていません。";
       out.steps = microsoft_dkim_steps(h);
-      out.checks.push_back(name + " のメールで d=" + h + " の DKIM が pass になっていること");
+      out.checks.push_back(dkim_check(context, h));
       return out;
     default:
       break;
@@ -435,15 +465,15 @@ FixParts dkim_not_activated(const FixContext& context) {
                                    " の DKIM を設定してください。サービスが示すセレクターのレコード（_domainkey." + h +
                                    " 配下の TXT または CNAME）を公開し、署名を有効にします。"},
     };
-    out.checks.push_back("そのメールで d=" + h + " の DKIM が pass になっていること");
+    out.checks.push_back(dkim_check(context, h));
     return out;
   }
   out.summary = h + " からの " + name + " のメールが d=" + h + " で署名されていません" +
                 (others.empty() ? std::string() : "（代わりに " + others + " で署名）") + "。" + name + " での " + h +
                 " のドメイン認証が完了していません。";
   out.steps = vendor_dkim_steps(context);
-  out.checks.push_back(name + " のメールで d=" + h + " の DKIM が pass になっていること");
-  if (context.sender->fix_style == FixStyle::kVendorEnvelope) {
+  out.checks.push_back(dkim_check(context, h));
+  if (context.sender->fix_style == FixStyle::kVendorEnvelope && !envelope_is_customers(context)) {
     out.notes.push_back(name + " の include を " + h + " の SPF レコードに追加しても DMARC は直りません。" + name +
                         " のエンベロープドメインは " + name + " 自身のものだからです。");
   }
@@ -509,8 +539,7 @@ FixParts dkim_key_unpublished(const FixContext& context) {
     out.steps.push_back({"dkim-temperror", "temperror は、受信側での鍵の DNS 問い合わせがタイムアウトしたことを示します。続く場合は " +
                                                d + " の権威 DNS サーバーを確認してください。"});
   }
-  out.checks.push_back((context.sender != nullptr ? name + " のメール" : std::string("そのメール")) + "で d=" + d +
-                                 " の DKIM が pass になっていること");
+  out.checks.push_back(dkim_check(context, d));
   return out;
 }
 
@@ -518,6 +547,17 @@ FixParts spf_permerror(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string record = first_or(context.spf_domains, h);
   FixParts out;
+  if (context.spf_results.size() == 1 && context.spf_results[0] == "temperror") {
+    out.summary = "複数の受信側が何日にもわたって " + record + " の SPF レコードを評価できていません（temperror）。" + record +
+                  "、または SPF レコードが include する名前の DNS サーバーが安定して応答していません。";
+    out.steps = {
+        {"spf-dns-servers", record + " のすべての権威 DNS サーバーが TXT レコードに応答するか確認してください（各サーバーに dig TXT " +
+                                record + " を実行し、UDP と TCP の両方で）。"},
+        {"spf-includes-resolve", "レコード内の include: と redirect= の名前がすべて解決できるか確認し、使っていないサービスのものは削除してください。"},
+    };
+    out.checks.push_back(h + " の SPF が temperror でなくなっていること");
+    return out;
+  }
   out.summary = record + " の SPF レコードに問題があります。受信側で permerror となり、" + h +
                 " からのメールは正規のものも含めてすべて SPF が失敗しています。主な原因は、include 全体で DNS "
                 "ルックアップが 10 回を超えている、ボイドルックアップ（存在しない名前やレコードのない名前）が 2 "
@@ -554,16 +594,28 @@ FixParts forwarded(const FixContext& context) {
   return out;
 }
 
+// The policy that applies to the From domain: sp= for a subdomain when published.
+std::string effective_policy(const FixContext& context) {
+  const bool subdomain = from_domain(context) != policy_domain(context);
+  const std::string& policy = subdomain && !context.subdomain_policy.empty() ? context.subdomain_policy : context.policy;
+  return policy.empty() ? std::string("none") : policy;
+}
+
+bool fully_enforced(const FixContext& context) {
+  return effective_policy(context) == "reject" && context.pct >= 100 && !context.testing;
+}
+
 // What the published policy still lacks for mail that fails DMARC to be refused.
 std::string enforcement_step(const FixContext& context) {
   const std::string p = policy_domain(context);
-  const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
+  const std::string policy = effective_policy(context);
   std::vector<std::string> tags;
   if (context.pct < 100) tags.push_back("pct=" + std::to_string(context.pct));
   if (context.testing) tags.push_back("t=y");
+  const std::string tag = from_domain(context) != p && !context.subdomain_policy.empty() ? "sp" : "p";
   if (policy != "reject" && policy != "quarantine") {
-    return "正規の送信元がすべて成功するようになったら、" + p +
-           " の DMARC ポリシーを p=quarantine、続いて p=reject に移行し、受信側がこうしたメールを配信しないようにしてください。";
+    return "正規の送信元がすべて成功するようになったら、" + p + " の DMARC ポリシーを " + tag + "=quarantine、続いて " + tag +
+           "=reject に移行し、受信側がこうしたメールを配信しないようにしてください。";
   }
   if (!tags.empty()) {
     return p + " の DMARC レコードは p=" + policy + " ですが " + join(tags, " と ") + " もあるため、受信側はこうしたメールのすべてに p=" +
@@ -602,21 +654,26 @@ FixParts unauthorized(const FixContext& context) {
   };
   if (context.platform_messages > 0) {
     out.steps.push_back({"no-platform-include", "別のアカウントのために " + join(context.platforms, "、") +
-                                                    " の include を追加しないでください。そこのすべてのアカウントが " + h +
-                                                    " として送信できるようになってしまいます。"});
+                                                    " の include を追加しないでください。そのサービスのほかのアカウントも " + h +
+                                                    " として SPF に成功するようになってしまいます。"});
   }
   out.steps.push_back({"spoofing", "心当たりがなければなりすましです。送信元で直すことはできません。"});
-  out.steps.push_back({"enforce", enforcement_step(context)});
+  if (fully_enforced(context)) {
+    out.notes.push_back(enforcement_step(context));
+  } else {
+    out.steps.push_back({"enforce", enforcement_step(context)});
+  }
   return out;
 }
 
 FixParts transient(const FixContext& context) {
   const std::string h = from_domain(context);
   FixParts out;
-  out.summary = "一部の失敗は受信側によるものです（DNS のタイムアウトによる temperror や、同じ日に同じ送信元を他の受信側が成功と"
-                "判定しているのに一つの受信側だけが失敗と判定したもの）。" + h + " の設定の問題ではありません。";
+  out.summary = "一部の失敗は受信側によるもので、" + h +
+                " の設定の問題ではありません（DNS のタイムアウトによる temperror、同じ日に同じ送信元を他の受信側が成功と判定した失敗、"
+                "または受信側自身の SPF・DKIM の結果と矛盾する判定）。";
   out.notes.push_back("これらについては変更は不要です。タイムアウトが複数の受信側で何日も続く場合は、" + h +
-                      " の権威 DNS サーバー（と DKIM 鍵の CNAME の宛先）が安定して応答しているか確認してください。");
+                      " と、その SPF・DKIM レコードが指す名前の権威 DNS サーバーが安定して応答しているか確認してください。");
   return out;
 }
 
@@ -670,8 +727,9 @@ FixParts policy_testing(const FixContext& context) {
   out.summary = p + " の DMARC レコードはテストモード（t=y。レポートでは testing=y）です。受信側は p=" + policy +
                 " を 1 段階弱めて、" + applied + "扱います。";
   out.steps = {
-      {"testing-off", "失敗している正規の送信元を修正したら（現在、" + readiness_clause(context) + "）、_dmarc." + p +
-                          " の TXT レコードから t=y を削除してください（ほかのタグは残します）。"},
+      {"testing-off", "失敗している正規の送信元を修正したら、_dmarc." + p +
+                          " の TXT レコードから t=y を削除してください（ほかのタグは残します）。現在、" +
+                          readiness_clause(context) + "。"},
   };
   return out;
 }
@@ -730,9 +788,11 @@ FixParts enforcement_readiness(const FixContext& context) {
       out.steps = {{"to-quarantine", p + " のポリシーを p=quarantine に移行し、数週間後に p=reject に移行してください。"},
                    {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
     }
-  } else if (enforced) {
-    out.summary += "p=" + context.policy + " のため、現在失敗している正規のメールは受信側で" +
-                   (context.policy == "reject" ? std::string("拒否されています。") : std::string("迷惑メールに振り分けられています。"));
+  } else if (enforced && !(context.policy == "quarantine" && context.testing)) {
+    const bool rejects = context.policy == "reject" && !context.testing;
+    out.summary += "p=" + context.policy + (loosened.empty() ? std::string() : "（" + loosened + "）") +
+                   " のため、現在失敗している正規のメール" + (context.pct < 100 ? "の一部" : "") + "は受信側で" +
+                   (rejects ? std::string("拒否されています。") : std::string("迷惑メールに振り分けられています。"));
     out.steps = {{"fix-sources", "まず、このレポートに挙がっている失敗中の送信元を修正してください（それぞれに対処方法があります）。"}};
   } else {
     out.steps = {{"fix-sources", "まず、このレポートに挙がっている失敗中の送信元を修正してください（それぞれに対処方法があります）。"},

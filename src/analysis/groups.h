@@ -218,6 +218,7 @@ struct SeenValues {
                 bool strict_dkim) {
     header_froms[header_from] += messages;
     for (const report::SpfResult& spf : auth.spf_results) {
+      if (spf.scope == "helo") continue;  // the HELO name is no envelope domain
       spf_domains[spf.domain] += messages;
       spf_results[spf.result] += messages;
     }
@@ -302,6 +303,7 @@ inline FixContext fix_context(const std::string& domain, const Sender* sender, c
   context.source_ips = top(seen.ips, 5);
   if (policy != nullptr) {
     context.policy = policy->p;
+    context.subdomain_policy = policy->sp;
     context.pct = policy->pct.value_or(100);
     context.testing = policy->testing == "y";
   }

@@ -1,6 +1,7 @@
 #include "analysis/weights.h"
 
 #include <algorithm>
+#include <iterator>
 #include <mutex>
 #include <string_view>
 #include <unordered_set>
@@ -22,6 +23,11 @@ const report::SpfResult* envelope_of(const std::vector<report::SpfResult>& spf) 
   }
   return nullptr;
 }
+
+// The IP slot of a DKIM result's key: a signature verifies or not whatever server sent
+// it (a pass from one of the sender's servers proves the key is published), while SPF
+// judges the server itself.
+constexpr std::uint32_t kAnyIp = UINT32_MAX;
 
 std::uint64_t domain_entry(std::uint32_t domain, std::uint32_t entry_index) {
   return (static_cast<std::uint64_t>(domain) << 32) | entry_index;
@@ -89,6 +95,10 @@ class ReporterIds {
     const auto [slot, added] = ids_.try_emplace(*reporter, static_cast<std::uint32_t>(ids_.size()));
     cache.emplace(reporter, slot->second);
     return slot->second;
+  }
+  // The store's pointers live for one scan only.
+  void end_scan() {
+    for (auto& cache : caches_) cache.clear();
   }
 
  private:
@@ -165,7 +175,8 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
     const report::Record& auth = interned.auth(entry.auth);
     const std::vector<std::uint32_t>& names = weights.names(entry.auth);
     for (std::size_t i = 0; i < auth.dkim_results.size(); ++i) {
-      visit(entry_index, intern_key(group.domain, entry.ip, names[i]), outcome_of(auth.dkim_results[i].result));
+      // A signature's key is the same whatever server sent it: no IP in its key.
+      visit(entry_index, intern_key(group.domain, kAnyIp, names[i]), outcome_of(auth.dkim_results[i].result));
     }
     if (names.back() != UINT32_MAX) {
       visit(entry_index, intern_key(group.domain, entry.ip, names.back()),
@@ -251,6 +262,8 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
     }
   });
   if (!status) return std::move(status).error();
+  reporters.end_scan();
+  for (DomainCache& cache : domain_cache) cache = {};
   std::vector<Failure> failures;
   for (std::vector<Failure>& part : failure_parts) failures.insert(failures.end(), part.begin(), part.end());
   failure_parts.clear();
@@ -283,7 +296,12 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
     std::vector<std::uint32_t> reporters;
     std::int32_t days = 0, last_day = INT32_MIN;
   };
-  std::unordered_map<std::uint32_t, Persistence> temperrors;
+  // Per (domain, result name): a DNS failure is the domain's, whatever the server.
+  std::unordered_map<std::uint64_t, Persistence> temperrors;
+  auto persistence_key = [&](std::uint32_t key) {
+    const Triple& triple = weights.triples_[key];
+    return (static_cast<std::uint64_t>(triple.domain) << 32) | triple.name;
+  };
   std::vector<std::vector<Weight>> fact_weights(facts.size());
   auto weight_of = [&](std::uint32_t fact, std::uint32_t key) -> Weight& {
     std::vector<Weight>& list = fact_weights[fact];
@@ -311,14 +329,18 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
       std::sort(set->begin(), set->end());
       set->erase(std::unique(set->begin(), set->end()), set->end());
     }
-    const bool contradicted = !passing.empty() && passing.size() >= failing.size();
+    // A reporter that passed and failed the key that day does not vouch for it.
+    std::vector<std::uint32_t> only_passing;
+    std::set_difference(passing.begin(), passing.end(), failing.begin(), failing.end(),
+                        std::back_inserter(only_passing));
+    const bool contradicted = !only_passing.empty() && only_passing.size() >= failing.size();
     for (std::size_t i = begin; i < end; ++i) {
       const Failure& failure = failures[i];
       Weight& weight = weight_of(failure.fact, key);
       if (contradicted) {
         weight.contradicted += failure.messages;
       } else if (failure.outcome == Outcome::kTemperror) {
-        Persistence& seen = temperrors[key];
+        Persistence& seen = temperrors[persistence_key(key)];
         if (std::find(seen.reporters.begin(), seen.reporters.end(), failure.reporter) == seen.reporters.end()) {
           seen.reporters.push_back(failure.reporter);
         }
@@ -332,7 +354,7 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
   }
   for (std::size_t fact = 0; fact < facts.size(); ++fact) {
     for (const Candidate& candidate : candidates[fact]) {
-      const auto seen = temperrors.find(candidate.key);
+      const auto seen = temperrors.find(persistence_key(candidate.key));
       if (candidate.outcome != Outcome::kTemperror || seen == temperrors.end()) continue;
       if (seen->second.reporters.size() >= 2 && seen->second.days >= 3) {
         weight_of(static_cast<std::uint32_t>(fact), candidate.key).persistent_temperror = true;
@@ -355,41 +377,42 @@ std::vector<ResultWeights::Portion> ResultWeights::settle(const Attribution& att
     if (at.cause == Cause::kSpfIncludeMissing || at.cause == Cause::kSpfPermerror) spf_cause = true;
   }
   const auto fact = weights_.find(domain_entry(group.domain, entry_index));
-  auto weight = [&](std::uint32_t name) -> const Weight* {
+  auto weight = [&](std::uint32_t ip, std::uint32_t name) -> const Weight* {
     if (fact == weights_.end() || name == UINT32_MAX) return nullptr;
-    const std::uint32_t key = key_of(group.domain, entry.ip, name);
+    const std::uint32_t key = key_of(group.domain, ip, name);
     for (const Weight& w : fact->second) {
       if (w.key == key) return &w;
     }
     return nullptr;
   };
-  // Messages contradicted for every failing signature of the From domain, and for the
-  // envelope; a temperror nobody contradicts is transient unless persistent.
+  // Messages contradicted for a failing signature of the From domain (one that would
+  // have passed is enough for DMARC), and for the envelope; a temperror nobody
+  // contradicts is transient unless persistent.
   std::int64_t dkim_contradicted = 0, spf_contradicted = 0;
-  bool persistent = false;
+  bool dkim_persistent = false, spf_persistent = false;
   if ((dkim_cause || spf_cause) && interned_ != nullptr) {
     const std::vector<std::uint32_t>& names = this->names(entry.auth);
     if (dkim_cause) {
-      dkim_contradicted = messages;
-      bool any = false;
       for (std::size_t i = 0; i < facts.dkim.size() && i + 1 < names.size(); ++i) {
         const report::DkimResult& dkim = facts.dkim[i];
         if (dkim.result == "pass" || !aligned(dkim.domain, from, false)) continue;
-        any = true;
-        const Weight* w = weight(names[i]);
-        dkim_contradicted = std::min(dkim_contradicted, w != nullptr ? w->contradicted : 0);
-        if (w != nullptr && w->persistent_temperror) persistent = true;
+        const Weight* w = weight(kAnyIp, names[i]);
+        if (w == nullptr) continue;
+        dkim_contradicted = std::max(dkim_contradicted, w->contradicted);
+        if (w->persistent_temperror) dkim_persistent = true;
       }
-      if (!any) dkim_contradicted = 0;
     }
     if (spf_cause) {
-      const Weight* w = weight(names.back());
-      spf_contradicted = w != nullptr ? w->contradicted : 0;
+      if (const Weight* w = weight(entry.ip, names.back())) {
+        spf_contradicted = w->contradicted;
+        spf_persistent = w->persistent_temperror;
+      }
     }
   }
   dkim_contradicted = std::clamp<std::int64_t>(dkim_contradicted, 0, messages);
   spf_contradicted = std::clamp<std::int64_t>(spf_contradicted, 0, messages);
-  const bool temperror_settles = attribution.dkim_temperror_only && !persistent;
+  const bool dkim_temperror_settles = attribution.dkim_temperror_only && !dkim_persistent;
+  const bool spf_temperror_settles = attribution.spf_temperror_only && !spf_persistent;
 
   // Portions: both mechanisms contradicted, DKIM only, SPF only, neither.
   const std::int64_t both = std::min(dkim_contradicted, spf_contradicted);
@@ -398,13 +421,17 @@ std::vector<ResultWeights::Portion> ResultWeights::settle(const Attribution& att
   const std::int64_t neither = messages - both - dkim_only - spf_only;
   std::vector<Portion> out;
   auto add = [&](std::int64_t count, bool dkim, bool spf) {
-    if (count > 0) out.push_back({count, settled(attribution.causes, dkim || temperror_settles, spf)});
+    if (count > 0) {
+      out.push_back({count, settled(attribution.causes, dkim || dkim_temperror_settles, spf || spf_temperror_settles)});
+    }
   };
   add(both, true, true);
   add(dkim_only, true, false);
   add(spf_only, false, true);
   add(neither, false, false);
-  if (out.empty()) out.push_back({messages, settled(attribution.causes, temperror_settles, false)});
+  if (out.empty()) {
+    out.push_back({messages, settled(attribution.causes, dkim_temperror_settles, spf_temperror_settles)});
+  }
   return out;
 }
 

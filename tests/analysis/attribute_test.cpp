@@ -333,7 +333,7 @@ TEST_CASE("a vendor known only by its signing domain is identified by its signat
   CHECK(causes(klaviyo) == Causes{"dkim_not_activated"});
 }
 
-TEST_CASE("temperror: DKIM is left to the weighing across reporters, SPF is transient") {
+TEST_CASE("temperror: left to the weighing across reporters, for DKIM and SPF") {
   RecordFacts dns = record(kSalesforceIp, "fail", "fail");
   dns.spf.push_back(SpfResult{"x.bnc.salesforce.com", "mfrom", "pass", ""});
   dns.dkim.push_back(DkimResult{"example.com", "sf1", "temperror", ""});
@@ -343,7 +343,9 @@ TEST_CASE("temperror: DKIM is left to the weighing across reporters, SPF is tran
   RecordFacts spf = record(kGoogleIp, "pass", "fail");
   spf.spf.push_back(SpfResult{"example.com", "mfrom", "temperror", ""});
   spf.dkim.push_back(DkimResult{"example.com", "google", "pass", ""});
-  CHECK(graded(attribution(spf)) == Causes{"transient:info"});
+  const Attribution timeout = attribution(spf);
+  CHECK(timeout.spf_temperror_only);
+  CHECK(graded(timeout) == Causes{"spf_permerror:warn"});
   RecordFacts near = dns;  // a real failure beside the timeout
   near.dkim.push_back(DkimResult{"example.com", "sf2", "permerror", ""});
   CHECK_FALSE(attribution(near).dkim_temperror_only);

@@ -830,5 +830,84 @@ TEST_CASE("fixes: transient and testing texts") {
   CHECK(has(fix_text(Cause::kEnforcementReadiness, Lang::kEn, c), "unknown"));
 }
 
+TEST_CASE("fixes: enforcement steps follow p=, sp=, pct and t=y") {
+  FixContext c = base_context(nullptr);  // From news.example.com, policy domain example.com
+  c.source_ips = {"192.0.2.15"};
+  c.policy = "reject";
+  c.subdomain_policy = "none";
+  const std::string subdomain = fix_text(Cause::kUnauthorized, Lang::kEn, c);
+  CHECK(has(subdomain, "sp=quarantine and then sp=reject"));
+  CHECK_FALSE(has(subdomain, "already p=reject"));
+  c.header_from = "example.com";
+  c.pct = 50;
+  const std::string partial = fix_text(Cause::kUnauthorized, Lang::kEn, c);
+  CHECK(has(partial, "but also pct=50"));
+  CHECK_FALSE(has(partial, "move the DMARC policy"));
+  c.pct = 100;
+  c.testing = true;
+  CHECK(has(fix_text(Cause::kUnauthorized, Lang::kEn, c), "but also t=y"));
+  c.testing = false;
+  const std::string done = fix_text(Cause::kUnauthorized, Lang::kEn, c);
+  CHECK(has(done, "already p=reject"));
+  CHECK_FALSE(has(done, "\n3. "));  // nothing left to do is a note, not a step
+  for (Lang lang : {Lang::kEn, Lang::kJa}) {
+    check_clean(fix_text(Cause::kUnauthorized, lang, c));
+    c.pct = 50;
+    check_clean(fix_text(Cause::kUnauthorized, lang, c));
+    c.pct = 100;
+  }
+  // Readiness below the threshold at p=reject: the failing mail is rejected now.
+  c.pass_share = 80;
+  CHECK(has(fix_text(Cause::kEnforcementReadiness, Lang::kEn, c), "receivers reject the legitimate mail"));
+  CHECK(has(fix_text(Cause::kEnforcementReadiness, Lang::kJa, c), "拒否されています"));
+  c.testing = true;
+  CHECK(has(fix_text(Cause::kEnforcementReadiness, Lang::kEn, c), "send to spam"));
+  // Ready at p=reject with t=y: remove t=y, never "move to p=quarantine".
+  c.pass_share = 100;
+  const std::string ready = fix_text(Cause::kEnforcementReadiness, Lang::kEn, c);
+  CHECK(has(ready, "Remove t=y"));
+  CHECK_FALSE(has(ready, "to p=quarantine"));
+}
+
+TEST_CASE("fixes: a key that exists but fails is never to be created anew") {
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  c.spf_domains = {"x.na139.bnc.salesforce.com"};
+  c.dkim_key_exists = true;
+  for (Lang lang : {Lang::kEn, Lang::kJa}) {
+    const std::string text = fix_text(Cause::kSpfNotAligned, lang, c);
+    check_clean(text);
+    CHECK_FALSE(has(text, lang == Lang::kEn ? "Create New Key" : "鍵を新規作成"));
+  }
+}
+
+TEST_CASE("fixes: a vendor's return path on the customer's domain, SPF none, SPF temperror") {
+  const Sender sg = sendgrid();
+  FixContext c = base_context(&sg);
+  c.spf_domains = {"em123.news.example.com"};
+  for (Lang lang : {Lang::kEn, Lang::kJa}) {
+    const std::string text = fix_text(Cause::kSpfIncludeMissing, lang, c);
+    check_clean(text);
+    CHECK(has(text, "em123.news.example.com"));
+    CHECK_FALSE(has(text, "would only spend DNS lookups"));
+    const std::string dkim = fix_text(Cause::kDkimNotActivated, lang, c);
+    CHECK_FALSE(has(dkim, "envelope domain is its own"));
+    CHECK_FALSE(has(dkim, "自身のものだからです"));
+  }
+  const Sender g = google();
+  FixContext none = base_context(&g);
+  none.spf_domains = {"news.example.com"};
+  none.spf_results = {"none"};
+  CHECK(has(fix_text(Cause::kSpfIncludeMissing, Lang::kEn, none), "publishes no SPF record"));
+  FixContext temperror = none;
+  temperror.spf_results = {"temperror"};
+  for (Lang lang : {Lang::kEn, Lang::kJa}) {
+    const std::string text = fix_text(Cause::kSpfPermerror, lang, temperror);
+    check_clean(text);
+    CHECK(has(text, "temperror"));
+    CHECK_FALSE(has(text, "10"));  // not the lookup-limit advice of a broken record
+  }
+}
+
 }  // namespace
 }  // namespace dmarcq::analysis
