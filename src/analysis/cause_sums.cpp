@@ -55,9 +55,10 @@ void CauseSums::add(const std::vector<CauseAt>& causes, const Attribution& attri
 std::vector<FindingCause> CauseSums::ordered() const {
   std::vector<FindingCause> out;
   for (const auto& [variant, sum] : sums_) {
-    auto same = std::find_if(out.begin(), out.end(), [&](const FindingCause& c) { return c.cause == variant.cause; });
+    const Cause cause = variant.cause;  // clang 14 cannot capture a structured binding
+    auto same = std::find_if(out.begin(), out.end(), [cause](const FindingCause& c) { return c.cause == cause; });
     if (same == out.end()) {
-      out.push_back({variant.cause, sum.severity, sum.messages, sum.dmarc_fail});
+      out.push_back({cause, sum.severity, sum.messages, sum.dmarc_fail});
     } else {
       same->severity = std::min(same->severity, sum.severity);
       same->messages += sum.messages;
