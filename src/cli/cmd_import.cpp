@@ -7,15 +7,17 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
-#include "cli/importer.h"
-#include "cli/pipeline.h"
 #include "cli/progress.h"
+#include "import/import.h"
 #include "ingest/ingest.h"
-#include "report/report.h"
 
 namespace dmarcq::cli {
 
 namespace {
+
+using import::FileCounts;
+using import::ImportCounts;
+using import::ImportStats;
 
 constexpr const char* kUsage =
     "usage: dmarcq [--db PATH] import [options] PATH...\n"
@@ -182,50 +184,42 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadWrite);
   if (!store) return kExitFatal;
 
+  const unsigned jobs = (*vm)["jobs"].as<unsigned>();
+  if (jobs == 0) throw UsageError{"--jobs must be at least 1"};
   const auto started = std::chrono::steady_clock::now();
   ProgressLine progress(!vm->count("quiet"));
   const std::uint64_t total_bytes = progress.enabled() ? ingest::total_input_bytes(paths) : 0;
-  Importer importer(
-      *store,
-      [&](const ImportStats& stats) {
-        if (!progress.enabled()) return;
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        progress.update(progress_text(stats, total_bytes, seconds));
-      },
-      report::ParseLimits::for_document_limit(limits.max_document_bytes));
-  if (auto status = importer.start(); !status) {
-    print_error(status.error().to_string());
+  import::ImportOptions import_options;
+  import_options.limits = limits;
+  import_options.workers = jobs;
+  if (progress.enabled()) {
+    import_options.progress = [&](const ImportStats& stats) {
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      progress.update(progress_text(stats, total_bytes, seconds));
+    };
+  }
+  const std::string db_path = db_path_of(*vm, global);
+  import_options.open_lookup = [db_path]() -> std::unique_ptr<store::Store> {
+    auto lookup = store::open_sqlite(db_path, store::OpenMode::kReadOnly);
+    return lookup ? std::move(*lookup) : nullptr;  // without one, every document is parsed
+  };
+  const import::ImportOutcome outcome = import::import_paths(paths, *store, import_options);
+  progress.clear();
+  if (!outcome.started) {
+    print_error(outcome.status.error().to_string());
     return kExitFatal;
   }
-  const unsigned jobs = (*vm)["jobs"].as<unsigned>();
-  if (jobs == 0) throw UsageError{"--jobs must be at least 1"};
-  if (jobs == 1) {
-    ingest::ingest_paths(paths, limits, importer);
-  } else {
-    PipelineOptions pipeline;
-    pipeline.workers = jobs;
-    const std::string db_path = db_path_of(*vm, global);
-    pipeline.open_lookup = [db_path]() -> std::unique_ptr<store::Store> {
-      auto lookup = store::open_sqlite(db_path, store::OpenMode::kReadOnly);
-      return lookup ? std::move(*lookup) : nullptr;  // without one, every document is parsed
-    };
-    run_pipeline(paths, limits, importer, pipeline);
-  }
-  core::Status finished = importer.finish();
-  progress.clear();
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  print_accounting(importer.stats(), seconds, vm->count("verbose") > 0);
-  if (!finished) {
-    print_error(finished.error().to_string());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  print_accounting(outcome.stats, seconds, vm->count("verbose") > 0);
+  if (!outcome.status) {
+    print_error(outcome.status.error().to_string());
     print_error("import stopped: the counts above include the last batch (up to " +
-                std::to_string(Importer::kBatchUnits) + " documents or mail messages, or " +
-                std::to_string(Importer::kBatchBytes >> 20) +
+                std::to_string(import::kBatchMaxUnits) + " documents or mail messages, or " +
+                std::to_string(import::kBatchMaxBytes >> 20) +
                 " MiB of documents), which was rolled back; run the same import again to finish");
     return kExitFatal;
   }
-  return importer.stats().total.rejected > 0 ? kExitRejected : kExitOk;
+  return outcome.stats.total.rejected > 0 ? kExitRejected : kExitOk;
 }
 
 }  // namespace dmarcq::cli

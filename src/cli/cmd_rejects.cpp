@@ -3,7 +3,7 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
-#include "cli/retry.h"
+#include "import/import.h"
 
 namespace dmarcq::cli {
 
@@ -30,7 +30,7 @@ constexpr const char* kUsage =
 
 constexpr std::size_t kRejectsShown = 10;
 
-void print_retry_accounting(const RetryStats& stats) {
+void print_retry_accounting(const import::RetryStats& stats) {
   print_note("retry: " + plural(stats.retried(), "reject", "rejects") + " retried: " +
              with_thousands(stats.imported) + " imported, " +
              plural(stats.duplicates, "duplicate", "duplicates") + ", " +
@@ -52,7 +52,7 @@ void print_retry_accounting(const RetryStats& stats) {
 int run_retry(const std::string& db_path, const ingest::Limits& limits) {
   auto store = open_store_or_report(db_path, store::OpenMode::kReadWrite);
   if (!store) return kExitFatal;
-  auto stats = retry_rejects(*store, limits);
+  auto stats = import::retry_rejects(*store, limits);
   if (!stats) {
     print_error(stats.error().to_string());
     print_error("retry stopped: the batch in flight was rolled back; run the same retry "

@@ -1,4 +1,4 @@
-#include "cli/pipeline.h"
+#include "import/pipeline.h"
 
 #include <condition_variable>
 #include <cstdint>
@@ -12,7 +12,7 @@
 
 #include "core/hash.h"
 
-namespace dmarcq::cli {
+namespace dmarcq::import {
 
 namespace {
 
@@ -420,4 +420,4 @@ void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& l
   if (failure) std::rethrow_exception(failure);
 }
 
-}  // namespace dmarcq::cli
+}  // namespace dmarcq::import

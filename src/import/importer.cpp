@@ -1,9 +1,9 @@
-#include "cli/importer.h"
+#include "import/importer.h"
 
 #include "core/hash.h"
 #include "report/report.h"
 
-namespace dmarcq::cli {
+namespace dmarcq::import {
 
 namespace {
 
@@ -367,4 +367,4 @@ void Importer::after_unit(std::uint64_t bytes) {
   if (progress_) progress_(stats_);
 }
 
-}  // namespace dmarcq::cli
+}  // namespace dmarcq::import

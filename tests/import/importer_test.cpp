@@ -4,7 +4,7 @@
 #include <map>
 
 #include "../ingest/test_support.h"
-#include "cli/importer.h"
+#include "import/importer.h"
 #include "core/hash.h"
 #include "store/store.h"
 #include "report_fixture.h"
@@ -23,12 +23,12 @@ namespace {
 enum class Feed { kBytes, kFiles };
 
 // Feeds every unit of `inputs` through one Importer, as one import run.
-cli::ImportStats run(const std::string& db_path,
+import::ImportStats run(const std::string& db_path,
                      const std::vector<std::pair<std::string, std::string>>& inputs,
                      Feed feed = Feed::kBytes) {
   auto store = store::open_sqlite(db_path, store::OpenMode::kReadWrite);
   REQUIRE(store.ok());
-  cli::Importer importer(**store);
+  import::Importer importer(**store);
   REQUIRE(importer.start().ok());
   for (const auto& [name, bytes] : inputs) {
     importer.on_file(name, bytes.size());
@@ -59,7 +59,7 @@ TEST_CASE("importer: every unit is counted once and the counts add up") {
       {"truncated.gz", std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10)},
       {"notes.txt", "just some text\n"},
   };
-  const cli::ImportStats stats = run(temp.path(), inputs);
+  const import::ImportStats stats = run(temp.path(), inputs);
   CHECK(stats.files == 8);
   CHECK(stats.total.imported == 2);
   CHECK(stats.total.duplicates == 2);
@@ -81,7 +81,7 @@ TEST_CASE("importer: every unit is counted once and the counts add up") {
 
   // Running the same inputs again: nothing new, the same outcomes; only the rejected
   // document is parsed again (a newer dmarcq might read it).
-  const cli::ImportStats again = run(temp.path(), inputs);
+  const import::ImportStats again = run(temp.path(), inputs);
   CHECK(again.total.imported == 0);
   CHECK(again.total.duplicates == 4);
   CHECK(again.total.rejected == 3);
@@ -99,7 +99,7 @@ TEST_CASE("importer: a reject is retried, and imports once the cause is gone") {
   ingest::Limits tight;
   tight.max_document_bytes = 100;
   for (const bool first : {true, false}) {
-    cli::Importer importer(**store);
+    import::Importer importer(**store);
     REQUIRE(importer.start().ok());
     ingest::ingest_bytes(ingest::Origin{{"r.xml"}}, xml, first ? tight : ingest::Limits{}, importer);
     REQUIRE(importer.finish().ok());
@@ -116,7 +116,7 @@ TEST_CASE("importer: a reject is retried, and imports once the cause is gone") {
 
 TEST_CASE("importer: other XML documents are skipped unless named like a report") {
   testing::TempDb temp;
-  const cli::ImportStats stats =
+  const import::ImportStats stats =
       run(temp.path(), {{"logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"},
                         {"index.html", "<html><body><p>broken</body></html>"},
                         {"report.xml", "<html/>"}});
@@ -133,7 +133,7 @@ TEST_CASE("importer: dropped records are counted and kept as warnings") {
   xml.insert(xml.find("</feedback>"),
              "<record><row><source_ip>X.X.X.X</source_ip><count>1</count></row>"
              "<identifiers><header_from>example.com</header_from></identifiers></record>");
-  const cli::ImportStats stats = run(temp.path(), {{"r.xml", xml}});
+  const import::ImportStats stats = run(temp.path(), {{"r.xml", xml}});
   CHECK(stats.total.imported == 1);
   CHECK(stats.records == 1);
   CHECK(stats.dropped_records == 1);
@@ -180,7 +180,7 @@ TEST_CASE("importer: mail accounting adds up, and known mail is skipped on re-im
   const std::string eml = report_mail("r4@g", report_xml("m4", 1));
   const std::vector<std::pair<std::string, std::string>> inputs = {{"box.mbox", mbox}, {"one.eml", eml}};
 
-  const cli::ImportStats first = run(temp.path(), inputs);
+  const import::ImportStats first = run(temp.path(), inputs);
   CHECK(first.total.mail_messages == 7);
   CHECK(first.total.with_report == 5);
   CHECK(first.total.no_report ==
@@ -203,7 +203,7 @@ TEST_CASE("importer: mail accounting adds up, and known mail is skipped on re-im
   CHECK(scalar(temp.path(), "SELECT count(*) FROM report WHERE origin LIKE 'box.mbox % message 1 <r1@g> % r.xml.gz'") == 1);
 
   // Again: every message is known; nothing is decoded, parsed or stored.
-  const cli::ImportStats again = run(temp.path(), inputs);
+  const import::ImportStats again = run(temp.path(), inputs);
   CHECK(again.total.mail_messages == 7);
   CHECK(again.total.with_report == 5);
   CHECK(again.total.no_report == first.total.no_report);
@@ -216,7 +216,7 @@ TEST_CASE("importer: mail accounting adds up, and known mail is skipped on re-im
 
   // The mailbox grows: only the new message is read.
   std::string grown = mbox + mbox_of({report_mail("r5@g", report_xml("m5", 2))});
-  const cli::ImportStats incremental = run(temp.path(), {{"box.mbox", grown}});
+  const import::ImportStats incremental = run(temp.path(), {{"box.mbox", grown}});
   CHECK(incremental.total.mail_messages == 7);
   CHECK(incremental.total.imported == 1);
   CHECK(incremental.documents == 1);
@@ -225,11 +225,11 @@ TEST_CASE("importer: mail accounting adds up, and known mail is skipped on re-im
 TEST_CASE("importer: two reports in one buffer are two units, also on re-import") {
   testing::TempDb temp;
   const std::string both = report_xml("first", 2) + "\n<?xml version=\"1.0\"?>\n" + report_xml("second", 3);
-  const cli::ImportStats first = run(temp.path(), {{"two.xml", both}});
+  const import::ImportStats first = run(temp.path(), {{"two.xml", both}});
   CHECK(first.total.imported == 2);
   CHECK(first.total.units() == 2);
   CHECK(scalar(temp.path(), "SELECT count(*) FROM report WHERE origin = 'two.xml \xE2\x80\xBA report 2'") == 1);
-  const cli::ImportStats again = run(temp.path(), {{"two.xml", both}});
+  const import::ImportStats again = run(temp.path(), {{"two.xml", both}});
   CHECK(again.total.imported == 0);
   CHECK(again.total.duplicates == 2);
   CHECK(again.xml_bytes == 0);
@@ -237,7 +237,7 @@ TEST_CASE("importer: two reports in one buffer are two units, also on re-import"
 
 namespace {
 
-void check_same(const cli::ImportCounts& a, const cli::ImportCounts& b) {
+void check_same(const import::ImportCounts& a, const import::ImportCounts& b) {
   CHECK(a.mail_messages == b.mail_messages);
   CHECK(a.with_report == b.with_report);
   CHECK(a.imported == b.imported);
@@ -263,7 +263,7 @@ TEST_CASE("importer: a file whose every unit imported is skipped unopened on re-
       {"broken.zip", make_archive(Format::kZip, {}, {{"a.xml", report_xml("b", 1)}, {"b.xml", "<feedback>"}})},
       {"readme.zip", make_archive(Format::kZip, {}, {{"c.xml", report_xml("c", 1)}, {"README", "text\n"}})},
   };
-  const cli::ImportStats first = run(temp.path(), inputs, Feed::kFiles);
+  const import::ImportStats first = run(temp.path(), inputs, Feed::kFiles);
   CHECK(first.total.imported == 4);
   CHECK(first.total.duplicates == 2);
   CHECK(first.total.rejected == 1);
@@ -282,8 +282,8 @@ TEST_CASE("importer: a file whose every unit imported is skipped unopened on re-
   REQUIRE(sqlite3_open(unremembered.path().c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db, "DELETE FROM file", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
-  const cli::ImportStats read = run(unremembered.path(), inputs, Feed::kFiles);
-  const cli::ImportStats again = run(temp.path(), inputs, Feed::kFiles);
+  const import::ImportStats read = run(unremembered.path(), inputs, Feed::kFiles);
+  const import::ImportStats again = run(temp.path(), inputs, Feed::kFiles);
   check_same(again.total, read.total);
   REQUIRE(again.per_file.size() == inputs.size());
   REQUIRE(read.per_file.size() == inputs.size());

@@ -4,19 +4,19 @@
 // produced it. The store, the provenance and the accounting are therefore the same
 // for any number of workers; only the hashing and parsing run side by side. Bounded
 // queues between the stages keep memory flat whatever the input size.
-#ifndef DMARCQ_CLI_PIPELINE_H_
-#define DMARCQ_CLI_PIPELINE_H_
+#ifndef DMARCQ_IMPORT_PIPELINE_H_
+#define DMARCQ_IMPORT_PIPELINE_H_
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "cli/importer.h"
+#include "import/importer.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
 
-namespace dmarcq::cli {
+namespace dmarcq::import {
 
 struct PipelineOptions {
   unsigned workers = 2;  // parsing threads, at least 1
@@ -31,6 +31,6 @@ struct PipelineOptions {
 void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& limits, Importer& importer,
                   const PipelineOptions& options);
 
-}  // namespace dmarcq::cli
+}  // namespace dmarcq::import
 
-#endif  // DMARCQ_CLI_PIPELINE_H_
+#endif  // DMARCQ_IMPORT_PIPELINE_H_

@@ -4,8 +4,8 @@
 #include <sqlite3.h>
 
 #include "../ingest/test_support.h"
-#include "cli/importer.h"
-#include "cli/retry.h"
+#include "import/importer.h"
+#include "import/import.h"
 #include "core/hash.h"
 #include "store/store.h"
 #include "report_fixture.h"
@@ -20,12 +20,12 @@ namespace {
 const std::string kMalformed = "<feedback><report_metadata></feedback>";
 
 // Imports `inputs` as `dmarcq import` would, with `limits`.
-cli::ImportStats import(const std::string& db_path,
-                        const std::vector<std::pair<std::string, std::string>>& inputs,
-                        const ingest::Limits& limits) {
+import::ImportStats import_inputs(const std::string& db_path,
+                               const std::vector<std::pair<std::string, std::string>>& inputs,
+                               const ingest::Limits& limits) {
   auto store = store::open_sqlite(db_path, store::OpenMode::kReadWrite);
   REQUIRE(store.ok());
-  cli::Importer importer(**store);
+  import::Importer importer(**store);
   REQUIRE(importer.start().ok());
   for (const auto& [name, bytes] : inputs) {
     ingest::ingest_bytes(ingest::Origin{{name}}, bytes, limits, importer);
@@ -34,10 +34,10 @@ cli::ImportStats import(const std::string& db_path,
   return importer.stats();
 }
 
-cli::RetryStats retry(const std::string& db_path, const ingest::Limits& limits = {}) {
+import::RetryStats retry(const std::string& db_path, const ingest::Limits& limits = {}) {
   auto store = store::open_sqlite(db_path, store::OpenMode::kReadWrite);
   REQUIRE(store.ok());
-  auto stats = cli::retry_rejects(**store, limits);
+  auto stats = import::retry_rejects(**store, limits);
   if (!stats.ok()) MESSAGE(stats.error().to_string());
   REQUIRE(stats.ok());
   return *stats;
@@ -75,10 +75,10 @@ TEST_CASE("retry: limit rejects import with wider limits, broken ones stay with 
       // A zip member over the limit: its bytes were never read, so not kept.
       {"held.zip", make_archive(Format::kZip, {}, {{"m.xml", report_xml("zipped", 1)}})},
   };
-  const cli::ImportStats first = import(temp.path(), inputs, tiny_documents());
+  const import::ImportStats first = import_inputs(temp.path(), inputs, tiny_documents());
   REQUIRE(first.total.rejected == 4);
 
-  const cli::RetryStats stats = retry(temp.path());
+  const import::RetryStats stats = retry(temp.path());
   CHECK(stats.imported == 2);
   CHECK(stats.duplicates == 0);
   CHECK(stats.still_rejected == 1);
@@ -102,7 +102,7 @@ TEST_CASE("retry: limit rejects import with wider limits, broken ones stay with 
   CHECK(text(temp.path(), "SELECT error_kind FROM reject WHERE origin = 'held.zip \xE2\x80\xBA m.xml'") == "limit");
 
   // A second retry changes nothing.
-  const cli::RetryStats again = retry(temp.path());
+  const import::RetryStats again = retry(temp.path());
   CHECK(again.imported == 0);
   CHECK(again.duplicates == 0);
   CHECK(again.still_rejected == 1);
@@ -113,15 +113,15 @@ TEST_CASE("retry: limit rejects import with wider limits, broken ones stay with 
 
 TEST_CASE("retry: the same limits give the same rejects, and an empty list is fine") {
   testing::TempDb temp;
-  import(temp.path(), {{"plain.xml", report_xml("plain", 4)}}, tiny_documents());
-  const cli::RetryStats same = retry(temp.path(), tiny_documents());
+  import_inputs(temp.path(), {{"plain.xml", report_xml("plain", 4)}}, tiny_documents());
+  const import::RetryStats same = retry(temp.path(), tiny_documents());
   CHECK(same.still_rejected == 1);
   CHECK(same.rejects.at(0) ==
         "plain.xml: document exceeds the size limit of 100 bytes (--max-document-size)");
 
-  const cli::RetryStats wider = retry(temp.path());
+  const import::RetryStats wider = retry(temp.path());
   CHECK(wider.imported == 1);
-  const cli::RetryStats empty = retry(temp.path());
+  const import::RetryStats empty = retry(temp.path());
   CHECK(empty.retried() == 0);
   CHECK(empty.not_kept == 0);
 }
@@ -129,9 +129,9 @@ TEST_CASE("retry: the same limits give the same rejects, and an empty list is fi
 TEST_CASE("retry: a unit whose report was stored meanwhile is a duplicate and leaves the list") {
   testing::TempDb temp;
   const std::string xml = report_xml("twice", 3);
-  import(temp.path(), {{"first.xml.gz", compress(Filter::kGzip, xml)}}, tiny_documents());
-  import(temp.path(), {{"second.xml", xml}}, ingest::Limits{});
-  const cli::RetryStats stats = retry(temp.path());
+  import_inputs(temp.path(), {{"first.xml.gz", compress(Filter::kGzip, xml)}}, tiny_documents());
+  import_inputs(temp.path(), {{"second.xml", xml}}, ingest::Limits{});
+  const import::RetryStats stats = retry(temp.path());
   CHECK(stats.duplicates == 1);
   CHECK(stats.imported == 0);
   CHECK(stats.records == 0);
@@ -145,11 +145,11 @@ TEST_CASE("retry: an archive stays one reject while a member fails; its good mem
       Format::kZip, {}, {{"a.xml", report_xml("a", 2)}, {"bad.xml", kMalformed}, {"b.xml", report_xml("b", 5)}});
   ingest::Limits few_members;
   few_members.max_members = 1;
-  const cli::ImportStats first = import(temp.path(), {{"box.zip", zip}}, few_members);
+  const import::ImportStats first = import_inputs(temp.path(), {{"box.zip", zip}}, few_members);
   CHECK(first.total.imported == 1);  // a.xml, read before the limit was hit
   REQUIRE(scalar(temp.path(), "SELECT count(*) FROM reject WHERE origin = 'box.zip' AND error_kind = 'limit'") == 1);
 
-  const cli::RetryStats stats = retry(temp.path());
+  const import::RetryStats stats = retry(temp.path());
   CHECK(stats.still_rejected == 1);
   CHECK(stats.imported == 0);
   CHECK(stats.records == 1);  // b.xml
@@ -160,7 +160,7 @@ TEST_CASE("retry: an archive stays one reject while a member fails; its good mem
   CHECK(scalar(temp.path(), "SELECT count(*) FROM report WHERE origin LIKE 'box.zip \xE2\x80\xBA %'") == 2);
 
   // Again: the good members are duplicates now, the unit still fails.
-  const cli::RetryStats again = retry(temp.path());
+  const import::RetryStats again = retry(temp.path());
   CHECK(again.still_rejected == 1);
   CHECK(again.records == 0);
   CHECK(scalar(temp.path(), "SELECT count(*) FROM report") == 2);
@@ -182,7 +182,7 @@ TEST_CASE("retry: when a document imports but its second report fails, that repo
     REQUIRE((*store)->add_reject("two.xml", old_reason, core::sha256_hex(both), both, both.size()).ok());
     REQUIRE((*store)->commit().ok());
   }
-  const cli::RetryStats stats = retry(temp.path());
+  const import::RetryStats stats = retry(temp.path());
   CHECK(stats.imported == 1);
   CHECK(stats.still_rejected == 0);
   CHECK(scalar(temp.path(), "SELECT count(*) FROM report WHERE origin = 'two.xml'") == 1);

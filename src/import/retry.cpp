@@ -1,10 +1,10 @@
-#include "cli/retry.h"
+#include "import/import.h"
 
 #include <utility>
 
-#include "cli/importer.h"
+#include "import/importer.h"
 
-namespace dmarcq::cli {
+namespace dmarcq::import {
 
 namespace {
 
@@ -137,4 +137,4 @@ core::Result<RetryStats> retry_rejects(store::Store& store, const ingest::Limits
   return stats;
 }
 
-}  // namespace dmarcq::cli
+}  // namespace dmarcq::import

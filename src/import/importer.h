@@ -1,10 +1,11 @@
-// The import job: receives documents and rejects from ingest, parses documents,
-// writes them to the store in batches, and keeps the accounting that `import` prints.
-// Every unit ingest reports ends as exactly one of imported, duplicate, rejected or
-// skipped, so the counts always add up to the units seen; every mail message read
-// either yielded units or is counted as a message without a report, by kind.
-#ifndef DMARCQ_CLI_IMPORTER_H_
-#define DMARCQ_CLI_IMPORTER_H_
+// Private to import/: the import job's sink. It receives documents and rejects from
+// ingest, parses documents, writes them to the store in batches, and keeps the
+// accounting that `import` prints. Every unit ingest reports ends as exactly one of
+// imported, duplicate, rejected or skipped, so the counts always add up to the units
+// seen; every mail message read either yielded units or is counted as a message
+// without a report, by kind.
+#ifndef DMARCQ_IMPORT_IMPORTER_H_
+#define DMARCQ_IMPORT_IMPORTER_H_
 
 #include <cstdint>
 #include <functional>
@@ -17,46 +18,12 @@
 #include <vector>
 
 #include "core/error.h"
+#include "import/import.h"
 #include "ingest/ingest.h"
 #include "report/report.h"
 #include "store/store.h"
 
-namespace dmarcq::cli {
-
-// What one input file, or the whole import, came to.
-struct ImportCounts {
-  std::int64_t mail_messages = 0;    // mail messages read (mbox, Maildir, .eml)
-  std::int64_t with_report = 0;      // of those, messages that held a report or reject
-  std::int64_t imported = 0;         // reports stored
-  std::int64_t duplicates = 0;       // documents already stored (same bytes or same report)
-  std::int64_t rejected = 0;         // units that could not be imported
-  std::int64_t skipped = 0;          // units that are not reports (README, images, HTML)
-  std::map<std::string, std::int64_t> no_report;  // messages without a report, by kind
-
-  std::int64_t units() const { return imported + duplicates + rejected + skipped; }
-  std::int64_t without_report() const;
-};
-
-struct FileCounts {
-  std::string path;
-  std::uint64_t bytes = 0;
-  ImportCounts counts;
-};
-
-struct ImportStats {
-  std::int64_t files = 0;           // top-level files read
-  std::uint64_t file_bytes = 0;     // their size on disk
-  ImportCounts total;
-  std::vector<FileCounts> per_file; // in the order read
-  std::int64_t documents = 0;       // report documents looked at (after unpacking)
-  std::int64_t records = 0;         // records added
-  std::int64_t messages = 0;        // DMARC messages (record counts) added
-  std::int64_t dropped_records = 0; // bad records dropped from imported reports
-  std::uint64_t xml_bytes = 0;      // bytes of report XML parsed
-  std::uint64_t bytes_done = 0;     // input bytes consumed so far (progress)
-  std::vector<std::string> rejects; // "origin: reason", in order
-  std::vector<std::string> skips;   // "origin: what"
-};
+namespace dmarcq::import {
 
 // A document made ready for the store, on any thread: its hash and, unless the store
 // already holds it, its reports parsed (one per <feedback>, in order).
@@ -113,14 +80,8 @@ class LookedUpMessage {
 
 class Importer final : public ingest::Sink {
  public:
-  // A batch is committed after this many units or bytes of documents: small enough
-  // that a killed import redoes a few seconds of work. Large because a commit writes
-  // every page the batch touched, and new facts touch pages all over the fact index:
-  // once that index outgrows SQLite's cache, each commit rewrites most of it. A 1 GB
-  // mbox (4.5M records) imported in 46 s instead of 52 s when batches grew from 1,000
-  // units or 64 MiB (about 500 mails) to these; peak memory grew by 12 MiB.
-  static constexpr std::int64_t kBatchUnits = 16000;
-  static constexpr std::uint64_t kBatchBytes = 256ull << 20;
+  static constexpr std::int64_t kBatchUnits = kBatchMaxUnits;
+  static constexpr std::uint64_t kBatchBytes = kBatchMaxBytes;
 
   // Called after each unit and as input is consumed, for the progress line.
   using ProgressFn = std::function<void(const ImportStats&)>;
@@ -211,6 +172,6 @@ class Importer final : public ingest::Sink {
   ImportCounts file_start_;
 };
 
-}  // namespace dmarcq::cli
+}  // namespace dmarcq::import
 
-#endif  // DMARCQ_CLI_IMPORTER_H_
+#endif  // DMARCQ_IMPORT_IMPORTER_H_
