@@ -11,7 +11,7 @@ foreach(name IN LISTS migrations)
   string(APPEND body "    {${number}, \"${name}\", R\"dmarcq_sql(${sql})dmarcq_sql\"},\n")
 endforeach()
 file(WRITE "${OUTPUT}.tmp" "// Generated from schema/*.sql by cmake/embed_schema.cmake. Do not edit.
-#include \"store/migrations.h\"
+#include \"store/sqlite/migrations.h\"
 
 namespace dmarcq::store {
 

@@ -4,7 +4,7 @@
 -- report exactly as the record-level summary spreads them (day i of n gets count / n,
 -- plus one while i < count % n), so both give the same figures.
 -- Derived data: dmarcq fills it from the records when it migrates a database, and
--- `dmarcq rebuild` recomputes it the same way (src/store/rollups.cpp).
+-- `dmarcq rebuild` recomputes it the same way (src/store/sqlite/rollups.cpp).
 CREATE TABLE day_total (
   domain            TEXT    NOT NULL,  -- policy domain
   day               TEXT    NOT NULL,  -- 'YYYY-MM-DD'

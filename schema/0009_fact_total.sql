@@ -4,7 +4,7 @@
 -- min(c, n) days). explain over all time reads these rows, one per distinct source and
 -- result, instead of every record. Records with no messages have no row.
 -- Derived data: dmarcq fills it from the records when it migrates a database, import
--- keeps it up to date, and `dmarcq rebuild` recomputes it (src/store/rollups.cpp).
+-- keeps it up to date, and `dmarcq rebuild` recomputes it (src/store/sqlite/rollups.cpp).
 CREATE TABLE fact_total (
   domain    TEXT    NOT NULL,  -- policy domain
   fact_ref  INTEGER NOT NULL REFERENCES fact (id),

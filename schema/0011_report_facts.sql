@@ -11,7 +11,7 @@
 -- report without records holds the byte 1 alone.
 -- Derived data: dmarcq fills it from the records when it migrates a database, import
 -- adds a row with each report, and `dmarcq rebuild` recomputes it
--- (src/store/rollups.cpp, src/store/record_pack.cpp).
+-- (src/store/sqlite/rollups.cpp, src/store/sqlite/record_pack.cpp).
 CREATE TABLE report_facts (
   report_ref INTEGER PRIMARY KEY REFERENCES report (id),
   packed     BLOB    NOT NULL

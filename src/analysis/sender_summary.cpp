@@ -138,7 +138,7 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
     Sums* last_sum = nullptr;
     bool damaged = false;
   };
-  std::vector<PartSums> parts(store::Store::kMaxReadParts);
+  std::vector<PartSums> parts(store.scan_parts());
   const store::RecordFilter filter{query.domains, query.from_day, query.to_day};
   auto status = store.scan_record_days(filter, by_day, [&](const store::RecordDay& record) {
     PartSums& part = parts[record.part];

@@ -88,6 +88,7 @@ std::vector<CauseAt> settled(const std::vector<CauseAt>& causes, bool dkim, bool
 // store's pointers it has seen, so the lock is taken once per reporter and thread.
 class ReporterIds {
  public:
+  explicit ReporterIds(std::size_t parts) : caches_(parts) {}
   std::uint32_t id(std::size_t part, const std::string* reporter) {
     auto& cache = caches_[part];
     if (auto known = cache.find(reporter); known != cache.end()) return known->second;
@@ -104,7 +105,7 @@ class ReporterIds {
  private:
   std::mutex mutex_;
   std::unordered_map<std::string, std::uint32_t> ids_;
-  std::unordered_map<const std::string*, std::uint32_t> caches_[store::Store::kMaxReadParts];
+  std::vector<std::unordered_map<const std::string*, std::uint32_t>> caches_;  // one per scan part
 };
 
 }  // namespace
@@ -225,13 +226,13 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
   for (std::size_t i = 0; i < groups.domains.size(); ++i) {
     domain_index.emplace(groups.domains[i], static_cast<std::uint32_t>(i));
   }
-  ReporterIds reporters;
+  ReporterIds reporters(store.scan_parts());
   // The weighed (domain, entry) of a record-day whose entry is of `kind`, or nothing.
   struct DomainCache {
     const std::string* name = nullptr;
     std::uint32_t index = UINT32_MAX;
   };
-  DomainCache domain_cache[store::Store::kMaxReadParts];
+  std::vector<DomainCache> domain_cache(store.scan_parts());
   auto weighed_fact = [&](const store::RecordDay& record, std::uint8_t kind) -> const std::uint32_t* {
     if (record.messages == 0 || record.fact_id < 0 ||
         static_cast<std::size_t>(record.fact_id) >= entry_of_fact.size()) {
@@ -250,7 +251,7 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
   };
 
   // Scan 1: the failing days of weighed keys.
-  std::vector<std::vector<Failure>> failure_parts(store::Store::kMaxReadParts);
+  std::vector<std::vector<Failure>> failure_parts(store.scan_parts());
   auto status = store.scan_record_days(filter, true, [&](const store::RecordDay& record) {
     const std::uint32_t* fact = weighed_fact(record, 1);
     if (fact == nullptr) return;
@@ -271,7 +272,7 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
   for (const Failure& failure : failures) failing_days.insert(key_day(failure.key, failure.day));
 
   // Scan 2: the passes of those keys on those days.
-  std::vector<std::vector<Pass>> pass_parts(store::Store::kMaxReadParts);
+  std::vector<std::vector<Pass>> pass_parts(store.scan_parts());
   status = store.scan_record_days(filter, true, [&](const store::RecordDay& record) {
     const std::uint32_t* fact = weighed_fact(record, 2);
     if (fact == nullptr) return;

@@ -200,7 +200,7 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   }
   const std::string db_path = db_path_of(*vm, global);
   import_options.open_lookup = [db_path]() -> std::unique_ptr<store::Store> {
-    auto lookup = store::open_sqlite(db_path, store::OpenMode::kReadOnly);
+    auto lookup = store::open(db_path, store::OpenMode::kReadOnly);
     return lookup ? std::move(*lookup) : nullptr;  // without one, every document is parsed
   };
   const import::ImportOutcome outcome = import::import_paths(paths, *store, import_options);

@@ -181,7 +181,7 @@ analysis::Lang lang_of(const po::variables_map& vm) {
 }
 
 std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode) {
-  auto store = store::open_sqlite(path, mode);
+  auto store = store::open(path, mode);
   if (!store) {
     print_error(store.error().to_string());
     return nullptr;

@@ -68,7 +68,7 @@ std::vector<core::Result<report::Report>> parse_all(const std::string& bytes, co
   return std::move(*parsed);
 }
 
-PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs,
+PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs, const store::Store& writer,
                                   const report::ParseLimits& parse_limits) {
   PreparedDocument prepared;
   prepared.content_hash = core::sha256_hex(document.bytes);
@@ -80,9 +80,9 @@ PreparedDocument prepare_document(ingest::Document document, store::Store* known
   }
   prepared.reports = parse_all(prepared.document.bytes, parse_limits);
   prepared.parsed = true;
-  prepared.fact_keys.reserve(prepared.reports.size());
+  prepared.prepared_reports.reserve(prepared.reports.size());
   for (const core::Result<report::Report>& report : prepared.reports) {
-    prepared.fact_keys.push_back(report ? store::fact_keys(*report) : std::vector<store::FactKey>());
+    prepared.prepared_reports.push_back(report ? writer.prepare_report(*report) : nullptr);
   }
   return prepared;
 }
@@ -140,10 +140,9 @@ void Importer::apply_document(PreparedDocument& prepared) {
       return fail(std::move(status).error().within(origin));
     }
   }
-  // Keys computed ahead, if the document was parsed ahead; the store computes them otherwise.
-  auto keys_of = [&](std::size_t which) {
-    return which < prepared.fact_keys.size() ? std::span<const store::FactKey>(prepared.fact_keys[which])
-                                             : std::span<const store::FactKey>();
+  // Prepared ahead, if the document was parsed ahead; the store prepares it otherwise.
+  auto keys_of = [&](std::size_t which) -> const store::PreparedReport* {
+    return which < prepared.prepared_reports.size() ? prepared.prepared_reports[which].get() : nullptr;
   };
   store_report(*parsed, keys_of(0), origin, content_hash);
   for (std::size_t which = 1; which < prepared.reports.size() && !fatal_; ++which) {
@@ -160,9 +159,9 @@ void Importer::apply_document(PreparedDocument& prepared) {
   after_unit(document.bytes.size());
 }
 
-void Importer::store_report(const report::Report& report, std::span<const store::FactKey> fact_keys,
+void Importer::store_report(const report::Report& report, const store::PreparedReport* prepared,
                             const std::string& origin, const std::string& content_hash) {
-  auto added = store_.add_report(report, origin, content_hash, fact_keys);
+  auto added = store_.add_report(report, origin, content_hash, prepared);
   if (!added) return fail(std::move(added).error().within(origin));
   if (added->outcome == store::Outcome::kImported) {
     count([](ImportCounts& c) { ++c.imported; });

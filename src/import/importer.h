@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -32,14 +33,15 @@ struct PreparedDocument {
   std::string content_hash;
   bool parsed = false;  // false: not parsed (yet); the importer parses it if needed
   std::vector<core::Result<report::Report>> reports;
-  // The fact keys of each parsed report's records (store::fact_keys), computed with the
-  // parse so that the writer does not; empty for a report that failed.
-  std::vector<std::vector<store::FactKey>> fact_keys;
+  // What the store derives from each parsed report (Store::prepare_report), made with
+  // the parse so that the writer does not; null for a report that failed.
+  std::vector<std::unique_ptr<store::PreparedReport>> prepared_reports;
 };
 
 // Hashes `document` and parses it, unless `known_inputs` (a store connection of the
-// calling thread, may be null) already holds it as imported or duplicate.
-PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs,
+// calling thread, may be null) already holds it as imported or duplicate; `writer`
+// (the importer's store) prepares the reports for itself.
+PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs, const store::Store& writer,
                                   const report::ParseLimits& parse_limits);
 
 // What becomes of the rejects the importer meets.
@@ -126,6 +128,8 @@ class Importer final : public ingest::Sink {
 
   const ImportStats& stats() const { return stats_; }
   const report::ParseLimits& parse_limits() const { return parse_limits_; }
+  // The store written to; its prepare_report may be called from any thread.
+  const store::Store& store() const { return store_; }
   // True once a store error stopped the import (finish() returns it).
   bool failed() const { return fatal_.has_value(); }
   // The rejects held since the last call (RejectPolicy::kHold only), in order.
@@ -139,8 +143,7 @@ class Importer final : public ingest::Sink {
     if (!stats_.per_file.empty()) change(stats_.per_file.back().counts);
   }
   // Stores a parsed report (or counts it as a duplicate).
-  void store_report(const report::Report& report, std::span<const store::FactKey> fact_keys,
-                    const std::string& origin,
+  void store_report(const report::Report& report, const store::PreparedReport* prepared, const std::string& origin,
                     const std::string& content_hash);
   // Counts a reject and stores it (or holds it, see RejectPolicy). `already_stored`:
   // the store has this unit's reject from an earlier run, so there is nothing to write.

@@ -173,8 +173,9 @@ class Queues {
 // The reader thread's Sink: turns every call into an event.
 class QueueingSink final : public ingest::Sink {
  public:
-  QueueingSink(Queues& queues, store::Store* lookup, const report::ParseLimits& parse_limits)
-      : queues_(queues), lookup_(lookup), parse_limits_(parse_limits) {}
+  QueueingSink(Queues& queues, store::Store* lookup, const store::Store& writer,
+               const report::ParseLimits& parse_limits)
+      : queues_(queues), lookup_(lookup), writer_(writer), parse_limits_(parse_limits) {}
 
   // Hands over the known files or messages not yet pushed. Called before every other
   // event, so the writer sees them in reader order, and once the reader is done.
@@ -218,7 +219,7 @@ class QueueingSink final : public ingest::Sink {
     event->bytes = 3 * document.bytes.size();
     if (document.bytes.size() >= kLargeDocument) {
       queues_.wait_until_empty();
-      event->prepared = prepare_document(std::move(document), lookup_, parse_limits_);
+      event->prepared = prepare_document(std::move(document), lookup_, writer_, parse_limits_);
     } else {
       event->prepared.document = std::move(document);
       event->ready = false;
@@ -298,6 +299,7 @@ class QueueingSink final : public ingest::Sink {
 
   Queues& queues_;
   store::Store* lookup_;
+  const store::Store& writer_;
   const report::ParseLimits& parse_limits_;
   std::unique_ptr<Event> known_run_;
   LookedUpMessage looked_up_;
@@ -366,7 +368,7 @@ void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& l
   std::thread reader([&] {
     try {
       std::unique_ptr<store::Store> lookup = open_lookup();
-      QueueingSink sink(queues, lookup.get(), importer.parse_limits());
+      QueueingSink sink(queues, lookup.get(), importer.store(), importer.parse_limits());
       ingest::ingest_paths(paths, limits, sink);
       sink.flush_known();
     } catch (...) {  // rethrown on the calling thread after the join
@@ -387,8 +389,10 @@ void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& l
       }
       while (Event* event = queues.next_work()) {
         try {
-          if (!queues.stopped()) event->prepared =
-              prepare_document(std::move(event->prepared.document), lookup.get(), importer.parse_limits());
+          if (!queues.stopped()) {
+            event->prepared = prepare_document(std::move(event->prepared.document), lookup.get(), importer.store(),
+                                               importer.parse_limits());
+          }
         } catch (...) {  // rethrown on the calling thread after the join
           record_failure();
           queues.stop();

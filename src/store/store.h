@@ -1,6 +1,7 @@
-// store: the database behind dmarcq. The interface is narrow and backend-neutral so
-// that a PostgreSQL backend can follow; the SQLite backend (the embedded default) is
-// the only one today. Reports are stored as reported; nothing here interprets them.
+// store: the database behind dmarcq, as an interface. It is narrow and backend-neutral
+// so that a PostgreSQL backend can follow; the SQLite backend (store/sqlite/, the
+// embedded default) is the only one today, and store::open picks it. Reports are
+// stored as reported; nothing here interprets them.
 #ifndef DMARCQ_STORE_STORE_H_
 #define DMARCQ_STORE_STORE_H_
 
@@ -9,7 +10,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +17,6 @@
 #include "core/error.h"
 #include "core/table.h"
 #include "report/report.h"
-#include "store/fact_key.h"
 
 namespace dmarcq::store {
 
@@ -71,11 +70,10 @@ struct SummaryQuery {
   std::optional<std::int64_t> to_day;              // inclusive
 };
 
-// The facts attribution reads of a record, stored once per distinct combination
-// (table fact, with the authentication results and reasons as JSON lists): reports
-// repeat the same sources with the same results.
-// Fact ids are numbered densely from 1 by the store (migration 7 numbers them afresh), so
-// readers index vectors by them; an id above this bound means a hand-edited table.
+// The facts attribution reads of a record, stored once per distinct combination:
+// reports repeat the same sources with the same results.
+// A backend numbers facts densely from 1, below this bound, so that readers may index
+// vectors by fact id; an id past it means a damaged store.
 constexpr std::int64_t kMaxFactId = std::int64_t{1} << 28;
 
 // The views are valid only during the scan_facts call that passes them.
@@ -113,7 +111,7 @@ struct RecordGroups {
 // A large store is read in parts at once, one thread each: records of different parts
 // reach the visitor at the same time, from different threads.
 struct RecordDay {
-  std::size_t part = 0;                   // below Store::kMaxReadParts; one thread per part
+  std::size_t part = 0;                   // below Store::scan_parts(); one thread per part
   const std::string* domain = nullptr;    // policy domain
   const std::string* reporter = nullptr;
   std::int64_t day = 0;                   // days since the epoch (the first day when not by day)
@@ -143,11 +141,16 @@ struct RejectUnit {
   bool kept = false;  // its bytes are stored: not over 32 MiB, and not empty
 };
 
+// What a backend derives from a report alone (leveldb's WriteBatch): made on any
+// thread by Store::prepare_report, applied by the one writer's add_report. Opaque
+// outside the backend.
+class PreparedReport {
+ public:
+  virtual ~PreparedReport() = default;
+};
+
 class Store {
  public:
-  // The most parts a split scan (scan_record_days) reads at once.
-  static constexpr std::size_t kMaxReadParts = 4;
-
   virtual ~Store() = default;
 
   // --- writing. A batch holds whole documents only, so a killed import loses at most
@@ -158,16 +161,17 @@ class Store {
 
   // The outcome recorded for a document with this content hash, if it was seen.
   virtual core::Result<std::optional<KnownInput>> find_input(const std::string& content_hash) = 0;
+  // What add_report derives from `report` alone, made ahead: safe on any thread at
+  // once, with no transaction (import's workers call it while they parse).
+  virtual std::unique_ptr<PreparedReport> prepare_report(const report::Report& report) const = 0;
   // Stores a parsed report, or records it as a duplicate of a stored one (same
-  // reporter, report_id, policy domain and period). `fact_keys` are its records' fact
-  // keys computed ahead (fact_keys(report), on another thread), or empty.
-  virtual core::Result<AddResult> add_report(const report::Report& report,
-                                             const std::string& origin,
-                                             const std::string& content_hash,
-                                             std::span<const FactKey> fact_keys) = 0;
+  // reporter, report_id, policy domain and period). `prepared` is prepare_report's of
+  // this report made ahead, or null.
+  virtual core::Result<AddResult> add_report(const report::Report& report, const std::string& origin,
+                                             const std::string& content_hash, const PreparedReport* prepared) = 0;
   core::Result<AddResult> add_report(const report::Report& report, const std::string& origin,
                                      const std::string& content_hash) {
-    return add_report(report, origin, content_hash, {});
+    return add_report(report, origin, content_hash, nullptr);
   }
   // A mail message read before, if any.
   virtual core::Result<std::optional<KnownMessage>> find_message(const std::string& content_hash) = 0;
@@ -214,10 +218,12 @@ class Store {
   // `only` (ascending; ids that do not exist are left out).
   virtual core::Status scan_facts(const std::function<void(std::int64_t id, const Fact& fact)>& visit,
                                   const std::vector<std::int64_t>* only = nullptr) = 0;
+  // The most parts scan_record_days reads at once, each on a thread of its own.
+  virtual std::size_t scan_parts() const = 0;
   // Streams the records within `filter`: once per day of their report when `by_day`
   // or the filter has dates (zero days included, as in summary), else once with the
   // whole count. Memory stays flat whatever the number of records. `visit` is called
-  // from up to kMaxReadParts threads at once, one per RecordDay::part, so it must
+  // from up to scan_parts() threads at once, one per RecordDay::part, so it must
   // keep what it sums per part.
   virtual core::Status scan_record_days(const RecordFilter& filter, bool by_day,
                                         const std::function<void(const RecordDay& record)>& visit) = 0;
@@ -231,9 +237,10 @@ class Store {
 
 enum class OpenMode { kReadWrite, kReadOnly };
 
-// Opens (and in kReadWrite mode creates and migrates) a SQLite database file.
-// A database whose schema is newer than this dmarcq knows is refused.
-core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, OpenMode mode);
+// Opens (and in kReadWrite mode creates and migrates) the store at `location`: a file
+// path, for the SQLite backend. A store whose schema is newer than this dmarcq knows
+// is refused.
+core::Result<std::unique_ptr<Store>> open(const std::string& location, OpenMode mode);
 
 }  // namespace dmarcq::store
 

@@ -4,7 +4,10 @@
 #include <doctest/doctest.h>
 
 #include "analysis/analysis.h"
-#include "test_db.h"
+#include "core/date.h"
+#include "support/reports.h"
+#include "support/stores.h"
+#include "support/temp_db.h"
 
 using namespace dmarcq;
 using analysis::Cause;
@@ -35,127 +38,128 @@ std::vector<std::string> summaries(const std::vector<analysis::Finding>& finding
   return out;
 }
 
-// explain over the store at `path`, all time, in `lang`.
-std::vector<analysis::Finding> explain_all(const std::string& path, analysis::Lang lang = analysis::Lang::kEn) {
-  auto reader = store::open_sqlite(path, store::OpenMode::kReadOnly);
-  REQUIRE(reader.ok());
-  // Findings point into the catalog: it outlives them.
-  static const analysis::Catalog catalog = *analysis::Catalog::builtin();
-  auto findings = analysis::explain(**reader, {}, catalog, lang);
+// Findings point into the catalog: it outlives them.
+const analysis::Catalog& catalog() {
+  static const analysis::Catalog instance = *analysis::Catalog::builtin();
+  return instance;
+}
+
+// explain over `store` within `filter`, in `lang`.
+std::vector<analysis::Finding> explain_store(store::Store& store, const store::RecordFilter& filter = {},
+                                             analysis::Lang lang = analysis::Lang::kEn,
+                                             const analysis::ExplainOptions& options = {}) {
+  auto findings = analysis::explain(store, filter, catalog(), lang, options);
   REQUIRE(findings.ok());
   return std::move(*findings);
+}
+
+// Every line of the findings, texts included: what two backends must agree on.
+std::vector<std::string> everything(const std::vector<analysis::Finding>& findings) {
+  std::vector<std::string> out = summaries(findings);
+  for (const analysis::Finding& f : findings) {
+    out.push_back(f.domain + " " + std::to_string(f.dmarc_fail) + " " + std::to_string(f.source_count) + " " +
+                  std::to_string(f.first_day) + "-" + std::to_string(f.last_day));
+    out.push_back(f.evidence);
+    out.push_back(f.fix);
+  }
+  return out;
 }
 
 }  // namespace
 
 TEST_CASE("explain: findings per sender and cause, worst first, with domain findings") {
-  testing::TempDb temp;
-  {
-    auto opened = store::open_sqlite(temp.path(), store::OpenMode::kReadWrite);
-    REQUIRE(opened.ok());
-    REQUIRE((*opened)->begin().ok());
-    for (int day = 0; day < 2; ++day) {
-      report::Report r = testing::make_report("google.com", std::to_string(day), "example.com",
-                                              kNov9 + day * 86400, kNov9 + day * 86400 + 86399);
-      r.policy.p = "none";
-      r.records.push_back(salesforce_record("13.110.74.200", 100));
-      r.records.push_back(salesforce_record("13.110.242.177", 50 + day));
-      report::Record google = testing::make_record("209.85.220.41", 30, "pass", "pass");
-      google.dkim_results.push_back({"example.com", "google", "pass", ""});
-      google.spf_results.push_back({"example.com", "mfrom", "pass", ""});
-      r.records.push_back(google);
-      report::Record spoof = testing::make_record("203.0.113.77", 3, "fail", "fail", "reject");
-      spoof.spf_results.push_back({"example.com", "mfrom", "fail", ""});
-      r.records.push_back(spoof);
-      REQUIRE((*opened)->add_report(r, "o", "h" + std::to_string(day)).ok());
-    }
-    REQUIRE((*opened)->commit().ok());
+  std::vector<report::Report> reports;
+  for (int day = 0; day < 2; ++day) {
+    report::Report r = testing::make_report("google.com", std::to_string(day), "example.com", kNov9 + day * 86400,
+                                            kNov9 + day * 86400 + 86399);
+    r.policy.p = "none";
+    r.records.push_back(salesforce_record("13.110.74.200", 100));
+    r.records.push_back(salesforce_record("13.110.242.177", 50 + day));
+    report::Record google = testing::make_record("209.85.220.41", 30, "pass", "pass");
+    google.dkim_results.push_back({"example.com", "google", "pass", ""});
+    google.spf_results.push_back({"example.com", "mfrom", "pass", ""});
+    r.records.push_back(google);
+    report::Record spoof = testing::make_record("203.0.113.77", 3, "fail", "fail", "reject");
+    spoof.spf_results.push_back({"example.com", "mfrom", "fail", ""});
+    r.records.push_back(spoof);
+    reports.push_back(r);
   }
-  auto reader = store::open_sqlite(temp.path(), store::OpenMode::kReadOnly);
-  REQUIRE(reader.ok());
-  auto catalog = analysis::Catalog::builtin();
-  REQUIRE(catalog.ok());
-  auto findings = analysis::explain(**reader, {}, *catalog, analysis::Lang::kEn);
-  REQUIRE(findings.ok());
-  CHECK(summaries(*findings) == std::vector<std::string>{
-                                    "fail salesforce dkim_not_activated:fail:301,spf_not_aligned:fail:301 301",
-                                    "fail - unauthorized:fail:6 6",
-                                    "warn - policy_none:warn:367 367",
-                                    "warn - enforcement_readiness:warn:367 367",
-                                    "info - subdomain_policy_missing:info:367 367",
-                                });
-  const analysis::Finding& first = findings->front();
-  CHECK(first.domain == "example.com");
-  CHECK(first.dmarc_fail == 301);
-  REQUIRE(first.sources.size() == 2);
-  CHECK(first.sources[0].ip == "13.110.74.200");
-  CHECK(first.sources[0].messages == 200);
-  CHECK(core::format_day(first.first_day) == "2026-11-09");
-  CHECK(core::format_day(first.last_day) == "2026-11-10");
-  CHECK(first.evidence.find("x.na139.bnc.salesforce.com") != std::string::npos);
-  CHECK(first.fix.find("Deliverability") != std::string::npos);
-  const analysis::Finding& readiness = (*findings)[3];
-  CHECK(readiness.evidence.rfind("16.6% of 361 legitimate messages pass DMARC", 0) == 0);
+  for (testing::Backend backend : testing::kBackends) {
+    CAPTURE(testing::backend_name(backend));
+    testing::TempDb temp;
+    const auto store = testing::store_with(backend, reports, temp);
+    const std::vector<analysis::Finding> findings = explain_store(*store);
+    CHECK(summaries(findings) == std::vector<std::string>{
+                                     "fail salesforce dkim_not_activated:fail:301,spf_not_aligned:fail:301 301",
+                                     "fail - unauthorized:fail:6 6",
+                                     "warn - policy_none:warn:367 367",
+                                     "warn - enforcement_readiness:warn:367 367",
+                                     "info - subdomain_policy_missing:info:367 367",
+                                 });
+    const analysis::Finding& first = findings.front();
+    CHECK(first.domain == "example.com");
+    CHECK(first.dmarc_fail == 301);
+    REQUIRE(first.sources.size() == 2);
+    CHECK(first.sources[0].ip == "13.110.74.200");
+    CHECK(first.sources[0].messages == 200);
+    CHECK(core::format_day(first.first_day) == "2026-11-09");
+    CHECK(core::format_day(first.last_day) == "2026-11-10");
+    CHECK(first.evidence.find("x.na139.bnc.salesforce.com") != std::string::npos);
+    CHECK(first.fix.find("Deliverability") != std::string::npos);
+    const analysis::Finding& readiness = findings[3];
+    CHECK(readiness.evidence.rfind("16.6% of 361 legitimate messages pass DMARC", 0) == 0);
 
-  store::RecordFilter one_day;
-  one_day.from_day = core::day_of(kNov9 + 86400);
-  one_day.to_day = one_day.from_day;
-  auto later = analysis::explain(**reader, one_day, *catalog, analysis::Lang::kJa);
-  REQUIRE(later.ok());
-  CHECK(later->front().messages == 151);
-  CHECK(later->front().evidence.find("アライン") != std::string::npos);
+    store::RecordFilter one_day;
+    one_day.from_day = core::day_of(kNov9 + 86400);
+    one_day.to_day = one_day.from_day;
+    const std::vector<analysis::Finding> later = explain_store(*store, one_day, analysis::Lang::kJa);
+    CHECK(later.front().messages == 151);
+    CHECK(later.front().evidence.find("アライン") != std::string::npos);
+  }
 }
 
 // summary --by source goes through sender_summary (packed records per fact); the
 // record-level SQL of the store gives the reference figures.
-TEST_CASE("summary by source: the per-fact sums equal the record-level SQL, with days, filters and zero counts") {
-  testing::TempDb temp;
-  {
-    auto opened = store::open_sqlite(temp.path(), store::OpenMode::kReadWrite);
-    REQUIRE(opened.ok());
-    REQUIRE((*opened)->begin().ok());
-    // Three days with counts smaller than the days, a zero count, two domains, and the
-    // same fact in two reports.
-    report::Report three_days = testing::make_report("Mimecast", "m", "example.com", kNov9, kNov9 + 3 * 86400 - 1);
-    three_days.records.push_back(salesforce_record("13.110.74.200", 7));
-    three_days.records.push_back(salesforce_record("13.110.74.200", 2));
-    three_days.records.push_back(testing::make_record("203.0.113.77", 1, "fail", "fail", "reject"));
-    three_days.records.push_back(testing::make_record("198.51.100.9", 0, "pass", "pass"));
-    REQUIRE((*opened)->add_report(three_days, "m", "h1").ok());
-    report::Report day = testing::make_report("google.com", "g", "example.org", kNov9 + 86400, kNov9 + 2 * 86400 - 1);
-    day.records.push_back(salesforce_record("13.110.74.200", 11));
-    day.records.push_back(testing::make_record("209.85.220.41", 5, "pass", "fail", "quarantine"));
-    REQUIRE((*opened)->add_report(day, "g", "h2").ok());
-    REQUIRE((*opened)->commit().ok());
-  }
-  auto reader = store::open_sqlite(temp.path(), store::OpenMode::kReadOnly);
-  REQUIRE(reader.ok());
-  auto catalog = analysis::Catalog::builtin();
-  REQUIRE(catalog.ok());
+TEST_CASE("summary by source: the per-fact sums equal the store's record-level sums, with days, filters and zero counts") {
+  // Three days with counts smaller than the days, a zero count, two domains, and the
+  // same fact in two reports.
+  report::Report three_days = testing::make_report("Mimecast", "m", "example.com", kNov9, kNov9 + 3 * 86400 - 1);
+  three_days.records.push_back(salesforce_record("13.110.74.200", 7));
+  three_days.records.push_back(salesforce_record("13.110.74.200", 2));
+  three_days.records.push_back(testing::make_record("203.0.113.77", 1, "fail", "fail", "reject"));
+  three_days.records.push_back(testing::make_record("198.51.100.9", 0, "pass", "pass"));
+  report::Report day = testing::make_report("google.com", "g", "example.org", kNov9 + 86400, kNov9 + 2 * 86400 - 1);
+  day.records.push_back(salesforce_record("13.110.74.200", 11));
+  day.records.push_back(testing::make_record("209.85.220.41", 5, "pass", "fail", "quarantine"));
   using store::GroupKey;
   const std::int64_t nov9 = core::day_of(kNov9);
-  int compared = 0;
-  for (const std::vector<GroupKey>& by : std::vector<std::vector<GroupKey>>{
-           {GroupKey::kSource}, {GroupKey::kSource, GroupKey::kDay}, {GroupKey::kDomain, GroupKey::kSource},
-           {GroupKey::kWeek, GroupKey::kSource, GroupKey::kReporter}}) {
-    for (int filtered = 0; filtered < 2; ++filtered) {
-      store::SummaryQuery query;
-      query.by = by;
-      if (filtered == 1) {
-        query.from_day = nov9 + 1;
-        query.to_day = nov9 + 2;
+  for (testing::Backend backend : testing::kBackends) {
+    CAPTURE(testing::backend_name(backend));
+    testing::TempDb temp;
+    const auto reader = testing::store_with(backend, {three_days, day}, temp);
+    int compared = 0;
+    for (const std::vector<GroupKey>& by : std::vector<std::vector<GroupKey>>{
+             {GroupKey::kSource}, {GroupKey::kSource, GroupKey::kDay}, {GroupKey::kDomain, GroupKey::kSource},
+             {GroupKey::kWeek, GroupKey::kSource, GroupKey::kReporter}}) {
+      for (int filtered = 0; filtered < 2; ++filtered) {
+        store::SummaryQuery query;
+        query.by = by;
+        if (filtered == 1) {
+          query.from_day = nov9 + 1;
+          query.to_day = nov9 + 2;
+        }
+        auto per_fact = analysis::sender_summary(*reader, query, catalog());
+        auto per_record = reader->summary(query);
+        REQUIRE(per_fact.ok());
+        REQUIRE(per_record.ok());
+        CHECK(per_fact->columns == per_record->columns);
+        CHECK(per_fact->rows == per_record->rows);
+        CHECK(!per_fact->rows.empty());
+        ++compared;
       }
-      auto per_fact = analysis::sender_summary(**reader, query, *catalog);
-      auto per_record = (*reader)->summary(query);
-      REQUIRE(per_fact.ok());
-      REQUIRE(per_record.ok());
-      CHECK(per_fact->columns == per_record->columns);
-      CHECK(per_fact->rows == per_record->rows);
-      CHECK(!per_fact->rows.empty());
-      ++compared;
     }
+    CHECK(compared == 8);
   }
-  CHECK(compared == 8);
 }
 
 // A finding sums the records of one sender and cause; some may identify the sender by
@@ -168,49 +172,45 @@ TEST_CASE("explain: a finding's identification is the strongest of its records, 
   std::vector<std::string> evidence;
   for (const auto& records : {std::vector<report::Record>{by_spf, by_range},
                               std::vector<report::Record>{by_range, by_spf}}) {
-    testing::TempDb temp;
-    {
-      auto opened = store::open_sqlite(temp.path(), store::OpenMode::kReadWrite);
-      REQUIRE(opened.ok());
-      REQUIRE((*opened)->begin().ok());
+    for (testing::Backend backend : testing::kBackends) {
+      CAPTURE(testing::backend_name(backend));
       report::Report r = testing::make_report("google.com", "1", "example.com", kNov9, kNov9 + 86399);
       r.records = records;
-      REQUIRE((*opened)->add_report(r, "o", "h").ok());
-      REQUIRE((*opened)->commit().ok());
+      testing::TempDb temp;
+      const auto store = testing::store_with(backend, {r}, temp);
+      const std::vector<analysis::Finding> findings = explain_store(*store);
+      const auto dkim = std::find_if(findings.begin(), findings.end(), [](const analysis::Finding& f) {
+        return f.cause == Cause::kDkimNotActivated;
+      });
+      REQUIRE(dkim != findings.end());
+      CHECK(dkim->messages == 15);
+      evidence.push_back(dkim->evidence);
     }
-    const std::vector<analysis::Finding> findings = explain_all(temp.path());
-    const auto dkim = std::find_if(findings.begin(), findings.end(), [](const analysis::Finding& f) {
-      return f.cause == Cause::kDkimNotActivated;
-    });
-    REQUIRE(dkim != findings.end());
-    CHECK(dkim->messages == 15);
-    evidence.push_back(dkim->evidence);
   }
-  CHECK(evidence[0] == evidence[1]);
+  REQUIRE(evidence.size() == 4);
+  for (const std::string& text : evidence) CHECK(text == evidence[0]);
   CHECK(evidence[0].find("identified by an SPF pass for the sender's own envelope domain") != std::string::npos);
 }
 
 namespace {
 
-// Stores `reports` and explains them.
+// Stores `reports` in each backend and explains them: the backends must agree on
+// every finding, texts included; the SQLite one is returned.
 std::vector<analysis::Finding> explain_reports(const std::vector<report::Report>& reports,
                                                const analysis::ExplainOptions& options = {}) {
-  testing::TempDb temp;
-  {
-    auto opened = store::open_sqlite(temp.path(), store::OpenMode::kReadWrite);
-    REQUIRE(opened.ok());
-    REQUIRE((*opened)->begin().ok());
-    int n = 0;
-    for (const report::Report& r : reports) REQUIRE((*opened)->add_report(r, "o", "h" + std::to_string(n++)).ok());
-    REQUIRE((*opened)->commit().ok());
+  std::vector<analysis::Finding> first;
+  for (testing::Backend backend : testing::kBackends) {
+    testing::TempDb temp;
+    const auto store = testing::store_with(backend, reports, temp);
+    std::vector<analysis::Finding> findings = explain_store(*store, {}, analysis::Lang::kEn, options);
+    if (backend == testing::kBackends[0]) {
+      first = std::move(findings);
+    } else {
+      CAPTURE(testing::backend_name(backend));
+      CHECK(everything(findings) == everything(first));
+    }
   }
-  auto reader = store::open_sqlite(temp.path(), store::OpenMode::kReadOnly);
-  REQUIRE(reader.ok());
-  // Findings point into the catalog: it outlives them.
-  static const analysis::Catalog catalog = *analysis::Catalog::builtin();
-  auto findings = analysis::explain(**reader, {}, catalog, analysis::Lang::kEn, options);
-  REQUIRE(findings.ok());
-  return std::move(*findings);
+  return first;
 }
 
 report::Report day_report(const std::string& reporter, int day, const std::string& policy = "reject") {

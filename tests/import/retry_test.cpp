@@ -1,15 +1,16 @@
 // rejects --retry: every kept reject is read again through ingest and the importer,
 // and leaves the list or stays with its new reason; the counts add up.
 #include <doctest/doctest.h>
-#include <sqlite3.h>
 
-#include "../ingest/test_support.h"
+#include "support/ingest_support.h"
 #include "import/importer.h"
 #include "import/import.h"
 #include "core/hash.h"
 #include "store/store.h"
 #include "report_fixture.h"
-#include "test_db.h"
+#include "support/reports.h"
+#include "support/scalar.h"
+#include "support/temp_db.h"
 
 using namespace dmarcq;
 using testing::report_xml;
@@ -23,7 +24,7 @@ const std::string kMalformed = "<feedback><report_metadata></feedback>";
 import::ImportStats import_inputs(const std::string& db_path,
                                const std::vector<std::pair<std::string, std::string>>& inputs,
                                const ingest::Limits& limits) {
-  auto store = store::open_sqlite(db_path, store::OpenMode::kReadWrite);
+  auto store = store::open(db_path, store::OpenMode::kReadWrite);
   REQUIRE(store.ok());
   import::Importer importer(**store);
   REQUIRE(importer.start().ok());
@@ -35,7 +36,7 @@ import::ImportStats import_inputs(const std::string& db_path,
 }
 
 import::RetryStats retry(const std::string& db_path, const ingest::Limits& limits = {}) {
-  auto store = store::open_sqlite(db_path, store::OpenMode::kReadWrite);
+  auto store = store::open(db_path, store::OpenMode::kReadWrite);
   REQUIRE(store.ok());
   auto stats = import::retry_rejects(**store, limits);
   if (!stats.ok()) MESSAGE(stats.error().to_string());
@@ -43,19 +44,7 @@ import::RetryStats retry(const std::string& db_path, const ingest::Limits& limit
   return *stats;
 }
 
-std::string text(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
-  std::string value = "(no row)";
-  if (sqlite3_step(stmt) == SQLITE_ROW) {
-    value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return value;
-}
+std::string text(const std::string& db_path, const std::string& sql) { return testing::text_of(db_path, sql); }
 
 ingest::Limits tiny_documents() {
   ingest::Limits limits;
@@ -174,7 +163,7 @@ TEST_CASE("retry: when a document imports but its second report fails, that repo
       "<feedback><report_metadata><org_name>google.com</org_name><report_id>second</report_id>"
       "</report_metadata><policy_published><domain>example.com</domain></policy_published></feedback>";
   {
-    auto store = store::open_sqlite(temp.path(), store::OpenMode::kReadWrite);
+    auto store = store::open(temp.path(), store::OpenMode::kReadWrite);
     REQUIRE(store.ok());
     REQUIRE((*store)->begin().ok());
     // As an older dmarcq could have left it: the whole document rejected.

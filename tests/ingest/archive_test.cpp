@@ -2,7 +2,7 @@
 // checked unit by unit.
 #include <doctest/doctest.h>
 
-#include "test_support.h"
+#include "support/ingest_support.h"
 
 
 TEST_CASE("archive: plain xml") {

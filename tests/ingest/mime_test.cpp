@@ -2,7 +2,7 @@
 // that carry no aggregate report.
 #include <doctest/doctest.h>
 
-#include "test_support.h"
+#include "support/ingest_support.h"
 
 namespace {
 

@@ -20,7 +20,7 @@
 #include "core/hash.h"
 #include "ingest/ingest.h"
 
-#include "test_support.h"
+#include "support/ingest_support.h"
 
 namespace {
 

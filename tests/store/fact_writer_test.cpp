@@ -5,9 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "store/fact_key.h"
-#include "store/fact_writer.h"
-#include "store/sqlite.h"
+#include "store/sqlite/fact_key.h"
+#include "store/sqlite/fact_writer.h"
+#include "store/sqlite/sqlite.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 #include "test_db.h"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "store/record_pack.h"
+#include "store/sqlite/record_pack.h"
 
 using dmarcq::store::FactCount;
 using dmarcq::store::pack_records;

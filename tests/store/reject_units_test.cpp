@@ -2,6 +2,7 @@
 // one reject's bytes, and replacing the reason of one that failed again.
 #include <doctest/doctest.h>
 
+#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 #include "test_db.h"
 

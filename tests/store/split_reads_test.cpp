@@ -7,9 +7,10 @@
 #include <set>
 #include <tuple>
 
-#include "store/parallel_reads.h"
-#include "store/sqlite.h"
-#include "store/sqlite_reads.h"
+#include "store/sqlite/parallel_reads.h"
+#include "store/sqlite/sqlite.h"
+#include "store/sqlite/sqlite_reads.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 #include "test_db.h"
 
@@ -105,7 +106,7 @@ TEST_CASE("split reads: record days add up to those of one scan, read in several
   using Key = std::tuple<std::string, std::string, std::int64_t, std::int64_t>;
   auto sums = [&](store::Connections connections, std::set<std::size_t>* parts) {
     std::map<Key, std::int64_t> out;
-    std::vector<std::map<Key, std::int64_t>> by_part(store::Store::kMaxReadParts);
+    std::vector<std::map<Key, std::int64_t>> by_part(store::kMaxReadParts);
     REQUIRE(store::read_record_days(connections, {}, true, [&](const store::RecordDay& record) {
               by_part[record.part][{*record.domain, *record.reporter, record.day, record.fact_id}] += record.messages;
             }).ok());

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 #include "test_db.h"
 

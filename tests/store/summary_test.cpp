@@ -6,9 +6,10 @@
 
 #include "core/date.h"
 
-#include "store/migrations.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
-#include "store/summary_sql.h"
+#include "store/sql/summary_sql.h"
 #include "test_db.h"
 
 using namespace dmarcq;
