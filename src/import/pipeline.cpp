@@ -25,9 +25,9 @@ constexpr std::uint64_t kMaxBytes = 24ull << 20;
 // written: two of them parsing side by side (each may take 3.5 times its size) while
 // the reader unpacks a third would break the memory bound one import keeps.
 constexpr std::uint64_t kLargeDocument = 4ull << 20;
-// Known files and messages (a re-import) go to the writer in runs of up to this many:
-// one event each had the writer and the reader waking each other for every message,
-// a quarter of a 2 GB mbox's re-import spent in the kernel's wake-up paths.
+// Known files and messages (a re-import) go to the writer in runs of up to this many,
+// so that the writer and the reader do not wake each other for every message of a
+// mailbox read before (the wake-ups, in the kernel, would cost more than the work).
 constexpr std::size_t kKnownRun = 256;
 
 // One Sink call, carried from the reader thread to the writer.

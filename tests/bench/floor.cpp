@@ -298,11 +298,10 @@ int main(int argc, char** argv) {
   }
   // glibc's defaults give every document's buffers back to the kernel when they are
   // freed (large ones are unmapped, the heap's top is trimmed) and fault them in again
-  // for the next: on files-2000 that was 408,000 page faults and two thirds of the
-  // floor's time in the kernel, none of it work an importer has to do. Keeping freed
-  // memory makes the floor the least work it claims to be (0.38 s instead of 1.1 s);
-  // dmarcq itself, whose long-lived threads keep their heaps, gets slower with the
-  // same settings, so it keeps glibc's.
+  // for the next: page faults that are no work an importer has to do, and would take
+  // most of the floor's time. Keeping freed memory makes the floor the least work it
+  // claims to be; dmarcq itself, whose long-lived threads keep their heaps, is slower
+  // with the same settings, so it keeps glibc's.
   mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
   mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
   g_mime_init();
