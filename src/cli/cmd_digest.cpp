@@ -44,14 +44,19 @@ std::int64_t last_complete_week(std::int64_t today) {
 int run_digest(const GlobalOptions& global, const std::vector<std::string>& args) {
   po::options_description options("digest options");
   add_db_option(options);
+  // One option per line, as Boost.Program_options documents them.
+  // clang-format off
   options.add_options()
-      ("week", po::value<std::string>(), "ISO week, YYYY-Www (default: the last complete week, UTC)")
-      ("domain", po::value<std::vector<std::string>>()->composing(), "only this policy domain (repeatable)")
+      ("week", po::value<std::string>(),
+       "ISO week, YYYY-Www (default: the last complete week, UTC)")
+      ("domain", po::value<std::vector<std::string>>()->composing(),
+       "only this policy domain (repeatable)")
       ("out", po::value<std::string>(), "write to FILE instead of standard output")
       ("excel", "byte order mark and CRLF line ends, for spreadsheets")
       ("all-weeks", "one file per week with data (needs --out-dir)")
       ("out-dir", po::value<std::string>(), "directory for --all-weeks")
       ("force", "with --all-weeks: rewrite files that exist");
+  // clang-format on
   add_lang_option(options);
   auto vm = parse_command_line(args, options, {}, kUsage);
   if (!vm) return kExitOk;

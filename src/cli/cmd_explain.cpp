@@ -326,13 +326,17 @@ int run_explain(const GlobalOptions& global, const std::vector<std::string>& arg
   po::options_description options("explain options");
   add_db_option(options);
   add_filter_options(options);
-  options.add_options()("severity", po::value<std::string>(), "show only this severity and worse: fail, warn, info")(
-      "cause", po::value<std::vector<std::string>>(), "only findings with this cause (repeatable)")(
-      "sender", po::value<std::vector<std::string>>(),
-      "only this sender: a catalog id, 'unknown' or 'forwarders' (repeatable)")(
-      "min-messages", po::value<std::int64_t>(), "only findings of at least N messages")(
-      "top", po::value<std::int64_t>(), "only the first N findings of each domain")(
-      "all-sources", "one finding per unknown source IP instead of one per domain");
+  // One option per line, as Boost.Program_options documents them.
+  // clang-format off
+  options.add_options()
+      ("severity", po::value<std::string>(), "show only this severity and worse: fail, warn, info")
+      ("cause", po::value<std::vector<std::string>>(), "only findings with this cause (repeatable)")
+      ("sender", po::value<std::vector<std::string>>(),
+       "only this sender: a catalog id, 'unknown' or 'forwarders' (repeatable)")
+      ("min-messages", po::value<std::int64_t>(), "only findings of at least N messages")
+      ("top", po::value<std::int64_t>(), "only the first N findings of each domain")
+      ("all-sources", "one finding per unknown source IP instead of one per domain");
+  // clang-format on
   add_lang_option(options);
   add_format_option(options);
   auto vm = parse_command_line(args, options, {}, kUsage);

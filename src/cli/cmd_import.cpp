@@ -167,12 +167,15 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   ingest::Limits limits;
   po::options_description options("import options");
   add_db_option(options);
+  // One option per line, as Boost.Program_options documents them.
+  // clang-format off
   options.add_options()
       ("path", po::value<std::vector<std::string>>()->composing(), "input paths")
       ("quiet,q", "no progress line")
       ("verbose,v", "the accounting of every input file, and every reject and skip")
       ("jobs,j", po::value<unsigned>()->default_value(default_jobs()),
        "threads that hash and parse documents (1: everything on one thread)");
+  // clang-format on
   options.add(limit_options(limits));
   po::positional_options_description positional;
   positional.add("path", -1);

@@ -54,11 +54,14 @@ output::Format format_of(const po::variables_map& vm) {
 }
 
 void add_filter_options(po::options_description& options) {
+  // One option per line, as Boost.Program_options documents them.
+  // clang-format off
   options.add_options()
       ("domain", po::value<std::vector<std::string>>()->composing(),
        "only this policy domain (repeatable)")
       ("from", po::value<std::string>(), "first UTC day, YYYY-MM-DD (inclusive)")
       ("to", po::value<std::string>(), "last UTC day, YYYY-MM-DD (inclusive)");
+  // clang-format on
 }
 
 Filters filters_of(const po::variables_map& vm) {
@@ -87,21 +90,24 @@ Filters filters_of(const po::variables_map& vm) {
 
 po::options_description limit_options(ingest::Limits& limits) {
   po::options_description group("limits");
+  // Each option shows the limit's default in --help, from the one place that sets it.
+  auto with_default = [](auto& field) { return po::value(&field)->default_value(field); };
+  // One option per line, as Boost.Program_options documents them.
+  // clang-format off
   group.add_options()
-      ("max-document-size", po::value<std::uint64_t>(&limits.max_document_bytes)->default_value(limits.max_document_bytes),
+      ("max-document-size", with_default(limits.max_document_bytes),
        "bytes of one uncompressed report document")
-      ("max-input-size", po::value<std::uint64_t>(&limits.max_input_bytes)->default_value(limits.max_input_bytes),
+      ("max-input-size", with_default(limits.max_input_bytes),
        "bytes of one input file read whole (a larger mbox or archive is streamed)")
-      ("max-members", po::value<std::uint32_t>(&limits.max_members)->default_value(limits.max_members),
-       "files in one archive")
-      ("max-depth", po::value<std::uint32_t>(&limits.max_depth)->default_value(limits.max_depth),
+      ("max-members", with_default(limits.max_members), "files in one archive")
+      ("max-depth", with_default(limits.max_depth),
        "containers around a document (2: a gzip inside a zip)")
-      ("max-expansion-ratio", po::value<std::uint64_t>(&limits.max_expansion_ratio)->default_value(limits.max_expansion_ratio),
+      ("max-expansion-ratio", with_default(limits.max_expansion_ratio),
        "uncompressed / compressed size of one input")
-      ("max-message-size", po::value<std::uint64_t>(&limits.max_message_bytes)->default_value(limits.max_message_bytes),
-       "bytes of one mail message")
-      ("max-message-depth", po::value<std::uint32_t>(&limits.max_message_depth)->default_value(limits.max_message_depth),
+      ("max-message-size", with_default(limits.max_message_bytes), "bytes of one mail message")
+      ("max-message-depth", with_default(limits.max_message_depth),
        "levels of forwarded messages (message/rfc822) inside a message");
+  // clang-format on
   return group;
 }
 
