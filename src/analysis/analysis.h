@@ -44,19 +44,19 @@ struct IpRange {
 enum class Role { kSender, kForwarder };
 
 struct Sender {
-  std::string id;                 // stable, e.g. "salesforce"
-  std::string name;               // "Salesforce"
-  std::string type;               // parsedmarc's vocabulary: SaaS, Marketing, Email Provider...
+  std::string id;    // stable, e.g. "salesforce"
+  std::string name;  // "Salesforce"
+  std::string type;  // parsedmarc's vocabulary: SaaS, Marketing, Email Provider...
   std::vector<std::string> spf_includes;          // "_spf.salesforce.com"
   bool envelope_is_customer_domain = false;       // by default
   std::vector<std::string> envelope_suffixes;     // ".bnc.salesforce.com" or "sendgrid.net"
   std::vector<std::string> dkim_domain_suffixes;  // the vendor's own signing domains
   std::vector<std::string> dkim_cname_suffixes;   // ".custdkim.salesforce.com"
   std::vector<IpRange> ip_ranges;
-  std::vector<std::string> ptr_bases;             // "salesforce.com"
+  std::vector<std::string> ptr_bases;  // "salesforce.com"
   FixStyle fix_style = FixStyle::kVendorEnvelope;
   Role role = Role::kSender;
-  std::string origin;             // "schema/senders.toml:12" or the user's file and line
+  std::string origin;  // "schema/senders.toml:12" or the user's file and line
 };
 
 // A suffix matches a domain when it is the domain itself (without a leading dot) or
@@ -87,18 +87,18 @@ class Catalog {
 
 // How a record's source was identified, strongest first.
 enum class Evidence {
-  kNone,         // unknown source
-  kSpfPass,      // SPF passed for one of the sender's envelope domains
-  kDkimPass,     // DKIM passed for one of the sender's signing domains
-  kIpRange,      // the source IP is in one of the sender's ranges (longest prefix wins)
+  kNone,      // unknown source
+  kSpfPass,   // SPF passed for one of the sender's envelope domains
+  kDkimPass,  // DKIM passed for one of the sender's signing domains
+  kIpRange,   // the source IP is in one of the sender's ranges (longest prefix wins)
 };
 
 // The facts of one record that identification and attribution read.
 struct RecordFacts {
-  std::string policy_domain;     // policy_published domain
+  std::string policy_domain;  // policy_published domain
   std::string header_from;
   std::string source_ip;
-  std::string dkim_aligned;      // policy_evaluated: pass|fail|''
+  std::string dkim_aligned;  // policy_evaluated: pass|fail|''
   std::string spf_aligned;
   std::vector<report::DkimResult> dkim;
   std::vector<report::SpfResult> spf;
@@ -139,19 +139,19 @@ class Identifier {
 
 // Stable cause identifiers (DESIGN.md), plus the domain-level findings.
 enum class Cause {
-  kSpfIncludeMissing,      // "spf_include_missing"
-  kSpfNotAligned,          // "spf_not_aligned"
-  kDkimNotActivated,       // "dkim_not_activated"
-  kDkimKeyUnpublished,     // "dkim_key_unpublished"
-  kSpfPermerror,           // "spf_permerror"
-  kForwarded,              // "forwarded"
-  kUnauthorized,           // "unauthorized"
-  kTransient,              // "transient": temperror, or one receiver's result that others contradict
-  kPolicyNone,             // "policy_none": p=none
-  kPolicyPartial,          // "policy_pct": pct below 100
-  kPolicyTesting,          // "policy_testing": testing=y (RFC 9990) / t=y (RFC 9989)
-  kSubdomainPolicyMissing, // "subdomain_policy_missing": no sp= (and no np=)
-  kEnforcementReadiness,   // "enforcement_readiness": share of legitimate mail passing
+  kSpfIncludeMissing,   // "spf_include_missing"
+  kSpfNotAligned,       // "spf_not_aligned"
+  kDkimNotActivated,    // "dkim_not_activated"
+  kDkimKeyUnpublished,  // "dkim_key_unpublished"
+  kSpfPermerror,        // "spf_permerror"
+  kForwarded,           // "forwarded"
+  kUnauthorized,        // "unauthorized"
+  kTransient,           // "transient": temperror, or one receiver's result that others contradict
+  kPolicyNone,          // "policy_none": p=none
+  kPolicyPartial,       // "policy_pct": pct below 100
+  kPolicyTesting,       // "policy_testing": testing=y (RFC 9990) / t=y (RFC 9989)
+  kSubdomainPolicyMissing,  // "subdomain_policy_missing": no sp= (and no np=)
+  kEnforcementReadiness,    // "enforcement_readiness": share of legitimate mail passing
 };
 
 enum class Lang { kEn, kJa };
@@ -199,12 +199,15 @@ struct Attribution {
   bool own_domain_pass = false;
 
   // Counts toward enforcement readiness: the customer's own mail.
-  bool legitimate() const { return party == Party::kSender || (party == Party::kUnknown && causes.empty()); }
+  bool legitimate() const {
+    return party == Party::kSender || (party == Party::kUnknown && causes.empty());
+  }
 };
 
 // The attribution of one record (or group of identical records), by the rules of
 // senders.md section 6; strict_* are the published adkim=s / aspf=s.
-Attribution attribute_record(const RecordFacts& facts, const Identity& identity, bool strict_dkim, bool strict_spf);
+Attribution attribute_record(const RecordFacts& facts, const Identity& identity, bool strict_dkim,
+                             bool strict_spf);
 
 // Which findings explain makes of the unknown sources of a domain.
 struct ExplainOptions {
@@ -216,14 +219,15 @@ struct FindingCause {
   Cause cause = Cause::kUnauthorized;
   Severity severity = Severity::kInfo;  // the worst of its messages'
   std::int64_t messages = 0;
-  std::int64_t dmarc_fail = 0;          // of those, failing DMARC
+  std::int64_t dmarc_fail = 0;  // of those, failing DMARC
 };
 
 // A source IP of a finding.
 struct FindingSource {
   std::string ip;
   std::int64_t messages = 0;
-  std::string platform;  // the catalog sender whose range holds it, for unknown sources and forwarders
+  std::string
+      platform;  // the catalog sender whose range holds it, for unknown sources and forwarders
 };
 
 // What a finding is about.
@@ -250,14 +254,15 @@ struct Finding {
   std::int64_t source_count = 0;       // distinct source IPs
   std::int64_t first_day = 0;          // days since the epoch
   std::int64_t last_day = 0;
-  std::string evidence;                // what the reports show, in the chosen language
-  std::string fix;                     // what to change, in the chosen language
+  std::string evidence;  // what the reports show, in the chosen language
+  std::string fix;       // what to change, in the chosen language
 };
 
 // Attributes every failing source in the store (within `filter`) to its causes.
 // Findings are sorted by domain, then severity (fail first), then messages.
 core::Result<std::vector<Finding>> explain(store::Store& store, const store::RecordFilter& filter,
-                                           const Catalog& catalog, Lang lang, const ExplainOptions& options = {});
+                                           const Catalog& catalog, Lang lang,
+                                           const ExplainOptions& options = {});
 
 // The sender of each record group (summary --by sender): catalog id, or "unknown".
 std::string sender_key(const Identity& identity);

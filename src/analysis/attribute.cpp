@@ -15,7 +15,8 @@ namespace dmarcq::analysis {
 namespace {
 
 bool is_forward_reason(const report::PolicyReason& reason) {
-  if (reason.type == "forwarded" || reason.type == "trusted_forwarder" || reason.type == "mailing_list") {
+  if (reason.type == "forwarded" || reason.type == "trusted_forwarder" ||
+      reason.type == "mailing_list") {
     return true;
   }
   return reason.type == "local_policy" && reason.comment.find("arc=pass") != std::string::npos;
@@ -25,12 +26,14 @@ bool is_forward_reason(const report::PolicyReason& reason) {
 // permerror are not among them: the first is the receiver's DNS, the second the
 // record's syntax or size.
 bool is_spf_failure(const std::string& result) {
-  return result == "fail" || result == "softfail" || result == "neutral" || result == "none" || result.empty();
+  return result == "fail" || result == "softfail" || result == "neutral" || result == "none" ||
+         result.empty();
 }
 
 bool matches_any(std::string_view domain, const std::vector<std::string>& suffixes) {
-  return std::any_of(suffixes.begin(), suffixes.end(),
-                     [&](const std::string& suffix) { return domain_matches_suffix(domain, suffix); });
+  return std::any_of(suffixes.begin(), suffixes.end(), [&](const std::string& suffix) {
+    return domain_matches_suffix(domain, suffix);
+  });
 }
 
 // Google signs a Workspace's mail by default with d=<primary-domain-dashed>.<date>.
@@ -62,7 +65,7 @@ struct Shape {
   bool customer_signature_pass = false;
   bool customer_signature_aligned_pass = false;  // passes and aligns under the published adkim
   bool customer_signatures_temperror_only = false;
-  bool other_account_signature = false;          // another Workspace's default signature
+  bool other_account_signature = false;  // another Workspace's default signature
 };
 
 Shape shape_of(const RecordFacts& facts, bool strict_dkim) {
@@ -78,20 +81,25 @@ Shape shape_of(const RecordFacts& facts, bool strict_dkim) {
   shape.envelope_owned = shape.mfrom != nullptr && aligned(shape.mfrom->domain, shape.from, false);
   bool only_temperror = true;
   for (const report::DkimResult& dkim : facts.dkim) {
-    if (account_domain(dkim.domain, shape.from) == AccountDomain::kOthers) shape.other_account_signature = true;
+    if (account_domain(dkim.domain, shape.from) == AccountDomain::kOthers)
+      shape.other_account_signature = true;
     if (!aligned(dkim.domain, shape.from, false)) continue;
     shape.customer_signature = true;
     if (dkim.result == "pass") {
       shape.customer_signature_pass = true;
-      if (aligned(dkim.domain, shape.from, strict_dkim)) shape.customer_signature_aligned_pass = true;
+      if (aligned(dkim.domain, shape.from, strict_dkim))
+        shape.customer_signature_aligned_pass = true;
     }
     if (dkim.result != "temperror") only_temperror = false;
   }
-  shape.customer_signatures_temperror_only = shape.customer_signature && !shape.customer_signature_pass && only_temperror;
+  shape.customer_signatures_temperror_only =
+      shape.customer_signature && !shape.customer_signature_pass && only_temperror;
   return shape;
 }
 
-Severity failing(const Shape& shape) { return shape.dmarc_pass ? Severity::kWarn : Severity::kFail; }
+Severity failing(const Shape& shape) {
+  return shape.dmarc_pass ? Severity::kWarn : Severity::kFail;
+}
 
 // Is a known sender's record the customer's own use of it? See Party.
 enum class Use { kOwn, kForwarded, kOtherAccount };
@@ -103,15 +111,16 @@ Use use_of(const RecordFacts& facts, const Identity& identity, const Shape& shap
   // signing domain has no ranges to be outside of: its signature identifies it.)
   const bool signature_only = identity.evidence == Evidence::kDkimPass;
   if (signature_only && !identity.in_range && !sender.ip_ranges.empty()) return Use::kForwarded;
-  if (signature_only && shape.mfrom != nullptr && matches_any(shape.mfrom->domain, sender.envelope_suffixes) &&
-      shape.mfrom->result != "pass") {
+  if (signature_only && shape.mfrom != nullptr &&
+      matches_any(shape.mfrom->domain, sender.envelope_suffixes) && shape.mfrom->result != "pass") {
     return Use::kForwarded;  // the vendor's own envelope no longer passes: not the vendor's server
   }
   if (shape.envelope_owned) {
     // Workspace routing keeps the envelope but adds the forwarding Workspace's signature.
     return shape.customer_signature && shape.other_account_signature ? Use::kForwarded : Use::kOwn;
   }
-  if (shape.mfrom != nullptr && matches_any(shape.mfrom->domain, sender.envelope_suffixes)) return Use::kOwn;
+  if (shape.mfrom != nullptr && matches_any(shape.mfrom->domain, sender.envelope_suffixes))
+    return Use::kOwn;
   if (shape.mfrom == nullptr) {
     // Null sender (bounces, auto-replies): the signatures decide.
     if (shape.customer_signature && !shape.other_account_signature) return Use::kOwn;
@@ -135,7 +144,8 @@ Use use_of(const RecordFacts& facts, const Identity& identity, const Shape& shap
   // customer's own use.
   if (shape.customer_signature) return Use::kOwn;
   for (const report::DkimResult& dkim : facts.dkim) {
-    if (dkim.result == "pass" && matches_any(dkim.domain, sender.dkim_domain_suffixes)) return Use::kOwn;
+    if (dkim.result == "pass" && matches_any(dkim.domain, sender.dkim_domain_suffixes))
+      return Use::kOwn;
   }
   return Use::kOtherAccount;
 }
@@ -143,9 +153,11 @@ Use use_of(const RecordFacts& facts, const Identity& identity, const Shape& shap
 void add_unauthorized(Attribution& out, const RecordFacts& facts, const Shape& shape) {
   out.party = Party::kUnknown;
   out.causes.push_back({Cause::kUnauthorized, Severity::kFail});
-  if (shape.mfrom != nullptr && !shape.envelope_owned && shape.mfrom->result == "pass") out.own_domain_pass = true;
+  if (shape.mfrom != nullptr && !shape.envelope_owned && shape.mfrom->result == "pass")
+    out.own_domain_pass = true;
   for (const report::DkimResult& dkim : facts.dkim) {
-    if (dkim.result == "pass" && !aligned(dkim.domain, shape.from, false)) out.own_domain_pass = true;
+    if (dkim.result == "pass" && !aligned(dkim.domain, shape.from, false))
+      out.own_domain_pass = true;
   }
 }
 
@@ -172,9 +184,10 @@ const char* cause_id(Cause cause) {
 
 std::optional<Cause> parse_cause(std::string_view id) {
   static constexpr std::array kAll = {
-      Cause::kSpfIncludeMissing, Cause::kSpfNotAligned, Cause::kDkimNotActivated,     Cause::kDkimKeyUnpublished,
-      Cause::kSpfPermerror,      Cause::kForwarded,     Cause::kUnauthorized,         Cause::kTransient,
-      Cause::kPolicyNone,        Cause::kPolicyPartial, Cause::kPolicyTesting,        Cause::kSubdomainPolicyMissing,
+      Cause::kSpfIncludeMissing,   Cause::kSpfNotAligned, Cause::kDkimNotActivated,
+      Cause::kDkimKeyUnpublished,  Cause::kSpfPermerror,  Cause::kForwarded,
+      Cause::kUnauthorized,        Cause::kTransient,     Cause::kPolicyNone,
+      Cause::kPolicyPartial,       Cause::kPolicyTesting, Cause::kSubdomainPolicyMissing,
       Cause::kEnforcementReadiness};
   for (Cause cause : kAll) {
     if (id == cause_id(cause)) return cause;
@@ -195,7 +208,8 @@ std::string sender_key(const Identity& identity) {
   return identity.sender != nullptr ? identity.sender->id : "unknown";
 }
 
-Attribution attribute_record(const RecordFacts& facts, const Identity& identity, bool strict_dkim, bool strict_spf) {
+Attribution attribute_record(const RecordFacts& facts, const Identity& identity, bool strict_dkim,
+                             bool strict_spf) {
   const Shape shape = shape_of(facts, strict_dkim);
   Attribution out;
   out.sender = identity.sender;
@@ -241,8 +255,7 @@ Attribution attribute_record(const RecordFacts& facts, const Identity& identity,
       if (shape.dmarc_pass) return out;
       add_unauthorized(out, facts, shape);
       return out;
-    case Use::kOwn:
-      break;
+    case Use::kOwn: break;
   }
 
   // The customer's own use of a known sender: each mechanism that does not align is a
@@ -268,8 +281,9 @@ Attribution attribute_record(const RecordFacts& facts, const Identity& identity,
       } else if (result == "pass") {
         // Passes for a subdomain or parent of the From domain: aspf=s (A11d).
         out.strict_spf = strict_spf;
-        out.causes.push_back({Cause::kSpfNotAligned, shape.customer_signature_aligned_pass ? Severity::kInfo
-                                                                                            : failing(shape)});
+        out.causes.push_back({Cause::kSpfNotAligned, shape.customer_signature_aligned_pass
+                                                         ? Severity::kInfo
+                                                         : failing(shape)});
       } else if (is_spf_failure(result)) {
         out.causes.push_back({Cause::kSpfIncludeMissing, failing(shape)});  // A6, A10
       }
@@ -308,7 +322,8 @@ Attribution attribute_record(const RecordFacts& facts, const Identity& identity,
   if (dkim_transient || spf_transient) {
     for (CauseAt& at : out.causes) {
       if (at.cause == Cause::kTransient || at.severity == Severity::kInfo) continue;
-      at.severity = at.cause == Cause::kSpfNotAligned && dkim_transient ? Severity::kInfo : Severity::kWarn;
+      at.severity =
+          at.cause == Cause::kSpfNotAligned && dkim_transient ? Severity::kInfo : Severity::kWarn;
     }
   }
   return out;

@@ -28,7 +28,8 @@ class Loader {
 
   core::Result<Catalog> load(const toml::table& root, Catalog catalog_out) {
     for (auto&& [key, value] : root) {
-      if (key.str() != "sender") return error(key.source(), "unknown top-level key '" + std::string(key.str()) + "'");
+      if (key.str() != "sender")
+        return error(key.source(), "unknown top-level key '" + std::string(key.str()) + "'");
     }
     const toml::array* senders = root["sender"].as_array();
     if (senders == nullptr) return error(root.source(), "no [[sender]] tables");
@@ -50,41 +51,58 @@ class Loader {
 
  private:
   Error error(const toml::source_region& where, const std::string& message) const {
-    return Error(ErrorCode::kInvalid, message).within(source_ + ":" + std::to_string(where.begin.line));
+    return Error(ErrorCode::kInvalid, message)
+        .within(source_ + ":" + std::to_string(where.begin.line));
   }
 
-  core::Result<std::string> string_of(const toml::table& table, std::string_view key, bool required) {
+  core::Result<std::string> string_of(const toml::table& table, std::string_view key,
+                                      bool required) {
     const toml::node* node = table.get(key);
     if (node == nullptr) {
       if (required) return error(table.source(), "missing key '" + std::string(key) + "'");
       return std::string();
     }
     const auto* value = node->as_string();
-    if (value == nullptr) return error(node->source(), "'" + std::string(key) + "' must be a string");
+    if (value == nullptr)
+      return error(node->source(), "'" + std::string(key) + "' must be a string");
     return value->get();
   }
 
-  core::Result<std::vector<std::string>> strings_of(const toml::table& table, std::string_view key) {
+  core::Result<std::vector<std::string>> strings_of(const toml::table& table,
+                                                    std::string_view key) {
     std::vector<std::string> out;
     const toml::node* node = table.get(key);
     if (node == nullptr) return out;
     const toml::array* array = node->as_array();
-    if (array == nullptr) return error(node->source(), "'" + std::string(key) + "' must be an array of strings");
+    if (array == nullptr)
+      return error(node->source(), "'" + std::string(key) + "' must be an array of strings");
     for (const toml::node& item : *array) {
       const auto* value = item.as_string();
-      if (value == nullptr) return error(item.source(), "'" + std::string(key) + "' must hold strings only");
+      if (value == nullptr)
+        return error(item.source(), "'" + std::string(key) + "' must hold strings only");
       std::string text = value->get();
-      std::transform(text.begin(), text.end(), text.begin(),
-                     [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c); });
+      std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
+        return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      });
       out.push_back(std::move(text));
     }
     return out;
   }
 
   core::Result<Sender> load_sender(const toml::table& table) {
-    static const std::set<std::string_view> kKeys = {
-        "id", "name", "type", "spf_includes", "envelope_is_customer_domain", "envelope_suffixes",
-        "dkim_domain_suffixes", "dkim_cname_suffixes", "ptr_bases", "fix", "sources", "ip_ranges", "role"};
+    static const std::set<std::string_view> kKeys = {"id",
+                                                     "name",
+                                                     "type",
+                                                     "spf_includes",
+                                                     "envelope_is_customer_domain",
+                                                     "envelope_suffixes",
+                                                     "dkim_domain_suffixes",
+                                                     "dkim_cname_suffixes",
+                                                     "ptr_bases",
+                                                     "fix",
+                                                     "sources",
+                                                     "ip_ranges",
+                                                     "role"};
     for (auto&& [key, value] : table) {
       if (kKeys.count(key.str()) == 0) {
         return error(key.source(), "unknown key '" + std::string(key.str()) + "'");
@@ -95,14 +113,18 @@ class Loader {
     auto id = string_of(table, "id", true);
     if (!id) return std::move(id).error();
     sender.id = *id;
-    const bool id_ok = !sender.id.empty() && std::all_of(sender.id.begin(), sender.id.end(), [](char c) {
-      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-    });
-    if (!id_ok) return error(table.source(), "id '" + sender.id + "' must be lower-case letters, digits and '-'");
+    const bool id_ok =
+        !sender.id.empty() && std::all_of(sender.id.begin(), sender.id.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        });
+    if (!id_ok)
+      return error(table.source(),
+                   "id '" + sender.id + "' must be lower-case letters, digits and '-'");
     for (auto [field, key] : {std::pair{&sender.name, "name"}, std::pair{&sender.type, "type"}}) {
       auto value = string_of(table, key, true);
       if (!value) return std::move(value).error();
-      if (value->empty()) return error(table.get(key)->source(), "'" + std::string(key) + "' is empty");
+      if (value->empty())
+        return error(table.get(key)->source(), "'" + std::string(key) + "' is empty");
       *field = *value;
     }
     const toml::node* customer = table.get("envelope_is_customer_domain");
@@ -125,13 +147,15 @@ class Loader {
       // A suffix like "com" would make every .com domain this sender's: domains here
       // need at least two labels.
       for (const std::string& value : *values) {
-        const std::string_view name = std::string_view(value).substr(value.starts_with('.') ? 1 : 0);
+        const std::string_view name =
+            std::string_view(value).substr(value.starts_with('.') ? 1 : 0);
         const bool plausible = name.find('.') != std::string_view::npos && !name.starts_with('.') &&
                                !name.ends_with('.') && name.find("..") == std::string_view::npos &&
                                name.find_first_of(" /\\:@") == std::string_view::npos;
         if (!plausible) {
           return error(table.get(field.key)->source(),
-                       "'" + std::string(field.key) + "' entry '" + value + "' is not a domain name of two or more labels");
+                       "'" + std::string(field.key) + "' entry '" + value +
+                           "' is not a domain name of two or more labels");
         }
       }
       *field.target = std::move(*values);
@@ -159,7 +183,8 @@ class Loader {
     }
     if (const toml::node* ranges = table.get("ip_ranges")) {
       const toml::array* array = ranges->as_array();
-      if (array == nullptr) return error(ranges->source(), "'ip_ranges' must be [[sender.ip_ranges]] tables");
+      if (array == nullptr)
+        return error(ranges->source(), "'ip_ranges' must be [[sender.ip_ranges]] tables");
       for (const toml::node& item : *array) {
         const toml::table* range = item.as_table();
         if (range == nullptr) return error(item.source(), "'ip_ranges' must be tables");
@@ -181,8 +206,9 @@ class Loader {
           const auto* text = cidr.as_string();
           std::string why;
           if (text == nullptr || !core::parse_network(text->get(), &why)) {
-            return error(cidr.source(), "bad CIDR " +
-                                            (text != nullptr ? "'" + text->get() + "': " + why : std::string("(not a string)")));
+            return error(cidr.source(),
+                         "bad CIDR " + (text != nullptr ? "'" + text->get() + "': " + why
+                                                        : std::string("(not a string)")));
           }
           sender.ip_ranges.push_back(IpRange{text->get(), *source, *date});
         }
@@ -216,7 +242,9 @@ core::Result<Catalog> Catalog::parse(std::string_view text, const std::string& s
   }
 }
 
-core::Result<Catalog> Catalog::builtin() { return parse(builtin_catalog_text(), "schema/senders.toml"); }
+core::Result<Catalog> Catalog::builtin() {
+  return parse(builtin_catalog_text(), "schema/senders.toml");
+}
 
 void Catalog::merge_all(std::vector<Sender> senders) {
   for (Sender& sender : senders) {
@@ -238,6 +266,5 @@ const Sender* Catalog::find(std::string_view id) const {
   }
   return nullptr;
 }
-
 
 }  // namespace dmarcq::analysis

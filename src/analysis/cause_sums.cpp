@@ -56,7 +56,8 @@ std::vector<FindingCause> CauseSums::ordered() const {
   std::vector<FindingCause> out;
   for (const auto& [variant, sum] : sums_) {
     const Cause cause = variant.cause;  // clang 14 cannot capture a structured binding
-    auto same = std::find_if(out.begin(), out.end(), [cause](const FindingCause& c) { return c.cause == cause; });
+    auto same = std::find_if(out.begin(), out.end(),
+                             [cause](const FindingCause& c) { return c.cause == cause; });
     if (same == out.end()) {
       out.push_back({cause, sum.severity, sum.messages, sum.dmarc_fail});
     } else {
@@ -73,7 +74,8 @@ std::vector<FindingCause> CauseSums::ordered() const {
   return out;
 }
 
-FindingText CauseSums::text(const FindingFacts& facts, const InternedFacts& interned, Lang lang) const {
+FindingText CauseSums::text(const FindingFacts& facts, const InternedFacts& interned,
+                            Lang lang) const {
   const bool strict_dkim_policy = facts.policy != nullptr && facts.policy->adkim == "s";
   const bool key_exists = std::any_of(sums_.begin(), sums_.end(), [](const auto& item) {
     return item.first.cause == Cause::kDkimKeyUnpublished;
@@ -89,7 +91,8 @@ FindingText CauseSums::text(const FindingFacts& facts, const InternedFacts& inte
       FixContext context = fix_context(facts.domain, facts.sender, seen, facts.policy);
       // spf_not_aligned is information only where DKIM passed, or failed only for the
       // receiver; the text then says nothing needs to change.
-      context.dkim_passes = sum.all_dkim_pass || (cause.cause == Cause::kSpfNotAligned && sum.severity == Severity::kInfo);
+      context.dkim_passes = sum.all_dkim_pass || (cause.cause == Cause::kSpfNotAligned &&
+                                                  sum.severity == Severity::kInfo);
       context.dkim_really_passes = sum.all_dkim_pass;
       context.dkim_key_exists = key_exists;
       context.strict_spf = strict && cause.cause == Cause::kSpfNotAligned;
@@ -100,7 +103,8 @@ FindingText CauseSums::text(const FindingFacts& facts, const InternedFacts& inte
         context.source_count = static_cast<std::int64_t>(seen.ips.size());
         context.messages = sum.messages;
         context.own_domain_messages = own_domain_messages_;
-        context.own_domains = own_domains(own_domain_seen_.values(Cause::kUnauthorized, interned, false), 3);
+        context.own_domains =
+            own_domains(own_domain_seen_.values(Cause::kUnauthorized, interned, false), 3);
         context.platform_messages = platform_messages_;
         context.platforms.assign(platforms_.begin(), platforms_.end());
       }

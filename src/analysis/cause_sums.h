@@ -32,8 +32,8 @@ struct FindingText {
 class CauseSums {
  public:
   // Adds `messages` of a record group (or a portion of one) under `causes`.
-  void add(const std::vector<CauseAt>& causes, const Attribution& attribution, const InternedFacts::Entry& entry,
-           std::int64_t messages);
+  void add(const std::vector<CauseAt>& causes, const Attribution& attribution,
+           const InternedFacts::Entry& entry, std::int64_t messages);
   bool empty() const { return sums_.empty(); }
   // Each cause once, most severe first, then most messages, then root causes before
   // their consequences.
@@ -46,7 +46,9 @@ class CauseSums {
   struct Variant {
     Cause cause;
     bool strict;
-    bool operator<(const Variant& other) const { return std::tie(cause, strict) < std::tie(other.cause, other.strict); }
+    bool operator<(const Variant& other) const {
+      return std::tie(cause, strict) < std::tie(other.cause, other.strict);
+    }
   };
   struct Sum {
     Severity severity = Severity::kInfo;

@@ -4,8 +4,8 @@
 // the change from the week before, in columns that never move, so that a spreadsheet
 // or a script can read any week like the last one.
 #include <algorithm>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -44,11 +44,13 @@ double rate(std::int64_t pass, std::int64_t total) {
 }
 
 // The entry of each fact of `groups` among the facts read for both weeks (ascending ids).
-std::vector<std::uint32_t> entries_of(const store::RecordGroups& groups, const std::vector<std::int64_t>& fact_ids) {
+std::vector<std::uint32_t> entries_of(const store::RecordGroups& groups,
+                                      const std::vector<std::int64_t>& fact_ids) {
   std::vector<std::uint32_t> out;
   out.reserve(groups.fact_ids.size());
   for (std::int64_t id : groups.fact_ids) {
-    out.push_back(static_cast<std::uint32_t>(std::lower_bound(fact_ids.begin(), fact_ids.end(), id) - fact_ids.begin()));
+    out.push_back(static_cast<std::uint32_t>(
+        std::lower_bound(fact_ids.begin(), fact_ids.end(), id) - fact_ids.begin()));
   }
   return out;
 }
@@ -62,7 +64,8 @@ bool strict(const store::PublishedPolicy* policy, const std::string store::Publi
 // index of the week.
 std::uint64_t subject_of(const Attribution& attribution, const Catalog& catalog) {
   switch (attribution.party) {
-    case Party::kSender: return static_cast<std::uint64_t>(attribution.sender - catalog.senders().data());
+    case Party::kSender:
+      return static_cast<std::uint64_t>(attribution.sender - catalog.senders().data());
     case Party::kForwarder: return catalog.senders().size();
     case Party::kUnknown: break;
   }
@@ -86,11 +89,13 @@ core::Result<std::unordered_map<std::uint64_t, Row>> week_rows(
     const store::PublishedPolicy* policy = policy_by_domain[group.domain];
     const bool strict_dkim = strict(policy, &store::PublishedPolicy::adkim);
     const bool strict_spf = strict(policy, &store::PublishedPolicy::aspf);
-    const Attribution& attribution =
-        interned.attribution(entry, group.domain, groups.domains[group.domain], strict_dkim, strict_spf);
+    const Attribution& attribution = interned.attribution(
+        entry, group.domain, groups.domains[group.domain], strict_dkim, strict_spf);
     const RecordFacts& facts = interned.facts(entry);
-    const std::string& from = facts.header_from.empty() ? groups.domains[group.domain] : facts.header_from;
-    Row& row = rows[(static_cast<std::uint64_t>(group.domain) << 40) | subject_of(attribution, catalog)];
+    const std::string& from =
+        facts.header_from.empty() ? groups.domains[group.domain] : facts.header_from;
+    Row& row =
+        rows[(static_cast<std::uint64_t>(group.domain) << 40) | subject_of(attribution, catalog)];
     row.domain = group.domain;
     row.subject = attribution.party == Party::kSender      ? Subject::kSender
                   : attribution.party == Party::kForwarder ? Subject::kForwarders
@@ -104,7 +109,8 @@ core::Result<std::unordered_map<std::uint64_t, Row>> week_rows(
     row.quarantined += entry.quarantined ? group.messages : 0;
     row.rejected += entry.rejected ? group.messages : 0;
     row.ips[entry.ip] += group.messages;
-    for (const ResultWeights::Portion& portion : weights.settle(attribution, group, entry_index, entry, facts, from)) {
+    for (const ResultWeights::Portion& portion :
+         weights.settle(attribution, group, entry_index, entry, facts, from)) {
       row.causes.add(portion.causes, attribution, entry, portion.messages);
     }
   }
@@ -114,16 +120,16 @@ core::Result<std::unordered_map<std::uint64_t, Row>> week_rows(
 // The week before needs only each row's messages and passes; its keys use the domain
 // indexes of the current week (`domain_now`, kNoDomain for a domain without mail now).
 constexpr std::uint64_t kNoDomain = UINT64_MAX;
-std::unordered_map<std::uint64_t, Totals> week_totals(const store::RecordGroups& groups,
-                                                      const std::vector<std::uint32_t>& entry_of,
-                                                      InternedFacts& interned, const Catalog& catalog,
-                                                      const std::vector<std::uint64_t>& domain_now) {
+std::unordered_map<std::uint64_t, Totals> week_totals(
+    const store::RecordGroups& groups, const std::vector<std::uint32_t>& entry_of,
+    InternedFacts& interned, const Catalog& catalog, const std::vector<std::uint64_t>& domain_now) {
   std::unordered_map<std::uint64_t, Totals> totals;
   for (const store::RecordGroup& group : groups.groups) {
     if (group.messages == 0 || domain_now[group.domain] == kNoDomain) continue;
     const InternedFacts::Entry& entry = interned.entry(entry_of[group.fact]);
     // The party does not depend on the alignment mode: strictness is left out here.
-    const Attribution& attribution = interned.attribution(entry, group.domain, groups.domains[group.domain], false, false);
+    const Attribution& attribution =
+        interned.attribution(entry, group.domain, groups.domains[group.domain], false, false);
     Totals& total = totals[(domain_now[group.domain] << 40) | subject_of(attribution, catalog)];
     total.messages += group.messages;
     total.pass += entry.dmarc_pass ? group.messages : 0;
@@ -143,9 +149,12 @@ std::vector<std::string> top_ips(const Row& row, const InternedFacts& interned, 
   for (const auto& [ip, messages] : row.ips) {
     if (!interned.ip(ip).empty()) items.emplace_back(&interned.ip(ip), messages);
   }
-  auto before = [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : *a.first < *b.first; };
+  auto before = [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : *a.first < *b.first;
+  };
   const std::size_t kept = std::min(limit, items.size());
-  std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(kept), items.end(), before);
+  std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(kept), items.end(),
+                    before);
   std::vector<std::string> out;
   for (std::size_t i = 0; i < kept; ++i) out.push_back(*items[i].first);
   return out;
@@ -160,8 +169,10 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
 }  // namespace
 
 core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
-                                 const std::vector<std::string>& domains, const Catalog& catalog, Lang lang) {
-  auto policy_list = store.published_policies(store::RecordFilter{domains, week_monday, week_monday + 6});
+                                 const std::vector<std::string>& domains, const Catalog& catalog,
+                                 Lang lang) {
+  auto policy_list =
+      store.published_policies(store::RecordFilter{domains, week_monday, week_monday + 6});
   if (!policy_list) return std::move(policy_list).error();
   std::map<std::string, store::PublishedPolicy> policies;
   for (store::PublishedPolicy& policy : *policy_list) policies[policy.domain] = std::move(policy);
@@ -169,7 +180,8 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
 
   auto current = store.record_groups(store::RecordFilter{domains, week_monday, week_monday + 6});
   if (!current) return std::move(current).error();
-  auto previous = store.record_groups(store::RecordFilter{domains, week_monday - 7, week_monday - 1});
+  auto previous =
+      store.record_groups(store::RecordFilter{domains, week_monday - 7, week_monday - 1});
   if (!previous) return std::move(previous).error();
   // The facts of both weeks, read and interned once: most sources of a week sent the
   // week before too.
@@ -193,8 +205,9 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     const auto index = domain_index.find(domain);
     domain_now.push_back(index != domain_index.end() ? index->second : kNoDomain);
   }
-  auto week_result = week_rows(store, store::RecordFilter{domains, week_monday, week_monday + 6}, *current,
-                               entries_of(*current, fact_ids), interned, catalog, policy_by_domain);
+  auto week_result =
+      week_rows(store, store::RecordFilter{domains, week_monday, week_monday + 6}, *current,
+                entries_of(*current, fact_ids), interned, catalog, policy_by_domain);
   if (!week_result) return std::move(week_result).error();
   std::unordered_map<std::uint64_t, Row>& rows = *week_result;
   const std::unordered_map<std::uint64_t, Totals> before =
@@ -228,9 +241,24 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
   });
 
   core::Table table;
-  table.columns = {"week", "domain", "sender", "sender_name", "source_ips", "messages", "dmarc_pass",
-                   "dmarc_fail", "pass_rate", "spf_aligned_pass", "dkim_aligned_pass", "quarantined",
-                   "rejected", "causes", "severity", "fix", "messages_prev_week", "pass_rate_prev_week",
+  table.columns = {"week",
+                   "domain",
+                   "sender",
+                   "sender_name",
+                   "source_ips",
+                   "messages",
+                   "dmarc_pass",
+                   "dmarc_fail",
+                   "pass_rate",
+                   "spf_aligned_pass",
+                   "dkim_aligned_pass",
+                   "quarantined",
+                   "rejected",
+                   "causes",
+                   "severity",
+                   "fix",
+                   "messages_prev_week",
+                   "pass_rate_prev_week",
                    "pass_rate_change"};
   // Writing 50,000 fix texts is most of a large week's digest; each row is
   // independent, so the cores share them.
@@ -240,7 +268,8 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     const std::string& domain = current->domains[row.domain];
     const std::vector<FindingCause> ordered_list = row.causes.ordered();
     std::string causes;
-    for (const FindingCause& cause : ordered_list) causes += (causes.empty() ? "" : ";") + std::string(cause_id(cause.cause));
+    for (const FindingCause& cause : ordered_list)
+      causes += (causes.empty() ? "" : ";") + std::string(cause_id(cause.cause));
     const std::vector<std::string> ips = top_ips(row, interned, 10);
     std::string fix;
     if (!ordered_list.empty()) {
@@ -250,24 +279,43 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
       facts.policy = policy_by_domain[row.domain];
       fix = row.causes.text(facts, interned, lang).fix;
     }
-    const std::string severity = row.rank == 3 ? "ok" : severity_name(static_cast<Severity>(row.rank));
+    const std::string severity =
+        row.rank == 3 ? "ok" : severity_name(static_cast<Severity>(row.rank));
     const double pass_rate = rate(row.pass, row.messages);
     core::Cell previous_messages = std::monostate{};
     core::Cell previous_rate = std::monostate{};
     core::Cell change = std::monostate{};
-    if (const auto last_week = before.find(item.key); last_week != before.end() && last_week->second.messages > 0) {
+    if (const auto last_week = before.find(item.key);
+        last_week != before.end() && last_week->second.messages > 0) {
       previous_messages = last_week->second.messages;
       const double before_rate = rate(last_week->second.pass, last_week->second.messages);
       previous_rate = before_rate;
       change = std::round((pass_rate - before_rate) * 10.0) / 10.0;
     }
     const bool ja = lang == Lang::kJa;
-    const std::string sender_name = row.subject == Subject::kSender       ? row.sender->name
-                                    : row.subject == Subject::kForwarders ? (ja ? "転送・メーリングリスト" : "forwarders and lists")
-                                                                          : (ja ? "不明な送信元" : "unknown sources");
-    return {week, domain, item.source, sender_name, joined(ips, " "), row.messages, row.pass, row.messages - row.pass,
-                          pass_rate, row.spf_pass, row.dkim_pass, row.quarantined, row.rejected, causes, severity,
-                          fix, previous_messages, previous_rate, change};
+    const std::string sender_name = row.subject == Subject::kSender ? row.sender->name
+                                    : row.subject == Subject::kForwarders
+                                        ? (ja ? "転送・メーリングリスト" : "forwarders and lists")
+                                        : (ja ? "不明な送信元" : "unknown sources");
+    return {week,
+            domain,
+            item.source,
+            sender_name,
+            joined(ips, " "),
+            row.messages,
+            row.pass,
+            row.messages - row.pass,
+            pass_rate,
+            row.spf_pass,
+            row.dkim_pass,
+            row.quarantined,
+            row.rejected,
+            causes,
+            severity,
+            fix,
+            previous_messages,
+            previous_rate,
+            change};
   };
   auto write_rows = [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) table.rows[i] = write_row(ordered[i]);

@@ -15,7 +15,8 @@
 namespace dmarcq::analysis {
 
 // What the reports show for one cause of a finding.
-std::string cause_evidence(Cause cause, const SeenValues& seen, const FixContext& context, Lang lang);
+std::string cause_evidence(Cause cause, const SeenValues& seen, const FixContext& context,
+                           Lang lang);
 
 // The evidence of several causes as one text.
 std::string join_evidence(const std::vector<std::string>& parts, Lang lang);
@@ -38,8 +39,9 @@ struct DomainEvidence {
 
 // The domain-level findings of a published policy: p=none, pct, testing, no sp=/np=,
 // and readiness (with `legitimate` messages of the customer's own).
-std::vector<DomainEvidence> domain_evidence(const store::PublishedPolicy& policy, const FixContext& context,
-                                            std::int64_t legitimate, Lang lang);
+std::vector<DomainEvidence> domain_evidence(const store::PublishedPolicy& policy,
+                                            const FixContext& context, std::int64_t legitimate,
+                                            Lang lang);
 
 }  // namespace dmarcq::analysis
 

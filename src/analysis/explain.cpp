@@ -44,14 +44,16 @@ struct DomainTotals {
   std::int64_t messages = 0;
   std::int64_t legitimate = 0;  // the customer's own mail: not forwarded, not unauthorized
   std::int64_t legitimate_passed = 0;
-  std::int64_t receivers_only = 0;  // legitimate, failing only for the receivers: counted as passing
+  std::int64_t receivers_only =
+      0;  // legitimate, failing only for the receivers: counted as passing
   std::unordered_map<std::uint32_t, std::int64_t> header_froms;  // by interned id
 };
 
 }  // namespace
 
 core::Result<std::vector<Finding>> explain(store::Store& store, const store::RecordFilter& filter,
-                                           const Catalog& catalog, Lang lang, const ExplainOptions& options) {
+                                           const Catalog& catalog, Lang lang,
+                                           const ExplainOptions& options) {
   auto groups = store.record_groups(filter);
   if (!groups) return std::move(groups).error();
   auto policies = store.published_policies(filter);
@@ -70,7 +72,8 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
   }
 
   // Which failing results other reporters contradict on the same days.
-  auto weighed = ResultWeights::weigh(store, filter, *groups, interned, [](std::uint32_t fact) { return fact; });
+  auto weighed = ResultWeights::weigh(store, filter, *groups, interned,
+                                      [](std::uint32_t fact) { return fact; });
   if (!weighed) return std::move(weighed).error();
   const ResultWeights& weights = *weighed;
 
@@ -90,25 +93,28 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     const store::PublishedPolicy* policy = policy_by_domain[group.domain];
     const bool strict_dkim = policy != nullptr && policy->adkim == "s";
     const bool strict_spf = policy != nullptr && policy->aspf == "s";
-    const Attribution& attribution =
-        interned.attribution(entry, group.domain, groups->domains[group.domain], strict_dkim, strict_spf);
+    const Attribution& attribution = interned.attribution(
+        entry, group.domain, groups->domains[group.domain], strict_dkim, strict_spf);
     const RecordFacts& facts = interned.facts(entry);
-    const std::string& from = facts.header_from.empty() ? groups->domains[group.domain] : facts.header_from;
+    const std::string& from =
+        facts.header_from.empty() ? groups->domains[group.domain] : facts.header_from;
 
     DomainTotals& total = totals[group.domain];
     total.messages += group.messages;
     total.header_froms[entry.from] += group.messages;
     const std::vector<ResultWeights::Portion> portions =
-        attribution.causes.empty() ? std::vector<ResultWeights::Portion>{}
-                                   : weights.settle(attribution, group, group.fact, entry, facts, from);
+        attribution.causes.empty()
+            ? std::vector<ResultWeights::Portion>{}
+            : weights.settle(attribution, group, group.fact, entry, facts, from);
     if (attribution.legitimate()) {
       total.legitimate += group.messages;
       total.legitimate_passed += entry.dmarc_pass ? group.messages : 0;
       if (!entry.dmarc_pass) {
         // Failures that were only the receivers' do not make a domain less ready.
         for (const ResultWeights::Portion& portion : portions) {
-          const bool receivers_only = std::all_of(portion.causes.begin(), portion.causes.end(),
-                                                  [](const CauseAt& at) { return at.severity == Severity::kInfo; });
+          const bool receivers_only =
+              std::all_of(portion.causes.begin(), portion.causes.end(),
+                          [](const CauseAt& at) { return at.severity == Severity::kInfo; });
           if (receivers_only) total.receivers_only += portion.messages;
         }
       }
@@ -131,7 +137,8 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     sum.subject = kind;
     if (kind == Subject::kSender) {
       sum.sender = attribution.sender;
-      if (!sum.identified_set || identity.evidence < sum.identified) sum.identified = identity.evidence;
+      if (!sum.identified_set || identity.evidence < sum.identified)
+        sum.identified = identity.evidence;
       sum.identified_set = true;
     }
     sum.messages += group.messages;
@@ -139,7 +146,8 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     sum.first_day = std::min(sum.first_day, group.first_day);
     sum.last_day = std::max(sum.last_day, group.last_day);
     sum.ips[entry.ip] += group.messages;
-    if (kind != Subject::kSender && attribution.sender != nullptr) sum.platforms.emplace(entry.ip, attribution.sender);
+    if (kind != Subject::kSender && attribution.sender != nullptr)
+      sum.platforms.emplace(entry.ip, attribution.sender);
     for (const ResultWeights::Portion& portion : portions) {
       sum.causes.add(portion.causes, attribution, entry, portion.messages);
     }
@@ -168,14 +176,16 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
 
       std::vector<std::pair<std::uint32_t, std::int64_t>> ips(sum.ips.begin(), sum.ips.end());
       std::sort(ips.begin(), ips.end(), [&](const auto& a, const auto& b) {
-        return a.second != b.second ? a.second > b.second : interned.ip(a.first) < interned.ip(b.first);
+        return a.second != b.second ? a.second > b.second
+                                    : interned.ip(a.first) < interned.ip(b.first);
       });
       finding.source_count = static_cast<std::int64_t>(ips.size());
       if (!options.all_sources && ips.size() > 10) ips.resize(10);
       for (const auto& [ip, messages] : ips) {
         const auto platform = sum.platforms.find(ip);
         finding.sources.push_back(
-            {interned.ip(ip), messages, platform != sum.platforms.end() ? platform->second->name : std::string()});
+            {interned.ip(ip), messages,
+             platform != sum.platforms.end() ? platform->second->name : std::string()});
       }
 
       FindingFacts facts;
@@ -204,17 +214,19 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     FixContext context;
     context.domain = domain;
     Tally header_froms;
-    for (const auto& [from, messages] : total.header_froms) header_froms[interned.from(from)] += messages;
+    for (const auto& [from, messages] : total.header_froms)
+      header_froms[interned.from(from)] += messages;
     const std::vector<std::string> froms = top(header_froms, 1);
     context.header_from = froms.empty() ? domain : froms[0];
     context.policy = policy.p;
     context.pct = policy.pct.value_or(100);
     context.testing = policy.testing == "y";
     context.readiness_known = total.legitimate > 0;
-    context.pass_share = total.legitimate > 0
-                             ? 100.0 * static_cast<double>(total.legitimate_passed + total.receivers_only) /
-                                   static_cast<double>(total.legitimate)
-                             : 0.0;
+    context.pass_share =
+        total.legitimate > 0
+            ? 100.0 * static_cast<double>(total.legitimate_passed + total.receivers_only) /
+                  static_cast<double>(total.legitimate)
+            : 0.0;
     context.receivers_only = total.receivers_only;
     auto add = [&](Cause cause, Severity severity, const std::string& evidence) {
       Finding finding;
@@ -236,7 +248,9 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
   // A total order, so that output never depends on hash map iteration.
   static const std::string kNoSource;
   auto source_of = [](const Finding& f) -> const std::string& {
-    return f.sender != nullptr ? f.sender->id : f.sources.empty() ? kNoSource : f.sources.front().ip;
+    return f.sender != nullptr ? f.sender->id
+           : f.sources.empty() ? kNoSource
+                               : f.sources.front().ip;
   };
   std::sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
     if (a.domain != b.domain) return a.domain < b.domain;

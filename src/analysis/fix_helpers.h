@@ -25,7 +25,8 @@ inline std::string join(const std::vector<std::string>& items, std::string_view 
 }
 
 // Each item with `prefix` in front: ("include:", [a, b]) -> [include:a, include:b].
-inline std::vector<std::string> prefixed(std::string_view prefix, const std::vector<std::string>& items) {
+inline std::vector<std::string> prefixed(std::string_view prefix,
+                                         const std::vector<std::string>& items) {
   std::vector<std::string> out;
   for (const std::string& item : items) {
     if (!item.empty()) out.push_back(std::string(prefix) + item);
@@ -58,7 +59,9 @@ inline std::string with_thousands(std::int64_t value) {
 }
 
 // The organizational domain, under which relaxed alignment accepts any name.
-inline std::string organizational(const std::string& domain) { return organizational_domain(domain); }
+inline std::string organizational(const std::string& domain) {
+  return organizational_domain(domain);
+}
 
 // The domain whose SPF record and DKIM keys the fix is about.
 inline std::string from_domain(const FixContext& context) {

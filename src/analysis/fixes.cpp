@@ -1,14 +1,14 @@
 // What both fix-text languages share: the choice of service-specific texts, the share
 // format, the dispatch on language, and the merging of several causes' fixes into one
 // text (render_fix).
-#include <cmath>
+#include "analysis/fixes.h"
+
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <set>
 #include <string>
 #include <string_view>
-
-#include "analysis/fixes.h"
 
 namespace dmarcq::analysis {
 
@@ -113,8 +113,10 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
     }
   }
   if (!checks.empty()) {
-    std::string text = lang == Lang::kJa ? "数日後のレポート（メールの 1〜2 日後に届きます）で確認してください: "
-                                         : "Check the reports of the next days (they arrive a day or two after the mail): ";
+    std::string text =
+        lang == Lang::kJa
+            ? "数日後のレポート（メールの 1〜2 日後に届きます）で確認してください: "
+            : "Check the reports of the next days (they arrive a day or two after the mail): ";
     for (std::size_t i = 0; i < checks.size(); ++i) {
       if (i > 0) text += lang == Lang::kJa ? "、" : "; ";
       text += checks[i];
@@ -127,7 +129,8 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
     int alternative_number = 0;
     for (const FixStep& step : part.alternative) {
       if (!fresh(step)) continue;
-      if (alternative_number == 0 && titles.insert(part.alternative_title).second) line(out, part.alternative_title);
+      if (alternative_number == 0 && titles.insert(part.alternative_title).second)
+        line(out, part.alternative_title);
       line(out, std::to_string(++alternative_number) + ". " + step.text);
     }
   }

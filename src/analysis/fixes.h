@@ -15,22 +15,24 @@ namespace dmarcq::analysis {
 // The values a fix text is written from. Lists are sorted by messages, most first,
 // and hold at most a few entries.
 struct FixContext {
-  std::string domain;                     // the DMARC policy domain
-  std::string header_from;                // the From domain of the affected mail (may be a subdomain)
-  const Sender* sender = nullptr;         // null for an unknown source
+  std::string domain;              // the DMARC policy domain
+  std::string header_from;         // the From domain of the affected mail (may be a subdomain)
+  const Sender* sender = nullptr;  // null for an unknown source
   std::vector<std::string> spf_domains;   // SPF (envelope) domains seen in the records
   std::vector<std::string> spf_results;   // their SPF results (fail, softfail, none, ...)
   std::vector<std::string> dkim_domains;  // DKIM d= seen
-  std::vector<std::string> dkim_selectors;// selectors seen (for dkim_key_unpublished: the failing ones)
+  std::vector<std::string>
+      dkim_selectors;  // selectors seen (for dkim_key_unpublished: the failing ones)
   std::vector<std::string> dkim_results;  // the failing DKIM results seen (fail, permerror, ...)
   std::vector<std::string> source_ips;    // top source IPs
   std::string policy;                     // p= as published ('' when absent)
   std::string subdomain_policy;           // sp= as published ('' when absent)
   std::int64_t pct = 100;                 // pct= (100 when absent)
   bool testing = false;                   // testing=y (t=y): receivers do not enforce the policy
-  double pass_share = 0;                  // enforcement readiness: percent of legitimate mail passing
-  bool readiness_known = true;            // false when no legitimate mail was seen
-  std::int64_t receivers_only = 0;        // legitimate mail counted as passing: it failed only at receivers
+  double pass_share = 0;        // enforcement readiness: percent of legitimate mail passing
+  bool readiness_known = true;  // false when no legitimate mail was seen
+  std::int64_t receivers_only =
+      0;  // legitimate mail counted as passing: it failed only at receivers
   // The messages of the cause pass DMARC on the customer's DKIM signature: whatever
   // else fails is a choice, not a fault (spf_not_aligned through a vendor envelope).
   bool dkim_passes = false;
@@ -39,15 +41,15 @@ struct FixContext {
   bool dkim_really_passes = false;
   // The finding also has dkim_key_unpublished: the key exists, its signatures fail.
   bool dkim_key_exists = false;
-  bool strict_spf = false;                // the cause comes from aspf=s alone
-  bool strict_dkim = false;               // the cause comes from adkim=s alone
+  bool strict_spf = false;   // the cause comes from aspf=s alone
+  bool strict_dkim = false;  // the cause comes from adkim=s alone
   // Unknown sources (unauthorized): how many, and those passing for their own domain.
   std::int64_t source_count = 0;
   std::int64_t messages = 0;
-  std::int64_t own_domain_messages = 0;   // pass SPF or DKIM for their own domain
-  std::vector<std::string> own_domains;   // those domains, most messages first
-  std::int64_t platform_messages = 0;     // other accounts on a catalog sender's platform
-  std::vector<std::string> platforms;     // those platforms' names
+  std::int64_t own_domain_messages = 0;  // pass SPF or DKIM for their own domain
+  std::vector<std::string> own_domains;  // those domains, most messages first
+  std::int64_t platform_messages = 0;    // other accounts on a catalog sender's platform
+  std::vector<std::string> platforms;    // those platforms' names
 };
 
 // A fix in parts, so that the fixes of several causes of one sender merge into one
@@ -58,12 +60,12 @@ struct FixStep {
 };
 
 struct FixParts {
-  std::string summary;                // what is wrong, one or two sentences
-  std::string steps_title;            // printed above the steps when set ("Preferred fix, DKIM:")
+  std::string summary;      // what is wrong, one or two sentences
+  std::string steps_title;  // printed above the steps when set ("Preferred fix, DKIM:")
   std::vector<FixStep> steps;
-  std::string alternative_title;      // a second way out, numbered apart
+  std::string alternative_title;  // a second way out, numbered apart
   std::vector<FixStep> alternative;
-  std::vector<std::string> notes;     // lines after the steps
+  std::vector<std::string> notes;  // lines after the steps
   // What the next reports show once the fix worked ("Salesforce mail should show DKIM
   // pass with d=example.com"), without closing punctuation: the checks of merged
   // causes become one closing step.

@@ -41,12 +41,14 @@ bool envelope_is_customers(const FixContext& context) {
 
 // The closing checks, one wording each, so that merged causes repeat none.
 std::string dkim_check(const FixContext& context, const std::string& d) {
-  const std::string who = context.sender != nullptr ? sender_name(context) + " mail" : std::string("The mail");
+  const std::string who =
+      context.sender != nullptr ? sender_name(context) + " mail" : std::string("The mail");
   return who + " from " + from_domain(context) + " should show DKIM pass with d=" + d;
 }
 
 std::string spf_check(const FixContext& context, const std::string& envelope) {
-  const std::string who = context.sender != nullptr ? sender_name(context) + " mail" : std::string("The mail");
+  const std::string who =
+      context.sender != nullptr ? sender_name(context) + " mail" : std::string("The mail");
   return who + " from " + from_domain(context) + " should show SPF pass for " + envelope;
 }
 
@@ -56,18 +58,24 @@ std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
   return {
       {"dkim-salesforce-create",
        "Salesforce Setup → DKIM Keys → Create New Key: RSA key size 2048, Selector " + selector +
-           ", Alternate Selector " + alternate + " (any names not yet used under " + h + "), Domain " + h +
-           " (exactly the From domain: each subdomain needs its own key), Domain Match Pattern " + h + "; Save."},
+           ", Alternate Selector " + alternate + " (any names not yet used under " + h +
+           "), Domain " + h +
+           " (exactly the From domain: each subdomain needs its own key), Domain Match Pattern " +
+           h + "; Save."},
       {"dkim-salesforce-publish",
-       "When the key's page shows them (usually within minutes), publish BOTH CNAME records in the DNS of " + h +
-           ", copying the targets exactly: " + selector + "._domainkey." + h + " → " + selector +
-           ".….custdkim.salesforce.com (CNAME Record) and " + alternate + "._domainkey." + h + " → " + alternate +
+       "When the key's page shows them (usually within minutes), publish BOTH CNAME records in the "
+       "DNS of " +
+           h + ", copying the targets exactly: " + selector + "._domainkey." + h + " → " +
+           selector + ".….custdkim.salesforce.com (CNAME Record) and " + alternate +
+           "._domainkey." + h + " → " + alternate +
            ".….custdkim.salesforce.com (Alternate CNAME Record)."},
-      {"dkim-salesforce-wait", "Wait until Salesforce detects both CNAMEs (usually minutes after the DNS change; " +
-                                   quoted("Activate") + " stays greyed out until then)."},
-      {"dkim-salesforce-activate", "Press " + quoted("Activate") +
-                                       " on the key. Keep both CNAMEs published for good: Salesforce rotates the key "
-                                       "every 30 days."},
+      {"dkim-salesforce-wait",
+       "Wait until Salesforce detects both CNAMEs (usually minutes after the DNS change; " +
+           quoted("Activate") + " stays greyed out until then)."},
+      {"dkim-salesforce-activate",
+       "Press " + quoted("Activate") +
+           " on the key. Keep both CNAMEs published for good: Salesforce rotates the key "
+           "every 30 days."},
   };
 }
 
@@ -76,21 +84,25 @@ std::vector<FixStep> salesforce_settings_off_steps(const std::string& h) {
       {"salesforce-settings-off",
        "Setup → Deliverability: turn off " + quoted("Activate bounce management") + ", " +
            quoted("Enable compliance with standard email security mechanisms") + " and " +
-           quoted("Enable Sender ID compliance") + " (Salesforce then uses the sender's own address as envelope)."},
-      {"spf-include-salesforce", "Make sure the SPF record of " + h +
-                                     " contains include:_spf.salesforce.com. The include alone does not help while "
-                                     "those settings are on."},
+           quoted("Enable Sender ID compliance") +
+           " (Salesforce then uses the sender's own address as envelope)."},
+      {"spf-include-salesforce",
+       "Make sure the SPF record of " + h +
+           " contains include:_spf.salesforce.com. The include alone does not help while "
+           "those settings are on."},
   };
 }
 
 std::vector<FixStep> google_dkim_steps(const std::string& h) {
   return {
-      {"dkim-google-generate", "Google Admin console → Apps → Google Workspace → Gmail → " +
-                                   quoted("Authenticate email") + ": select " + h +
-                                   " and generate a new record (2048-bit key, prefix selector google)."},
-      {"dkim-google-publish", "Publish the TXT record google._domainkey." + h + " with the value shown."},
-      {"dkim-google-start", "Back in " + quoted("Authenticate email") + ", press " + quoted("Start authentication") +
-                                " (often forgotten: until then Gmail keeps signing with d=….gappssmtp.com)."},
+      {"dkim-google-generate",
+       "Google Admin console → Apps → Google Workspace → Gmail → " + quoted("Authenticate email") +
+           ": select " + h + " and generate a new record (2048-bit key, prefix selector google)."},
+      {"dkim-google-publish",
+       "Publish the TXT record google._domainkey." + h + " with the value shown."},
+      {"dkim-google-start",
+       "Back in " + quoted("Authenticate email") + ", press " + quoted("Start authentication") +
+           " (often forgotten: until then Gmail keeps signing with d=….gappssmtp.com)."},
   };
 }
 
@@ -100,11 +112,13 @@ std::vector<FixStep> microsoft_dkim_steps(const std::string& h) {
        "Microsoft Defender portal → Email & collaboration → Policies & rules → Threat policies → "
        "Email authentication settings → DKIM: select " +
            h + " (create the DKIM keys if asked)."},
-      {"dkim-microsoft-publish", "Publish the two CNAME records shown there, selector1._domainkey." + h +
-                                     " and selector2._domainkey." + h +
-                                     ", with exactly the targets shown (….onmicrosoft.com or ….dkim.mail.microsoft)."},
+      {"dkim-microsoft-publish",
+       "Publish the two CNAME records shown there, selector1._domainkey." + h +
+           " and selector2._domainkey." + h +
+           ", with exactly the targets shown (….onmicrosoft.com or ….dkim.mail.microsoft)."},
       {"dkim-microsoft-enable", "Once DNS has the records, turn on " +
-                                    quoted("Sign messages for this domain with DKIM signatures") + " for " + h + "."},
+                                    quoted("Sign messages for this domain with DKIM signatures") +
+                                    " for " + h + "."},
   };
 }
 
@@ -112,35 +126,43 @@ std::vector<FixStep> microsoft_dkim_steps(const std::string& h) {
 std::string vendor_dkim_hint(FixService service, const std::string& h) {
   switch (service) {
     case FixService::kAmazonSes:
-      return "Amazon SES console → Identities → " + h + " → Authentication, Easy DKIM: three CNAME records …._domainkey." +
-             h + " → ….dkim.amazonses.com";
+      return "Amazon SES console → Identities → " + h +
+             " → Authentication, Easy DKIM: three CNAME records …._domainkey." + h +
+             " → ….dkim.amazonses.com";
     case FixService::kSendgrid:
-      return "SendGrid Settings → Sender Authentication → Authenticate Your Domain, automated security on: "
+      return "SendGrid Settings → Sender Authentication → Authenticate Your Domain, automated "
+             "security on: "
              "CNAME records em…." +
              h + ", s1._domainkey." + h + " and s2._domainkey." + h + " → ….sendgrid.net";
     case FixService::kMailchimp:
       return "Mailchimp's domain settings → Authenticate: CNAME records k2._domainkey." + h +
              " → dkim2.mcsv.net and k3._domainkey." + h + " → dkim3.mcsv.net";
     case FixService::kMandrill:
-      return "Mandrill's Sending Domains: CNAME records mte1._domainkey." + h + " → dkim1.mandrillapp.com and mte2._domainkey." +
-             h + " → dkim2.mandrillapp.com; Mandrill refuses unverified domains";
+      return "Mandrill's Sending Domains: CNAME records mte1._domainkey." + h +
+             " → dkim1.mandrillapp.com and mte2._domainkey." + h +
+             " → dkim2.mandrillapp.com; Mandrill refuses unverified domains";
     case FixService::kMailgun:
       return "Mailgun's domain settings → DNS records: the TXT record …._domainkey." + h +
-             " with the selector Mailgun shows, or under the sending domain you added, such as mg." + h;
+             " with the selector Mailgun shows, or under the sending domain you added, such as "
+             "mg." +
+             h;
     case FixService::kPostmark:
-      return "Postmark's Sender Signatures → the domain's DNS settings: the TXT record …pm._domainkey." + h;
+      return "Postmark's Sender Signatures → the domain's DNS settings: the TXT record "
+             "…pm._domainkey." +
+             h;
     case FixService::kSparkpost:
       return "SparkPost's Sending Domains: the TXT record scph…._domainkey." + h;
     case FixService::kBrevo:
-      return "Brevo's domain settings → Authenticate: the Brevo code TXT record and the DKIM records shown";
+      return "Brevo's domain settings → Authenticate: the Brevo code TXT record and the DKIM "
+             "records shown";
     case FixService::kHubspot:
-      return "HubSpot's Email Sending Domains → Connect: CNAME records hs1-…._domainkey." + h + " and hs2-…._domainkey." +
-             h + " → ….hubspotemail.net";
+      return "HubSpot's Email Sending Domains → Connect: CNAME records hs1-…._domainkey." + h +
+             " and hs2-…._domainkey." + h + " → ….hubspotemail.net";
     case FixService::kZendesk:
-      return "CNAME records zendesk1._domainkey." + h + " → zendesk1._domainkey.zendesk.com and zendesk2._domainkey." + h +
+      return "CNAME records zendesk1._domainkey." + h +
+             " → zendesk1._domainkey.zendesk.com and zendesk2._domainkey." + h +
              " → zendesk2._domainkey.zendesk.com; turn DKIM on in Zendesk only after both resolve";
-    default:
-      return {};
+    default: return {};
   }
 }
 
@@ -149,17 +171,20 @@ std::string vendor_return_path_hint(FixService service, const std::string& h) {
   switch (service) {
     case FixService::kAmazonSes:
       return "in SES, set a custom MAIL FROM domain such as mail." + h +
-             " and publish the MX and TXT (v=spf1 include:amazonses.com ~all) records SES shows for it";
+             " and publish the MX and TXT (v=spf1 include:amazonses.com ~all) records SES shows "
+             "for it";
     case FixService::kSendgrid:
-      return "SendGrid's automated security already puts the return path under " + h + ", through the CNAME em…." + h;
+      return "SendGrid's automated security already puts the return path under " + h +
+             ", through the CNAME em…." + h;
     case FixService::kPostmark:
-      return "publish the CNAME pm-bounces." + h + " → pm.mtasv.net and set it as the Return-Path domain in Postmark";
+      return "publish the CNAME pm-bounces." + h +
+             " → pm.mtasv.net and set it as the Return-Path domain in Postmark";
     case FixService::kSparkpost:
-      return "add a custom bounce domain in SparkPost, e.g. the CNAME bounce." + h + " → sparkpostmail.com";
+      return "add a custom bounce domain in SparkPost, e.g. the CNAME bounce." + h +
+             " → sparkpostmail.com";
     case FixService::kMandrill:
       return "set a custom return-path domain for " + h + " in Mandrill's Sending Domains";
-    default:
-      return {};
+    default: return {};
   }
 }
 
@@ -168,7 +193,8 @@ std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string name = sender_name(context);
   std::string records = vendor_dkim_hint(fix_service(context.sender), h);
-  if (records.empty() && context.sender != nullptr && !context.sender->dkim_cname_suffixes.empty()) {
+  if (records.empty() && context.sender != nullptr &&
+      !context.sender->dkim_cname_suffixes.empty()) {
     std::vector<std::string> targets;
     for (const std::string& suffix : context.sender->dkim_cname_suffixes) {
       if (!suffix.empty()) targets.push_back(cname_target(suffix));
@@ -177,16 +203,19 @@ std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
   }
   return {
       {"dkim-vendor-start", "In " + name + ", start domain authentication (DKIM) for " + h + "."},
-      {"dkim-vendor-publish", "Publish the DKIM records it shows in the DNS of " + h +
-                                  (records.empty() ? std::string(", exactly as shown") : ": " + records) + "."},
-      {"dkim-vendor-verify", "Verify the domain in " + name + " and check that signing with d=" + h + " is on."},
+      {"dkim-vendor-publish",
+       "Publish the DKIM records it shows in the DNS of " + h +
+           (records.empty() ? std::string(", exactly as shown") : ": " + records) + "."},
+      {"dkim-vendor-verify",
+       "Verify the domain in " + name + " and check that signing with d=" + h + " is on."},
   };
 }
 
 std::string envelope_note(const FixContext& context, const std::string& h) {
   const std::string envelope = first_or(context.spf_domains, "");
   if (envelope.empty() || envelope == h) return {};
-  return "Receivers checked SPF for " + envelope + " (the envelope domain): that name's SPF record needs the same change.";
+  return "Receivers checked SPF for " + envelope +
+         " (the envelope domain): that name's SPF record needs the same change.";
 }
 
 // "the SPF record of H does not authorise", or, where receivers found no record at
@@ -205,12 +234,14 @@ std::string dkim_state(const FixContext& context) {
   const std::string h = from_domain(context);
   return context.dkim_really_passes
              ? "DMARC passes on the DKIM signature of " + h
-             : "the DKIM key of " + h + " is in place (its failures in these reports were the receivers' own)";
+             : "the DKIM key of " + h +
+                   " is in place (its failures in these reports were the receivers' own)";
 }
 
-const FixStep kLookupStep{"spf-lookups",
-                          "Count the DNS lookups of the whole record (include, a, mx, exists, redirect, ptr, "
-                          "nested includes too): more than 10 gives permerror."};
+const FixStep kLookupStep{
+    "spf-lookups",
+    "Count the DNS lookups of the whole record (include, a, mx, exists, redirect, ptr, "
+    "nested includes too): more than 10 gives permerror."};
 
 // ---- one function per cause -------------------------------------------------------
 
@@ -220,17 +251,20 @@ FixParts spf_include_missing(const FixContext& context) {
   const FixService service = fix_service(context.sender);
   FixParts out;
   if (service == FixService::kSalesforce) {
-    out.summary = "Salesforce sends this mail with " + h + " as envelope sender, but " + spf_record_state(context) +
-                  " Salesforce, so SPF fails.";
+    out.summary = "Salesforce sends this mail with " + h + " as envelope sender, but " +
+                  spf_record_state(context) + " Salesforce, so SPF fails.";
     out.steps = {
-        {"spf-include", "Add include:_spf.salesforce.com to the SPF TXT record of " + h +
-                            ", e.g. v=spf1 … include:_spf.salesforce.com ~all (keep your other mechanisms; "
-                            "exactly one v=spf1 record)."},
-        {"spf-lookups", "The include costs 2 of the 10 DNS lookups SPF allows: count the whole record, nested "
-                        "includes too (more than 10 gives permerror)."},
+        {"spf-include",
+         "Add include:_spf.salesforce.com to the SPF TXT record of " + h +
+             ", e.g. v=spf1 … include:_spf.salesforce.com ~all (keep your other mechanisms; "
+             "exactly one v=spf1 record)."},
+        {"spf-lookups",
+         "The include costs 2 of the 10 DNS lookups SPF allows: count the whole record, nested "
+         "includes too (more than 10 gives permerror)."},
         {std::string(kAlsoDkimKey),
          "Also create and activate a DKIM key in Salesforce (Setup → DKIM Keys, Domain " + h +
-             "): DKIM survives forwarding, and since 2026 Salesforce only sends from domains verified by an active "
+             "): DKIM survives forwarding, and since 2026 Salesforce only sends from domains "
+             "verified by an active "
              "DKIM key (or an Authorized Email Domain)."},
     };
     out.checks.push_back(spf_check(context, h));
@@ -239,55 +273,66 @@ FixParts spf_include_missing(const FixContext& context) {
     // The vendor's custom return path is set up on the customer's domain, but its DNS
     // records are missing or wrong (SendGrid's em… CNAME, SES's MAIL FROM records).
     const std::string envelope = first_or(context.spf_domains, "");
-    out.summary = name + " uses " + envelope + " as return path (envelope sender), a name of your domain, but " +
+    out.summary = name + " uses " + envelope +
+                  " as return path (envelope sender), a name of your domain, but " +
                   spf_record_state(context) + " " + name + " there, so SPF fails for it.";
     out.steps = {
-        {"vendor-return-path-records", "Publish the DNS records " + name + " shows for the return-path domain " +
-                                           envelope + " (usually a CNAME, or MX and TXT records), exactly as "
-                                           "shown, and verify the domain in " + name + "."},
-        {std::string(kAlsoDkimKey), "Also complete " + name + "'s DKIM for " + h + ": DKIM survives forwarding."},
+        {"vendor-return-path-records", "Publish the DNS records " + name +
+                                           " shows for the return-path domain " + envelope +
+                                           " (usually a CNAME, or MX and TXT records), exactly as "
+                                           "shown, and verify the domain in " +
+                                           name + "."},
+        {std::string(kAlsoDkimKey),
+         "Also complete " + name + "'s DKIM for " + h + ": DKIM survives forwarding."},
     };
     out.checks.push_back(spf_check(context, envelope));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
     const std::string envelope = first_or(context.spf_domains, "");
-    out.summary = name + " sends with its own envelope domain" + (envelope.empty() ? "" : " (" + envelope + ")") +
-                  ", so no include in the SPF record of " + h + " can make SPF align" +
-                  (context.sender->spf_includes.empty()
-                       ? ""
-                       : ": adding " + join(prefixed("include:", context.sender->spf_includes), " ") +
-                             " would only spend DNS lookups") +
-                  ". Alignment has to come from DKIM.";
+    out.summary =
+        name + " sends with its own envelope domain" +
+        (envelope.empty() ? "" : " (" + envelope + ")") + ", so no include in the SPF record of " +
+        h + " can make SPF align" +
+        (context.sender->spf_includes.empty()
+             ? ""
+             : ": adding " + join(prefixed("include:", context.sender->spf_includes), " ") +
+                   " would only spend DNS lookups") +
+        ". Alignment has to come from DKIM.";
     out.steps = vendor_dkim_steps(context);
     out.checks.push_back(dkim_check(context, h));
   } else if (context.sender != nullptr) {
     const std::vector<std::string> includes = prefixed("include:", context.sender->spf_includes);
-    out.summary = name + " sends this mail with " + h + " as envelope sender, but " + spf_record_state(context) + " " +
-                  name + ", so SPF fails.";
+    out.summary = name + " sends this mail with " + h + " as envelope sender, but " +
+                  spf_record_state(context) + " " + name + ", so SPF fails.";
     out.steps = {
         {"spf-include", includes.empty()
-                            ? "Add the SPF include that " + name + " documents to the SPF TXT record of " + h +
+                            ? "Add the SPF include that " + name +
+                                  " documents to the SPF TXT record of " + h +
                                   " (exactly one v=spf1 record)."
-                            : "Add " + join(includes, " ") + " to the SPF TXT record of " + h + ", e.g. v=spf1 … " +
-                                  join(includes, " ") +
+                            : "Add " + join(includes, " ") + " to the SPF TXT record of " + h +
+                                  ", e.g. v=spf1 … " + join(includes, " ") +
                                   " ~all (keep your other mechanisms; exactly one v=spf1 record)."},
         kLookupStep,
-        {std::string(kAlsoDkimKey), "Also enable DKIM for " + h + " at " + name + ": DKIM survives forwarding."},
+        {std::string(kAlsoDkimKey),
+         "Also enable DKIM for " + h + " at " + name + ": DKIM survives forwarding."},
     };
     out.checks.push_back(spf_check(context, h));
   } else {
     const std::string ips = join(context.source_ips);
     out.summary = "This source" + (ips.empty() ? "" : " (" + ips + ")") + " sends with " + h +
-                  " as envelope sender, but the SPF record of " + h + " does not authorise it, so SPF fails.";
+                  " as envelope sender, but the SPF record of " + h +
+                  " does not authorise it, so SPF fails.";
     out.steps = {
-        {"spf-include", "Find the service or server that uses these IPs and add the SPF mechanism it documents "
-                        "(an include: or ip4:/ip6: term) to the SPF TXT record of " +
-                            h + "; keep exactly one v=spf1 record."},
+        {"spf-include",
+         "Find the service or server that uses these IPs and add the SPF mechanism it documents "
+         "(an include: or ip4:/ip6: term) to the SPF TXT record of " +
+             h + "; keep exactly one v=spf1 record."},
         kLookupStep,
         {std::string(kAlsoDkimKey), "Also set up DKIM for " + h + " at that service."},
     };
   }
   const std::string note = envelope_note(context, h);
-  if (!note.empty() && (context.sender == nullptr || context.sender->fix_style != FixStyle::kVendorEnvelope)) {
+  if (!note.empty() &&
+      (context.sender == nullptr || context.sender->fix_style != FixStyle::kVendorEnvelope)) {
     out.notes.push_back(note);
   }
   return out;
@@ -299,14 +344,16 @@ FixParts spf_strict(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string envelope = first_or(context.spf_domains, "another name");
   FixParts out;
-  out.summary = "SPF passes for " + envelope + ", but the DMARC record of " + p +
-                " has aspf=s (strict alignment), which accepts only an envelope domain of exactly " + h + ".";
+  out.summary =
+      "SPF passes for " + envelope + ", but the DMARC record of " + p +
+      " has aspf=s (strict alignment), which accepts only an envelope domain of exactly " + h + ".";
   out.steps = {
-      {"relax-aspf", "Either relax SPF alignment: remove aspf=s from the TXT record at _dmarc." + p +
+      {"relax-aspf", "Either relax SPF alignment: remove aspf=s from the TXT record at _dmarc." +
+                         p +
                          " (relaxed is the default; keep the other tags), so that any name under " +
                          organizational(h) + " aligns."},
-      {"exact-envelope", "Or have " + sender_name(context) + " use an envelope (Return-Path) address of exactly " +
-                             h + "."},
+      {"exact-envelope", "Or have " + sender_name(context) +
+                             " use an envelope (Return-Path) address of exactly " + h + "."},
   };
   if (context.dkim_passes) {
     out.summary += " DKIM aligns all the same (" + dkim_state(context) + "): this is optional.";
@@ -322,22 +369,25 @@ FixParts spf_not_aligned(const FixContext& context) {
   const std::string envelope = first_or(context.spf_domains, "");
   FixParts out;
   if (service == FixService::kSalesforce) {
-    const std::string bnc = (envelope.empty() ? std::string("a") : envelope + ", a") +
-                            " *.bnc.salesforce.com address that Salesforce sets as envelope sender when " +
-                            quoted("Activate bounce management") + " or " +
-                            quoted("Enable compliance with standard email security mechanisms") + " is on";
+    const std::string bnc =
+        (envelope.empty() ? std::string("a") : envelope + ", a") +
+        " *.bnc.salesforce.com address that Salesforce sets as envelope sender when " +
+        quoted("Activate bounce management") + " or " +
+        quoted("Enable compliance with standard email security mechanisms") + " is on";
     if (context.dkim_passes) {
-      out.summary = "SPF passes for " + bnc + "; it does not align with " + h + ", but " + dkim_state(context) +
-                    ": nothing needs to change.";
+      out.summary = "SPF passes for " + bnc + "; it does not align with " + h + ", but " +
+                    dkim_state(context) + ": nothing needs to change.";
       out.alternative_title = "Optional, to have SPF align too:";
       out.alternative = salesforce_settings_off_steps(h);
-      out.alternative.push_back({"salesforce-bounces", "With bounce management off, bounces go to the sender's "
-                                                       "mailbox instead of being recorded in Salesforce."});
+      out.alternative.push_back({"salesforce-bounces",
+                                 "With bounce management off, bounces go to the sender's "
+                                 "mailbox instead of being recorded in Salesforce."});
       return out;
     }
     if (context.dkim_key_exists) {
       out.summary = "SPF passes only for " + bnc + "; it can never align with " + h +
-                    ", so DMARC rests on the DKIM key: once its signatures pass again (the DKIM fix of this finding), "
+                    ", so DMARC rests on the DKIM key: once its signatures pass again (the DKIM "
+                    "fix of this finding), "
                     "nothing else is needed.";
       out.alternative_title = "Optional, to have SPF align too:";
       out.alternative = salesforce_settings_off_steps(h);
@@ -352,23 +402,26 @@ FixParts spf_not_aligned(const FixContext& context) {
     return out;
   }
   if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
-    const std::string own = envelope.empty() ? name + "'s own bounce domain" : envelope + ", " + name + "'s own bounce domain";
+    const std::string own = envelope.empty() ? name + "'s own bounce domain"
+                                             : envelope + ", " + name + "'s own bounce domain";
     const std::string return_path = vendor_return_path_hint(service, h);
     const FixStep optional{"vendor-return-path",
-                           return_path.empty() ? "Set a custom return-path (bounce) domain at " + name +
-                                                     ", a subdomain of " + h + " such as bounce." + h + ", if " + name +
-                                                     " supports it, and publish the records it shows."
-                                               : "Set a custom return path: " + return_path + "."};
+                           return_path.empty()
+                               ? "Set a custom return-path (bounce) domain at " + name +
+                                     ", a subdomain of " + h + " such as bounce." + h + ", if " +
+                                     name + " supports it, and publish the records it shows."
+                               : "Set a custom return path: " + return_path + "."};
     if (context.dkim_passes) {
-      out.summary = "SPF passes for " + own + ", which does not align with " + h + "; " + dkim_state(context) +
-                    ": nothing needs to change.";
+      out.summary = "SPF passes for " + own + ", which does not align with " + h + "; " +
+                    dkim_state(context) + ": nothing needs to change.";
       out.alternative_title = "Optional, to have SPF align too:";
       out.alternative = {optional};
       return out;
     }
     if (context.dkim_key_exists) {
       out.summary = "SPF passes only for " + own + ", which does not align with " + h +
-                    ", so DMARC rests on the DKIM key: once its signatures pass again (the DKIM fix of this finding), "
+                    ", so DMARC rests on the DKIM key: once its signatures pass again (the DKIM "
+                    "fix of this finding), "
                     "nothing else is needed.";
       out.alternative_title = "Optional, to have SPF align too:";
       out.alternative = {optional};
@@ -382,12 +435,14 @@ FixParts spf_not_aligned(const FixContext& context) {
     out.alternative = {optional};
     return out;
   }
-  out.summary = "The envelope sender domain" + (envelope.empty() || envelope == h ? std::string() : " " + envelope) +
-                " is not " + h + " (nor a domain aligned with it), so SPF passes but does not align.";
+  out.summary = "The envelope sender domain" +
+                (envelope.empty() || envelope == h ? std::string() : " " + envelope) + " is not " +
+                h + " (nor a domain aligned with it), so SPF passes but does not align.";
   out.steps = {
-      {"exact-envelope", "Configure " + name + " to use an address of " + h +
-                             " (or of a subdomain of it) as envelope sender (Return-Path), and authorise the sender "
-                             "in that domain's SPF record."},
+      {"exact-envelope",
+       "Configure " + name + " to use an address of " + h +
+           " (or of a subdomain of it) as envelope sender (Return-Path), and authorise the sender "
+           "in that domain's SPF record."},
       {std::string(kAlsoDkimKey), "Or rely on DKIM: have " + name + " sign with d=" + h + "."},
   };
   return out;
@@ -400,13 +455,15 @@ FixParts dkim_strict(const FixContext& context) {
   const std::string signer = first_or(context.dkim_domains, "another name");
   FixParts out;
   out.summary = "DKIM passes for d=" + signer + ", but the DMARC record of " + p +
-                " has adkim=s (strict alignment), which accepts only signatures of exactly " + h + ".";
+                " has adkim=s (strict alignment), which accepts only signatures of exactly " + h +
+                ".";
   out.steps = {
-      {"relax-adkim", "Either relax DKIM alignment: remove adkim=s from the TXT record at _dmarc." + p +
-                          " (relaxed is the default; keep the other tags), so that any signature under " +
-                          organizational(h) + " aligns."},
-      {"dkim-exact-key", "Or create a DKIM key whose domain is exactly " + h + " at " + sender_name(context) +
-                             ", publish it and sign with it."},
+      {"relax-adkim",
+       "Either relax DKIM alignment: remove adkim=s from the TXT record at _dmarc." + p +
+           " (relaxed is the default; keep the other tags), so that any signature under " +
+           organizational(h) + " aligns."},
+      {"dkim-exact-key", "Or create a DKIM key whose domain is exactly " + h + " at " +
+                             sender_name(context) + ", publish it and sign with it."},
   };
   return out;
 }
@@ -423,44 +480,48 @@ FixParts dkim_not_activated(const FixContext& context) {
       out.summary = "Salesforce mail from " + h + " carries no DKIM signature for " + h +
                     ": no active Salesforce DKIM key covers this domain.";
       if (!others.empty()) {
-        out.summary += " Signatures seen are for " + others + ": a key for another domain does not cover " + h +
-                       ", it needs its own key.";
+        out.summary += " Signatures seen are for " + others +
+                       ": a key for another domain does not cover " + h + ", it needs its own key.";
       }
       out.steps = salesforce_dkim_steps(context);
       out.checks.push_back(dkim_check(context, h));
       return out;
     case FixService::kGoogleWorkspace:
-      out.summary = "Google Workspace mail from " + h + " is not signed with d=" + h +
-                    (others.empty() ? std::string() : " (only with " + others + ", Google's default)") + ": DKIM for " +
-                    h + " was never set up, or " + quoted("Start authentication") + " was not pressed.";
+      out.summary =
+          "Google Workspace mail from " + h + " is not signed with d=" + h +
+          (others.empty() ? std::string() : " (only with " + others + ", Google's default)") +
+          ": DKIM for " + h + " was never set up, or " + quoted("Start authentication") +
+          " was not pressed.";
       out.steps = google_dkim_steps(h);
       out.checks.push_back(dkim_check(context, h));
       return out;
     case FixService::kMicrosoft365:
-      out.summary = "Microsoft 365 mail from " + h + " is not signed with d=" + h +
-                    (others.empty() ? std::string() : " (only with " + others + ", the tenant's default)") +
-                    ": DKIM signing is not enabled for " + h + ".";
+      out.summary =
+          "Microsoft 365 mail from " + h + " is not signed with d=" + h +
+          (others.empty() ? std::string() : " (only with " + others + ", the tenant's default)") +
+          ": DKIM signing is not enabled for " + h + ".";
       out.steps = microsoft_dkim_steps(h);
       out.checks.push_back(dkim_check(context, h));
       return out;
-    default:
-      break;
+    default: break;
   }
   if (context.sender == nullptr) {
     const std::string ips = join(context.source_ips);
-    out.summary = "Mail from " + h + " sent by this source" + (ips.empty() ? "" : " (" + ips + ")") +
-                  " carries no DKIM signature for " + h + (others.empty() ? "" : " (only " + others + ")") + ".";
+    out.summary = "Mail from " + h + " sent by this source" +
+                  (ips.empty() ? "" : " (" + ips + ")") + " carries no DKIM signature for " + h +
+                  (others.empty() ? "" : " (only " + others + ")") + ".";
     out.steps = {
-        {"dkim-unknown-setup", "Find the service that sends from these IPs and set up DKIM for " + h +
-                                   " there: publish the selector record it gives (a TXT or CNAME under _domainkey." +
-                                   h + ") and turn signing on."},
+        {"dkim-unknown-setup",
+         "Find the service that sends from these IPs and set up DKIM for " + h +
+             " there: publish the selector record it gives (a TXT or CNAME under _domainkey." + h +
+             ") and turn signing on."},
     };
     out.checks.push_back(dkim_check(context, h));
     return out;
   }
   out.summary = "Mail from " + h + " sent through " + name + " is not signed with d=" + h +
-                (others.empty() ? std::string() : " (signed with " + others + " instead)") + ": " + name +
-                "'s domain authentication for " + h + " is not complete.";
+                (others.empty() ? std::string() : " (signed with " + others + " instead)") + ": " +
+                name + "'s domain authentication for " + h + " is not complete.";
   out.steps = vendor_dkim_steps(context);
   out.checks.push_back(dkim_check(context, h));
   if (context.sender->fix_style == FixStyle::kVendorEnvelope && !envelope_is_customers(context)) {
@@ -478,16 +539,20 @@ FixParts dkim_key_unpublished(const FixContext& context) {
   const std::string selectors = join(context.dkim_selectors);
   const std::string results = join(context.dkim_results);
   const std::string record_names =
-      key.records.empty()
-          ? "the selector's record under _domainkey." + d + " (the selector is the s= tag of the DKIM-Signature header)"
-          : join(key.records);
+      key.records.empty() ? "the selector's record under _domainkey." + d +
+                                " (the selector is the s= tag of the DKIM-Signature header)"
+                          : join(key.records);
 
   FixParts out;
-  out.summary = "DKIM signatures with d=" +
-                join(context.dkim_domains.empty() ? std::vector<std::string>{d} : context.dkim_domains) +
-                (selectors.empty() ? "" : " s=" + selectors) + " fail" + (results.empty() ? "" : " (" + results + ")");
+  out.summary =
+      "DKIM signatures with d=" +
+      join(context.dkim_domains.empty() ? std::vector<std::string>{d} : context.dkim_domains) +
+      (selectors.empty() ? "" : " s=" + selectors) + " fail" +
+      (results.empty() ? "" : " (" + results + ")");
   if (key.missing) {
-    out.summary += ": receivers could not use the key, because the selector record is missing, wrong or revoked.";
+    out.summary +=
+        ": receivers could not use the key, because the selector record is missing, wrong or "
+        "revoked.";
   } else if (key.weak) {
     out.summary += ": receivers refused the key.";
   } else {
@@ -499,40 +564,48 @@ FixParts dkim_key_unpublished(const FixContext& context) {
       out.steps.push_back({"dkim-salesforce-republish",
                            "Salesforce Setup → DKIM Keys → the key for " + d + ": republish " +
                                (selector.empty() ? std::string("its CNAME records")
-                                                 : "the CNAME for selector " + selector + " (" + selector +
-                                                       "._domainkey." + d + " → " + selector +
-                                                       ".….custdkim.salesforce.com)") +
+                                                 : "the CNAME for selector " + selector + " (" +
+                                                       selector + "._domainkey." + d + " → " +
+                                                       selector + ".….custdkim.salesforce.com)") +
                                " exactly as on the key's detail page."});
-      out.steps.push_back({"dkim-salesforce-keep-both",
-                           "Keep both the CNAME Record and the Alternate CNAME Record published: Salesforce rotates "
-                           "the key every 30 days, so a missing one breaks signing every other period."});
+      out.steps.push_back(
+          {"dkim-salesforce-keep-both",
+           "Keep both the CNAME Record and the Alternate CNAME Record published: Salesforce "
+           "rotates "
+           "the key every 30 days, so a missing one breaks signing every other period."});
     } else {
-      out.steps.push_back({"dkim-publish-record", "Publish or correct " + record_names + " exactly as " + name +
-                                                      " shows it (CNAME or TXT; the whole value, no extra quotes or "
-                                                      "line breaks)."});
-      out.steps.push_back({"dkim-revoked", "If the record exists but has an empty p=, the key was revoked: re-enable "
-                                           "or rotate the key at " +
-                                               name + " and publish the new record."});
+      out.steps.push_back({"dkim-publish-record",
+                           "Publish or correct " + record_names + " exactly as " + name +
+                               " shows it (CNAME or TXT; the whole value, no extra quotes or "
+                               "line breaks)."});
+      out.steps.push_back(
+          {"dkim-revoked",
+           "If the record exists but has an empty p=, the key was revoked: re-enable "
+           "or rotate the key at " +
+               name + " and publish the new record."});
     }
   }
   if (key.weak) {
     if (service == FixService::kSalesforce) {
-      out.steps.push_back({"dkim-weak",
-                           "The result policy means the key is too weak (under 1024 bits) or rsa-sha1: in Setup → "
-                           "DKIM Keys → Create New Key, make a 2048-bit key for " +
-                               d + " with new selectors, publish both of its CNAMEs, press " + quoted("Activate") +
-                               ", then deactivate the old key."});
+      out.steps.push_back(
+          {"dkim-weak",
+           "The result policy means the key is too weak (under 1024 bits) or rsa-sha1: in Setup → "
+           "DKIM Keys → Create New Key, make a 2048-bit key for " +
+               d + " with new selectors, publish both of its CNAMEs, press " + quoted("Activate") +
+               ", then deactivate the old key."});
     } else {
-      out.steps.push_back({"dkim-weak",
-                           "The result policy means the key is too weak (under 1024 bits) or rsa-sha1: generate a "
-                           "2048-bit RSA key (rsa-sha256) at " +
-                               name + ", publish its record under _domainkey." + d + " and retire the old key."});
+      out.steps.push_back(
+          {"dkim-weak",
+           "The result policy means the key is too weak (under 1024 bits) or rsa-sha1: generate a "
+           "2048-bit RSA key (rsa-sha256) at " +
+               name + ", publish its record under _domainkey." + d + " and retire the old key."});
     }
   }
   if (contains(context.dkim_results, "temperror")) {
-    out.steps.push_back({"dkim-temperror", "temperror means the receiver's DNS query for the key timed out; if it "
-                                           "persists, check the authoritative DNS servers of " +
-                                               d + "."});
+    out.steps.push_back({"dkim-temperror",
+                         "temperror means the receiver's DNS query for the key timed out; if it "
+                         "persists, check the authoritative DNS servers of " +
+                             d + "."});
   }
   out.checks.push_back(dkim_check(context, d));
   return out;
@@ -549,27 +622,37 @@ FixParts spf_permerror(const FixContext& context) {
                   ", or of a name its record includes, does not answer reliably.";
     out.steps = {
         {"spf-dns-servers", "Check that every authoritative DNS server of " + record +
-                                " answers for its TXT record (dig TXT " + record + " @each server), over UDP and TCP."},
-        {"spf-includes-resolve", "Check that each include: and redirect= name in the record still resolves; remove "
-                                 "those of services you no longer use."},
+                                " answers for its TXT record (dig TXT " + record +
+                                " @each server), over UDP and TCP."},
+        {"spf-includes-resolve",
+         "Check that each include: and redirect= name in the record still resolves; remove "
+         "those of services you no longer use."},
     };
     out.checks.push_back("SPF for " + h + " should no longer show temperror");
     return out;
   }
-  out.summary = "The SPF record of " + record +
-                " is broken: receivers got permerror, so SPF fails for all mail from " + h +
-                ", legitimate or not. Usual causes: more than 10 DNS lookups across includes, more than 2 void lookups "
-                "(names that do not exist or have no record), two v=spf1 records, or a syntax error.";
+  out.summary =
+      "The SPF record of " + record +
+      " is broken: receivers got permerror, so SPF fails for all mail from " + h +
+      ", legitimate or not. Usual causes: more than 10 DNS lookups across includes, more than 2 "
+      "void lookups "
+      "(names that do not exist or have no record), two v=spf1 records, or a syntax error.";
   out.steps = {
-      {"spf-count", "Count the lookups: every include, a, mx, exists, redirect and ptr term counts, including those "
-                    "inside includes (e.g. _spf.google.com 4, _spf.salesforce.com 2, sendgrid.net 2); ip4, ip6 and all "
-                    "are free."},
-      {"spf-trim", "Remove includes of services you no longer use and of senders that cannot align anyway (vendors "
-                   "whose envelope domain is their own align through DKIM, not SPF)."},
+      {"spf-count",
+       "Count the lookups: every include, a, mx, exists, redirect and ptr term counts, including "
+       "those "
+       "inside includes (e.g. _spf.google.com 4, _spf.salesforce.com 2, sendgrid.net 2); ip4, ip6 "
+       "and all "
+       "are free."},
+      {"spf-trim",
+       "Remove includes of services you no longer use and of senders that cannot align anyway "
+       "(vendors "
+       "whose envelope domain is their own align through DKIM, not SPF)."},
       {"spf-subdomains", "Move bulk senders to their own subdomains of " + policy_domain(context) +
                              ", each with its own SPF record."},
       {"spf-one-record", "Publish exactly one TXT record starting with v=spf1 at " + record +
-                             ", check its syntax, and put exists-style includes such as _spf.salesforce.com last (each "
+                             ", check its syntax, and put exists-style includes such as "
+                             "_spf.salesforce.com last (each "
                              "costs a void lookup for IPs it does not list)."},
   };
   out.checks.push_back("SPF for " + h + " should no longer show permerror");
@@ -582,15 +665,19 @@ FixParts forwarded(const FixContext& context) {
   FixParts out;
   out.summary = "Mail from " + h + " was forwarded or went through a mailing list" +
                 (ips.empty() ? "" : " (" + ips + ")") +
-                ": the forwarder's IP is not in your SPF record (SPF fails) and lists often change the subject or body "
+                ": the forwarder's IP is not in your SPF record (SPF fails) and lists often change "
+                "the subject or body "
                 "(DKIM fails). Nothing to fix at the source.";
   out.steps = {
-      {"keep-dkim", "Keep DKIM signing with d=" + h +
-                        " on every sending stream: an intact DKIM signature is what survives forwarding."},
+      {"keep-dkim",
+       "Keep DKIM signing with d=" + h +
+           " on every sending stream: an intact DKIM signature is what survives forwarding."},
       {"no-forwarder-spf", "Do NOT add the forwarder's IPs or include to the SPF record of " + h +
                                ": that would let it send any mail as " + h + "."},
-      {"arc", "ARC lets receivers trust the forwarder's authentication results; it is set up by the forwarder, not by "
-              "you."},
+      {"arc",
+       "ARC lets receivers trust the forwarder's authentication results; it is set up by the "
+       "forwarder, not by "
+       "you."},
   };
   return out;
 }
@@ -598,7 +685,8 @@ FixParts forwarded(const FixContext& context) {
 // The policy that applies to the From domain: sp= for a subdomain when published.
 std::string effective_policy(const FixContext& context) {
   const bool subdomain = from_domain(context) != policy_domain(context);
-  const std::string& policy = subdomain && !context.subdomain_policy.empty() ? context.subdomain_policy : context.policy;
+  const std::string& policy =
+      subdomain && !context.subdomain_policy.empty() ? context.subdomain_policy : context.policy;
   return policy.empty() ? std::string("none") : policy;
 }
 
@@ -614,20 +702,24 @@ std::string enforcement_step(const FixContext& context) {
   std::vector<std::string> tags;  // what keeps receivers from applying the policy in full
   if (context.pct < 100) tags.push_back("pct=" + std::to_string(context.pct));
   if (context.testing) tags.push_back("t=y");
-  const std::string tag = from_domain(context) != p && !context.subdomain_policy.empty() ? "sp" : "p";
+  const std::string tag =
+      from_domain(context) != p && !context.subdomain_policy.empty() ? "sp" : "p";
   if (policy != "reject" && policy != "quarantine") {
-    return "Once all legitimate sources pass, move the DMARC policy of " + p + " to " + tag + "=quarantine and then " +
-           tag + "=reject, so receivers stop delivering such mail.";
+    return "Once all legitimate sources pass, move the DMARC policy of " + p + " to " + tag +
+           "=quarantine and then " + tag + "=reject, so receivers stop delivering such mail.";
   }
   if (!tags.empty()) {
     return "The DMARC record of " + p + " has p=" + policy + " but also " + join(tags, " and ") +
-           ", so receivers do not apply p=" + policy + " to all such mail: once all legitimate sources pass, remove " +
-           join(tags, " and ") + (policy == "quarantine" ? " and move to p=reject." : ".");
+           ", so receivers do not apply p=" + policy +
+           " to all such mail: once all legitimate sources pass, remove " + join(tags, " and ") +
+           (policy == "quarantine" ? " and move to p=reject." : ".");
   }
   if (policy == "reject") {
-    return "The policy of " + p + " is already p=reject: receivers that honour DMARC reject such mail.";
+    return "The policy of " + p +
+           " is already p=reject: receivers that honour DMARC reject such mail.";
   }
-  return "The policy of " + p + " is p=quarantine: such mail goes to spam. Once all legitimate sources pass, move to "
+  return "The policy of " + p +
+         " is p=quarantine: such mail goes to spam. Once all legitimate sources pass, move to "
          "p=reject.";
 }
 
@@ -635,35 +727,45 @@ FixParts unauthorized(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string p = policy_domain(context);
   const std::string ips = join(context.source_ips);
-  const std::int64_t sources = context.source_count > 0 ? context.source_count
-                                                         : static_cast<std::int64_t>(context.source_ips.size());
+  const std::int64_t sources = context.source_count > 0
+                                   ? context.source_count
+                                   : static_cast<std::int64_t>(context.source_ips.size());
   const bool more = sources > static_cast<std::int64_t>(context.source_ips.size());
   FixParts out;
   out.summary = (sources == 1 ? std::string("One source") : with_thousands(sources) + " sources") +
                 (ips.empty() ? "" : " (" + ips + (more ? ", …" : "") + ")") +
-                " that dmarcq does not recognise as one of your senders sent mail as " + h + " that fails DMARC.";
+                " that dmarcq does not recognise as one of your senders sent mail as " + h +
+                " that fails DMARC.";
   if (context.own_domain_messages > 0) {
     const std::string domains = join(context.own_domains);
-    out.summary += " " + with_thousands(context.own_domain_messages) + " of " + with_thousands(context.messages) +
+    out.summary += " " + with_thousands(context.own_domain_messages) + " of " +
+                   with_thousands(context.messages) +
                    " messages pass SPF or DKIM for the sender's own domain" +
                    (domains.empty() ? "" : " (" + domains + ")") + ", not aligned with " + h +
                    ": a service you may use.";
   }
   if (context.platform_messages > 0) {
-    out.summary += " " + with_thousands(context.platform_messages) + " of " + with_thousands(context.messages) +
-                   " messages came from other accounts on " + join(context.platforms) +
+    out.summary += " " + with_thousands(context.platform_messages) + " of " +
+                   with_thousands(context.messages) + " messages came from other accounts on " +
+                   join(context.platforms) +
                    " (they pass SPF or DKIM for the account's own domain, not for " + h + ").";
   }
   out.steps = {
-      {"recognise", "If you recognise a source (a service you use, a server of your own), set it up: add its SPF "
-                    "include (or ip4:/ip6: term) to the SPF record of " +
-                        h + " and enable DKIM for " + h + " at that service."},
+      {"recognise",
+       "If you recognise a source (a service you use, a server of your own), set it up: add its "
+       "SPF "
+       "include (or ip4:/ip6: term) to the SPF record of " +
+           h + " and enable DKIM for " + h + " at that service."},
   };
   if (context.platform_messages > 0) {
-    out.steps.push_back({"no-platform-include", "Do not add " + join(context.platforms) + "'s include for the other "
-                                                "accounts: it would let other accounts there pass SPF as " + h + "."});
+    out.steps.push_back(
+        {"no-platform-include", "Do not add " + join(context.platforms) +
+                                    "'s include for the other "
+                                    "accounts: it would let other accounts there pass SPF as " +
+                                    h + "."});
   }
-  out.steps.push_back({"spoofing", "Otherwise it is spoofing: there is nothing to fix at the source."});
+  out.steps.push_back(
+      {"spoofing", "Otherwise it is spoofing: there is nothing to fix at the source."});
   if (fully_enforced(context)) {
     out.notes.push_back(enforcement_step(context));  // nothing left to do: not a step
   } else {
@@ -676,11 +778,13 @@ FixParts transient(const FixContext& context) {
   const std::string h = from_domain(context);
   FixParts out;
   out.summary = "Some failures were the receivers' own, not a fault of the set-up of " + h +
-                ": a DNS timeout (temperror), a failure other receivers contradicted for the same source on the same "
+                ": a DNS timeout (temperror), a failure other receivers contradicted for the same "
+                "source on the same "
                 "days, or a verdict the receiver's own SPF or DKIM result contradicts.";
-  out.notes.push_back("Nothing to change for those. If timeouts persist across receivers and days, check that the "
-                      "authoritative DNS servers of " +
-                      h + " and of the names its SPF and DKIM records point to answer reliably.");
+  out.notes.push_back(
+      "Nothing to change for those. If timeouts persist across receivers and days, check that the "
+      "authoritative DNS servers of " +
+      h + " and of the names its SPF and DKIM records point to answer reliably.");
   return out;
 }
 
@@ -696,13 +800,17 @@ FixParts policy_none(const FixContext& context) {
   const std::string p = policy_domain(context);
   FixParts out;
   out.summary = "The DMARC policy of " + p +
-                " is p=none: receivers take no action on mail that fails DMARC, so spoofed mail is still delivered. "
-                "(Gmail's and Yahoo's bulk-sender rules accept p=none, but also require SPF and DKIM to pass with the "
+                " is p=none: receivers take no action on mail that fails DMARC, so spoofed mail is "
+                "still delivered. "
+                "(Gmail's and Yahoo's bulk-sender rules accept p=none, but also require SPF and "
+                "DKIM to pass with the "
                 "From domain aligned.)";
   out.steps = {
-      {"fix-sources", "Fix the failing legitimate sources first. Now " + readiness_clause(context) + "."},
-      {"quarantine", "Then change the TXT record at _dmarc." + p +
-                         " to v=DMARC1; p=quarantine; rua=mailto:… (keep your current rua= address)."},
+      {"fix-sources",
+       "Fix the failing legitimate sources first. Now " + readiness_clause(context) + "."},
+      {"quarantine",
+       "Then change the TXT record at _dmarc." + p +
+           " to v=DMARC1; p=quarantine; rua=mailto:… (keep your current rua= address)."},
       {"reject", "After a few weeks without legitimate failures, move to p=reject."},
   };
   return out;
@@ -716,11 +824,13 @@ FixParts policy_partial(const FixContext& context) {
   if (policy == "reject") lower = " (the rest gets quarantine)";
   if (policy == "quarantine") lower = " (the rest is delivered as with p=none)";
   FixParts out;
-  out.summary = "The DMARC record of " + p + " has pct=" + pct + ": only " + pct + "% of failing mail gets p=" + policy +
-                lower + ".";
+  out.summary = "The DMARC record of " + p + " has pct=" + pct + ": only " + pct +
+                "% of failing mail gets p=" + policy + lower + ".";
   out.steps = {
-      {"pct", "Raise pct to 100, or better remove the tag: pct is gone in DMARCbis (RFC 9989), so newer receivers "
-              "ignore it."},
+      {"pct",
+       "Raise pct to 100, or better remove the tag: pct is gone in DMARCbis (RFC 9989), so newer "
+       "receivers "
+       "ignore it."},
       {"pct-record", "The record at _dmarc." + p + " then reads v=DMARC1; p=" + policy +
                          "; rua=mailto:… (keep your current rua= address and other tags)."},
   };
@@ -730,13 +840,17 @@ FixParts policy_partial(const FixContext& context) {
 FixParts policy_testing(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
-  const std::string applied = policy == "reject" ? "as p=quarantine" : policy == "quarantine" ? "as p=none" : "no differently";
+  const std::string applied = policy == "reject"       ? "as p=quarantine"
+                              : policy == "quarantine" ? "as p=none"
+                                                       : "no differently";
   FixParts out;
-  out.summary = "The DMARC record of " + p + " is in testing mode (t=y; reports say testing=y): receivers apply p=" +
-                policy + " one step lower, " + applied + ".";
+  out.summary = "The DMARC record of " + p +
+                " is in testing mode (t=y; reports say testing=y): receivers apply p=" + policy +
+                " one step lower, " + applied + ".";
   out.steps = {
-      {"testing-off", "Once the failing legitimate sources pass, remove t=y from the TXT record at _dmarc." + p +
-                          " (keep your other tags). Now " + readiness_clause(context) + "."},
+      {"testing-off",
+       "Once the failing legitimate sources pass, remove t=y from the TXT record at _dmarc." + p +
+           " (keep your other tags). Now " + readiness_clause(context) + "."},
   };
   return out;
 }
@@ -745,12 +859,17 @@ FixParts subdomain_policy_missing(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
   FixParts out;
-  out.summary = "The DMARC record of " + p + " has no sp= (and no np=): subdomains of " + p + " inherit p=" + policy +
+  out.summary = "The DMARC record of " + p + " has no sp= (and no np=): subdomains of " + p +
+                " inherit p=" + policy +
                 ", including names that do not exist, which spoofers like to use.";
   out.steps = {
-      {"sp", "Add sp= with the policy you want for subdomains (sp=quarantine or sp=reject once their senders pass)."},
-      {"np", "Add np=reject for non-existent subdomains (RFC 9989): mail from a name without DNS records is never "
-             "legitimate."},
+      {"sp",
+       "Add sp= with the policy you want for subdomains (sp=quarantine or sp=reject once their "
+       "senders pass)."},
+      {"np",
+       "Add np=reject for non-existent subdomains (RFC 9989): mail from a name without DNS records "
+       "is never "
+       "legitimate."},
       {"sp-example", "Example: v=DMARC1; p=" + policy + "; sp=" + policy +
                          "; np=reject; rua=mailto:… (keep your current rua= address)."},
   };
@@ -761,13 +880,16 @@ FixParts enforcement_readiness(const FixContext& context) {
   const std::string p = policy_domain(context);
   FixParts out;
   if (!context.readiness_known) {
-    out.summary = "No legitimate mail of " + p +
-                  " was identified in the reports (everything was forwarded or came from unknown sources): "
-                  "readiness for enforcement is unknown.";
+    out.summary =
+        "No legitimate mail of " + p +
+        " was identified in the reports (everything was forwarded or came from unknown sources): "
+        "readiness for enforcement is unknown.";
     out.steps = {
         {"identify", "Look at the unknown sources listed for " + p +
-                         ": if one of them is a service or server you use, set it up (SPF and DKIM) and it will count."},
-        {"no-mail", "If " + p + " sends no mail at all, p=reject with an SPF record v=spf1 -all protects it."},
+                         ": if one of them is a service or server you use, set it up (SPF and "
+                         "DKIM) and it will count."},
+        {"no-mail",
+         "If " + p + " sends no mail at all, p=reject with an SPF record v=spf1 -all protects it."},
     };
     return out;
   }
@@ -775,8 +897,8 @@ FixParts enforcement_readiness(const FixContext& context) {
   const bool ready = context.pass_share >= kEnforcementReadyShare;
   out.summary = share + "% of the legitimate mail of " + p +
                 " (not counting forwarded and unauthorized mail) passes DMARC: " +
-                (ready ? "ready for enforcement" : "not yet ready for enforcement") + " (the threshold is " +
-                format_share(kEnforcementReadyShare) + "%).";
+                (ready ? "ready for enforcement" : "not yet ready for enforcement") +
+                " (the threshold is " + format_share(kEnforcementReadyShare) + "%).";
   const bool enforced = (context.policy == "reject" || context.policy == "quarantine");
   const bool partial = context.pct < 100 || context.testing;
   std::string loosened;  // the tags that keep the policy from applying in full
@@ -786,26 +908,31 @@ FixParts enforcement_readiness(const FixContext& context) {
     if (context.policy == "reject" && !partial) {
       out.steps = {{"keep-reject", "Keep p=reject and watch the reports for new failing sources."}};
     } else if (enforced && partial) {
-      out.steps = {{"full-policy", "Remove " + loosened + " from the record at _dmarc." + p + " so that p=" +
-                                       context.policy + " applies to all mail" +
-                                       (context.policy == "quarantine" ? ", then move to p=reject." : ".")},
-                   {"watch", "Keep watching the reports for new failing sources."}};
+      out.steps = {
+          {"full-policy", "Remove " + loosened + " from the record at _dmarc." + p +
+                              " so that p=" + context.policy + " applies to all mail" +
+                              (context.policy == "quarantine" ? ", then move to p=reject." : ".")},
+          {"watch", "Keep watching the reports for new failing sources."}};
     } else if (context.policy == "quarantine") {
       out.steps = {{"to-reject", "Move the policy of " + p + " from p=quarantine to p=reject."},
                    {"watch", "Keep watching the reports for new failing sources."}};
     } else {
-      out.steps = {{"to-quarantine", "Move the policy of " + p + " to p=quarantine, then to p=reject after a few weeks."},
+      out.steps = {{"to-quarantine", "Move the policy of " + p +
+                                         " to p=quarantine, then to p=reject after a few weeks."},
                    {"watch", "Keep watching the reports for new failing sources."}};
     }
   } else if (enforced && !(context.policy == "quarantine" && context.testing)) {
     // t=y applies the policy one step lower; pct= to a share of the mail only.
     const bool rejects = context.policy == "reject" && !context.testing;
-    out.summary += " With p=" + context.policy + (loosened.empty() ? std::string() : " and " + loosened) +
-                   ", receivers " + (rejects ? std::string("reject") : std::string("send to spam")) + " " +
+    out.summary += " With p=" + context.policy +
+                   (loosened.empty() ? std::string() : " and " + loosened) + ", receivers " +
+                   (rejects ? std::string("reject") : std::string("send to spam")) + " " +
                    (context.pct < 100 ? "some of " : "") + "the legitimate mail that fails now.";
-    out.steps = {{"fix-sources", "Fix the failing sources listed in this report first (each has its own fix)."}};
+    out.steps = {{"fix-sources",
+                  "Fix the failing sources listed in this report first (each has its own fix)."}};
   } else {
-    out.steps = {{"fix-sources", "Fix the failing sources listed in this report first (each has its own fix)."},
+    out.steps = {{"fix-sources",
+                  "Fix the failing sources listed in this report first (each has its own fix)."},
                  {"enforce-later", "Move to enforcement (p=quarantine, then p=reject) once " +
                                        format_share(kEnforcementReadyShare) + "% or more passes."}};
   }

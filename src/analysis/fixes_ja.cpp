@@ -38,7 +38,8 @@ std::string label(std::string_view text) { return "「" + std::string(text) + "�
 std::string tidy_spacing(const std::string& text) {
   auto non_ascii = [](unsigned char byte) { return byte >= 0x80; };
   auto is_symbol_before = [&](std::size_t space) {  // "→" or "…" ends right before the space
-    return space >= 3 && (text.compare(space - 3, 3, "→") == 0 || text.compare(space - 3, 3, "…") == 0);
+    return space >= 3 &&
+           (text.compare(space - 3, 3, "→") == 0 || text.compare(space - 3, 3, "…") == 0);
   };
   auto is_symbol_after = [&](std::size_t space) {
     return text.compare(space + 1, 3, "→") == 0 || text.compare(space + 1, 3, "…") == 0;
@@ -46,8 +47,10 @@ std::string tidy_spacing(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == ' ' && i > 0 && i + 1 < text.size() && non_ascii(static_cast<unsigned char>(text[i - 1])) &&
-        non_ascii(static_cast<unsigned char>(text[i + 1])) && !is_symbol_before(i) && !is_symbol_after(i)) {
+    if (text[i] == ' ' && i > 0 && i + 1 < text.size() &&
+        non_ascii(static_cast<unsigned char>(text[i - 1])) &&
+        non_ascii(static_cast<unsigned char>(text[i + 1])) && !is_symbol_before(i) &&
+        !is_symbol_after(i)) {
       continue;
     }
     out += text[i];
@@ -59,13 +62,17 @@ std::string tidy_spacing(const std::string& text) {
 
 // The closing checks, one wording each, so that merged causes repeat none.
 std::string dkim_check(const FixContext& context, const std::string& d) {
-  const std::string who = context.sender != nullptr ? sender_name(context) + " のメール" : std::string("メール");
-  return from_domain(context) + " からの " + who + "で d=" + d + " の DKIM が pass になっていること";
+  const std::string who =
+      context.sender != nullptr ? sender_name(context) + " のメール" : std::string("メール");
+  return from_domain(context) + " からの " + who + "で d=" + d +
+         " の DKIM が pass になっていること";
 }
 
 std::string spf_check(const FixContext& context, const std::string& envelope) {
-  const std::string who = context.sender != nullptr ? sender_name(context) + " のメール" : std::string("メール");
-  return from_domain(context) + " からの " + who + "で " + envelope + " の SPF が pass になっていること";
+  const std::string who =
+      context.sender != nullptr ? sender_name(context) + " のメール" : std::string("メール");
+  return from_domain(context) + " からの " + who + "で " + envelope +
+         " の SPF が pass になっていること";
 }
 
 // The envelope seen is a name of the From domain's organization (a vendor's custom
@@ -80,90 +87,110 @@ std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
   const auto [selector, alternate] = salesforce_selectors(context);
   return {
       {"dkim-salesforce-create",
-       "Salesforce の設定 →" + label("DKIM 鍵") + "→" + label("鍵を新規作成") + "で、鍵サイズ 2048 ビット、セレクター " +
-           selector + "、代替セレクター " + alternate + "（" + h + " でまだ使っていない名前なら何でも可）、ドメイン " + h +
-           "（From ドメインと完全一致。サブドメインごとに別の鍵が必要です）、ドメイン一致パターン " + h +
-           " を指定して保存します。"},
+       "Salesforce の設定 →" + label("DKIM 鍵") + "→" + label("鍵を新規作成") +
+           "で、鍵サイズ 2048 ビット、セレクター " + selector + "、代替セレクター " + alternate +
+           "（" + h + " でまだ使っていない名前なら何でも可）、ドメイン " + h +
+           "（From "
+           "ドメインと完全一致。サブドメインごとに別の鍵が必要です）、ドメイン一致パターン " +
+           h + " を指定して保存します。"},
       {"dkim-salesforce-publish",
        "鍵の詳細ページに 2 つのレコードが表示されたら（通常は数分後）、両方とも " + h +
-           " の DNS に登録します。値は表示どおり正確にコピーしてください: CNAME レコード " + selector + "._domainkey." + h +
-           " → " + selector + ".….custdkim.salesforce.com と、代替 CNAME レコード " + alternate + "._domainkey." + h +
+           " の DNS に登録します。値は表示どおり正確にコピーしてください: CNAME レコード " +
+           selector + "._domainkey." + h + " → " + selector +
+           ".….custdkim.salesforce.com と、代替 CNAME レコード " + alternate + "._domainkey." + h +
            " → " + alternate + ".….custdkim.salesforce.com。"},
-      {"dkim-salesforce-wait", "Salesforce が 2 つの CNAME を検出するまで待ちます（DNS の変更後、通常は数分です。それまで" +
-                                   label("有効化") + "ボタンはグレー表示のままです）。"},
+      {"dkim-salesforce-wait",
+       "Salesforce が 2 つの CNAME を検出するまで待ちます（DNS の変更後、通常は数分です。それまで" +
+           label("有効化") + "ボタンはグレー表示のままです）。"},
       {"dkim-salesforce-activate",
        "鍵の" + label("有効化") +
-           "を押します。Salesforce は 30 日ごとに鍵をローテーションするため、2 つの CNAME は今後も削除しないでください。"},
+           "を押します。Salesforce は 30 日ごとに鍵をローテーションするため、2 つの CNAME "
+           "は今後も削除しないでください。"},
   };
 }
 
 std::vector<FixStep> salesforce_settings_off_steps(const std::string& h) {
   return {
-      {"salesforce-settings-off", "設定 →" + label("送信") + "（配信可能性）で" + label("不達管理の有効化") + "、" +
-                                      label("標準メールセキュリティのメカニズムへの準拠を有効化") + "、" +
-                                      label("送信者 ID 準拠を有効化") +
-                                      "をオフにします（送信者自身のアドレスがエンベロープになります）。"},
-      {"spf-include-salesforce", h + " の SPF レコードに include:_spf.salesforce.com が入っていることを確認します。"
-                                     "上記の設定がオンのままでは、include だけでは効果がありません。"},
+      {"salesforce-settings-off",
+       "設定 →" + label("送信") + "（配信可能性）で" + label("不達管理の有効化") + "、" +
+           label("標準メールセキュリティのメカニズムへの準拠を有効化") + "、" +
+           label("送信者 ID 準拠を有効化") +
+           "をオフにします（送信者自身のアドレスがエンベロープになります）。"},
+      {"spf-include-salesforce",
+       h + " の SPF レコードに include:_spf.salesforce.com が入っていることを確認します。"
+           "上記の設定がオンのままでは、include だけでは効果がありません。"},
   };
 }
 
 std::vector<FixStep> google_dkim_steps(const std::string& h) {
   return {
-      {"dkim-google-generate", "Google 管理コンソール →" + label("アプリ") + "→" + label("Google Workspace") + "→" +
-                                   label("Gmail") + "→" + label("メールの認証") + "で " + h +
-                                   " を選び、新しいレコードを生成します（2048 ビット、セレクタの接頭辞 google）。"},
-      {"dkim-google-publish", "表示された値を TXT レコード google._domainkey." + h + " として公開します。"},
+      {"dkim-google-generate",
+       "Google 管理コンソール →" + label("アプリ") + "→" + label("Google Workspace") + "→" +
+           label("Gmail") + "→" + label("メールの認証") + "で " + h +
+           " を選び、新しいレコードを生成します（2048 ビット、セレクタの接頭辞 google）。"},
+      {"dkim-google-publish",
+       "表示された値を TXT レコード google._domainkey." + h + " として公開します。"},
       {"dkim-google-start", label("メールの認証") + "に戻り、" + label("認証を開始") +
-                                "を押します（忘れられがちな手順です。押すまで Gmail は d=….gappssmtp.com で署名し続けます）。"},
+                                "を押します（忘れられがちな手順です。押すまで Gmail は "
+                                "d=….gappssmtp.com で署名し続けます）。"},
   };
 }
 
 std::vector<FixStep> microsoft_dkim_steps(const std::string& h) {
   return {
-      {"dkim-microsoft-select", "Microsoft Defender ポータル →" + label("メールとコラボレーション") + "→" +
+      {"dkim-microsoft-select", "Microsoft Defender ポータル →" +
+                                    label("メールとコラボレーション") + "→" +
                                     label("ポリシーとルール") + "→" + label("脅威ポリシー") + "→" +
                                     label("メールの認証の設定") + "→" + label("DKIM") + "で " + h +
                                     " を選びます（求められたら DKIM キーを作成します）。"},
-      {"dkim-microsoft-publish", "表示される 2 つの CNAME レコード selector1._domainkey." + h + " と selector2._domainkey." +
-                                     h + " を、表示された宛先（….onmicrosoft.com または ….dkim.mail.microsoft）のとおり正確に公開します。"},
+      {"dkim-microsoft-publish", "表示される 2 つの CNAME レコード selector1._domainkey." + h +
+                                     " と selector2._domainkey." + h +
+                                     " を、表示された宛先（….onmicrosoft.com または "
+                                     "….dkim.mail.microsoft）のとおり正確に公開します。"},
       {"dkim-microsoft-enable", "DNS に反映されたら、" + h + " の DKIM 署名を有効にします（" +
-                                    label("このドメインのメッセージに DKIM 署名を追加します") + "をオン）。"},
+                                    label("このドメインのメッセージに DKIM 署名を追加します") +
+                                    "をオン）。"},
   };
 }
 
 std::string vendor_dkim_hint(FixService service, const std::string& h) {
   switch (service) {
     case FixService::kAmazonSes:
-      return "Amazon SES コンソールの Identities → " + h + " → Authentication → Easy DKIM: CNAME レコード 3 件 …._domainkey." +
-             h + " → ….dkim.amazonses.com";
+      return "Amazon SES コンソールの Identities → " + h +
+             " → Authentication → Easy DKIM: CNAME レコード 3 件 …._domainkey." + h +
+             " → ….dkim.amazonses.com";
     case FixService::kSendgrid:
-      return "SendGrid の Settings → Sender Authentication → Authenticate Your Domain で automated security をオン: "
+      return "SendGrid の Settings → Sender Authentication → Authenticate Your Domain で automated "
+             "security をオン: "
              "CNAME レコード em…." +
              h + "、s1._domainkey." + h + "、s2._domainkey." + h + " → ….sendgrid.net";
     case FixService::kMailchimp:
-      return "Mailchimp のドメイン設定 → Authenticate: CNAME レコード k2._domainkey." + h + " → dkim2.mcsv.net と k3._domainkey." +
-             h + " → dkim3.mcsv.net";
+      return "Mailchimp のドメイン設定 → Authenticate: CNAME レコード k2._domainkey." + h +
+             " → dkim2.mcsv.net と k3._domainkey." + h + " → dkim3.mcsv.net";
     case FixService::kMandrill:
-      return "Mandrill の Sending Domains: CNAME レコード mte1._domainkey." + h + " → dkim1.mandrillapp.com と mte2._domainkey." +
-             h + " → dkim2.mandrillapp.com。Mandrill は未検証のドメインからは送信しません";
+      return "Mandrill の Sending Domains: CNAME レコード mte1._domainkey." + h +
+             " → dkim1.mandrillapp.com と mte2._domainkey." + h +
+             " → dkim2.mandrillapp.com。Mandrill は未検証のドメインからは送信しません";
     case FixService::kMailgun:
-      return "Mailgun のドメイン設定 → DNS records: 登録した送信ドメイン（" + h + " または mg." + h +
-             " など）の TXT レコード …._domainkey。セレクターは Mailgun の表示どおり";
+      return "Mailgun のドメイン設定 → DNS records: 登録した送信ドメイン（" + h + " または mg." +
+             h + " など）の TXT レコード …._domainkey。セレクターは Mailgun の表示どおり";
     case FixService::kPostmark:
-      return "Postmark の Sender Signatures → ドメインの DNS 設定: TXT レコード …pm._domainkey." + h;
+      return "Postmark の Sender Signatures → ドメインの DNS 設定: TXT レコード …pm._domainkey." +
+             h;
     case FixService::kSparkpost:
       return "SparkPost の Sending Domains: TXT レコード scph…._domainkey." + h;
     case FixService::kBrevo:
-      return "Brevo のドメイン設定 → Authenticate: 表示される Brevo コードの TXT レコードと DKIM レコード";
+      return "Brevo のドメイン設定 → Authenticate: 表示される Brevo コードの TXT レコードと DKIM "
+             "レコード";
     case FixService::kHubspot:
-      return "HubSpot の Email Sending Domains → Connect: CNAME レコード hs1-…._domainkey." + h + " と hs2-…._domainkey." + h +
-             " → ….hubspotemail.net";
+      return "HubSpot の Email Sending Domains → Connect: CNAME レコード hs1-…._domainkey." + h +
+             " と hs2-…._domainkey." + h + " → ….hubspotemail.net";
     case FixService::kZendesk:
-      return "CNAME レコード zendesk1._domainkey." + h + " → zendesk1._domainkey.zendesk.com と zendesk2._domainkey." + h +
-             " → zendesk2._domainkey.zendesk.com。Zendesk で DKIM をオンにするのは両方が解決できるようになってからです";
-    default:
-      return {};
+      return "CNAME レコード zendesk1._domainkey." + h +
+             " → zendesk1._domainkey.zendesk.com と zendesk2._domainkey." + h +
+             " → zendesk2._domainkey.zendesk.com。Zendesk で DKIM "
+             "をオンにするのは両方が解決できるようになってからです";
+    default: return {};
   }
 }
 
@@ -171,17 +198,20 @@ std::string vendor_return_path_hint(FixService service, const std::string& h) {
   switch (service) {
     case FixService::kAmazonSes:
       return "SES でカスタム MAIL FROM ドメイン（例: mail." + h +
-             "）を設定し、SES が表示する MX レコードと TXT レコード v=spf1 include:amazonses.com ~all を公開します";
+             "）を設定し、SES が表示する MX レコードと TXT レコード v=spf1 include:amazonses.com "
+             "~all を公開します";
     case FixService::kSendgrid:
-      return "SendGrid の automated security では、CNAME em…." + h + " により Return-Path が " + h + " 配下になります";
+      return "SendGrid の automated security では、CNAME em…." + h + " により Return-Path が " + h +
+             " 配下になります";
     case FixService::kPostmark:
-      return "CNAME pm-bounces." + h + " → pm.mtasv.net を公開し、Postmark で Return-Path ドメインとして設定します";
+      return "CNAME pm-bounces." + h +
+             " → pm.mtasv.net を公開し、Postmark で Return-Path ドメインとして設定します";
     case FixService::kSparkpost:
-      return "SparkPost でカスタムバウンスドメインを追加します。例: CNAME bounce." + h + " → sparkpostmail.com";
+      return "SparkPost でカスタムバウンスドメインを追加します。例: CNAME bounce." + h +
+             " → sparkpostmail.com";
     case FixService::kMandrill:
       return "Mandrill の Sending Domains で " + h + " のカスタム Return-Path ドメインを設定します";
-    default:
-      return {};
+    default: return {};
   }
 }
 
@@ -189,7 +219,8 @@ std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string name = sender_name(context);
   std::string records = vendor_dkim_hint(fix_service(context.sender), h);
-  if (records.empty() && context.sender != nullptr && !context.sender->dkim_cname_suffixes.empty()) {
+  if (records.empty() && context.sender != nullptr &&
+      !context.sender->dkim_cname_suffixes.empty()) {
     std::vector<std::string> targets;
     for (const std::string& suffix : context.sender->dkim_cname_suffixes) {
       if (!suffix.empty()) targets.push_back(cname_target(suffix));
@@ -198,9 +229,11 @@ std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
   }
   return {
       {"dkim-vendor-start", name + " で " + h + " のドメイン認証（DKIM）を開始します。"},
-      {"dkim-vendor-publish", "表示された DKIM レコードを " + h + " の DNS に公開します" +
-                                  (records.empty() ? std::string("（表示どおり正確に）") : "（" + records + "）") + "。"},
-      {"dkim-vendor-verify", name + " でドメインを検証し、d=" + h + " での署名が有効になっていることを確認します。"},
+      {"dkim-vendor-publish",
+       "表示された DKIM レコードを " + h + " の DNS に公開します" +
+           (records.empty() ? std::string("（表示どおり正確に）") : "（" + records + "）") + "。"},
+      {"dkim-vendor-verify",
+       name + " でドメインを検証し、d=" + h + " での署名が有効になっていることを確認します。"},
   };
 }
 
@@ -214,22 +247,25 @@ std::string envelope_note(const FixContext& context, const std::string& h) {
 // Why a vendor envelope needs no change (ends where 「ため」 follows).
 std::string dkim_state(const FixContext& context) {
   const std::string h = from_domain(context);
-  return context.dkim_really_passes ? h + " の DKIM 署名で DMARC に成功している"
-                                    : h + " の DKIM 鍵は設定済みで、このレポートでの失敗は受信側によるものである";
+  return context.dkim_really_passes
+             ? h + " の DKIM 署名で DMARC に成功している"
+             : h + " の DKIM 鍵は設定済みで、このレポートでの失敗は受信側によるものである";
 }
 
 // 「h の SPF レコードが許可していない」, or that no record exists at all (SPF none).
 std::string spf_record_state(const FixContext& context, const std::string& what) {
   const std::string envelope = first_or(context.spf_domains, from_domain(context));
   if (context.spf_results.size() == 1 && context.spf_results[0] == "none") {
-    return envelope + " には SPF レコードがなく（受信側の評価は none）、 " + what + " を許可するものがない";
+    return envelope + " には SPF レコードがなく（受信側の評価は none）、 " + what +
+           " を許可するものがない";
   }
   return envelope + " の SPF レコードが " + what + " を許可していない";
 }
 
-const FixStep kLookupStep{"spf-lookups",
-                          "レコード全体の DNS ルックアップ数（include、a、mx、exists、redirect、ptr。ネストした include "
-                          "も含む）を数えてください。10 回を超えると permerror になります。"};
+const FixStep kLookupStep{
+    "spf-lookups",
+    "レコード全体の DNS ルックアップ数（include、a、mx、exists、redirect、ptr。ネストした include "
+    "も含む）を数えてください。10 回を超えると permerror になります。"};
 
 // ---- one function per cause -------------------------------------------------------
 
@@ -242,33 +278,42 @@ FixParts spf_include_missing(const FixContext& context) {
     out.summary = "Salesforce は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" +
                   spf_record_state(context, "Salesforce") + "ため、SPF が失敗しています。";
     out.steps = {
-        {"spf-include", h + " の SPF レコード（TXT）に include:_spf.salesforce.com を追加してください。例: v=spf1 … "
-                            "include:_spf.salesforce.com ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。"},
-        {"spf-lookups", "この include は、SPF で許される DNS ルックアップ 10 回のうち 2 回を使います。ネストした include "
-                        "も含めてレコード全体を数えてください（10 回を超えると permerror になります）。"},
-        {std::string(kAlsoDkimKey), "あわせて Salesforce で DKIM 鍵を作成して有効化してください（設定 →" +
-                                        label("DKIM 鍵") + "、ドメイン " + h +
-                                        "）。DKIM は転送されても残ります。また 2026 年以降、Salesforce は有効な DKIM "
-                                        "鍵などで検証済みのドメインからしかメールを送信しません。"},
+        {"spf-include", h + " の SPF レコード（TXT）に include:_spf.salesforce.com "
+                            "を追加してください。例: v=spf1 … "
+                            "include:_spf.salesforce.com ~all（既存の記述は残し、v=spf1 "
+                            "のレコードは 1 つだけにします）。"},
+        {"spf-lookups",
+         "この include は、SPF で許される DNS ルックアップ 10 回のうち 2 回を使います。ネストした "
+         "include "
+         "も含めてレコード全体を数えてください（10 回を超えると permerror になります）。"},
+        {std::string(kAlsoDkimKey),
+         "あわせて Salesforce で DKIM 鍵を作成して有効化してください（設定 →" + label("DKIM 鍵") +
+             "、ドメイン " + h +
+             "）。DKIM は転送されても残ります。また 2026 年以降、Salesforce は有効な DKIM "
+             "鍵などで検証済みのドメインからしかメールを送信しません。"},
     };
     out.checks.push_back(spf_check(context, h));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
              envelope_is_customers(context)) {
     const std::string envelope = first_or(context.spf_domains, "");
     out.summary = name + " は " + organizational(h) + " 配下の名前 " + envelope +
-                  " を Return-Path（エンベロープ送信者）に使っていますが、" + spf_record_state(context, name) +
-                  "ため、SPF が失敗しています。";
+                  " を Return-Path（エンベロープ送信者）に使っていますが、" +
+                  spf_record_state(context, name) + "ため、SPF が失敗しています。";
     out.steps = {
         {"vendor-return-path-records", name + " が Return-Path ドメイン " + envelope +
-                                           " 用に表示する DNS レコード（通常は CNAME、または MX と TXT）を表示どおり正確に公開し、" +
+                                           " 用に表示する DNS レコード（通常は CNAME、または MX と "
+                                           "TXT）を表示どおり正確に公開し、" +
                                            name + " でドメインを検証してください。"},
-        {std::string(kAlsoDkimKey), "あわせて " + name + " で " + h + " の DKIM を設定してください。DKIM は転送されても残ります。"},
+        {std::string(kAlsoDkimKey),
+         "あわせて " + name + " で " + h +
+             " の DKIM を設定してください。DKIM は転送されても残ります。"},
     };
     out.checks.push_back(spf_check(context, envelope));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
     const std::string envelope = first_or(context.spf_domains, "");
-    out.summary = name + " は自身のエンベロープドメイン" + (envelope.empty() ? "" : "（" + envelope + "）") +
-                  "で送信するため、" + h + " の SPF レコードに include を追加しても SPF はアラインしません" +
+    out.summary = name + " は自身のエンベロープドメイン" +
+                  (envelope.empty() ? "" : "（" + envelope + "）") + "で送信するため、" + h +
+                  " の SPF レコードに include を追加しても SPF はアラインしません" +
                   (context.sender->spf_includes.empty()
                        ? ""
                        : "（" + join(prefixed("include:", context.sender->spf_includes), " ") +
@@ -281,29 +326,40 @@ FixParts spf_include_missing(const FixContext& context) {
     out.summary = name + " は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" +
                   spf_record_state(context, name) + "ため、SPF が失敗しています。";
     out.steps = {
-        {"spf-include", includes.empty()
-                            ? h + " の SPF レコード（TXT）に、" + name +
-                                  " が案内している include を追加してください（v=spf1 のレコードは 1 つだけにします）。"
-                            : h + " の SPF レコード（TXT）に " + join(includes, " ") + " を追加してください。例: v=spf1 … " +
-                                  join(includes, " ") + " ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。"},
+        {"spf-include",
+         includes.empty()
+             ? h + " の SPF レコード（TXT）に、" + name +
+                   " が案内している include を追加してください（v=spf1 のレコードは 1 "
+                   "つだけにします）。"
+             : h + " の SPF レコード（TXT）に " + join(includes, " ") +
+                   " を追加してください。例: v=spf1 … " + join(includes, " ") +
+                   " ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。"},
         kLookupStep,
-        {std::string(kAlsoDkimKey), "あわせて " + name + " で " + h + " の DKIM を有効にしてください。DKIM は転送されても残ります。"},
+        {std::string(kAlsoDkimKey),
+         "あわせて " + name + " で " + h +
+             " の DKIM を有効にしてください。DKIM は転送されても残ります。"},
     };
     out.checks.push_back(spf_check(context, h));
   } else {
     const std::string ips = join(context.source_ips);
     out.summary = "この送信元" + (ips.empty() ? "" : "（" + ips + "）") + "は " + h +
-                  " をエンベロープ送信者として送っていますが、" + h + " の SPF レコードが許可していないため、SPF が失敗しています。";
+                  " をエンベロープ送信者として送っていますが、" + h +
+                  " の SPF レコードが許可していないため、SPF が失敗しています。";
     out.steps = {
-        {"spf-include", "これらの IP を使っているサービスやサーバーを特定し、そのサービスが案内する SPF の記述（include: "
-                        "または ip4:/ip6:）を " +
-                            h + " の SPF レコード（TXT）に追加してください。v=spf1 のレコードは 1 つだけにします。"},
+        {"spf-include",
+         "これらの IP を使っているサービスやサーバーを特定し、そのサービスが案内する SPF "
+         "の記述（include: "
+         "または ip4:/ip6:）を " +
+             h +
+             " の SPF レコード（TXT）に追加してください。v=spf1 のレコードは 1 つだけにします。"},
         kLookupStep,
-        {std::string(kAlsoDkimKey), "あわせて、そのサービスで " + h + " の DKIM を設定してください。"},
+        {std::string(kAlsoDkimKey),
+         "あわせて、そのサービスで " + h + " の DKIM を設定してください。"},
     };
   }
   const std::string note = envelope_note(context, h);
-  if (!note.empty() && (context.sender == nullptr || context.sender->fix_style != FixStyle::kVendorEnvelope)) {
+  if (!note.empty() &&
+      (context.sender == nullptr || context.sender->fix_style != FixStyle::kVendorEnvelope)) {
     out.notes.push_back(note);
   }
   return out;
@@ -314,15 +370,18 @@ FixParts spf_strict(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string envelope = first_or(context.spf_domains, "別の名前");
   FixParts out;
-  out.summary = "SPF は " + envelope + " に対して成功していますが、" + p +
-                " の DMARC レコードが aspf=s（厳格なアラインメント）のため、エンベロープのドメインが " + h +
-                " と完全に一致しないとアラインしません。";
+  out.summary =
+      "SPF は " + envelope + " に対して成功していますが、" + p +
+      " の DMARC レコードが aspf=s（厳格なアラインメント）のため、エンベロープのドメインが " + h +
+      " と完全に一致しないとアラインしません。";
   if (context.dkim_passes) out.summary += dkim_state(context) + "ため、対応は任意です。";
   out.steps = {
-      {"relax-aspf", "SPF のアラインメントを緩和する場合: _dmarc." + p + " の TXT レコードから aspf=s を削除します（既定は緩和モードです。ほかのタグは残します）。" +
+      {"relax-aspf", "SPF のアラインメントを緩和する場合: _dmarc." + p +
+                         " の TXT レコードから aspf=s "
+                         "を削除します（既定は緩和モードです。ほかのタグは残します）。" +
                          organizational(h) + " 配下の名前ならアラインするようになります。"},
-      {"exact-envelope", "または、" + sender_name(context) + " のエンベロープ（Return-Path）に " + h +
-                             " そのもののアドレスを使います。"},
+      {"exact-envelope", "または、" + sender_name(context) + " のエンベロープ（Return-Path）に " +
+                             h + " そのもののアドレスを使います。"},
   };
   return out;
 }
@@ -335,24 +394,26 @@ FixParts spf_not_aligned(const FixContext& context) {
   const std::string envelope = first_or(context.spf_domains, "");
   FixParts out;
   if (service == FixService::kSalesforce) {
-    const std::string bnc = (envelope.empty() ? std::string() : envelope + "（") + "*.bnc.salesforce.com のアドレス" +
-                            (envelope.empty() ? "" : "）");
+    const std::string bnc = (envelope.empty() ? std::string() : envelope + "（") +
+                            "*.bnc.salesforce.com のアドレス" + (envelope.empty() ? "" : "）");
     const std::string why = "これは" + label("不達管理の有効化") + "または" +
                             label("標準メールセキュリティのメカニズムへの準拠を有効化") +
-                            "がオンのときに Salesforce がエンベロープ送信者に設定するアドレスで、" + h +
-                            " とアラインすることはありません。";
+                            "がオンのときに Salesforce がエンベロープ送信者に設定するアドレスで、" +
+                            h + " とアラインすることはありません。";
     if (context.dkim_passes) {
-      out.summary = "SPF は " + bnc + "に対して成功しています。" + why + "ただし " + dkim_state(context) +
-                    "ため、変更は不要です。";
+      out.summary = "SPF は " + bnc + "に対して成功しています。" + why + "ただし " +
+                    dkim_state(context) + "ため、変更は不要です。";
       out.alternative_title = "任意（SPF もアラインさせる場合）:";
       out.alternative = salesforce_settings_off_steps(h);
-      out.alternative.push_back({"salesforce-bounces", "不達管理をオフにすると、バウンスは Salesforce に記録されず、"
-                                                       "送信者のメールボックスに届くようになります。"});
+      out.alternative.push_back({"salesforce-bounces",
+                                 "不達管理をオフにすると、バウンスは Salesforce に記録されず、"
+                                 "送信者のメールボックスに届くようになります。"});
       return out;
     }
     if (context.dkim_key_exists) {
       out.summary = "SPF は " + bnc + "に対してしか成功していません。" + why +
-                    "DMARC は DKIM 鍵で成功させるもので、その署名が再び成功すれば（この項目の DKIM の対処）、ほかの変更は不要です。";
+                    "DMARC は DKIM 鍵で成功させるもので、その署名が再び成功すれば（この項目の DKIM "
+                    "の対処）、ほかの変更は不要です。";
       out.alternative_title = "任意（SPF もアラインさせる場合）:";
       out.alternative = salesforce_settings_off_steps(h);
       return out;
@@ -366,41 +427,52 @@ FixParts spf_not_aligned(const FixContext& context) {
     return out;
   }
   if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
-    const std::string own = name + " 自身のバウンスドメイン" + (envelope.empty() ? "" : "（" + envelope + "）");
+    const std::string own =
+        name + " 自身のバウンスドメイン" + (envelope.empty() ? "" : "（" + envelope + "）");
     const std::string return_path = vendor_return_path_hint(service, h);
-    const FixStep optional{"vendor-return-path",
-                           return_path.empty() ? name + " が対応していれば、" + h + " のサブドメイン（例: bounce." + h +
-                                                     "）をカスタム Return-Path（バウンス）ドメインとして設定し、表示されるレコードを公開します。"
-                                               : "カスタム Return-Path を設定します: " + return_path + "。"};
+    const FixStep optional{
+        "vendor-return-path",
+        return_path.empty()
+            ? name + " が対応していれば、" + h + " のサブドメイン（例: bounce." + h +
+                  "）をカスタム "
+                  "Return-Path（バウンス）ドメインとして設定し、表示されるレコードを公開します。"
+            : "カスタム Return-Path を設定します: " + return_path + "。"};
     if (context.dkim_passes) {
-      out.summary = "SPF は " + own + "に対して成功しており、" + h + " とはアラインしませんが、" + dkim_state(context) +
-                    "ため、変更は不要です。";
+      out.summary = "SPF は " + own + "に対して成功しており、" + h + " とはアラインしませんが、" +
+                    dkim_state(context) + "ため、変更は不要です。";
       out.alternative_title = "任意（SPF もアラインさせる場合）:";
       out.alternative = {optional};
       return out;
     }
     if (context.dkim_key_exists) {
       out.summary = "SPF は " + own + "に対してしか成功しておらず、" + h +
-                    " とアラインしていません。DMARC は DKIM 鍵で成功させるもので、その署名が再び成功すれば（この項目の DKIM の対処）、ほかの変更は不要です。";
+                    " とアラインしていません。DMARC は DKIM "
+                    "鍵で成功させるもので、その署名が再び成功すれば（この項目の DKIM "
+                    "の対処）、ほかの変更は不要です。";
       out.alternative_title = "任意（SPF もアラインさせる場合）:";
       out.alternative = {optional};
       return out;
     }
-    out.summary = "SPF は " + own + "に対してしか成功しておらず、" + h +
-                  " とアラインしていません。DMARC はどちらか一方がアラインして成功すればよいので、d=" + h +
-                  " の DKIM で対応します。";
+    out.summary =
+        "SPF は " + own + "に対してしか成功しておらず、" + h +
+        " とアラインしていません。DMARC はどちらか一方がアラインして成功すればよいので、d=" + h +
+        " の DKIM で対応します。";
     out.steps = vendor_dkim_steps(context);
     out.checks.push_back(dkim_check(context, h));
     out.alternative_title = "任意（SPF もアラインさせる場合）:";
     out.alternative = {optional};
     return out;
   }
-  out.summary = "エンベロープ送信者のドメイン" + (envelope.empty() || envelope == h ? std::string() : " " + envelope + " ") +
-                "が " + h + "（またはそれとアラインするドメイン）ではないため、SPF は成功してもアラインしていません。";
+  out.summary =
+      "エンベロープ送信者のドメイン" +
+      (envelope.empty() || envelope == h ? std::string() : " " + envelope + " ") + "が " + h +
+      "（またはそれとアラインするドメイン）ではないため、SPF は成功してもアラインしていません。";
   out.steps = {
       {"exact-envelope", name + " のエンベロープ送信者（Return-Path）に " + h +
-                             "（またはそのサブドメイン）のアドレスを使うよう設定し、そのドメインの SPF レコードで送信元を許可してください。"},
-      {std::string(kAlsoDkimKey), "または DKIM でアラインさせます。" + name + " で d=" + h + " の署名を設定してください。"},
+                             "（またはそのサブドメイン）のアドレスを使うよう設定し、そのドメインの "
+                             "SPF レコードで送信元を許可してください。"},
+      {std::string(kAlsoDkimKey),
+       "または DKIM でアラインさせます。" + name + " で d=" + h + " の署名を設定してください。"},
   };
   return out;
 }
@@ -411,9 +483,12 @@ FixParts dkim_strict(const FixContext& context) {
   const std::string signer = first_or(context.dkim_domains, "別の名前");
   FixParts out;
   out.summary = "DKIM は d=" + signer + " で成功していますが、" + p +
-                " の DMARC レコードが adkim=s（厳格なアラインメント）のため、" + h + " そのものの署名しかアラインしません。";
+                " の DMARC レコードが adkim=s（厳格なアラインメント）のため、" + h +
+                " そのものの署名しかアラインしません。";
   out.steps = {
-      {"relax-adkim", "DKIM のアラインメントを緩和する場合: _dmarc." + p + " の TXT レコードから adkim=s を削除します（既定は緩和モードです。ほかのタグは残します）。" +
+      {"relax-adkim", "DKIM のアラインメントを緩和する場合: _dmarc." + p +
+                          " の TXT レコードから adkim=s "
+                          "を削除します（既定は緩和モードです。ほかのタグは残します）。" +
                           organizational(h) + " 配下の署名ならアラインするようになります。"},
       {"dkim-exact-key", "または、" + sender_name(context) + " でドメインが " + h +
                              " そのものの DKIM 鍵を作成・公開し、その鍵で署名します。"},
@@ -431,50 +506,54 @@ FixParts dkim_not_activated(const FixContext& context) {
   switch (service) {
     case FixService::kSalesforce:
       out.summary = h + " から Salesforce で送信されたメールに " + h +
-                    " の DKIM 署名がありません。このドメインを対象とする有効な DKIM 鍵が Salesforce にありません。";
+                    " の DKIM 署名がありません。このドメインを対象とする有効な DKIM 鍵が "
+                    "Salesforce にありません。";
       if (!others.empty()) {
-        out.summary += "確認された署名は " + others + " のものです。別のドメインの鍵では " + h + " は対象にならないため、" +
-                       h + " 用の鍵が必要です。";
+        out.summary += "確認された署名は " + others + " のものです。別のドメインの鍵では " + h +
+                       " は対象にならないため、" + h + " 用の鍵が必要です。";
       }
       out.steps = salesforce_dkim_steps(context);
       out.checks.push_back(dkim_check(context, h));
       return out;
     case FixService::kGoogleWorkspace:
       out.summary = h + " からの Google Workspace のメールが d=" + h + " で署名されていません" +
-                    (others.empty() ? std::string() : "（Google の既定の " + others + " のみ）") + "。" + h +
-                    " の DKIM が設定されていないか、" + label("認証を開始") + "が押されていません。";
+                    (others.empty() ? std::string() : "（Google の既定の " + others + " のみ）") +
+                    "。" + h + " の DKIM が設定されていないか、" + label("認証を開始") +
+                    "が押されていません。";
       out.steps = google_dkim_steps(h);
       out.checks.push_back(dkim_check(context, h));
       return out;
     case FixService::kMicrosoft365:
       out.summary = h + " からの Microsoft 365 のメールが d=" + h + " で署名されていません" +
-                    (others.empty() ? std::string() : "（テナント既定の " + others + " のみ）") + "。" + h +
-                    " の DKIM 署名が有効になっていません。";
+                    (others.empty() ? std::string() : "（テナント既定の " + others + " のみ）") +
+                    "。" + h + " の DKIM 署名が有効になっていません。";
       out.steps = microsoft_dkim_steps(h);
       out.checks.push_back(dkim_check(context, h));
       return out;
-    default:
-      break;
+    default: break;
   }
   if (context.sender == nullptr) {
     const std::string ips = join(context.source_ips);
-    out.summary = "この送信元" + (ips.empty() ? "" : "（" + ips + "）") + "から送られた " + h + " のメールには " + h +
-                  " の DKIM 署名がありません" + (others.empty() ? "" : "（" + others + " のみ）") + "。";
+    out.summary = "この送信元" + (ips.empty() ? "" : "（" + ips + "）") + "から送られた " + h +
+                  " のメールには " + h + " の DKIM 署名がありません" +
+                  (others.empty() ? "" : "（" + others + " のみ）") + "。";
     out.steps = {
-        {"dkim-unknown-setup", "これらの IP から送信しているサービスを特定し、そこで " + h +
-                                   " の DKIM を設定してください。サービスが示すセレクターのレコード（_domainkey." + h +
-                                   " 配下の TXT または CNAME）を公開し、署名を有効にします。"},
+        {"dkim-unknown-setup",
+         "これらの IP から送信しているサービスを特定し、そこで " + h +
+             " の DKIM を設定してください。サービスが示すセレクターのレコード（_domainkey." + h +
+             " 配下の TXT または CNAME）を公開し、署名を有効にします。"},
     };
     out.checks.push_back(dkim_check(context, h));
     return out;
   }
   out.summary = h + " からの " + name + " のメールが d=" + h + " で署名されていません" +
-                (others.empty() ? std::string() : "（代わりに " + others + " で署名）") + "。" + name + " での " + h +
-                " のドメイン認証が完了していません。";
+                (others.empty() ? std::string() : "（代わりに " + others + " で署名）") + "。" +
+                name + " での " + h + " のドメイン認証が完了していません。";
   out.steps = vendor_dkim_steps(context);
   out.checks.push_back(dkim_check(context, h));
   if (context.sender->fix_style == FixStyle::kVendorEnvelope && !envelope_is_customers(context)) {
-    out.notes.push_back(name + " の include を " + h + " の SPF レコードに追加しても DMARC は直りません。" + name +
+    out.notes.push_back(name + " の include を " + h +
+                        " の SPF レコードに追加しても DMARC は直りません。" + name +
                         " のエンベロープドメインは " + name + " 自身のものだからです。");
   }
   return out;
@@ -489,15 +568,20 @@ FixParts dkim_key_unpublished(const FixContext& context) {
   const std::string results = join(context.dkim_results);
   const std::string record_names =
       key.records.empty()
-          ? "_domainkey." + d + " 配下のセレクターのレコード（セレクターは DKIM-Signature ヘッダーの s= タグです）"
+          ? "_domainkey." + d +
+                " 配下のセレクターのレコード（セレクターは DKIM-Signature ヘッダーの s= タグです）"
           : join(key.records, "、");
 
   FixParts out;
-  out.summary = "d=" + join(context.dkim_domains.empty() ? std::vector<std::string>{d} : context.dkim_domains) +
-                (selectors.empty() ? "" : " s=" + selectors) + " の DKIM 署名が失敗しています" +
-                (results.empty() ? "" : "（" + results + "）") + "。";
+  out.summary =
+      "d=" +
+      join(context.dkim_domains.empty() ? std::vector<std::string>{d} : context.dkim_domains) +
+      (selectors.empty() ? "" : " s=" + selectors) + " の DKIM 署名が失敗しています" +
+      (results.empty() ? "" : "（" + results + "）") + "。";
   if (key.missing) {
-    out.summary += "セレクターのレコードが存在しない、誤っている、または失効しているため、受信側が鍵を使えません。";
+    out.summary +=
+        "セレクターのレコードが存在しない、誤っている、または失効しているため、受信側が鍵を使えませ"
+        "ん。";
   } else if (key.weak) {
     out.summary += "受信側が鍵を拒否しています。";
   } else {
@@ -509,35 +593,48 @@ FixParts dkim_key_unpublished(const FixContext& context) {
       out.steps.push_back({"dkim-salesforce-republish",
                            "Salesforce の設定 →" + label("DKIM 鍵") + "→ " + d + " の鍵を開き、" +
                                (selector.empty() ? std::string("その CNAME レコード")
-                                                 : "セレクター " + selector + " の CNAME（" + selector + "._domainkey." +
-                                                       d + " → " + selector + ".….custdkim.salesforce.com）") +
+                                                 : "セレクター " + selector + " の CNAME（" +
+                                                       selector + "._domainkey." + d + " → " +
+                                                       selector + ".….custdkim.salesforce.com）") +
                                "を鍵の詳細ページの表示どおり正確に登録し直してください。"});
       out.steps.push_back({"dkim-salesforce-keep-both",
-                           "CNAME レコードと代替 CNAME レコードは両方とも公開したままにしてください。Salesforce は 30 "
-                           "日ごとに鍵をローテーションするため、片方が欠けていると交互の期間ごとに署名が失敗します。"});
+                           "CNAME レコードと代替 CNAME "
+                           "レコードは両方とも公開したままにしてください。Salesforce は 30 "
+                           "日ごとに鍵をローテーションするため、片方が欠けていると交互の期間ごとに"
+                           "署名が失敗します。"});
     } else {
-      out.steps.push_back({"dkim-publish-record",
-                           record_names + (key.records.empty() ? "を " : " を ") + name +
-                               " の表示どおり正確に公開または修正してください（CNAME または TXT。値は全体を、余分な引用符や改行を入れずに）。"});
-      out.steps.push_back({"dkim-revoked", "レコードはあるのに p= が空の場合、鍵は失効しています。" + name +
-                                               " で鍵を再有効化またはローテーションし、新しいレコードを公開してください。"});
+      out.steps.push_back(
+          {"dkim-publish-record", record_names + (key.records.empty() ? "を " : " を ") + name +
+                                      " の表示どおり正確に公開または修正してください（CNAME または "
+                                      "TXT。値は全体を、余分な引用符や改行を入れずに）。"});
+      out.steps.push_back(
+          {"dkim-revoked",
+           "レコードはあるのに p= が空の場合、鍵は失効しています。" + name +
+               " で鍵を再有効化またはローテーションし、新しいレコードを公開してください。"});
     }
   }
   if (key.weak) {
     if (service == FixService::kSalesforce) {
-      out.steps.push_back({"dkim-weak", "結果 policy は、鍵が弱すぎる（1024 ビット未満）か rsa-sha1 であることを示します。設定 →" +
-                                            label("DKIM 鍵") + "→" + label("鍵を新規作成") + "で " + d +
-                                            " 用の 2048 ビットの鍵を新しいセレクターで作成し、2 つの CNAME を公開して" +
-                                            label("有効化") + "を押した後、古い鍵を無効化してください。"});
+      out.steps.push_back(
+          {"dkim-weak",
+           "結果 policy は、鍵が弱すぎる（1024 ビット未満）か rsa-sha1 であることを示します。設定 "
+           "→" +
+               label("DKIM 鍵") + "→" + label("鍵を新規作成") + "で " + d +
+               " 用の 2048 ビットの鍵を新しいセレクターで作成し、2 つの CNAME を公開して" +
+               label("有効化") + "を押した後、古い鍵を無効化してください。"});
     } else {
-      out.steps.push_back({"dkim-weak", "結果 policy は、鍵が弱すぎる（1024 ビット未満）か rsa-sha1 であることを示します。" +
-                                            name + " で 2048 ビットの RSA 鍵（rsa-sha256）を生成して _domainkey." + d +
-                                            " 配下に公開し、古い鍵は廃止してください。"});
+      out.steps.push_back(
+          {"dkim-weak",
+           "結果 policy は、鍵が弱すぎる（1024 ビット未満）か rsa-sha1 であることを示します。" +
+               name + " で 2048 ビットの RSA 鍵（rsa-sha256）を生成して _domainkey." + d +
+               " 配下に公開し、古い鍵は廃止してください。"});
     }
   }
   if (contains(context.dkim_results, "temperror")) {
-    out.steps.push_back({"dkim-temperror", "temperror は、受信側での鍵の DNS 問い合わせがタイムアウトしたことを示します。続く場合は " +
-                                               d + " の権威 DNS サーバーを確認してください。"});
+    out.steps.push_back({"dkim-temperror",
+                         "temperror は、受信側での鍵の DNS "
+                         "問い合わせがタイムアウトしたことを示します。続く場合は " +
+                             d + " の権威 DNS サーバーを確認してください。"});
   }
   out.checks.push_back(dkim_check(context, d));
   return out;
@@ -548,31 +645,48 @@ FixParts spf_permerror(const FixContext& context) {
   const std::string record = first_or(context.spf_domains, h);
   FixParts out;
   if (context.spf_results.size() == 1 && context.spf_results[0] == "temperror") {
-    out.summary = "複数の受信側が何日にもわたって " + record + " の SPF レコードを評価できていません（temperror）。" + record +
-                  "、または SPF レコードが include する名前の DNS サーバーが安定して応答していません。";
+    out.summary =
+        "複数の受信側が何日にもわたって " + record +
+        " の SPF レコードを評価できていません（temperror）。" + record +
+        "、または SPF レコードが include する名前の DNS サーバーが安定して応答していません。";
     out.steps = {
-        {"spf-dns-servers", record + " のすべての権威 DNS サーバーが TXT レコードに応答するか確認してください（各サーバーに dig TXT " +
+        {"spf-dns-servers", record +
+                                " のすべての権威 DNS サーバーが TXT "
+                                "レコードに応答するか確認してください（各サーバーに dig TXT " +
                                 record + " を実行し、UDP と TCP の両方で）。"},
-        {"spf-includes-resolve", "レコード内の include: と redirect= の名前がすべて解決できるか確認し、使っていないサービスのものは削除してください。"},
+        {"spf-includes-resolve",
+         "レコード内の include: と redirect= "
+         "の名前がすべて解決できるか確認し、使っていないサービスのものは削除してください。"},
     };
     out.checks.push_back(h + " の SPF が temperror でなくなっていること");
     return out;
   }
   out.summary = record + " の SPF レコードに問題があります。受信側で permerror となり、" + h +
-                " からのメールは正規のものも含めてすべて SPF が失敗しています。主な原因は、include 全体で DNS "
-                "ルックアップが 10 回を超えている、ボイドルックアップ（存在しない名前やレコードのない名前）が 2 "
+                " からのメールは正規のものも含めてすべて SPF が失敗しています。主な原因は、include "
+                "全体で DNS "
+                "ルックアップが 10 "
+                "回を超えている、ボイドルックアップ（存在しない名前やレコードのない名前）が 2 "
                 "回を超えている、v=spf1 のレコードが 2 つある、構文エラーのいずれかです。";
   out.steps = {
-      {"spf-count", "ルックアップ数を数えてください。include、a、mx、exists、redirect、ptr はそれぞれ 1 回と数え、include "
-                    "先の中身も含みます（例: _spf.google.com は 4 回、_spf.salesforce.com は 2 回、sendgrid.net は 2 "
-                    "回）。ip4、ip6、all は数えません。"},
-      {"spf-trim", "使っていないサービスの include と、どのみちアラインしない送信サービスの include を削除してください"
-                   "（エンベロープにベンダー自身のドメインを使う送信サービスは、SPF ではなく DKIM でアラインします）。"},
-      {"spf-subdomains", "大量配信の送信サービスは " + policy_domain(context) +
-                             " の専用サブドメインに移し、サブドメインごとに SPF レコードを設定してください。"},
-      {"spf-one-record", record + " には v=spf1 で始まる TXT レコードを 1 つだけ公開し、構文を確認してください。"
-                                  "_spf.salesforce.com のような exists 型の include は、対象外の IP ごとにボイドルックアップを 1 "
-                                  "回使うため、最後に置きます。"},
+      {"spf-count",
+       "ルックアップ数を数えてください。include、a、mx、exists、redirect、ptr はそれぞれ 1 "
+       "回と数え、include "
+       "先の中身も含みます（例: _spf.google.com は 4 回、_spf.salesforce.com は 2 回、sendgrid.net "
+       "は 2 "
+       "回）。ip4、ip6、all は数えません。"},
+      {"spf-trim",
+       "使っていないサービスの include と、どのみちアラインしない送信サービスの include "
+       "を削除してください"
+       "（エンベロープにベンダー自身のドメインを使う送信サービスは、SPF ではなく DKIM "
+       "でアラインします）。"},
+      {"spf-subdomains",
+       "大量配信の送信サービスは " + policy_domain(context) +
+           " の専用サブドメインに移し、サブドメインごとに SPF レコードを設定してください。"},
+      {"spf-one-record",
+       record + " には v=spf1 で始まる TXT レコードを 1 つだけ公開し、構文を確認してください。"
+                "_spf.salesforce.com のような exists 型の include は、対象外の IP "
+                "ごとにボイドルックアップを 1 "
+                "回使うため、最後に置きます。"},
   };
   out.checks.push_back(h + " の SPF が permerror でなくなっていること");
   return out;
@@ -582,14 +696,21 @@ FixParts forwarded(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string ips = join(context.source_ips);
   FixParts out;
-  out.summary = h + " のメールが転送されたか、メーリングリストを経由しています" + (ips.empty() ? "" : "（" + ips + "）") +
-                "。転送元の IP は SPF レコードに含まれないため SPF が失敗し、メーリングリストは件名や本文を変えること"
+  out.summary = h + " のメールが転送されたか、メーリングリストを経由しています" +
+                (ips.empty() ? "" : "（" + ips + "）") +
+                "。転送元の IP は SPF レコードに含まれないため SPF "
+                "が失敗し、メーリングリストは件名や本文を変えること"
                 "が多いため DKIM も失敗します。送信元で直すべき点はありません。";
   out.steps = {
-      {"keep-dkim", "すべての送信経路で d=" + h + " の DKIM 署名を続けてください。転送後も残るのは改変されていない DKIM 署名です。"},
-      {"no-forwarder-spf", "転送元の IP や include を " + h + " の SPF レコードに追加しないでください。転送元が " + h +
+      {"keep-dkim",
+       "すべての送信経路で d=" + h +
+           " の DKIM 署名を続けてください。転送後も残るのは改変されていない DKIM 署名です。"},
+      {"no-forwarder-spf", "転送元の IP や include を " + h +
+                               " の SPF レコードに追加しないでください。転送元が " + h +
                                " として任意のメールを送れるようになってしまいます。"},
-      {"arc", "ARC を使うと、受信側は転送元の認証結果を信頼できます。ARC は転送側で設定するもので、こちらでの設定は不要です。"},
+      {"arc",
+       "ARC を使うと、受信側は転送元の認証結果を信頼できます。ARC "
+       "は転送側で設定するもので、こちらでの設定は不要です。"},
   };
   return out;
 }
@@ -597,7 +718,8 @@ FixParts forwarded(const FixContext& context) {
 // The policy that applies to the From domain: sp= for a subdomain when published.
 std::string effective_policy(const FixContext& context) {
   const bool subdomain = from_domain(context) != policy_domain(context);
-  const std::string& policy = subdomain && !context.subdomain_policy.empty() ? context.subdomain_policy : context.policy;
+  const std::string& policy =
+      subdomain && !context.subdomain_policy.empty() ? context.subdomain_policy : context.policy;
   return policy.empty() ? std::string("none") : policy;
 }
 
@@ -612,25 +734,35 @@ std::string enforcement_step(const FixContext& context) {
   std::vector<std::string> tags;
   if (context.pct < 100) tags.push_back("pct=" + std::to_string(context.pct));
   if (context.testing) tags.push_back("t=y");
-  const std::string tag = from_domain(context) != p && !context.subdomain_policy.empty() ? "sp" : "p";
+  const std::string tag =
+      from_domain(context) != p && !context.subdomain_policy.empty() ? "sp" : "p";
   if (policy != "reject" && policy != "quarantine") {
-    return "正規の送信元がすべて成功するようになったら、" + p + " の DMARC ポリシーを " + tag + "=quarantine、続いて " + tag +
+    return "正規の送信元がすべて成功するようになったら、" + p + " の DMARC ポリシーを " + tag +
+           "=quarantine、続いて " + tag +
            "=reject に移行し、受信側がこうしたメールを配信しないようにしてください。";
   }
   if (!tags.empty()) {
-    return p + " の DMARC レコードは p=" + policy + " ですが " + join(tags, " と ") + " もあるため、受信側はこうしたメールのすべてに p=" +
-           policy + " を適用しません。正規の送信元がすべて成功するようになったら " + join(tags, " と ") + " を削除してください" +
+    return p + " の DMARC レコードは p=" + policy + " ですが " + join(tags, " と ") +
+           " もあるため、受信側はこうしたメールのすべてに p=" + policy +
+           " を適用しません。正規の送信元がすべて成功するようになったら " + join(tags, " と ") +
+           " を削除してください" +
            (policy == "quarantine" ? "。その後 p=reject に移行してください。" : "。");
   }
-  if (policy == "reject") return p + " のポリシーはすでに p=reject です。DMARC に従う受信側はこうしたメールを拒否します。";
-  return p + " のポリシーは p=quarantine で、こうしたメールは迷惑メールに振り分けられます。正規の送信元がすべて成功するようになったら p=reject に移行してください。";
+  if (policy == "reject")
+    return p +
+           " のポリシーはすでに p=reject です。DMARC に従う受信側はこうしたメールを拒否します。";
+  return p +
+         " のポリシーは p=quarantine "
+         "で、こうしたメールは迷惑メールに振り分けられます。正規の送信元がすべて成功するようになっ"
+         "たら p=reject に移行してください。";
 }
 
 FixParts unauthorized(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string ips = join(context.source_ips, "、");
-  const std::int64_t sources = context.source_count > 0 ? context.source_count
-                                                         : static_cast<std::int64_t>(context.source_ips.size());
+  const std::int64_t sources = context.source_count > 0
+                                   ? context.source_count
+                                   : static_cast<std::int64_t>(context.source_ips.size());
   const bool more = sources > static_cast<std::int64_t>(context.source_ips.size());
   FixParts out;
   out.summary = "送信サービスとして確認できない " + with_thousands(sources) + " 件の送信元" +
@@ -638,26 +770,35 @@ FixParts unauthorized(const FixContext& context) {
                 " として送信し、DMARC に失敗しています。";
   if (context.own_domain_messages > 0) {
     const std::string domains = join(context.own_domains, "、");
-    out.summary += with_thousands(context.messages) + " 通のうち " + with_thousands(context.own_domain_messages) +
-                   " 通は送信元自身のドメイン" + (domains.empty() ? "" : "（" + domains + "）") + "で SPF または DKIM に成功しており、" +
-                   h + " とはアラインしていません。利用中のサービスかもしれません。";
+    out.summary += with_thousands(context.messages) + " 通のうち " +
+                   with_thousands(context.own_domain_messages) + " 通は送信元自身のドメイン" +
+                   (domains.empty() ? "" : "（" + domains + "）") +
+                   "で SPF または DKIM に成功しており、" + h +
+                   " とはアラインしていません。利用中のサービスかもしれません。";
   }
   if (context.platform_messages > 0) {
-    out.summary += with_thousands(context.messages) + " 通のうち " + with_thousands(context.platform_messages) + " 通は " +
-                   join(context.platforms, "、") + " の別のアカウントからで、そのアカウント自身のドメインで SPF または DKIM に成功しています（" +
+    out.summary += with_thousands(context.messages) + " 通のうち " +
+                   with_thousands(context.platform_messages) + " 通は " +
+                   join(context.platforms, "、") +
+                   " の別のアカウントからで、そのアカウント自身のドメインで SPF または DKIM "
+                   "に成功しています（" +
                    h + " ではありません）。";
   }
   out.steps = {
-      {"recognise", "心当たりのある送信元（利用中のサービスや自社のサーバーなど）は、設定を行ってください。" + h +
-                        " の SPF レコードにその include（または ip4:/ip6:）を追加し、そのサービスで " + h +
-                        " の DKIM を有効にします。"},
+      {"recognise",
+       "心当たりのある送信元（利用中のサービスや自社のサーバーなど）は、設定を行ってください。" +
+           h + " の SPF レコードにその include（または ip4:/ip6:）を追加し、そのサービスで " + h +
+           " の DKIM を有効にします。"},
   };
   if (context.platform_messages > 0) {
-    out.steps.push_back({"no-platform-include", "別のアカウントのために " + join(context.platforms, "、") +
-                                                    " の include を追加しないでください。そのサービスのほかのアカウントも " + h +
-                                                    " として SPF に成功するようになってしまいます。"});
+    out.steps.push_back(
+        {"no-platform-include",
+         "別のアカウントのために " + join(context.platforms, "、") +
+             " の include を追加しないでください。そのサービスのほかのアカウントも " + h +
+             " として SPF に成功するようになってしまいます。"});
   }
-  out.steps.push_back({"spoofing", "心当たりがなければなりすましです。送信元で直すことはできません。"});
+  out.steps.push_back(
+      {"spoofing", "心当たりがなければなりすましです。送信元で直すことはできません。"});
   if (fully_enforced(context)) {
     out.notes.push_back(enforcement_step(context));
   } else {
@@ -670,10 +811,13 @@ FixParts transient(const FixContext& context) {
   const std::string h = from_domain(context);
   FixParts out;
   out.summary = "一部の失敗は受信側によるもので、" + h +
-                " の設定の問題ではありません（DNS のタイムアウトによる temperror、同じ日に同じ送信元を他の受信側が成功と判定した失敗、"
+                " の設定の問題ではありません（DNS のタイムアウトによる "
+                "temperror、同じ日に同じ送信元を他の受信側が成功と判定した失敗、"
                 "または受信側自身の SPF・DKIM の結果と矛盾する判定）。";
-  out.notes.push_back("これらについては変更は不要です。タイムアウトが複数の受信側で何日も続く場合は、" + h +
-                      " と、その SPF・DKIM レコードが指す名前の権威 DNS サーバーが安定して応答しているか確認してください。");
+  out.notes.push_back(
+      "これらについては変更は不要です。タイムアウトが複数の受信側で何日も続く場合は、" + h +
+      " と、その SPF・DKIM レコードが指す名前の権威 DNS "
+      "サーバーが安定して応答しているか確認してください。");
   return out;
 }
 
@@ -681,20 +825,26 @@ std::string readiness_clause(const FixContext& context) {
   if (!context.readiness_known) return "レポートから正規のメールはまだ確認できていません";
   const double share = context.pass_share;
   return "正規のメールの " + format_share(share) + "% が DMARC に成功しています（" +
-         (share >= kEnforcementReadyShare ? "移行できる水準です" : "まだ移行できる水準ではありません") + "。基準は " +
-         format_share(kEnforcementReadyShare) + "% です）";
+         (share >= kEnforcementReadyShare ? "移行できる水準です"
+                                          : "まだ移行できる水準ではありません") +
+         "。基準は " + format_share(kEnforcementReadyShare) + "% です）";
 }
 
 FixParts policy_none(const FixContext& context) {
   const std::string p = policy_domain(context);
   FixParts out;
-  out.summary = p + " の DMARC ポリシーは p=none です。受信側は DMARC に失敗したメールに対して何もしないため、"
-                    "なりすましメールも配信されます（Gmail と Yahoo の一括送信者向けの要件は p=none "
-                    "でも満たせますが、SPF と DKIM の成功と、From ドメインのアラインメントも求められます）。";
+  out.summary =
+      p +
+      " の DMARC ポリシーは p=none です。受信側は DMARC に失敗したメールに対して何もしないため、"
+      "なりすましメールも配信されます（Gmail と Yahoo の一括送信者向けの要件は p=none "
+      "でも満たせますが、SPF と DKIM の成功と、From ドメインのアラインメントも求められます）。";
   out.steps = {
-      {"fix-sources", "まず、失敗している正規の送信元を修正してください。現在、" + readiness_clause(context) + "。"},
-      {"quarantine", "次に _dmarc." + p + " の TXT レコードを v=DMARC1; p=quarantine; rua=mailto:… に変更します（rua= "
-                     "は現在のアドレスのままにします）。"},
+      {"fix-sources", "まず、失敗している正規の送信元を修正してください。現在、" +
+                          readiness_clause(context) + "。"},
+      {"quarantine",
+       "次に _dmarc." + p +
+           " の TXT レコードを v=DMARC1; p=quarantine; rua=mailto:… に変更します（rua= "
+           "は現在のアドレスのままにします）。"},
       {"reject", "数週間、正規のメールの失敗がなければ p=reject に移行します。"},
   };
   return out;
@@ -708,13 +858,16 @@ FixParts policy_partial(const FixContext& context) {
   if (policy == "reject") lower = "（残りは quarantine として扱われます）";
   if (policy == "quarantine") lower = "（残りは p=none と同様に配信されます）";
   FixParts out;
-  out.summary = p + " の DMARC レコードは pct=" + pct + " です。DMARC に失敗したメールのうち p=" + policy +
-                " が適用されるのは " + pct + "% だけです" + lower + "。";
+  out.summary = p + " の DMARC レコードは pct=" + pct +
+                " です。DMARC に失敗したメールのうち p=" + policy + " が適用されるのは " + pct +
+                "% だけです" + lower + "。";
   out.steps = {
-      {"pct", "pct を 100 に上げるか、タグ自体を削除してください。DMARCbis（RFC 9989）では pct "
-              "が廃止されており、新しい受信側は無視します。"},
-      {"pct-record", "_dmarc." + p + " のレコードは v=DMARC1; p=" + policy +
-                         "; rua=mailto:… のようになります（rua= などほかのタグは現在のままにします）。"},
+      {"pct",
+       "pct を 100 に上げるか、タグ自体を削除してください。DMARCbis（RFC 9989）では pct "
+       "が廃止されており、新しい受信側は無視します。"},
+      {"pct-record",
+       "_dmarc." + p + " のレコードは v=DMARC1; p=" + policy +
+           "; rua=mailto:… のようになります（rua= などほかのタグは現在のままにします）。"},
   };
   return out;
 }
@@ -722,14 +875,19 @@ FixParts policy_partial(const FixContext& context) {
 FixParts policy_testing(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
-  const std::string applied = policy == "reject" ? "p=quarantine として" : policy == "quarantine" ? "p=none として" : "そのまま";
+  const std::string applied = policy == "reject"       ? "p=quarantine として"
+                              : policy == "quarantine" ? "p=none として"
+                                                       : "そのまま";
   FixParts out;
-  out.summary = p + " の DMARC レコードはテストモード（t=y。レポートでは testing=y）です。受信側は p=" + policy +
-                " を 1 段階弱めて、" + applied + "扱います。";
+  out.summary =
+      p +
+      " の DMARC レコードはテストモード（t=y。レポートでは testing=y）です。受信側は p=" + policy +
+      " を 1 段階弱めて、" + applied + "扱います。";
   out.steps = {
-      {"testing-off", "失敗している正規の送信元を修正したら、_dmarc." + p +
-                          " の TXT レコードから t=y を削除してください（ほかのタグは残します）。現在、" +
-                          readiness_clause(context) + "。"},
+      {"testing-off",
+       "失敗している正規の送信元を修正したら、_dmarc." + p +
+           " の TXT レコードから t=y を削除してください（ほかのタグは残します）。現在、" +
+           readiness_clause(context) + "。"},
   };
   return out;
 }
@@ -738,14 +896,19 @@ FixParts subdomain_policy_missing(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
   FixParts out;
-  out.summary = p + " の DMARC レコードに sp=（および np=）がありません。" + p + " のサブドメインは p=" + policy +
+  out.summary = p + " の DMARC レコードに sp=（および np=）がありません。" + p +
+                " のサブドメインは p=" + policy +
                 " を引き継ぎ、なりすましに使われやすい存在しない名前も同じ扱いになります。";
   out.steps = {
-      {"sp", "サブドメイン用のポリシーとして sp= を追加してください（サブドメインの送信元が成功するようになったら "
-             "sp=quarantine または sp=reject）。"},
-      {"np", "存在しないサブドメイン向けに np=reject を追加してください（RFC 9989）。DNS "
-             "レコードのない名前からのメールが正規であることはありません。"},
-      {"sp-example", "例: v=DMARC1; p=" + policy + "; sp=" + policy + "; np=reject; rua=mailto:…（rua= は現在のアドレスのままにします）。"},
+      {"sp",
+       "サブドメイン用のポリシーとして sp= "
+       "を追加してください（サブドメインの送信元が成功するようになったら "
+       "sp=quarantine または sp=reject）。"},
+      {"np",
+       "存在しないサブドメイン向けに np=reject を追加してください（RFC 9989）。DNS "
+       "レコードのない名前からのメールが正規であることはありません。"},
+      {"sp-example", "例: v=DMARC1; p=" + policy + "; sp=" + policy +
+                         "; np=reject; rua=mailto:…（rua= は現在のアドレスのままにします）。"},
   };
   return out;
 }
@@ -755,19 +918,23 @@ FixParts enforcement_readiness(const FixContext& context) {
   FixParts out;
   if (!context.readiness_known) {
     out.summary = "レポートから " + p +
-                  " の正規のメールを確認できませんでした（すべて転送か不明な送信元からのものです）。強制ポリシーへの移行準備ができているかは判断できません。";
+                  " の正規のメールを確認できませんでした（すべて転送か不明な送信元からのものです）"
+                  "。強制ポリシーへの移行準備ができているかは判断できません。";
     out.steps = {
-        {"identify", p + " の不明な送信元を確認してください。利用中のサービスやサーバーがあれば、SPF と DKIM "
-                         "を設定すると正規のメールとして数えられます。"},
-        {"no-mail", p + " からメールを一切送らない場合は、p=reject と SPF レコード v=spf1 -all で保護できます。"},
+        {"identify",
+         p + " の不明な送信元を確認してください。利用中のサービスやサーバーがあれば、SPF と DKIM "
+             "を設定すると正規のメールとして数えられます。"},
+        {"no-mail", p + " からメールを一切送らない場合は、p=reject と SPF レコード v=spf1 -all "
+                        "で保護できます。"},
     };
     return out;
   }
   const bool ready = context.pass_share >= kEnforcementReadyShare;
-  out.summary = p + " の正規のメール（転送となりすましを除く）の " + format_share(context.pass_share) +
-                "% が DMARC に成功しています。" +
-                (ready ? "強制ポリシーに移行できる水準です" : "まだ強制ポリシーに移行できる水準ではありません") + "（基準は " +
-                format_share(kEnforcementReadyShare) + "%）。";
+  out.summary = p + " の正規のメール（転送となりすましを除く）の " +
+                format_share(context.pass_share) + "% が DMARC に成功しています。" +
+                (ready ? "強制ポリシーに移行できる水準です"
+                       : "まだ強制ポリシーに移行できる水準ではありません") +
+                "（基準は " + format_share(kEnforcementReadyShare) + "%）。";
   const bool enforced = (context.policy == "reject" || context.policy == "quarantine");
   const bool partial = context.pct < 100 || context.testing;
   std::string loosened;
@@ -775,29 +942,45 @@ FixParts enforcement_readiness(const FixContext& context) {
   if (context.testing) loosened += (loosened.empty() ? "" : " と ") + std::string("t=y");
   if (ready) {
     if (context.policy == "reject" && !partial) {
-      out.steps = {{"keep-reject", "p=reject のまま、新たに失敗する送信元がないかレポートを確認し続けてください。"}};
+      out.steps = {
+          {"keep-reject",
+           "p=reject のまま、新たに失敗する送信元がないかレポートを確認し続けてください。"}};
     } else if (enforced && partial) {
-      out.steps = {{"full-policy", "_dmarc." + p + " のレコードから " + loosened + " を削除し、p=" + context.policy +
-                                       " がすべてのメールに適用されるようにしてください" +
-                                       (context.policy == "quarantine" ? "。その後 p=reject に移行してください。" : "。")},
-                   {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
+      out.steps = {
+          {"full-policy",
+           "_dmarc." + p + " のレコードから " + loosened + " を削除し、p=" + context.policy +
+               " がすべてのメールに適用されるようにしてください" +
+               (context.policy == "quarantine" ? "。その後 p=reject に移行してください。" : "。")},
+          {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
     } else if (context.policy == "quarantine") {
-      out.steps = {{"to-reject", p + " のポリシーを p=quarantine から p=reject に移行してください。"},
-                   {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
+      out.steps = {
+          {"to-reject", p + " のポリシーを p=quarantine から p=reject に移行してください。"},
+          {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
     } else {
-      out.steps = {{"to-quarantine", p + " のポリシーを p=quarantine に移行し、数週間後に p=reject に移行してください。"},
-                   {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
+      out.steps = {
+          {"to-quarantine",
+           p + " のポリシーを p=quarantine に移行し、数週間後に p=reject に移行してください。"},
+          {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
     }
   } else if (enforced && !(context.policy == "quarantine" && context.testing)) {
     const bool rejects = context.policy == "reject" && !context.testing;
-    out.summary += "p=" + context.policy + (loosened.empty() ? std::string() : "（" + loosened + "）") +
-                   " のため、現在失敗している正規のメール" + (context.pct < 100 ? "の一部" : "") + "は受信側で" +
-                   (rejects ? std::string("拒否されています。") : std::string("迷惑メールに振り分けられています。"));
-    out.steps = {{"fix-sources", "まず、このレポートに挙がっている失敗中の送信元を修正してください（それぞれに対処方法があります）。"}};
+    out.summary += "p=" + context.policy +
+                   (loosened.empty() ? std::string() : "（" + loosened + "）") +
+                   " のため、現在失敗している正規のメール" + (context.pct < 100 ? "の一部" : "") +
+                   "は受信側で" +
+                   (rejects ? std::string("拒否されています。")
+                            : std::string("迷惑メールに振り分けられています。"));
+    out.steps = {{"fix-sources",
+                  "まず、このレポートに挙がっている失敗中の送信元を修正してください（それぞれに対処"
+                  "方法があります）。"}};
   } else {
-    out.steps = {{"fix-sources", "まず、このレポートに挙がっている失敗中の送信元を修正してください（それぞれに対処方法があります）。"},
-                 {"enforce-later", format_share(kEnforcementReadyShare) +
-                                       "% 以上が成功するようになったら、強制ポリシー（p=quarantine、次に p=reject）に移行してください。"}};
+    out.steps = {
+        {"fix-sources",
+         "まず、このレポートに挙がっている失敗中の送信元を修正してください（それぞれに対処方法があ"
+         "ります）。"},
+        {"enforce-later", format_share(kEnforcementReadyShare) +
+                              "% 以上が成功するようになったら、強制ポリシー（p=quarantine、次に "
+                              "p=reject）に移行してください。"}};
   }
   return out;
 }
@@ -834,6 +1017,8 @@ FixParts by_cause(Cause cause, const FixContext& context) {
 
 }  // namespace
 
-FixParts fix_parts_ja(Cause cause, const FixContext& context) { return tidy(by_cause(cause, context)); }
+FixParts fix_parts_ja(Cause cause, const FixContext& context) {
+  return tidy(by_cause(cause, context));
+}
 
 }  // namespace dmarcq::analysis

@@ -20,7 +20,9 @@ namespace dmarcq::analysis {
 // Strings interned by value, looked up without making a std::string.
 struct StringViewHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>()(text);
+  }
 };
 using InternMap = std::unordered_map<std::string, std::uint32_t, StringViewHash, std::equal_to<>>;
 
@@ -35,23 +37,25 @@ class InternedFacts {
     std::uint32_t shape = 0;                   // (auth, from, verdicts): see facts()
     std::uint32_t identity = 0;                // see identity()
     bool dmarc_pass = false;
-    bool dkim_pass = false, spf_pass = false;  // policy_evaluated
+    bool dkim_pass = false, spf_pass = false;    // policy_evaluated
     bool quarantined = false, rejected = false;  // disposition
   };
 
   // Reads the facts with these ids (distinct, in any order) from the store, in one
   // pass over the fact table; entry(i) is then the fact fact_ids[i].
-  static core::Result<InternedFacts> load(store::Store& store, const std::vector<std::int64_t>& fact_ids,
+  static core::Result<InternedFacts> load(store::Store& store,
+                                          const std::vector<std::int64_t>& fact_ids,
                                           const Identifier& identifier) {
     InternedFacts interned;
     // The store visits facts in id order: the positions of the ids, by id.
     std::vector<std::uint32_t> by_id(fact_ids.size());
     for (std::size_t i = 0; i < by_id.size(); ++i) by_id[i] = static_cast<std::uint32_t>(i);
-    std::sort(by_id.begin(), by_id.end(), [&](std::uint32_t a, std::uint32_t b) { return fact_ids[a] < fact_ids[b]; });
+    std::sort(by_id.begin(), by_id.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return fact_ids[a] < fact_ids[b]; });
     std::vector<std::int64_t> wanted(fact_ids.size());
     for (std::size_t i = 0; i < by_id.size(); ++i) wanted[i] = fact_ids[by_id[i]];
     interned.entries_.resize(fact_ids.size());
-    std::size_t next = 0;   // the next wanted id, by id
+    std::size_t next = 0;  // the next wanted id, by id
     std::size_t found = 0;
     auto status = store.scan_facts(
         [&](std::int64_t id, const store::Fact& fact) {
@@ -63,7 +67,9 @@ class InternedFacts {
         &wanted);
     if (!status) return std::move(status).error();
     if (found != fact_ids.size()) {
-      return core::Error(core::ErrorCode::kDb, "records refer to missing facts (the fact table is damaged); run dmarcq rebuild");
+      return core::Error(
+          core::ErrorCode::kDb,
+          "records refer to missing facts (the fact table is damaged); run dmarcq rebuild");
     }
     return interned;
   }
@@ -85,8 +91,9 @@ class InternedFacts {
   // The attribution of the entry's records in a policy domain (attribute_record),
   // remembered per (shape, identity, strictness); the domain only matters without a
   // header From.
-  const Attribution& attribution(const Entry& entry, std::uint32_t domain, const std::string& domain_name,
-                                 bool strict_dkim, bool strict_spf) {
+  const Attribution& attribution(const Entry& entry, std::uint32_t domain,
+                                 const std::string& domain_name, bool strict_dkim,
+                                 bool strict_spf) {
     const RecordFacts& facts = shapes_[entry.shape];
     const std::uint64_t domain_part = facts.header_from.empty() ? domain + 1 : 0;
     const CauseKey key{(static_cast<std::uint64_t>(entry.shape) << 32) | entry.identity,
@@ -100,7 +107,9 @@ class InternedFacts {
         with_domain.policy_domain = domain_name;
         record = &with_domain;
       }
-      known = attributions_.emplace(key, attribute_record(*record, identities_[entry.identity], strict_dkim, strict_spf))
+      known = attributions_
+                  .emplace(key, attribute_record(*record, identities_[entry.identity], strict_dkim,
+                                                 strict_spf))
                   .first;
     }
     return known->second;
@@ -125,10 +134,12 @@ class InternedFacts {
     entry.rejected = fact.disposition == "reject";
     // Attribution only asks whether a verdict is "pass"; pass, fail, empty and any
     // other text are told apart all the same.
-    const std::uint64_t verdicts = verdict_code(fact.dkim_aligned) * 4 + verdict_code(fact.spf_aligned);
+    const std::uint64_t verdicts =
+        verdict_code(fact.dkim_aligned) * 4 + verdict_code(fact.spf_aligned);
     const std::uint64_t shape_key = (static_cast<std::uint64_t>(entry.auth) << 36) |
                                     (static_cast<std::uint64_t>(entry.from) << 4) | verdicts;
-    auto [shape, new_shape] = shape_ids_.try_emplace(shape_key, static_cast<std::uint32_t>(shapes_.size()));
+    auto [shape, new_shape] =
+        shape_ids_.try_emplace(shape_key, static_cast<std::uint32_t>(shapes_.size()));
     if (new_shape) {
       RecordFacts facts;
       facts.header_from = fact.header_from;
@@ -143,7 +154,8 @@ class InternedFacts {
     entry.shape = shape->second;
     if (entry.ip == range_of_ip_.size()) {
       const std::vector<const Sender*>& senders = identifier.range_senders(ips_[entry.ip]);
-      auto [range, added] = range_ids_.try_emplace(senders, static_cast<std::uint32_t>(range_ids_.size()));
+      auto [range, added] =
+          range_ids_.try_emplace(senders, static_cast<std::uint32_t>(range_ids_.size()));
       range_of_ip_.push_back(range->second);
       if (added) range_senders_.push_back(senders);
     }
@@ -151,7 +163,8 @@ class InternedFacts {
     const std::uint64_t identity_key = (static_cast<std::uint64_t>(range) << 32) | entry.auth;
     auto [identity, new_identity] =
         identity_ids_.try_emplace(identity_key, static_cast<std::uint32_t>(identities_.size()));
-    if (new_identity) identities_.push_back(identifier.identify(shapes_[entry.shape], range_senders_[range]));
+    if (new_identity)
+      identities_.push_back(identifier.identify(shapes_[entry.shape], range_senders_[range]));
     entry.identity = identity->second;
     return entry;
   }
@@ -168,7 +181,8 @@ class InternedFacts {
     }
   };
 
-  static std::uint32_t intern(InternMap& ids, std::vector<std::string>& values, std::string_view value) {
+  static std::uint32_t intern(InternMap& ids, std::vector<std::string>& values,
+                              std::string_view value) {
     if (auto known = ids.find(value); known != ids.end()) return known->second;
     const auto id = static_cast<std::uint32_t>(values.size());
     values.emplace_back(value);
@@ -199,7 +213,8 @@ using Tally = std::map<std::string, std::int64_t>;
 // The non-empty values of `tally` with the most messages, at most `limit`.
 inline std::vector<std::string> top(const Tally& tally, std::size_t limit) {
   std::vector<std::pair<std::string, std::int64_t>> items(tally.begin(), tally.end());
-  std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(items.begin(), items.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   std::vector<std::string> out;
   for (std::size_t i = 0; i < items.size() && out.size() < limit; ++i) {
     if (!items[i].first.empty()) out.push_back(items[i].first);
@@ -209,13 +224,14 @@ inline std::vector<std::string> top(const Tally& tally, std::size_t limit) {
 
 // The authentication values seen with one cause, which its fix text quotes.
 struct SeenValues {
-  Tally header_froms, spf_domains, spf_results, dkim_domains, dkim_selectors, dkim_results, ips, reasons;
+  Tally header_froms, spf_domains, spf_results, dkim_domains, dkim_selectors, dkim_results, ips,
+      reasons;
 
   // Counts messages with one header From and authentication results under `cause`:
   // their SPF domains, and for DKIM the failing signatures of the domain (for an
   // unpublished key) or the other signers.
-  void add_auth(Cause cause, const std::string& header_from, const report::Record& auth, std::int64_t messages,
-                bool strict_dkim) {
+  void add_auth(Cause cause, const std::string& header_from, const report::Record& auth,
+                std::int64_t messages, bool strict_dkim) {
     header_froms[header_from] += messages;
     for (const report::SpfResult& spf : auth.spf_results) {
       if (spf.scope == "helo") continue;  // the HELO name is no envelope domain
@@ -232,7 +248,8 @@ struct SeenValues {
       }
     }
     for (const report::PolicyReason& reason : auth.reasons) {
-      reasons[reason.type + (reason.comment.empty() ? "" : " (" + reason.comment + ")")] += messages;
+      reasons[reason.type + (reason.comment.empty() ? "" : " (" + reason.comment + ")")] +=
+          messages;
     }
   }
 };
@@ -272,8 +289,10 @@ struct SeenIds {
   }
   // The list with one entry per id, messages summed, by id.
   template <class Id>
-  static std::vector<std::pair<Id, std::int64_t>> folded(std::vector<std::pair<Id, std::int64_t>> list) {
-    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  static std::vector<std::pair<Id, std::int64_t>> folded(
+      std::vector<std::pair<Id, std::int64_t>> list) {
+    std::sort(list.begin(), list.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
     std::size_t kept = 0;
     for (std::size_t i = 0; i < list.size(); ++i) {
       if (kept > 0 && list[kept - 1].first == list[i].first) {
@@ -288,8 +307,8 @@ struct SeenIds {
 };
 
 // What a fix text is written from, for one finding or digest row.
-inline FixContext fix_context(const std::string& domain, const Sender* sender, const SeenValues& seen,
-                              const store::PublishedPolicy* policy) {
+inline FixContext fix_context(const std::string& domain, const Sender* sender,
+                              const SeenValues& seen, const store::PublishedPolicy* policy) {
   FixContext context;
   context.domain = domain;
   const std::vector<std::string> froms = top(seen.header_froms, 1);

@@ -29,8 +29,9 @@ struct Identifier::Index {
 namespace {
 
 bool matches_any(std::string_view domain, const std::vector<std::string>& suffixes) {
-  return std::any_of(suffixes.begin(), suffixes.end(),
-                     [&](const std::string& suffix) { return domain_matches_suffix(domain, suffix); });
+  return std::any_of(suffixes.begin(), suffixes.end(), [&](const std::string& suffix) {
+    return domain_matches_suffix(domain, suffix);
+  });
 }
 
 // Senders named (weakly) by the record's domains.
@@ -46,7 +47,8 @@ bool hinted(const Sender& sender, const RecordFacts& record) {
 
 }  // namespace
 
-Identifier::Identifier(const Catalog& catalog) : catalog_(catalog), index_(std::make_unique<Index>()) {
+Identifier::Identifier(const Catalog& catalog)
+    : catalog_(catalog), index_(std::make_unique<Index>()) {
   for (const Sender& sender : catalog_.senders()) {
     for (const IpRange& range : sender.ip_ranges) {
       // Ranges were validated when the catalog was loaded.
@@ -89,7 +91,8 @@ Identity Identifier::identify(const RecordFacts& record) const {
   return identify(record, range_senders(record.source_ip));
 }
 
-Identity Identifier::identify(const RecordFacts& record, const std::vector<const Sender*>& by_range) const {
+Identity Identifier::identify(const RecordFacts& record,
+                              const std::vector<const Sender*>& by_range) const {
   // Strong: the sender's own SPF (which checked this very IP) or DKIM vouches for the
   // source. An SPF pass outranks a DKIM pass; among equals, the sender whose range
   // holds the IP wins, then catalog order.

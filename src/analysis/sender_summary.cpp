@@ -24,7 +24,6 @@ struct FactInfo {
   bool dkim_pass = false, spf_pass = false, quarantined = false, rejected = false;
 };
 
-
 struct Sums {
   std::int64_t messages = 0, pass = 0, spf = 0, dkim = 0, quarantined = 0, rejected = 0;
 };
@@ -34,7 +33,8 @@ using Key = std::array<std::int64_t, 6>;  // one value per --by key, in order
 struct KeyHash {
   std::size_t operator()(const Key& key) const {
     std::uint64_t hash = 0xcbf29ce484222325ull;
-    for (std::int64_t part : key) hash = (hash ^ static_cast<std::uint64_t>(part)) * 0x100000001b3ull;
+    for (std::int64_t part : key)
+      hash = (hash ^ static_cast<std::uint64_t>(part)) * 0x100000001b3ull;
     return static_cast<std::size_t>(hash);
   }
 };
@@ -54,7 +54,9 @@ class Names {
  private:
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>()(text);
+    }
   };
   std::unordered_map<std::string, std::int64_t, Hash, std::equal_to<>> ids_;
   std::vector<std::string> names_;
@@ -69,16 +71,17 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
   Names ips;
   {
     Names auths;
-    std::vector<report::Record> decoded;                             // by auth id
-    std::map<std::vector<const Sender*>, std::int64_t> range_ids;    // range senders
-    std::unordered_map<std::int64_t, std::int32_t> senders;          // (range, auth) -> sender
-    std::unordered_map<std::int64_t, std::int64_t> range_of_ip;      // ip id -> range id
+    std::vector<report::Record> decoded;                           // by auth id
+    std::map<std::vector<const Sender*>, std::int64_t> range_ids;  // range senders
+    std::unordered_map<std::int64_t, std::int32_t> senders;        // (range, auth) -> sender
+    std::unordered_map<std::int64_t, std::int64_t> range_of_ip;    // ip id -> range id
     core::Error failure(core::ErrorCode::kDb, "");
     bool failed = false;
     auto status = store.scan_facts([&](std::int64_t id, const store::Fact& fact) {
       if (failed) return;
       if (id < 0 || id >= store::kMaxFactId) {
-        failure = core::Error(core::ErrorCode::kDb, "fact id " + std::to_string(id) + " is out of range; run dmarcq rebuild");
+        failure = core::Error(core::ErrorCode::kDb, "fact id " + std::to_string(id) +
+                                                        " is out of range; run dmarcq rebuild");
         failed = true;
         return;
       }
@@ -92,7 +95,8 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
       auto range = range_of_ip.find(info.ip);
       if (range == range_of_ip.end()) {
         const std::vector<const Sender*>& by_range = identifier.range_senders(ips.name(info.ip));
-        auto [known, added] = range_ids.try_emplace(by_range, static_cast<std::int64_t>(range_ids.size()));
+        auto [known, added] =
+            range_ids.try_emplace(by_range, static_cast<std::int64_t>(range_ids.size()));
         range = range_of_ip.emplace(info.ip, known->second).first;
       }
       const std::int64_t identity_key = (range->second << 32) | auth;
@@ -102,9 +106,12 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
         record.source_ip = ips.name(info.ip);
         record.dkim = decoded[static_cast<std::size_t>(auth)].dkim_results;
         record.spf = decoded[static_cast<std::size_t>(auth)].spf_results;
-        const Identity identity = identifier.identify(record, identifier.range_senders(record.source_ip));
+        const Identity identity =
+            identifier.identify(record, identifier.range_senders(record.source_ip));
         const std::int32_t index =
-            identity.sender != nullptr ? static_cast<std::int32_t>(identity.sender - catalog.senders().data()) : -1;
+            identity.sender != nullptr
+                ? static_cast<std::int32_t>(identity.sender - catalog.senders().data())
+                : -1;
         sender = senders.emplace(identity_key, index).first;
       }
       info.sender = sender->second;
@@ -112,7 +119,8 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
       info.spf_pass = fact.spf_aligned == "pass";
       info.quarantined = fact.disposition == "quarantine";
       info.rejected = fact.disposition == "reject";
-      if (static_cast<std::size_t>(id) >= facts.size()) facts.resize(static_cast<std::size_t>(id) + 1, FactInfo{-2});
+      if (static_cast<std::size_t>(id) >= facts.size())
+        facts.resize(static_cast<std::size_t>(id) + 1, FactInfo{-2});
       facts[static_cast<std::size_t>(id)] = info;
     });
     if (!status) return std::move(status).error();
@@ -170,7 +178,8 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
         case store::GroupKey::kWeek: {
           auto week = part.week_of_day.find(record.day);
           if (week == part.week_of_day.end()) {
-            week = part.week_of_day.emplace(record.day, part.texts.id(core::iso_week(record.day))).first;
+            week = part.week_of_day.emplace(record.day, part.texts.id(core::iso_week(record.day)))
+                       .first;
           }
           key[i] = week->second;
           break;
@@ -197,12 +206,15 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
   Names texts;
   std::unordered_map<Key, Sums, KeyHash> sums;
   for (PartSums& part : parts) {
-    if (part.damaged) return core::Error(core::ErrorCode::kDb, "records refer to missing facts; run dmarcq rebuild");
+    if (part.damaged)
+      return core::Error(core::ErrorCode::kDb,
+                         "records refer to missing facts; run dmarcq rebuild");
     for (const auto& [part_key, part_sum] : part.sums) {
       Key key = part_key;
       for (std::size_t i = 0; i < query.by.size() && i < key.size(); ++i) {
         const store::GroupKey by = query.by[i];
-        if (by == store::GroupKey::kDomain || by == store::GroupKey::kReporter || by == store::GroupKey::kWeek) {
+        if (by == store::GroupKey::kDomain || by == store::GroupKey::kReporter ||
+            by == store::GroupKey::kWeek) {
           key[i] = texts.id(part.texts.name(key[i]));
         }
       }
@@ -218,8 +230,8 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
 
   core::Table table;
   for (store::GroupKey key : query.by) table.columns.push_back(store::group_key_name(key));
-  for (const char* column : {"messages", "dmarc_pass", "dmarc_fail", "spf_aligned_pass", "dkim_aligned_pass",
-                             "quarantined", "rejected", "pass_rate"}) {
+  for (const char* column : {"messages", "dmarc_pass", "dmarc_fail", "spf_aligned_pass",
+                             "dkim_aligned_pass", "quarantined", "rejected", "pass_rate"}) {
     table.columns.push_back(column);
   }
   std::vector<std::pair<std::vector<std::string>, const Sums*>> rows;
@@ -234,17 +246,19 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
         case store::GroupKey::kSource: names.push_back(ips.name(key[i])); break;
         case store::GroupKey::kDay: names.push_back(core::format_day(key[i])); break;
         case store::GroupKey::kSender:
-          names.push_back(key[i] >= 0 ? catalog.senders()[static_cast<std::size_t>(key[i])].id : "unknown");
+          names.push_back(key[i] >= 0 ? catalog.senders()[static_cast<std::size_t>(key[i])].id
+                                      : "unknown");
           break;
       }
     }
     rows.emplace_back(std::move(names), &sum);
   }
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [names, sum] : rows) {
     std::vector<core::Cell> cells(names.begin(), names.end());
-    cells.insert(cells.end(), {sum->messages, sum->pass, sum->messages - sum->pass, sum->spf, sum->dkim,
-                               sum->quarantined, sum->rejected});
+    cells.insert(cells.end(), {sum->messages, sum->pass, sum->messages - sum->pass, sum->spf,
+                               sum->dkim, sum->quarantined, sum->rejected});
     if (sum->messages > 0) {
       cells.emplace_back(core::percent_one_decimal(sum->pass, sum->messages));
     } else {

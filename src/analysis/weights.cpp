@@ -66,7 +66,8 @@ std::vector<CauseAt> settled(const std::vector<CauseAt>& causes, bool dkim, bool
   if (!dkim && !spf) return out;
   for (CauseAt& at : out) {
     const bool dkim_cause = at.cause == Cause::kDkimKeyUnpublished;
-    const bool spf_cause = at.cause == Cause::kSpfIncludeMissing || at.cause == Cause::kSpfPermerror;
+    const bool spf_cause =
+        at.cause == Cause::kSpfIncludeMissing || at.cause == Cause::kSpfPermerror;
     if ((dkim && dkim_cause) || (spf && spf_cause)) {
       at = {Cause::kTransient, Severity::kInfo};
     } else if (at.severity != Severity::kInfo && at.cause != Cause::kTransient) {
@@ -115,7 +116,8 @@ const std::vector<std::uint32_t>& ResultWeights::names(std::uint32_t auth) const
   if (added) {
     const report::Record& record = interned_->auth(auth);
     auto name_id = [&](std::string name) {
-      return name_ids_.try_emplace(std::move(name), static_cast<std::uint32_t>(name_ids_.size())).first->second;
+      return name_ids_.try_emplace(std::move(name), static_cast<std::uint32_t>(name_ids_.size()))
+          .first->second;
     };
     for (const report::DkimResult& dkim : record.dkim_results) {
       slot->second.push_back(name_id("d:" + dkim.domain + "/" + dkim.selector));
@@ -129,7 +131,8 @@ const std::vector<std::uint32_t>& ResultWeights::names(std::uint32_t auth) const
 namespace {
 
 std::uint64_t packed_key(std::uint32_t domain, std::uint32_t ip, std::uint32_t name) {
-  return (static_cast<std::uint64_t>(domain) * 0x9E3779B97F4A7C15ull) ^ (static_cast<std::uint64_t>(ip) << 24) ^
+  return (static_cast<std::uint64_t>(domain) * 0x9E3779B97F4A7C15ull) ^
+         (static_cast<std::uint64_t>(ip) << 24) ^
          (static_cast<std::uint64_t>(name) * 0xC2B2AE3D27D4EB4Full);
 }
 
@@ -137,7 +140,8 @@ std::uint64_t next_probe(std::uint64_t packed) { return packed * 31 + 7; }
 
 }  // namespace
 
-std::uint32_t ResultWeights::key_of(std::uint32_t domain, std::uint32_t ip, std::uint32_t name) const {
+std::uint32_t ResultWeights::key_of(std::uint32_t domain, std::uint32_t ip,
+                                    std::uint32_t name) const {
   const Triple triple{domain, ip, name};
   for (std::uint64_t packed = packed_key(domain, ip, name);; packed = next_probe(packed)) {
     const auto found = key_ids_.find(packed);
@@ -146,7 +150,8 @@ std::uint32_t ResultWeights::key_of(std::uint32_t domain, std::uint32_t ip, std:
   }
 }
 
-std::uint32_t ResultWeights::intern_key(std::uint32_t domain, std::uint32_t ip, std::uint32_t name) {
+std::uint32_t ResultWeights::intern_key(std::uint32_t domain, std::uint32_t ip,
+                                        std::uint32_t name) {
   const Triple triple{domain, ip, name};
   for (std::uint64_t packed = packed_key(domain, ip, name);; packed = next_probe(packed)) {
     auto [slot, added] = key_ids_.try_emplace(packed, static_cast<std::uint32_t>(triples_.size()));
@@ -155,9 +160,9 @@ std::uint32_t ResultWeights::intern_key(std::uint32_t domain, std::uint32_t ip, 
   }
 }
 
-core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const store::RecordFilter& filter,
-                                                 const store::RecordGroups& groups, const InternedFacts& interned,
-                                                 const std::function<std::uint32_t(std::uint32_t)>& entry_of) {
+core::Result<ResultWeights> ResultWeights::weigh(
+    store::Store& store, const store::RecordFilter& filter, const store::RecordGroups& groups,
+    const InternedFacts& interned, const std::function<std::uint32_t(std::uint32_t)>& entry_of) {
   ResultWeights weights;
   weights.interned_ = &interned;
   struct Flags {
@@ -177,7 +182,8 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
     const std::vector<std::uint32_t>& names = weights.names(entry.auth);
     for (std::size_t i = 0; i < auth.dkim_results.size(); ++i) {
       // A signature's key is the same whatever server sent it: no IP in its key.
-      visit(entry_index, intern_key(group.domain, kAnyIp, names[i]), outcome_of(auth.dkim_results[i].result));
+      visit(entry_index, intern_key(group.domain, kAnyIp, names[i]),
+            outcome_of(auth.dkim_results[i].result));
     }
     if (names.back() != UINT32_MAX) {
       visit(entry_index, intern_key(group.domain, entry.ip, names.back()),
@@ -192,12 +198,14 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
     });
   }
   // Only keys that both pass and fail, or fail with temperror, are weighed.
-  auto weighed = [&](std::uint32_t key) { return (flags[key].pass && flags[key].fail) || flags[key].temperror; };
+  auto weighed = [&](std::uint32_t key) {
+    return (flags[key].pass && flags[key].fail) || flags[key].temperror;
+  };
   std::unordered_map<std::uint64_t, std::uint32_t> fact_index;  // (domain, entry) -> index
-  std::vector<std::uint64_t> facts;                              // index -> (domain, entry)
-  std::vector<std::vector<Candidate>> candidates;                // index -> keys
-  std::vector<std::uint32_t> entry_of_fact;                      // store fact id -> entry index
-  std::vector<std::uint8_t> entry_kind;                          // 1: fails a weighed key, 2: passes one
+  std::vector<std::uint64_t> facts;                             // index -> (domain, entry)
+  std::vector<std::vector<Candidate>> candidates;               // index -> keys
+  std::vector<std::uint32_t> entry_of_fact;                     // store fact id -> entry index
+  std::vector<std::uint8_t> entry_kind;  // 1: fails a weighed key, 2: passes one
   for (const store::RecordGroup& group : groups.groups) {
     for_each_key(group, [&](std::uint32_t entry_index, std::uint32_t key, Outcome outcome) {
       if (!weighed(key)) return;
@@ -208,7 +216,8 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
         candidates.emplace_back();
       }
       std::vector<Candidate>& list = candidates[slot->second];
-      if (std::none_of(list.begin(), list.end(), [&](const Candidate& c) { return c.key == key; })) {
+      if (std::none_of(list.begin(), list.end(),
+                       [&](const Candidate& c) { return c.key == key; })) {
         list.push_back({key, outcome});
       }
       const std::int64_t fact_id = groups.fact_ids[group.fact];
@@ -233,7 +242,8 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
     std::uint32_t index = UINT32_MAX;
   };
   std::vector<DomainCache> domain_cache(store.scan_parts());
-  auto weighed_fact = [&](const store::RecordDay& record, std::uint8_t kind) -> const std::uint32_t* {
+  auto weighed_fact = [&](const store::RecordDay& record,
+                          std::uint8_t kind) -> const std::uint32_t* {
     if (record.messages == 0 || record.fact_id < 0 ||
         static_cast<std::size_t>(record.fact_id) >= entry_of_fact.size()) {
       return nullptr;
@@ -258,15 +268,16 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
     for (const Candidate& candidate : candidates[*fact]) {
       if (candidate.outcome == Outcome::kPass) continue;
       failure_parts[record.part].push_back({candidate.key, static_cast<std::int32_t>(record.day),
-                                            reporters.id(record.part, record.reporter), *fact, candidate.outcome,
-                                            record.messages});
+                                            reporters.id(record.part, record.reporter), *fact,
+                                            candidate.outcome, record.messages});
     }
   });
   if (!status) return std::move(status).error();
   reporters.end_scan();
   for (DomainCache& cache : domain_cache) cache = {};
   std::vector<Failure> failures;
-  for (std::vector<Failure>& part : failure_parts) failures.insert(failures.end(), part.begin(), part.end());
+  for (std::vector<Failure>& part : failure_parts)
+    failures.insert(failures.end(), part.begin(), part.end());
   failure_parts.clear();
   std::unordered_set<std::uint64_t> failing_days;
   for (const Failure& failure : failures) failing_days.insert(key_day(failure.key, failure.day));
@@ -277,9 +288,11 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
     const std::uint32_t* fact = weighed_fact(record, 2);
     if (fact == nullptr) return;
     for (const Candidate& candidate : candidates[*fact]) {
-      if (candidate.outcome != Outcome::kPass || failing_days.count(key_day(candidate.key, record.day)) == 0) continue;
-      pass_parts[record.part].push_back(
-          {candidate.key, static_cast<std::int32_t>(record.day), reporters.id(record.part, record.reporter)});
+      if (candidate.outcome != Outcome::kPass ||
+          failing_days.count(key_day(candidate.key, record.day)) == 0)
+        continue;
+      pass_parts[record.part].push_back({candidate.key, static_cast<std::int32_t>(record.day),
+                                         reporters.id(record.part, record.reporter)});
     }
   });
   if (!status) return std::move(status).error();
@@ -287,7 +300,9 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
   for (std::vector<Pass>& part : pass_parts) passes.insert(passes.end(), part.begin(), part.end());
   pass_parts.clear();
 
-  auto by_key_day = [](const auto& a, const auto& b) { return a.key != b.key ? a.key < b.key : a.day < b.day; };
+  auto by_key_day = [](const auto& a, const auto& b) {
+    return a.key != b.key ? a.key < b.key : a.day < b.day;
+  };
   std::sort(failures.begin(), failures.end(), by_key_day);
   std::sort(passes.begin(), passes.end(), by_key_day);
 
@@ -342,7 +357,8 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
         weight.contradicted += failure.messages;
       } else if (failure.outcome == Outcome::kTemperror) {
         Persistence& seen = temperrors[persistence_key(key)];
-        if (std::find(seen.reporters.begin(), seen.reporters.end(), failure.reporter) == seen.reporters.end()) {
+        if (std::find(seen.reporters.begin(), seen.reporters.end(), failure.reporter) ==
+            seen.reporters.end()) {
           seen.reporters.push_back(failure.reporter);
         }
         if (seen.last_day != day) {
@@ -361,16 +377,15 @@ core::Result<ResultWeights> ResultWeights::weigh(store::Store& store, const stor
         weight_of(static_cast<std::uint32_t>(fact), candidate.key).persistent_temperror = true;
       }
     }
-    if (!fact_weights[fact].empty()) weights.weights_.emplace(facts[fact], std::move(fact_weights[fact]));
+    if (!fact_weights[fact].empty())
+      weights.weights_.emplace(facts[fact], std::move(fact_weights[fact]));
   }
   return weights;
 }
 
-std::vector<ResultWeights::Portion> ResultWeights::settle(const Attribution& attribution,
-                                                          const store::RecordGroup& group,
-                                                          std::uint32_t entry_index,
-                                                          const InternedFacts::Entry& entry,
-                                                          const RecordFacts& facts, const std::string& from) const {
+std::vector<ResultWeights::Portion> ResultWeights::settle(
+    const Attribution& attribution, const store::RecordGroup& group, std::uint32_t entry_index,
+    const InternedFacts::Entry& entry, const RecordFacts& facts, const std::string& from) const {
   const std::int64_t messages = group.messages;
   bool dkim_cause = false, spf_cause = false;
   for (const CauseAt& at : attribution.causes) {
@@ -423,7 +438,8 @@ std::vector<ResultWeights::Portion> ResultWeights::settle(const Attribution& att
   std::vector<Portion> out;
   auto add = [&](std::int64_t count, bool dkim, bool spf) {
     if (count > 0) {
-      out.push_back({count, settled(attribution.causes, dkim || dkim_temperror_settles, spf || spf_temperror_settles)});
+      out.push_back({count, settled(attribution.causes, dkim || dkim_temperror_settles,
+                                    spf || spf_temperror_settles)});
     }
   };
   add(both, true, true);
@@ -431,7 +447,8 @@ std::vector<ResultWeights::Portion> ResultWeights::settle(const Attribution& att
   add(spf_only, false, true);
   add(neither, false, false);
   if (out.empty()) {
-    out.push_back({messages, settled(attribution.causes, dkim_temperror_settles, spf_temperror_settles)});
+    out.push_back(
+        {messages, settled(attribution.causes, dkim_temperror_settles, spf_temperror_settles)});
   }
   return out;
 }

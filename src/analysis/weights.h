@@ -29,9 +29,9 @@ class ResultWeights {
  public:
   // Weighs the results of `groups` (within `filter`) with day-by-day scans of their
   // records; entry_of gives the interned entry of a group's fact.
-  static core::Result<ResultWeights> weigh(store::Store& store, const store::RecordFilter& filter,
-                                           const store::RecordGroups& groups, const InternedFacts& interned,
-                                           const std::function<std::uint32_t(std::uint32_t)>& entry_of);
+  static core::Result<ResultWeights> weigh(
+      store::Store& store, const store::RecordFilter& filter, const store::RecordGroups& groups,
+      const InternedFacts& interned, const std::function<std::uint32_t(std::uint32_t)>& entry_of);
 
   // A share of a record group's messages with the causes to count them under.
   struct Portion {
@@ -44,8 +44,8 @@ class ResultWeights {
   // mechanism is graded as if it had passed), and the rest. A DKIM temperror is
   // transient unless it is persistent.
   std::vector<Portion> settle(const Attribution& attribution, const store::RecordGroup& group,
-                              std::uint32_t entry_index, const InternedFacts::Entry& entry, const RecordFacts& facts,
-                              const std::string& from) const;
+                              std::uint32_t entry_index, const InternedFacts::Entry& entry,
+                              const RecordFacts& facts, const std::string& from) const;
 
  private:
   struct Weight {

@@ -78,7 +78,8 @@ int run_digest(const GlobalOptions& global, const std::vector<std::string>& args
     monday = *parsed;
   } else {
     const auto now = std::chrono::system_clock::now().time_since_epoch();
-    monday = last_complete_week(core::day_of(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
+    monday = last_complete_week(
+        core::day_of(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
   }
   const analysis::Catalog catalog = load_catalog(global);
   auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadOnly);
@@ -118,8 +119,11 @@ int run_digest(const GlobalOptions& global, const std::vector<std::string>& args
     return kExitFatal;
   }
   const bool force = vm->count("force") > 0;
-  const std::int64_t this_week = last_complete_week(core::day_of(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count())) + 7;
+  const std::int64_t this_week =
+      last_complete_week(core::day_of(std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count())) +
+      7;
   for (const std::string& week : *weeks) {
     // The running week is not written: its file would be skipped for ever once its
     // reports were complete.

@@ -61,7 +61,8 @@ constexpr std::size_t kIndent = 6;
 
 std::string ips_text(const analysis::Finding& finding) {
   std::string text;
-  for (const analysis::FindingSource& source : finding.sources) text += (text.empty() ? "" : " ") + source.ip;
+  for (const analysis::FindingSource& source : finding.sources)
+    text += (text.empty() ? "" : " ") + source.ip;
   return text;
 }
 
@@ -91,9 +92,11 @@ std::string sender_name(const analysis::Finding& finding, analysis::Lang lang) {
   const bool ja = lang == analysis::Lang::kJa;
   switch (finding.subject) {
     case analysis::Subject::kSender: return finding.sender->name;
-    case analysis::Subject::kForwarders: return ja ? "転送・メーリングリスト" : "forwarders and lists";
+    case analysis::Subject::kForwarders:
+      return ja ? "転送・メーリングリスト" : "forwarders and lists";
     case analysis::Subject::kUnknownSources:
-      if (finding.source_count == 1 && !finding.sources.empty()) return (ja ? "不明な送信元 " : "unknown source ") + finding.sources[0].ip;
+      if (finding.source_count == 1 && !finding.sources.empty())
+        return (ja ? "不明な送信元 " : "unknown source ") + finding.sources[0].ip;
       return ja ? "不明な送信元" : "unknown sources";
     case analysis::Subject::kDomain: break;
   }
@@ -116,8 +119,9 @@ std::string causes_text(const analysis::Finding& finding) {
 core::Table findings_table(std::vector<analysis::Finding> findings, analysis::Lang lang) {
   core::Table table;
   table.rows.reserve(findings.size());
-  table.columns = {"domain", "subject", "sender", "sender_name", "cause", "severity", "causes", "messages", "dmarc_fail",
-                   "sources", "source_ips", "first_seen", "last_seen", "evidence", "fix"};
+  table.columns = {"domain",     "subject",    "sender",    "sender_name", "cause",
+                   "severity",   "causes",     "messages",  "dmarc_fail",  "sources",
+                   "source_ips", "first_seen", "last_seen", "evidence",    "fix"};
   for (analysis::Finding& finding : findings) {
     const bool dated = finding.subject != analysis::Subject::kDomain;
     table.rows.push_back({
@@ -142,7 +146,8 @@ core::Table findings_table(std::vector<analysis::Finding> findings, analysis::La
 }
 
 // JSON with the causes and sources as arrays of objects.
-void write_findings_json(const std::vector<analysis::Finding>& findings, analysis::Lang lang, std::ostream& out) {
+void write_findings_json(const std::vector<analysis::Finding>& findings, analysis::Lang lang,
+                         std::ostream& out) {
   if (findings.empty()) {
     out << "[]\n";
     return;
@@ -224,7 +229,10 @@ void print_wrapped(std::string& out, const std::string& label, const std::string
     // "1. Do this" continues under "Do this".
     std::size_t hang = 0;
     while (hang < paragraph.size() && paragraph[hang] >= '0' && paragraph[hang] <= '9') ++hang;
-    hang = hang > 0 && hang + 1 < paragraph.size() && paragraph[hang] == '.' && paragraph[hang + 1] == ' ' ? hang + 2 : 0;
+    hang = hang > 0 && hang + 1 < paragraph.size() && paragraph[hang] == '.' &&
+                   paragraph[hang + 1] == ' '
+               ? hang + 2
+               : 0;
     const std::vector<std::string> lines = output::wrap(paragraph.substr(hang), width - hang);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       out.append(kIndent, ' ');
@@ -248,7 +256,8 @@ void print_wrapped(std::string& out, const std::string& label, const std::string
 
 // One finding's block of the 80-column view, with its domain's heading when it is the
 // first finding of the domain.
-std::string finding_block(const analysis::Finding& finding, bool first_of_domain, bool first, analysis::Lang lang) {
+std::string finding_block(const analysis::Finding& finding, bool first_of_domain, bool first,
+                          analysis::Lang lang) {
   const bool ja = lang == analysis::Lang::kJa;
   std::string out;
   out.reserve(1024);
@@ -266,7 +275,8 @@ std::string finding_block(const analysis::Finding& finding, bool first_of_domain
   for (const analysis::FindingCause& cause : finding.causes) {
     causes += (causes.empty() ? "" : ", ") + std::string(analysis::cause_id(cause.cause));
   }
-  std::string head = severity + std::string(kIndent - severity.size(), ' ') + sender_name(finding, lang) + ": " + causes;
+  std::string head = severity + std::string(kIndent - severity.size(), ' ') +
+                     sender_name(finding, lang) + ": " + causes;
   for (const std::string& line : output::wrap(head, kWidth)) {
     out += line;
     out += '\n';
@@ -284,10 +294,14 @@ std::string finding_block(const analysis::Finding& finding, bool first_of_domain
   if (!finding.sources.empty()) {
     std::string sources;
     for (const analysis::FindingSource& source : finding.sources) {
-      sources += (sources.empty() ? "" : ", ") + source.ip + " (" + with_thousands(source.messages) + ")";
+      sources +=
+          (sources.empty() ? "" : ", ") + source.ip + " (" + with_thousands(source.messages) + ")";
     }
-    const std::int64_t more = finding.source_count - static_cast<std::int64_t>(finding.sources.size());
-    if (more > 0) sources += ja ? "、ほか " + with_thousands(more) + " 件" : ", and " + with_thousands(more) + " more";
+    const std::int64_t more =
+        finding.source_count - static_cast<std::int64_t>(finding.sources.size());
+    if (more > 0)
+      sources +=
+          ja ? "、ほか " + with_thousands(more) + " 件" : ", and " + with_thousands(more) + " more";
     print_wrapped(out, ja ? "送信元: " : "Sources: ", sources);
   }
   if (finding.causes.size() > 1) {
@@ -308,16 +322,19 @@ std::string finding_block(const analysis::Finding& finding, bool first_of_domain
 // The 80-column view: one block per domain, worst findings first. Wrapping tens of
 // thousands of fix texts takes a while on a big store: the cores share the blocks,
 // which are then written in order.
-void print_findings(const std::vector<analysis::Finding>& findings, analysis::Lang lang, std::ostream& out) {
+void print_findings(const std::vector<analysis::Finding>& findings, analysis::Lang lang,
+                    std::ostream& out) {
   std::vector<std::string> blocks(findings.size());
   auto render = [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) {
-      blocks[i] = finding_block(findings[i], i == 0 || findings[i - 1].domain != findings[i].domain, i == 0, lang);
+      blocks[i] = finding_block(findings[i], i == 0 || findings[i - 1].domain != findings[i].domain,
+                                i == 0, lang);
     }
   };
   core::for_each_share(findings.size(), render);
   for (const std::string& block : blocks) out << block;
-  if (findings.empty()) out << (lang == analysis::Lang::kJa ? "問題は見つかりませんでした。\n" : "No findings.\n");
+  if (findings.empty())
+    out << (lang == analysis::Lang::kJa ? "問題は見つかりませんでした。\n" : "No findings.\n");
 }
 
 }  // namespace
@@ -368,7 +385,8 @@ int run_explain(const GlobalOptions& global, const std::vector<std::string>& arg
     if (!vm->count(name)) continue;
     *target = (*vm)[name].as<std::int64_t>();
     if (*target < (std::string_view(name) == "top" ? 1 : 0)) {
-      throw UsageError{"--" + std::string(name) + " must be " + (std::string_view(name) == "top" ? "1" : "0") + " or more"};
+      throw UsageError{"--" + std::string(name) + " must be " +
+                       (std::string_view(name) == "top" ? "1" : "0") + " or more"};
     }
   }
   const analysis::Catalog catalog = load_catalog(global);
@@ -377,7 +395,8 @@ int run_explain(const GlobalOptions& global, const std::vector<std::string>& arg
     senders = (*vm)["sender"].as<std::vector<std::string>>();
     for (const std::string& id : senders) {
       if (id != "unknown" && id != "forwarders" && catalog.find(id) == nullptr) {
-        throw UsageError{"unknown --sender '" + id + "' (a catalog id from dmarcq senders, 'unknown' or 'forwarders')"};
+        throw UsageError{"unknown --sender '" + id +
+                         "' (a catalog id from dmarcq senders, 'unknown' or 'forwarders')"};
       }
     }
   }
@@ -393,12 +412,14 @@ int run_explain(const GlobalOptions& global, const std::vector<std::string>& arg
   }
   std::erase_if(*findings, [&](const analysis::Finding& f) {
     if (f.severity > worst_shown || f.messages < min_messages) return true;
-    if (!causes.empty() && std::none_of(f.causes.begin(), f.causes.end(), [&](const analysis::FindingCause& c) {
+    if (!causes.empty() &&
+        std::none_of(f.causes.begin(), f.causes.end(), [&](const analysis::FindingCause& c) {
           return std::find(causes.begin(), causes.end(), c.cause) != causes.end();
         })) {
       return true;
     }
-    return !senders.empty() && std::find(senders.begin(), senders.end(), subject_key(f)) == senders.end();
+    return !senders.empty() &&
+           std::find(senders.begin(), senders.end(), subject_key(f)) == senders.end();
   });
   if (top > 0) {
     // Findings come sorted by domain, worst first: keep each domain's first `top`.

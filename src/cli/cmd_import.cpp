@@ -197,7 +197,8 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   import_options.workers = jobs;
   if (progress.enabled()) {
     import_options.progress = [&](const ImportStats& stats) {
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       progress.update(progress_text(stats, total_bytes, seconds));
     };
   }
@@ -212,7 +213,8 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
     print_error(outcome.status.error().to_string());
     return kExitFatal;
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   print_accounting(outcome.stats, seconds, vm->count("verbose") > 0);
   if (!outcome.status) {
     print_error(outcome.status.error().to_string());

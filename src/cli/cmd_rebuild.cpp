@@ -39,9 +39,11 @@ int run_rebuild(const GlobalOptions& global, const std::vector<std::string>& arg
     print_error(status.error().to_string());
     return kExitFatal;
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char line[128];
-  std::snprintf(line, sizeof line, "dmarcq: rebuild: daily and fact totals and packed records recomputed in %.2f s\n",
+  std::snprintf(line, sizeof line,
+                "dmarcq: rebuild: daily and fact totals and packed records recomputed in %.2f s\n",
                 seconds);
   std::cerr << line;
   return kExitOk;

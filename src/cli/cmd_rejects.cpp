@@ -31,12 +31,11 @@ constexpr const char* kUsage =
 constexpr std::size_t kRejectsShown = 10;
 
 void print_retry_accounting(const import::RetryStats& stats) {
-  print_note("retry: " + plural(stats.retried(), "reject", "rejects") + " retried: " +
-             with_thousands(stats.imported) + " imported, " +
+  print_note("retry: " + plural(stats.retried(), "reject", "rejects") +
+             " retried: " + with_thousands(stats.imported) + " imported, " +
              plural(stats.duplicates, "duplicate", "duplicates") + ", " +
              with_thousands(stats.still_rejected) + " still rejected; " +
-             with_thousands(stats.not_kept) +
-             " not retried because their bytes were not kept");
+             with_thousands(stats.not_kept) + " not retried because their bytes were not kept");
   print_note("retry: " + plural(stats.records, "record", "records") + " and " +
              plural(stats.messages, "message", "messages") + " added");
   for (std::size_t i = 0; i < stats.rejects.size() && i < kRejectsShown; ++i) {
@@ -55,8 +54,9 @@ int run_retry(const std::string& db_path, const ingest::Limits& limits) {
   auto stats = import::retry_rejects(*store, limits);
   if (!stats) {
     print_error(stats.error().to_string());
-    print_error("retry stopped: the batch in flight was rolled back; run the same retry "
-                "again to finish");
+    print_error(
+        "retry stopped: the batch in flight was rolled back; run the same retry "
+        "again to finish");
     return kExitFatal;
   }
   print_retry_accounting(*stats);
@@ -78,8 +78,9 @@ int run_rejects(const GlobalOptions& global, const std::vector<std::string>& arg
   const std::string db_path = db_path_of(*vm, global);
   if (vm->count("retry")) {
     if (!(*vm)["format"].defaulted()) {
-      throw UsageError{"--retry prints its accounting on stderr and takes no --format; "
-                       "list the rejects with 'dmarcq rejects'"};
+      throw UsageError{
+          "--retry prints its accounting on stderr and takes no --format; "
+          "list the rejects with 'dmarcq rejects'"};
     }
     return run_retry(db_path, limits);
   }

@@ -34,8 +34,15 @@ int run_senders(const GlobalOptions& global, const std::vector<std::string>& arg
   const output::Format format = format_of(*vm);
   const analysis::Catalog catalog = load_catalog(global);
   core::Table table;
-  table.columns = {"id", "name", "type", "spf_includes", "customer_envelope", "envelope_domains",
-                   "dkim_domains", "ip_ranges", "defined_at"};
+  table.columns = {"id",
+                   "name",
+                   "type",
+                   "spf_includes",
+                   "customer_envelope",
+                   "envelope_domains",
+                   "dkim_domains",
+                   "ip_ranges",
+                   "defined_at"};
   for (const analysis::Sender& sender : catalog.senders()) {
     table.rows.push_back({sender.id, sender.name, sender.type, joined(sender.spf_includes),
                           std::string(sender.envelope_is_customer_domain ? "yes" : "no"),

@@ -34,7 +34,8 @@ std::vector<store::GroupKey> parse_keys(const std::vector<std::string>& values) 
     while (start <= value.size()) {
       std::size_t comma = value.find(',', start);
       if (comma == std::string::npos) comma = value.size();
-      const std::string name = core::ascii_lower(core::trim(std::string_view(value).substr(start, comma - start)));
+      const std::string name =
+          core::ascii_lower(core::trim(std::string_view(value).substr(start, comma - start)));
       start = comma + 1;
       if (name.empty()) continue;
       auto key = store::parse_group_key(name);
@@ -80,7 +81,8 @@ int run_summary(const GlobalOptions& global, const std::vector<std::string>& arg
   const bool by_fact = std::any_of(query.by.begin(), query.by.end(), [](store::GroupKey key) {
     return key == store::GroupKey::kSender || key == store::GroupKey::kSource;
   });
-  return print_table(by_fact ? analysis::sender_summary(*store, query, load_catalog(global)) : store->summary(query),
+  return print_table(by_fact ? analysis::sender_summary(*store, query, load_catalog(global))
+                             : store->summary(query),
                      format, kExitFatal);
 }
 

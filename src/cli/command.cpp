@@ -77,7 +77,8 @@ Filters filters_of(const po::variables_map& vm) {
     if (!vm.count(name)) return std::nullopt;
     const std::string text = vm[name].as<std::string>();
     auto parsed = core::parse_day(text);
-    if (!parsed) throw UsageError{std::string("--") + name + " '" + text + "' is not a date (YYYY-MM-DD)"};
+    if (!parsed)
+      throw UsageError{std::string("--") + name + " '" + text + "' is not a date (YYYY-MM-DD)"};
     return parsed;
   };
   filters.from_day = day("from");
@@ -173,7 +174,8 @@ analysis::Lang lang_of(const po::variables_map& vm) {
   std::string lang;
   if (vm.count("lang")) {
     lang = vm["lang"].as<std::string>();
-    if (lang != "en" && lang != "ja") throw UsageError{"unknown --lang '" + lang + "' (choose en or ja)"};
+    if (lang != "en" && lang != "ja")
+      throw UsageError{"unknown --lang '" + lang + "' (choose en or ja)"};
     return lang == "ja" ? analysis::Lang::kJa : analysis::Lang::kEn;
   }
   for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {

@@ -4,15 +4,14 @@
 #define DMARCQ_CLI_COMMAND_H_
 
 #include <boost/program_options.hpp>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/error.h"
 #include "analysis/analysis.h"
+#include "core/error.h"
 #include "ingest/ingest.h"
 #include "output/output.h"
 #include "store/store.h"
@@ -22,7 +21,7 @@ namespace dmarcq::cli {
 namespace po = boost::program_options;
 
 struct GlobalOptions {
-  std::string db_path;  // --db, else $DMARCQ_DB, else ./dmarcq.db
+  std::string db_path;                // --db, else $DMARCQ_DB, else ./dmarcq.db
   std::vector<std::string> catalogs;  // --catalog FILE (repeatable), merged over the built-in one
 };
 
@@ -38,10 +37,9 @@ struct UsageError {
 };
 
 // Parses a command's arguments. Returns nullopt after printing help for --help.
-std::optional<po::variables_map> parse_command_line(const std::vector<std::string>& args,
-                                                    const po::options_description& options,
-                                                    const po::positional_options_description& positional,
-                                                    const char* usage);
+std::optional<po::variables_map> parse_command_line(
+    const std::vector<std::string>& args, const po::options_description& options,
+    const po::positional_options_description& positional, const char* usage);
 
 // Options every data-printing command takes.
 void add_format_option(po::options_description& options);

@@ -45,14 +45,10 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"import", dmarcq::cli::run_import},
-    {"summary", dmarcq::cli::run_summary},
-    {"rejects", dmarcq::cli::run_rejects},
-    {"sql", dmarcq::cli::run_sql},
-    {"explain", dmarcq::cli::run_explain},
-    {"digest", dmarcq::cli::run_digest},
-    {"senders", dmarcq::cli::run_senders},
-    {"rebuild", dmarcq::cli::run_rebuild},
+    {"import", dmarcq::cli::run_import},   {"summary", dmarcq::cli::run_summary},
+    {"rejects", dmarcq::cli::run_rejects}, {"sql", dmarcq::cli::run_sql},
+    {"explain", dmarcq::cli::run_explain}, {"digest", dmarcq::cli::run_digest},
+    {"senders", dmarcq::cli::run_senders}, {"rebuild", dmarcq::cli::run_rebuild},
 };
 
 int usage_error(const std::string& message, const std::string& command) {

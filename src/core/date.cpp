@@ -13,9 +13,7 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return q;
 }
 
-bool is_leap(std::int64_t year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
+bool is_leap(std::int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
 
 int days_in_month(std::int64_t year, int month) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -44,9 +42,7 @@ bool take_char(std::string_view text, std::size_t& pos, char expected) {
 }
 
 // Weekday of a day number, Monday = 0 (1970-01-01 was a Thursday).
-int weekday_monday0(std::int64_t days) {
-  return static_cast<int>(((days + 3) % 7 + 7) % 7);
-}
+int weekday_monday0(std::int64_t days) { return static_cast<int>(((days + 3) % 7 + 7) % 7); }
 
 }  // namespace
 

@@ -222,7 +222,9 @@ std::optional<IpNetwork> parse_network(std::string_view text, std::string* why) 
   // Host bits must be zero: "13.110.74.200/16" is a typo for an address or a network.
   int bits = network.prefix;
   for (std::size_t i = 0; i < 16; ++i, bits -= 8) {
-    const std::uint8_t keep = bits >= 8 ? 0xff : bits <= 0 ? 0 : static_cast<std::uint8_t>(0xff << (8 - bits));
+    const std::uint8_t keep = bits >= 8   ? 0xff
+                              : bits <= 0 ? 0
+                                          : static_cast<std::uint8_t>(0xff << (8 - bits));
     if ((network.base.bytes[i] & ~keep) != 0) return fail("host bits set");
   }
   return network;

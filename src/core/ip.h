@@ -12,9 +12,9 @@
 namespace dmarcq::core {
 
 struct CanonicalIp {
-  std::string text;        // IPv4 dotted quad, or RFC 5952 compressed lower-case IPv6
+  std::string text;  // IPv4 dotted quad, or RFC 5952 compressed lower-case IPv6
   bool is_v6 = false;
-  bool had_zone = false;   // a "%zone" suffix was removed (meaningless off the link)
+  bool had_zone = false;  // a "%zone" suffix was removed (meaningless off the link)
 };
 
 // The canonical form of an address, or nullopt when `text` is not an IP address.

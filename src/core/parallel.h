@@ -15,7 +15,8 @@ namespace dmarcq::core {
 // 8); below 2,000 items, once on the calling thread, as threads would cost more.
 template <typename Work>
 void for_each_share(std::size_t count, Work work) {
-  const std::size_t threads = count < 2000 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const std::size_t threads =
+      count < 2000 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
   const std::size_t share = (count + threads - 1) / threads;
   std::vector<std::thread> helpers;
   for (std::size_t t = 1; t < threads; ++t) {

@@ -6,11 +6,13 @@
 
 namespace dmarcq::import {
 
-ImportOutcome import_paths(const std::vector<std::string>& paths, store::Store& store, const ImportOptions& options) {
+ImportOutcome import_paths(const std::vector<std::string>& paths, store::Store& store,
+                           const ImportOptions& options) {
   // Open the batch. The importer is the store's one writer: it commits every
   // kBatchMaxUnits units or kBatchMaxBytes, so a killed import loses one batch at most
   // and running it again finishes the job.
-  Importer importer(store, options.progress, report::ParseLimits::for_document_limit(options.limits.max_document_bytes));
+  Importer importer(store, options.progress,
+                    report::ParseLimits::for_document_limit(options.limits.max_document_bytes));
   if (auto status = importer.start(); !status) return {importer.stats(), std::move(status), false};
 
   // Walk the inputs, hash and parse the documents, apply them. With one worker all of

@@ -21,12 +21,12 @@ namespace dmarcq::import {
 
 // What one input file, or the whole import, came to.
 struct ImportCounts {
-  std::int64_t mail_messages = 0;    // mail messages read (mbox, Maildir, .eml)
-  std::int64_t with_report = 0;      // of those, messages that held a report or reject
-  std::int64_t imported = 0;         // reports stored
-  std::int64_t duplicates = 0;       // documents already stored (same bytes or same report)
-  std::int64_t rejected = 0;         // units that could not be imported
-  std::int64_t skipped = 0;          // units that are not reports (README, images, HTML)
+  std::int64_t mail_messages = 0;  // mail messages read (mbox, Maildir, .eml)
+  std::int64_t with_report = 0;    // of those, messages that held a report or reject
+  std::int64_t imported = 0;       // reports stored
+  std::int64_t duplicates = 0;     // documents already stored (same bytes or same report)
+  std::int64_t rejected = 0;       // units that could not be imported
+  std::int64_t skipped = 0;        // units that are not reports (README, images, HTML)
   std::map<std::string, std::int64_t> no_report;  // messages without a report, by kind
 
   std::int64_t units() const { return imported + duplicates + rejected + skipped; }
@@ -40,18 +40,18 @@ struct FileCounts {
 };
 
 struct ImportStats {
-  std::int64_t files = 0;           // top-level files read
-  std::uint64_t file_bytes = 0;     // their size on disk
+  std::int64_t files = 0;        // top-level files read
+  std::uint64_t file_bytes = 0;  // their size on disk
   ImportCounts total;
-  std::vector<FileCounts> per_file; // in the order read
-  std::int64_t documents = 0;       // report documents looked at (after unpacking)
-  std::int64_t records = 0;         // records added
-  std::int64_t messages = 0;        // DMARC messages (record counts) added
-  std::int64_t dropped_records = 0; // bad records dropped from imported reports
-  std::uint64_t xml_bytes = 0;      // bytes of report XML parsed
-  std::uint64_t bytes_done = 0;     // input bytes consumed so far (progress)
-  std::vector<std::string> rejects; // "origin: reason", in order
-  std::vector<std::string> skips;   // "origin: what"
+  std::vector<FileCounts> per_file;  // in the order read
+  std::int64_t documents = 0;        // report documents looked at (after unpacking)
+  std::int64_t records = 0;          // records added
+  std::int64_t messages = 0;         // DMARC messages (record counts) added
+  std::int64_t dropped_records = 0;  // bad records dropped from imported reports
+  std::uint64_t xml_bytes = 0;       // bytes of report XML parsed
+  std::uint64_t bytes_done = 0;      // input bytes consumed so far (progress)
+  std::vector<std::string> rejects;  // "origin: reason", in order
+  std::vector<std::string> skips;    // "origin: what"
 };
 
 // A batch is committed after this many units or bytes of documents: small enough
@@ -84,7 +84,8 @@ struct ImportOutcome {
 
 // Imports `paths` (files, directories, archives, mailboxes, "-" for standard input)
 // into `store`, opened read-write.
-ImportOutcome import_paths(const std::vector<std::string>& paths, store::Store& store, const ImportOptions& options);
+ImportOutcome import_paths(const std::vector<std::string>& paths, store::Store& store,
+                           const ImportOptions& options);
 
 // ---- rejects --retry ------------------------------------------------------------
 // The retry behind `dmarcq rejects --retry`: every stored reject whose bytes were
@@ -101,13 +102,13 @@ ImportOutcome import_paths(const std::vector<std::string>& paths, store::Store& 
 // Rejects whose bytes were not kept (over 32 MiB, or none to keep) are not retried.
 
 struct RetryStats {
-  std::int64_t imported = 0;        // units that import now, with at least one new report
-  std::int64_t duplicates = 0;      // units whose reports were all stored already
-  std::int64_t still_rejected = 0;  // units that fail again (their reason is updated)
-  std::int64_t not_kept = 0;        // rejects without kept bytes: not retried
-  std::int64_t records = 0;         // records added
-  std::int64_t messages = 0;        // DMARC messages added
-  std::vector<std::string> rejects; // "origin: new reason" of the still rejected, in order
+  std::int64_t imported = 0;         // units that import now, with at least one new report
+  std::int64_t duplicates = 0;       // units whose reports were all stored already
+  std::int64_t still_rejected = 0;   // units that fail again (their reason is updated)
+  std::int64_t not_kept = 0;         // rejects without kept bytes: not retried
+  std::int64_t records = 0;          // records added
+  std::int64_t messages = 0;         // DMARC messages added
+  std::vector<std::string> rejects;  // "origin: new reason" of the still rejected, in order
 
   std::int64_t retried() const { return imported + duplicates + still_rejected; }
 };

@@ -24,7 +24,10 @@ std::int64_t ImportCounts::without_report() const {
 
 Importer::Importer(store::Store& store, ProgressFn progress, report::ParseLimits parse_limits,
                    RejectPolicy reject_policy)
-    : store_(store), progress_(std::move(progress)), parse_limits_(parse_limits), reject_policy_(reject_policy) {}
+    : store_(store),
+      progress_(std::move(progress)),
+      parse_limits_(parse_limits),
+      reject_policy_(reject_policy) {}
 
 core::Status Importer::start() { return store_.begin(); }
 
@@ -58,7 +61,8 @@ void Importer::on_progress(std::uint64_t bytes_done) {
 // would take time quadratic in their number). Two documents concatenated in one buffer
 // are two reports: each is a unit of its own. A buffer that is no report at all gives
 // one error.
-std::vector<core::Result<report::Report>> parse_all(const std::string& bytes, const report::ParseLimits& limits) {
+std::vector<core::Result<report::Report>> parse_all(const std::string& bytes,
+                                                    const report::ParseLimits& limits) {
   auto parsed = report::parse_reports(bytes, limits);
   if (!parsed) {
     std::vector<core::Result<report::Report>> failed;
@@ -68,7 +72,8 @@ std::vector<core::Result<report::Report>> parse_all(const std::string& bytes, co
   return std::move(*parsed);
 }
 
-PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs, const store::Store& writer,
+PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs,
+                                  const store::Store& writer,
                                   const report::ParseLimits& parse_limits) {
   PreparedDocument prepared;
   prepared.content_hash = core::sha256_hex(document.bytes);
@@ -142,7 +147,8 @@ void Importer::apply_document(PreparedDocument& prepared) {
   }
   // Prepared ahead, if the document was parsed ahead; the store prepares it otherwise.
   auto keys_of = [&](std::size_t which) -> const store::PreparedReport* {
-    return which < prepared.prepared_reports.size() ? prepared.prepared_reports[which].get() : nullptr;
+    return which < prepared.prepared_reports.size() ? prepared.prepared_reports[which].get()
+                                                    : nullptr;
   };
   store_report(*parsed, keys_of(0), origin, content_hash);
   for (std::size_t which = 1; which < prepared.reports.size() && !fatal_; ++which) {
@@ -270,10 +276,9 @@ void Importer::on_message_end(const ingest::Origin& origin, const std::string& n
   });
   if (message_hash_.empty()) return;
   const ImportCounts& now = stats_.total;
-  const store::KnownMessage contents{now.imported - message_start_.imported,
-                                     now.duplicates - message_start_.duplicates,
-                                     now.rejected - message_start_.rejected,
-                                     now.skipped - message_start_.skipped, no_report};
+  const store::KnownMessage contents{
+      now.imported - message_start_.imported, now.duplicates - message_start_.duplicates,
+      now.rejected - message_start_.rejected, now.skipped - message_start_.skipped, no_report};
   // Written after the message's units, so a message is only remembered once all it
   // held is in the store (a kill in between re-reads it, finding its reports stored).
   if (auto status = store_.add_message(message_hash_, origin.to_string(), contents); !status) {
@@ -323,9 +328,11 @@ void Importer::on_file_end(const ingest::Origin& origin) {
   // A reject is retried the next time (it may import then), and a skip is said again
   // (a replay could only count it): such a file is read again, not remembered.
   if (now.rejected != file_start_.rejected || now.skipped != file_start_.skipped) return;
-  store::KnownFile contents{now.imported - file_start_.imported, now.duplicates - file_start_.duplicates,
+  store::KnownFile contents{now.imported - file_start_.imported,
+                            now.duplicates - file_start_.duplicates,
                             now.mail_messages - file_start_.mail_messages,
-                            now.with_report - file_start_.with_report, {}};
+                            now.with_report - file_start_.with_report,
+                            {}};
   for (const auto& [kind, n] : now.no_report) {
     const auto before = file_start_.no_report.find(kind);
     const std::int64_t added = n - (before == file_start_.no_report.end() ? 0 : before->second);

@@ -41,7 +41,8 @@ struct PreparedDocument {
 // Hashes `document` and parses it, unless `known_inputs` (a store connection of the
 // calling thread, may be null) already holds it as imported or duplicate; `writer`
 // (the importer's store) prepares the reports for itself.
-PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs, const store::Store& writer,
+PreparedDocument prepare_document(ingest::Document document, store::Store* known_inputs,
+                                  const store::Store& writer,
                                   const report::ParseLimits& parse_limits);
 
 // What becomes of the rejects the importer meets.
@@ -90,7 +91,8 @@ class Importer final : public ingest::Sink {
 
   // `parse_limits` bounds the memory of each document's parse (ParseLimits::
   // for_document_limit of the import's document size limit).
-  explicit Importer(store::Store& store, ProgressFn progress = {}, report::ParseLimits parse_limits = {},
+  explicit Importer(store::Store& store, ProgressFn progress = {},
+                    report::ParseLimits parse_limits = {},
                     RejectPolicy reject_policy = RejectPolicy::kStore);
 
   // Opens the first batch. Must be called before ingest starts.
@@ -143,8 +145,8 @@ class Importer final : public ingest::Sink {
     if (!stats_.per_file.empty()) change(stats_.per_file.back().counts);
   }
   // Stores a parsed report (or counts it as a duplicate).
-  void store_report(const report::Report& report, const store::PreparedReport* prepared, const std::string& origin,
-                    const std::string& content_hash);
+  void store_report(const report::Report& report, const store::PreparedReport* prepared,
+                    const std::string& origin, const std::string& content_hash);
   // Counts a reject and stores it (or holds it, see RejectPolicy). `already_stored`:
   // the store has this unit's reject from an earlier run, so there is nothing to write.
   void record_reject(const std::string& origin, const core::Error& error,

@@ -33,20 +33,29 @@ constexpr std::size_t kKnownRun = 256;
 // One Sink call, carried from the reader thread to the writer.
 struct Event {
   enum class Type {
-    kFile, kFileStart, kKnownFile, kFileEnd, kDocument, kReject, kSkip, kMessageStart, kKnownMessage,
-    kMessageEnd, kProgress
+    kFile,
+    kFileStart,
+    kKnownFile,
+    kFileEnd,
+    kDocument,
+    kReject,
+    kSkip,
+    kMessageStart,
+    kKnownMessage,
+    kMessageEnd,
+    kProgress
   };
   Type type = Type::kProgress;
   ingest::Origin origin;
-  std::string text;            // file path, skip description, file or message hash, no_report kind
-  std::uint64_t number = 0;    // file size, bytes read
+  std::string text;          // file path, skip description, file or message hash, no_report kind
+  std::uint64_t number = 0;  // file size, bytes read
   std::optional<core::Error> error;
-  std::string raw;             // a reject's bytes
+  std::string raw;                            // a reject's bytes
   std::vector<store::KnownMessage> known;     // kKnownMessage: a run of them, in order
   std::vector<store::KnownFile> known_files;  // kKnownFile: a run of them, in order
-  PreparedDocument prepared;   // kDocument: hashed and parsed by a worker
-  std::uint64_t bytes = 0;     // held in memory, for the bound
-  bool ready = true;           // a document is ready once a worker prepared it
+  PreparedDocument prepared;                  // kDocument: hashed and parsed by a worker
+  std::uint64_t bytes = 0;                    // held in memory, for the bound
+  bool ready = true;                          // a document is ready once a worker prepared it
 };
 
 class Queues {
@@ -77,7 +86,8 @@ class Queues {
   // Reader: waits until the writer has applied every event and each has been freed.
   void wait_until_empty() {
     std::unique_lock lock(mutex_);
-    room_.wait(lock, [&] { return stopped_ || (order_.empty() && disposal_.empty() && bytes_ == 0); });
+    room_.wait(lock,
+               [&] { return stopped_ || (order_.empty() && disposal_.empty() && bytes_ == 0); });
   }
 
   void reader_done() {
@@ -106,7 +116,9 @@ class Queues {
   // Writer: the next event in reader order once it is ready, or null at the end.
   std::unique_ptr<Event> next_in_order() {
     std::unique_lock lock(mutex_);
-    front_ready_.wait(lock, [&] { return (!order_.empty() && order_.front()->ready) || (order_.empty() && reader_done_); });
+    front_ready_.wait(lock, [&] {
+      return (!order_.empty() && order_.front()->ready) || (order_.empty() && reader_done_);
+    });
     if (order_.empty()) return nullptr;
     std::unique_ptr<Event> event = std::move(order_.front());
     order_.pop_front();
@@ -226,7 +238,8 @@ class QueueingSink final : public ingest::Sink {
     }
     push(std::move(event));
   }
-  void on_reject(const ingest::Origin& origin, const core::Error& error, std::string_view raw) override {
+  void on_reject(const ingest::Origin& origin, const core::Error& error,
+                 std::string_view raw) override {
     auto event = make(Event::Type::kReject);
     event->origin = origin;
     event->error = error;
@@ -289,8 +302,8 @@ class QueueingSink final : public ingest::Sink {
   // The run that a known file or message of `type` joins, pushed first when full or of
   // the other type.
   Event& add_known(Event::Type type) {
-    if (known_run_ &&
-        (known_run_->type != type || known_run_->known.size() + known_run_->known_files.size() >= kKnownRun)) {
+    if (known_run_ && (known_run_->type != type ||
+                       known_run_->known.size() + known_run_->known_files.size() >= kKnownRun)) {
       flush_known();
     }
     if (!known_run_) known_run_ = make(type);
@@ -352,8 +365,8 @@ class Writer {
 
 }  // namespace
 
-void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& limits, Importer& importer,
-                  const PipelineOptions& options) {
+void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& limits,
+                  Importer& importer, const PipelineOptions& options) {
   Queues queues;
   std::mutex failure_mutex;
   std::exception_ptr failure;  // the first exception of any thread, rethrown here
@@ -390,8 +403,8 @@ void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& l
       while (Event* event = queues.next_work()) {
         try {
           if (!queues.stopped()) {
-            event->prepared = prepare_document(std::move(event->prepared.document), lookup.get(), importer.store(),
-                                               importer.parse_limits());
+            event->prepared = prepare_document(std::move(event->prepared.document), lookup.get(),
+                                               importer.store(), importer.parse_limits());
           }
         } catch (...) {  // rethrown on the calling thread after the join
           record_failure();

@@ -28,8 +28,8 @@ struct PipelineOptions {
 
 // Runs ingest over `paths` and feeds `importer` (whose start() has been called; the
 // caller calls finish()). Blocks until every input is consumed.
-void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& limits, Importer& importer,
-                  const PipelineOptions& options);
+void run_pipeline(const std::vector<std::string>& paths, const ingest::Limits& limits,
+                  Importer& importer, const PipelineOptions& options);
 
 }  // namespace dmarcq::import
 

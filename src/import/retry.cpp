@@ -1,7 +1,6 @@
-#include "import/import.h"
-
 #include <utility>
 
+#include "import/import.h"
 #include "import/importer.h"
 
 namespace dmarcq::import {
@@ -37,8 +36,7 @@ class UnitRetry {
   UnitRetry(store::Store& store, Importer& importer, RetryStats& stats)
       : store_(store), importer_(importer), stats_(stats) {}
 
-  core::Status run(const store::RejectUnit& unit, std::string bytes,
-                   const ingest::Limits& limits) {
+  core::Status run(const store::RejectUnit& unit, std::string bytes, const ingest::Limits& limits) {
     const ImportCounts before = importer_.stats().total;
     const std::size_t skips_before = importer_.stats().skips.size();
     ingest::ingest_bytes(ingest::Origin{{unit.origin}}, std::move(bytes), limits, importer_);
@@ -57,8 +55,8 @@ class UnitRetry {
     if (still_listed && (!held.empty() || imported + duplicates == 0)) {
       std::vector<std::string> skips(importer_.stats().skips.begin() + skips_before,
                                      importer_.stats().skips.end());
-      const Error reason = held.empty() ? no_report_reason(skips)
-                                        : reason_within(held.front(), unit.origin);
+      const Error reason =
+          held.empty() ? no_report_reason(skips) : reason_within(held.front(), unit.origin);
       if (auto status = store_.update_reject(unit.content_hash, reason); !status) {
         return std::move(status).error().within(unit.origin);
       }

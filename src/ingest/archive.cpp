@@ -28,6 +28,8 @@
 // Levels: the top-level input is depth 0; opening a container (gzip, zip, tar, ...)
 // adds one level to what is inside it. A filter chain libarchive unwraps by itself
 // (gzip of gzip, tar inside gzip) is one open and so one level.
+#include "ingest/archive.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <unistd.h>
@@ -44,7 +46,6 @@
 #include <vector>
 
 #include "core/error.h"
-#include "ingest/archive.h"
 #include "ingest/ingest.h"
 #include "ingest/mailbox.h"
 #include "ingest/mime.h"
@@ -72,9 +73,9 @@ using ArchivePtr = std::unique_ptr<struct archive, ArchiveReadFree>;
 
 // What a unit is to its parent; decides what non-XML bytes mean.
 enum class Place {
-  kFile,     // a top-level input
-  kMember,   // an entry of a zip or tar
-  kPayload,  // the decompressed content of a gzip/bzip2/xz stream
+  kFile,        // a top-level input
+  kMember,      // an entry of a zip or tar
+  kPayload,     // the decompressed content of a gzip/bzip2/xz stream
   kAttachment,  // a decoded MIME part of a mail message
 };
 
@@ -210,8 +211,7 @@ class Unpacker {
                      const std::string& noun, std::string_view unit_raw);
   ReadStatus read_data(Stream& stream, std::string* out);
   ReadStatus read_head(Stream& stream, std::string& out);
-  bool split_mbox(Stream& stream, const Origin& origin, const std::string& noun,
-                  std::string head);
+  bool split_mbox(Stream& stream, const Origin& origin, const std::string& noun, std::string head);
   bool drain(Stream& stream);
   bool account(Stream& stream);
   void reject(const Origin& origin, ErrorCode code, std::string message, std::string_view raw);
@@ -220,9 +220,9 @@ class Unpacker {
   const Limits& limits_;
   Sink& sink_;
   std::uint64_t input_size_;
-  std::uint64_t produced_ = 0;  // decompressed bytes from all readers so far
-  bool stopped_ = false;        // a bomb was found: nothing more from this input
-  std::uint64_t units_ = 0;     // documents, rejects and skips reported so far
+  std::uint64_t produced_ = 0;       // decompressed bytes from all readers so far
+  bool stopped_ = false;             // a bomb was found: nothing more from this input
+  std::uint64_t units_ = 0;          // documents, rejects and skips reported so far
   std::uint32_t message_depth_ = 0;  // mail messages around the current unit
   std::vector<char> chunk_;
 };
@@ -265,7 +265,8 @@ namespace {
 // The bytes of a message up to and including the end of its header block (the first
 // empty line), or all of it when there is no body.
 std::size_t header_block_size(std::string_view bytes) {
-  for (std::size_t at = bytes.find('\n'); at != std::string_view::npos; at = bytes.find('\n', at + 1)) {
+  for (std::size_t at = bytes.find('\n'); at != std::string_view::npos;
+       at = bytes.find('\n', at + 1)) {
     const std::size_t next = at + 1;
     if (next < bytes.size() && bytes[next] == '\n') return next + 1;
     if (next + 1 < bytes.size() && bytes[next] == '\r' && bytes[next + 1] == '\n') return next + 2;
@@ -340,26 +341,21 @@ void Unpacker::mbox(const Origin& origin, std::string_view bytes) {
   splitter.finish();
 }
 
-void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth,
-                    Place place, std::string_view outer_raw) {
+void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth, Place place,
+                    std::string_view outer_raw) {
   if (stopped_) return;
   const Kind kind = sniff(bytes);
   const std::string_view raw = place == Place::kPayload ? outer_raw : std::string_view(bytes);
   switch (kind) {
     case Kind::kXml:
       if (bytes.size() > limits_.max_document_bytes) {
-        reject(origin, ErrorCode::kLimit, document_limit_message(limits_.max_document_bytes),
-               raw);
+        reject(origin, ErrorCode::kLimit, document_limit_message(limits_.max_document_bytes), raw);
         return;
       }
       document(origin, std::move(bytes));
       return;
-    case Kind::kMbox:
-      mbox(origin, bytes);
-      return;
-    case Kind::kMessage:
-      message(origin, "message", bytes);
-      return;
+    case Kind::kMbox: mbox(origin, bytes); return;
+    case Kind::kMessage: message(origin, "message", bytes); return;
     case Kind::kEmpty:
       if (place == Place::kAttachment) return;  // an empty part is no report
       if (place != Place::kPayload && !named_like_report(origin)) {
@@ -405,13 +401,11 @@ void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth
     case Kind::kZip:
     case Kind::kBzip2:
     case Kind::kXz:
-    case Kind::kTar:
-      break;
+    case Kind::kTar: break;
   }
   if (depth + 1 > limits_.max_depth) {
     reject(origin, ErrorCode::kLimit,
-           "nesting deeper than " + std::to_string(limits_.max_depth) +
-               " containers (--max-depth)",
+           "nesting deeper than " + std::to_string(limits_.max_depth) + " containers (--max-depth)",
            raw);
     return;
   }
@@ -421,8 +415,7 @@ void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth
 void Unpacker::file(const Origin& origin, FileSource& source, Kind kind) {
   if (limits_.max_depth < 1) {
     reject(origin, ErrorCode::kLimit,
-           "nesting deeper than " + std::to_string(limits_.max_depth) +
-               " containers (--max-depth)",
+           "nesting deeper than " + std::to_string(limits_.max_depth) + " containers (--max-depth)",
            {});
     return;
   }
@@ -465,8 +458,7 @@ void Unpacker::open_container(const Origin& origin, std::string_view bytes, File
   }
   if (is_compressed(kind) && archive_filter_count(a) < 2) {
     // The magic matched but libarchive's decompressor refused the header.
-    reject(origin, ErrorCode::kCorrupt, "cannot open " + noun + ": unrecognised header",
-           unit_raw);
+    reject(origin, ErrorCode::kCorrupt, "cannot open " + noun + ": unrecognised header", unit_raw);
     return;
   }
 
@@ -495,8 +487,8 @@ void Unpacker::open_container(const Origin& origin, std::string_view bytes, File
       }
       if (is_compressed(kind)) noun = "compressed tar archive";
     }
-    const bool regular = archive_entry_filetype(entry) == AE_IFREG &&
-                         archive_entry_hardlink(entry) == nullptr;
+    const bool regular =
+        archive_entry_filetype(entry) == AE_IFREG && archive_entry_hardlink(entry) == nullptr;
     if (!regular) {  // directories, links, devices: not units
       if (!drain(stream)) {
         reject_ratio(origin, unit_raw);
@@ -513,9 +505,8 @@ void Unpacker::open_container(const Origin& origin, std::string_view bytes, File
     }
     const char* name = archive_entry_pathname_utf8(entry);
     if (name == nullptr) name = archive_entry_pathname(entry);
-    const Origin child = origin.child(name != nullptr && *name != '\0'
-                                          ? std::string(name)
-                                          : "member " + std::to_string(entries));
+    const Origin child = origin.child(
+        name != nullptr && *name != '\0' ? std::string(name) : "member " + std::to_string(entries));
 
     if (archive_entry_is_encrypted(entry)) {
       reject(child, ErrorCode::kUnsupported, "encrypted archive member", {});
@@ -549,15 +540,12 @@ void Unpacker::open_container(const Origin& origin, std::string_view bytes, File
         continue;
       case ReadStatus::kTooLarge:
         // The member's compressed bytes are not available separately: raw is empty.
-        reject(child, ErrorCode::kLimit, document_limit_message(limits_.max_document_bytes),
-               {});
+        reject(child, ErrorCode::kLimit, document_limit_message(limits_.max_document_bytes), {});
         break;
-      case ReadStatus::kRatio:
-        reject_ratio(child, {});
-        return;
+      case ReadStatus::kRatio: reject_ratio(child, {}); return;
       case ReadStatus::kError:
-        reject(child, ErrorCode::kCorrupt,
-               "cannot read " + noun + " member: " + archive_message(a), {});
+        reject(child, ErrorCode::kCorrupt, "cannot read " + noun + " member: " + archive_message(a),
+               {});
         if (stream.last_rc == ARCHIVE_FATAL) return;  // the reader is dead
         continue;
     }
@@ -591,12 +579,10 @@ void Unpacker::single_stream(Stream& stream, const Origin& origin, std::uint32_t
       reject(origin, ErrorCode::kLimit, document_limit_message(limits_.max_document_bytes),
              unit_raw);
       return;
-    case ReadStatus::kRatio:
-      reject_ratio(origin, unit_raw);
-      return;
+    case ReadStatus::kRatio: reject_ratio(origin, unit_raw); return;
     case ReadStatus::kError:
-      reject(origin, ErrorCode::kCorrupt,
-             "cannot read " + noun + ": " + archive_message(stream.a), unit_raw);
+      reject(origin, ErrorCode::kCorrupt, "cannot read " + noun + ": " + archive_message(stream.a),
+             unit_raw);
       return;
   }
 }

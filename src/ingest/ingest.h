@@ -104,8 +104,7 @@ class Sink {
   // `raw` is the bytes of the failing unit as far as they are known (the file or
   // archive member before decompression), empty when unavailable or over the limit;
   // they are kept so that a later version can retry.
-  virtual void on_reject(const Origin& origin, const core::Error& error,
-                         std::string_view raw) = 0;
+  virtual void on_reject(const Origin& origin, const core::Error& error, std::string_view raw) = 0;
   // A unit that is not a report at all and was never meant to be one: a plain,
   // uncompressed file or archive member whose bytes are neither XML nor an archive
   // (README, image). `what` says what it looked like ("text", "binary data").

@@ -36,12 +36,12 @@ class MboxSplitter {
 
   std::uint64_t max_message_bytes_;
   Emit emit_;
-  std::string partial_;        // a line not yet ended by '\n'
+  std::string partial_;           // a line not yet ended by '\n'
   bool partial_started_ = false;  // part of the current line was already processed
   std::string message_;
   bool in_message_ = false;
   bool too_large_ = false;
-  std::string candidate_;       // a "From " line waiting for the next line to decide
+  std::string candidate_;  // a "From " line waiting for the next line to decide
   std::uint64_t index_ = 0;
 };
 

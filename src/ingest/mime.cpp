@@ -79,7 +79,8 @@ std::string decoded_content(GMimePart* part) {
 
 class Walker {
  public:
-  Walker(std::uint32_t max_depth, PartVisitor& visitor) : max_depth_(max_depth), visitor_(visitor) {}
+  Walker(std::uint32_t max_depth, PartVisitor& visitor)
+      : max_depth_(max_depth), visitor_(visitor) {}
 
   void object(GMimeObject* object, const Origin& origin, const std::string& path,
               std::uint32_t depth) {
@@ -135,8 +136,7 @@ class Walker {
     if (type == "text/html" || type == "text/rfc822-headers" || type == "text/enriched") return;
 
     const std::string name =
-        !filename.empty() ? filename
-                          : (path.empty() ? "body" : "part " + path) + " (" + type + ")";
+        !filename.empty() ? filename : (path.empty() ? "body" : "part " + path) + " (" + type + ")";
     std::string bytes = decoded_content(part);
     if (type == "text/plain" && filename.empty()) {
       // A human-readable body, unless it is a report pasted in.

@@ -89,8 +89,7 @@ Kind sniff(std::string_view bytes) {
   // Before XML: a tar whose first member is named "<something" starts with '<'.
   if (bytes.substr(std::min(bytes.size(), kTarMagicOffset), 5) == "ustar") return Kind::kTar;
   if (is_xml(bytes)) return Kind::kXml;
-  if (bytes.substr(0, 5) == "From " &&
-      looks_like_from_line(bytes.substr(0, bytes.find('\n')))) {
+  if (bytes.substr(0, 5) == "From " && looks_like_from_line(bytes.substr(0, bytes.find('\n')))) {
     return Kind::kMbox;
   }
   if (looks_like_message(bytes)) return Kind::kMessage;
@@ -103,8 +102,8 @@ bool named_like_report(const Origin& origin) {
   if (origin.chain.empty()) return false;
   std::string name = origin.chain.back();
   for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-  static constexpr std::string_view kEndings[] = {".xml", ".gz", ".gzip", ".zip", ".tgz",
-                                                  ".tar", ".bz2", ".xz"};
+  static constexpr std::string_view kEndings[] = {".xml", ".gz",  ".gzip", ".zip",
+                                                  ".tgz", ".tar", ".bz2",  ".xz"};
   for (std::string_view ending : kEndings) {
     if (name.size() >= ending.size() &&
         name.compare(name.size() - ending.size(), ending.size(), ending) == 0) {
@@ -115,8 +114,8 @@ bool named_like_report(const Origin& origin) {
 }
 
 bool is_container(Kind kind) {
-  return kind == Kind::kZip || kind == Kind::kTar || kind == Kind::kGzip ||
-         kind == Kind::kBzip2 || kind == Kind::kXz;
+  return kind == Kind::kZip || kind == Kind::kTar || kind == Kind::kGzip || kind == Kind::kBzip2 ||
+         kind == Kind::kXz;
 }
 
 const char* kind_name(Kind kind) {

@@ -42,8 +42,7 @@ void reject_io(Sink& sink, const std::string& path, const std::string& reason) {
   sink.on_reject(Origin{{path}}, Error(ErrorCode::kIo, "cannot read: " + reason), {});
 }
 
-void reject_too_large(Sink& sink, const std::string& path, const char* what,
-                      const Limits& limits) {
+void reject_too_large(Sink& sink, const std::string& path, const char* what, const Limits& limits) {
   sink.on_reject(Origin{{path}},
                  Error(ErrorCode::kLimit, std::string(what) + " is larger than the limit of " +
                                               std::to_string(limits.max_input_bytes) +
@@ -74,7 +73,8 @@ int read_all(int fd, std::uint64_t limit, std::string& out) {
     if (old_size > limit) return EFBIG;
     // Never grow by more than one byte past the limit: that byte proves the excess.
     const std::uint64_t room = limit - old_size + 1;
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kReadChunkBytes, room));
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(kReadChunkBytes, room));
     out.resize(old_size + want);
     const ssize_t n = ::read(fd, out.data() + old_size, want);
     if (n < 0) {
@@ -91,11 +91,10 @@ int read_all(int fd, std::uint64_t limit, std::string& out) {
 void stream_mbox(int fd, const std::string& path, std::string head, const Limits& limits,
                  Sink& sink) {
   const Origin origin{{path}};
-  MboxSplitter splitter(limits.max_message_bytes,
-                        [&](std::uint64_t index, std::string message, bool too_large) {
-                          ingest_message(origin, "message " + std::to_string(index), message,
-                                         too_large, limits, sink);
-                        });
+  MboxSplitter splitter(limits.max_message_bytes, [&](std::uint64_t index, std::string message,
+                                                      bool too_large) {
+    ingest_message(origin, "message " + std::to_string(index), message, too_large, limits, sink);
+  });
   std::uint64_t done = head.size();
   splitter.feed(head);
   head.clear();
@@ -159,8 +158,9 @@ void stream_archive(int fd, const std::string& path, const std::string& head, Ki
   };
   auto reject_changed = [&] {
     sink.on_reject(origin,
-                   Error(ErrorCode::kIo, "the file changed while it was read: import it again "
-                                         "once it is complete"),
+                   Error(ErrorCode::kIo,
+                         "the file changed while it was read: import it again "
+                         "once it is complete"),
                    {});
   };
   if (changed()) {
@@ -195,8 +195,8 @@ void ingest_fd(int fd, const std::string& path, bool regular, std::uint64_t size
   // Streamed only from the start of the file: the second pass reads it from there (a
   // regular file on standard input may have been read into before).
   if (const Kind kind = sniff(bytes);
-      regular && size > limits.max_input_bytes && (err == 0 || err == EFBIG) && is_container(kind) &&
-      ::lseek(fd, 0, SEEK_CUR) == static_cast<off_t>(bytes.size())) {
+      regular && size > limits.max_input_bytes && (err == 0 || err == EFBIG) &&
+      is_container(kind) && ::lseek(fd, 0, SEEK_CUR) == static_cast<off_t>(bytes.size())) {
     stream_archive(fd, path, bytes, kind, size, limits, sink);
     return;
   }
@@ -247,15 +247,15 @@ void ingest_file(const std::string& path, const Limits& limits, Sink& sink) {
     return;
   }
   const bool regular = S_ISREG(st.st_mode);
-  ingest_fd(fd.get(), path, regular, regular ? static_cast<std::uint64_t>(st.st_size) : 0,
-            limits, sink);
+  ingest_fd(fd.get(), path, regular, regular ? static_cast<std::uint64_t>(st.st_size) : 0, limits,
+            sink);
 }
 
 void ingest_stdin(const Limits& limits, Sink& sink) {
   struct stat st {};
   const bool regular = ::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode);
-  ingest_fd(STDIN_FILENO, "<stdin>", regular,
-            regular ? static_cast<std::uint64_t>(st.st_size) : 0, limits, sink);
+  ingest_fd(STDIN_FILENO, "<stdin>", regular, regular ? static_cast<std::uint64_t>(st.st_size) : 0,
+            limits, sink);
 }
 
 std::string join(const std::string& dir, const std::string& name) {
@@ -317,7 +317,8 @@ void walk_directory(const std::string& path, const Limits& limits, Sink& sink) {
     if (name.front() == '.') {
       // Hidden entries (.git, .DS_Store, editor files) are not read, but said.
       std::error_code ec;
-      sink.on_skip(Origin{{child}}, fs::is_directory(child, ec) ? "hidden directory" : "hidden file");
+      sink.on_skip(Origin{{child}},
+                   fs::is_directory(child, ec) ? "hidden directory" : "hidden file");
       continue;
     }
     walk(child, false, limits, sink);

@@ -1,9 +1,6 @@
 // RFC 4180 CSV for spreadsheets and scripts. A report's text reaches the user's
 // spreadsheet, so text that a spreadsheet would run as a formula is defused here.
-#include "output/output.h"
-
 #include <algorithm>
-
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -11,6 +8,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "output/output.h"
 
 namespace dmarcq::output {
 namespace {
@@ -28,10 +26,8 @@ bool starts_like_formula(std::string_view text) {
     case '-':
     case '@':
     case '\t':
-    case '\r':
-      return true;
-    default:
-      return false;
+    case '\r': return true;
+    default: return false;
   }
 }
 

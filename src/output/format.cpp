@@ -1,8 +1,8 @@
-#include "output/output.h"
-
 #include <charconv>
 #include <cmath>
 #include <type_traits>
+
+#include "output/output.h"
 
 namespace dmarcq::output {
 

@@ -1,8 +1,6 @@
 // JSON for scripts. The output must parse whatever the report contained, so text is
 // forced to valid UTF-8, and it is escaped enough to be inert when someone cats it to a
 // terminal.
-#include "output/output.h"
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -11,13 +9,16 @@
 #include <vector>
 
 #include "core/text.h"
+#include "output/output.h"
 
 namespace dmarcq::output {
 namespace {
 
 // Printable ASCII other than the two JSON metacharacters is copied as it is, in runs:
 // most report text is exactly that, and the output can run to tens of megabytes.
-bool is_plain_ascii(unsigned char byte) { return byte >= 0x20 && byte < 0x7F && byte != '"' && byte != '\\'; }
+bool is_plain_ascii(unsigned char byte) {
+  return byte >= 0x20 && byte < 0x7F && byte != '"' && byte != '\\';
+}
 
 }  // namespace
 

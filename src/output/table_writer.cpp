@@ -1,8 +1,6 @@
 // The aligned text table for people at a terminal. Cells are made terminal-safe before
 // they are measured, so an escape sequence in a report can neither recolour the screen
 // nor throw the columns out of line.
-#include "output/output.h"
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "core/text.h"
+#include "output/output.h"
 
 namespace dmarcq::output {
 namespace {
@@ -23,7 +22,6 @@ struct RenderedCell {
   std::size_t width = 0;
   bool numeric = false;
 };
-
 
 RenderedCell render_text(std::string_view text) {
   RenderedCell rendered;
@@ -37,8 +35,8 @@ RenderedCell render(const core::Cell& cell) {
   RenderedCell rendered;
   // A non-finite double prints empty like NULL but still counts as a number for the
   // column's alignment.
-  rendered.numeric = std::holds_alternative<std::int64_t>(cell) ||
-                     std::holds_alternative<double>(cell);
+  rendered.numeric =
+      std::holds_alternative<std::int64_t>(cell) || std::holds_alternative<double>(cell);
   if (auto number = format_number(cell)) {
     rendered.text = std::move(*number);
     rendered.width = rendered.text.size();

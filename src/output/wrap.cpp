@@ -10,10 +10,10 @@ namespace {
 // Characters that must not begin a line in Japanese (kinsoku shori): closing
 // brackets and punctuation. They hang past the width instead; callers leave room.
 bool no_line_start(char32_t cp) {
-  static constexpr char32_t kClosers[] = {U'、', U'。', U'，', U'．', U'）', U'」', U'』', U'】', U'〕',
-                                          U'〉', U'》', U'！', U'？', U'ー', U'…', U'・', U'：', U'；',
-                                          U'％', U'ぁ', U'ぃ', U'ぅ', U'ぇ', U'ぉ', U'っ', U'ゃ', U'ゅ',
-                                          U'ょ', U'ァ', U'ィ', U'ゥ', U'ェ', U'ォ', U'ッ', U'ャ', U'ュ', U'ョ'};
+  static constexpr char32_t kClosers[] = {
+      U'、', U'。', U'，', U'．', U'）', U'」', U'』', U'】', U'〕', U'〉', U'》', U'！', U'？',
+      U'ー', U'…',  U'・', U'：', U'；', U'％', U'ぁ', U'ぃ', U'ぅ', U'ぇ', U'ぉ', U'っ', U'ゃ',
+      U'ゅ', U'ょ', U'ァ', U'ィ', U'ゥ', U'ェ', U'ォ', U'ッ', U'ャ', U'ュ', U'ョ'};
   for (char32_t closer : kClosers) {
     if (cp == closer) return true;
   }
@@ -21,7 +21,8 @@ bool no_line_start(char32_t cp) {
 }
 
 bool no_line_end(char32_t cp) {
-  static constexpr char32_t kOpeners[] = {U'（', U'「', U'『', U'【', U'〔', U'〈', U'《', U'［', U'｛'};
+  static constexpr char32_t kOpeners[] = {U'（', U'「', U'『', U'【', U'〔',
+                                          U'〈', U'《', U'［', U'｛'};
   for (char32_t opener : kOpeners) {
     if (cp == opener) return true;
   }
@@ -32,7 +33,8 @@ bool no_line_end(char32_t cp) {
 // narrow characters between spaces; a wide character is a word of its own, except
 // that an opening bracket sticks to what follows and closing punctuation sticks to
 // what precedes (kinsoku), hanging past the width rather than starting a line.
-void wrap_paragraph(std::string_view paragraph, std::size_t width, std::vector<std::string>& lines) {
+void wrap_paragraph(std::string_view paragraph, std::size_t width,
+                    std::vector<std::string>& lines) {
   std::string line;
   std::size_t line_width = 0;
   std::string word;

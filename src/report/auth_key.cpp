@@ -21,7 +21,8 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   std::size_t start = 0;
   while (true) {
     const std::size_t end = text.find(separator, start);
-    parts.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    parts.push_back(
+        text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
@@ -75,7 +76,9 @@ void decode_auth(std::string_view key, Record& record) {
     for (std::string_view item : split(section, ';')) {
       if (item.size() < 2 || item[1] != ':') continue;
       const std::vector<std::string_view> fields = split(item.substr(2), '/');
-      auto field = [&](std::size_t i) { return i < fields.size() ? std::string(fields[i]) : std::string(); };
+      auto field = [&](std::size_t i) {
+        return i < fields.size() ? std::string(fields[i]) : std::string();
+      };
       switch (item[0]) {
         case 'd': record.dkim_results.push_back({field(0), field(1), field(2), ""}); break;
         case 's': record.spf_results.push_back({field(0), field(1), field(2), ""}); break;

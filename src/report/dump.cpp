@@ -56,12 +56,14 @@ std::string dump(const Report& report) {
     line(out, "envelope_from", record.envelope_from);
     line(out, "envelope_to", record.envelope_to);
     for (const DkimResult& dkim : record.dkim_results) {
-      line(out, "auth dkim", "domain=" + dkim.domain + " selector=" + dkim.selector +
-                                 " result=" + dkim.result + " human_result=" + dkim.human_result);
+      line(out, "auth dkim",
+           "domain=" + dkim.domain + " selector=" + dkim.selector + " result=" + dkim.result +
+               " human_result=" + dkim.human_result);
     }
     for (const SpfResult& spf : record.spf_results) {
-      line(out, "auth spf", "domain=" + spf.domain + " scope=" + spf.scope +
-                                " result=" + spf.result + " human_result=" + spf.human_result);
+      line(out, "auth spf",
+           "domain=" + spf.domain + " scope=" + spf.scope + " result=" + spf.result +
+               " human_result=" + spf.human_result);
     }
   }
   out << "dropped_records: " << report.dropped_records << '\n';

@@ -17,8 +17,8 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 // The encoding named in `<?xml ... encoding="X" ?>`, or empty.
 std::string declared_encoding(std::string_view xml) {
   std::size_t start = 0;
-  while (start < xml.size() && (xml[start] == ' ' || xml[start] == '\t' || xml[start] == '\r' ||
-                                xml[start] == '\n')) {
+  while (start < xml.size() &&
+         (xml[start] == ' ' || xml[start] == '\t' || xml[start] == '\r' || xml[start] == '\n')) {
     ++start;
   }
   if (!xml.substr(start).starts_with("<?xml")) return {};
@@ -37,8 +37,7 @@ std::string declared_encoding(std::string_view xml) {
 }
 
 bool names_utf8(const std::string& name) {
-  return name.empty() || name == "utf-8" || name == "utf8" || name == "us-ascii" ||
-         name == "ascii";
+  return name.empty() || name == "utf-8" || name == "utf8" || name == "us-ascii" || name == "ascii";
 }
 
 bool is_ascii(std::string_view bytes) {
@@ -71,9 +70,9 @@ core::Result<Utf8Document> convert(std::string_view bytes, const std::string& fr
     const std::size_t rc = iconv(cd, &in, &in_left, &dst, &dst_left);
     out.converted.append(chunk, static_cast<std::size_t>(dst - chunk));
     if (out.converted.size() > max_bytes) {
-      return core::Error(core::ErrorCode::kLimit,
-                         "document converted from " + from + " to UTF-8 is larger than " +
-                             std::to_string(max_bytes) + " bytes");
+      return core::Error(core::ErrorCode::kLimit, "document converted from " + from +
+                                                      " to UTF-8 is larger than " +
+                                                      std::to_string(max_bytes) + " bytes");
     }
     if (rc != static_cast<std::size_t>(-1)) continue;
     if (errno == E2BIG) continue;
@@ -93,8 +92,10 @@ core::Result<Utf8Document> convert(std::string_view bytes, const std::string& fr
 core::Result<Utf8Document> to_utf8(std::string_view xml, std::size_t max_converted_bytes) {
   const std::size_t max = max_converted_bytes;
   if (xml.starts_with(kUtf8Bom)) return Utf8Document{{}, kUtf8Bom.size(), "", 0};
-  if (xml.starts_with(std::string_view("\xFF\xFE\x00\x00", 4))) return convert(xml.substr(4), "UTF-32LE", max);
-  if (xml.starts_with(std::string_view("\x00\x00\xFE\xFF", 4))) return convert(xml.substr(4), "UTF-32BE", max);
+  if (xml.starts_with(std::string_view("\xFF\xFE\x00\x00", 4)))
+    return convert(xml.substr(4), "UTF-32LE", max);
+  if (xml.starts_with(std::string_view("\x00\x00\xFE\xFF", 4)))
+    return convert(xml.substr(4), "UTF-32BE", max);
   if (xml.starts_with("\xFF\xFE")) return convert(xml.substr(2), "UTF-16LE", max);
   if (xml.starts_with("\xFE\xFF")) return convert(xml.substr(2), "UTF-16BE", max);
   // UTF-16 without a BOM: the first character of an XML document is '<' (or

@@ -13,10 +13,10 @@ namespace dmarcq::report {
 // A document in UTF-8. A document that already is UTF-8 is not copied (it can be a
 // third of the memory a parse takes): text() is then a view into the caller's bytes.
 struct Utf8Document {
-  std::string converted;      // the UTF-8 text when a conversion was made
-  std::size_t bom_bytes = 0;  // UTF-8 BOM skipped when no conversion was made
-  std::string converted_from; // source encoding when a conversion was made, else empty
-  std::size_t replaced = 0;   // bytes that were invalid in the source encoding (now U+FFFD)
+  std::string converted;       // the UTF-8 text when a conversion was made
+  std::size_t bom_bytes = 0;   // UTF-8 BOM skipped when no conversion was made
+  std::string converted_from;  // source encoding when a conversion was made, else empty
+  std::size_t replaced = 0;    // bytes that were invalid in the source encoding (now U+FFFD)
 
   // The UTF-8 text without BOM; `xml` is what was passed to to_utf8.
   std::string_view text(std::string_view xml) const {

@@ -18,11 +18,11 @@ constexpr std::string_view kTestingWords[] = {"n", "y"};
 constexpr std::string_view kDiscoveryWords[] = {"psl", "treewalk"};
 constexpr std::string_view kDispositionWords[] = {"none", "quarantine", "reject", "pass"};
 constexpr std::string_view kVerdictWords[] = {"pass", "fail"};
-constexpr std::string_view kReasonWords[] = {"forwarded",    "sampled_out", "trusted_forwarder",
-                                             "mailing_list", "local_policy", "other",
+constexpr std::string_view kReasonWords[] = {"forwarded",       "sampled_out",  "trusted_forwarder",
+                                             "mailing_list",    "local_policy", "other",
                                              "policy_test_mode"};
-constexpr std::string_view kDkimResultWords[] = {"none",      "pass",     "fail",     "policy",
-                                                 "neutral",   "temperror", "permerror"};
+constexpr std::string_view kDkimResultWords[] = {"none",    "pass",      "fail",     "policy",
+                                                 "neutral", "temperror", "permerror"};
 constexpr std::string_view kSpfResultWords[] = {"none",     "neutral",   "pass",      "fail",
                                                 "softfail", "temperror", "permerror", "policy"};
 constexpr std::string_view kScopeWords[] = {"mfrom", "helo"};

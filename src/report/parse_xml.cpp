@@ -14,13 +14,12 @@
 // without its identity (report_id, date range, policy domain, reporter) is rejected
 // with the element and line; a bad record is dropped with a warning that stays with
 // the report, and the report's other records are kept.
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <limits>
 #include <optional>
+#include <pugixml.hpp>
 
 #include "core/date.h"
 #include "core/ip.h"
@@ -113,7 +112,8 @@ std::array<pugi::xml_node, N> first_children(const pugi::xml_node& parent,
   std::array<pugi::xml_node, N> found{};
   std::array<bool, N> seen{};
   std::size_t missing = N;
-  for (pugi::xml_node node = parent.first_child(); node && missing > 0; node = node.next_sibling()) {
+  for (pugi::xml_node node = parent.first_child(); node && missing > 0;
+       node = node.next_sibling()) {
     if (node.type() != pugi::node_element) continue;
     const std::size_t i = unseen_name_index(node.name(), names, seen);
     if (i == N) continue;
@@ -261,7 +261,8 @@ struct ModelBudget {
 // The offset of the first character reference to U+0000 ("&#0;", "&#x000;") in
 // `text`, or npos.
 std::size_t find_nul_reference(std::string_view text) {
-  for (std::size_t at = text.find("&#"); at != std::string_view::npos; at = text.find("&#", at + 2)) {
+  for (std::size_t at = text.find("&#"); at != std::string_view::npos;
+       at = text.find("&#", at + 2)) {
     std::size_t i = at + 2;
     if (i < text.size() && text[i] == 'x') ++i;
     const std::size_t digits = i;
@@ -352,8 +353,8 @@ class ReportParser {
       const std::size_t record_bytes =
           report_.records.size() > kept ? record_heap_bytes(report_.records.back()) : 0;
       if (!budget_.spend(record_bytes + warning_bytes_)) {
-        return over_budget(budget_.total, "the report's records (at record " +
-                                              std::to_string(index) + ")");
+        return over_budget(budget_.total,
+                           "the report's records (at record " + std::to_string(index) + ")");
       }
       warning_bytes_ = 0;
     }
@@ -364,16 +365,16 @@ class ReportParser {
 
  private:
   Error missing(std::string_view name, const pugi::xml_node& parent) {
-    Error error(ErrorCode::kInvalid, element_name(local_name(parent.name())) + " has no " +
-                                         element_name(name));
+    Error error(ErrorCode::kInvalid,
+                element_name(local_name(parent.name())) + " has no " + element_name(name));
     error.at("line " + std::to_string(line_of(parent)));
     return error;
   }
 
   Error bad_value(std::string_view name, const pugi::xml_node& node, const std::string& value,
                   std::string_view why) {
-    Error error(ErrorCode::kInvalid, element_name(name) + " '" + core::terminal_safe(value) +
-                                         "' " + std::string(why));
+    Error error(ErrorCode::kInvalid,
+                element_name(name) + " '" + core::terminal_safe(value) + "' " + std::string(why));
     error.at("line " + std::to_string(line_of(node)));
     return error;
   }
@@ -501,7 +502,9 @@ class ReportParser {
     if (ip_text.empty()) return drop("empty <source_ip>");
     auto ip = core::canonical_ip(ip_text);
     if (!ip) return drop("<source_ip> '" + core::terminal_safe(ip_text) + "' is not an IP address");
-    if (ip->had_zone) warn(record_place() + ": zone id removed from <source_ip> '" + core::terminal_safe(ip_text) + "'");
+    if (ip->had_zone)
+      warn(record_place() + ": zone id removed from <source_ip> '" + core::terminal_safe(ip_text) +
+           "'");
     record.source_ip = std::move(ip->text);
 
     if (!count_node) return drop("no <count>");
@@ -509,9 +512,9 @@ class ReportParser {
     const std::string_view count_text = count_element.view();
     auto count = parse_count(count_text);
     if (!count) {
-      const bool digits = !count_text.empty() &&
-                          std::all_of(count_text.begin(), count_text.end(),
-                                      [](char c) { return c >= '0' && c <= '9'; });
+      const bool digits =
+          !count_text.empty() && std::all_of(count_text.begin(), count_text.end(),
+                                             [](char c) { return c >= '0' && c <= '9'; });
       return drop("<count> '" + core::terminal_safe(count_text) + "' " +
                   (digits ? "is out of range" : "is not a non-negative number"));
     }
@@ -522,7 +525,8 @@ class ReportParser {
     record.count = *count;
 
     if (evaluated) {
-      const auto [disposition, dkim, spf] = first_children<3>(evaluated, {"disposition", "dkim", "spf"});
+      const auto [disposition, dkim, spf] =
+          first_children<3>(evaluated, {"disposition", "dkim", "spf"});
       record.disposition = enum_text(disposition, "disposition", Vocabulary::kDisposition);
       record.dkim = enum_text(dkim, "dkim", Vocabulary::kVerdict);
       record.spf = enum_text(spf, "spf", Vocabulary::kVerdict);
@@ -598,7 +602,7 @@ class ReportParser {
     const ElementText text = element_text(node);
     NormalizedWord word = normalize_word(text.view(), vocabulary);
     if (!word.known && !word.word.empty()) {
- const std::string place = record_place();
+      const std::string place = record_place();
       warn((place.empty() ? "" : place + ": ") + "unknown " + element_name(name) + " '" +
            core::terminal_safe(text.view()) + "' kept as is");
     }
@@ -618,12 +622,12 @@ class ReportParser {
   // Closes the warning list with the number of warnings that did not fit.
   void finish_warnings(Report& report) const {
     if (suppressed_warnings_ > 0) {
-      report.warnings.push_back(std::to_string(suppressed_warnings_) + " further warnings suppressed");
+      report.warnings.push_back(std::to_string(suppressed_warnings_) +
+                                " further warnings suppressed");
     }
   }
 
  private:
-
   // "record 3 (line 41)" while a record is being parsed, else empty.
   std::string record_place() {
     if (!current_record_) return {};
@@ -646,8 +650,8 @@ class ReportParser {
 
   LineCounter& lines_;
   ModelBudget& budget_;
-  std::size_t warning_bytes_ = 0;    // warnings kept since the budget was last charged
-  pugi::xml_node current_record_;    // the record being parsed, for warnings
+  std::size_t warning_bytes_ = 0;  // warnings kept since the budget was last charged
+  pugi::xml_node current_record_;  // the record being parsed, for warnings
   std::int64_t current_index_ = 0;
   Report report_;
   bool warned_utf8_ = false;
@@ -729,8 +733,8 @@ core::Result<std::vector<core::Result<Report>>> parse_reports(std::string_view x
                                                               const ParseLimits& limits) {
   const std::uint64_t budget = limits.max_parse_bytes;
   // pugixml copies the converted text as well, so a conversion may take half the budget.
-  auto utf8 = to_utf8(xml, static_cast<std::size_t>(
-                               std::min<std::uint64_t>(budget / 2, std::numeric_limits<std::size_t>::max())));
+  auto utf8 = to_utf8(xml, static_cast<std::size_t>(std::min<std::uint64_t>(
+                               budget / 2, std::numeric_limits<std::size_t>::max())));
   if (!utf8) return std::move(utf8).error();
   const std::string_view text = utf8->text(xml);
 
@@ -791,7 +795,8 @@ core::Result<std::vector<core::Result<Report>>> parse_reports(std::string_view x
   if (roots.empty()) {
     const pugi::xml_node root = document.document_element();
     return Error(ErrorCode::kNotReport, "not a DMARC aggregate report (root element <" +
-                                            core::terminal_safe(root.name()) + ">, expected <feedback>)");
+                                            core::terminal_safe(root.name()) +
+                                            ">, expected <feedback>)");
   }
   std::vector<core::Result<Report>> reports;
   reports.reserve(roots.size());
@@ -822,7 +827,8 @@ core::Result<Report> parse_report(std::string_view xml, std::size_t which,
   auto reports = parse_reports(xml, limits);
   if (!reports) return std::move(reports).error();
   if (which >= reports->size()) {
-    return Error(ErrorCode::kUsage, "the document holds " + std::to_string(reports->size()) + " reports");
+    return Error(ErrorCode::kUsage,
+                 "the document holds " + std::to_string(reports->size()) + " reports");
   }
   return std::move((*reports)[which]);
 }

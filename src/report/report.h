@@ -17,9 +17,9 @@
 namespace dmarcq::report {
 
 struct DkimResult {
-  std::string domain;        // d=, lower-case
-  std::string selector;      // s=, as given (selectors are case-insensitive in DNS: lower-cased)
-  std::string result;        // none|pass|fail|policy|neutral|temperror|permerror
+  std::string domain;    // d=, lower-case
+  std::string selector;  // s=, as given (selectors are case-insensitive in DNS: lower-cased)
+  std::string result;    // none|pass|fail|policy|neutral|temperror|permerror
   std::string human_result;
 };
 
@@ -31,18 +31,18 @@ struct SpfResult {
 };
 
 struct PolicyReason {
-  std::string type;     // forwarded|sampled_out|trusted_forwarder|mailing_list|
-                        // local_policy|other|policy_test_mode (unknown words kept)
+  std::string type;  // forwarded|sampled_out|trusted_forwarder|mailing_list|
+                     // local_policy|other|policy_test_mode (unknown words kept)
   std::string comment;
 };
 
 struct Record {
-  std::string source_ip;     // canonical (core::canonical_ip)
-  std::int64_t count = 0;    // messages; never negative
+  std::string source_ip;   // canonical (core::canonical_ip)
+  std::int64_t count = 0;  // messages; never negative
   // policy_evaluated: the reporter's verdict
-  std::string disposition;   // none|quarantine|reject|pass, empty when absent
-  std::string dkim;          // aligned DKIM verdict: pass|fail, empty when absent
-  std::string spf;           // aligned SPF verdict: pass|fail, empty when absent
+  std::string disposition;  // none|quarantine|reject|pass, empty when absent
+  std::string dkim;         // aligned DKIM verdict: pass|fail, empty when absent
+  std::string spf;          // aligned SPF verdict: pass|fail, empty when absent
   std::vector<PolicyReason> reasons;
   // identifiers
   std::string header_from;
@@ -54,12 +54,12 @@ struct Record {
 };
 
 struct PolicyPublished {
-  std::string domain;            // the DMARC policy domain, lower-case, no trailing dot
-  std::string adkim;             // r|s, empty when absent
+  std::string domain;  // the DMARC policy domain, lower-case, no trailing dot
+  std::string adkim;   // r|s, empty when absent
   std::string aspf;
-  std::string p;                 // none|quarantine|reject
+  std::string p;  // none|quarantine|reject
   std::string sp;
-  std::string np;                // RFC 9990
+  std::string np;                   // RFC 9990
   std::optional<std::int64_t> pct;  // RFC 7489 only
   std::string fo;
   std::string testing;           // RFC 9990: n|y
@@ -68,15 +68,15 @@ struct PolicyPublished {
 
 struct Report {
   std::string version;
-  std::string org_name;          // as given (trimmed); the email's domain if it was empty
+  std::string org_name;  // as given (trimmed); the email's domain if it was empty
   std::string email;
   std::string extra_contact_info;
   std::string report_id;
-  std::int64_t begin = 0;        // seconds since the epoch, UTC
-  std::int64_t end = 0;          // >= begin
+  std::int64_t begin = 0;           // seconds since the epoch, UTC
+  std::int64_t end = 0;             // >= begin
   std::vector<std::string> errors;  // <error> elements, the reporter's own words
-  std::string generator;         // RFC 9990
-  std::string xml_namespace;     // namespace URI of <feedback>, empty when none
+  std::string generator;            // RFC 9990
+  std::string xml_namespace;        // namespace URI of <feedback>, empty when none
   PolicyPublished policy;
   std::vector<Record> records;
   // What the parser repaired, assumed or dropped, e.g. "record 3 (line 41): <count> 'x'

@@ -26,9 +26,9 @@ const char* outcome_name(Outcome outcome);
 
 struct AddResult {
   Outcome outcome = Outcome::kImported;
-  std::string detail;          // for a duplicate: which report it duplicates
-  std::int64_t records = 0;    // records added (0 for a duplicate)
-  std::int64_t messages = 0;   // messages added
+  std::string detail;         // for a duplicate: which report it duplicates
+  std::int64_t records = 0;   // records added (0 for a duplicate)
+  std::int64_t messages = 0;  // messages added
 };
 
 // A document seen before, by content hash.
@@ -52,8 +52,8 @@ struct KnownMessage {
 struct KnownFile {
   std::int64_t imported = 0;
   std::int64_t duplicates = 0;
-  std::int64_t mail_messages = 0;  // mail messages in it
-  std::int64_t with_report = 0;    // of those, with a report
+  std::int64_t mail_messages = 0;                 // mail messages in it
+  std::int64_t with_report = 0;                   // of those, with a report
   std::map<std::string, std::int64_t> no_report;  // the others, by kind
 };
 
@@ -83,7 +83,7 @@ struct Fact {
   std::string_view dkim_aligned;  // policy_evaluated: 'pass', 'fail' or ''
   std::string_view spf_aligned;
   std::string_view disposition;
-  std::string_view auth_key;      // report::encode_auth
+  std::string_view auth_key;  // report::encode_auth
 };
 
 // The records of one policy domain that share a fact, summed.
@@ -98,9 +98,9 @@ struct RecordGroup {
 // The input of explain and digest: far fewer groups than records, with every string
 // stored once (the facts themselves come from scan_facts).
 struct RecordGroups {
-  std::vector<std::string> domains;      // policy domains
-  std::vector<std::int64_t> fact_ids;    // the facts the groups refer to, by index
-  std::vector<RecordGroup> groups;       // in no particular order
+  std::vector<std::string> domains;    // policy domains
+  std::vector<std::int64_t> fact_ids;  // the facts the groups refer to, by index
+  std::vector<RecordGroup> groups;     // in no particular order
 
   const std::string& domain_of(const RecordGroup& group) const { return domains[group.domain]; }
   std::int64_t fact_id_of(const RecordGroup& group) const { return fact_ids[group.fact]; }
@@ -111,11 +111,11 @@ struct RecordGroups {
 // A large store is read in parts at once, one thread each: records of different parts
 // reach the visitor at the same time, from different threads.
 struct RecordDay {
-  std::size_t part = 0;                   // below Store::scan_parts(); one thread per part
-  const std::string* domain = nullptr;    // policy domain
+  std::size_t part = 0;                 // below Store::scan_parts(); one thread per part
+  const std::string* domain = nullptr;  // policy domain
   const std::string* reporter = nullptr;
-  std::int64_t day = 0;                   // days since the epoch (the first day when not by day)
-  std::int64_t fact_id = 0;               // see scan_facts
+  std::int64_t day = 0;      // days since the epoch (the first day when not by day)
+  std::int64_t fact_id = 0;  // see scan_facts
   std::int64_t messages = 0;
 };
 
@@ -167,14 +167,17 @@ class Store {
   // Stores a parsed report, or records it as a duplicate of a stored one (same
   // reporter, report_id, policy domain and period). `prepared` is prepare_report's of
   // this report made ahead, or null.
-  virtual core::Result<AddResult> add_report(const report::Report& report, const std::string& origin,
-                                             const std::string& content_hash, const PreparedReport* prepared) = 0;
+  virtual core::Result<AddResult> add_report(const report::Report& report,
+                                             const std::string& origin,
+                                             const std::string& content_hash,
+                                             const PreparedReport* prepared) = 0;
   core::Result<AddResult> add_report(const report::Report& report, const std::string& origin,
                                      const std::string& content_hash) {
     return add_report(report, origin, content_hash, nullptr);
   }
   // A mail message read before, if any.
-  virtual core::Result<std::optional<KnownMessage>> find_message(const std::string& content_hash) = 0;
+  virtual core::Result<std::optional<KnownMessage>> find_message(
+      const std::string& content_hash) = 0;
   // Records a message after all its units were stored; a message read again (because
   // it held rejects, which are retried) has its counts replaced.
   virtual core::Status add_message(const std::string& content_hash, const std::string& origin,
@@ -216,8 +219,9 @@ class Store {
   virtual core::Result<RecordGroups> record_groups(const RecordFilter& filter) = 0;
   // Streams the facts with their ids, in id order: every fact, or those listed in
   // `only` (ascending; ids that do not exist are left out).
-  virtual core::Status scan_facts(const std::function<void(std::int64_t id, const Fact& fact)>& visit,
-                                  const std::vector<std::int64_t>* only = nullptr) = 0;
+  virtual core::Status scan_facts(
+      const std::function<void(std::int64_t id, const Fact& fact)>& visit,
+      const std::vector<std::int64_t>* only = nullptr) = 0;
   // The most parts scan_record_days reads at once, each on a thread of its own.
   virtual std::size_t scan_parts() const = 0;
   // Streams the records within `filter`: once per day of their report when `by_day`
@@ -225,10 +229,12 @@ class Store {
   // whole count. Memory stays flat whatever the number of records. `visit` is called
   // from up to scan_parts() threads at once, one per RecordDay::part, so it must
   // keep what it sums per part.
-  virtual core::Status scan_record_days(const RecordFilter& filter, bool by_day,
-                                        const std::function<void(const RecordDay& record)>& visit) = 0;
+  virtual core::Status scan_record_days(
+      const RecordFilter& filter, bool by_day,
+      const std::function<void(const RecordDay& record)>& visit) = 0;
   // The newest published policy of each domain that has reports in the filter.
-  virtual core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) = 0;
+  virtual core::Result<std::vector<PublishedPolicy>> published_policies(
+      const RecordFilter& filter) = 0;
   // The ISO weeks ("2026-W46") that hold report days, oldest first.
   virtual core::Result<std::vector<std::string>> weeks(const std::vector<std::string>& domains) = 0;
   // One SQL statement on a read-only connection.

@@ -28,7 +28,8 @@ RecordFacts record(const std::string& ip, const std::string& dkim, const std::st
   return facts;
 }
 
-Attribution attribution(const RecordFacts& facts, bool strict_dkim = false, bool strict_spf = false) {
+Attribution attribution(const RecordFacts& facts, bool strict_dkim = false,
+                        bool strict_spf = false) {
   const Identifier identifier(catalog());
   return attribute_record(facts, identifier.identify(facts), strict_dkim, strict_spf);
 }
@@ -42,7 +43,8 @@ std::vector<std::string> causes(const RecordFacts& facts) {
 // "cause:severity" of each cause.
 std::vector<std::string> graded(const Attribution& a) {
   std::vector<std::string> out;
-  for (const CauseAt& at : a.causes) out.push_back(std::string(cause_id(at.cause)) + ":" + severity_name(at.severity));
+  for (const CauseAt& at : a.causes)
+    out.push_back(std::string(cause_id(at.cause)) + ":" + severity_name(at.severity));
   return out;
 }
 
@@ -105,7 +107,8 @@ TEST_CASE("A2 for vendors: a vendor's signature forwarded from outside its range
   // Workspace mail forwarded by some other server keeps both Google signatures.
   RecordFacts forwarded = record(kUnknownIp, "pass", "fail");
   forwarded.dkim.push_back(DkimResult{"example.com", "google", "pass", ""});
-  forwarded.dkim.push_back(DkimResult{"example-com.20230601.gappssmtp.com", "20230601", "pass", ""});
+  forwarded.dkim.push_back(
+      DkimResult{"example-com.20230601.gappssmtp.com", "20230601", "pass", ""});
   forwarded.spf.push_back(SpfResult{"example.com", "mfrom", "softfail", ""});
   CHECK(causes(forwarded) == Causes{"forwarded"});
   RecordFacts near = forwarded;  // from Google's own ranges: the include is missing
@@ -284,13 +287,15 @@ TEST_CASE("shared platforms: forwarding through Google and Microsoft is not the 
   RecordFacts tenant = record("40.107.22.50", "pass", "fail");
   tenant.spf.push_back(SpfResult{"forwarder.example.org", "mfrom", "pass", ""});
   tenant.dkim.push_back(DkimResult{"example.com", "selector1", "pass", ""});
-  tenant.dkim.push_back(DkimResult{"forwarder.onmicrosoft.com", "selector1-forwarder-org", "pass", ""});
+  tenant.dkim.push_back(
+      DkimResult{"forwarder.onmicrosoft.com", "selector1-forwarder-org", "pass", ""});
   CHECK(causes(tenant) == Causes{"forwarded"});
   // Workspace routing keeps the envelope but adds the forwarding Workspace's signature.
   RecordFacts routed = record("209.85.220.41", "pass", "fail");
   routed.spf.push_back(SpfResult{"example.com", "mfrom", "softfail", ""});
   routed.dkim.push_back(DkimResult{"example.com", "s1", "pass", ""});
-  routed.dkim.push_back(DkimResult{"partner-example-org.20230601.gappssmtp.com", "20230601", "pass", ""});
+  routed.dkim.push_back(
+      DkimResult{"partner-example-org.20230601.gappssmtp.com", "20230601", "pass", ""});
   CHECK(causes(routed) == Causes{"forwarded"});
   // The customer's own Workspace default signature is not another Workspace's.
   RecordFacts own = routed;
@@ -309,14 +314,15 @@ TEST_CASE("shared platforms: another account sending as the customer is unauthor
   CHECK(causes(gmail) == Causes{"unauthorized"});
   CHECK(a.own_domain_pass);
   REQUIRE(a.sender != nullptr);
-  CHECK(a.sender->id == "google-workspace");  // the platform it came through
+  CHECK(a.sender->id == "google-workspace");                    // the platform it came through
   RecordFacts tenant = record("40.107.22.50", "fail", "fail");  // another Microsoft 365 tenant
   tenant.spf.push_back(SpfResult{"othertenant.onmicrosoft.com", "mfrom", "pass", ""});
   tenant.dkim.push_back(DkimResult{"othertenant.onmicrosoft.com", "selector1", "pass", ""});
   CHECK(causes(tenant) == Causes{"unauthorized"});
   RecordFacts workspace = record("209.85.220.41", "fail", "fail");  // another Workspace
   workspace.spf.push_back(SpfResult{"other-company.example", "mfrom", "pass", ""});
-  workspace.dkim.push_back(DkimResult{"other-company-example.20230601.gappssmtp.com", "20230601", "pass", ""});
+  workspace.dkim.push_back(
+      DkimResult{"other-company-example.20230601.gappssmtp.com", "20230601", "pass", ""});
   CHECK(causes(workspace) == Causes{"unauthorized"});
 }
 
@@ -357,7 +363,8 @@ TEST_CASE("a verdict that the reporter's own aligned result contradicts is trans
   odd.spf.push_back(SpfResult{"x.bnc.salesforce.com", "mfrom", "pass", ""});
   odd.dkim.push_back(DkimResult{"example.com", "sf1", "pass", ""});
   CHECK(graded(attribution(odd)) == Causes{"spf_not_aligned:info", "transient:info"});
-  RecordFacts spf = record(kSalesforceIp, "fail", "fail");  // SPF passes for the From domain, verdict fail
+  RecordFacts spf =
+      record(kSalesforceIp, "fail", "fail");  // SPF passes for the From domain, verdict fail
   spf.spf.push_back(SpfResult{"example.com", "mfrom", "pass", ""});
   CHECK(graded(attribution(spf)) == Causes{"transient:info", "dkim_not_activated:warn"});
   // Under aspf=s a subdomain envelope is not the reporter's error.

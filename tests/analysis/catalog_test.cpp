@@ -8,9 +8,10 @@ TEST_CASE("catalog: the built-in catalog loads, with the fixed ids") {
   auto catalog = Catalog::builtin();
   REQUIRE(catalog.ok());
   CHECK(catalog->senders().size() >= 25);
-  for (const char* id : {"salesforce", "salesforce-marketing-cloud", "salesforce-pardot", "google-workspace",
-                         "microsoft-365", "amazon-ses", "sendgrid", "mailchimp", "mandrill", "mailgun",
-                         "postmark", "sparkpost", "brevo", "hubspot", "marketo", "zendesk", "zoho"}) {
+  for (const char* id :
+       {"salesforce", "salesforce-marketing-cloud", "salesforce-pardot", "google-workspace",
+        "microsoft-365", "amazon-ses", "sendgrid", "mailchimp", "mandrill", "mailgun", "postmark",
+        "sparkpost", "brevo", "hubspot", "marketo", "zendesk", "zoho"}) {
     CAPTURE(id);
     CHECK(catalog->find(id) != nullptr);
   }
@@ -28,17 +29,24 @@ TEST_CASE("catalog: errors name the file and line") {
     const char* text;
     const char* error;
   };
-  const char* head = "[[sender]]\nid = \"x\"\nname = \"X\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = false\nfix = \"vendor-envelope\"\n";
+  const char* head =
+      "[[sender]]\nid = \"x\"\nname = \"X\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = "
+      "false\nfix = \"vendor-envelope\"\n";
   const Case cases[] = {
       {"colour = \"red\"\n", "user.toml:7: unknown key 'colour'"},
-      {"[[sender.ip_ranges]]\ncidrs = [\"13.110.74.200/16\"]\nsource = \"s\"\ndate = \"2026-01-01\"\n",
+      {"[[sender.ip_ranges]]\ncidrs = [\"13.110.74.200/16\"]\nsource = \"s\"\ndate = "
+       "\"2026-01-01\"\n",
        "user.toml:8: bad CIDR '13.110.74.200/16': host bits set"},
       {"[[sender.ip_ranges]]\ncidrs = [\"10.0.0.0/8\"]\n", "user.toml:7: missing key 'source'"},
-      {"[[sender]]\nid = \"x\"\nname = \"X\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = false\nfix = \"vendor-envelope\"\n",
+      {"[[sender]]\nid = \"x\"\nname = \"X\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = "
+       "false\nfix = \"vendor-envelope\"\n",
        "user.toml:7: duplicate sender id 'x'"},
-      {"spf_includes = \"not-a-list\"\n", "user.toml:7: 'spf_includes' must be an array of strings"},
-      {"envelope_suffixes = [\"com\"]\n", "user.toml:7: 'envelope_suffixes' entry 'com' is not a domain name of two or more labels"},
-      {"dkim_domain_suffixes = [\".\"]\n", "user.toml:7: 'dkim_domain_suffixes' entry '.' is not a domain name of two or more labels"},
+      {"spf_includes = \"not-a-list\"\n",
+       "user.toml:7: 'spf_includes' must be an array of strings"},
+      {"envelope_suffixes = [\"com\"]\n",
+       "user.toml:7: 'envelope_suffixes' entry 'com' is not a domain name of two or more labels"},
+      {"dkim_domain_suffixes = [\".\"]\n",
+       "user.toml:7: 'dkim_domain_suffixes' entry '.' is not a domain name of two or more labels"},
       {"[[sender.ip_ranges]]\ncidrs = [\"10.0.0.0/8\"]\nsource = \"s\"\ndate = \"soon\"\n",
        "user.toml:10: date 'soon' is not YYYY-MM-DD"},
   };
@@ -51,10 +59,17 @@ TEST_CASE("catalog: errors name the file and line") {
   auto syntax = Catalog::parse("[[sender]\nid = ", "bad.toml");
   REQUIRE_FALSE(syntax.ok());
   CHECK(syntax.error().to_string().rfind("bad.toml:1: ", 0) == 0);
-  auto no_fix = Catalog::parse("[[sender]]\nid = \"y\"\nname = \"Y\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = true\nfix = \"magic\"\n", "u.toml");
+  auto no_fix = Catalog::parse(
+      "[[sender]]\nid = \"y\"\nname = \"Y\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = "
+      "true\nfix = \"magic\"\n",
+      "u.toml");
   REQUIRE_FALSE(no_fix.ok());
-  CHECK(no_fix.error().message() == "fix 'magic' must be salesforce, customer-envelope or vendor-envelope");
-  auto bad_id = Catalog::parse("[[sender]]\nid = \"Not OK\"\nname = \"Y\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = true\nfix = \"vendor-envelope\"\n", "u.toml");
+  CHECK(no_fix.error().message() ==
+        "fix 'magic' must be salesforce, customer-envelope or vendor-envelope");
+  auto bad_id = Catalog::parse(
+      "[[sender]]\nid = \"Not OK\"\nname = \"Y\"\ntype = \"SaaS\"\nenvelope_is_customer_domain = "
+      "true\nfix = \"vendor-envelope\"\n",
+      "u.toml");
   REQUIRE_FALSE(bad_id.ok());
 }
 
@@ -64,10 +79,12 @@ TEST_CASE("catalog: a user entry with the same id replaces the built-in one; new
   const std::size_t before = catalog->senders().size();
   auto user = Catalog::parse(
       "[[sender]]\nid = \"sendgrid\"\nname = \"SendGrid (ours)\"\ntype = \"Marketing\"\n"
-      "envelope_is_customer_domain = false\nfix = \"vendor-envelope\"\nenvelope_suffixes = [\"em.example.com\"]\n"
+      "envelope_is_customer_domain = false\nfix = \"vendor-envelope\"\nenvelope_suffixes = "
+      "[\"em.example.com\"]\n"
       "[[sender]]\nid = \"inhouse-relay\"\nname = \"In-house relay\"\ntype = \"SaaS\"\n"
       "envelope_is_customer_domain = true\nfix = \"customer-envelope\"\n"
-      "[[sender.ip_ranges]]\ncidrs = [\"192.0.2.0/28\", \"2001:db8:1::/48\"]\nsource = \"our network\"\ndate = \"2026-11-27\"\n",
+      "[[sender.ip_ranges]]\ncidrs = [\"192.0.2.0/28\", \"2001:db8:1::/48\"]\nsource = \"our "
+      "network\"\ndate = \"2026-11-27\"\n",
       "mine.toml");
   REQUIRE(user.ok());
   catalog->merge(std::move(*user));

@@ -32,8 +32,9 @@ std::vector<std::string> summaries(const std::vector<analysis::Finding>& finding
       causes += (causes.empty() ? "" : ",") + std::string(analysis::cause_id(c.cause)) + ":" +
                 analysis::severity_name(c.severity) + ":" + std::to_string(c.messages);
     }
-    out.push_back(std::string(analysis::severity_name(f.severity)) + " " + (f.sender != nullptr ? f.sender->id : "-") +
-                  " " + causes + " " + std::to_string(f.messages));
+    out.push_back(std::string(analysis::severity_name(f.severity)) + " " +
+                  (f.sender != nullptr ? f.sender->id : "-") + " " + causes + " " +
+                  std::to_string(f.messages));
   }
   return out;
 }
@@ -45,7 +46,8 @@ const analysis::Catalog& catalog() {
 }
 
 // explain over `store` within `filter`, in `lang`.
-std::vector<analysis::Finding> explain_store(store::Store& store, const store::RecordFilter& filter = {},
+std::vector<analysis::Finding> explain_store(store::Store& store,
+                                             const store::RecordFilter& filter = {},
                                              analysis::Lang lang = analysis::Lang::kEn,
                                              const analysis::ExplainOptions& options = {}) {
   auto findings = analysis::explain(store, filter, catalog(), lang, options);
@@ -57,8 +59,9 @@ std::vector<analysis::Finding> explain_store(store::Store& store, const store::R
 std::vector<std::string> everything(const std::vector<analysis::Finding>& findings) {
   std::vector<std::string> out = summaries(findings);
   for (const analysis::Finding& f : findings) {
-    out.push_back(f.domain + " " + std::to_string(f.dmarc_fail) + " " + std::to_string(f.source_count) + " " +
-                  std::to_string(f.first_day) + "-" + std::to_string(f.last_day));
+    out.push_back(f.domain + " " + std::to_string(f.dmarc_fail) + " " +
+                  std::to_string(f.source_count) + " " + std::to_string(f.first_day) + "-" +
+                  std::to_string(f.last_day));
     out.push_back(f.evidence);
     out.push_back(f.fix);
   }
@@ -70,8 +73,8 @@ std::vector<std::string> everything(const std::vector<analysis::Finding>& findin
 TEST_CASE("explain: findings per sender and cause, worst first, with domain findings") {
   std::vector<report::Report> reports;
   for (int day = 0; day < 2; ++day) {
-    report::Report r = testing::make_report("google.com", std::to_string(day), "example.com", kNov9 + day * 86400,
-                                            kNov9 + day * 86400 + 86399);
+    report::Report r = testing::make_report("google.com", std::to_string(day), "example.com",
+                                            kNov9 + day * 86400, kNov9 + day * 86400 + 86399);
     r.policy.p = "none";
     r.records.push_back(salesforce_record("13.110.74.200", 100));
     r.records.push_back(salesforce_record("13.110.242.177", 50 + day));
@@ -89,13 +92,14 @@ TEST_CASE("explain: findings per sender and cause, worst first, with domain find
     testing::TempDb temp;
     const auto store = testing::store_with(backend, reports, temp);
     const std::vector<analysis::Finding> findings = explain_store(*store);
-    CHECK(summaries(findings) == std::vector<std::string>{
-                                     "fail salesforce dkim_not_activated:fail:301,spf_not_aligned:fail:301 301",
-                                     "fail - unauthorized:fail:6 6",
-                                     "warn - policy_none:warn:367 367",
-                                     "warn - enforcement_readiness:warn:367 367",
-                                     "info - subdomain_policy_missing:info:367 367",
-                                 });
+    CHECK(summaries(findings) ==
+          std::vector<std::string>{
+              "fail salesforce dkim_not_activated:fail:301,spf_not_aligned:fail:301 301",
+              "fail - unauthorized:fail:6 6",
+              "warn - policy_none:warn:367 367",
+              "warn - enforcement_readiness:warn:367 367",
+              "info - subdomain_policy_missing:info:367 367",
+          });
     const analysis::Finding& first = findings.front();
     CHECK(first.domain == "example.com");
     CHECK(first.dmarc_fail == 301);
@@ -112,7 +116,8 @@ TEST_CASE("explain: findings per sender and cause, worst first, with domain find
     store::RecordFilter one_day;
     one_day.from_day = core::day_of(kNov9 + 86400);
     one_day.to_day = one_day.from_day;
-    const std::vector<analysis::Finding> later = explain_store(*store, one_day, analysis::Lang::kJa);
+    const std::vector<analysis::Finding> later =
+        explain_store(*store, one_day, analysis::Lang::kJa);
     CHECK(later.front().messages == 151);
     CHECK(later.front().evidence.find("アライン") != std::string::npos);
   }
@@ -120,15 +125,19 @@ TEST_CASE("explain: findings per sender and cause, worst first, with domain find
 
 // summary --by source goes through sender_summary (packed records per fact); the
 // record-level SQL of the store gives the reference figures.
-TEST_CASE("summary by source: the per-fact sums equal the store's record-level sums, with days, filters and zero counts") {
+TEST_CASE(
+    "summary by source: the per-fact sums equal the store's record-level sums, with days, filters "
+    "and zero counts") {
   // Three days with counts smaller than the days, a zero count, two domains, and the
   // same fact in two reports.
-  report::Report three_days = testing::make_report("Mimecast", "m", "example.com", kNov9, kNov9 + 3 * 86400 - 1);
+  report::Report three_days =
+      testing::make_report("Mimecast", "m", "example.com", kNov9, kNov9 + 3 * 86400 - 1);
   three_days.records.push_back(salesforce_record("13.110.74.200", 7));
   three_days.records.push_back(salesforce_record("13.110.74.200", 2));
   three_days.records.push_back(testing::make_record("203.0.113.77", 1, "fail", "fail", "reject"));
   three_days.records.push_back(testing::make_record("198.51.100.9", 0, "pass", "pass"));
-  report::Report day = testing::make_report("google.com", "g", "example.org", kNov9 + 86400, kNov9 + 2 * 86400 - 1);
+  report::Report day =
+      testing::make_report("google.com", "g", "example.org", kNov9 + 86400, kNov9 + 2 * 86400 - 1);
   day.records.push_back(salesforce_record("13.110.74.200", 11));
   day.records.push_back(testing::make_record("209.85.220.41", 5, "pass", "fail", "quarantine"));
   using store::GroupKey;
@@ -139,7 +148,9 @@ TEST_CASE("summary by source: the per-fact sums equal the store's record-level s
     const auto reader = testing::store_with(backend, {three_days, day}, temp);
     int compared = 0;
     for (const std::vector<GroupKey>& by : std::vector<std::vector<GroupKey>>{
-             {GroupKey::kSource}, {GroupKey::kSource, GroupKey::kDay}, {GroupKey::kDomain, GroupKey::kSource},
+             {GroupKey::kSource},
+             {GroupKey::kSource, GroupKey::kDay},
+             {GroupKey::kDomain, GroupKey::kSource},
              {GroupKey::kWeek, GroupKey::kSource, GroupKey::kReporter}}) {
       for (int filtered = 0; filtered < 2; ++filtered) {
         store::SummaryQuery query;
@@ -174,14 +185,15 @@ TEST_CASE("explain: a finding's identification is the strongest of its records, 
                               std::vector<report::Record>{by_range, by_spf}}) {
     for (testing::Backend backend : testing::kBackends) {
       CAPTURE(testing::backend_name(backend));
-      report::Report r = testing::make_report("google.com", "1", "example.com", kNov9, kNov9 + 86399);
+      report::Report r =
+          testing::make_report("google.com", "1", "example.com", kNov9, kNov9 + 86399);
       r.records = records;
       testing::TempDb temp;
       const auto store = testing::store_with(backend, {r}, temp);
       const std::vector<analysis::Finding> findings = explain_store(*store);
-      const auto dkim = std::find_if(findings.begin(), findings.end(), [](const analysis::Finding& f) {
-        return f.cause == Cause::kDkimNotActivated;
-      });
+      const auto dkim = std::find_if(
+          findings.begin(), findings.end(),
+          [](const analysis::Finding& f) { return f.cause == Cause::kDkimNotActivated; });
       REQUIRE(dkim != findings.end());
       CHECK(dkim->messages == 15);
       evidence.push_back(dkim->evidence);
@@ -189,7 +201,8 @@ TEST_CASE("explain: a finding's identification is the strongest of its records, 
   }
   REQUIRE(evidence.size() == 4);
   for (const std::string& text : evidence) CHECK(text == evidence[0]);
-  CHECK(evidence[0].find("identified by an SPF pass for the sender's own envelope domain") != std::string::npos);
+  CHECK(evidence[0].find("identified by an SPF pass for the sender's own envelope domain") !=
+        std::string::npos);
 }
 
 namespace {
@@ -202,7 +215,8 @@ std::vector<analysis::Finding> explain_reports(const std::vector<report::Report>
   for (testing::Backend backend : testing::kBackends) {
     testing::TempDb temp;
     const auto store = testing::store_with(backend, reports, temp);
-    std::vector<analysis::Finding> findings = explain_store(*store, {}, analysis::Lang::kEn, options);
+    std::vector<analysis::Finding> findings =
+        explain_store(*store, {}, analysis::Lang::kEn, options);
     if (backend == testing::kBackends[0]) {
       first = std::move(findings);
     } else {
@@ -213,9 +227,10 @@ std::vector<analysis::Finding> explain_reports(const std::vector<report::Report>
   return first;
 }
 
-report::Report day_report(const std::string& reporter, int day, const std::string& policy = "reject") {
-  report::Report r = testing::make_report(reporter, reporter + std::to_string(day), "example.com", kNov9 + day * 86400,
-                                          kNov9 + day * 86400 + 86399);
+report::Report day_report(const std::string& reporter, int day,
+                          const std::string& policy = "reject") {
+  report::Report r = testing::make_report(reporter, reporter + std::to_string(day), "example.com",
+                                          kNov9 + day * 86400, kNov9 + day * 86400 + 86399);
   r.policy.p = policy;
   r.policy.sp = policy;
   return r;
@@ -226,7 +241,8 @@ report::Report day_report(const std::string& reporter, int day, const std::strin
 TEST_CASE("explain: unknown sources make one finding per domain, or one per IP with all_sources") {
   report::Report r = day_report("google.com", 0);
   for (int i = 0; i < 12; ++i) {
-    report::Record spoof = testing::make_record("203.0.113." + std::to_string(i + 1), 20 - i, "fail", "fail", "reject");
+    report::Record spoof = testing::make_record("203.0.113." + std::to_string(i + 1), 20 - i,
+                                                "fail", "fail", "reject");
     spoof.spf_results.push_back({"example.com", "mfrom", "fail", ""});
     r.records.push_back(spoof);
   }
@@ -245,7 +261,8 @@ TEST_CASE("explain: unknown sources make one finding per domain, or one per IP w
   CHECK(unknown->sources.size() == 10);
   CHECK(unknown->sources.front().ip == "203.0.113.1");
   CHECK(unknown->messages == 20 * 12 - 66 + 3);
-  CHECK(unknown->evidence.find("3 pass SPF or DKIM for the sender's own domain (mailer.example.org)") !=
+  CHECK(unknown->evidence.find(
+            "3 pass SPF or DKIM for the sender's own domain (mailer.example.org)") !=
         std::string::npos);
   CHECK(unknown->fix.find("already p=reject") != std::string::npos);
   CHECK(unknown->fix.find("move the DMARC policy") == std::string::npos);
@@ -286,9 +303,9 @@ TEST_CASE("explain: readiness is unknown without legitimate mail, never ready") 
   spoof.spf_results.push_back({"example.com", "mfrom", "fail", ""});
   r.records.push_back(spoof);
   const std::vector<analysis::Finding> findings = explain_reports({r});
-  const auto readiness = std::find_if(findings.begin(), findings.end(), [](const analysis::Finding& f) {
-    return f.cause == Cause::kEnforcementReadiness;
-  });
+  const auto readiness = std::find_if(
+      findings.begin(), findings.end(),
+      [](const analysis::Finding& f) { return f.cause == Cause::kEnforcementReadiness; });
   REQUIRE(readiness != findings.end());
   CHECK(readiness->severity == Severity::kInfo);
   CHECK(readiness->evidence.find("readiness unknown") != std::string::npos);
@@ -320,9 +337,11 @@ namespace {
 
 // A Google Workspace record of `reporter` on `day`: DKIM s=google with `dkim_result`,
 // SPF softfail for example.com (the include is missing).
-report::Report workspace_day(const std::string& reporter, int day, const std::string& dkim_result, std::int64_t count) {
+report::Report workspace_day(const std::string& reporter, int day, const std::string& dkim_result,
+                             std::int64_t count) {
   report::Report r = day_report(reporter, day);
-  report::Record record = testing::make_record("209.85.220.41", count, dkim_result == "pass" ? "pass" : "fail", "fail");
+  report::Record record =
+      testing::make_record("209.85.220.41", count, dkim_result == "pass" ? "pass" : "fail", "fail");
   record.dkim_results.push_back({"example.com", "google", dkim_result, ""});
   record.spf_results.push_back({"example.com", "mfrom", "softfail", ""});
   r.records.push_back(record);
@@ -368,11 +387,11 @@ TEST_CASE("weights: one reporter's failure on a day others pass is transient, an
   const analysis::Finding& f = workspace_finding(findings);
   std::vector<std::string> causes;
   for (const analysis::FindingCause& c : f.causes) {
-    causes.push_back(std::string(analysis::cause_id(c.cause)) + ":" + analysis::severity_name(c.severity) + ":" +
-                     std::to_string(c.messages));
+    causes.push_back(std::string(analysis::cause_id(c.cause)) + ":" +
+                     analysis::severity_name(c.severity) + ":" + std::to_string(c.messages));
   }
-  CHECK(causes == std::vector<std::string>{"spf_include_missing:fail:490", "dkim_key_unpublished:fail:3",
-                                           "transient:info:7"});
+  CHECK(causes == std::vector<std::string>{"spf_include_missing:fail:490",
+                                           "dkim_key_unpublished:fail:3", "transient:info:7"});
 }
 
 TEST_CASE("weights: a DKIM temperror is transient unless two reporters see it on three days") {
@@ -381,14 +400,16 @@ TEST_CASE("weights: a DKIM temperror is transient unless two reporters see it on
   const std::vector<analysis::Finding> once_findings = explain_reports(once);
   const analysis::Finding& transient = workspace_finding(once_findings);
   CHECK(transient.causes.back().cause == Cause::kTransient);
-  CHECK(std::none_of(transient.causes.begin(), transient.causes.end(), [](const analysis::FindingCause& c) {
-    return c.cause == Cause::kDkimKeyUnpublished;
-  }));
+  CHECK(std::none_of(
+      transient.causes.begin(), transient.causes.end(),
+      [](const analysis::FindingCause& c) { return c.cause == Cause::kDkimKeyUnpublished; }));
   // No one passes, but one reporter on one day: still the receiver's DNS.
-  const std::vector<analysis::Finding> lone_findings = explain_reports({workspace_day("yahoo.com", 0, "temperror", 20)});
+  const std::vector<analysis::Finding> lone_findings =
+      explain_reports({workspace_day("yahoo.com", 0, "temperror", 20)});
   const analysis::Finding& lone = workspace_finding(lone_findings);
   CHECK(lone.causes.back().cause == Cause::kTransient);
-  CHECK(lone.causes.front().severity == Severity::kWarn);  // the include, graded as if DKIM had passed
+  CHECK(lone.causes.front().severity ==
+        Severity::kWarn);  // the include, graded as if DKIM had passed
 
   std::vector<report::Report> persistent;
   for (int day = 0; day < 3; ++day) {

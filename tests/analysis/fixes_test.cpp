@@ -88,10 +88,10 @@ Sender bare(FixStyle style) {
 }
 
 constexpr Cause kAllCauses[] = {
-    Cause::kSpfIncludeMissing,  Cause::kSpfNotAligned,  Cause::kDkimNotActivated,
-    Cause::kDkimKeyUnpublished, Cause::kSpfPermerror,   Cause::kForwarded,
-    Cause::kUnauthorized,       Cause::kTransient,      Cause::kPolicyNone,
-    Cause::kPolicyPartial,      Cause::kPolicyTesting,  Cause::kSubdomainPolicyMissing,
+    Cause::kSpfIncludeMissing,    Cause::kSpfNotAligned, Cause::kDkimNotActivated,
+    Cause::kDkimKeyUnpublished,   Cause::kSpfPermerror,  Cause::kForwarded,
+    Cause::kUnauthorized,         Cause::kTransient,     Cause::kPolicyNone,
+    Cause::kPolicyPartial,        Cause::kPolicyTesting, Cause::kSubdomainPolicyMissing,
     Cause::kEnforcementReadiness,
 };
 
@@ -103,17 +103,52 @@ FixContext base_context(const Sender* sender) {
   return c;
 }
 
-bool has(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+bool has(std::string_view text, std::string_view part) {
+  return text.find(part) != std::string_view::npos;
+}
 
 // No unfilled placeholder, no gap left by an empty value, one paragraph without
 // trailing newline.
 void check_clean(const std::string& text) {
   CAPTURE(text);
   CHECK_FALSE(text.empty());
-  for (std::string_view bad : {"  ", "<", ">", "{", "}", "%s", "%d", "()", "（）", "「」", " .", " ,", " :", "\n\n",
-                               "\n ", " \n", "._domainkey.\n", "._domainkey. ", "d=,", "d= fail", "d= の", "s=,", "s= fail", "s= の",
-                               "include: ~all", "） ", " （", "」 ", "。 ", "、 ",
-                               ", ,", "..", "。。", "、、", "（、", "null", "nullptr"}) {
+  for (std::string_view bad : {"  ",
+                               "<",
+                               ">",
+                               "{",
+                               "}",
+                               "%s",
+                               "%d",
+                               "()",
+                               "（）",
+                               "「」",
+                               " .",
+                               " ,",
+                               " :",
+                               "\n\n",
+                               "\n ",
+                               " \n",
+                               "._domainkey.\n",
+                               "._domainkey. ",
+                               "d=,",
+                               "d= fail",
+                               "d= の",
+                               "s=,",
+                               "s= fail",
+                               "s= の",
+                               "include: ~all",
+                               "） ",
+                               " （",
+                               "」 ",
+                               "。 ",
+                               "、 ",
+                               ", ,",
+                               "..",
+                               "。。",
+                               "、、",
+                               "（、",
+                               "null",
+                               "nullptr"}) {
     CAPTURE(bad);
     CHECK_FALSE(has(text, bad));
   }
@@ -122,8 +157,9 @@ void check_clean(const std::string& text) {
     if (text[i] != ' ') continue;
     const bool wide_before = static_cast<unsigned char>(text[i - 1]) >= 0x80;
     const bool wide_after = static_cast<unsigned char>(text[i + 1]) >= 0x80;
-    const bool symbol = (i >= 3 && (text.compare(i - 3, 3, "→") == 0 || text.compare(i - 3, 3, "…") == 0)) ||
-                        text.compare(i + 1, 3, "→") == 0 || text.compare(i + 1, 3, "…") == 0;
+    const bool symbol =
+        (i >= 3 && (text.compare(i - 3, 3, "→") == 0 || text.compare(i - 3, 3, "…") == 0)) ||
+        text.compare(i + 1, 3, "→") == 0 || text.compare(i + 1, 3, "…") == 0;
     CAPTURE(i);
     CHECK_FALSE((wide_before && wide_after && !symbol));
   }
@@ -210,8 +246,10 @@ TEST_CASE("fixes: spf_include_missing for a customer-envelope sender adds every 
     CHECK(has(text, "10"));
     CHECK(has(text, "example.com "));
   }
-  CHECK(has(fix_text(Cause::kSpfIncludeMissing, Lang::kEn, c), "Receivers checked SPF for example.com"));
-  CHECK(has(fix_text(Cause::kSpfIncludeMissing, Lang::kJa, c), "受信側は example.com（エンベロープのドメイン）"));
+  CHECK(has(fix_text(Cause::kSpfIncludeMissing, Lang::kEn, c),
+            "Receivers checked SPF for example.com"));
+  CHECK(has(fix_text(Cause::kSpfIncludeMissing, Lang::kJa, c),
+            "受信側は example.com（エンベロープのドメイン）"));
 }
 
 TEST_CASE("fixes: spf_include_missing for a vendor-envelope sender points to DKIM") {
@@ -359,7 +397,8 @@ TEST_CASE("fixes: dkim_not_activated for Salesforce walks through key, CNAMEs an
   CHECK(has(ja, "サブドメインごとに別の鍵"));
 }
 
-TEST_CASE("fixes: dkim_not_activated for Salesforce uses seen selectors and names the other key domain") {
+TEST_CASE(
+    "fixes: dkim_not_activated for Salesforce uses seen selectors and names the other key domain") {
   const Sender sf = salesforce();
   FixContext c = base_context(&sf);
   c.dkim_domains = {"example.com"};
@@ -387,11 +426,14 @@ TEST_CASE("fixes: dkim_not_activated for Google Workspace includes Start authent
   }
   CHECK(has(en, "Google Admin console → Apps → Google Workspace → Gmail → \"Authenticate email\""));
   CHECK(has(en, "\"Start authentication\""));
-  CHECK(has(ja, "Google 管理コンソール →「アプリ」→「Google Workspace」→「Gmail」→「メールの認証」"));
+  CHECK(
+      has(ja, "Google 管理コンソール →「アプリ」→「Google Workspace」→「Gmail」→「メールの認証」"));
   CHECK(has(ja, "「認証を開始」"));
 }
 
-TEST_CASE("fixes: dkim_not_activated for Microsoft 365 names selector1/selector2 and the Defender portal") {
+TEST_CASE(
+    "fixes: dkim_not_activated for Microsoft 365 names selector1/selector2 and the Defender "
+    "portal") {
   const Sender m = microsoft();
   FixContext c = base_context(&m);
   c.dkim_domains = {"contoso.onmicrosoft.com"};
@@ -494,7 +536,8 @@ TEST_CASE("fixes: dkim_key_unpublished for an unknown source reads naturally in 
   check_clean(ja);
   CHECK(has(ja, "mail._domainkey.news.example.com を送信元のシステムの表示どおり"));
   CHECK(has(ja, "送信元のシステムで鍵を"));
-  CHECK(has(fix_text(Cause::kDkimKeyUnpublished, Lang::kEn, c), "exactly as the sending service shows it"));
+  CHECK(has(fix_text(Cause::kDkimKeyUnpublished, Lang::kEn, c),
+            "exactly as the sending service shows it"));
 }
 
 TEST_CASE("fixes: dkim_key_unpublished with result policy asks for a 2048-bit key") {
@@ -683,8 +726,14 @@ TEST_CASE("fixes: enforcement_readiness says ready from 98% and not yet below") 
 // ---- every cause, every variant, empty lists -----------------------------------------
 
 TEST_CASE("fixes: no placeholders or gaps for any cause, sender or language, with empty lists") {
-  const Sender senders[] = {salesforce(), google(), microsoft(), zoho(), sendgrid(), freshdesk(),
-                            bare(FixStyle::kSalesforce), bare(FixStyle::kCustomerEnvelope),
+  const Sender senders[] = {salesforce(),
+                            google(),
+                            microsoft(),
+                            zoho(),
+                            sendgrid(),
+                            freshdesk(),
+                            bare(FixStyle::kSalesforce),
+                            bare(FixStyle::kCustomerEnvelope),
                             bare(FixStyle::kVendorEnvelope)};
   std::vector<const Sender*> choices = {nullptr};
   for (const Sender& s : senders) choices.push_back(&s);
@@ -732,7 +781,6 @@ TEST_CASE("fixes: the From domain, not the policy domain, carries SPF and DKIM r
   }
 }
 
-
 // ---- merging the fixes of one finding's causes --------------------------------------------
 
 TEST_CASE("fixes: render_fix merges causes without repeating a step, checks last") {
@@ -740,8 +788,9 @@ TEST_CASE("fixes: render_fix merges causes without repeating a step, checks last
   FixContext c = base_context(&sf);
   c.spf_domains = {"x.na139.bnc.salesforce.com"};
   for (Lang lang : {Lang::kEn, Lang::kJa}) {
-    const std::string merged =
-        render_fix({fix_parts(Cause::kDkimNotActivated, lang, c), fix_parts(Cause::kSpfNotAligned, lang, c)}, lang);
+    const std::string merged = render_fix(
+        {fix_parts(Cause::kDkimNotActivated, lang, c), fix_parts(Cause::kSpfNotAligned, lang, c)},
+        lang);
     CAPTURE(merged);
     check_clean(merged);
     // The four DKIM steps once, then one check, then the alternative numbered apart.
@@ -750,9 +799,11 @@ TEST_CASE("fixes: render_fix merges causes without repeating a step, checks last
     CHECK_FALSE(has(merged, "\n6. "));
     const std::size_t create = merged.find(lang == Lang::kEn ? "Create New Key" : "鍵を新規作成");
     REQUIRE(create != std::string::npos);
-    CHECK(merged.find(lang == Lang::kEn ? "Create New Key" : "鍵を新規作成", create + 1) == std::string::npos);
+    CHECK(merged.find(lang == Lang::kEn ? "Create New Key" : "鍵を新規作成", create + 1) ==
+          std::string::npos);
     const std::size_t check = merged.find("\n5. ");
-    const std::size_t alternative = merged.find(lang == Lang::kEn ? "Alternative if DKIM is impossible" : "代替策");
+    const std::size_t alternative =
+        merged.find(lang == Lang::kEn ? "Alternative if DKIM is impossible" : "代替策");
     REQUIRE(alternative != std::string::npos);
     CHECK(check < alternative);
     CHECK(has(merged.substr(alternative), "\n1. "));
@@ -760,16 +811,20 @@ TEST_CASE("fixes: render_fix merges causes without repeating a step, checks last
   // "Also set up DKIM" goes when another cause brings the DKIM steps themselves...
   FixContext customer = c;
   customer.spf_domains = {"news.example.com"};
-  const std::string include_and_key = render_fix(
-      {fix_parts(Cause::kSpfIncludeMissing, Lang::kEn, customer), fix_parts(Cause::kDkimNotActivated, Lang::kEn, customer)},
-      Lang::kEn);
+  const std::string include_and_key =
+      render_fix({fix_parts(Cause::kSpfIncludeMissing, Lang::kEn, customer),
+                  fix_parts(Cause::kDkimNotActivated, Lang::kEn, customer)},
+                 Lang::kEn);
   CHECK_FALSE(has(include_and_key, "Also create and activate"));
   CHECK(has(include_and_key, "include:_spf.salesforce.com"));
-  CHECK(has(include_and_key, "should show SPF pass for news.example.com; Salesforce mail from news.example.com should "
-                             "show DKIM pass"));
+  CHECK(
+      has(include_and_key,
+          "should show SPF pass for news.example.com; Salesforce mail from news.example.com should "
+          "show DKIM pass"));
   // ...and where the customer's DKIM already passes.
   customer.dkim_passes = true;
-  CHECK_FALSE(has(fix_text(Cause::kSpfIncludeMissing, Lang::kEn, customer), "Also create and activate"));
+  CHECK_FALSE(
+      has(fix_text(Cause::kSpfIncludeMissing, Lang::kEn, customer), "Also create and activate"));
   customer.dkim_passes = false;
   CHECK(has(fix_text(Cause::kSpfIncludeMissing, Lang::kEn, customer), "Also create and activate"));
 }
@@ -858,7 +913,8 @@ TEST_CASE("fixes: enforcement steps follow p=, sp=, pct and t=y") {
   }
   // Readiness below the threshold at p=reject: the failing mail is rejected now.
   c.pass_share = 80;
-  CHECK(has(fix_text(Cause::kEnforcementReadiness, Lang::kEn, c), "receivers reject the legitimate mail"));
+  CHECK(has(fix_text(Cause::kEnforcementReadiness, Lang::kEn, c),
+            "receivers reject the legitimate mail"));
   CHECK(has(fix_text(Cause::kEnforcementReadiness, Lang::kJa, c), "拒否されています"));
   c.testing = true;
   CHECK(has(fix_text(Cause::kEnforcementReadiness, Lang::kEn, c), "send to spam"));

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "core/error.h"
+
+#include <doctest/doctest.h>
 
 using namespace dmarcq::core;
 

@@ -1,9 +1,9 @@
+#include "core/hash.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <thread>
-
-#include "core/hash.h"
 
 using dmarcq::core::sha256_hex;
 

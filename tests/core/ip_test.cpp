@@ -1,3 +1,5 @@
+#include "core/ip.h"
+
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 
@@ -6,8 +8,6 @@
 #include <iterator>
 #include <random>
 #include <string>
-
-#include "core/ip.h"
 
 using dmarcq::core::canonical_ip;
 
@@ -45,8 +45,12 @@ TEST_CASE("ip: canonical forms") {
   }
   CHECK(canonical_ip("fe80::1%eth0")->had_zone);
   // A NUL inside is not the end of the text: what follows it makes it no address.
-  for (const std::string& with_nul : {std::string("192.0.2.1\0junk", 14), std::string("192.0.2.1\0", 10),
-                                      std::string("2001:db8::1\0x", 13), std::string("\0" "192.0.2.1", 10)}) {
+  for (const std::string& with_nul :
+       {std::string("192.0.2.1\0junk", 14), std::string("192.0.2.1\0", 10),
+        std::string("2001:db8::1\0x", 13),
+        std::string("\0"
+                    "192.0.2.1",
+                    10)}) {
     CAPTURE(with_nul.size());
     CHECK_FALSE(canonical_ip(with_nul).has_value());
   }
@@ -55,7 +59,8 @@ TEST_CASE("ip: canonical forms") {
 TEST_CASE("ip: every IPv4 byte value is written as inet_ntop writes it") {
   for (unsigned value = 0; value < 256; ++value) {
     const std::string a = std::to_string(value);
-    const std::string quad = a + "." + std::to_string(255 - value) + "." + a + "." + std::to_string(value / 2);
+    const std::string quad =
+        a + "." + std::to_string(255 - value) + "." + a + "." + std::to_string(value / 2);
     in_addr address{};
     REQUIRE(inet_pton(AF_INET, quad.c_str(), &address) == 1);
     char expected[INET_ADDRSTRLEN];
@@ -88,16 +93,62 @@ void check_shortcut_agrees(const std::string& input) {
 
 TEST_CASE("ip: the canonical IPv4 shortcut agrees with inet_pton and back") {
   const std::string tricky[] = {
-      "0.0.0.0", "255.255.255.255", "256.0.0.0", "255.255.255.256", "199.299.1.1",
-      "249.1.1.1", "250.1.1.1", "260.1.1.1", "300.1.1.1", "999.1.1.1", "1.2.3.1000",
-      "01.2.3.4", "1.02.3.4", "1.2.3.00", "00.0.0.0", "0.0.0.010", "1.2.3", "1.2.3.4.5",
-      "1..3.4", ".1.2.3", "1.2.3.", "1.2.3.4 ", " 1.2.3.4", "\t1.2.3.4\n", "\v1.2.3.4",
-      "[1.2.3.4]", "[1.2.3.4", "1.2.3.4]", "1.2.3.4%eth0", "[1.2.3.4%x]", "1.2.3.-4",
-      "+1.2.3.4", "1.2.3.4x", "1.2.3.4/24", "1.2.3.0x4", "0x1.2.3.4", "1.2.3.4e0",
-      "::ffff:1.2.3.4", "::FFFF:1.2.3.4", "::ffff:01.2.3.4", "::1.2.3.4", "[::ffff:1.2.3.4]",
-      "1.2.3.4:25", "1 .2.3.4", "\xEF\xBC\x91.2.3.4", "1.2.3.4\xC2\xA0", "", " ", "[]",
-      "%", std::string("1.2.3.4\0", 8), std::string("1.2.3.4\0x", 9), std::string("1.2\0.3.4", 8),
-      "2001:db8::1", "::", "::1",
+      "0.0.0.0",
+      "255.255.255.255",
+      "256.0.0.0",
+      "255.255.255.256",
+      "199.299.1.1",
+      "249.1.1.1",
+      "250.1.1.1",
+      "260.1.1.1",
+      "300.1.1.1",
+      "999.1.1.1",
+      "1.2.3.1000",
+      "01.2.3.4",
+      "1.02.3.4",
+      "1.2.3.00",
+      "00.0.0.0",
+      "0.0.0.010",
+      "1.2.3",
+      "1.2.3.4.5",
+      "1..3.4",
+      ".1.2.3",
+      "1.2.3.",
+      "1.2.3.4 ",
+      " 1.2.3.4",
+      "\t1.2.3.4\n",
+      "\v1.2.3.4",
+      "[1.2.3.4]",
+      "[1.2.3.4",
+      "1.2.3.4]",
+      "1.2.3.4%eth0",
+      "[1.2.3.4%x]",
+      "1.2.3.-4",
+      "+1.2.3.4",
+      "1.2.3.4x",
+      "1.2.3.4/24",
+      "1.2.3.0x4",
+      "0x1.2.3.4",
+      "1.2.3.4e0",
+      "::ffff:1.2.3.4",
+      "::FFFF:1.2.3.4",
+      "::ffff:01.2.3.4",
+      "::1.2.3.4",
+      "[::ffff:1.2.3.4]",
+      "1.2.3.4:25",
+      "1 .2.3.4",
+      "\xEF\xBC\x91.2.3.4",
+      "1.2.3.4\xC2\xA0",
+      "",
+      " ",
+      "[]",
+      "%",
+      std::string("1.2.3.4\0", 8),
+      std::string("1.2.3.4\0x", 9),
+      std::string("1.2\0.3.4", 8),
+      "2001:db8::1",
+      "::",
+      "::1",
   };
   for (const std::string& input : tricky) check_shortcut_agrees(input);
 

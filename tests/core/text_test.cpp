@@ -44,14 +44,13 @@ std::string hex(char32_t cp) {
 
 TEST_CASE("is_valid_utf8 accepts well-formed text") {
   for (const std::string_view text : {
-           ""sv,
-           "plain ascii"sv,
-           "a\0b"sv,                // NUL is a valid code point
-           "\xC3\xA9"sv,            // U+00E9
-           "\xE2\x82\xAC"sv,        // U+20AC
-           "\xEF\xBF\xBF"sv,        // U+FFFF
-           "\xF0\x9D\x84\x9E"sv,    // U+1D11E
-           "\xF4\x8F\xBF\xBF"sv,    // U+10FFFF
+           ""sv, "plain ascii"sv,
+           "a\0b"sv,              // NUL is a valid code point
+           "\xC3\xA9"sv,          // U+00E9
+           "\xE2\x82\xAC"sv,      // U+20AC
+           "\xEF\xBF\xBF"sv,      // U+FFFF
+           "\xF0\x9D\x84\x9E"sv,  // U+1D11E
+           "\xF4\x8F\xBF\xBF"sv,  // U+10FFFF
        }) {
     CAPTURE(text);
     CHECK(is_valid_utf8(text));
@@ -60,19 +59,19 @@ TEST_CASE("is_valid_utf8 accepts well-formed text") {
 
 TEST_CASE("is_valid_utf8 rejects ill-formed text") {
   for (const std::string_view text : {
-           "\xC0\xAF"sv,            // overlong '/'
-           "\xC1\xBF"sv,            // overlong
-           "\xE0\x80\xAF"sv,        // overlong 3-byte
-           "\xF0\x80\x80\xAF"sv,    // overlong 4-byte
-           "\xED\xA0\x80"sv,        // surrogate U+D800
-           "\xED\xBF\xBF"sv,        // surrogate U+DFFF
-           "\xF4\x90\x80\x80"sv,    // U+110000
-           "\xF5\x80\x80\x80"sv,    // lead byte beyond U+10FFFF
+           "\xC0\xAF"sv,          // overlong '/'
+           "\xC1\xBF"sv,          // overlong
+           "\xE0\x80\xAF"sv,      // overlong 3-byte
+           "\xF0\x80\x80\xAF"sv,  // overlong 4-byte
+           "\xED\xA0\x80"sv,      // surrogate U+D800
+           "\xED\xBF\xBF"sv,      // surrogate U+DFFF
+           "\xF4\x90\x80\x80"sv,  // U+110000
+           "\xF5\x80\x80\x80"sv,  // lead byte beyond U+10FFFF
            "\xFF"sv,
-           "\x80"sv,                // lone continuation
-           "\xE2\x82"sv,            // truncated
-           "ok\xC3"sv,              // truncated at the end
-           "\xC3(x"sv,              // lead byte without continuation
+           "\x80"sv,      // lone continuation
+           "\xE2\x82"sv,  // truncated
+           "ok\xC3"sv,    // truncated at the end
+           "\xC3(x"sv,    // lead byte without continuation
        }) {
     CAPTURE(text);
     CHECK_FALSE(is_valid_utf8(text));
@@ -101,15 +100,15 @@ TEST_CASE("to_valid_utf8 replaces each maximal ill-formed subpart with U+FFFD") 
   const Case cases[] = {
       {"", ""},
       {"valid \xC3\xA9\xE6\x97\xA5", "valid \xC3\xA9\xE6\x97\xA5"},
-      {"\xC0\xAF", f + f},                    // overlong: C0 cannot start anything
-      {"\xED\xA0\x80", f + f + f},            // surrogate: ED then two strays
-      {"\xE2\x82", f},                        // truncated: one subpart
+      {"\xC0\xAF", f + f},          // overlong: C0 cannot start anything
+      {"\xED\xA0\x80", f + f + f},  // surrogate: ED then two strays
+      {"\xE2\x82", f},              // truncated: one subpart
       {"\xE2\x82x", f + "x"},
       {"\xE0\x80\xAF", f + f + f},
       {"\xF4\x90\x80\x80", f + f + f + f},
       {"a\xF0\x9D\x84", "a" + f},
       {"\xFF\xFE", f + f},
-      {"\x80\x80\x80", f + f + f},                // each stray continuation alone
+      {"\x80\x80\x80", f + f + f},  // each stray continuation alone
       // Unicode 15, table 3-8.
       {"\x61\xF1\x80\x80\xE1\x80\xC2\x62\x80\x63\x80\xBF\x64",
        "a" + f + f + f + "b" + f + "c" + f + f + "d"},
@@ -127,7 +126,9 @@ TEST_CASE("terminal_safe escapes controls, bidi and bad bytes") {
   };
   const Case cases[] = {
       {"\x1b[31mred", "\\x1b[31mred"},
-      {"abc\xE2\x80\xAE" "cod.exe", "abc\\u202ecod.exe"},  // U+202E RLO
+      {"abc\xE2\x80\xAE"
+       "cod.exe",
+       "abc\\u202ecod.exe"},  // U+202E RLO
       {"\xE2\x80\x8E\xE2\x80\x8F\xD8\x9C", "\\u200e\\u200f\\u061c"},
       {"\xE2\x80\xAA\xE2\x80\xAD", "\\u202a\\u202d"},
       {"\xE2\x81\xA6\xE2\x81\xA9", "\\u2066\\u2069"},
@@ -139,7 +140,7 @@ TEST_CASE("terminal_safe escapes controls, bidi and bad bytes") {
       {"\xFF", "\\xff"},
       {"\xE2\x82", "\\xe2\\x82"},
       {"\xC0\xAF", "\\xc0\\xaf"},
-      {"back\\slash", "back\\slash"},                           // left as is
+      {"back\\slash", "back\\slash"},  // left as is
       {"\xC2\xA0\xC3\xA9\xE6\x97\xA5\xE2\x80\xAF", "\xC2\xA0\xC3\xA9\xE6\x97\xA5\xE2\x80\xAF"},
       {"\xE2\x81\xA5\xE2\x81\xAA", "\xE2\x81\xA5\xE2\x81\xAA"},  // U+2065, U+206A: not bidi
       {"", ""},
@@ -151,13 +152,13 @@ TEST_CASE("terminal_safe escapes controls, bidi and bad bytes") {
 }
 
 TEST_CASE("is_terminal_unsafe boundaries") {
-  for (const char32_t cp : {0x00, 0x1F, 0x7F, 0x80, 0x9F, 0x61C, 0x200E, 0x200F, 0x202A,
-                            0x202E, 0x2066, 0x2069}) {
+  for (const char32_t cp :
+       {0x00, 0x1F, 0x7F, 0x80, 0x9F, 0x61C, 0x200E, 0x200F, 0x202A, 0x202E, 0x2066, 0x2069}) {
     CAPTURE(static_cast<std::uint32_t>(cp));
     CHECK(is_terminal_unsafe(cp));
   }
-  for (const char32_t cp : {0x20, 0x7E, 0xA0, 0x61B, 0x200D, 0x2010, 0x2029, 0x202F, 0x2065,
-                            0x206A, 0xFEFF, 0x10FFFF}) {
+  for (const char32_t cp : {0x20, 0x7E, 0xA0, 0x61B, 0x200D, 0x2010, 0x2029, 0x202F, 0x2065, 0x206A,
+                            0xFEFF, 0x10FFFF}) {
     CAPTURE(static_cast<std::uint32_t>(cp));
     CHECK_FALSE(is_terminal_unsafe(cp));
   }
@@ -195,7 +196,8 @@ TEST_CASE("is_valid_utf8 agrees with decoding every step, ASCII runs included") 
     return true;
   };
   // ASCII with lead, continuation and invalid bytes mixed in at any position.
-  constexpr unsigned char kAlphabet[] = {'a', '\0', 0x7F, 0x80, 0xBF, 0xC2, 0xE2, 0xED, 0xF0, 0xF4, 0xFF};
+  constexpr unsigned char kAlphabet[] = {'a',  '\0', 0x7F, 0x80, 0xBF, 0xC2,
+                                         0xE2, 0xED, 0xF0, 0xF4, 0xFF};
   std::mt19937 rng(20250102);
   std::uniform_int_distribution<std::size_t> pick(0, sizeof kAlphabet - 1);
   std::uniform_int_distribution<std::size_t> length(0, 12);
@@ -209,7 +211,10 @@ TEST_CASE("is_valid_utf8 agrees with decoding every step, ASCII runs included") 
 
 TEST_CASE("ascii_lower") {
   CHECK(ascii_lower("ExAmple.COM") == "example.com");
-  CHECK(ascii_lower("\xC3\x89" "A-Z_@[`{") == "\xC3\x89" "a-z_@[`{");  // non-ASCII kept
+  CHECK(ascii_lower("\xC3\x89"
+                    "A-Z_@[`{") ==
+        "\xC3\x89"
+        "a-z_@[`{");  // non-ASCII kept
   CHECK(ascii_lower("") == "");
 }
 
@@ -220,7 +225,7 @@ TEST_CASE("trim") {
   };
   const Case cases[] = {
       {"  a b \t\r\n", "a b"}, {"\r\n\tx", "x"}, {"x", "x"},
-      {" \t\r\n ", ""},       {"", ""},          {"\va\f", "\va\f"},  // only the four
+      {" \t\r\n ", ""},        {"", ""},         {"\va\f", "\va\f"},  // only the four
   };
   for (const Case& c : cases) {
     CAPTURE(c.in);

@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   const int fd = memory_file();
-  if (fd < 0 || ::ftruncate(fd, 0) != 0 || ::pwrite(fd, data, size, 0) != static_cast<ssize_t>(size)) {
+  if (fd < 0 || ::ftruncate(fd, 0) != 0 ||
+      ::pwrite(fd, data, size, 0) != static_cast<ssize_t>(size)) {
     std::abort();  // the target cannot run without its file
   }
   // A path of its own: opened afresh, at offset 0, like a file named on the command line.
@@ -48,10 +49,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   streaming.max_input_bytes = 64;  // any archive longer than that is streamed
   dmarcq::fuzz::RecordingSink streamed;
   dmarcq::ingest::ingest_paths({path}, streaming, streamed);
-  if (dmarcq::ingest::is_container(dmarcq::ingest::sniff(bytes)) && size > streaming.max_input_bytes &&
-      size <= limits.max_input_bytes && streamed.events() != whole.events()) {
-    for (const std::string& event : whole.events()) std::fprintf(stderr, "read whole: %s\n", event.c_str());
-    for (const std::string& event : streamed.events()) std::fprintf(stderr, "streamed:   %s\n", event.c_str());
+  if (dmarcq::ingest::is_container(dmarcq::ingest::sniff(bytes)) &&
+      size > streaming.max_input_bytes && size <= limits.max_input_bytes &&
+      streamed.events() != whole.events()) {
+    for (const std::string& event : whole.events())
+      std::fprintf(stderr, "read whole: %s\n", event.c_str());
+    for (const std::string& event : streamed.events())
+      std::fprintf(stderr, "streamed:   %s\n", event.c_str());
     std::abort();
   }
   return 0;

@@ -18,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string bytes(reinterpret_cast<const char*>(data), size);
   const dmarcq::ingest::Limits limits = dmarcq::fuzz::small_limits();
   dmarcq::fuzz::CountingSink sink;
-  dmarcq::ingest::ingest_message(dmarcq::ingest::Origin{{"fuzz"}}, "message", bytes, false,
-                                 limits, sink);
+  dmarcq::ingest::ingest_message(dmarcq::ingest::Origin{{"fuzz"}}, "message", bytes, false, limits,
+                                 sink);
   dmarcq::ingest::ingest_bytes(dmarcq::ingest::Origin{{"fuzz.mbox"}},
                                "From fuzz Mon Nov 16 10:00:00 2026\n" + bytes, limits, sink);
   return 0;

@@ -30,7 +30,9 @@ class CountingSink final : public ingest::Sink {
     touch(raw, origin);
     checksum_ += error.to_string().size();
   }
-  void on_skip(const ingest::Origin& origin, const std::string& what) override { touch(what, origin); }
+  void on_skip(const ingest::Origin& origin, const std::string& what) override {
+    touch(what, origin);
+  }
   bool on_message_start(const ingest::Origin& origin, std::string_view raw) override {
     touch(raw, origin);
     return true;
@@ -57,7 +59,8 @@ class RecordingSink final : public ingest::Sink {
     events_.push_back("document " + document.origin.to_string() + " " +
                       std::to_string(document.bytes.size()));
   }
-  void on_reject(const ingest::Origin& origin, const core::Error& error, std::string_view) override {
+  void on_reject(const ingest::Origin& origin, const core::Error& error,
+                 std::string_view) override {
     events_.push_back("reject " + origin.to_string() + ": " + error.to_string());
   }
   void on_skip(const ingest::Origin& origin, const std::string& what) override {

@@ -1,12 +1,13 @@
+#include "import/importer.h"
+
 #include <doctest/doctest.h>
 
 #include <map>
 
-#include "support/ingest_support.h"
-#include "import/importer.h"
 #include "core/hash.h"
-#include "store/store.h"
 #include "report_fixture.h"
+#include "store/store.h"
+#include "support/ingest_support.h"
 #include "support/reports.h"
 #include "support/scalar.h"
 #include "support/temp_db.h"
@@ -17,7 +18,6 @@ using testing::scalar;
 
 namespace {
 
-
 // How run() hands an input to the importer: as bytes, or as a file read whole and
 // shown to the importer first (as ingest_paths does for a file that is not an mbox or
 // a single message), which lets the importer skip a file it remembers.
@@ -25,25 +25,25 @@ enum class Feed { kBytes, kFiles };
 
 // Feeds every unit of `inputs` through one Importer, as one import run.
 import::ImportStats run(const std::string& db_path,
-                     const std::vector<std::pair<std::string, std::string>>& inputs,
-                     Feed feed = Feed::kBytes) {
-  auto store = store::open(db_path, store::OpenMode::kReadWrite);
-  REQUIRE(store.ok());
-  import::Importer importer(**store);
-  REQUIRE(importer.start().ok());
-  for (const auto& [name, bytes] : inputs) {
-    importer.on_file(name, bytes.size());
-    const ingest::Origin origin{{name}};
-    if (feed == Feed::kBytes) {
-      ingest::ingest_bytes(origin, bytes, ingest::Limits{}, importer);
-    } else if (importer.on_file_start(origin, core::sha256_hex(bytes))) {
-      ingest::ingest_bytes(origin, bytes, ingest::Limits{}, importer);
-      importer.on_file_end(origin);
-    }
+                        const std::vector<std::pair<std::string, std::string>>& inputs,
+                        Feed feed = Feed::kBytes){
+    auto store = store::open(db_path, store::OpenMode::kReadWrite);
+REQUIRE(store.ok());
+import::Importer importer(**store);
+REQUIRE(importer.start().ok());
+for (const auto& [name, bytes] : inputs) {
+  importer.on_file(name, bytes.size());
+  const ingest::Origin origin{{name}};
+  if (feed == Feed::kBytes) {
+    ingest::ingest_bytes(origin, bytes, ingest::Limits{}, importer);
+  } else if (importer.on_file_start(origin, core::sha256_hex(bytes))) {
+    ingest::ingest_bytes(origin, bytes, ingest::Limits{}, importer);
+    importer.on_file_end(origin);
   }
-  REQUIRE(importer.finish().ok());
-  return importer.stats();
 }
+REQUIRE(importer.finish().ok());
+return importer.stats();
+}  // namespace
 
 }  // namespace
 
@@ -52,8 +52,8 @@ TEST_CASE("importer: every unit is counted once and the counts add up") {
   const std::string good = report_xml("1", 5);
   const std::vector<std::pair<std::string, std::string>> inputs = {
       {"a.xml", good},
-      {"copy-of-a.xml", good},                                   // same bytes
-      {"a-reformatted.xml", good + "\n"},                        // same report, other bytes
+      {"copy-of-a.xml", good},             // same bytes
+      {"a-reformatted.xml", good + "\n"},  // same report, other bytes
       {"b.xml", report_xml("2", 7)},
       {"broken.xml", "<feedback><report_metadata></feedback>"},  // malformed
       {"broken-again.xml", "<feedback><report_metadata></feedback>"},
@@ -102,7 +102,8 @@ TEST_CASE("importer: a reject is retried, and imports once the cause is gone") {
   for (const bool first : {true, false}) {
     import::Importer importer(**store);
     REQUIRE(importer.start().ok());
-    ingest::ingest_bytes(ingest::Origin{{"r.xml"}}, xml, first ? tight : ingest::Limits{}, importer);
+    ingest::ingest_bytes(ingest::Origin{{"r.xml"}}, xml, first ? tight : ingest::Limits{},
+                         importer);
     REQUIRE(importer.finish().ok());
     if (first) {
       CHECK(importer.stats().total.rejected == 1);
@@ -123,9 +124,10 @@ TEST_CASE("importer: other XML documents are skipped unless named like a report"
                         {"report.xml", "<html/>"}});
   CHECK(stats.total.skipped == 2);
   CHECK(stats.total.rejected == 1);
-  CHECK(stats.skips == std::vector<std::string>{
-                           "logo.svg: not a DMARC aggregate report (root element <svg>, expected <feedback>)",
-                           "index.html: not a DMARC aggregate report (root element <html>)"});
+  CHECK(stats.skips ==
+        std::vector<std::string>{
+            "logo.svg: not a DMARC aggregate report (root element <svg>, expected <feedback>)",
+            "index.html: not a DMARC aggregate report (root element <html>)"});
 }
 
 TEST_CASE("importer: dropped records are counted and kept as warnings") {
@@ -147,7 +149,8 @@ namespace {
 std::string report_mail(const std::string& id, const std::string& xml) {
   return "From: noreply-dmarc-support@google.com\nMessage-ID: <" + id +
          ">\nSubject: Report domain: example.com\nMIME-Version: 1.0\n"
-         "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nreport\n"
+         "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: "
+         "text/plain\n\nreport\n"
          "--b\nContent-Type: application/gzip\nContent-Transfer-Encoding: base64\n"
          "Content-Disposition: attachment; filename=\"r.xml.gz\"\n\n" +
          base64_lines(compress(Filter::kGzip, xml)) + "--b--\n";
@@ -174,12 +177,13 @@ TEST_CASE("importer: mail accounting adds up, and known mail is skipped on re-im
   const std::string broken =
       "From: a@b\nMessage-ID: <broken@x>\nMIME-Version: 1.0\nContent-Type: application/gzip\n"
       "Content-Transfer-Encoding: base64\n\nH4sIAAAAAAAAA3N0c3V19/P39/b29/f08w==\n";
-  const std::string mbox = mbox_of({report_mail("r1@g", report_xml("m1", 5)),
-                                    report_mail("r2@g", report_xml("m2", 6)),
-                                    report_mail("r3@g", report_xml("m1", 5)),  // same report
-                                    spam, arf, broken});
+  const std::string mbox =
+      mbox_of({report_mail("r1@g", report_xml("m1", 5)), report_mail("r2@g", report_xml("m2", 6)),
+               report_mail("r3@g", report_xml("m1", 5)),  // same report
+               spam, arf, broken});
   const std::string eml = report_mail("r4@g", report_xml("m4", 1));
-  const std::vector<std::pair<std::string, std::string>> inputs = {{"box.mbox", mbox}, {"one.eml", eml}};
+  const std::vector<std::pair<std::string, std::string>> inputs = {{"box.mbox", mbox},
+                                                                   {"one.eml", eml}};
 
   const import::ImportStats first = run(temp.path(), inputs);
   CHECK(first.total.mail_messages == 7);
@@ -199,9 +203,13 @@ TEST_CASE("importer: mail accounting adds up, and known mail is skipped on re-im
   }
   CHECK(first.per_file[0].counts.units() + first.per_file[1].counts.units() == first.total.units());
   REQUIRE(first.rejects.size() == 1);
-  CHECK(first.rejects[0].rfind("box.mbox \xE2\x80\xBA message 6 <broken@x> \xE2\x80\xBA body (application/gzip): ", 0) == 0);
+  CHECK(first.rejects[0].rfind(
+            "box.mbox \xE2\x80\xBA message 6 <broken@x> \xE2\x80\xBA body (application/gzip): ",
+            0) == 0);
   CHECK(scalar(temp.path(), "SELECT count(*) FROM message") == 7);
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM report WHERE origin LIKE 'box.mbox % message 1 <r1@g> % r.xml.gz'") == 1);
+  CHECK(scalar(temp.path(),
+               "SELECT count(*) FROM report WHERE origin LIKE 'box.mbox % message 1 <r1@g> % "
+               "r.xml.gz'") == 1);
 
   // Again: every message is known; nothing is decoded, parsed or stored.
   const import::ImportStats again = run(temp.path(), inputs);
@@ -225,11 +233,13 @@ TEST_CASE("importer: mail accounting adds up, and known mail is skipped on re-im
 
 TEST_CASE("importer: two reports in one buffer are two units, also on re-import") {
   testing::TempDb temp;
-  const std::string both = report_xml("first", 2) + "\n<?xml version=\"1.0\"?>\n" + report_xml("second", 3);
+  const std::string both =
+      report_xml("first", 2) + "\n<?xml version=\"1.0\"?>\n" + report_xml("second", 3);
   const import::ImportStats first = run(temp.path(), {{"two.xml", both}});
   CHECK(first.total.imported == 2);
   CHECK(first.total.units() == 2);
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM report WHERE origin = 'two.xml \xE2\x80\xBA report 2'") == 1);
+  CHECK(scalar(temp.path(),
+               "SELECT count(*) FROM report WHERE origin = 'two.xml \xE2\x80\xBA report 2'") == 1);
   const import::ImportStats again = run(temp.path(), {{"two.xml", both}});
   CHECK(again.total.imported == 0);
   CHECK(again.total.duplicates == 2);
@@ -252,17 +262,20 @@ void check_same(const import::ImportCounts& a, const import::ImportCounts& b) {
 
 TEST_CASE("importer: a file whose every unit imported is skipped unopened on re-import") {
   testing::TempDb temp;
-  const std::string spam = "From: spam@example.org\nMessage-ID: <spam@x>\nSubject: offer\n\nBuy now\n";
+  const std::string spam =
+      "From: spam@example.org\nMessage-ID: <spam@x>\nSubject: offer\n\nBuy now\n";
   const std::string mail_zip = make_archive(
       Format::kZip, {}, {{"1.eml", report_mail("z1@g", report_xml("z1", 3))}, {"2.eml", spam}});
   const std::string plain = compress(Filter::kGzip, report_xml("p", 2));
   const std::vector<std::pair<std::string, std::string>> inputs = {
       {"mail.zip", mail_zip},
       {"plain.xml.gz", plain},
-      {"copy.xml.gz", plain},                                          // the same bytes
+      {"copy.xml.gz", plain},                                               // the same bytes
       {"other.xml.gz", compress(Filter::kGzip, report_xml("p", 2) + " ")},  // the same report
-      {"broken.zip", make_archive(Format::kZip, {}, {{"a.xml", report_xml("b", 1)}, {"b.xml", "<feedback>"}})},
-      {"readme.zip", make_archive(Format::kZip, {}, {{"c.xml", report_xml("c", 1)}, {"README", "text\n"}})},
+      {"broken.zip",
+       make_archive(Format::kZip, {}, {{"a.xml", report_xml("b", 1)}, {"b.xml", "<feedback>"}})},
+      {"readme.zip",
+       make_archive(Format::kZip, {}, {{"c.xml", report_xml("c", 1)}, {"README", "text\n"}})},
   };
   const import::ImportStats first = run(temp.path(), inputs, Feed::kFiles);
   CHECK(first.total.imported == 4);
@@ -271,9 +284,12 @@ TEST_CASE("importer: a file whose every unit imported is skipped unopened on re-
   CHECK(first.total.skipped == 1);
   // The copy is known within the import; the reject and the skip are not remembered.
   CHECK(scalar(temp.path(), "SELECT count(*) FROM file") == 3);
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM file WHERE origin IN ('broken.zip', 'readme.zip', 'copy.xml.gz')") == 0);
-  CHECK(scalar(temp.path(), "SELECT mail_messages = 2 AND with_report = 1 AND imported = 1 AND "
-                            "no_report = '{\"not a report\": 1}' FROM file WHERE origin = 'mail.zip'") == 1);
+  CHECK(scalar(temp.path(),
+               "SELECT count(*) FROM file WHERE origin IN ('broken.zip', 'readme.zip', "
+               "'copy.xml.gz')") == 0);
+  CHECK(scalar(temp.path(),
+               "SELECT mail_messages = 2 AND with_report = 1 AND imported = 1 AND "
+               "no_report = '{\"not a report\": 1}' FROM file WHERE origin = 'mail.zip'") == 1);
 
   // Again, and again without the remembered files (the same units fed as bytes, which
   // remembers no file): the same accounting, file by file, but only the files not

@@ -2,12 +2,12 @@
 // and leaves the list or stays with its new reason; the counts add up.
 #include <doctest/doctest.h>
 
-#include "support/ingest_support.h"
-#include "import/importer.h"
-#include "import/import.h"
 #include "core/hash.h"
-#include "store/store.h"
+#include "import/import.h"
+#include "import/importer.h"
 #include "report_fixture.h"
+#include "store/store.h"
+#include "support/ingest_support.h"
 #include "support/reports.h"
 #include "support/scalar.h"
 #include "support/temp_db.h"
@@ -22,29 +22,31 @@ const std::string kMalformed = "<feedback><report_metadata></feedback>";
 
 // Imports `inputs` as `dmarcq import` would, with `limits`.
 import::ImportStats import_inputs(const std::string& db_path,
-                               const std::vector<std::pair<std::string, std::string>>& inputs,
-                               const ingest::Limits& limits) {
-  auto store = store::open(db_path, store::OpenMode::kReadWrite);
-  REQUIRE(store.ok());
-  import::Importer importer(**store);
-  REQUIRE(importer.start().ok());
-  for (const auto& [name, bytes] : inputs) {
-    ingest::ingest_bytes(ingest::Origin{{name}}, bytes, limits, importer);
-  }
-  REQUIRE(importer.finish().ok());
-  return importer.stats();
+                                  const std::vector<std::pair<std::string, std::string>>& inputs,
+                                  const ingest::Limits& limits){
+    auto store = store::open(db_path, store::OpenMode::kReadWrite);
+REQUIRE(store.ok());
+import::Importer importer(**store);
+REQUIRE(importer.start().ok());
+for (const auto& [name, bytes] : inputs) {
+  ingest::ingest_bytes(ingest::Origin{{name}}, bytes, limits, importer);
+}
+REQUIRE(importer.finish().ok());
+return importer.stats();
+}  // namespace
+
+import::RetryStats retry(const std::string& db_path, const ingest::Limits& limits = {}){
+    auto store = store::open(db_path, store::OpenMode::kReadWrite);
+REQUIRE(store.ok());
+auto stats = import::retry_rejects(**store, limits);
+if (!stats.ok()) MESSAGE(stats.error().to_string());
+REQUIRE(stats.ok());
+return *stats;
 }
 
-import::RetryStats retry(const std::string& db_path, const ingest::Limits& limits = {}) {
-  auto store = store::open(db_path, store::OpenMode::kReadWrite);
-  REQUIRE(store.ok());
-  auto stats = import::retry_rejects(**store, limits);
-  if (!stats.ok()) MESSAGE(stats.error().to_string());
-  REQUIRE(stats.ok());
-  return *stats;
+std::string text(const std::string& db_path, const std::string& sql) {
+  return testing::text_of(db_path, sql);
 }
-
-std::string text(const std::string& db_path, const std::string& sql) { return testing::text_of(db_path, sql); }
 
 ingest::Limits tiny_documents() {
   ingest::Limits limits;
@@ -80,15 +82,20 @@ TEST_CASE("retry: limit rejects import with wider limits, broken ones stay with 
 
   // Imported under the origins they were rejected with; their rejects and the inputs
   // recorded as rejected are gone.
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM report WHERE origin IN ('plain.xml', 'packed.xml.gz')") == 2);
+  CHECK(scalar(temp.path(),
+               "SELECT count(*) FROM report WHERE origin IN ('plain.xml', 'packed.xml.gz')") == 2);
   CHECK(scalar(temp.path(), "SELECT count(*) FROM reject") == 2);
   CHECK(scalar(temp.path(), "SELECT count(*) FROM input WHERE outcome = 'rejected'") == 2);
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM input WHERE outcome = 'imported' AND content_hash = '" +
-                                core::sha256_hex(plain) + "'") == 1);
+  CHECK(scalar(temp.path(),
+               "SELECT count(*) FROM input WHERE outcome = 'imported' AND content_hash = '" +
+                   core::sha256_hex(plain) + "'") == 1);
   // The one that failed again says why now, not why then.
-  CHECK(text(temp.path(), "SELECT error_kind || ': ' || reason FROM reject WHERE origin = 'broken.xml'") ==
+  CHECK(text(temp.path(),
+             "SELECT error_kind || ': ' || reason FROM reject WHERE origin = 'broken.xml'") ==
         "corrupt: line 1: malformed XML: Start-end tags mismatch");
-  CHECK(text(temp.path(), "SELECT error_kind FROM reject WHERE origin = 'held.zip \xE2\x80\xBA m.xml'") == "limit");
+  CHECK(text(temp.path(),
+             "SELECT error_kind FROM reject WHERE origin = 'held.zip \xE2\x80\xBA m.xml'") ==
+        "limit");
 
   // A second retry changes nothing.
   const import::RetryStats again = retry(temp.path());
@@ -131,12 +138,15 @@ TEST_CASE("retry: a unit whose report was stored meanwhile is a duplicate and le
 TEST_CASE("retry: an archive stays one reject while a member fails; its good members import") {
   testing::TempDb temp;
   const std::string zip = make_archive(
-      Format::kZip, {}, {{"a.xml", report_xml("a", 2)}, {"bad.xml", kMalformed}, {"b.xml", report_xml("b", 5)}});
+      Format::kZip, {},
+      {{"a.xml", report_xml("a", 2)}, {"bad.xml", kMalformed}, {"b.xml", report_xml("b", 5)}});
   ingest::Limits few_members;
   few_members.max_members = 1;
   const import::ImportStats first = import_inputs(temp.path(), {{"box.zip", zip}}, few_members);
   CHECK(first.total.imported == 1);  // a.xml, read before the limit was hit
-  REQUIRE(scalar(temp.path(), "SELECT count(*) FROM reject WHERE origin = 'box.zip' AND error_kind = 'limit'") == 1);
+  REQUIRE(scalar(temp.path(),
+                 "SELECT count(*) FROM reject WHERE origin = 'box.zip' AND error_kind = 'limit'") ==
+          1);
 
   const import::RetryStats stats = retry(temp.path());
   CHECK(stats.still_rejected == 1);
@@ -144,9 +154,11 @@ TEST_CASE("retry: an archive stays one reject while a member fails; its good mem
   CHECK(stats.records == 1);  // b.xml
   // The unit stays whole with the member's reason; the member gets no row of its own.
   CHECK(scalar(temp.path(), "SELECT count(*) FROM reject") == 1);
-  CHECK(text(temp.path(), "SELECT error_kind || ': ' || reason FROM reject WHERE origin = 'box.zip'") ==
+  CHECK(text(temp.path(),
+             "SELECT error_kind || ': ' || reason FROM reject WHERE origin = 'box.zip'") ==
         "corrupt: bad.xml \xE2\x80\xBA line 1: malformed XML: Start-end tags mismatch");
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM report WHERE origin LIKE 'box.zip \xE2\x80\xBA %'") == 2);
+  CHECK(scalar(temp.path(),
+               "SELECT count(*) FROM report WHERE origin LIKE 'box.zip \xE2\x80\xBA %'") == 2);
 
   // Again: the good members are duplicates now, the unit still fails.
   const import::RetryStats again = retry(temp.path());
@@ -155,20 +167,25 @@ TEST_CASE("retry: an archive stays one reject while a member fails; its good mem
   CHECK(scalar(temp.path(), "SELECT count(*) FROM report") == 2);
 }
 
-TEST_CASE("retry: when a document imports but its second report fails, that report is kept as import keeps it") {
+TEST_CASE(
+    "retry: when a document imports but its second report fails, that report is kept as import "
+    "keeps it") {
   testing::TempDb temp;
   // Well-formed, but the second report has no date range.
   const std::string both =
       report_xml("first", 2) + "\n<?xml version=\"1.0\"?>\n" +
       "<feedback><report_metadata><org_name>google.com</org_name><report_id>second</report_id>"
-      "</report_metadata><policy_published><domain>example.com</domain></policy_published></feedback>";
+      "</report_metadata><policy_published><domain>example.com</domain></policy_published></"
+      "feedback>";
   {
     auto store = store::open(temp.path(), store::OpenMode::kReadWrite);
     REQUIRE(store.ok());
     REQUIRE((*store)->begin().ok());
     // As an older dmarcq could have left it: the whole document rejected.
     const core::Error old_reason(core::ErrorCode::kCorrupt, "junk after the document");
-    REQUIRE((*store)->add_reject("two.xml", old_reason, core::sha256_hex(both), both, both.size()).ok());
+    REQUIRE((*store)
+                ->add_reject("two.xml", old_reason, core::sha256_hex(both), both, both.size())
+                .ok());
     REQUIRE((*store)->commit().ok());
   }
   const import::RetryStats stats = retry(temp.path());

@@ -4,7 +4,6 @@
 
 #include "support/ingest_support.h"
 
-
 TEST_CASE("archive: plain xml") {
   const auto sink = run(kReport1, {}, "a.xml");
   CHECK(sink.events == Events{"document a.xml"});
@@ -39,9 +38,8 @@ TEST_CASE("archive: gzip with trailing CRLF (Mimecast)") {
 TEST_CASE("archive: gzip of gzip is one level") {
   Limits limits;
   limits.max_depth = 1;
-  const auto sink = run(make_archive(Format::kRaw, {Filter::kGzip, Filter::kGzip},
-                                     {{"x", kReport1}}),
-                        limits);
+  const auto sink =
+      run(make_archive(Format::kRaw, {Filter::kGzip, Filter::kGzip}, {{"x", kReport1}}), limits);
   CHECK(sink.events == Events{"document in"});
   CHECK(sink.documents.at(0).bytes == kReport1);
 }
@@ -79,7 +77,8 @@ TEST_CASE("archive: member names are reported as they are") {
 }
 
 TEST_CASE("archive: zip holding a .xml.gz is two levels") {
-  const auto zip = make_archive(Format::kZip, {}, {{"r.xml.gz", compress(Filter::kGzip, kReport1)}});
+  const auto zip =
+      make_archive(Format::kZip, {}, {{"r.xml.gz", compress(Filter::kGzip, kReport1)}});
   auto sink = run(zip, {}, "a.zip");
   CHECK(sink.events == Events{"document a.zip" + kSep + "r.xml.gz"});
   CHECK(sink.documents.at(0).bytes == kReport1);
@@ -98,17 +97,17 @@ TEST_CASE("archive: gzip inside zip inside zip is too deep by default") {
   const auto inner = make_archive(Format::kZip, {}, {{"r.xml.gz", gz}, {"plain.xml", kReport2}});
   const auto outer = make_archive(Format::kZip, {}, {{"inner.zip", inner}});
   const auto sink = run(outer, {}, "o.zip");
-  CHECK(sink.events ==
-        Events{"reject o.zip" + kSep + "inner.zip" + kSep +
-                   "r.xml.gz: nesting deeper than 2 containers (--max-depth)",
-               "document o.zip" + kSep + "inner.zip" + kSep + "plain.xml"});
+  CHECK(sink.events == Events{"reject o.zip" + kSep + "inner.zip" + kSep +
+                                  "r.xml.gz: nesting deeper than 2 containers (--max-depth)",
+                              "document o.zip" + kSep + "inner.zip" + kSep + "plain.xml"});
   CHECK(sink.raws.at(0) == gz);
 }
 
 TEST_CASE("archive: tar.gz, tar.bz2 and tar.xz with two reports") {
   for (Filter filter : {Filter::kGzip, Filter::kBzip2, Filter::kXz}) {
-    const auto tgz = make_archive(Format::kTar, {filter},
-                                  {{"dir", "", true}, {"dir/a.xml", kReport1}, {"dir/b.xml", kReport2}});
+    const auto tgz =
+        make_archive(Format::kTar, {filter},
+                     {{"dir", "", true}, {"dir/a.xml", kReport1}, {"dir/b.xml", kReport2}});
     Limits limits;
     limits.max_depth = 1;  // the filter and the tar are one open
     const auto sink = run(tgz, limits, "t.tgz");
@@ -135,7 +134,8 @@ TEST_CASE("archive: zip inside gzip is opened one level down") {
 
 TEST_CASE("archive: truncated gzip") {
   std::string report = "<feedback>";
-  for (int i = 0; i < 2000; ++i) report += "<record><row>" + std::to_string(i * 7919) + "</row></record>";
+  for (int i = 0; i < 2000; ++i)
+    report += "<record><row>" + std::to_string(i * 7919) + "</row></record>";
   const auto gz = compress(Filter::kGzip, report);
   const auto cut = gz.substr(0, gz.size() / 2);
   const auto sink = run(cut, {}, "t.gz");
@@ -159,15 +159,16 @@ TEST_CASE("archive: gzip header only") {
 TEST_CASE("archive: truncated zip") {
   std::string big;
   for (int i = 0; i < 3000; ++i) big += std::to_string(i * 104729 % 65521) + ",";
-  const auto zip = make_archive(Format::kZip, {},
-                                {{"a.xml", kReport1}, {"b.xml", "<feedback>" + big + "</feedback>"}});
+  const auto zip = make_archive(
+      Format::kZip, {}, {{"a.xml", kReport1}, {"b.xml", "<feedback>" + big + "</feedback>"}});
   const auto cut = zip.substr(0, zip.size() - 2000);
   const auto sink = run(cut, {}, "z.zip");
   // The central directory is gone; the streaming reader still delivers the first
   // member and rejects the one that was cut.
   REQUIRE(sink.events.size() == 2);
   CHECK(sink.events[0] == "document z.zip" + kSep + "a.xml");
-  CHECK(sink.events[1].rfind("reject z.zip" + kSep + "b.xml: cannot read zip archive member: ", 0) == 0);
+  CHECK(sink.events[1].rfind("reject z.zip" + kSep + "b.xml: cannot read zip archive member: ",
+                             0) == 0);
   CHECK(sink.codes.at(0) == ErrorCode::kCorrupt);
 }
 
@@ -204,13 +205,19 @@ TEST_CASE("archive: empty file, empty member, text and binary at the top level")
   CHECK(sink.events == Events{"skip logo.png: binary data"});
   // Bytes decide; a report-like name only turns "not a report" into "a broken report".
   sink = run(std::string("\x89PNG\r\n\x1a\n\0\0", 10), {}, "a.xml.gz");
-  CHECK(sink.events == Events{"reject a.xml.gz: named like a report but holds binary data, not XML or an archive"});
+  CHECK(
+      sink.events ==
+      Events{"reject a.xml.gz: named like a report but holds binary data, not XML or an archive"});
   CHECK(sink.raws.at(0).size() == 10);
   sink = run("unused", {}, "REPORT.ZIP");
-  CHECK(sink.events == Events{"reject REPORT.ZIP: named like a report but holds text, not XML or an archive"});
-  sink = run(make_archive(Format::kZip, {}, {{"b.xml", "unused\n"}, {"notes", "unused\n"}}), {}, "z.zip");
-  CHECK(sink.events == Events{"reject z.zip" + kSep + "b.xml: named like a report but holds text, not XML or an archive",
-                              "skip z.zip" + kSep + "notes: text"});
+  CHECK(sink.events ==
+        Events{"reject REPORT.ZIP: named like a report but holds text, not XML or an archive"});
+  sink = run(make_archive(Format::kZip, {}, {{"b.xml", "unused\n"}, {"notes", "unused\n"}}), {},
+             "z.zip");
+  CHECK(sink.events ==
+        Events{"reject z.zip" + kSep +
+                   "b.xml: named like a report but holds text, not XML or an archive",
+               "skip z.zip" + kSep + "notes: text"});
   sink = run(make_archive(Format::kZip, {}, {{"a.xml", ""}}), {}, "z.zip");
   CHECK(sink.events == Events{"reject z.zip" + kSep + "a.xml: empty archive member"});
   sink = run(make_archive(Format::kZip, {}, {{"d/", "", true}}), {}, "z.zip");
@@ -252,7 +259,8 @@ TEST_CASE("archive: max_members") {
   Limits limits;
   limits.max_members = 3;
   const auto sink = run(zip, limits, "m.zip");
-  CHECK(sink.events == Events{"document m.zip" + kSep + "r0.xml", "document m.zip" + kSep + "r1.xml",
+  CHECK(sink.events == Events{"document m.zip" + kSep + "r0.xml",
+                              "document m.zip" + kSep + "r1.xml",
                               "document m.zip" + kSep + "r2.xml",
                               "reject m.zip: archive has more than 3 members (--max-members)"});
   CHECK(sink.codes.at(0) == ErrorCode::kLimit);
@@ -264,7 +272,8 @@ TEST_CASE("archive: raw bytes over max_input_bytes are not kept") {
   limits.max_input_bytes = 10;
   const auto sink = run(compress(Filter::kGzip, "unused"), limits);
   // The input itself is over the limit: rejected before unpacking.
-  CHECK(sink.events == Events{"reject in: input is larger than the limit of 10 bytes (--max-input-size)"});
+  CHECK(sink.events ==
+        Events{"reject in: input is larger than the limit of 10 bytes (--max-input-size)"});
   CHECK(sink.raws.at(0).empty());
 }
 
@@ -275,18 +284,20 @@ TEST_CASE("archive: expansion ratio bomb") {
   const auto bomb = make_archive(Format::kRaw, {Filter::kGzip, Filter::kGzip}, {{"z", zeros}});
   CHECK(bomb.size() < 20000);
   auto sink = run(bomb, {}, "bomb.gz");
-  CHECK(sink.events == Events{"reject bomb.gz: expansion ratio above 1000:1 (--max-expansion-ratio), "
-                              "possible decompression bomb"});
+  CHECK(sink.events ==
+        Events{"reject bomb.gz: expansion ratio above 1000:1 (--max-expansion-ratio), "
+               "possible decompression bomb"});
   CHECK(sink.codes.at(0) == ErrorCode::kLimit);
   CHECK(sink.raws.at(0) == bomb);
 
   // Inside a zip: the member before it is delivered, nothing after it is read.
-  const auto zip = make_archive(Format::kZip, {},
-                                {{"a.xml", kReport1}, {"bomb.gz", bomb}, {"b.xml", kReport2}});
+  const auto zip =
+      make_archive(Format::kZip, {}, {{"a.xml", kReport1}, {"bomb.gz", bomb}, {"b.xml", kReport2}});
   sink = run(zip, {}, "z.zip");
   CHECK(sink.events == Events{"document z.zip" + kSep + "a.xml",
-                              "reject z.zip" + kSep + "bomb.gz: expansion ratio above 1000:1 "
-                              "(--max-expansion-ratio), possible decompression bomb"});
+                              "reject z.zip" + kSep +
+                                  "bomb.gz: expansion ratio above 1000:1 "
+                                  "(--max-expansion-ratio), possible decompression bomb"});
   CHECK(sink.raws.at(0) == bomb);
 
   // Pure zeros are an empty tar.gz: nothing is inflated beyond the first blocks.

@@ -1,10 +1,10 @@
 // The mbox splitter: dialects, quoting, line ends, chunking, and the size limit.
+#include "ingest/mailbox.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
-
-#include "ingest/mailbox.h"
 
 using dmarcq::ingest::looks_like_from_line;
 using dmarcq::ingest::looks_like_message;
@@ -67,8 +67,8 @@ TEST_CASE("mbox: messages, quoting and false separators, in every chunking") {
       "From x Mon Nov 16 12:00:00 2026\nstill body: no header follows the From line above\n",
       "Subject: three\n\nlast body without a final newline",
   };
-  for (std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{64},
-                            std::size_t{1} << 20}) {
+  for (std::size_t chunk :
+       {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{64}, std::size_t{1} << 20}) {
     CAPTURE(chunk);
     const Split result = split(kThree, chunk);
     CHECK(result.messages == expected);
@@ -114,12 +114,13 @@ TEST_CASE("mbox: a Content-Length that lies is ignored") {
       "From b Mon Nov 16 10:00:00 2026\nContent-Length: 99999\nSubject: b\n\nb\n";
   const Split result = split(mboxcl);
   REQUIRE(result.messages.size() == 2);
-  CHECK(result.messages[0] == "Content-Length: 5\nSubject: a\n\na body much longer than five bytes\n");
+  CHECK(result.messages[0] ==
+        "Content-Length: 5\nSubject: a\n\na body much longer than five bytes\n");
 }
 
 TEST_CASE("mbox: a message over the limit is reported without its bytes, the next is kept") {
   std::string big = "From a Mon Nov 16 10:00:00 2026\nSubject: big\n\n";
-  big += std::string(5000, 'x') + "\n";                     // one long line
+  big += std::string(5000, 'x') + "\n";  // one long line
   for (int i = 0; i < 100; ++i) big += std::string(70, 'y') + "\n";
   big += "\nFrom b Mon Nov 16 10:00:00 2026\nSubject: small\n\nok\n";
   for (std::size_t chunk : {std::size_t{3}, std::size_t{4096}}) {

@@ -19,11 +19,11 @@ TEST_CASE("sniff: XML with and without BOM and whitespace") {
   CHECK(sniff(" \r\n\t<feedback/>") == Kind::kXml);
   CHECK(sniff("\xEF\xBB\xBF<?xml?>") == Kind::kXml);
   CHECK(sniff("\xEF\xBB\xBF\n  <feedback/>") == Kind::kXml);
-  CHECK(sniff("\xFF\xFE<\0?\0"sv) == Kind::kXml);          // UTF-16LE BOM
-  CHECK(sniff("\xFE\xFF\0<\0?"sv) == Kind::kXml);          // UTF-16BE BOM
-  CHECK(sniff("\xFF\xFE\0\0<\0\0\0"sv) == Kind::kXml);     // UTF-32LE BOM
-  CHECK(sniff("\0\0\xFE\xFF\0\0\0<"sv) == Kind::kXml);     // UTF-32BE BOM
-  CHECK(sniff("\xEF\xBB\xBF") == Kind::kText);             // a BOM alone is not XML
+  CHECK(sniff("\xFF\xFE<\0?\0"sv) == Kind::kXml);       // UTF-16LE BOM
+  CHECK(sniff("\xFE\xFF\0<\0?"sv) == Kind::kXml);       // UTF-16BE BOM
+  CHECK(sniff("\xFF\xFE\0\0<\0\0\0"sv) == Kind::kXml);  // UTF-32LE BOM
+  CHECK(sniff("\0\0\xFE\xFF\0\0\0<"sv) == Kind::kXml);  // UTF-32BE BOM
+  CHECK(sniff("\xEF\xBB\xBF") == Kind::kText);          // a BOM alone is not XML
   CHECK(sniff("   ") == Kind::kText);
   CHECK(sniff("x<feedback/>") == Kind::kText);
 }
@@ -36,7 +36,8 @@ TEST_CASE("sniff: compressors and archives by magic") {
   CHECK(sniff("BZh91AY&SY\x00\x01"sv) == Kind::kBzip2);
   CHECK(sniff("BZh9\x17\x72\x45\x38\x50\x90"sv) == Kind::kBzip2);  // empty bzip2
   CHECK(sniff("BZh is just a word") == Kind::kText);
-  CHECK(sniff("\xFD" "7zXZ\0\0\x04"sv) == Kind::kXz);
+  CHECK(sniff("\xFD"
+              "7zXZ\0\0\x04"sv) == Kind::kXz);
   std::string tar(512, '\0');
   tar.replace(0, 5, "<name");  // a member named like a tag is still a tar
   tar.replace(257, 6, "ustar\0"sv);

@@ -19,7 +19,6 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "ingest/ingest.h"
-
 #include "support/ingest_support.h"
 
 namespace {
@@ -81,8 +80,8 @@ TEST_CASE("walk: directory tree in byte-wise order, hidden entries skipped") {
   const std::string r = root + "/";
   CHECK(sink.events == Events{
                            "skip " + r + ".git: hidden directory",
-                  "skip " + r + ".hidden.xml: hidden file",
-                  "file " + r + "Z.xml 11",
+                           "skip " + r + ".hidden.xml: hidden file",
+                           "file " + r + "Z.xml 11",
                            "document " + r + "Z.xml",
                            "file " + r + "a.xml 11",
                            "document " + r + "a.xml",
@@ -119,12 +118,12 @@ TEST_CASE("walk: missing path, single file and input size limit") {
   limits.max_input_bytes = 5;
   RecordingSink sink;
   ingest_paths({missing, file}, limits, sink);
-  CHECK(sink.events == Events{
-                           "reject " + missing + ": cannot read: No such file or directory",
-                           "file " + file + " 11",
-                           "reject " + file +
-                               ": file is larger than the limit of 5 bytes (--max-input-size)",
-                       });
+  CHECK(sink.events ==
+        Events{
+            "reject " + missing + ": cannot read: No such file or directory",
+            "file " + file + " 11",
+            "reject " + file + ": file is larger than the limit of 5 bytes (--max-input-size)",
+        });
 
   RecordingSink ok;
   ingest_paths({file}, Limits{}, ok);
@@ -134,8 +133,9 @@ TEST_CASE("walk: missing path, single file and input size limit") {
 
 TEST_CASE("walk: standard input") {
   // Standard input is read from file descriptor 0: point it at a temporary file.
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("dmarcq-stdin-" + std::to_string(::getpid()))).string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("dmarcq-stdin-" + std::to_string(::getpid())))
+          .string();
   {
     std::ofstream out(path, std::ios::binary);
     out << gzip(kReport);
@@ -174,9 +174,9 @@ TEST_CASE("walk: an mbox is streamed past the input size limit; a Maildir is rea
   const std::string message = "From: a@b\nMessage-ID: <m@x>\n\n" + kReport + "\n";
   dir.write("md/cur/1.host:2,S", message);
   dir.write("md/new/2.host", message);
-  dir.write("md/tmp/3.host", message);             // being delivered: never read
-  dir.write("md/dovecot-uidlist", "3 V1 N4\n");    // the server's index
-  dir.write("md/.Sub/cur/4.host:2,", message);     // Maildir++ folder
+  dir.write("md/tmp/3.host", message);           // being delivered: never read
+  dir.write("md/dovecot-uidlist", "3 V1 N4\n");  // the server's index
+  dir.write("md/.Sub/cur/4.host:2,", message);   // Maildir++ folder
   dir.write("md/.Sub/new/.hidden", message);
   fs::create_directories(dir.path() + "/md/.Sub/new");
   RecordingSink maildir;
@@ -202,16 +202,20 @@ struct FileSink : RecordingSink {
       if (dmarcq::core::sha256_hex(bytes) == content_hash) label = name;
     }
     bool is_known = false;
-    for (const std::string& bytes : known) is_known |= dmarcq::core::sha256_hex(bytes) == content_hash;
+    for (const std::string& bytes : known)
+      is_known |= dmarcq::core::sha256_hex(bytes) == content_hash;
     events.push_back("file-start " + origin.to_string() + " " + label + (is_known ? " known" : ""));
     return !is_known;
   }
-  void on_file_end(const Origin& origin) override { events.push_back("file-end " + origin.to_string()); }
+  void on_file_end(const Origin& origin) override {
+    events.push_back("file-end " + origin.to_string());
+  }
 };
 
 }  // namespace
 
-TEST_CASE("walk: a file is shown with its hash before it is unpacked; a known one is not unpacked") {
+TEST_CASE(
+    "walk: a file is shown with its hash before it is unpacked; a known one is not unpacked") {
   TempDir dir;
   const std::string r = dir.path() + "/";
   const std::string gz = gzip(kReport);
@@ -231,34 +235,35 @@ TEST_CASE("walk: a file is shown with its hash before it is unpacked; a known on
   sink.labels = {{gz, "gz"}, {kReport, "report"}, {"notes\n", "notes"}, {big_gz, "big gz"}};
   ingest_paths({dir.path()}, limits, sink);
   const std::string gz_size = std::to_string(gz.size());
-  CHECK(sink.events == Events{
-                           "file " + r + "a.xml.gz " + gz_size,
-                           "file-start " + r + "a.xml.gz gz",
-                           "document " + r + "a.xml.gz",
-                           "file-end " + r + "a.xml.gz",
-                           "file " + r + "b.xml 11",
-                           "file-start " + r + "b.xml report",
-                           "document " + r + "b.xml",
-                           "file-end " + r + "b.xml",
-                           "file " + r + "c.eml " + std::to_string(message.size()),
-                           "message " + r + "c.eml \xE2\x80\xBA message <m@x>",
-                           "document " + r + "c.eml \xE2\x80\xBA message <m@x> \xE2\x80\xBA body (text/plain)",
-                           "end",
-                           "file " + r + "d.mbox " + std::to_string(message.size() + 32),
-                           "message " + r + "d.mbox \xE2\x80\xBA message 1 <m@x>",
-                           "document " + r + "d.mbox \xE2\x80\xBA message 1 <m@x> \xE2\x80\xBA body (text/plain)",
-                           "end",
-                           "file " + r + "e.txt 6",
-                           "file-start " + r + "e.txt notes",
-                           "skip " + r + "e.txt: text",
-                           "file-end " + r + "e.txt",
-                           "file " + r + "f.xml.gz " + std::to_string(big_gz.size()),
-                           "file-start " + r + "f.xml.gz big gz",
-                           "document " + r + "f.xml.gz",
-                           "file-end " + r + "f.xml.gz",
-                           "file " + r + "h.xml " + std::to_string(big_xml.size()),
-                           "reject " + r + "h.xml: file is larger than the limit of 45 bytes (--max-input-size)",
-                       });
+  CHECK(sink.events ==
+        Events{
+            "file " + r + "a.xml.gz " + gz_size,
+            "file-start " + r + "a.xml.gz gz",
+            "document " + r + "a.xml.gz",
+            "file-end " + r + "a.xml.gz",
+            "file " + r + "b.xml 11",
+            "file-start " + r + "b.xml report",
+            "document " + r + "b.xml",
+            "file-end " + r + "b.xml",
+            "file " + r + "c.eml " + std::to_string(message.size()),
+            "message " + r + "c.eml \xE2\x80\xBA message <m@x>",
+            "document " + r + "c.eml \xE2\x80\xBA message <m@x> \xE2\x80\xBA body (text/plain)",
+            "end",
+            "file " + r + "d.mbox " + std::to_string(message.size() + 32),
+            "message " + r + "d.mbox \xE2\x80\xBA message 1 <m@x>",
+            "document " + r + "d.mbox \xE2\x80\xBA message 1 <m@x> \xE2\x80\xBA body (text/plain)",
+            "end",
+            "file " + r + "e.txt 6",
+            "file-start " + r + "e.txt notes",
+            "skip " + r + "e.txt: text",
+            "file-end " + r + "e.txt",
+            "file " + r + "f.xml.gz " + std::to_string(big_gz.size()),
+            "file-start " + r + "f.xml.gz big gz",
+            "document " + r + "f.xml.gz",
+            "file-end " + r + "f.xml.gz",
+            "file " + r + "h.xml " + std::to_string(big_xml.size()),
+            "reject " + r + "h.xml: file is larger than the limit of 45 bytes (--max-input-size)",
+        });
   REQUIRE(sink.documents.size() == 5);
   CHECK(sink.documents[4].bytes == kReport);  // f.xml.gz's, unpacked as it was read
 
@@ -285,14 +290,16 @@ TEST_CASE("walk: a file is shown with its hash before it is unpacked; a known on
 TEST_CASE("walk: an archive over the input limit is streamed, with the units of one read whole") {
   TempDir dir;
   const std::string r = dir.path() + "/";
-  const std::string padded_report = "<feedback><id>big</id>" + std::string(5000, ' ') + "</feedback>";
+  const std::string padded_report =
+      "<feedback><id>big</id>" + std::string(5000, ' ') + "</feedback>";
   const std::string message = "From: a@b\nMessage-ID: <m@x>\n\n" + kReport + "\n";
   const std::string mbox = "From x Mon Nov 16 10:00:00 2026\n" + message;
   const std::vector<Member> members = {
       {"reports/", "", true},
       {"reports/a.xml", kReport},
       {"reports/b.xml.gz", gzip(padded_report)},
-      {"reports/inner.zip", make_archive(Format::kZip, {}, {{"c.xml.gz", gzip(kReport)}})},  // too deep
+      {"reports/inner.zip",
+       make_archive(Format::kZip, {}, {{"c.xml.gz", gzip(kReport)}})},  // too deep
       {"README.txt", "notes\n"},
       {"reports/broken.xml.gz", gzip(kReport).substr(0, 15)},
       {"Mail/All mail.mbox", mbox},
@@ -306,12 +313,14 @@ TEST_CASE("walk: an archive over the input limit is streamed, with the units of 
   dir.write("d.zip", zip.substr(0, zip.size() - 100));  // cut: no central directory
   dir.write("e.tgz", tgz.substr(0, tgz.size() / 2));
   const std::string tar = make_archive(Format::kTar, {}, members);
-  dir.write("f.tar", tar.substr(0, tar.size() / 2));  // a member cut: skips must stop at the end
+  dir.write("f.tar", tar.substr(0, tar.size() / 2));     // a member cut: skips must stop at the end
   dir.write("g.tar", tar.substr(0, tar.size() - 1100));  // the last member's padding gone
 
   const Limits whole;
   FileSink read_whole;
-  read_whole.labels = {{zip, "zip"}, {tgz, "tgz"}, {mbox_gz, "mbox.gz"},
+  read_whole.labels = {{zip, "zip"},
+                       {tgz, "tgz"},
+                       {mbox_gz, "mbox.gz"},
                        {zip.substr(0, zip.size() - 100), "cut zip"},
                        {tgz.substr(0, tgz.size() / 2), "cut tgz"},
                        {tar.substr(0, tar.size() / 2), "cut tar"},
@@ -332,18 +341,18 @@ TEST_CASE("walk: an archive over the input limit is streamed, with the units of 
   const std::string a = r + "a.zip" + kSep;
   REQUIRE(read_whole.events.size() > 12);
   const Events first(read_whole.events.begin(), read_whole.events.begin() + 12);
-  CHECK(first == Events{"file " + r + "a.zip " + std::to_string(zip.size()),
-                        "file-start " + r + "a.zip zip",
-                        "document " + a + "reports/a.xml",
-                        "document " + a + "reports/b.xml.gz",
-                        "reject " + a + "reports/inner.zip" + kSep + "c.xml.gz: nesting deeper than 2 containers (--max-depth)",
-                        "skip " + a + "README.txt: text",
-                        "reject " + a + "reports/broken.xml.gz: cannot open gzip stream: truncated gzip input",
-                        "message " + a + "Mail/All mail.mbox" + kSep + "message 1 <m@x>",
-                        "document " + a + "Mail/All mail.mbox" + kSep + "message 1 <m@x>" + kSep + "body (text/plain)",
-                        "end",
-                        "file-end " + r + "a.zip",
-                        "file " + r + "b.tgz " + std::to_string(tgz.size())});
+  CHECK(first ==
+        Events{
+            "file " + r + "a.zip " + std::to_string(zip.size()), "file-start " + r + "a.zip zip",
+            "document " + a + "reports/a.xml", "document " + a + "reports/b.xml.gz",
+            "reject " + a + "reports/inner.zip" + kSep +
+                "c.xml.gz: nesting deeper than 2 containers (--max-depth)",
+            "skip " + a + "README.txt: text",
+            "reject " + a + "reports/broken.xml.gz: cannot open gzip stream: truncated gzip input",
+            "message " + a + "Mail/All mail.mbox" + kSep + "message 1 <m@x>",
+            "document " + a + "Mail/All mail.mbox" + kSep + "message 1 <m@x>" + kSep +
+                "body (text/plain)",
+            "end", "file-end " + r + "a.zip", "file " + r + "b.tgz " + std::to_string(tgz.size())});
   const auto cut = std::find(read_whole.events.begin(), read_whole.events.end(),
                              "file-start " + r + "d.zip cut zip");
   CHECK(cut != read_whole.events.end());
@@ -378,8 +387,9 @@ TEST_CASE("walk: a streamed archive that changes while it is read is rejected, n
                               "file-start " + sink.path + " zip",
                               "document " + sink.path + kSep + "a.xml",
                               "document " + sink.path + kSep + "b.xml",
-                              "reject " + sink.path + ": the file changed while it was read: import "
-                                                      "it again once it is complete",
+                              "reject " + sink.path +
+                                  ": the file changed while it was read: import "
+                                  "it again once it is complete",
                               "file-end " + sink.path});
   CHECK(sink.codes == std::vector<ErrorCode>{ErrorCode::kIo});
 }

@@ -124,17 +124,24 @@ TEST_CASE("invalid UTF-8 and C0 controls other than TAB/CR/LF become U+FFFD") {
 TEST_CASE("C1 controls become U+FFFD: U+009B is CSI to a terminal showing the file") {
   const std::string f(kFffd);
   const Case cases[] = {
-      {"\xC2\x9B" "31mred", f + "31mred"},
+      {"\xC2\x9B"
+       "31mred",
+       f + "31mred"},
       {"\xC2\x80\xC2\x9F", f + f},
-      {"\xC2\x9B=1+1", f + "=1+1"},  // no longer starts like a formula
+      {"\xC2\x9B=1+1", f + "=1+1"},                      // no longer starts like a formula
       {"\xC2\xA0nbsp\xC2\xA9", "\xC2\xA0nbsp\xC2\xA9"},  // U+00A0 and U+00A9 are text
-      {"\xE2\x80\xAE" "bidi", "\xE2\x80\xAE" "bidi"},  // bidi controls stay text
+      {"\xE2\x80\xAE"
+       "bidi",
+       "\xE2\x80\xAE"
+       "bidi"},  // bidi controls stay text
   };
   for (const Case& c : cases) {
     CAPTURE(c.in);
     CHECK(field(std::string(c.in)) == c.out);
   }
-  CHECK(csv(Table{{"a\xC2\x85" "b"}, {}}) == "a" + f + "b\n");
+  CHECK(csv(Table{{"a\xC2\x85"
+                   "b"},
+                  {}}) == "a" + f + "b\n");
 }
 
 TEST_CASE("column names are treated like text cells") {
@@ -152,7 +159,9 @@ TEST_CASE("excel mode: BOM first and CRLF line ends") {
 
 TEST_CASE("an empty table prints the header row") {
   CHECK(csv(Table{{"a", "b"}, {}}) == "a,b\n");
-  CHECK(csv(Table{{"a", "b"}, {}}, {.excel = true}) == "\xEF\xBB\xBF" "a,b\r\n");
+  CHECK(csv(Table{{"a", "b"}, {}}, {.excel = true}) ==
+        "\xEF\xBB\xBF"
+        "a,b\r\n");
   CHECK(csv(Table{}) == "");  // no columns: CSV has no zero-field record
 }
 

@@ -94,7 +94,9 @@ TEST_CASE("string escaping keeps the JSON valid and terminal-inert") {
       {"\x01\x1f", R"("\u0001\u001f")"},
       {"del\x7f", R"("del\u007f")"},
       {"\xC2\x85\xC2\x9F", R"("\u0085\u009f")"},
-      {"rtl\xE2\x80\xAE" "txt", R"("rtl\u202etxt")"},
+      {"rtl\xE2\x80\xAE"
+       "txt",
+       R"("rtl\u202etxt")"},
       {"\xE2\x80\x8E\xE2\x80\x8F\xD8\x9C\xE2\x80\xAA\xE2\x81\xA6\xE2\x81\xA9",
        R"("\u200e\u200f\u061c\u202a\u2066\u2069")"},
       {"\xC0\xAF", "\"\xEF\xBF\xBD\xEF\xBF\xBD\""},

@@ -63,19 +63,24 @@ TEST_CASE("width counts code points, and East Asian wide characters as two") {
                     {{text("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E"), int64_t{1}},  // 日本語
                      {text("abc"), int64_t{22}},
                      // Ünïcödé: seven code points in eleven bytes
-                     {text("\xC3\x9Cn\xC3\xAF" "c\xC3\xB6" "d\xC3\xA9"), int64_t{3}}}};
+                     {text("\xC3\x9Cn\xC3\xAF"
+                           "c\xC3\xB6"
+                           "d\xC3\xA9"),
+                      int64_t{3}}}};
   CHECK(table_text(table) ==
         "org       n\n"
         "-------  --\n"
         "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E    1\n"
         "abc      22\n"
-        "\xC3\x9Cn\xC3\xAF" "c\xC3\xB6" "d\xC3\xA9   3\n");
+        "\xC3\x9Cn\xC3\xAF"
+        "c\xC3\xB6"
+        "d\xC3\xA9   3\n");
 
   // Fullwidth Latin, Hangul and a supplementary-plane ideograph are wide too.
   const Table wide{{"x", "y"},
-                   {{text("\xEF\xBC\xA1\xEF\xBC\xA2"), text("|")},   // ＡＢ
-                    {text("\xED\x95\x9C"), text("|")},               // 한
-                    {text("\xF0\xA0\x80\x80"), text("|")},           // U+20000
+                   {{text("\xEF\xBC\xA1\xEF\xBC\xA2"), text("|")},  // ＡＢ
+                    {text("\xED\x95\x9C"), text("|")},              // 한
+                    {text("\xF0\xA0\x80\x80"), text("|")},          // U+20000
                     {text("abcd"), text("|")}}};
   CHECK(table_text(wide) ==
         "x     y\n"
@@ -89,7 +94,9 @@ TEST_CASE("width counts code points, and East Asian wide characters as two") {
 TEST_CASE("text and column names are made terminal-safe before measuring") {
   const Table table{{"evil\x1b[2J", "n"},
                     {{text("\x1b[31mred"), int64_t{1}},
-                     {text("rtl\xE2\x80\xAE" "txt"), int64_t{2}},
+                     {text("rtl\xE2\x80\xAE"
+                           "txt"),
+                      int64_t{2}},
                      {text("\xFF"), int64_t{3}},
                      {text("tab\there\nnext"), int64_t{4}}}};
   CHECK(table_text(table) ==

@@ -9,8 +9,7 @@ using dmarcq::report::parse_report;
 namespace {
 
 std::string report_with_org(const std::string& declaration, const std::string& org) {
-  return declaration +
-         "<feedback><report_metadata><org_name>" + org +
+  return declaration + "<feedback><report_metadata><org_name>" + org +
          "</org_name><report_id>1</report_id><date_range><begin>1794182400</begin>"
          "<end>1794268799</end></date_range></report_metadata><policy_published><domain>"
          "example.com</domain></policy_published></feedback>";
@@ -49,14 +48,17 @@ TEST_CASE("encoding: BOMs, UTF-16 and declared legacy encodings become UTF-8") {
   CHECK(no_bom->org_name == "Wide");
 
   // 0x93/0x94 are curly quotes in windows-1252; pugixml alone would keep raw bytes.
-  auto cp1252 = parse_report(
-      report_with_org("<?xml version=\"1.0\" encoding=\"windows-1252\"?>", "\x93" "ACME\x94 Caf\xE9"));
+  auto cp1252 = parse_report(report_with_org("<?xml version=\"1.0\" encoding=\"windows-1252\"?>",
+                                             "\x93"
+                                             "ACME\x94 Caf\xE9"));
   REQUIRE(cp1252.ok());
-  CHECK(cp1252->org_name == "\xE2\x80\x9C" "ACME\xE2\x80\x9D Caf\xC3\xA9");
+  CHECK(cp1252->org_name ==
+        "\xE2\x80\x9C"
+        "ACME\xE2\x80\x9D Caf\xC3\xA9");
   CHECK(cp1252->warnings.at(0) == "converted from windows-1252");
 
-  auto latin1 = parse_report(
-      report_with_org("<?xml version='1.0' encoding='ISO-8859-1'?>", "M\xFCller"));
+  auto latin1 =
+      parse_report(report_with_org("<?xml version='1.0' encoding='ISO-8859-1'?>", "M\xFCller"));
   REQUIRE(latin1.ok());
   CHECK(latin1->org_name == "M\xC3\xBCller");
 
@@ -67,12 +69,14 @@ TEST_CASE("encoding: BOMs, UTF-16 and declared legacy encodings become UTF-8") {
 }
 
 TEST_CASE("encoding: invalid bytes are replaced, unknown encodings rejected") {
-  auto invalid = parse_report(report_with_org("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "Bad\x91Quote"));
+  auto invalid =
+      parse_report(report_with_org("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "Bad\x91Quote"));
   REQUIRE(invalid.ok());
   CHECK(invalid->org_name == "Bad\xEF\xBF\xBDQuote");
   CHECK(invalid->warnings.at(0) == "invalid UTF-8 in <org_name> (line 1) replaced with U+FFFD");
 
-  auto unknown = parse_report(report_with_org("<?xml version=\"1.0\" encoding=\"x-klingon\"?>", "Qa\xFFpla"));
+  auto unknown =
+      parse_report(report_with_org("<?xml version=\"1.0\" encoding=\"x-klingon\"?>", "Qa\xFFpla"));
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error().to_string() == "unsupported encoding 'x-klingon'");
 }

@@ -22,7 +22,8 @@ struct Collector final : ingest::Sink {
   std::vector<ingest::Document> documents;
   std::vector<std::string> others;
   void on_document(ingest::Document document) override { documents.push_back(std::move(document)); }
-  void on_reject(const ingest::Origin& origin, const core::Error& error, std::string_view) override {
+  void on_reject(const ingest::Origin& origin, const core::Error& error,
+                 std::string_view) override {
     others.push_back("rejected " + origin.to_string() + ": " + error.to_string());
   }
   void on_skip(const ingest::Origin& origin, const std::string& what) override {
@@ -63,8 +64,9 @@ TEST_CASE("golden: the parse of every sample report") {
   ingest::ingest_paths({(source / "sample-reports").string()}, ingest::Limits{}, collector);
   // 23 report files (a zip holding two, one broken) and 15 documents in mail/.
   REQUIRE(collector.documents.size() == 40);
-  CHECK(collector.others == std::vector<std::string>{
-                                "skipped " + (source / "sample-reports/README.md").string() + ": text"});
+  CHECK(collector.others ==
+        std::vector<std::string>{"skipped " + (source / "sample-reports/README.md").string() +
+                                 ": text"});
 
   std::set<std::string> expected_files;
   for (const ingest::Document& document : collector.documents) {
@@ -72,7 +74,8 @@ TEST_CASE("golden: the parse of every sample report") {
     while (expected_files.count(name) > 0) name.insert(name.size() - 4, "+");
     expected_files.insert(name);
     auto parsed = report::parse_report(document.bytes);
-    const std::string actual = parsed ? report::dump(*parsed) : "rejected: " + parsed.error().to_string() + "\n";
+    const std::string actual =
+        parsed ? report::dump(*parsed) : "rejected: " + parsed.error().to_string() + "\n";
     const fs::path path = golden_dir / name;
     if (update) {
       fs::create_directories(golden_dir);

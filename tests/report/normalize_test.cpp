@@ -1,18 +1,17 @@
+#include "report/normalize.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-#include "report/normalize.h"
-
 namespace dmarcq::report {
 namespace {
 
 constexpr Vocabulary kVocabularies[] = {
-    Vocabulary::kAlignment,   Vocabulary::kPolicy,  Vocabulary::kTesting,
-    Vocabulary::kDiscovery,   Vocabulary::kDisposition, Vocabulary::kVerdict,
-    Vocabulary::kReason,      Vocabulary::kDkimResult,  Vocabulary::kSpfResult,
-    Vocabulary::kScope,
+    Vocabulary::kAlignment,   Vocabulary::kPolicy,  Vocabulary::kTesting, Vocabulary::kDiscovery,
+    Vocabulary::kDisposition, Vocabulary::kVerdict, Vocabulary::kReason,  Vocabulary::kDkimResult,
+    Vocabulary::kSpfResult,   Vocabulary::kScope,
 };
 
 // Every word of every vocabulary, every alias, and spellings of them that the
@@ -29,7 +28,8 @@ std::vector<std::string> tricky_words() {
     std::string upper = base;
     for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
     std::string capitalised = base;
-    if (!capitalised.empty() && capitalised[0] >= 'a' && capitalised[0] <= 'z') capitalised[0] -= 32;
+    if (!capitalised.empty() && capitalised[0] >= 'a' && capitalised[0] <= 'z')
+      capitalised[0] -= 32;
     for (const std::string& spelling : {base, upper, capitalised}) {
       words.push_back(spelling);
       words.push_back(" " + spelling);

@@ -20,16 +20,20 @@ std::string report_xml(const std::string& metadata_extra = "", const std::string
          "    <email>noreply-dmarc-support@google.com</email>\n" +
          metadata_extra +
          "  </report_metadata>\n"
-         "  <policy_published>" + policy + "</policy_published>\n" +
-         (records.empty() ? std::string(
-                                "  <record>\n"
-                                "    <row><source_ip>192.0.2.1</source_ip><count>3</count>\n"
-                                "      <policy_evaluated><disposition>none</disposition>"
-                                "<dkim>pass</dkim><spf>fail</spf></policy_evaluated></row>\n"
-                                "    <identifiers><header_from>example.com</header_from></identifiers>\n"
-                                "    <auth_results><spf><domain>example.com</domain><result>fail</result></spf></auth_results>\n"
-                                "  </record>\n")
-                          : records) +
+         "  <policy_published>" +
+         policy + "</policy_published>\n" +
+         (records.empty()
+              ? std::string(
+                    "  <record>\n"
+                    "    <row><source_ip>192.0.2.1</source_ip><count>3</count>\n"
+                    "      <policy_evaluated><disposition>none</disposition>"
+                    "<dkim>pass</dkim><spf>fail</spf></policy_evaluated></row>\n"
+                    "    <identifiers><header_from>example.com</header_from></identifiers>\n"
+                    "    "
+                    "<auth_results><spf><domain>example.com</domain><result>fail</result></spf></"
+                    "auth_results>\n"
+                    "  </record>\n")
+              : records) +
          "</feedback>\n";
 }
 
@@ -37,7 +41,8 @@ const std::string kIdentity =
     "    <report_id>123</report_id>\n"
     "    <date_range><begin>1794182400</begin><end>1794268799</end></date_range>\n";
 
-std::string record(const std::string& row, const std::string& identifiers = "<header_from>example.com</header_from>",
+std::string record(const std::string& row,
+                   const std::string& identifiers = "<header_from>example.com</header_from>",
                    const std::string& auth = "") {
   return "  <record>\n    <row>" + row + "</row>\n    <identifiers>" + identifiers +
          "</identifiers>\n    <auth_results>" + auth + "</auth_results>\n  </record>\n";
@@ -84,20 +89,26 @@ TEST_CASE("parse: each missing piece of report identity is rejected naming eleme
        "line 1: <feedback> has no <report_metadata>"},
       {report_xml("    <date_range><begin>1</begin><end>2</end></date_range>\n"),
        "line 3: <report_metadata> has no <report_id>"},
-      {report_xml("    <report_id>1</report_id>\n"), "line 3: <report_metadata> has no <date_range>"},
+      {report_xml("    <report_id>1</report_id>\n"),
+       "line 3: <report_metadata> has no <date_range>"},
       {report_xml("    <report_id>1</report_id>\n    <date_range><end>2</end></date_range>\n"),
        "line 7: <date_range> has no <begin>"},
       {report_xml("    <report_id>1</report_id>\n    <date_range><begin>1</begin></date_range>\n"),
        "line 7: <date_range> has no <end>"},
-      {report_xml("    <report_id>1</report_id>\n    <date_range><begin>soon</begin><end>2</end></date_range>\n"),
+      {report_xml("    <report_id>1</report_id>\n    "
+                  "<date_range><begin>soon</begin><end>2</end></date_range>\n"),
        "line 7: <begin> 'soon' is not a timestamp"},
-      {report_xml("    <report_id>1</report_id>\n    <date_range><begin></begin><end>2</end></date_range>\n"),
+      {report_xml("    <report_id>1</report_id>\n    "
+                  "<date_range><begin></begin><end>2</end></date_range>\n"),
        "line 7: <begin> '' is empty"},
-      {report_xml("    <report_id>1</report_id>\n    <date_range><begin>-5</begin><end>2</end></date_range>\n"),
+      {report_xml("    <report_id>1</report_id>\n    "
+                  "<date_range><begin>-5</begin><end>2</end></date_range>\n"),
        "line 7: <begin> '-5' is not a timestamp"},
-      {report_xml("    <report_id>1</report_id>\n    <date_range><begin>1</begin><end>32503680000</end></date_range>\n"),
+      {report_xml("    <report_id>1</report_id>\n    "
+                  "<date_range><begin>1</begin><end>32503680000</end></date_range>\n"),
        "line 7: <end> '32503680000' is after the year 2100"},
-      {report_xml("    <report_id>1</report_id>\n    <date_range><begin>1700000000</begin><end>1800000000</end></date_range>\n"),
+      {report_xml("    <report_id>1</report_id>\n    "
+                  "<date_range><begin>1700000000</begin><end>1800000000</end></date_range>\n"),
        "line 7: <date_range> spans 1159 days (more than 366)"},
       {report_xml(kIdentity, "", "<p>none</p>"), "line 9: <policy_published> has no <domain>"},
       {"<feedback>\n<report_metadata><report_id>1</report_id></report_metadata></feedback>",
@@ -108,7 +119,9 @@ TEST_CASE("parse: each missing piece of report identity is rejected naming eleme
     CHECK(error_of(c.xml) == c.error);
   }
   std::string no_policy = report_xml(kIdentity);
-  no_policy.erase(no_policy.find("  <policy_published>"), no_policy.find("</policy_published>\n") + 20 - no_policy.find("  <policy_published>"));
+  no_policy.erase(
+      no_policy.find("  <policy_published>"),
+      no_policy.find("</policy_published>\n") + 20 - no_policy.find("  <policy_published>"));
   CHECK(error_of(no_policy) == "line 2: <feedback> has no <policy_published>");
 }
 
@@ -137,12 +150,12 @@ TEST_CASE("parse: not XML, malformed XML and other roots are rejected") {
 
 TEST_CASE("parse: bad records are dropped with a warning, the rest is kept") {
   const std::string evaluated =
-      "<policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated>";
+      "<policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></"
+      "policy_evaluated>";
   const std::string good = record("<source_ip>192.0.2.9</source_ip><count>7</count>" + evaluated);
   const std::string records =
       good + record("<source_ip>X.X.X.X</source_ip><count>1</count>") +
-      record("<source_ip></source_ip><count>0</count>") +
-      record("<count>1</count>") +
+      record("<source_ip></source_ip><count>0</count>") + record("<count>1</count>") +
       record("<source_ip>192.0.2.1</source_ip><count>abc</count>") +
       record("<source_ip>192.0.2.1</source_ip><count>-4</count>") +
       record("<source_ip>192.0.2.1</source_ip><count>99999999999999999999</count>") +
@@ -155,12 +168,16 @@ TEST_CASE("parse: bad records are dropped with a warning, the rest is kept") {
   CHECK(report->records[0].count == 7);
   CHECK(report->dropped_records == 9);
   REQUIRE(report->warnings.size() == 9);
-  CHECK(report->warnings[0] == "record 2 (line 15): <source_ip> 'X.X.X.X' is not an IP address; record dropped");
+  CHECK(report->warnings[0] ==
+        "record 2 (line 15): <source_ip> 'X.X.X.X' is not an IP address; record dropped");
   CHECK(report->warnings[1] == "record 3 (line 20): empty <source_ip>; record dropped");
   CHECK(report->warnings[2] == "record 4 (line 25): no <source_ip>; record dropped");
-  CHECK(report->warnings[3] == "record 5 (line 30): <count> 'abc' is not a non-negative number; record dropped");
-  CHECK(report->warnings[4] == "record 6 (line 35): <count> '-4' is not a non-negative number; record dropped");
-  CHECK(report->warnings[5] == "record 7 (line 40): <count> '99999999999999999999' is out of range; record dropped");
+  CHECK(report->warnings[3] ==
+        "record 5 (line 30): <count> 'abc' is not a non-negative number; record dropped");
+  CHECK(report->warnings[4] ==
+        "record 6 (line 35): <count> '-4' is not a non-negative number; record dropped");
+  CHECK(report->warnings[5] ==
+        "record 7 (line 40): <count> '99999999999999999999' is out of range; record dropped");
   CHECK(report->warnings[6] == "record 8 (line 45): no <count>; record dropped");
   CHECK(report->warnings[7] == "record 9 (line 50): no <header_from>; record dropped");
   CHECK(report->warnings[8] == "record 10 (line 55): no <row>; record dropped");
@@ -203,11 +220,13 @@ TEST_CASE("parse: RFC 9990 with namespace, any order, every optional field") {
       "    <auth_results>\n"
       "      <spf><result>SoftFail</result><domain>bounce.example.net</domain><scope>MFrom</scope>"
       "<human_result>h</human_result></spf>\n"
-      "      <dkim><result>Pass</result><selector>Sel1</selector><domain>example.net</domain></dkim>\n"
+      "      "
+      "<dkim><result>Pass</result><selector>Sel1</selector><domain>example.net</domain></dkim>\n"
       "      <dkim><domain>other.example</domain><selector>s2</selector><result>hardfail</result>"
       "<human_result>bad sig</human_result></dkim>\n"
       "    </auth_results>\n"
-      "    <identifiers><envelope_to>rcpt.example</envelope_to><header_from>EXAMPLE.net</header_from>"
+      "    "
+      "<identifiers><envelope_to>rcpt.example</envelope_to><header_from>EXAMPLE.net</header_from>"
       "<envelope_from>bounce.example.net</envelope_from></identifiers>\n"
       "    <row><policy_evaluated><spf>fail</spf><dkim>pass</dkim><disposition>pass</disposition>"
       "<reason><type>policy_test_mode</type><comment lang=\"en\">t=y</comment></reason>"
@@ -260,7 +279,8 @@ TEST_CASE("parse: namespace prefixes and unused declarations") {
       "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"x y\">"
       "<d:report_metadata><d:org_name>Outlook.com</d:org_name><d:report_id>9</d:report_id>"
       "<d:date_range><d:begin>1794182400</d:begin><d:end>1794268800</d:end></d:date_range>"
-      "</d:report_metadata><d:policy_published><d:domain>example.com</d:domain></d:policy_published>"
+      "</d:report_metadata><d:policy_published><d:domain>example.com</d:domain></"
+      "d:policy_published>"
       "<d:record><d:row><d:source_ip>::ffff:198.51.100.7</d:source_ip><d:count>2</d:count></d:row>"
       "<d:identities><d:header_from>example.com</d:header_from></d:identities></d:record>"
       "</d:feedback>";
@@ -327,8 +347,8 @@ TEST_CASE("parse: legacy words, padded values, bare reasons, unknown words") {
   CHECK(r.spf_results.at(0).scope == "helo");
   CHECK(r.spf_results.at(0).result == "temperror");
   CHECK(r.spf_results.at(1).result == "permerror");
-  CHECK(report->warnings ==
-        std::vector<std::string>{"record 1 (line 10): unknown <disposition> 'softfail' kept as is"});
+  CHECK(report->warnings == std::vector<std::string>{
+                                "record 1 (line 10): unknown <disposition> 'softfail' kept as is"});
 }
 
 TEST_CASE("parse: timestamps in milliseconds, with fractions, as ISO strings, reversed") {
@@ -351,12 +371,14 @@ TEST_CASE("parse: timestamps in milliseconds, with fractions, as ISO strings, re
   auto reversed = with_range("1794268799", "1794182400");
   REQUIRE(reversed.ok());
   CHECK(reversed->begin == 1794182400);
-  CHECK(reversed->warnings == std::vector<std::string>{"<date_range> ends before it begins; begin and end swapped"});
+  CHECK(reversed->warnings ==
+        std::vector<std::string>{"<date_range> ends before it begins; begin and end swapped"});
 }
 
 TEST_CASE("parse: several policy_published, empty org_name, trailing garbage") {
-  std::string xml = report_xml(kIdentity, "", "<domain>a.example</domain></policy_published>"
-                                              "<policy_published><domain>b.example</domain>");
+  std::string xml = report_xml(kIdentity, "",
+                               "<domain>a.example</domain></policy_published>"
+                               "<policy_published><domain>b.example</domain>");
   auto report = parse_report(xml + "trailing garbage <feedback/>\r\n");
   REQUIRE(report.ok());
   CHECK(report->policy.domain == "a.example");
@@ -400,9 +422,9 @@ namespace {
 std::string long_values_report() {
   std::string records;
   for (int i = 0; i < 200; ++i) {
-    records += record("<source_ip>192.0.2.1</source_ip><count>1</count>",
-                      "<header_from>" + std::string(200, 'a') + std::to_string(i) +
-                          ".example.com</header_from>");
+    records += record(
+        "<source_ip>192.0.2.1</source_ip><count>1</count>",
+        "<header_from>" + std::string(200, 'a') + std::to_string(i) + ".example.com</header_from>");
   }
   return report_xml(kIdentity, records);
 }
@@ -426,7 +448,8 @@ TEST_CASE("parse: the reports built count against the budget too") {
   // 200 header_from values of 216 bytes each are held by the model: the budget that
   // suffices covers them.
   CHECK(budget > xml.size() + 200 * 216);
-  CHECK(dmarcq::report::ParseLimits::for_document_limit(32ull << 20).max_parse_bytes == 80ull << 20);
+  CHECK(dmarcq::report::ParseLimits::for_document_limit(32ull << 20).max_parse_bytes == 80ull
+                                                                                            << 20);
 }
 
 TEST_CASE("parse: a tree charged at its bound is refunded when the reports need the room") {
@@ -447,8 +470,8 @@ TEST_CASE("parse: a tree charged at its bound is refunded when the reports need 
 
 TEST_CASE("parse: every report of a buffer comes from one parse") {
   const std::string one = report_xml(kIdentity);
-  auto reports = dmarcq::report::parse_reports(one + one.substr(one.find("<feedback>")) +
-                                               "<feedback/>");
+  auto reports =
+      dmarcq::report::parse_reports(one + one.substr(one.find("<feedback>")) + "<feedback/>");
   REQUIRE(reports.ok());
   REQUIRE(reports->size() == 3);
   CHECK((*reports)[0].ok());
@@ -472,8 +495,9 @@ TEST_CASE("parse: DTD entities are never expanded") {
   const std::string xml =
       "<?xml version=\"1.0\"?>\n<!DOCTYPE feedback [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b "
       "\"&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n" +
-      report_xml("    <report_id>&b;&xxe;</report_id>\n"
-                 "    <date_range><begin>1794182400</begin><end>1794268799</end></date_range>\n")
+      report_xml(
+          "    <report_id>&b;&xxe;</report_id>\n"
+          "    <date_range><begin>1794182400</begin><end>1794268799</end></date_range>\n")
           .substr(22);
   auto report = parse_report(xml);
   REQUIRE(report.ok());
@@ -482,9 +506,12 @@ TEST_CASE("parse: DTD entities are never expanded") {
 
 // pugixml decodes &#0; into a NUL and its strings end there: "abc&#0;def" would have
 // been read as "abc" without a word.
-TEST_CASE("parse: a character reference to U+0000 makes the document malformed, outside comments and CDATA") {
-  const std::string in_text = report_xml("    <report_id>abc&#0;def</report_id>\n"
-                                         "    <date_range><begin>1794182400</begin><end>1794268799</end></date_range>\n");
+TEST_CASE(
+    "parse: a character reference to U+0000 makes the document malformed, outside comments and "
+    "CDATA") {
+  const std::string in_text = report_xml(
+      "    <report_id>abc&#0;def</report_id>\n"
+      "    <date_range><begin>1794182400</begin><end>1794268799</end></date_range>\n");
   auto result = parse_report(in_text);
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().code() == ErrorCode::kCorrupt);
@@ -497,16 +524,19 @@ TEST_CASE("parse: a character reference to U+0000 makes the document malformed, 
 
   // Only text there: parsed as usual.
   std::string in_comment = report_xml(kIdentity);
-  in_comment.replace(in_comment.find("<feedback>"), 10, "<feedback><!-- &#0; --><x><![CDATA[&#0;]]></x>");
+  in_comment.replace(in_comment.find("<feedback>"), 10,
+                     "<feedback><!-- &#0; --><x><![CDATA[&#0;]]></x>");
   auto commented = parse_report(in_comment);
   REQUIRE(commented.ok());
   CHECK(commented->report_id == "123");
   // Other references, zeros first included, are characters like any.
-  auto newline = parse_report(report_xml("    <report_id>a&#0010;b&#x0;&#10;</report_id>\n"
-                                         "    <date_range><begin>1794182400</begin><end>1794268799</end></date_range>\n"));
+  auto newline = parse_report(
+      report_xml("    <report_id>a&#0010;b&#x0;&#10;</report_id>\n"
+                 "    <date_range><begin>1794182400</begin><end>1794268799</end></date_range>\n"));
   REQUIRE_FALSE(newline.ok());  // &#x0; is still U+0000
-  auto fine = parse_report(report_xml("    <report_id>a&#0010;b&#48;</report_id>\n"
-                                      "    <date_range><begin>1794182400</begin><end>1794268799</end></date_range>\n"));
+  auto fine = parse_report(
+      report_xml("    <report_id>a&#0010;b&#48;</report_id>\n"
+                 "    <date_range><begin>1794182400</begin><end>1794268799</end></date_range>\n"));
   REQUIRE(fine.ok());
   CHECK(fine->report_id.find("b0") != std::string::npos);
 }

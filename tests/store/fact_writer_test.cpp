@@ -1,12 +1,14 @@
 // Facts of an import: new ones get their ids from the writer and wait for the report's
 // flush, so every test here checks that no fact is stored twice and that ids are the
 // ones SQLite would have given (max(id) + 1).
+#include "store/sqlite/fact_writer.h"
+
 #include <doctest/doctest.h>
+
 #include <string>
 #include <vector>
 
 #include "store/sqlite/fact_key.h"
-#include "store/sqlite/fact_writer.h"
 #include "store/sqlite/sqlite.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
@@ -38,8 +40,10 @@ std::int64_t fact_id_of(const std::string& path, const std::string& ip) {
 }
 
 std::int64_t fact_ref_of(const std::string& path, const std::string& report_id, int seq) {
-  return testing::scalar(path, "SELECT r.fact_ref FROM record r JOIN report rp ON rp.id = r.report_ref "
-                               "WHERE rp.report_id = '" + report_id + "' AND r.seq = " + std::to_string(seq));
+  return testing::scalar(path,
+                         "SELECT r.fact_ref FROM record r JOIN report rp ON rp.id = r.report_ref "
+                         "WHERE rp.report_id = '" +
+                             report_id + "' AND r.seq = " + std::to_string(seq));
 }
 
 }  // namespace
@@ -63,11 +67,13 @@ TEST_CASE("facts: more new facts than one multi-row statement holds get consecut
   auto db = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
   REQUIRE(db.ok());
   std::vector<std::string> ips;
-  for (int i = 0; i < 150; ++i) ips.push_back("10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256));
+  for (int i = 0; i < 150; ++i)
+    ips.push_back("10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256));
   import(**db, report_of("a", ips));
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 150);
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record r JOIN fact f ON f.id = r.fact_ref "
-                                     "WHERE f.id = r.seq AND f.source_ip = r.source_ip") == 150);
+  CHECK(testing::scalar(temp.path(),
+                        "SELECT count(*) FROM record r JOIN fact f ON f.id = r.fact_ref "
+                        "WHERE f.id = r.seq AND f.source_ip = r.source_ip") == 150);
 }
 
 TEST_CASE("facts: an existing store finds its facts by key hash, and new ones of a report once") {
@@ -124,7 +130,8 @@ TEST_CASE("facts: facts waiting when the cache starts over are written first, an
   auto writer = store::FactWriter::prepare(*db, 2);
   REQUIRE(writer.ok());
   std::vector<report::Record> records;
-  for (const char* ip : {"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.1", "192.0.2.4", "192.0.2.3"}) {
+  for (const char* ip :
+       {"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.1", "192.0.2.4", "192.0.2.3"}) {
     records.push_back(make_record(ip, 1, "pass", "pass"));
   }
   std::vector<store::FactKey> keys;
@@ -162,15 +169,17 @@ TEST_CASE("facts: a failed flush is an error and leaves nothing waiting") {
   CHECK(*id == 1);
   // Something takes the id before the flush (nothing can in an import: it holds the
   // write lock).
-  REQUIRE(db->exec("INSERT INTO fact (id, key_hash, source_ip, header_from, dkim_aligned, spf_aligned, "
-                   "disposition, auth_key) VALUES (1, 0, 'x', 'x', 'x', 'x', 'x', 'x')")
-              .ok());
+  REQUIRE(
+      db->exec("INSERT INTO fact (id, key_hash, source_ip, header_from, dkim_aligned, spf_aligned, "
+               "disposition, auth_key) VALUES (1, 0, 'x', 'x', 'x', 'x', 'x', 'x')")
+          .ok());
   CHECK(!writer->flush().ok());
   CHECK(writer->flush().ok());  // nothing left that points at the record
   REQUIRE(db->exec("ROLLBACK").ok());
 }
 
-TEST_CASE("facts: a store whose largest fact id is at the readers' limit refuses a new fact, clearly") {
+TEST_CASE(
+    "facts: a store whose largest fact id is at the readers' limit refuses a new fact, clearly") {
   testing::TempDb temp;
   auto db = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
   REQUIRE(db.ok());

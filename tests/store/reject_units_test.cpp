@@ -29,9 +29,9 @@ TEST_CASE("store: reject units list every reject in order, and which ones kept b
   // Over the keep limit: recorded with its size but without its bytes.
   REQUIRE(db.add_reject("big.zip › m.xml", limit, "h-big", "", 40 << 20).ok());
   // An unreadable file: nothing was read, so nothing is kept.
-  REQUIRE(db.add_reject("locked.xml", core::Error(core::ErrorCode::kIo, "cannot read"), "h-io",
-                        "", 0)
-              .ok());
+  REQUIRE(
+      db.add_reject("locked.xml", core::Error(core::ErrorCode::kIo, "cannot read"), "h-io", "", 0)
+          .ok());
   REQUIRE(db.commit().ok());
 
   auto units = db.reject_units();
@@ -94,8 +94,9 @@ TEST_CASE("store: a reject that fails again gets its new reason and kind, nothin
 
   const std::string reason = "line 4: <report_metadata> has no <date_range>";
   CHECK(scalar(temp.path(), "SELECT count(*) FROM reject WHERE content_hash = 'h1' AND reason = '" +
-                                reason + "' AND error_kind = 'invalid' AND origin = 'in.zip › r.xml' "
-                                         "AND raw = CAST('<feedback>' AS BLOB) AND raw_size = 10") == 1);
+                                reason +
+                                "' AND error_kind = 'invalid' AND origin = 'in.zip › r.xml' "
+                                "AND raw = CAST('<feedback>' AS BLOB) AND raw_size = 10") == 1);
   // The input row says the same, so an import meeting the bytes again sees the new reason.
   auto known = db.find_input("h1");
   REQUIRE(known.ok());
@@ -103,8 +104,9 @@ TEST_CASE("store: a reject that fails again gets its new reason and kind, nothin
   CHECK((*known)->outcome == Outcome::kRejected);
   CHECK((*known)->detail == reason);
   // The other reject is untouched.
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM reject WHERE content_hash = 'h2' AND "
-                            "error_kind = 'limit'") == 1);
+  CHECK(scalar(temp.path(),
+               "SELECT count(*) FROM reject WHERE content_hash = 'h2' AND "
+               "error_kind = 'limit'") == 1);
 
   // Changing a reject needs a writable store.
   auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);

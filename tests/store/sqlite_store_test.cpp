@@ -1,21 +1,21 @@
+#include "store/sqlite/sqlite_store.h"
+
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
-#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 #include "test_db.h"
 
 using namespace dmarcq;
-using testing::scalar;
 using store::OpenMode;
 using store::Outcome;
 using testing::make_record;
 using testing::make_report;
+using testing::scalar;
 
 namespace {
 
 constexpr std::int64_t kDay = 1794182400;  // 2026-11-09T00:00:00Z
-
 
 void exec(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
@@ -47,8 +47,9 @@ TEST_CASE("store: newer schemas and foreign databases are refused") {
   auto newer = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
   REQUIRE_FALSE(newer.ok());
   CHECK(newer.error().to_string() ==
-        temp.path() + ": the database was written by a newer dmarcq (schema version 99; this "
-                      "dmarcq knows up to 11); upgrade dmarcq");
+        temp.path() +
+            ": the database was written by a newer dmarcq (schema version 99; this "
+            "dmarcq knows up to 11); upgrade dmarcq");
 
   testing::TempDb other;
   exec(other.path(), "CREATE TABLE notes (x)");
@@ -151,7 +152,8 @@ TEST_CASE("store: a file is remembered once, with its messages by kind") {
   store::Store& db = **opened;
   CHECK(!*db.find_file("f1"));
   REQUIRE(db.begin().ok());
-  store::KnownFile contents{3, 1, 4, 1, {{"not a report", 2}, {"TLS report (TLS-RPT)", 1}, {"odd \"kind\"\\", 5}}};
+  store::KnownFile contents{
+      3, 1, 4, 1, {{"not a report", 2}, {"TLS report (TLS-RPT)", 1}, {"odd \"kind\"\\", 5}}};
   REQUIRE(db.add_file("f1", "inbox.zip", contents).ok());
   REQUIRE(db.add_file("f2", "plain.xml.gz", store::KnownFile{0, 1, 0, 0, {}}).ok());
   // The first row stays: a file's contents do not change.
@@ -161,7 +163,8 @@ TEST_CASE("store: a file is remembered once, with its messages by kind") {
   REQUIRE(found->has_value());
   REQUIRE(db.commit().ok());
   CHECK(scalar(temp.path(), "SELECT count(*) FROM file") == 2);
-  CHECK(scalar(temp.path(), "SELECT origin = 'inbox.zip' FROM file WHERE content_hash = 'f1'") == 1);
+  CHECK(scalar(temp.path(), "SELECT origin = 'inbox.zip' FROM file WHERE content_hash = 'f1'") ==
+        1);
 
   // Read back on a read-only connection, as import's reader thread does.
   auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);

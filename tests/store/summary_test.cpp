@@ -1,15 +1,15 @@
-#include <algorithm>
 #include <doctest/doctest.h>
-#include <map>
-#include <tuple>
 #include <sqlite3.h>
 
-#include "core/date.h"
+#include <algorithm>
+#include <map>
+#include <tuple>
 
+#include "core/date.h"
+#include "store/sql/summary_sql.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
-#include "store/sql/summary_sql.h"
 #include "test_db.h"
 
 using namespace dmarcq;
@@ -48,7 +48,8 @@ std::unique_ptr<store::Store> fixture(const std::string& path) {
     long_report.records.push_back(make_record("192.0.2.1", 10, "pass", "fail"));
     long_report.records.push_back(make_record("203.0.113.77", 3, "fail", "fail", "reject"));
     REQUIRE(db.add_report(long_report, "m.xml.gz", "h1").ok());
-    report::Report day_report = make_report("google.com", "g1", "example.com", kNov14, kNov14 + 86399);
+    report::Report day_report =
+        make_report("google.com", "g1", "example.com", kNov14, kNov14 + 86399);
     day_report.records.push_back(make_record("192.0.2.1", 4, "fail", "pass", "quarantine"));
     REQUIRE(db.add_report(day_report, "g.zip", "h2").ok());
     REQUIRE(db.commit().ok());
@@ -170,9 +171,9 @@ TEST_CASE("store: record groups sum records with the same facts; policies are th
   REQUIRE(groups->domains == std::vector<std::string>{"example.com"});
   auto facts = facts_by_id(**reader);
   REQUIRE(facts.size() == 2);
-  const store::RecordGroup& sf = facts[groups->fact_id_of(groups->groups[0])].source_ip == "192.0.2.1"
-                                     ? groups->groups[0]
-                                     : groups->groups[1];
+  const store::RecordGroup& sf =
+      facts[groups->fact_id_of(groups->groups[0])].source_ip == "192.0.2.1" ? groups->groups[0]
+                                                                            : groups->groups[1];
   CHECK(groups->domain_of(sf) == "example.com");
   CHECK(sf.messages == 30);
   CHECK(facts[groups->fact_id_of(sf)].auth_key == "|s:x.bnc.salesforce.com/mfrom/pass|");
@@ -202,14 +203,16 @@ std::vector<std::string> run_summary_sql(const std::string& path, const store::S
   sqlite3_stmt* statement = nullptr;
   REQUIRE(sqlite3_prepare_v2(db, sql.text.c_str(), -1, &statement, nullptr) == SQLITE_OK);
   for (std::size_t i = 0; i < sql.parameters.size(); ++i) {
-    sqlite3_bind_text(statement, static_cast<int>(i + 1), sql.parameters[i].c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(statement, static_cast<int>(i + 1), sql.parameters[i].c_str(), -1,
+                      SQLITE_TRANSIENT);
   }
   std::vector<std::string> rows;
   while (sqlite3_step(statement) == SQLITE_ROW) {
     std::string row;
     for (int c = 0; c < sqlite3_column_count(statement); ++c) {
       const unsigned char* text = sqlite3_column_text(statement, c);
-      row += std::string(sqlite3_column_name(statement, c)) + "=" + (text ? reinterpret_cast<const char*>(text) : "NULL") + ";";
+      row += std::string(sqlite3_column_name(statement, c)) + "=" +
+             (text ? reinterpret_cast<const char*>(text) : "NULL") + ";";
     }
     rows.push_back(row);
   }
@@ -233,9 +236,11 @@ void make_store_at_version(const std::string& path, int version) {
   REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
   for (const store::Migration& migration : store::migrations()) {
     if (migration.version > version) break;
-    REQUIRE(sqlite3_exec(raw, std::string(migration.sql).c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, std::string(migration.sql).c_str(), nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
   }
-  const std::string mark = "PRAGMA user_version = " + std::to_string(version) + "; PRAGMA application_id = 1145918033";
+  const std::string mark =
+      "PRAGMA user_version = " + std::to_string(version) + "; PRAGMA application_id = 1145918033";
   REQUIRE(sqlite3_exec(raw, mark.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(raw);
 }
@@ -254,10 +259,12 @@ void exec(const std::string& path, const std::string& sql) {
 // A one-day report of Google's for `domain` on 2026-11-14, id `id`, as migration 1
 // stores it.
 std::string old_report_sql(int id, const std::string& domain) {
-  return "INSERT INTO report VALUES (" + std::to_string(id) + ", 'google.com', 'google.com', '', '', 'g-" + domain +
+  return "INSERT INTO report VALUES (" + std::to_string(id) +
+         ", 'google.com', 'google.com', '', '', 'g-" + domain +
          "', 1794614400, 1794700799, '', '', '', '" + domain +
          "', 'r', 'r', 'none', '', '', NULL, '', '', '', 1, 3, 16, 0, 'o', 'h-" + domain +
-         "', 0); INSERT INTO report_day VALUES (" + std::to_string(id) + ", 0, '2026-11-14', '2026-W46');";
+         "', 0); INSERT INTO report_day VALUES (" + std::to_string(id) +
+         ", 0, '2026-11-14', '2026-W46');";
 }
 
 }  // namespace
@@ -267,44 +274,56 @@ TEST_CASE("store: a version-2 database gets its facts, with every result detail,
   make_store_at_version(temp.path(), 2);
   // Two records with the same results but for a human_result, and one whose selector
   // holds a character the auth key replaces: three facts.
-  exec(temp.path(), old_report_sql(1, "example.com") +
-                        "INSERT INTO record VALUES (1, 1, 1, '192.0.2.1', 10, 'none', 'pass', 'fail', 'example.com', '', '');"
-                        "INSERT INTO record VALUES (2, 1, 2, '192.0.2.1', 5, 'none', 'pass', 'fail', 'example.com', '', '');"
-                        "INSERT INTO record VALUES (3, 1, 3, '192.0.2.1', 1, 'none', 'pass', 'fail', 'example.com', '', '');"
-                        "INSERT INTO dkim_result VALUES (1, 1, 'example.com', 's1', 'pass', '');"
-                        "INSERT INTO dkim_result VALUES (2, 1, 'example.com', 's1', 'pass', 'good signature');"
-                        "INSERT INTO dkim_result VALUES (3, 1, 'example.com', 's1/x', 'pass', '');"
-                        "INSERT INTO spf_result VALUES (1, 1, 'example.com', 'mfrom', 'fail', '');"
-                        "INSERT INTO spf_result VALUES (2, 1, 'example.com', 'mfrom', 'fail', '');"
-                        "INSERT INTO spf_result VALUES (3, 1, 'example.com', 'mfrom', 'fail', '');"
-                        "INSERT INTO policy_reason VALUES (1, 1, 'local_policy', 'arc=pass');"
-                        "INSERT INTO policy_reason VALUES (2, 1, 'local_policy', 'arc=pass');");
+  exec(temp.path(),
+       old_report_sql(1, "example.com") +
+           "INSERT INTO record VALUES (1, 1, 1, '192.0.2.1', 10, 'none', 'pass', 'fail', "
+           "'example.com', '', '');"
+           "INSERT INTO record VALUES (2, 1, 2, '192.0.2.1', 5, 'none', 'pass', 'fail', "
+           "'example.com', '', '');"
+           "INSERT INTO record VALUES (3, 1, 3, '192.0.2.1', 1, 'none', 'pass', 'fail', "
+           "'example.com', '', '');"
+           "INSERT INTO dkim_result VALUES (1, 1, 'example.com', 's1', 'pass', '');"
+           "INSERT INTO dkim_result VALUES (2, 1, 'example.com', 's1', 'pass', 'good signature');"
+           "INSERT INTO dkim_result VALUES (3, 1, 'example.com', 's1/x', 'pass', '');"
+           "INSERT INTO spf_result VALUES (1, 1, 'example.com', 'mfrom', 'fail', '');"
+           "INSERT INTO spf_result VALUES (2, 1, 'example.com', 'mfrom', 'fail', '');"
+           "INSERT INTO spf_result VALUES (3, 1, 'example.com', 'mfrom', 'fail', '');"
+           "INSERT INTO policy_reason VALUES (1, 1, 'local_policy', 'arc=pass');"
+           "INSERT INTO policy_reason VALUES (2, 1, 'local_policy', 'arc=pass');");
   REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
-  CHECK(testing::scalar(temp.path(), "PRAGMA user_version") == static_cast<std::int64_t>(store::migrations().back().version));
+  CHECK(testing::scalar(temp.path(), "PRAGMA user_version") ==
+        static_cast<std::int64_t>(store::migrations().back().version));
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE fact_ref IS NULL") == 0);
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record r JOIN fact f ON f.id = r.fact_ref "
-                                     "WHERE f.auth_key = 'd:example.com/s1/pass|s:example.com/mfrom/fail|r:local_policy/arc=pass' "
-                                     "AND f.dkim_results = '[[\"example.com\",\"s1\",\"pass\",\"\"]]' "
-                                     "AND f.policy_reasons = '[[\"local_policy\",\"arc=pass\"]]'") == 1);
+  CHECK(testing::scalar(temp.path(),
+                        "SELECT count(*) FROM record r JOIN fact f ON f.id = r.fact_ref "
+                        "WHERE f.auth_key = "
+                        "'d:example.com/s1/pass|s:example.com/mfrom/fail|r:local_policy/arc=pass' "
+                        "AND f.dkim_results = '[[\"example.com\",\"s1\",\"pass\",\"\"]]' "
+                        "AND f.policy_reasons = '[[\"local_policy\",\"arc=pass\"]]'") == 1);
   // The child tables are views now, and give back exactly what was stored.
   CHECK(table_rows(temp.path(), "SELECT * FROM dkim_result ORDER BY record_ref, seq") ==
         std::vector<std::string>{
             "record_ref=1;seq=1;domain=example.com;selector=s1;result=pass;human_result=;",
-            "record_ref=2;seq=1;domain=example.com;selector=s1;result=pass;human_result=good signature;",
+            "record_ref=2;seq=1;domain=example.com;selector=s1;result=pass;human_result=good "
+            "signature;",
             "record_ref=3;seq=1;domain=example.com;selector=s1/x;result=pass;human_result=;"});
   CHECK(table_rows(temp.path(), "SELECT * FROM policy_reason ORDER BY record_ref, seq") ==
         std::vector<std::string>{"record_ref=1;seq=1;type=local_policy;comment=arc=pass;",
                                  "record_ref=2;seq=1;type=local_policy;comment=arc=pass;"});
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM spf_result") == 3);
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-                                     "name IN ('dkim_result', 'spf_result', 'policy_reason')") == 0);
+  CHECK(testing::scalar(temp.path(),
+                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                        "name IN ('dkim_result', 'spf_result', 'policy_reason')") == 0);
   CHECK(testing::scalar(temp.path(), "SELECT messages FROM day_total") == 16);
   CHECK(testing::scalar(temp.path(), "SELECT sum(messages) FROM fact_total") == 16);
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact_total WHERE first_day = 20771 AND last_day = 20771") == 3);
+  CHECK(testing::scalar(
+            temp.path(),
+            "SELECT count(*) FROM fact_total WHERE first_day = 20771 AND last_day = 20771") == 3);
 }
 
-TEST_CASE("store: a version-6 database gets one fact per distinct record; one fact serves two domains") {
+TEST_CASE(
+    "store: a version-6 database gets one fact per distinct record; one fact serves two domains") {
   testing::TempDb temp;
   make_store_at_version(temp.path(), 6);
   std::string sql;
@@ -312,20 +331,25 @@ TEST_CASE("store: a version-6 database gets one fact per distinct record; one fa
   for (int report : {1, 2}) {
     const std::string domain = report == 1 ? "example.com" : "example.org";
     sql += old_report_sql(report, domain);
-    for (auto [ip, count, dkim] : {std::tuple{"192.0.2.1", 10, "pass"}, {"192.0.2.1", 5, "pass"}, {"192.0.2.9", 1, "fail"}}) {
+    for (auto [ip, count, dkim] : {std::tuple{"192.0.2.1", 10, "pass"},
+                                   {"192.0.2.1", 5, "pass"},
+                                   {"192.0.2.9", 1, "fail"}}) {
       ++record;
       // fact_ref NULL: migration 7 refills every fact, whatever was there.
-      sql += "INSERT INTO record VALUES (" + std::to_string(record) + ", " + std::to_string(report) + ", " +
-             std::to_string(record) + ", '" + ip + "', " + std::to_string(count) + ", 'none', '" + dkim +
+      sql += "INSERT INTO record VALUES (" + std::to_string(record) + ", " +
+             std::to_string(report) + ", " + std::to_string(record) + ", '" + ip + "', " +
+             std::to_string(count) + ", 'none', '" + dkim +
              "', 'fail', 'example.com', '', '', '|s:example.com/mfrom/fail|', NULL);";
-      sql += "INSERT INTO spf_result VALUES (" + std::to_string(record) + ", 1, 'example.com', 'mfrom', 'fail', '');";
+      sql += "INSERT INTO spf_result VALUES (" + std::to_string(record) +
+             ", 1, 'example.com', 'mfrom', 'fail', '');";
     }
   }
   exec(temp.path(), sql);
   REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact WHERE spf_results = "
-                                     "'[[\"example.com\",\"mfrom\",\"fail\",\"\"]]'") == 2);
+  CHECK(testing::scalar(temp.path(),
+                        "SELECT count(*) FROM fact WHERE spf_results = "
+                        "'[[\"example.com\",\"mfrom\",\"fail\",\"\"]]'") == 2);
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM spf_result") == 6);
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE fact_ref IS NULL") == 0);
   auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
@@ -359,7 +383,7 @@ TEST_CASE("store: results are stored once per fact and given back exactly for ev
     plain.dkim_results.push_back({"example.com", "s1", "pass", ""});
     plain.spf_results.push_back({"example.com", "mfrom", "fail", ""});
     r.records.push_back(plain);
-    r.records.push_back(plain);  // the same fact again
+    r.records.push_back(plain);    // the same fact again
     report::Record human = plain;  // differs only where the auth key does not look
     human.dkim_results[0].human_result = "good";
     r.records.push_back(human);
@@ -371,16 +395,19 @@ TEST_CASE("store: results are stored once per fact and given back exactly for ev
   }
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
   // JSON keeps what the auth key cannot: a human_result, separators, quotes.
-  CHECK(table_rows(temp.path(), "SELECT policy_reasons FROM fact WHERE policy_reasons <> '[]'") ==
-        std::vector<std::string>{"policy_reasons=[[\"other\",\"a;b|c/d \\\"q\\\" \\\\ \\u0001\"]];"});
-  CHECK(table_rows(temp.path(), "SELECT record_ref, human_result FROM dkim_result ORDER BY record_ref") ==
+  CHECK(
+      table_rows(temp.path(), "SELECT policy_reasons FROM fact WHERE policy_reasons <> '[]'") ==
+      std::vector<std::string>{"policy_reasons=[[\"other\",\"a;b|c/d \\\"q\\\" \\\\ \\u0001\"]];"});
+  CHECK(table_rows(temp.path(),
+                   "SELECT record_ref, human_result FROM dkim_result ORDER BY record_ref") ==
         std::vector<std::string>{"record_ref=1;human_result=;", "record_ref=2;human_result=;",
                                  "record_ref=3;human_result=good;", "record_ref=4;human_result=;"});
   CHECK(table_rows(temp.path(), "SELECT * FROM policy_reason") ==
         std::vector<std::string>{"record_ref=4;seq=1;type=other;comment=a;b|c/d \"q\" \\ \x01;"});
 }
 
-TEST_CASE("store: daily totals give the figures of the records, and rebuild gives the same totals") {
+TEST_CASE(
+    "store: daily totals give the figures of the records, and rebuild gives the same totals") {
   testing::TempDb temp;
   {
     auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
@@ -389,19 +416,25 @@ TEST_CASE("store: daily totals give the figures of the records, and rebuild give
     REQUIRE(db.begin().ok());
     // Four days across a week boundary, a count smaller than the days (zero days), a
     // zero count, two reporters on one domain and day, a report without records.
-    report::Report long_report = make_report("Mimecast", "m1", "example.net", kNov14, kNov14 + 4 * 86400 - 1);
+    report::Report long_report =
+        make_report("Mimecast", "m1", "example.net", kNov14, kNov14 + 4 * 86400 - 1);
     long_report.records.push_back(make_record("192.0.2.1", 10, "pass", "fail"));
     long_report.records.push_back(make_record("203.0.113.77", 3, "fail", "fail", "reject"));
     long_report.records.push_back(make_record("203.0.113.78", 0, "fail", "pass"));
     REQUIRE(db.add_report(long_report, "m.xml.gz", "h1").ok());
-    report::Report google = make_report("google.com", "g1", "example.net", kNov14 + 86400, kNov14 + 2 * 86400 - 1);
+    report::Report google =
+        make_report("google.com", "g1", "example.net", kNov14 + 86400, kNov14 + 2 * 86400 - 1);
     google.records.push_back(make_record("192.0.2.1", 4, "fail", "pass", "quarantine"));
     REQUIRE(db.add_report(google, "g.zip", "h2").ok());
-    report::Report other = make_report("Yahoo", "y1", "example.com", kNov14 + 3 * 86400, kNov14 + 4 * 86400 - 1);
+    report::Report other =
+        make_report("Yahoo", "y1", "example.com", kNov14 + 3 * 86400, kNov14 + 4 * 86400 - 1);
     other.records.push_back(make_record("198.51.100.1", 7, "pass", "pass"));
     REQUIRE(db.add_report(other, "y.xml", "h3").ok());
-    REQUIRE(db.add_report(make_report("Empty", "e1", "example.org", kNov14, kNov14 + 86399), "e.xml", "h4").ok());
-    report::Report sparse = make_report("Fastmail", "f1", "example.com", kNov14, kNov14 + 3 * 86400 - 1);
+    REQUIRE(db.add_report(make_report("Empty", "e1", "example.org", kNov14, kNov14 + 86399),
+                          "e.xml", "h4")
+                .ok());
+    report::Report sparse =
+        make_report("Fastmail", "f1", "example.com", kNov14, kNov14 + 3 * 86400 - 1);
     sparse.records.push_back(make_record("198.51.100.2", 1, "fail", "fail"));
     REQUIRE(db.add_report(sparse, "f.xml", "h5").ok());
     REQUIRE(db.commit().ok());
@@ -409,8 +442,12 @@ TEST_CASE("store: daily totals give the figures of the records, and rebuild give
   const std::int64_t nov14 = core::day_of(kNov14);
   std::vector<store::SummaryQuery> queries;
   for (const std::vector<GroupKey>& by : std::vector<std::vector<GroupKey>>{
-           {GroupKey::kDomain}, {GroupKey::kReporter}, {GroupKey::kDay}, {GroupKey::kWeek},
-           {GroupKey::kDomain, GroupKey::kDay}, {GroupKey::kWeek, GroupKey::kReporter, GroupKey::kDomain}}) {
+           {GroupKey::kDomain},
+           {GroupKey::kReporter},
+           {GroupKey::kDay},
+           {GroupKey::kWeek},
+           {GroupKey::kDomain, GroupKey::kDay},
+           {GroupKey::kWeek, GroupKey::kReporter, GroupKey::kDomain}}) {
     store::SummaryQuery query;
     query.by = by;
     queries.push_back(query);
@@ -424,7 +461,8 @@ TEST_CASE("store: daily totals give the figures of the records, and rebuild give
     REQUIRE(rollup.text.find("day_total") != std::string::npos);
     const auto from_rollup = run_summary_sql(temp.path(), rollup);
     CHECK(!from_rollup.empty());
-    CHECK(from_rollup == run_summary_sql(temp.path(), store::build_summary_sql(query, store::SummarySource::kRecords)));
+    CHECK(from_rollup == run_summary_sql(temp.path(), store::build_summary_sql(
+                                                          query, store::SummarySource::kRecords)));
   }
   // The days of a three-day report with one message that get none keep their rows,
   // as in the record-level summary.
@@ -442,8 +480,9 @@ TEST_CASE("store: daily totals give the figures of the records, and rebuild give
       REQUIRE(groups.ok());
       std::vector<std::string> rows;
       for (const store::RecordGroup& group : groups->groups) {
-        rows.push_back(groups->domain_of(group) + " " + std::to_string(groups->fact_id_of(group)) + " " +
-                       std::to_string(group.messages) + " " + std::to_string(group.first_day - nov14) + " " +
+        rows.push_back(groups->domain_of(group) + " " + std::to_string(groups->fact_id_of(group)) +
+                       " " + std::to_string(group.messages) + " " +
+                       std::to_string(group.first_day - nov14) + " " +
                        std::to_string(group.last_day - nov14));
       }
       std::sort(rows.begin(), rows.end());
@@ -457,37 +496,48 @@ TEST_CASE("store: daily totals give the figures of the records, and rebuild give
     CHECK(from_totals == from_records);
     CHECK(domains == record_domains);
     CHECK(from_totals.size() == 5);
-    CHECK(std::find(from_totals.begin(), from_totals.end(), "example.com 6 1 0 0") != from_totals.end());
+    CHECK(std::find(from_totals.begin(), from_totals.end(), "example.com 6 1 0 0") !=
+          from_totals.end());
     store::RecordFilter one_domain;
     one_domain.domains = {"example.net"};
     all_days.domains = one_domain.domains;
     CHECK(group_rows(one_domain).first == group_rows(all_days).first);
   }
 
-  const auto totals = table_rows(temp.path(), "SELECT * FROM day_total ORDER BY domain, day, reporter");
-  const auto fact_totals = table_rows(temp.path(), "SELECT * FROM fact_total ORDER BY domain, fact_ref");
-  const std::string packed_sql = "SELECT report_ref, hex(packed) FROM report_facts ORDER BY report_ref";
+  const auto totals =
+      table_rows(temp.path(), "SELECT * FROM day_total ORDER BY domain, day, reporter");
+  const auto fact_totals =
+      table_rows(temp.path(), "SELECT * FROM fact_total ORDER BY domain, fact_ref");
+  const std::string packed_sql =
+      "SELECT report_ref, hex(packed) FROM report_facts ORDER BY report_ref";
   const auto packed = table_rows(temp.path(), packed_sql);
   CHECK(packed.size() == 5);  // the report without records too
-  const auto facts = table_rows(temp.path(), "SELECT r.id, f.source_ip, f.header_from, f.dkim_aligned, f.spf_aligned, "
-                                             "f.disposition, f.auth_key FROM record r JOIN fact f ON f.id = r.fact_ref ORDER BY r.id");
+  const auto facts = table_rows(
+      temp.path(),
+      "SELECT r.id, f.source_ip, f.header_from, f.dkim_aligned, f.spf_aligned, "
+      "f.disposition, f.auth_key FROM record r JOIN fact f ON f.id = r.fact_ref ORDER BY r.id");
   {
     auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
     REQUIRE(opened.ok());
     REQUIRE((*opened)->rebuild().ok());
   }
-  CHECK(table_rows(temp.path(), "SELECT * FROM day_total ORDER BY domain, day, reporter") == totals);
-  CHECK(table_rows(temp.path(), "SELECT * FROM fact_total ORDER BY domain, fact_ref") == fact_totals);
+  CHECK(table_rows(temp.path(), "SELECT * FROM day_total ORDER BY domain, day, reporter") ==
+        totals);
+  CHECK(table_rows(temp.path(), "SELECT * FROM fact_total ORDER BY domain, fact_ref") ==
+        fact_totals);
   CHECK(table_rows(temp.path(), packed_sql) == packed);
-  CHECK(table_rows(temp.path(), "SELECT r.id, f.source_ip, f.header_from, f.dkim_aligned, f.spf_aligned, "
-                                "f.disposition, f.auth_key FROM record r JOIN fact f ON f.id = r.fact_ref ORDER BY r.id") == facts);
+  CHECK(table_rows(temp.path(),
+                   "SELECT r.id, f.source_ip, f.header_from, f.dkim_aligned, f.spf_aligned, "
+                   "f.disposition, f.auth_key FROM record r JOIN fact f ON f.id = r.fact_ref ORDER "
+                   "BY r.id") == facts);
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 6);
   auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
   REQUIRE(reader.ok());
   CHECK(!(*reader)->rebuild().ok());
 }
 
-TEST_CASE("store: a fact is found again after another connection wrote it or a rollback dropped it") {
+TEST_CASE(
+    "store: a fact is found again after another connection wrote it or a rollback dropped it") {
   // On an empty store facts missing from the cache are inserted without a lookup; that
   // must stop as soon as another connection commits, and a rollback must not leave ids
   // of rows that are gone.
@@ -522,33 +572,43 @@ TEST_CASE("store: a fact is found again after another connection wrote it or a r
   REQUIRE((*first)->add_report(report_with("e", "192.0.2.3"), "e.xml", "he").ok());
   REQUIRE((*first)->commit().ok());
   CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
-  CHECK(testing::scalar(temp.path(),
-                        "SELECT count(*) FROM record WHERE fact_ref NOT IN (SELECT id FROM fact)") == 0);
+  CHECK(testing::scalar(
+            temp.path(),
+            "SELECT count(*) FROM record WHERE fact_ref NOT IN (SELECT id FROM fact)") == 0);
 }
 
-TEST_CASE("store: packed records are filled when a version-10 store is opened, and damage to them is reported") {
+TEST_CASE(
+    "store: packed records are filled when a version-10 store is opened, and damage to them is "
+    "reported") {
   testing::TempDb temp;
   {
     auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
     REQUIRE(opened.ok());
     REQUIRE((*opened)->begin().ok());
-    report::Report two_days = make_report("Mimecast", "m1", "example.net", kNov14, kNov14 + 2 * 86400 - 1);
+    report::Report two_days =
+        make_report("Mimecast", "m1", "example.net", kNov14, kNov14 + 2 * 86400 - 1);
     two_days.records.push_back(make_record("203.0.113.77", 3, "fail", "fail", "reject"));
     two_days.records.push_back(make_record("192.0.2.1", 10, "pass", "fail"));
-    two_days.records.push_back(make_record("192.0.2.1", 10, "pass", "fail"));  // the same fact twice
+    two_days.records.push_back(
+        make_record("192.0.2.1", 10, "pass", "fail"));  // the same fact twice
     REQUIRE((*opened)->add_report(two_days, "m.xml", "h1").ok());
     report::Report day = make_report("google.com", "g1", "example.com", kNov14, kNov14 + 86399);
     day.records.push_back(make_record("192.0.2.1", 4, "pass", "fail"));
     REQUIRE((*opened)->add_report(day, "g.xml", "h2").ok());
-    REQUIRE((*opened)->add_report(make_report("Empty", "e1", "example.org", kNov14, kNov14 + 86399), "e.xml", "h3").ok());
+    REQUIRE((*opened)
+                ->add_report(make_report("Empty", "e1", "example.org", kNov14, kNov14 + 86399),
+                             "e.xml", "h3")
+                .ok());
     REQUIRE((*opened)->commit().ok());
   }
-  const std::string packed_sql = "SELECT report_ref, hex(packed) FROM report_facts ORDER BY report_ref";
+  const std::string packed_sql =
+      "SELECT report_ref, hex(packed) FROM report_facts ORDER BY report_ref";
   const auto from_import = table_rows(temp.path(), packed_sql);
   // Format 1, then (fact increase, messages): facts 1 (203.0.113.77, 3) and 2
   // (192.0.2.1, 10 twice) of report 1; fact 2 of report 2; report 3 has none.
   CHECK(from_import == std::vector<std::string>{"report_ref=1;hex(packed)=010103010A000A;",
-                                                "report_ref=2;hex(packed)=010204;", "report_ref=3;hex(packed)=01;"});
+                                                "report_ref=2;hex(packed)=010204;",
+                                                "report_ref=3;hex(packed)=01;"});
 
   const std::int64_t nov14 = core::day_of(kNov14);
   store::RecordFilter with_days;  // the record-level path
@@ -561,12 +621,13 @@ TEST_CASE("store: packed records are filled when a version-10 store is opened, a
     if (!groups) return std::move(groups).error();
     std::vector<std::string> rows;
     for (const store::RecordGroup& group : groups->groups) {
-      rows.push_back(groups->domain_of(group) + " " + std::to_string(groups->fact_id_of(group)) + " " +
-                     std::to_string(group.messages));
+      rows.push_back(groups->domain_of(group) + " " + std::to_string(groups->fact_id_of(group)) +
+                     " " + std::to_string(group.messages));
     }
     return rows;
   };
-  const std::vector<std::string> expected = {"example.net 1 3", "example.net 2 20", "example.com 2 4"};
+  const std::vector<std::string> expected = {"example.net 1 3", "example.net 2 20",
+                                             "example.com 2 4"};
   REQUIRE(group_messages().ok());
   CHECK(*group_messages() == expected);
 
@@ -593,8 +654,10 @@ TEST_CASE("store: packed records are filled when a version-10 store is opened, a
     CHECK(*group_messages() == expected);
   };
   expect_damage("DELETE FROM report_facts WHERE report_ref = 2", "report_facts is damaged");
-  expect_damage("UPDATE report_facts SET packed = x'02' WHERE report_ref = 1", "packed records of report 1");
-  expect_damage("UPDATE report_facts SET packed = x'010101' WHERE report_ref = 1", "packed records of report 1");
+  expect_damage("UPDATE report_facts SET packed = x'02' WHERE report_ref = 1",
+                "packed records of report 1");
+  expect_damage("UPDATE report_facts SET packed = x'010101' WHERE report_ref = 1",
+                "packed records of report 1");
   // A record whose fact is gone packs as fact 0, which the readers refuse.
   exec(temp.path(), "UPDATE record SET fact_ref = NULL WHERE id = 1");
   {

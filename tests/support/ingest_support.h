@@ -111,8 +111,8 @@ std::string make_archive(Format format, const std::vector<Filter>& filters,
   std::string out;
   REQUIRE(archive_write_open2(a, &out, nullptr, append_output, nullptr, nullptr) == ARCHIVE_OK);
   for (const Member& member : members) {
-    std::unique_ptr<struct archive_entry, decltype(&archive_entry_free)> entry(
-        archive_entry_new(), archive_entry_free);
+    std::unique_ptr<struct archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
+                                                                               archive_entry_free);
     archive_entry_set_pathname(entry.get(), member.name.c_str());
     archive_entry_set_filetype(entry.get(), member.directory ? AE_IFDIR : AE_IFREG);
     archive_entry_set_perm(entry.get(), member.directory ? 0755 : 0644);
@@ -132,7 +132,7 @@ std::string make_archive(Format format, const std::vector<Filter>& filters,
 }
 
 [[maybe_unused]] RecordingSink run(const std::string& bytes, const Limits& limits = {},
-                  const std::string& name = "in") {
+                                   const std::string& name = "in") {
   RecordingSink sink;
   ingest_bytes(Origin{{name}}, bytes, limits, sink);
   return sink;

@@ -9,12 +9,13 @@
 namespace dmarcq::testing {
 
 core::Error MemoryStore::refused(const char* what) {
-  return core::Error(core::ErrorCode::kUnsupported, std::string("the in-memory store has no ") + what);
+  return core::Error(core::ErrorCode::kUnsupported,
+                     std::string("the in-memory store has no ") + what);
 }
 
 bool MemoryStore::in_filter(const StoredReport& report, const store::RecordFilter& filter) const {
-  if (!filter.domains.empty() &&
-      std::find(filter.domains.begin(), filter.domains.end(), report.domain) == filter.domains.end()) {
+  if (!filter.domains.empty() && std::find(filter.domains.begin(), filter.domains.end(),
+                                           report.domain) == filter.domains.end()) {
     return false;
   }
   if (filter.from_day && report.first_day + report.day_count - 1 < *filter.from_day) return false;
@@ -22,37 +23,42 @@ bool MemoryStore::in_filter(const StoredReport& report, const store::RecordFilte
   return true;
 }
 
-core::Result<store::AddResult> MemoryStore::add_report(const report::Report& report, const std::string&,
-                                                       const std::string&, const store::PreparedReport*) {
+core::Result<store::AddResult> MemoryStore::add_report(const report::Report& report,
+                                                       const std::string&, const std::string&,
+                                                       const store::PreparedReport*) {
   for (const StoredReport& stored : reports_) {
     if (stored.reporter == report.reporter() && stored.report_id == report.report_id &&
-        stored.domain == report.policy.domain && stored.begin == report.begin && stored.end == report.end) {
+        stored.domain == report.policy.domain && stored.begin == report.begin &&
+        stored.end == report.end) {
       return store::AddResult{store::Outcome::kDuplicate, "same report", 0, 0};
     }
   }
   const report::DaySpan span = report::day_span(report.begin, report.end);
-  StoredReport stored{report.reporter(), report.report_id, report.policy.domain, report.begin, report.end,
-                      span.first_day,    span.count,       report.policy,        {}};
+  StoredReport stored{report.reporter(), report.report_id, report.policy.domain,
+                      report.begin,      report.end,       span.first_day,
+                      span.count,        report.policy,    {}};
   for (const report::Record& record : report.records) {
-    FactRow fact{record.source_ip, record.header_from, record.dkim, record.spf, record.disposition,
-                 report::encode_auth(record)};
+    FactRow fact{record.source_ip, record.header_from, record.dkim,
+                 record.spf,       record.disposition, report::encode_auth(record)};
     auto [slot, added] = fact_ids_.try_emplace(fact, static_cast<std::int64_t>(facts_.size()) + 1);
     if (added) facts_.push_back(fact);
     stored.records.push_back({slot->second, record.count});
   }
   reports_.push_back(std::move(stored));
-  return store::AddResult{store::Outcome::kImported, "", static_cast<std::int64_t>(report.records.size()),
-                          report.message_count()};
+  return store::AddResult{store::Outcome::kImported, "",
+                          static_cast<std::int64_t>(report.records.size()), report.message_count()};
 }
 
 core::Result<store::RecordGroups> MemoryStore::record_groups(const store::RecordFilter& filter) {
   store::RecordGroups out;
   std::map<std::string, std::uint32_t> domain_index;
   std::map<std::int64_t, std::uint32_t> fact_index;
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> group_of;  // (domain, fact) -> group
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t>
+      group_of;  // (domain, fact) -> group
   for (const StoredReport& report : reports_) {
     if (!in_filter(report, filter)) continue;
-    auto [domain, new_domain] = domain_index.try_emplace(report.domain, static_cast<std::uint32_t>(out.domains.size()));
+    auto [domain, new_domain] =
+        domain_index.try_emplace(report.domain, static_cast<std::uint32_t>(out.domains.size()));
     if (new_domain) out.domains.push_back(report.domain);
     // The days of the report inside the filter; a count below the report's days lands
     // on its first `count` days (the interface's spreading rule).
@@ -63,16 +69,19 @@ core::Result<store::RecordGroups> MemoryStore::record_groups(const store::Record
     for (const StoredRecord& record : report.records) {
       std::int64_t messages = 0, first_day = INT64_MAX, last_day = INT64_MIN;
       for (std::int64_t i = first; i <= last_of_report; ++i) {
-        const std::int64_t on_day = record.count / report.day_count + (i < record.count % report.day_count ? 1 : 0);
+        const std::int64_t on_day =
+            record.count / report.day_count + (i < record.count % report.day_count ? 1 : 0);
         if (on_day == 0) continue;
         messages += on_day;
         first_day = std::min(first_day, report.first_day + i);
         last_day = std::max(last_day, report.first_day + i);
       }
       if (messages == 0) continue;
-      auto [fact, new_fact] = fact_index.try_emplace(record.fact_id, static_cast<std::uint32_t>(out.fact_ids.size()));
+      auto [fact, new_fact] =
+          fact_index.try_emplace(record.fact_id, static_cast<std::uint32_t>(out.fact_ids.size()));
       if (new_fact) out.fact_ids.push_back(record.fact_id);
-      auto [group, new_group] = group_of.try_emplace({domain->second, fact->second}, out.groups.size());
+      auto [group, new_group] =
+          group_of.try_emplace({domain->second, fact->second}, out.groups.size());
       if (new_group) out.groups.push_back({domain->second, fact->second, 0, first_day, last_day});
       store::RecordGroup& sum = out.groups[group->second];
       sum.messages += messages;
@@ -83,13 +92,14 @@ core::Result<store::RecordGroups> MemoryStore::record_groups(const store::Record
   return out;
 }
 
-core::Status MemoryStore::scan_facts(const std::function<void(std::int64_t id, const store::Fact& fact)>& visit,
-                                     const std::vector<std::int64_t>* only) {
+core::Status MemoryStore::scan_facts(
+    const std::function<void(std::int64_t id, const store::Fact& fact)>& visit,
+    const std::vector<std::int64_t>* only) {
   auto show = [&](std::int64_t id) {
     if (id < 1 || id > static_cast<std::int64_t>(facts_.size())) return;
     const FactRow& row = facts_[static_cast<std::size_t>(id - 1)];
-    visit(id, store::Fact{row.source_ip, row.header_from, row.dkim_aligned, row.spf_aligned, row.disposition,
-                          row.auth_key});
+    visit(id, store::Fact{row.source_ip, row.header_from, row.dkim_aligned, row.spf_aligned,
+                          row.disposition, row.auth_key});
   };
   if (only != nullptr) {
     for (std::int64_t id : *only) show(id);
@@ -99,8 +109,9 @@ core::Status MemoryStore::scan_facts(const std::function<void(std::int64_t id, c
   return {};
 }
 
-core::Status MemoryStore::scan_record_days(const store::RecordFilter& filter, bool by_day,
-                                           const std::function<void(const store::RecordDay& record)>& visit) {
+core::Status MemoryStore::scan_record_days(
+    const store::RecordFilter& filter, bool by_day,
+    const std::function<void(const store::RecordDay& record)>& visit) {
   by_day = by_day || filter.from_day || filter.to_day;
   for (const StoredReport& report : reports_) {
     if (!in_filter(report, filter)) continue;
@@ -121,7 +132,8 @@ core::Status MemoryStore::scan_record_days(const store::RecordFilter& filter, bo
       }
       for (std::int64_t i = first; i <= last; ++i) {
         day.day = report.first_day + i;
-        day.messages = record.count / report.day_count + (i < record.count % report.day_count ? 1 : 0);
+        day.messages =
+            record.count / report.day_count + (i < record.count % report.day_count ? 1 : 0);
         visit(day);
       }
     }
@@ -129,7 +141,8 @@ core::Status MemoryStore::scan_record_days(const store::RecordFilter& filter, bo
   return {};
 }
 
-core::Result<std::vector<store::PublishedPolicy>> MemoryStore::published_policies(const store::RecordFilter& filter) {
+core::Result<std::vector<store::PublishedPolicy>> MemoryStore::published_policies(
+    const store::RecordFilter& filter) {
   // Per domain, newest first: the reports of the newest week, merged field by field.
   std::vector<std::size_t> order(reports_.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -154,9 +167,10 @@ core::Result<std::vector<store::PublishedPolicy>> MemoryStore::published_policie
     }
     if (last_day + 6 < newest_day) continue;  // an older week
     store::PublishedPolicy& merged = out.back();
-    for (auto [field, value] : {std::pair{&merged.p, &p.p}, std::pair{&merged.sp, &p.sp}, std::pair{&merged.np, &p.np},
-                                std::pair{&merged.adkim, &p.adkim}, std::pair{&merged.aspf, &p.aspf},
-                                std::pair{&merged.testing, &p.testing}}) {
+    for (auto [field, value] :
+         {std::pair{&merged.p, &p.p}, std::pair{&merged.sp, &p.sp}, std::pair{&merged.np, &p.np},
+          std::pair{&merged.adkim, &p.adkim}, std::pair{&merged.aspf, &p.aspf},
+          std::pair{&merged.testing, &p.testing}}) {
       if (field->empty()) *field = *value;
     }
     if (!merged.pct) merged.pct = p.pct;
@@ -167,8 +181,11 @@ core::Result<std::vector<store::PublishedPolicy>> MemoryStore::published_policie
 core::Result<std::vector<std::string>> MemoryStore::weeks(const std::vector<std::string>& domains) {
   std::set<std::string> weeks;
   for (const StoredReport& report : reports_) {
-    if (!domains.empty() && std::find(domains.begin(), domains.end(), report.domain) == domains.end()) continue;
-    for (std::int64_t i = 0; i < report.day_count; ++i) weeks.insert(core::iso_week(report.first_day + i));
+    if (!domains.empty() &&
+        std::find(domains.begin(), domains.end(), report.domain) == domains.end())
+      continue;
+    for (std::int64_t i = 0; i < report.day_count; ++i)
+      weeks.insert(core::iso_week(report.first_day + i));
   }
   return std::vector<std::string>(weeks.begin(), weeks.end());
 }
@@ -185,7 +202,8 @@ core::Result<core::Table> MemoryStore::summary(const store::SummaryQuery& query)
   std::map<std::vector<std::string>, Sums> sums;  // ordered as the keys' text, as SQL orders them
   const store::RecordFilter filter{query.domains, query.from_day, query.to_day};
   for (const StoredReport& report : reports_) {
-    if (!in_filter(report, needs_days ? filter : store::RecordFilter{query.domains, {}, {}})) continue;
+    if (!in_filter(report, needs_days ? filter : store::RecordFilter{query.domains, {}, {}}))
+      continue;
     for (const StoredRecord& record : report.records) {
       const FactRow& fact = facts_[static_cast<std::size_t>(record.fact_id - 1)];
       auto add = [&](std::int64_t day, std::int64_t n) {
@@ -215,21 +233,22 @@ core::Result<core::Table> MemoryStore::summary(const store::SummaryQuery& query)
       }
       for (std::int64_t i = 0; i < report.day_count; ++i) {
         const std::int64_t day = report.first_day + i;
-        if ((query.from_day && day < *query.from_day) || (query.to_day && day > *query.to_day)) continue;
+        if ((query.from_day && day < *query.from_day) || (query.to_day && day > *query.to_day))
+          continue;
         add(day, record.count / report.day_count + (i < record.count % report.day_count ? 1 : 0));
       }
     }
   }
   core::Table table;
   for (store::GroupKey key : query.by) table.columns.push_back(store::group_key_name(key));
-  for (const char* column : {"messages", "dmarc_pass", "dmarc_fail", "spf_aligned_pass", "dkim_aligned_pass",
-                             "quarantined", "rejected", "pass_rate"}) {
+  for (const char* column : {"messages", "dmarc_pass", "dmarc_fail", "spf_aligned_pass",
+                             "dkim_aligned_pass", "quarantined", "rejected", "pass_rate"}) {
     table.columns.push_back(column);
   }
   for (const auto& [key, sum] : sums) {
     std::vector<core::Cell> row(key.begin(), key.end());
-    for (std::int64_t value : {sum.messages, sum.pass, sum.messages - sum.pass, sum.spf, sum.dkim, sum.quarantined,
-                               sum.rejected}) {
+    for (std::int64_t value : {sum.messages, sum.pass, sum.messages - sum.pass, sum.spf, sum.dkim,
+                               sum.quarantined, sum.rejected}) {
       row.emplace_back(value);
     }
     row.push_back(sum.messages > 0 ? core::Cell(core::percent_one_decimal(sum.pass, sum.messages))

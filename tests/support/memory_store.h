@@ -27,14 +27,17 @@ class MemoryStore final : public store::Store {
   core::Result<std::optional<store::KnownInput>> find_input(const std::string&) override {
     return std::optional<store::KnownInput>();
   }
-  std::unique_ptr<store::PreparedReport> prepare_report(const report::Report&) const override { return nullptr; }
+  std::unique_ptr<store::PreparedReport> prepare_report(const report::Report&) const override {
+    return nullptr;
+  }
   core::Result<store::AddResult> add_report(const report::Report& report, const std::string& origin,
                                             const std::string& content_hash,
                                             const store::PreparedReport* prepared) override;
   core::Result<std::optional<store::KnownMessage>> find_message(const std::string&) override {
     return std::optional<store::KnownMessage>();
   }
-  core::Status add_message(const std::string&, const std::string&, const store::KnownMessage&) override {
+  core::Status add_message(const std::string&, const std::string&,
+                           const store::KnownMessage&) override {
     return refused("add_message");
   }
   core::Result<std::optional<store::KnownFile>> find_file(const std::string&) override {
@@ -44,31 +47,40 @@ class MemoryStore final : public store::Store {
     return refused("add_file");
   }
   core::Status clear_reject(const std::string&) override { return refused("clear_reject"); }
-  core::Status add_reject(const std::string&, const core::Error&, const std::string&, std::string_view,
-                          std::uint64_t) override {
+  core::Status add_reject(const std::string&, const core::Error&, const std::string&,
+                          std::string_view, std::uint64_t) override {
     return refused("add_reject");
   }
   core::Status rebuild() override { return {}; }
 
   core::Result<core::Table> summary(const store::SummaryQuery& query) override;
   core::Result<core::Table> rejects() override { return refused("rejects"); }
-  core::Result<std::vector<store::RejectUnit>> reject_units() override { return std::vector<store::RejectUnit>(); }
+  core::Result<std::vector<store::RejectUnit>> reject_units() override {
+    return std::vector<store::RejectUnit>();
+  }
   core::Result<std::string> reject_bytes(const std::string&) override { return std::string(); }
-  core::Status update_reject(const std::string&, const core::Error&) override { return refused("update_reject"); }
+  core::Status update_reject(const std::string&, const core::Error&) override {
+    return refused("update_reject");
+  }
   core::Result<store::RecordGroups> record_groups(const store::RecordFilter& filter) override;
-  core::Status scan_facts(const std::function<void(std::int64_t id, const store::Fact& fact)>& visit,
-                          const std::vector<std::int64_t>* only) override;
+  core::Status scan_facts(
+      const std::function<void(std::int64_t id, const store::Fact& fact)>& visit,
+      const std::vector<std::int64_t>* only) override;
   std::size_t scan_parts() const override { return 1; }
-  core::Status scan_record_days(const store::RecordFilter& filter, bool by_day,
-                                const std::function<void(const store::RecordDay& record)>& visit) override;
-  core::Result<std::vector<store::PublishedPolicy>> published_policies(const store::RecordFilter& filter) override;
+  core::Status scan_record_days(
+      const store::RecordFilter& filter, bool by_day,
+      const std::function<void(const store::RecordDay& record)>& visit) override;
+  core::Result<std::vector<store::PublishedPolicy>> published_policies(
+      const store::RecordFilter& filter) override;
   core::Result<std::vector<std::string>> weeks(const std::vector<std::string>& domains) override;
   core::Result<core::Table> query(const std::string&) override { return refused("query"); }
 
  private:
   struct FactRow {
     std::string source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key;
-    auto tie() const { return std::tie(source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key); }
+    auto tie() const {
+      return std::tie(source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key);
+    }
     bool operator<(const FactRow& other) const { return tie() < other.tie(); }
   };
   struct StoredRecord {
@@ -86,8 +98,8 @@ class MemoryStore final : public store::Store {
   static core::Error refused(const char* what);
   bool in_filter(const StoredReport& report, const store::RecordFilter& filter) const;
 
-  std::vector<StoredReport> reports_;       // in the order added (the interface's report order)
-  std::vector<FactRow> facts_;              // id - 1
+  std::vector<StoredReport> reports_;  // in the order added (the interface's report order)
+  std::vector<FactRow> facts_;         // id - 1
   std::map<FactRow, std::int64_t> fact_ids_;
 };
 

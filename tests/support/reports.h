@@ -9,8 +9,9 @@
 
 namespace dmarcq::testing {
 
-inline report::Record make_record(const std::string& ip, std::int64_t count, const std::string& dkim,
-                                  const std::string& spf, const std::string& disposition = "none") {
+inline report::Record make_record(const std::string& ip, std::int64_t count,
+                                  const std::string& dkim, const std::string& spf,
+                                  const std::string& disposition = "none") {
   report::Record record;
   record.source_ip = ip;
   record.count = count;
@@ -21,8 +22,8 @@ inline report::Record make_record(const std::string& ip, std::int64_t count, con
   return record;
 }
 
-inline report::Report make_report(const std::string& org, const std::string& id, const std::string& domain,
-                                  std::int64_t begin, std::int64_t end) {
+inline report::Report make_report(const std::string& org, const std::string& id,
+                                  const std::string& domain, std::int64_t begin, std::int64_t end) {
   report::Report report;
   report.org_name = org;
   report.report_id = id;

@@ -18,10 +18,13 @@ namespace dmarcq::testing {
 enum class Backend { kSqlite, kMemory };
 inline constexpr Backend kBackends[] = {Backend::kSqlite, Backend::kMemory};
 
-inline const char* backend_name(Backend backend) { return backend == Backend::kSqlite ? "sqlite" : "memory"; }
+inline const char* backend_name(Backend backend) {
+  return backend == Backend::kSqlite ? "sqlite" : "memory";
+}
 
 // A store of `backend` holding `reports`, ready to read; `temp` keeps SQLite's file.
-inline std::unique_ptr<store::Store> store_with(Backend backend, const std::vector<report::Report>& reports,
+inline std::unique_ptr<store::Store> store_with(Backend backend,
+                                                const std::vector<report::Report>& reports,
                                                 const TempDb& temp) {
   if (backend == Backend::kMemory) {
     auto memory = std::make_unique<MemoryStore>();
@@ -33,7 +36,8 @@ inline std::unique_ptr<store::Store> store_with(Backend backend, const std::vect
     REQUIRE(opened.ok());
     REQUIRE((*opened)->begin().ok());
     int n = 0;
-    for (const report::Report& r : reports) REQUIRE((*opened)->add_report(r, "o", "h" + std::to_string(n++)).ok());
+    for (const report::Report& r : reports)
+      REQUIRE((*opened)->add_report(r, "o", "h" + std::to_string(n++)).ok());
     REQUIRE((*opened)->commit().ok());
   }
   auto reader = store::open(temp.path(), store::OpenMode::kReadOnly);

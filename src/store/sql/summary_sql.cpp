@@ -1,6 +1,5 @@
 #include "store/sql/summary_sql.h"
 
-
 #include "core/date.h"
 
 namespace dmarcq::store {
@@ -14,12 +13,9 @@ struct KeyColumn {
 };
 
 constexpr KeyColumn kKeyColumns[] = {
-    {GroupKey::kDomain, "rp.domain", false},
-    {GroupKey::kReporter, "rp.reporter", false},
-    {GroupKey::kSource, "rc.source_ip", false},
-    {GroupKey::kDay, "d.day", true},
-    {GroupKey::kWeek, "d.week", true},
-    {GroupKey::kSender, "", false},
+    {GroupKey::kDomain, "rp.domain", false},    {GroupKey::kReporter, "rp.reporter", false},
+    {GroupKey::kSource, "rc.source_ip", false}, {GroupKey::kDay, "d.day", true},
+    {GroupKey::kWeek, "d.week", true},          {GroupKey::kSender, "", false},
 };
 
 const KeyColumn& column_of(GroupKey key) {
@@ -35,8 +31,8 @@ namespace {
 
 // " WHERE ..." for the query's domain and day filters over the given columns; the
 // values go to `parameters` (?1, ?2, ...).
-std::string where_clause(const SummaryQuery& query, const std::string& domain_column, const std::string& day_column,
-                         std::vector<std::string>& parameters) {
+std::string where_clause(const SummaryQuery& query, const std::string& domain_column,
+                         const std::string& day_column, std::vector<std::string>& parameters) {
   std::string where;
   auto add_condition = [&](const std::string& condition) {
     where += where.empty() ? " WHERE " : " AND ";
@@ -66,7 +62,8 @@ std::string where_clause(const SummaryQuery& query, const std::string& domain_co
 SummarySql build_rollup_sql(const SummaryQuery& query) {
   SummarySql sql;
   std::string keys;
-  for (GroupKey key : query.by) keys += (keys.empty() ? "" : ", ") + std::string(group_key_name(key));
+  for (GroupKey key : query.by)
+    keys += (keys.empty() ? "" : ", ") + std::string(group_key_name(key));
   const std::string where = where_clause(query, "domain", "day", sql.parameters);
   sql.text = "SELECT " + keys +
              ", SUM(messages) AS messages, SUM(dmarc_pass) AS dmarc_pass, "
@@ -81,7 +78,8 @@ SummarySql build_rollup_sql(const SummaryQuery& query) {
 
 SummarySql build_summary_sql(const SummaryQuery& query, SummarySource source) {
   bool rollup = source == SummarySource::kBest;
-  for (GroupKey key : query.by) rollup = rollup && key != GroupKey::kSource && key != GroupKey::kSender;
+  for (GroupKey key : query.by)
+    rollup = rollup && key != GroupKey::kSource && key != GroupKey::kSender;
   if (rollup) return build_rollup_sql(query);
   bool needs_days = query.from_day.has_value() || query.to_day.has_value();
   for (GroupKey key : query.by) needs_days = needs_days || column_of(key).needs_days;
@@ -97,15 +95,15 @@ SummarySql build_summary_sql(const SummaryQuery& query, SummarySource source) {
   }
   // A record's count is spread over the days of its report (see schema/0001_init.sql):
   // day i of n gets count / n, plus one while i < count % n.
-  const std::string messages =
-      needs_days ? "rc.message_count / rp.day_count + CASE WHEN d.day_index < "
-                   "rc.message_count % rp.day_count THEN 1 ELSE 0 END"
-                 : "rc.message_count";
+  const std::string messages = needs_days
+                                   ? "rc.message_count / rp.day_count + CASE WHEN d.day_index < "
+                                     "rc.message_count % rp.day_count THEN 1 ELSE 0 END"
+                                   : "rc.message_count";
   const std::string where = where_clause(query, "rp.domain", "d.day", sql.parameters);
   const char* passed = "(dkim_aligned = 'pass' OR spf_aligned = 'pass')";
-  sql.text = "SELECT " + keys + ", SUM(n) AS messages, " +
-             "SUM(CASE WHEN " + passed + " THEN n ELSE 0 END) AS dmarc_pass, " +
-             "SUM(CASE WHEN " + passed + " THEN 0 ELSE n END) AS dmarc_fail, " +
+  sql.text = "SELECT " + keys + ", SUM(n) AS messages, " + "SUM(CASE WHEN " + passed +
+             " THEN n ELSE 0 END) AS dmarc_pass, " + "SUM(CASE WHEN " + passed +
+             " THEN 0 ELSE n END) AS dmarc_fail, " +
              "SUM(CASE WHEN spf_aligned = 'pass' THEN n ELSE 0 END) AS spf_aligned_pass, " +
              "SUM(CASE WHEN dkim_aligned = 'pass' THEN n ELSE 0 END) AS dkim_aligned_pass, " +
              "SUM(CASE WHEN disposition = 'quarantine' THEN n ELSE 0 END) AS quarantined, " +

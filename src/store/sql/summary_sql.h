@@ -22,7 +22,8 @@ enum class SummarySource {
   kRecords,  // always the records (tests compare both)
 };
 
-SummarySql build_summary_sql(const SummaryQuery& query, SummarySource source = SummarySource::kBest);
+SummarySql build_summary_sql(const SummaryQuery& query,
+                             SummarySource source = SummarySource::kBest);
 
 // Appends the pass_rate column: dmarc_pass / messages as a percentage with one
 // decimal, NULL when there are no messages.

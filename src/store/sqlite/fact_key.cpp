@@ -45,7 +45,8 @@ FactKey fact_key(const report::Record& record) {
   FactKey key;
   key.auth_key = report::encode_auth(record);
   key.dkim_results = json_lists(record.dkim_results, [](const report::DkimResult& dkim) {
-    return std::array<std::string_view, 4>{dkim.domain, dkim.selector, dkim.result, dkim.human_result};
+    return std::array<std::string_view, 4>{dkim.domain, dkim.selector, dkim.result,
+                                           dkim.human_result};
   });
   key.spf_results = json_lists(record.spf_results, [](const report::SpfResult& spf) {
     return std::array<std::string_view, 4>{spf.domain, spf.scope, spf.result, spf.human_result};
@@ -58,10 +59,11 @@ FactKey fact_key(const report::Record& record) {
   text.reserve(64 + record.source_ip.size() + record.header_from.size() + key.dkim_results.size() +
                key.spf_results.size() + key.policy_reasons.size());
   // (auth_key is a function of the lists.)
-  for (std::string_view part : {std::string_view(record.source_ip), std::string_view(record.header_from),
-                                std::string_view(record.dkim), std::string_view(record.spf),
-                                std::string_view(record.disposition), std::string_view(key.dkim_results),
-                                std::string_view(key.spf_results), std::string_view(key.policy_reasons)}) {
+  for (std::string_view part :
+       {std::string_view(record.source_ip), std::string_view(record.header_from),
+        std::string_view(record.dkim), std::string_view(record.spf),
+        std::string_view(record.disposition), std::string_view(key.dkim_results),
+        std::string_view(key.spf_results), std::string_view(key.policy_reasons)}) {
     append_part(text, part);
   }
   std::tie(key.hash, key.check) = core::sha256_key128(text);

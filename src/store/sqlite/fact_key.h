@@ -13,8 +13,8 @@
 namespace dmarcq::store {
 
 struct FactKey {
-  std::string auth_key;        // report::encode_auth (what analysis interns)
-  std::string dkim_results;    // JSON, exact: see schema/0007_fact_results.sql
+  std::string auth_key;      // report::encode_auth (what analysis interns)
+  std::string dkim_results;  // JSON, exact: see schema/0007_fact_results.sql
   std::string spf_results;
   std::string policy_reasons;
   // Of the SHA-256 of every value of the fact, length-prefixed (equal facts, equal

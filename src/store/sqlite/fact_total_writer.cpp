@@ -10,9 +10,11 @@ core::Result<FactTotalWriter> FactTotalWriter::prepare(Database& db) {
   // writes for 2,000 reports. A failed insert fails the import, whose transaction
   // is rolled back whole, so the statement has nothing of its own to undo.
   auto upsert = RowBatches::prepare(
-      db, "INSERT OR FAIL INTO fact_total (fact_ref, domain, messages, first_day, last_day) VALUES ", 5,
+      db,
+      "INSERT OR FAIL INTO fact_total (fact_ref, domain, messages, first_day, last_day) VALUES ", 5,
       " ON CONFLICT (fact_ref, domain) DO UPDATE SET messages = messages + excluded.messages, "
-      "first_day = min(first_day, excluded.first_day), last_day = max(last_day, excluded.last_day)");
+      "first_day = min(first_day, excluded.first_day), last_day = max(last_day, "
+      "excluded.last_day)");
   if (!upsert) return std::move(upsert).error();
   return FactTotalWriter(std::move(*upsert));
 }
@@ -29,7 +31,8 @@ core::Status FactTotalWriter::flush() {
   });
   std::size_t rows = 0;  // summed in place: pending_[0, rows)
   for (const Pending& next : pending_) {
-    if (rows > 0 && pending_[rows - 1].fact == next.fact && pending_[rows - 1].domain == next.domain) {
+    if (rows > 0 && pending_[rows - 1].fact == next.fact &&
+        pending_[rows - 1].domain == next.domain) {
       Pending& total = pending_[rows - 1];
       total.messages += next.messages;
       total.first_day = std::min(total.first_day, next.first_day);

@@ -23,7 +23,8 @@ class FactTotalWriter {
   // The domain of the additions that follow (a report's policy domain).
   void set_domain(const std::string& domain);
   // `messages` of fact `fact` on days first_day..last_day, in the current domain.
-  void add(std::int64_t fact, std::int64_t messages, std::int64_t first_day, std::int64_t last_day) {
+  void add(std::int64_t fact, std::int64_t messages, std::int64_t first_day,
+           std::int64_t last_day) {
     pending_.push_back(Pending{fact, domain_, messages, first_day, last_day});
   }
   // Writes what is waiting when it is a lot; flush() writes it all.

@@ -42,16 +42,18 @@ namespace {
 
 // What identifies a fact (the columns FactWriter's find reads and its insert writes,
 // in order); auth_key follows from the result lists.
-std::array<std::string_view, 8> identifying_values(const report::Record& record, const FactKey& key) {
-  return {record.source_ip, record.header_from, record.dkim,      record.spf,
-          record.disposition, key.dkim_results, key.spf_results, key.policy_reasons};
+std::array<std::string_view, 8> identifying_values(const report::Record& record,
+                                                   const FactKey& key) {
+  return {record.source_ip,   record.header_from, record.dkim,     record.spf,
+          record.disposition, key.dkim_results,   key.spf_results, key.policy_reasons};
 }
 
 }  // namespace
 
 core::Result<FactWriter> FactWriter::prepare(Database& db, std::size_t cache_entries) {
   const char* const kSql[] = {
-      "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, dkim_results, spf_results, "
+      "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, dkim_results, "
+      "spf_results, "
       "policy_reasons FROM fact WHERE key_hash = ?1",
       "SELECT EXISTS (SELECT 1 FROM fact)",
       "SELECT coalesce(max(id), 0) FROM fact",
@@ -62,8 +64,9 @@ core::Result<FactWriter> FactWriter::prepare(Database& db, std::size_t cache_ent
     if (!statement) return std::move(statement).error();
     prepared.push_back(std::move(*statement));
   }
-  return FactWriter(db, Statements{std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2])},
-                    cache_entries);
+  return FactWriter(
+      db, Statements{std::move(prepared[0]), std::move(prepared[1]), std::move(prepared[2])},
+      cache_entries);
 }
 
 core::Status FactWriter::begin_transaction(bool others_wrote) {
@@ -95,7 +98,8 @@ core::Result<std::int64_t> FactWriter::id_of(const report::Record& record, const
   return id;
 }
 
-core::Result<std::int64_t> FactWriter::deferred_id_of(const report::Record& record, const FactKey& key) {
+core::Result<std::int64_t> FactWriter::deferred_id_of(const report::Record& record,
+                                                      const FactKey& key) {
   if (auto known = cache_.find(key)) return *known;
   // An error fails the report: forget() drops what waits, which points into it.
   std::optional<std::int64_t> id;
@@ -115,8 +119,9 @@ core::Result<std::int64_t> FactWriter::deferred_id_of(const report::Record& reco
       for (std::size_t i = 0; i < values.size() && equal; ++i) {
         const int column = static_cast<int>(i) + 1;
         const unsigned char* text = sqlite3_column_text(find.handle(), column);
-        const std::string_view stored(text != nullptr ? reinterpret_cast<const char*>(text) : "",
-                                      static_cast<std::size_t>(sqlite3_column_bytes(find.handle(), column)));
+        const std::string_view stored(
+            text != nullptr ? reinterpret_cast<const char*>(text) : "",
+            static_cast<std::size_t>(sqlite3_column_bytes(find.handle(), column)));
         equal = stored == values[i];
       }
       if (equal) id = find.column_int(0);
@@ -146,8 +151,9 @@ core::Result<std::int64_t> FactWriter::deferred_id_of(const report::Record& reco
     if (*next_id_ <= 0 || *next_id_ >= kMaxFactId) {
       const std::int64_t largest = *next_id_ - 1;
       forget();
-      return core::Error(core::ErrorCode::kDb, "no fact id is left above the largest, " + std::to_string(largest) +
-                                                   " (fact ids stay below " + std::to_string(kMaxFactId) + ")");
+      return core::Error(core::ErrorCode::kDb,
+                         "no fact id is left above the largest, " + std::to_string(largest) +
+                             " (fact ids stay below " + std::to_string(kMaxFactId) + ")");
     }
     id = (*next_id_)++;
     pending_.push_back(Pending{*id, &record, &key});
@@ -168,11 +174,12 @@ core::Status FactWriter::flush() {
   if (pending_.empty()) return {};
   if (!insert_) {
     // OR FAIL: see FactTotalWriter::prepare.
-    auto insert = RowBatches::prepare(
-        *db_,
-        "INSERT OR FAIL INTO fact (id, key_hash, source_ip, header_from, dkim_aligned, spf_aligned, disposition, "
-        "dkim_results, spf_results, policy_reasons, auth_key) VALUES ",
-        11, "");
+    auto insert =
+        RowBatches::prepare(*db_,
+                            "INSERT OR FAIL INTO fact (id, key_hash, source_ip, header_from, "
+                            "dkim_aligned, spf_aligned, disposition, "
+                            "dkim_results, spf_results, policy_reasons, auth_key) VALUES ",
+                            11, "");
     if (!insert) {
       forget();
       return std::move(insert).error();

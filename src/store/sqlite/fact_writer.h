@@ -58,7 +58,8 @@ class FactWriter {
    public:
     // At least one entry, so that a free slot always ends a search.
     explicit Cache(std::size_t entries)
-        : entries_(std::max<std::size_t>(entries, 1)), slot_mask_(std::bit_ceil((entries_ * 5 + 1) / 2) - 1) {}
+        : entries_(std::max<std::size_t>(entries, 1)),
+          slot_mask_(std::bit_ceil((entries_ * 5 + 1) / 2) - 1) {}
 
     std::optional<std::int64_t> find(const FactKey& key) const;
     // Not when full(): the caller clears it first.

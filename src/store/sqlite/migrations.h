@@ -8,8 +8,8 @@
 namespace dmarcq::store {
 
 struct Migration {
-  int version;             // NNNN of the file name; PRAGMA user_version after it
-  std::string_view name;   // file name, for messages
+  int version;            // NNNN of the file name; PRAGMA user_version after it
+  std::string_view name;  // file name, for messages
   std::string_view sql;
 };
 

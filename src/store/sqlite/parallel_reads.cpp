@@ -49,7 +49,8 @@ core::Status SharedSnapshot::start(const std::string& path, std::size_t count) {
     // The other connections first, the store's last: when its transaction starts on
     // the data it read before them, no commit came in between.
     for (Database& db : extra_) {
-      if (auto status = db.exec("BEGIN; SELECT count(*) FROM sqlite_schema"); !status) return status;
+      if (auto status = db.exec("BEGIN; SELECT count(*) FROM sqlite_schema"); !status)
+        return status;
     }
     if (auto status = main_.exec("BEGIN"); !status) return status;
     auto after = data_version(main_);

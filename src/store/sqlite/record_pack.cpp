@@ -59,7 +59,8 @@ core::Status unpack_records(std::string_view packed, std::vector<FactCount>& rec
       return core::Error(core::ErrorCode::kDb, "packed records end inside a number");
     }
     fact += increase;
-    records.push_back(FactCount{static_cast<std::int64_t>(fact), static_cast<std::int64_t>(messages)});
+    records.push_back(
+        FactCount{static_cast<std::int64_t>(fact), static_cast<std::int64_t>(messages)});
   }
   return {};
 }

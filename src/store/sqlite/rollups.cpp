@@ -13,16 +13,21 @@ namespace dmarcq::store {
 // In chunks of ids, so that no update runs under an open scan. Reads the per-record
 // child tables of migration 1, which migration 8 drops: this runs once, at migration 7.
 core::Status refill_facts(Database& db) {
-  if (auto status = db.exec("UPDATE record SET fact_ref = NULL; DELETE FROM fact"); !status) return status;
+  if (auto status = db.exec("UPDATE record SET fact_ref = NULL; DELETE FROM fact"); !status)
+    return status;
   auto facts = FactWriter::prepare(db);
   if (!facts) return std::move(facts).error();
   auto records = db.prepare(
       "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition FROM record "
       "WHERE id > ?1 ORDER BY id LIMIT 10000");
   auto dkim = db.prepare(
-      "SELECT domain, selector, result, human_result FROM dkim_result WHERE record_ref = ?1 ORDER BY seq");
-  auto spf = db.prepare("SELECT domain, scope, result, human_result FROM spf_result WHERE record_ref = ?1 ORDER BY seq");
-  auto reasons = db.prepare("SELECT type, comment FROM policy_reason WHERE record_ref = ?1 ORDER BY seq");
+      "SELECT domain, selector, result, human_result FROM dkim_result WHERE record_ref = ?1 ORDER "
+      "BY seq");
+  auto spf = db.prepare(
+      "SELECT domain, scope, result, human_result FROM spf_result WHERE record_ref = ?1 ORDER BY "
+      "seq");
+  auto reasons =
+      db.prepare("SELECT type, comment FROM policy_reason WHERE record_ref = ?1 ORDER BY seq");
   auto update = db.prepare("UPDATE record SET fact_ref = ?2 WHERE id = ?1");
   for (auto* prepared : {&records, &dkim, &spf, &reasons, &update}) {
     if (!*prepared) return std::move(*prepared).error();
@@ -58,10 +63,12 @@ core::Status refill_facts(Database& db) {
           if (!*step) break;
           if (statement == &*dkim) {
             row.record.dkim_results.push_back({statement->column_text(0), statement->column_text(1),
-                                               statement->column_text(2), statement->column_text(3)});
+                                               statement->column_text(2),
+                                               statement->column_text(3)});
           } else if (statement == &*spf) {
             row.record.spf_results.push_back({statement->column_text(0), statement->column_text(1),
-                                              statement->column_text(2), statement->column_text(3)});
+                                              statement->column_text(2),
+                                              statement->column_text(3)});
           } else {
             row.record.reasons.push_back({statement->column_text(0), statement->column_text(1)});
           }
@@ -93,8 +100,10 @@ core::Status rebuild_day_totals(Database& db) {
       "FROM (SELECT rp.domain AS domain, d.day AS day, d.week AS week, rp.reporter AS reporter, "
       "        rc.message_count / rp.day_count + "
       "          CASE WHEN d.day_index < rc.message_count % rp.day_count THEN 1 ELSE 0 END AS n, "
-      "        rc.dkim_aligned AS dkim_aligned, rc.spf_aligned AS spf_aligned, rc.disposition AS disposition "
-      "      FROM record rc JOIN report rp ON rp.id = rc.report_ref JOIN report_day d ON d.report_ref = rp.id) "
+      "        rc.dkim_aligned AS dkim_aligned, rc.spf_aligned AS spf_aligned, rc.disposition AS "
+      "disposition "
+      "      FROM record rc JOIN report rp ON rp.id = rc.report_ref JOIN report_day d ON "
+      "d.report_ref = rp.id) "
       "GROUP BY domain, day, reporter");
 }
 
@@ -116,7 +125,8 @@ core::Status rebuild_fact_totals(Database& db) {
 core::Status rebuild_report_facts(Database& db) {
   if (auto status = db.exec("DELETE FROM report_facts"); !status) return status;
   // The record_fact index holds the three columns in report order.
-  auto records = db.prepare("SELECT report_ref, fact_ref, message_count FROM record ORDER BY report_ref");
+  auto records =
+      db.prepare("SELECT report_ref, fact_ref, message_count FROM record ORDER BY report_ref");
   auto insert = db.prepare("INSERT INTO report_facts (report_ref, packed) VALUES (?1, ?2)");
   for (auto* prepared : {&records, &insert}) {
     if (!*prepared) return std::move(*prepared).error();

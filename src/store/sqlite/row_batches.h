@@ -31,7 +31,8 @@ class RowBatches {
       const std::size_t size = kSizes[size_index];
       Statement& statement = statements_[size_index];
       for (; next + size <= count; next += size) {
-        for (std::size_t i = 0; i < size; ++i) bind(statement, static_cast<int>(i) * columns_, next + i);
+        for (std::size_t i = 0; i < size; ++i)
+          bind(statement, static_cast<int>(i) * columns_, next + i);
         if (auto status = statement.run(); !status) return status;
       }
     }

@@ -15,9 +15,8 @@ core::Result<Database> Database::open(const std::string& path, int flags) {
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   Database db(raw);
   if (rc != SQLITE_OK) {
-    return core::Error(core::ErrorCode::kDb,
-                       std::string("cannot open database: ") +
-                           (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)))
+    return core::Error(core::ErrorCode::kDb, std::string("cannot open database: ") +
+                                                 (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)))
         .within(path);
   }
   sqlite3_extended_result_codes(raw, 1);
@@ -27,7 +26,8 @@ core::Result<Database> Database::open(const std::string& path, int flags) {
 core::Result<Database> Database::open_for_reading(const std::string& path) {
   auto db = open(path, SQLITE_OPEN_READWRITE);
   if (db) {
-    if (auto status = db->exec("PRAGMA query_only = 1"); !status) return std::move(status).error().within(path);
+    if (auto status = db->exec("PRAGMA query_only = 1"); !status)
+      return std::move(status).error().within(path);
   } else {
     db = open(path, SQLITE_OPEN_READONLY);
   }
@@ -60,8 +60,8 @@ core::Result<Statement> Database::prepare(std::string_view sql) {
   // What follows must prepare to nothing: whitespace, semicolons and comments.
   if (tail != nullptr && tail < sql.data() + sql.size()) {
     sqlite3_stmt* next = nullptr;
-    const int rc = sqlite3_prepare_v2(db_.get(), tail, static_cast<int>(sql.data() + sql.size() - tail),
-                                      &next, nullptr);
+    const int rc = sqlite3_prepare_v2(
+        db_.get(), tail, static_cast<int>(sql.data() + sql.size() - tail), &next, nullptr);
     sqlite3_finalize(next);
     if (rc != SQLITE_OK || next != nullptr) {
       return core::Error(core::ErrorCode::kUsage, "only one SQL statement is allowed");
@@ -143,18 +143,14 @@ std::string Statement::column_blob(int index) const {
 
 core::Cell Statement::column_cell(int index) const {
   switch (sqlite3_column_type(stmt_.get(), index)) {
-    case SQLITE_INTEGER:
-      return static_cast<std::int64_t>(sqlite3_column_int64(stmt_.get(), index));
-    case SQLITE_FLOAT:
-      return sqlite3_column_double(stmt_.get(), index);
-    case SQLITE_NULL:
-      return std::monostate{};
+    case SQLITE_INTEGER: return static_cast<std::int64_t>(sqlite3_column_int64(stmt_.get(), index));
+    case SQLITE_FLOAT: return sqlite3_column_double(stmt_.get(), index);
+    case SQLITE_NULL: return std::monostate{};
     case SQLITE_BLOB: {
       // Raw bytes are shown as their size; `sql` users wanting them can hex() them.
       return "<" + std::to_string(sqlite3_column_bytes(stmt_.get(), index)) + " bytes>";
     }
-    default:
-      return column_text(index);
+    default: return column_text(index);
   }
 }
 

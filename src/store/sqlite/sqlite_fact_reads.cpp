@@ -1,7 +1,5 @@
 // The fact reads of sqlite_reads.h: every fact, or a list of them, in id order, read
 // on other connections while the caller's thread visits what they read.
-#include "store/sqlite/sqlite_reads.h"
-
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -9,6 +7,7 @@
 #include <vector>
 
 #include "store/sqlite/parallel_reads.h"
+#include "store/sqlite/sqlite_reads.h"
 
 namespace dmarcq::store {
 
@@ -31,7 +30,9 @@ core::Status step_facts(Statement& statement, const std::int64_t* ids, std::size
     return std::string_view(value != nullptr ? reinterpret_cast<const char*>(value) : "",
                             static_cast<std::size_t>(sqlite3_column_bytes(raw, column)));
   };
-  auto visit_row = [&] { visit(sqlite3_column_int64(raw, 0), Fact{text(1), text(2), text(3), text(4), text(5), text(6)}); };
+  auto visit_row = [&] {
+    visit(sqlite3_column_int64(raw, 0), Fact{text(1), text(2), text(3), text(4), text(5), text(6)});
+  };
   if (ids == nullptr) {
     while (true) {
       auto row = statement.step();
@@ -65,17 +66,19 @@ core::Status step_facts(Statement& statement, const std::int64_t* ids, std::size
 // Facts copied out of SQLite's rows, to be visited on another thread.
 struct FactBatch {
   std::vector<std::int64_t> ids;
-  std::string bytes;               // the six texts of each fact, one after the other
-  std::vector<std::size_t> ends;   // six per fact: where each text ends in `bytes`
+  std::string bytes;              // the six texts of each fact, one after the other
+  std::vector<std::size_t> ends;  // six per fact: where each text ends in `bytes`
 };
 
 }  // namespace
 
-core::Status read_facts(Connections connections, const std::function<void(std::int64_t, const Fact&)>& visit,
+core::Status read_facts(Connections connections,
+                        const std::function<void(std::int64_t, const Fact&)>& visit,
                         const std::vector<std::int64_t>* only) {
-  const std::string sql =
-      std::string("SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key FROM fact") +
-      (only != nullptr ? " WHERE id BETWEEN ?1 AND ?2" : "") + " ORDER BY id";
+  const std::string sql = std::string(
+                              "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, "
+                              "disposition, auth_key FROM fact") +
+                          (only != nullptr ? " WHERE id BETWEEN ?1 AND ?2" : "") + " ORDER BY id";
   std::int64_t highest = 0;  // the ids are dense: about the number of facts
   {
     auto statement = connections.main.prepare("SELECT coalesce(max(id), 0) FROM fact");
@@ -84,15 +87,17 @@ core::Status read_facts(Connections connections, const std::function<void(std::i
     if (!row) return std::move(row).error();
     highest = statement->column_int(0);
   }
-  const std::size_t facts = only != nullptr ? only->size() : static_cast<std::size_t>(std::max<std::int64_t>(highest, 0));
+  const std::size_t facts =
+      only != nullptr ? only->size() : static_cast<std::size_t>(std::max<std::int64_t>(highest, 0));
   // Many facts are read in chunks on connections of their own, a chunk at a time
   // per connection in turn, while this thread visits them in order: the caller's work
   // on each fact (interning, identifying) takes about half as long as SQLite's.
   SharedSnapshot snapshot(connections.main);
   // (An id past kMaxFactId is a hand-edited table: chunks of ids would be too many.)
-  if (connections.path != nullptr && connections.threads > 1 && facts >= connections.facts_per_thread &&
-      highest <= kMaxFactId) {
-    if (auto status = snapshot.start(*connections.path, 1 + std::min(connections.threads, kMaxReadParts));
+  if (connections.path != nullptr && connections.threads > 1 &&
+      facts >= connections.facts_per_thread && highest <= kMaxFactId) {
+    if (auto status =
+            snapshot.start(*connections.path, 1 + std::min(connections.threads, kMaxReadParts));
         !status) {
       return status;
     }
@@ -110,9 +115,11 @@ core::Status read_facts(Connections connections, const std::function<void(std::i
   const std::size_t chunks = std::max<std::size_t>(1, (facts + kChunk - 1) / kChunk);
   const std::size_t readers = snapshot.size() - 1;
   std::vector<std::unique_ptr<BatchQueue<FactBatch>>> queues;
-  for (std::size_t r = 0; r < readers; ++r) queues.push_back(std::make_unique<BatchQueue<FactBatch>>(2));
+  for (std::size_t r = 0; r < readers; ++r)
+    queues.push_back(std::make_unique<BatchQueue<FactBatch>>(2));
   const std::string range_sql =
-      "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key FROM fact "
+      "SELECT id, source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key FROM "
+      "fact "
       "WHERE id BETWEEN ?1 AND ?2 ORDER BY id";
   return snapshot.run([&](std::size_t index, Database& db) -> core::Status {
     if (index == 0) {  // this thread: the caller's visits, chunk by chunk
@@ -143,19 +150,21 @@ core::Status read_facts(Connections connections, const std::function<void(std::i
       batch.bytes.reserve(192 * kChunk);
       auto copy = [&](std::int64_t id, const Fact& fact) {
         batch.ids.push_back(id);
-        for (std::string_view text : {fact.source_ip, fact.header_from, fact.dkim_aligned, fact.spf_aligned,
-                                      fact.disposition, fact.auth_key}) {
+        for (std::string_view text : {fact.source_ip, fact.header_from, fact.dkim_aligned,
+                                      fact.spf_aligned, fact.disposition, fact.auth_key}) {
           batch.bytes += text;
           batch.ends.push_back(batch.bytes.size());
         }
       };
       if (only != nullptr) {
         const std::size_t first = chunk * kChunk;
-        status = step_facts(*statement, only->data() + first, std::min(kChunk, only->size() - first), copy);
+        status = step_facts(*statement, only->data() + first,
+                            std::min(kChunk, only->size() - first), copy);
       } else {
         statement->reset();
         statement->bind(1, chunk == 0 ? INT64_MIN : static_cast<std::int64_t>(chunk * kChunk) + 1);
-        statement->bind(2, chunk + 1 == chunks ? INT64_MAX : static_cast<std::int64_t>((chunk + 1) * kChunk));
+        statement->bind(
+            2, chunk + 1 == chunks ? INT64_MAX : static_cast<std::int64_t>((chunk + 1) * kChunk));
         status = step_facts(*statement, nullptr, 0, copy);
       }
       if (status && !queue.push(std::move(batch))) break;

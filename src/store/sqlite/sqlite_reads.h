@@ -18,11 +18,13 @@ namespace dmarcq::store {
 core::Result<RecordGroups> read_record_groups(Connections connections, const RecordFilter& filter);
 // The groups of read_record_groups for a filter without days, from fact_total.
 core::Result<RecordGroups> read_fact_totals(Database& db, const RecordFilter& filter);
-core::Status read_facts(Connections connections, const std::function<void(std::int64_t, const Fact&)>& visit,
+core::Status read_facts(Connections connections,
+                        const std::function<void(std::int64_t, const Fact&)>& visit,
                         const std::vector<std::int64_t>* only);
 core::Status read_record_days(Connections connections, const RecordFilter& filter, bool by_day,
                               const std::function<void(const RecordDay&)>& visit);
-core::Result<std::vector<PublishedPolicy>> read_published_policies(Database& db, const RecordFilter& filter);
+core::Result<std::vector<PublishedPolicy>> read_published_policies(Database& db,
+                                                                   const RecordFilter& filter);
 
 }  // namespace dmarcq::store
 

@@ -2,13 +2,16 @@
 // in schema/: WAL so that readers (summary during an import) see a consistent
 // snapshot without blocking the writer, a busy timeout so that two importers wait for
 // each other instead of failing, and an application_id that marks the file as ours.
+#include "store/sqlite/sqlite_store.h"
+
 #include <algorithm>
-#include <span>
-#include <memory>
 #include <ctime>
+#include <memory>
 #include <optional>
+#include <span>
 
 #include "core/date.h"
+#include "store/sql/summary_sql.h"
 #include "store/sqlite/fact_total_writer.h"
 #include "store/sqlite/fact_writer.h"
 #include "store/sqlite/json_text.h"
@@ -16,11 +19,9 @@
 #include "store/sqlite/record_pack.h"
 #include "store/sqlite/rollups.h"
 #include "store/sqlite/row_batches.h"
-#include "store/sqlite/sqlite_reads.h"
 #include "store/sqlite/sqlite.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_reads.h"
 #include "store/store.h"
-#include "store/sql/summary_sql.h"
 
 namespace dmarcq::store {
 
@@ -53,10 +54,9 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
         .within(path);
   }
   if (*version > latest_schema_version()) {
-    return Error(ErrorCode::kDb,
-                 "the database was written by a newer dmarcq (schema version " +
-                     std::to_string(*version) + "; this dmarcq knows up to " +
-                     std::to_string(latest_schema_version()) + "); upgrade dmarcq")
+    return Error(ErrorCode::kDb, "the database was written by a newer dmarcq (schema version " +
+                                     std::to_string(*version) + "; this dmarcq knows up to " +
+                                     std::to_string(latest_schema_version()) + "); upgrade dmarcq")
         .within(path);
   }
   if (*version == 0) {
@@ -78,7 +78,8 @@ core::Status check_and_migrate(Database& db, const std::string& path, bool writa
   }
   for (const Migration& migration : migrations()) {
     if (migration.version <= *version) continue;
-    if (auto status = db.exec("BEGIN IMMEDIATE"); !status) return std::move(status).error().within(path);
+    if (auto status = db.exec("BEGIN IMMEDIATE"); !status)
+      return std::move(status).error().within(path);
     // Another importer may have migrated while we waited for the lock: re-read.
     auto current = pragma_int(db, "user_version");
     if (!current) {
@@ -189,13 +190,17 @@ class SqliteStore final : public Store {
     if (!facts) return std::move(facts).error();
     facts_.emplace(std::move(*facts));
     auto day_total = db_.prepare(
-        "INSERT INTO day_total (domain, day, week, reporter, messages, dmarc_pass, spf_aligned_pass, "
-        "dkim_aligned_pass, quarantined, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-        "ON CONFLICT (domain, day, reporter) DO UPDATE SET messages = messages + excluded.messages, "
+        "INSERT INTO day_total (domain, day, week, reporter, messages, dmarc_pass, "
+        "spf_aligned_pass, "
+        "dkim_aligned_pass, quarantined, rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10) "
+        "ON CONFLICT (domain, day, reporter) DO UPDATE SET messages = messages + "
+        "excluded.messages, "
         "dmarc_pass = dmarc_pass + excluded.dmarc_pass, "
         "spf_aligned_pass = spf_aligned_pass + excluded.spf_aligned_pass, "
         "dkim_aligned_pass = dkim_aligned_pass + excluded.dkim_aligned_pass, "
-        "quarantined = quarantined + excluded.quarantined, rejected = rejected + excluded.rejected");
+        "quarantined = quarantined + excluded.quarantined, rejected = rejected + "
+        "excluded.rejected");
     if (!day_total) return std::move(day_total).error();
     add_day_total_.emplace(std::move(*day_total));
     auto fact_totals = FactTotalWriter::prepare(db_);
@@ -204,7 +209,8 @@ class SqliteStore final : public Store {
     // OR FAIL: see FactTotalWriter::prepare.
     auto records = RowBatches::prepare(
         db_,
-        "INSERT OR FAIL INTO record (report_ref, seq, source_ip, message_count, disposition, dkim_aligned, "
+        "INSERT OR FAIL INTO record (report_ref, seq, source_ip, message_count, disposition, "
+        "dkim_aligned, "
         "spf_aligned, header_from, envelope_from, envelope_to, fact_ref) VALUES ",
         11, "");
     if (!records) return std::move(records).error();
@@ -274,7 +280,8 @@ class SqliteStore final : public Store {
   }
 
   core::Result<AddResult> add_report(const report::Report& report, const std::string& origin,
-                                     const std::string& content_hash, const PreparedReport* prepared) override {
+                                     const std::string& content_hash,
+                                     const PreparedReport* prepared) override {
     if (auto status = require_writable(); !status) return std::move(status).error();
     const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
     const std::string reporter = report.reporter();
@@ -323,10 +330,12 @@ class SqliteStore final : public Store {
 
     std::int64_t seq = 0;
     for (const std::string& error : report.errors) {
-      if (auto status = add_note(report_ref, ++seq, "error", error); !status) return std::move(status).error();
+      if (auto status = add_note(report_ref, ++seq, "error", error); !status)
+        return std::move(status).error();
     }
     for (const std::string& warning : report.warnings) {
-      if (auto status = add_note(report_ref, ++seq, "warning", warning); !status) return std::move(status).error();
+      if (auto status = add_note(report_ref, ++seq, "warning", warning); !status)
+        return std::move(status).error();
     }
     for (std::int64_t index = 0; index < span.count; ++index) {
       const std::int64_t day = span.first_day + index;
@@ -361,9 +370,12 @@ class SqliteStore final : public Store {
     // While the report and its keys, which the new facts point into, are alive.
     if (auto status = facts_->flush(); !status) return std::move(status).error();
     if (auto status = fact_totals_->flush_if_full(); !status) return std::move(status).error();
-    if (auto status = add_records(report_ref, report.records); !status) return std::move(status).error();
-    if (auto status = add_report_facts(report_ref, report.records); !status) return std::move(status).error();
-    if (auto status = add_day_totals(report, reporter, span); !status) return std::move(status).error();
+    if (auto status = add_records(report_ref, report.records); !status)
+      return std::move(status).error();
+    if (auto status = add_report_facts(report_ref, report.records); !status)
+      return std::move(status).error();
+    if (auto status = add_day_totals(report, reporter, span); !status)
+      return std::move(status).error();
     if (auto status = add_input(content_hash, origin, "imported", report_ref, "", now); !status) {
       return std::move(status).error();
     }
@@ -411,7 +423,8 @@ class SqliteStore final : public Store {
     core::Result<bool> row = false;
     while ((row = find.step()) && *row) {
       if (!known) {
-        known = KnownFile{find.column_int(0), find.column_int(1), find.column_int(2), find.column_int(3), {}};
+        known = KnownFile{
+            find.column_int(0), find.column_int(1), find.column_int(2), find.column_int(3), {}};
       }
       if (sqlite3_column_type(find.handle(), 4) != SQLITE_NULL) {
         known->no_report[find.column_text(4)] += find.column_int(5);
@@ -427,8 +440,10 @@ class SqliteStore final : public Store {
     if (auto status = require_writable(); !status) return status;
     if (!add_file_) {
       auto statement = db_.prepare(
-          "INSERT INTO file (content_hash, origin, imported, duplicates, mail_messages, with_report, "
-          "no_report, first_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (content_hash) DO NOTHING");
+          "INSERT INTO file (content_hash, origin, imported, duplicates, mail_messages, "
+          "with_report, "
+          "no_report, first_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT "
+          "(content_hash) DO NOTHING");
       if (!statement) return std::move(statement).error();
       add_file_.emplace(std::move(*statement));
     }
@@ -440,7 +455,10 @@ class SqliteStore final : public Store {
     }
     no_report += "}";
     Statement& insert = *add_file_;
-    insert.bind(1, content_hash).bind(2, origin).bind(3, contents.imported).bind(4, contents.duplicates);
+    insert.bind(1, content_hash)
+        .bind(2, origin)
+        .bind(3, contents.imported)
+        .bind(4, contents.duplicates);
     insert.bind(5, contents.mail_messages).bind(6, contents.with_report).bind(7, no_report);
     insert.bind(8, static_cast<std::int64_t>(std::time(nullptr)));
     return insert.run();
@@ -470,7 +488,8 @@ class SqliteStore final : public Store {
 
   core::Result<core::Table> summary(const SummaryQuery& query) override {
     if (std::find(query.by.begin(), query.by.end(), GroupKey::kSender) != query.by.end()) {
-      return Error(ErrorCode::kUsage, "a summary by sender needs the catalog (analysis::sender_summary)");
+      return Error(ErrorCode::kUsage,
+                   "a summary by sender needs the catalog (analysis::sender_summary)");
     }
     const SummarySql sql = build_summary_sql(query);
     auto statement = db_.prepare(sql.text);
@@ -501,17 +520,21 @@ class SqliteStore final : public Store {
     return read_record_days(readers(), filter, by_day, visit);
   }
 
-  core::Result<std::vector<PublishedPolicy>> published_policies(const RecordFilter& filter) override {
+  core::Result<std::vector<PublishedPolicy>> published_policies(
+      const RecordFilter& filter) override {
     return read_published_policies(db_, filter);
   }
 
   core::Result<std::vector<std::string>> weeks(const std::vector<std::string>& domains) override {
     std::vector<std::string> parameters;
-    const std::string where = filter_sql(RecordFilter{domains, std::nullopt, std::nullopt}, parameters);
-    auto statement = db_.prepare("SELECT DISTINCT d.week FROM report_day d JOIN report rp ON rp.id = d.report_ref" +
-                                 where + " ORDER BY 1");
+    const std::string where =
+        filter_sql(RecordFilter{domains, std::nullopt, std::nullopt}, parameters);
+    auto statement = db_.prepare(
+        "SELECT DISTINCT d.week FROM report_day d JOIN report rp ON rp.id = d.report_ref" + where +
+        " ORDER BY 1");
     if (!statement) return std::move(statement).error();
-    for (std::size_t i = 0; i < parameters.size(); ++i) statement->bind(static_cast<int>(i + 1), parameters[i]);
+    for (std::size_t i = 0; i < parameters.size(); ++i)
+      statement->bind(static_cast<int>(i + 1), parameters[i]);
     std::vector<std::string> out;
     while (true) {
       auto row = statement->step();
@@ -562,7 +585,8 @@ class SqliteStore final : public Store {
   core::Status update_reject(const std::string& content_hash, const core::Error& error) override {
     if (auto status = require_writable(); !status) return status;
     const std::string reason = error.to_string();
-    auto reject = db_.prepare("UPDATE reject SET reason = ?2, error_kind = ?3 WHERE content_hash = ?1");
+    auto reject =
+        db_.prepare("UPDATE reject SET reason = ?2, error_kind = ?3 WHERE content_hash = ?1");
     if (!reject) return std::move(reject).error();
     reject->bind(1, content_hash).bind(2, reason).bind(3, core::error_code_name(error.code()));
     if (auto status = reject->run(); !status) return status;
@@ -607,15 +631,18 @@ class SqliteStore final : public Store {
       insert.bind_unowned(base + 3, record.source_ip).bind(base + 4, record.count);
       insert.bind_unowned(base + 5, record.disposition).bind_unowned(base + 6, record.dkim);
       insert.bind_unowned(base + 7, record.spf).bind_unowned(base + 8, record.header_from);
-      insert.bind_unowned(base + 9, record.envelope_from).bind_unowned(base + 10, record.envelope_to);
+      insert.bind_unowned(base + 9, record.envelope_from)
+          .bind_unowned(base + 10, record.envelope_to);
       insert.bind(base + 11, record_facts_[index]);
     });
   }
 
   // The report's records as packed (fact, messages) pairs (schema/0011_report_facts.sql).
-  core::Status add_report_facts(std::int64_t report_ref, const std::vector<report::Record>& records) {
+  core::Status add_report_facts(std::int64_t report_ref,
+                                const std::vector<report::Record>& records) {
     fact_counts_.clear();
-    for (std::size_t i = 0; i < records.size(); ++i) fact_counts_.push_back(FactCount{record_facts_[i], records[i].count});
+    for (std::size_t i = 0; i < records.size(); ++i)
+      fact_counts_.push_back(FactCount{record_facts_[i], records[i].count});
     pack_records(fact_counts_, packed_);
     Statement& insert = statements_[kInsertReportFacts];
     insert.bind(1, report_ref).bind_blob(2, packed_);
@@ -704,7 +731,8 @@ class SqliteStore final : public Store {
 
   static core::Result<core::Table> collect(Statement& statement) {
     core::Table table;
-    for (int i = 0; i < statement.column_count(); ++i) table.columns.push_back(statement.column_name(i));
+    for (int i = 0; i < statement.column_count(); ++i)
+      table.columns.push_back(statement.column_name(i));
     while (true) {
       auto row = statement.step();
       if (!row) return std::move(row).error();
@@ -764,12 +792,17 @@ core::Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, OpenMo
       if (status || (sqlite3_errcode(db->handle()) & 0xff) != SQLITE_BUSY) break;
       sqlite3_sleep(100);
     }
-    if (status) status = db->exec("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 16384");
+    if (status)
+      status = db->exec(
+          "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = "
+          "16384");
     if (!status) return std::move(status).error().within(path);
   }
-  if (auto status = check_and_migrate(*db, path, writable); !status) return std::move(status).error();
+  if (auto status = check_and_migrate(*db, path, writable); !status)
+    return std::move(status).error();
   auto store = std::make_unique<SqliteStore>(std::move(*db), path, mode);
-  if (auto status = store->prepare_statements(); !status) return std::move(status).error().within(path);
+  if (auto status = store->prepare_statements(); !status)
+    return std::move(status).error().within(path);
   return std::unique_ptr<Store>(std::move(store));
 }
 
