@@ -55,8 +55,9 @@ struct ImportStats {
 };
 
 // A batch is committed after this many units or bytes of documents: small enough
-// that a killed import redoes a few seconds of work, large because a commit writes
-// every page the batch touched, and new facts touch pages all over the fact index.
+// that a killed import redoes a few seconds of work, large because a commit costs in
+// proportion to what the batch touched, and new records touch the store's indexes all
+// over (the SQLite backend writes every page the batch touched).
 // A store error rolls back the batch in flight; the batches before it stay.
 inline constexpr std::int64_t kBatchMaxUnits = 16000;
 inline constexpr std::uint64_t kBatchMaxBytes = 256ull << 20;

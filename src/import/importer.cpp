@@ -146,18 +146,18 @@ void Importer::apply_document(PreparedDocument& prepared) {
     }
   }
   // Prepared ahead, if the document was parsed ahead; the store prepares it otherwise.
-  auto keys_of = [&](std::size_t which) -> const store::PreparedReport* {
+  auto prepared_of = [&](std::size_t which) -> const store::PreparedReport* {
     return which < prepared.prepared_reports.size() ? prepared.prepared_reports[which].get()
                                                     : nullptr;
   };
-  store_report(*parsed, keys_of(0), origin, content_hash);
+  store_report(*parsed, prepared_of(0), origin, content_hash);
   for (std::size_t which = 1; which < prepared.reports.size() && !fatal_; ++which) {
     ++stats_.documents;
     const std::string place = origin + " \xE2\x80\xBA report " + std::to_string(which + 1);
     const std::string hash = content_hash + "#" + std::to_string(which + 1);
     const core::Result<report::Report>& extra = prepared.reports[which];
     if (extra) {
-      store_report(*extra, keys_of(which), place, hash);
+      store_report(*extra, prepared_of(which), place, hash);
     } else {
       record_reject(place, extra.error(), hash, {}, 0);
     }
@@ -364,7 +364,7 @@ void Importer::record_reject(const std::string& origin, const core::Error& error
 void Importer::after_unit(std::uint64_t bytes) {
   ++batch_units_;
   batch_bytes_ += bytes;
-  if (!fatal_ && (batch_units_ >= kBatchUnits || batch_bytes_ >= kBatchBytes)) {
+  if (!fatal_ && (batch_units_ >= kBatchMaxUnits || batch_bytes_ >= kBatchMaxBytes)) {
     if (auto status = store_.commit(); !status) return fail(std::move(status).error());
     if (auto status = store_.begin(); !status) return fail(std::move(status).error());
     batch_units_ = 0;

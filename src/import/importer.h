@@ -9,10 +9,8 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -83,9 +81,6 @@ class LookedUpMessage {
 
 class Importer final : public ingest::Sink {
  public:
-  static constexpr std::int64_t kBatchUnits = kBatchMaxUnits;
-  static constexpr std::uint64_t kBatchBytes = kBatchMaxBytes;
-
   // Called after each unit and as input is consumed, for the progress line.
   using ProgressFn = std::function<void(const ImportStats&)>;
 

@@ -47,8 +47,8 @@ struct KnownMessage {
 };
 
 // A top-level input file read whole before, by content hash, and what it held then.
-// Only files whose every unit was imported or a duplicate are remembered (table file,
-// schema/0010_file.sql), so there is no rejected or skipped count to replay.
+// Only files whose every unit was imported or a duplicate are remembered, so there is
+// no rejected or skipped count to replay.
 struct KnownFile {
   std::int64_t imported = 0;
   std::int64_t duplicates = 0;
@@ -72,8 +72,8 @@ struct SummaryQuery {
 
 // The facts attribution reads of a record, stored once per distinct combination:
 // reports repeat the same sources with the same results.
-// A backend numbers facts densely from 1, below this bound, so that readers may index
-// vectors by fact id; an id past it means a damaged store.
+// Every backend numbers facts from 1 upwards without reusing ids, and below this
+// bound: readers index vectors by fact id. An id past it means a damaged store.
 constexpr std::int64_t kMaxFactId = std::int64_t{1} << 28;
 
 // The views are valid only during the scan_facts call that passes them.
@@ -108,10 +108,10 @@ struct RecordGroups {
 
 // One record's messages on one day of its report (spread as summary spreads counts),
 // or over the whole report when days do not matter; what summary --by sender streams.
-// A large store is read in parts at once, one thread each: records of different parts
-// reach the visitor at the same time, from different threads.
+// A backend may read a large store in parts at once, each on a thread of its own:
+// records of different parts reach the visitor at the same time.
 struct RecordDay {
-  std::size_t part = 0;                 // below Store::scan_parts(); one thread per part
+  std::size_t part = 0;                 // below Store::scan_parts()
   const std::string* domain = nullptr;  // policy domain
   const std::string* reporter = nullptr;
   std::int64_t day = 0;      // days since the epoch (the first day when not by day)
@@ -141,9 +141,9 @@ struct RejectUnit {
   bool kept = false;  // its bytes are stored: not over 32 MiB, and not empty
 };
 
-// What a backend derives from a report alone (leveldb's WriteBatch): made on any
-// thread by Store::prepare_report, applied by the one writer's add_report. Opaque
-// outside the backend.
+// What a backend derives from a report alone: made on any thread by
+// Store::prepare_report, applied by the one writer's add_report. Opaque outside the
+// backend.
 class PreparedReport {
  public:
   virtual ~PreparedReport() = default;
@@ -161,8 +161,9 @@ class Store {
 
   // The outcome recorded for a document with this content hash, if it was seen.
   virtual core::Result<std::optional<KnownInput>> find_input(const std::string& content_hash) = 0;
-  // What add_report derives from `report` alone, made ahead: safe on any thread at
-  // once, with no transaction (import's workers call it while they parse).
+  // What add_report derives from `report` alone, made ahead. Import's workers call it
+  // on their threads while the writer is inside add_report, so it reads no state that
+  // writing changes, and needs no transaction.
   virtual std::unique_ptr<PreparedReport> prepare_report(const report::Report& report) const = 0;
   // Stores a parsed report, or records it as a duplicate of a stored one (same
   // reporter, report_id, policy domain and period). `prepared` is prepare_report's of
@@ -189,16 +190,16 @@ class Store {
   virtual core::Status add_file(const std::string& content_hash, const std::string& origin,
                                 const KnownFile& contents) = 0;
   // Forgets that a document was rejected (it imports now, with a newer dmarcq or
-  // wider limits): its reject row and its input row go.
+  // wider limits): the reject and the outcome recorded for its hash go.
   virtual core::Status clear_reject(const std::string& content_hash) = 0;
   // Records something that could not be imported. Idempotent per content hash.
   virtual core::Status add_reject(const std::string& origin, const core::Error& error,
                                   const std::string& content_hash, std::string_view raw,
                                   std::uint64_t raw_size) = 0;
 
-  // Recomputes the derived table (daily totals) from the records and their facts, in
-  // one transaction of its own; import keeps it up to date, so this is for a store
-  // whose derived data is suspect (or to check that it is not).
+  // Recomputes what the store derives from the records and their facts (totals per
+  // day and per fact), in one transaction of its own; import keeps them up to date, so
+  // this is for a store whose derived data is suspect (or to check that it is not).
   virtual core::Status rebuild() = 0;
 
   // --- reading
@@ -212,8 +213,9 @@ class Store {
   virtual core::Result<std::vector<RejectUnit>> reject_units() = 0;
   // The stored bytes of a reject; empty when they were not kept or the reject is gone.
   virtual core::Result<std::string> reject_bytes(const std::string& content_hash) = 0;
-  // Replaces the reason and kind of a reject that failed again when retried, in its
-  // reject row and its input row; its origin and bytes stay. Needs a writable store.
+  // Replaces the reason and kind of a reject that failed again when retried, in the
+  // reject and in the outcome recorded for its hash; its origin and bytes stay. Needs a
+  // writable store.
   virtual core::Status update_reject(const std::string& content_hash, const core::Error& error) = 0;
   // The records within `filter`, grouped by policy domain and fact.
   virtual core::Result<RecordGroups> record_groups(const RecordFilter& filter) = 0;
@@ -222,7 +224,8 @@ class Store {
   virtual core::Status scan_facts(
       const std::function<void(std::int64_t id, const Fact& fact)>& visit,
       const std::vector<std::int64_t>* only = nullptr) = 0;
-  // The most parts scan_record_days reads at once, each on a thread of its own.
+  // The most parts scan_record_days reads at once, each on a thread of its own; at
+  // least 1.
   virtual std::size_t scan_parts() const = 0;
   // Streams the records within `filter`: once per day of their report when `by_day`
   // or the filter has dates (zero days included, as in summary), else once with the
@@ -237,7 +240,8 @@ class Store {
       const RecordFilter& filter) = 0;
   // The ISO weeks ("2026-W46") that hold report days, oldest first.
   virtual core::Result<std::vector<std::string>> weeks(const std::vector<std::string>& domains) = 0;
-  // One SQL statement on a read-only connection.
+  // One SQL statement, read-only, in the backend's own dialect and over its own schema
+  // (what `dmarcq sql` runs).
   virtual core::Result<core::Table> query(const std::string& sql) = 0;
 };
 

@@ -1,6 +1,6 @@
 // Shared by the import job's tests: a minimal valid aggregate report.
-#ifndef DMARCQ_TESTS_CLI_REPORT_FIXTURE_H_
-#define DMARCQ_TESTS_CLI_REPORT_FIXTURE_H_
+#ifndef DMARCQ_TESTS_IMPORT_REPORT_FIXTURE_H_
+#define DMARCQ_TESTS_IMPORT_REPORT_FIXTURE_H_
 
 #include <cstdint>
 #include <string>
@@ -22,4 +22,4 @@ inline std::string report_xml(const std::string& id, std::int64_t count) {
 
 }  // namespace dmarcq::testing
 
-#endif  // DMARCQ_TESTS_CLI_REPORT_FIXTURE_H_
+#endif  // DMARCQ_TESTS_IMPORT_REPORT_FIXTURE_H_

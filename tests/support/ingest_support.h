@@ -1,4 +1,4 @@
-// Shared by the ingest tests: archives built in memory with libarchive's writer,
+// Shared by the ingest and import tests: archives built in memory with libarchive's writer,
 // and a Sink that records every callback as one line.
 #ifndef DMARCQ_TESTS_SUPPORT_INGEST_SUPPORT_H_
 #define DMARCQ_TESTS_SUPPORT_INGEST_SUPPORT_H_

@@ -1,5 +1,7 @@
-// Private to store/: the portable SQL behind `summary`, kept apart from the SQLite
-// backend so that another backend can run the same text.
+// Private to store/: the SQL text behind `summary`, built from the query alone and
+// kept apart from the code that runs it. It reads the relational schema of
+// schema/*.sql (record, report, report_day, day_total) in standard SQL but for its
+// `?N` parameters: a backend with the same tables runs it with its own placeholders.
 #ifndef DMARCQ_STORE_SQL_SUMMARY_SQL_H_
 #define DMARCQ_STORE_SQL_SUMMARY_SQL_H_
 

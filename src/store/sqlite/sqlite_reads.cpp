@@ -334,8 +334,8 @@ core::Result<RecordGroups> read_fact_totals(Database& db, const RecordFilter& fi
 
 core::Result<RecordGroups> read_record_groups(Connections connections, const RecordFilter& filter) {
   // Two integers per record (report_facts: fact and messages, a row per report),
-  // summed by integer keys; the facts themselves are read by the caller through read_facts. (GROUP
-  // BY over the text columns sorted every record: seconds for a million.)
+  // summed by integer keys; the facts themselves are read by the caller through
+  // read_facts. A GROUP BY over the text columns would sort every record.
   SharedSnapshot snapshot(connections.main);
   auto loaded = reports_in(connections.main, filter);
   if (!loaded) return std::move(loaded).error();
