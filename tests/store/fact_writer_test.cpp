@@ -36,14 +36,15 @@ void import(store::Store& db, const report::Report& r) {
 }
 
 std::int64_t fact_id_of(const std::string& path, const std::string& ip) {
-  return testing::scalar(path, "SELECT id FROM fact WHERE source_ip = '" + ip + "'");
+  return testing::file_scalar(path, "SELECT id FROM fact WHERE source_ip = '" + ip + "'");
 }
 
 std::int64_t fact_ref_of(const std::string& path, const std::string& report_id, int seq) {
-  return testing::scalar(path,
-                         "SELECT r.fact_ref FROM record r JOIN report rp ON rp.id = r.report_ref "
-                         "WHERE rp.report_id = '" +
-                             report_id + "' AND r.seq = " + std::to_string(seq));
+  return testing::file_scalar(
+      path,
+      "SELECT r.fact_ref FROM record r JOIN report rp ON rp.id = r.report_ref "
+      "WHERE rp.report_id = '" +
+          report_id + "' AND r.seq = " + std::to_string(seq));
 }
 
 }  // namespace
@@ -53,7 +54,7 @@ TEST_CASE("facts: a new fact of two records of one report is stored once") {
   auto db = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
   REQUIRE(db.ok());
   import(**db, report_of("a", {"192.0.2.1", "192.0.2.2", "192.0.2.1", "192.0.2.3", "192.0.2.2"}));
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
   CHECK(fact_id_of(temp.path(), "192.0.2.1") == 1);
   CHECK(fact_id_of(temp.path(), "192.0.2.2") == 2);
   CHECK(fact_id_of(temp.path(), "192.0.2.3") == 3);
@@ -70,10 +71,10 @@ TEST_CASE("facts: more new facts than one multi-row statement holds get consecut
   for (int i = 0; i < 150; ++i)
     ips.push_back("10.0." + std::to_string(i / 256) + "." + std::to_string(i % 256));
   import(**db, report_of("a", ips));
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 150);
-  CHECK(testing::scalar(temp.path(),
-                        "SELECT count(*) FROM record r JOIN fact f ON f.id = r.fact_ref "
-                        "WHERE f.id = r.seq AND f.source_ip = r.source_ip") == 150);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM fact") == 150);
+  CHECK(testing::file_scalar(temp.path(),
+                             "SELECT count(*) FROM record r JOIN fact f ON f.id = r.fact_ref "
+                             "WHERE f.id = r.seq AND f.source_ip = r.source_ip") == 150);
 }
 
 TEST_CASE("facts: an existing store finds its facts by key hash, and new ones of a report once") {
@@ -87,7 +88,7 @@ TEST_CASE("facts: an existing store finds its facts by key hash, and new ones of
   auto db = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
   REQUIRE(db.ok());
   import(**db, report_of("b", {"192.0.2.2", "192.0.2.9", "192.0.2.9", "192.0.2.1"}));
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
   CHECK(fact_ref_of(temp.path(), "b", 1) == 2);
   CHECK(fact_ref_of(temp.path(), "b", 2) == 3);
   CHECK(fact_ref_of(temp.path(), "b", 3) == 3);
@@ -117,7 +118,7 @@ TEST_CASE("facts: ids are read again after a rollback and after another connecti
   import(**first, report_of("e", {"192.0.2.5", "192.0.2.4"}));
   CHECK(fact_id_of(temp.path(), "192.0.2.5") == 4);
   CHECK(fact_ref_of(temp.path(), "e", 2) == 3);
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 4);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM fact") == 4);
 }
 
 // The cache's bound is only reached through FactWriter itself: 200,000 facts in a test
@@ -149,8 +150,8 @@ TEST_CASE("facts: facts waiting when the cache starts over are written first, an
   // The cache of two started over at the third fact and again at the fifth: the first
   // and third were found in the table.
   CHECK(ids == std::vector<std::int64_t>{1, 2, 3, 1, 4, 3});
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 4);
-  CHECK(testing::scalar(temp.path(), "SELECT count(DISTINCT key_hash) FROM fact") == 4);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM fact") == 4);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(DISTINCT key_hash) FROM fact") == 4);
 }
 
 TEST_CASE("facts: a failed flush is an error and leaves nothing waiting") {

@@ -9,7 +9,7 @@
 using namespace dmarcq;
 using store::OpenMode;
 using store::Outcome;
-using testing::scalar;
+using testing::file_scalar;
 
 namespace {
 
@@ -93,10 +93,11 @@ TEST_CASE("store: a reject that fails again gets its new reason and kind, nothin
   REQUIRE(db.commit().ok());
 
   const std::string reason = "line 4: <report_metadata> has no <date_range>";
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM reject WHERE content_hash = 'h1' AND reason = '" +
-                                reason +
-                                "' AND error_kind = 'invalid' AND origin = 'in.zip › r.xml' "
-                                "AND raw = CAST('<feedback>' AS BLOB) AND raw_size = 10") == 1);
+  CHECK(file_scalar(temp.path(),
+                    "SELECT count(*) FROM reject WHERE content_hash = 'h1' AND reason = '" +
+                        reason +
+                        "' AND error_kind = 'invalid' AND origin = 'in.zip › r.xml' "
+                        "AND raw = CAST('<feedback>' AS BLOB) AND raw_size = 10") == 1);
   // The input row says the same, so an import meeting the bytes again sees the new reason.
   auto known = db.find_input("h1");
   REQUIRE(known.ok());
@@ -104,9 +105,9 @@ TEST_CASE("store: a reject that fails again gets its new reason and kind, nothin
   CHECK((*known)->outcome == Outcome::kRejected);
   CHECK((*known)->detail == reason);
   // The other reject is untouched.
-  CHECK(scalar(temp.path(),
-               "SELECT count(*) FROM reject WHERE content_hash = 'h2' AND "
-               "error_kind = 'limit'") == 1);
+  CHECK(file_scalar(temp.path(),
+                    "SELECT count(*) FROM reject WHERE content_hash = 'h2' AND "
+                    "error_kind = 'limit'") == 1);
 
   // Changing a reject needs a writable store.
   auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);

@@ -9,9 +9,9 @@
 using namespace dmarcq;
 using store::OpenMode;
 using store::Outcome;
+using testing::file_scalar;
 using testing::make_record;
 using testing::make_report;
-using testing::scalar;
 
 namespace {
 
@@ -32,9 +32,9 @@ TEST_CASE("store: a new database is migrated and marked as ours") {
     auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
     REQUIRE(opened.ok());
   }
-  CHECK(scalar(temp.path(), "PRAGMA user_version") == 11);
-  CHECK(scalar(temp.path(), "PRAGMA application_id") == 0x444d5251);
-  CHECK(scalar(temp.path(), "PRAGMA journal_mode = WAL") >= -1);
+  CHECK(file_scalar(temp.path(), "PRAGMA user_version") == 11);
+  CHECK(file_scalar(temp.path(), "PRAGMA application_id") == 0x444d5251);
+  CHECK(file_scalar(temp.path(), "PRAGMA journal_mode = WAL") >= -1);
   // Opening again is a no-op.
   CHECK(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
   CHECK(store::open_sqlite(temp.path(), OpenMode::kReadOnly).ok());
@@ -109,13 +109,13 @@ TEST_CASE("store: the same report is stored once, keyed by reporter, id, domain 
   CHECK_FALSE(db.find_input("hash-z")->has_value());
   REQUIRE(db.commit().ok());
 
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM report") == 4);
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM record") == 8);
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM dkim_result") == 4);
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM policy_reason") == 4);
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM report_note WHERE kind = 'warning'") == 4);
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM input") == 5);
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM report WHERE reporter = 'google.com'") == 3);
+  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM report") == 4);
+  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM record") == 8);
+  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM dkim_result") == 4);
+  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM policy_reason") == 4);
+  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM report_note WHERE kind = 'warning'") == 4);
+  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM input") == 5);
+  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM report WHERE reporter = 'google.com'") == 3);
 }
 
 TEST_CASE("store: rejects keep reason and bytes, once per content") {
@@ -128,8 +128,8 @@ TEST_CASE("store: rejects keep reason and bytes, once per content") {
   REQUIRE(db.add_reject("x.gz", error, "h1", "\x1f\x8b\x08", 3).ok());
   REQUIRE(db.add_reject("copy-of-x.gz", error, "h1", "\x1f\x8b\x08", 3).ok());
   REQUIRE(db.commit().ok());
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM reject") == 1);
-  CHECK(scalar(temp.path(), "SELECT length(raw) FROM reject") == 3);
+  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM reject") == 1);
+  CHECK(file_scalar(temp.path(), "SELECT length(raw) FROM reject") == 3);
   CHECK((*db.find_input("h1"))->outcome == Outcome::kRejected);
 
   auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
@@ -162,9 +162,9 @@ TEST_CASE("store: a file is remembered once, with its messages by kind") {
   REQUIRE(found.ok());
   REQUIRE(found->has_value());
   REQUIRE(db.commit().ok());
-  CHECK(scalar(temp.path(), "SELECT count(*) FROM file") == 2);
-  CHECK(scalar(temp.path(), "SELECT origin = 'inbox.zip' FROM file WHERE content_hash = 'f1'") ==
-        1);
+  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM file") == 2);
+  CHECK(file_scalar(temp.path(),
+                    "SELECT origin = 'inbox.zip' FROM file WHERE content_hash = 'f1'") == 1);
 
   // Read back on a read-only connection, as import's reader thread does.
   auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);

@@ -165,7 +165,7 @@ TEST_CASE("store: record groups sum records with the same facts; policies are th
   auto groups = (*reader)->record_groups({});
   REQUIRE(groups.ok());
   // Six records, two facts: each stored once.
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
   REQUIRE(groups->groups.size() == 2);
   REQUIRE(groups->fact_ids.size() == 2);
   REQUIRE(groups->domains == std::vector<std::string>{"example.com"});
@@ -291,16 +291,18 @@ TEST_CASE("store: a version-2 database gets its facts, with every result detail,
            "INSERT INTO policy_reason VALUES (1, 1, 'local_policy', 'arc=pass');"
            "INSERT INTO policy_reason VALUES (2, 1, 'local_policy', 'arc=pass');");
   REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
-  CHECK(testing::scalar(temp.path(), "PRAGMA user_version") ==
+  CHECK(testing::file_scalar(temp.path(), "PRAGMA user_version") ==
         static_cast<std::int64_t>(store::migrations().back().version));
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE fact_ref IS NULL") == 0);
-  CHECK(testing::scalar(temp.path(),
-                        "SELECT count(*) FROM record r JOIN fact f ON f.id = r.fact_ref "
-                        "WHERE f.auth_key = "
-                        "'d:example.com/s1/pass|s:example.com/mfrom/fail|r:local_policy/arc=pass' "
-                        "AND f.dkim_results = '[[\"example.com\",\"s1\",\"pass\",\"\"]]' "
-                        "AND f.policy_reasons = '[[\"local_policy\",\"arc=pass\"]]'") == 1);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM record WHERE fact_ref IS NULL") ==
+        0);
+  CHECK(testing::file_scalar(
+            temp.path(),
+            "SELECT count(*) FROM record r JOIN fact f ON f.id = r.fact_ref "
+            "WHERE f.auth_key = "
+            "'d:example.com/s1/pass|s:example.com/mfrom/fail|r:local_policy/arc=pass' "
+            "AND f.dkim_results = '[[\"example.com\",\"s1\",\"pass\",\"\"]]' "
+            "AND f.policy_reasons = '[[\"local_policy\",\"arc=pass\"]]'") == 1);
   // The child tables are views now, and give back exactly what was stored.
   CHECK(table_rows(temp.path(), "SELECT * FROM dkim_result ORDER BY record_ref, seq") ==
         std::vector<std::string>{
@@ -311,13 +313,13 @@ TEST_CASE("store: a version-2 database gets its facts, with every result detail,
   CHECK(table_rows(temp.path(), "SELECT * FROM policy_reason ORDER BY record_ref, seq") ==
         std::vector<std::string>{"record_ref=1;seq=1;type=local_policy;comment=arc=pass;",
                                  "record_ref=2;seq=1;type=local_policy;comment=arc=pass;"});
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM spf_result") == 3);
-  CHECK(testing::scalar(temp.path(),
-                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-                        "name IN ('dkim_result', 'spf_result', 'policy_reason')") == 0);
-  CHECK(testing::scalar(temp.path(), "SELECT messages FROM day_total") == 16);
-  CHECK(testing::scalar(temp.path(), "SELECT sum(messages) FROM fact_total") == 16);
-  CHECK(testing::scalar(
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM spf_result") == 3);
+  CHECK(testing::file_scalar(temp.path(),
+                             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                             "name IN ('dkim_result', 'spf_result', 'policy_reason')") == 0);
+  CHECK(testing::file_scalar(temp.path(), "SELECT messages FROM day_total") == 16);
+  CHECK(testing::file_scalar(temp.path(), "SELECT sum(messages) FROM fact_total") == 16);
+  CHECK(testing::file_scalar(
             temp.path(),
             "SELECT count(*) FROM fact_total WHERE first_day = 20771 AND last_day = 20771") == 3);
 }
@@ -346,12 +348,13 @@ TEST_CASE(
   }
   exec(temp.path(), sql);
   REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok());
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
-  CHECK(testing::scalar(temp.path(),
-                        "SELECT count(*) FROM fact WHERE spf_results = "
-                        "'[[\"example.com\",\"mfrom\",\"fail\",\"\"]]'") == 2);
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM spf_result") == 6);
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM record WHERE fact_ref IS NULL") == 0);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
+  CHECK(testing::file_scalar(temp.path(),
+                             "SELECT count(*) FROM fact WHERE spf_results = "
+                             "'[[\"example.com\",\"mfrom\",\"fail\",\"\"]]'") == 2);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM spf_result") == 6);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM record WHERE fact_ref IS NULL") ==
+        0);
   auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
   REQUIRE(reader.ok());
   auto groups = (*reader)->record_groups({});
@@ -393,7 +396,7 @@ TEST_CASE("store: results are stored once per fact and given back exactly for ev
     REQUIRE((*opened)->add_report(r, "o", "h").ok());
     REQUIRE((*opened)->commit().ok());
   }
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
   // JSON keeps what the auth key cannot: a human_result, separators, quotes.
   CHECK(
       table_rows(temp.path(), "SELECT policy_reasons FROM fact WHERE policy_reasons <> '[]'") ==
@@ -466,8 +469,9 @@ TEST_CASE(
   }
   // The days of a three-day report with one message that get none keep their rows,
   // as in the record-level summary.
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM day_total WHERE messages = 0") == 2);
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM day_total") == 9);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM day_total WHERE messages = 0") ==
+        2);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM day_total") == 9);
 
   // fact_total gives the groups the records give: every domain and fact with its
   // messages and the first and last day with any (the three-day report's single
@@ -530,7 +534,7 @@ TEST_CASE(
                    "SELECT r.id, f.source_ip, f.header_from, f.dkim_aligned, f.spf_aligned, "
                    "f.disposition, f.auth_key FROM record r JOIN fact f ON f.id = r.fact_ref ORDER "
                    "BY r.id") == facts);
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 6);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM fact") == 6);
   auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
   REQUIRE(reader.ok());
   CHECK(!(*reader)->rebuild().ok());
@@ -561,8 +565,8 @@ TEST_CASE(
   REQUIRE((*first)->begin().ok());
   REQUIRE((*first)->add_report(report_with("c", "192.0.2.2"), "c.xml", "hc").ok());
   REQUIRE((*first)->commit().ok());
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
-  CHECK(testing::scalar(temp.path(), "SELECT count(DISTINCT fact_ref) FROM record") == 2);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM fact") == 2);
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(DISTINCT fact_ref) FROM record") == 2);
 
   // A rolled-back fact is inserted again, with a row that exists.
   REQUIRE((*first)->begin().ok());
@@ -571,8 +575,8 @@ TEST_CASE(
   REQUIRE((*first)->begin().ok());
   REQUIRE((*first)->add_report(report_with("e", "192.0.2.3"), "e.xml", "he").ok());
   REQUIRE((*first)->commit().ok());
-  CHECK(testing::scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
-  CHECK(testing::scalar(
+  CHECK(testing::file_scalar(temp.path(), "SELECT count(*) FROM fact") == 3);
+  CHECK(testing::file_scalar(
             temp.path(),
             "SELECT count(*) FROM record WHERE fact_ref NOT IN (SELECT id FROM fact)") == 0);
 }

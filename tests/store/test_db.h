@@ -13,9 +13,10 @@
 
 namespace dmarcq::testing {
 
-// The first column of the first row of `sql`, read on a separate read-only connection;
+// The first column of the first row of `sql`, read from the database file on a
+// connection of its own (not through the store);
 // -1 when there is no row.
-inline std::int64_t scalar(const std::string& path, const std::string& sql) {
+inline std::int64_t file_scalar(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* stmt = nullptr;

@@ -1,8 +1,10 @@
 // A store that keeps reports in memory, written against store.h alone: the analysis
 // tests run on it as well as on SQLite, so that analysis depends on the interface and
 // nothing a backend happens to do. It implements what reading needs (records grouped
-// and spread over days by the interface's rules, facts, published policies, summary)
-// and refuses the rest (inputs, messages, files, rejects, SQL).
+// and spread over days by the interface's rules, facts, published policies, summary,
+// weeks), reading records in kParts parts as a large SQLite store is read. Of the
+// import's bookkeeping it answers as a store that has seen no document, message, file
+// or reject would, and refuses to record any (and refuses SQL and rollback).
 #ifndef DMARCQ_TESTS_SUPPORT_MEMORY_STORE_H_
 #define DMARCQ_TESTS_SUPPORT_MEMORY_STORE_H_
 
@@ -66,7 +68,7 @@ class MemoryStore final : public store::Store {
   core::Status scan_facts(
       const std::function<void(std::int64_t id, const store::Fact& fact)>& visit,
       const std::vector<std::int64_t>* only) override;
-  std::size_t scan_parts() const override { return 1; }
+  std::size_t scan_parts() const override { return kParts; }
   core::Status scan_record_days(
       const store::RecordFilter& filter, bool by_day,
       const std::function<void(const store::RecordDay& record)>& visit) override;
@@ -76,10 +78,18 @@ class MemoryStore final : public store::Store {
   core::Result<core::Table> query(const std::string&) override { return refused("query"); }
 
  private:
+  // Reports go to parts in turn, so that analysis always merges what parts summed.
+  static constexpr std::size_t kParts = 3;
+
   struct FactRow {
     std::string source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key;
+    // The results as reported, human_result and policy reasons included: records that
+    // differ only there are different facts, with the same visible Fact, as a backend
+    // that stores results exactly may keep them.
+    std::string exact_results;
     auto tie() const {
-      return std::tie(source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key);
+      return std::tie(source_ip, header_from, dkim_aligned, spf_aligned, disposition, auth_key,
+                      exact_results);
     }
     bool operator<(const FactRow& other) const { return tie() < other.tie(); }
   };
@@ -97,6 +107,8 @@ class MemoryStore final : public store::Store {
 
   static core::Error refused(const char* what);
   bool in_filter(const StoredReport& report, const store::RecordFilter& filter) const;
+  void scan_part(std::size_t part, const store::RecordFilter& filter, bool by_day,
+                 const std::function<void(const store::RecordDay& record)>& visit);
 
   std::vector<StoredReport> reports_;  // in the order added (the interface's report order)
   std::vector<FactRow> facts_;         // id - 1
