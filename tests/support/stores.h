@@ -18,7 +18,8 @@ namespace dmarcq::testing {
 enum class Backend { kSqlite, kMemory };
 inline constexpr Backend kBackends[] = {Backend::kSqlite, Backend::kMemory};
 
-inline const char* backend_name(Backend backend) {
+// A std::string, so that doctest's CAPTURE prints the name, not the pointer.
+inline std::string backend_name(Backend backend) {
   return backend == Backend::kSqlite ? "sqlite" : "memory";
 }
 
