@@ -44,8 +44,8 @@ report::Record passing_record(const std::string& ip, std::int64_t count) {
 // The previous week, this week, and a report over Sunday and Monday that both weeks
 // share; a second domain in this week only.
 std::vector<report::Report> two_weeks() {
-  report::Report before =
-      testing::make_report("google.com", "g1", "example.com", kNov9 - 6 * kDay, kNov9 - 5 * kDay - 1);
+  report::Report before = testing::make_report("google.com", "g1", "example.com", kNov9 - 6 * kDay,
+                                               kNov9 - 5 * kDay - 1);
   before.records.push_back(salesforce_record("13.110.74.200", 40));
   before.records.push_back(passing_record("192.0.2.10", 60));
   report::Report straddling =
@@ -57,8 +57,8 @@ std::vector<report::Report> two_weeks() {
   during.records.push_back(salesforce_record("13.110.74.200", 7));
   during.records.push_back(passing_record("192.0.2.10", 90));
   during.records.push_back(testing::make_record("203.0.113.77", 4, "fail", "fail", "reject"));
-  report::Report other =
-      testing::make_report("google.com", "g3", "example.org", kNov9 + 2 * kDay, kNov9 + 3 * kDay - 1);
+  report::Report other = testing::make_report("google.com", "g3", "example.org", kNov9 + 2 * kDay,
+                                              kNov9 + 3 * kDay - 1);
   other.records.push_back(testing::make_record("198.51.100.20", 8, "fail", "fail"));
   return {before, straddling, during, other};
 }
@@ -115,10 +115,11 @@ TEST_CASE("digest: every backend gives the same table, and a domain's rows add u
 
     // Salesforce's row: this week's figures beside last week's (40 of 100 failing then,
     // 9 of 9 now, Sunday's 3 from the straddler counted last week).
-    const auto salesforce = std::find_if(table.rows.begin(), table.rows.end(), [&](const auto& row) {
-      return text(row[column(table, "domain")]) == "example.com" &&
-             text(row[column(table, "sender")]) == "salesforce";
-    });
+    const auto salesforce =
+        std::find_if(table.rows.begin(), table.rows.end(), [&](const auto& row) {
+          return text(row[column(table, "domain")]) == "example.com" &&
+                 text(row[column(table, "sender")]) == "salesforce";
+        });
     REQUIRE(salesforce != table.rows.end());
     CHECK(integer((*salesforce)[column(table, "messages")]) == 9);
     CHECK(integer((*salesforce)[column(table, "dmarc_fail")]) == 9);
