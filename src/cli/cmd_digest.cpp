@@ -1,11 +1,11 @@
 // dmarcq digest: the weekly CSV for the people who own the domains.
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/output_file.h"
 #include "core/date.h"
 
 namespace dmarcq::cli {
@@ -97,13 +97,17 @@ int run_digest(const GlobalOptions& global, const std::vector<std::string>& args
 
   if (!all_weeks) {
     if (!vm->count("out")) return write_week(monday, std::cout) ? kExitOk : kExitFatal;
-    const std::string path = (*vm)["out"].as<std::string>();
-    std::ofstream out(path, std::ios::binary);
+    auto out = OutputFile::open((*vm)["out"].as<std::string>());
     if (!out) {
-      print_error(path + ": cannot write");
+      print_error(out.error().to_string());
       return kExitFatal;
     }
-    return write_week(monday, out) && out.flush() ? kExitOk : kExitFatal;
+    if (!write_week(monday, (*out)->stream())) return kExitFatal;
+    if (const core::Status written = (*out)->commit(); !written) {
+      print_error(written.error().to_string());
+      return kExitFatal;
+    }
+    return kExitOk;
   }
 
   const std::filesystem::path dir = (*vm)["out-dir"].as<std::string>();
@@ -138,17 +142,14 @@ int run_digest(const GlobalOptions& global, const std::vector<std::string>& args
     }
     // Written beside and renamed, so that a killed run never leaves half a file that
     // the next run would skip.
-    const std::filesystem::path partial = path.string() + ".partial";
-    {
-      std::ofstream out(partial, std::ios::binary);
-      if (!out || !write_week(*core::parse_iso_week(week), out) || !out.flush()) {
-        print_error(partial.string() + ": cannot write");
-        return kExitFatal;
-      }
+    auto out = OutputFile::open(path.string());
+    if (!out) {
+      print_error(out.error().to_string());
+      return kExitFatal;
     }
-    std::filesystem::rename(partial, path, ec);
-    if (ec) {
-      print_error(path.string() + ": " + ec.message());
+    if (!write_week(*core::parse_iso_week(week), (*out)->stream())) return kExitFatal;
+    if (const core::Status written = (*out)->commit(); !written) {
+      print_error(written.error().to_string());
       return kExitFatal;
     }
     print_note("digest: wrote " + path.string());

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/command.h"
+#include "cli/count_option.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
 #include "import/import.h"
@@ -39,6 +40,10 @@ constexpr const char* kUsage =
     "committed), 3 the database failed.";
 
 constexpr std::int64_t kMiB = 1 << 20;
+
+// Parse threads. Each holds its own buffers and hash state; past a few times the
+// cores they only wait for the one writer.
+constexpr unsigned kMaxJobs = 256;
 
 std::string human_bytes(std::uint64_t bytes) {
   char buf[32];
@@ -97,6 +102,17 @@ void print_accounting(const ImportStats& stats, double seconds, bool per_file) {
                         " dropped (warnings kept with their reports)"
                   : ""));
   constexpr std::size_t kShown = 10;
+  if (!stats.conflicts.empty()) {
+    print_warning(
+        "import: " +
+        plural(static_cast<std::int64_t>(stats.conflicts.size()), "duplicate", "duplicates") +
+        " with different contents; the first copy of each is kept (see the "
+        "conflict view: dmarcq sql \"SELECT * FROM conflict\")");
+  }
+  const std::size_t shown_conflicts = per_file ? stats.conflicts.size() : kShown;
+  for (std::size_t i = 0; i < stats.conflicts.size() && i < shown_conflicts; ++i) {
+    print_note("conflict: " + stats.conflicts[i]);
+  }
   const std::size_t shown = per_file ? stats.rejects.size() : kShown;
   for (std::size_t i = 0; i < stats.rejects.size() && i < shown; ++i) {
     print_note("rejected: " + stats.rejects[i]);
@@ -159,12 +175,13 @@ std::string progress_text(const ImportStats& stats, std::uint64_t total_bytes, d
 }
 
 // The cores this machine has: the workers parse while this thread writes.
-unsigned default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
+unsigned default_jobs() { return std::clamp(std::thread::hardware_concurrency(), 1u, kMaxJobs); }
 
 }  // namespace
 
 int run_import(const GlobalOptions& global, const std::vector<std::string>& args) {
   ingest::Limits limits;
+  unsigned jobs = default_jobs();
   po::options_description options("import options");
   add_db_option(options);
   // One option per line, as Boost.Program_options documents them.
@@ -173,7 +190,7 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
       ("path", po::value<std::vector<std::string>>()->composing(), "input paths")
       ("quiet,q", "no progress line")
       ("verbose,v", "the accounting of every input file, and every reject and skip")
-      ("jobs,j", po::value<unsigned>()->default_value(default_jobs()),
+      ("jobs,j", count_value("jobs", jobs, 1u, kMaxJobs),
        "threads that hash and parse documents (1: everything on one thread)");
   // clang-format on
   options.add(limit_options(limits));
@@ -187,8 +204,6 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadWrite);
   if (!store) return kExitFatal;
 
-  const unsigned jobs = (*vm)["jobs"].as<unsigned>();
-  if (jobs == 0) throw UsageError{"--jobs must be at least 1"};
   const auto started = std::chrono::steady_clock::now();
   ProgressLine progress(!vm->count("quiet"));
   const std::uint64_t total_bytes = progress.enabled() ? ingest::total_input_bytes(paths) : 0;

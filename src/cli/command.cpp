@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/count_option.h"
 #include "core/date.h"
 #include "core/text.h"
 #include "report/report.h"
@@ -91,23 +92,45 @@ Filters filters_of(const po::variables_map& vm) {
 
 po::options_description limit_options(ingest::Limits& limits) {
   po::options_description group("limits");
-  // Each option shows the limit's default in --help, from the one place that sets it.
-  auto with_default = [](auto& field) { return po::value(&field)->default_value(field); };
+  // Sizes stop at 4 GiB: GMime and the hashes index a message or document with 32 bits,
+  // and the memory bound (ingest.h) grows with every limit anyway.
+  constexpr std::uint64_t kMaxBytes = std::uint64_t{4} << 30;
+  constexpr std::uint64_t kMaxCount = 100'000'000;
   // One option per line, as Boost.Program_options documents them.
   // clang-format off
   group.add_options()
-      ("max-document-size", with_default(limits.max_document_bytes),
+      ("max-document-size",
+       count_value("max-document-size", limits.max_document_bytes, std::uint64_t{1}, kMaxBytes),
        "bytes of one uncompressed report document")
-      ("max-input-size", with_default(limits.max_input_bytes),
+      ("max-input-size",
+       count_value("max-input-size", limits.max_input_bytes, std::uint64_t{1}, kMaxBytes),
        "bytes of one input file read whole (a larger mbox or archive is streamed)")
-      ("max-members", with_default(limits.max_members), "files in one archive")
-      ("max-depth", with_default(limits.max_depth),
+      ("max-members", count_value("max-members", limits.max_members, 1u, 100'000'000u),
+       "files in one archive")
+      ("max-depth", count_value("max-depth", limits.max_depth, 0u, 8u),
        "containers around a document (2: a gzip inside a zip)")
-      ("max-expansion-ratio", with_default(limits.max_expansion_ratio),
+      ("max-expansion-ratio",
+       count_value("max-expansion-ratio", limits.max_expansion_ratio, std::uint64_t{1},
+                   std::uint64_t{1'000'000}),
        "uncompressed / compressed size of one input")
-      ("max-message-size", with_default(limits.max_message_bytes), "bytes of one mail message")
-      ("max-message-depth", with_default(limits.max_message_depth),
-       "levels of forwarded messages (message/rfc822) inside a message");
+      ("max-message-size",
+       count_value("max-message-size", limits.max_message_bytes, std::uint64_t{1},
+                   kMaxBytes - 1),
+       "bytes of one mail message")
+      ("max-message-depth", count_value("max-message-depth", limits.max_message_depth, 0u, 100u),
+       "levels of forwarded messages (message/rfc822) inside a message")
+      ("max-mime-headers",
+       count_value("max-mime-headers", limits.max_mime_headers, std::uint64_t{1}, kMaxCount),
+       "header fields in one message, its parts and forwarded messages")
+      ("max-mime-parts",
+       count_value("max-mime-parts", limits.max_mime_parts, std::uint64_t{1}, kMaxCount),
+       "MIME parts in one message")
+      ("max-mime-parameters",
+       count_value("max-mime-parameters", limits.max_mime_parameters, std::uint64_t{0},
+                   kMaxCount),
+       "';' and ',' in the header fields of one message (parameters, addresses)")
+      ("max-mime-depth", count_value("max-mime-depth", limits.max_mime_depth, 1u, 1000u),
+       "levels of multiparts and forwarded messages, one inside the other");
   // clang-format on
   return group;
 }

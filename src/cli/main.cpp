@@ -11,6 +11,7 @@
 
 #include "cli/command.h"
 #include "cli/exit_codes.h"
+#include "cli/output_file.h"
 
 namespace {
 
@@ -57,10 +58,20 @@ int usage_error(const std::string& message, const std::string& command) {
   return dmarcq::cli::kExitUsage;
 }
 
+// A command's exit code, unless what it wrote to standard output did not all arrive
+// (a full disk, a closed pipe's reader gone): then that is the failure.
+int finish(int exit_code) {
+  const dmarcq::core::Status written = dmarcq::cli::finish_standard_output();
+  if (written) return exit_code;
+  dmarcq::cli::print_error(written.error().to_string());
+  return dmarcq::cli::kExitFatal;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
+  dmarcq::cli::use_checked_standard_output();
   // libarchive converts member names to the locale's charset and gives up on names it
   // cannot convert in the "C" locale; reports and mailboxes carry UTF-8 names.
   std::setlocale(LC_CTYPE, "C.UTF-8");
@@ -73,11 +84,11 @@ int main(int argc, char** argv) {
     const std::string arg = argv[index];
     if (arg == "-h" || arg == "--help") {
       std::cout << kUsage << '\n';
-      return dmarcq::cli::kExitOk;
+      return finish(dmarcq::cli::kExitOk);
     }
     if (arg == "--version") {
       std::cout << "dmarcq " DMARCQ_VERSION "\n";
-      return dmarcq::cli::kExitOk;
+      return finish(dmarcq::cli::kExitOk);
     }
     if (arg == "--db") {
       if (index + 1 >= argc) return usage_error("--db needs a PATH", "");
@@ -101,7 +112,7 @@ int main(int argc, char** argv) {
   for (const Command& command : kCommands) {
     if (name != command.name) continue;
     try {
-      return command.run(global, args);
+      return finish(command.run(global, args));
     } catch (const dmarcq::cli::UsageError& error) {
       return usage_error(error.message, name);
     } catch (const boost::program_options::error& error) {

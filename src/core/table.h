@@ -28,6 +28,20 @@ struct Table {
   std::vector<std::vector<Cell>> rows;  // every row has columns.size() cells
 };
 
+// Receives a table a row at a time, so that a result of any size passes through in
+// flat memory (dmarcq sql streams its rows to the output writers).
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  // Once, before any row.
+  virtual void columns(const std::vector<std::string>& names) = 0;
+  // Each row, columns.size() cells. Returns false to be given no more rows.
+  virtual bool row(const std::vector<Cell>& cells) = 0;
+  // Once, after the last row given (also when row() asked for no more), not after an
+  // error.
+  virtual void finish() = 0;
+};
+
 }  // namespace dmarcq::core
 
 #endif  // DMARCQ_CORE_TABLE_H_

@@ -52,6 +52,8 @@ struct ImportStats {
   std::uint64_t bytes_done = 0;      // input bytes consumed so far (progress)
   std::vector<std::string> rejects;  // "origin: reason", in order
   std::vector<std::string> skips;    // "origin: what"
+  // Duplicates by identity with other contents than the report kept: "origin: detail".
+  std::vector<std::string> conflicts;
 };
 
 // A batch is committed after this many units or bytes of documents: small enough

@@ -52,6 +52,13 @@ void Importer::on_file(const std::string& path, std::uint64_t size) {
   stats_.per_file.push_back(FileCounts{path, size, {}});
 }
 
+void Importer::on_entry(const std::string& path) {
+  // Not a file read: its own line in the per-file accounting, nothing in the totals.
+  finished_files_bytes_ += current_file_bytes_;
+  current_file_bytes_ = 0;
+  stats_.per_file.push_back(FileCounts{path, 0, {}});
+}
+
 void Importer::on_progress(std::uint64_t bytes_done) {
   stats_.bytes_done = finished_files_bytes_ + std::min(bytes_done, current_file_bytes_);
   if (progress_) progress_(stats_);
@@ -176,6 +183,7 @@ void Importer::store_report(const report::Report& report, const store::PreparedR
     stats_.dropped_records += report.dropped_records;
   } else {
     count([](ImportCounts& c) { ++c.duplicates; });
+    if (added->conflict) stats_.conflicts.push_back(describe(origin, added->detail));
   }
 }
 

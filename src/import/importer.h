@@ -97,6 +97,7 @@ class Importer final : public ingest::Sink {
   core::Status finish();
 
   void on_file(const std::string& path, std::uint64_t size) override;
+  void on_entry(const std::string& path) override;
   void on_document(ingest::Document document) override;
   void on_reject(const ingest::Origin& origin, const core::Error& error,
                  std::string_view raw) override;

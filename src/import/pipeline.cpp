@@ -34,6 +34,7 @@ constexpr std::size_t kKnownRun = 256;
 struct Event {
   enum class Type {
     kFile,
+    kEntry,
     kFileStart,
     kKnownFile,
     kFileEnd,
@@ -201,6 +202,11 @@ class QueueingSink final : public ingest::Sink {
     event->number = size;
     push(std::move(event));
   }
+  void on_entry(const std::string& path) override {
+    auto event = make(Event::Type::kEntry);
+    event->text = path;
+    push(std::move(event));
+  }
   bool on_file_start(const ingest::Origin& origin, const std::string& content_hash) override {
     if (queues_.stopped()) return false;
     // Looked up here, on the reader's thread, like a message (below): a file stored by
@@ -336,6 +342,7 @@ class Writer {
     }
     switch (event.type) {
       case Event::Type::kFile: importer_.on_file(event.text, event.number); break;
+      case Event::Type::kEntry: importer_.on_entry(event.text); break;
       case Event::Type::kFileStart:
         if (!importer_.begin_file(event.origin, std::move(event.text))) skipping_file_ = true;
         break;

@@ -49,6 +49,8 @@
 #include "ingest/ingest.h"
 #include "ingest/mailbox.h"
 #include "ingest/mime.h"
+#include "ingest/mime_shape.h"
+#include "ingest/zip_directory.h"
 
 namespace dmarcq::ingest {
 namespace {
@@ -151,6 +153,25 @@ class FileSource {
     return at;
   }
 
+  std::uint64_t size() const { return static_cast<std::uint64_t>(size_); }
+  // Up to `length` bytes at `offset`, without moving the file position; fewer at the
+  // end of the file or on an error.
+  std::string read_at(std::uint64_t offset, std::uint64_t length) const {
+    std::string out;
+    if (offset >= size()) return out;
+    out.resize(static_cast<std::size_t>(std::min(length, size() - offset)));
+    std::size_t done = 0;
+    while (done < out.size()) {
+      const ssize_t n =
+          ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    out.resize(done);
+    return out;
+  }
+
  private:
   void moved(std::int64_t bytes) {
     done_ += static_cast<std::uint64_t>(bytes);
@@ -224,6 +245,9 @@ class Unpacker {
   bool stopped_ = false;             // a bomb was found: nothing more from this input
   std::uint64_t units_ = 0;          // documents, rejects and skips reported so far
   std::uint32_t message_depth_ = 0;  // mail messages around the current unit
+  // The bytes of the outermost message around the current unit: what a limit met
+  // inside it keeps, so that a retry with a higher limit reads it all again.
+  std::string_view outermost_message_;
   std::vector<char> chunk_;
 };
 
@@ -243,7 +267,7 @@ class Unpacker::Parts final : public PartVisitor {
                      "forwarded messages nested deeper than " +
                          std::to_string(unpacker_.limits_.max_message_depth) +
                          " (--max-message-depth)",
-                     {});
+                     unpacker_.outermost_message_);
   }
 
  private:
@@ -300,6 +324,11 @@ void Unpacker::message(const Origin& base, const std::string& label, std::string
                       {});
   }
   if (!bytes.empty() && sink_.skip_known_message(bytes)) return;
+  // GMime's objects cost hundreds of times the bytes they come from: what it would
+  // build is counted first, and a message over a cap is kept for a retry, unread.
+  if (const auto violation = mime_shape_violation(measure_mime_shape(bytes, limits_), limits_)) {
+    return unreadable(ErrorCode::kLimit, *violation, bytes);
+  }
   // The Message-ID names the message in the origin before the sink decides whether to
   // read it; only the header block is parsed for it, so that a message the store
   // already holds costs no MIME parse of its body and attachments even where the sink
@@ -324,11 +353,13 @@ void Unpacker::message(const Origin& base, const std::string& label, std::string
     parsed.emplace(std::move(*whole));
   }
   const std::uint64_t units_before = units_;
+  if (message_depth_ == 0) outermost_message_ = bytes;
   ++message_depth_;
   Parts parts(*this);
   const MessageKind kind =
       parsed->visit(origin, limits_.max_message_depth - (message_depth_ - 1), parts);
   --message_depth_;
+  if (message_depth_ == 0) outermost_message_ = {};
   sink_.on_message_end(origin, units_ > units_before ? std::string() : kind.describe());
 }
 
@@ -447,6 +478,22 @@ void Unpacker::open_container(const Origin& origin, std::string_view bytes, File
     archive_read_support_format_empty(a);
   }
   std::string noun = container_noun(kind);
+  if (kind == Kind::kZip) {
+    const auto problem =
+        file != nullptr ? zip_directory_problem(file->size(),
+                                                [file](std::uint64_t offset, std::uint64_t length) {
+                                                  return file->read_at(offset, length);
+                                                })
+                        : zip_directory_problem(
+                              bytes.size(), [bytes](std::uint64_t offset, std::uint64_t length) {
+                                return std::string(bytes.substr(
+                                    std::min<std::uint64_t>(offset, bytes.size()), length));
+                              });
+    if (problem) {
+      reject(origin, ErrorCode::kCorrupt, "inconsistent zip: " + *problem, unit_raw);
+      return;
+    }
+  }
   if (file != nullptr) archive_read_set_seek_callback(a, &FileSource::seek);
   const int opened = file != nullptr ? archive_read_open2(a, file, nullptr, &FileSource::read,
                                                           &FileSource::skip, nullptr)

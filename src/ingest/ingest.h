@@ -56,6 +56,25 @@ struct Limits {
   // Levels of messages forwarded as attachments (message/rfc822) inside a message.
   // Default: 5.
   std::uint32_t max_message_depth = 5;
+  // What GMime builds for one message, counted in its raw bytes before GMime sees it
+  // (mime_shape.h): GMime makes an object of several hundred bytes per header field,
+  // part, parameter and address, so a message under the size limit could cost
+  // gigabytes. A real report mail has tens of header fields, a few parts, tens of
+  // parameters and three or four levels; a message forwarded with its original inside
+  // has about twice that. At the defaults a 9 MB message just under every cap takes a
+  // whole import to 66 MiB (tests/limits has the shapes past them).
+  // Header fields of the message, its parts and forwarded messages. Default: 10,000.
+  std::uint64_t max_mime_headers = 10000;
+  // MIME parts (header blocks: the message, each part, each forwarded message).
+  // Default: 1,000.
+  std::uint64_t max_mime_parts = 1000;
+  // ';' and ',' in header fields: Content-Type and Content-Disposition parameters and
+  // the addresses of address fields. Default: 10,000.
+  std::uint64_t max_mime_parameters = 10000;
+  // Levels of multiparts and forwarded messages, one inside the other. Default: 32;
+  // at most 1,000, below GMime's own 1,024, past which it would read the rest of a
+  // message as one part and the report in it would not be found.
+  std::uint32_t max_mime_depth = 32;
 };
 
 // Where bytes came from, outermost first: {"inbox/2026.zip", "google.com!a.jp!1!2.xml"}.
@@ -85,6 +104,11 @@ class Sink {
     (void)path;
     (void)size;
   }
+  // A path that is not opened as a file: a directory entry that is skipped (hidden,
+  // a FIFO, a symbolic link to a directory), or one that cannot be opened or listed
+  // (a dangling symbolic link, no permission). Its one unit, a reject or a skip,
+  // follows; per-file accounting gives it a line of its own.
+  virtual void on_entry(const std::string& path) { (void)path; }
   // A top-level file (or standard input) is about to be unpacked; `content_hash` is
   // the SHA-256 (lower-case hex) of all its bytes. Not called for an mbox, which is
   // streamed, nor for a file that is one mail message (on_message_start announces

@@ -238,12 +238,16 @@ void ingest_fd(int fd, const std::string& path, bool regular, std::uint64_t size
 void ingest_file(const std::string& path, const Limits& limits, Sink& sink) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) {
-    reject_io(sink, path, std::strerror(errno));
+    const int error = errno;
+    sink.on_entry(path);
+    reject_io(sink, path, std::strerror(error));
     return;
   }
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) {
-    reject_io(sink, path, std::strerror(errno));
+    const int error = errno;
+    sink.on_entry(path);
+    reject_io(sink, path, std::strerror(error));
     return;
   }
   const bool regular = S_ISREG(st.st_mode);
@@ -277,6 +281,7 @@ std::vector<std::string> list_directory(const std::string& path, bool hidden, Si
     names.push_back(std::move(name));
   }
   if (ec) {
+    sink.on_entry(path);
     reject_io(sink, path, ec.message());
     return {};
   }
@@ -317,6 +322,7 @@ void walk_directory(const std::string& path, const Limits& limits, Sink& sink) {
     if (name.front() == '.') {
       // Hidden entries (.git, .DS_Store, editor files) are not read, but said.
       std::error_code ec;
+      sink.on_entry(child);
       sink.on_skip(Origin{{child}},
                    fs::is_directory(child, ec) ? "hidden directory" : "hidden file");
       continue;
@@ -329,6 +335,7 @@ void walk(const std::string& path, bool top_level, const Limits& limits, Sink& s
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);  // follows symlinks
   if (ec || !fs::exists(status)) {
+    sink.on_entry(path);
     reject_io(sink, path, ec ? ec.message() : std::strerror(ENOENT));
     return;
   }
@@ -336,6 +343,7 @@ void walk(const std::string& path, bool top_level, const Limits& limits, Sink& s
     // Inside a walk, symlinked directories are not followed: they can form loops.
     // One named on the command line was asked for explicitly.
     if (!top_level && fs::is_symlink(fs::symlink_status(path, ec))) {
+      sink.on_entry(path);
       sink.on_skip(Origin{{path}}, "symbolic link to a directory (not followed)");
       return;
     }
@@ -344,6 +352,7 @@ void walk(const std::string& path, bool top_level, const Limits& limits, Sink& s
   }
   if (!top_level && !fs::is_regular_file(status)) {
     // A FIFO or device met during a walk could block or never end.
+    sink.on_entry(path);
     sink.on_skip(Origin{{path}}, "special file");
     return;
   }

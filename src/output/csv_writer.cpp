@@ -108,33 +108,63 @@ void append_cell(std::string& line, const core::Cell& cell, std::string& scratch
 
 }  // namespace
 
-void write_csv(const core::Table& table, std::ostream& out, const CsvOptions& options) {
-  const std::size_t column_count = table.columns.size();
-  if (column_count == 0) return;  // RFC 4180 has no record with zero fields
-  const std::string_view line_end = options.excel ? "\r\n" : "\n";
-  if (options.excel) out << kUtf8Bom;
+namespace {
 
-  // Column names get the text treatment too: a user may alias a column to anything,
-  // and to the spreadsheet the header row is cells like any other.
-  std::string line;
-  std::string scratch;
-  for (std::size_t i = 0; i < column_count; ++i) {
-    if (i > 0) line += ',';
-    append_cell(line, core::Cell(table.columns[i]), scratch);
-  }
-  line += line_end;
-  out << line;
+class CsvRowWriter final : public core::RowSink {
+ public:
+  CsvRowWriter(std::ostream& out, const CsvOptions& options)
+      : out_(out), line_end_(options.excel ? "\r\n" : "\n"), excel_(options.excel) {}
 
-  for (const std::vector<core::Cell>& row : table.rows) {
-    line.clear();
-    for (std::size_t i = 0; i < column_count; ++i) {
-      if (i > 0) line += ',';
-      // A short row is padded with NULLs rather than read past its end.
-      if (i < row.size()) append_cell(line, row[i], scratch);
+  void columns(const std::vector<std::string>& names) override {
+    column_count_ = names.size();
+    if (column_count_ == 0) return;  // RFC 4180 has no record with zero fields
+    if (excel_) out_ << kUtf8Bom;
+    // Column names get the text treatment too: a user may alias a column to anything,
+    // and to the spreadsheet the header row is cells like any other.
+    line_.clear();
+    for (std::size_t i = 0; i < column_count_; ++i) {
+      if (i > 0) line_ += ',';
+      append_cell(line_, core::Cell(names[i]), scratch_);
     }
-    line += line_end;
-    out << line;
+    line_ += line_end_;
+    out_ << line_;
   }
+
+  bool row(const std::vector<core::Cell>& cells) override {
+    if (column_count_ == 0) return true;
+    line_.clear();
+    for (std::size_t i = 0; i < column_count_; ++i) {
+      if (i > 0) line_ += ',';
+      // A short row is padded with NULLs rather than read past its end.
+      if (i < cells.size()) append_cell(line_, cells[i], scratch_);
+    }
+    line_ += line_end_;
+    out_ << line_;
+    return true;
+  }
+
+  void finish() override {}
+
+ private:
+  std::ostream& out_;
+  std::string_view line_end_;
+  bool excel_;
+  std::size_t column_count_ = 0;
+  std::string line_;
+  std::string scratch_;  // the cleaned text of a cell, reused
+};
+
+}  // namespace
+
+std::unique_ptr<core::RowSink> csv_row_writer(std::ostream& out, const CsvOptions& options) {
+  return std::make_unique<CsvRowWriter>(out, options);
+}
+
+void write_csv(const core::Table& table, std::ostream& out, const CsvOptions& options) {
+  CsvRowWriter writer(out, options);
+  writer.columns(table.columns);
+  for (const std::vector<core::Cell>& row : table.rows) writer.row(row);
+  writer.finish();
 }
 
 }  // namespace dmarcq::output

@@ -41,4 +41,14 @@ void write(const core::Table& table, Format format, std::ostream& out) {
   }
 }
 
+std::unique_ptr<core::RowSink> row_writer(Format format, std::ostream& out,
+                                          std::size_t measured_rows) {
+  switch (format) {
+    case Format::kTable: return table_row_writer(out, measured_rows);
+    case Format::kCsv: return csv_row_writer(out);
+    case Format::kJson: return json_row_writer(out);
+  }
+  return nullptr;
+}
+
 }  // namespace dmarcq::output

@@ -66,40 +66,60 @@ void append_json_value(std::string& out, const core::Cell& cell) {
   }
 }
 
-void write_json(const core::Table& table, std::ostream& out) {
-  if (table.rows.empty()) {
-    out << "[]\n";
-    return;
-  }
-  // Keys are escaped once, not once per row.
-  std::vector<std::string> keys;
-  keys.reserve(table.columns.size());
-  for (const std::string& name : table.columns) {
-    std::string& key = keys.emplace_back();
-    append_json_string(key, name);
-    key += ": ";
+namespace {
+
+class JsonRowWriter final : public core::RowSink {
+ public:
+  explicit JsonRowWriter(std::ostream& out) : out_(out) {}
+
+  void columns(const std::vector<std::string>& names) override {
+    // Keys are escaped once, not once per row.
+    keys_.clear();
+    for (const std::string& name : names) {
+      std::string& key = keys_.emplace_back();
+      append_json_string(key, name);
+      key += ": ";
+    }
   }
 
-  out << "[\n";
-  std::string line;
-  bool first_row = true;
-  for (const std::vector<core::Cell>& row : table.rows) {
-    line.assign(first_row ? "  {" : ",\n  {");
-    first_row = false;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (i > 0) line += ", ";
-      line += keys[i];
+  bool row(const std::vector<core::Cell>& cells) override {
+    line_.assign(rows_ == 0 ? "[\n  {" : ",\n  {");
+    ++rows_;
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+      if (i > 0) line_ += ", ";
+      line_ += keys_[i];
       // A short row is padded with nulls rather than read past its end.
-      if (i < row.size()) {
-        append_json_value(line, row[i]);
+      if (i < cells.size()) {
+        append_json_value(line_, cells[i]);
       } else {
-        line += "null";
+        line_ += "null";
       }
     }
-    line += '}';
-    out << line;
+    line_ += '}';
+    out_ << line_;
+    return true;
   }
-  out << "\n]\n";
+
+  void finish() override { out_ << (rows_ == 0 ? "[]\n" : "\n]\n"); }
+
+ private:
+  std::ostream& out_;
+  std::vector<std::string> keys_;
+  std::string line_;
+  std::size_t rows_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<core::RowSink> json_row_writer(std::ostream& out) {
+  return std::make_unique<JsonRowWriter>(out);
+}
+
+void write_json(const core::Table& table, std::ostream& out) {
+  JsonRowWriter writer(out);
+  writer.columns(table.columns);
+  for (const std::vector<core::Cell>& row : table.rows) writer.row(row);
+  writer.finish();
 }
 
 }  // namespace dmarcq::output

@@ -6,6 +6,8 @@
 #ifndef DMARCQ_OUTPUT_OUTPUT_H_
 #define DMARCQ_OUTPUT_OUTPUT_H_
 
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -38,6 +40,15 @@ void write_csv(const core::Table& table, std::ostream& out, const CsvOptions& op
 void write_json(const core::Table& table, std::ostream& out);
 
 void write(const core::Table& table, Format format, std::ostream& out);
+
+// The same writers, fed a row at a time: CSV and JSON write each row as it comes; the
+// text table measures its columns on the first `measured_rows` rows and writes later
+// rows with those widths (a wider cell widens its own line only).
+std::unique_ptr<core::RowSink> table_row_writer(std::ostream& out, std::size_t measured_rows);
+std::unique_ptr<core::RowSink> csv_row_writer(std::ostream& out, const CsvOptions& options = {});
+std::unique_ptr<core::RowSink> json_row_writer(std::ostream& out);
+std::unique_ptr<core::RowSink> row_writer(Format format, std::ostream& out,
+                                          std::size_t measured_rows);
 
 // The pieces of write_json, for commands whose JSON nests (explain's causes): a JSON
 // string (valid UTF-8, terminal-inert) and a cell (a string, number or null).

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <variant>
@@ -60,64 +61,102 @@ void end_line(std::string& line, std::ostream& out) {
   out << line;
 }
 
+class TableRowWriter final : public core::RowSink {
+ public:
+  TableRowWriter(std::ostream& out, std::size_t measured_rows)
+      : out_(out), measured_rows_(measured_rows) {}
+
+  void columns(const std::vector<std::string>& names) override {
+    header_.clear();
+    for (const std::string& name : names) header_.push_back(render_text(name));
+  }
+
+  bool row(const std::vector<core::Cell>& cells) override {
+    if (header_.empty()) return true;
+    std::vector<RenderedCell> rendered;
+    rendered.reserve(header_.size());
+    // A short row is padded with NULLs rather than read past its end.
+    for (std::size_t i = 0; i < header_.size(); ++i) {
+      rendered.push_back(i < cells.size() ? render(cells[i]) : RenderedCell{});
+    }
+    if (!measured_) {
+      body_.push_back(std::move(rendered));
+      if (body_.size() >= measured_rows_) write_measured();
+      return true;
+    }
+    write_row(rendered);
+    return true;
+  }
+
+  void finish() override {
+    if (!header_.empty() && !measured_) write_measured();
+  }
+
+ private:
+  // The widths from the header and the rows held so far; then the header, the rule and
+  // those rows. A column of numbers gets a right-aligned header so that it sits over
+  // the digits.
+  void write_measured() {
+    measured_ = true;
+    const std::size_t column_count = header_.size();
+    widths_.assign(column_count, 1);
+    std::vector<bool> has_number(column_count, false);
+    std::vector<bool> has_text(column_count, false);
+    for (std::size_t i = 0; i < column_count; ++i)
+      widths_[i] = std::max(widths_[i], header_[i].width);
+    for (const std::vector<RenderedCell>& row : body_) {
+      for (std::size_t i = 0; i < column_count; ++i) {
+        widths_[i] = std::max(widths_[i], row[i].width);
+        if (row[i].numeric) has_number[i] = true;
+        if (!row[i].numeric && !row[i].text.empty()) has_text[i] = true;
+      }
+    }
+    line_.clear();
+    for (std::size_t i = 0; i < column_count; ++i) {
+      if (i > 0) line_ += kColumnGap;
+      append_padded(line_, header_[i], widths_[i], has_number[i] && !has_text[i]);
+    }
+    end_line(line_, out_);
+    line_.clear();
+    for (std::size_t i = 0; i < column_count; ++i) {
+      if (i > 0) line_ += kColumnGap;
+      line_.append(widths_[i], '-');
+    }
+    end_line(line_, out_);
+    for (const std::vector<RenderedCell>& row : body_) write_row(row);
+    body_.clear();
+    body_.shrink_to_fit();
+  }
+
+  void write_row(const std::vector<RenderedCell>& row) {
+    line_.clear();
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) line_ += kColumnGap;
+      append_padded(line_, row[i], widths_[i], row[i].numeric);
+    }
+    end_line(line_, out_);
+  }
+
+  std::ostream& out_;
+  std::size_t measured_rows_;
+  std::vector<RenderedCell> header_;
+  std::vector<std::vector<RenderedCell>> body_;  // rows held until the widths are known
+  std::vector<std::size_t> widths_;
+  bool measured_ = false;
+  std::string line_;
+};
+
 }  // namespace
 
+std::unique_ptr<core::RowSink> table_row_writer(std::ostream& out, std::size_t measured_rows) {
+  return std::make_unique<TableRowWriter>(out, measured_rows);
+}
+
 void write_table(const core::Table& table, std::ostream& out) {
-  const std::size_t column_count = table.columns.size();
-  if (column_count == 0) return;
-
-  std::vector<RenderedCell> header;
-  header.reserve(column_count);
-  for (const std::string& name : table.columns) header.push_back(render_text(name));
-
-  std::vector<std::vector<RenderedCell>> body;
-  body.reserve(table.rows.size());
-  for (const std::vector<core::Cell>& row : table.rows) {
-    std::vector<RenderedCell>& rendered = body.emplace_back();
-    rendered.reserve(column_count);
-    // A short row is padded with NULLs rather than read past its end.
-    for (std::size_t i = 0; i < column_count; ++i) {
-      rendered.push_back(i < row.size() ? render(row[i]) : RenderedCell{});
-    }
-  }
-
-  // A column of numbers gets a right-aligned header so that it sits over the digits.
-  std::vector<std::size_t> widths(column_count, 1);
-  std::vector<bool> has_number(column_count, false);
-  std::vector<bool> has_text(column_count, false);
-  for (std::size_t i = 0; i < column_count; ++i) {
-    widths[i] = std::max(widths[i], header[i].width);
-  }
-  for (const std::vector<RenderedCell>& row : body) {
-    for (std::size_t i = 0; i < column_count; ++i) {
-      widths[i] = std::max(widths[i], row[i].width);
-      if (row[i].numeric) has_number[i] = true;
-      if (!row[i].numeric && !row[i].text.empty()) has_text[i] = true;
-    }
-  }
-
-  std::string line;
-  for (std::size_t i = 0; i < column_count; ++i) {
-    if (i > 0) line += kColumnGap;
-    append_padded(line, header[i], widths[i], has_number[i] && !has_text[i]);
-  }
-  end_line(line, out);
-
-  line.clear();
-  for (std::size_t i = 0; i < column_count; ++i) {
-    if (i > 0) line += kColumnGap;
-    line.append(widths[i], '-');
-  }
-  end_line(line, out);
-
-  for (const std::vector<RenderedCell>& row : body) {
-    line.clear();
-    for (std::size_t i = 0; i < column_count; ++i) {
-      if (i > 0) line += kColumnGap;
-      append_padded(line, row[i], widths[i], row[i].numeric);
-    }
-    end_line(line, out);
-  }
+  TableRowWriter writer(out, table.rows.size() + 1);
+  writer.columns(table.columns);
+  for (const std::vector<core::Cell>& row : table.rows) writer.row(row);
+  writer.finish();
 }
 
 }  // namespace dmarcq::output

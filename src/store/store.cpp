@@ -40,4 +40,29 @@ std::optional<GroupKey> parse_group_key(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+class TableCollector final : public core::RowSink {
+ public:
+  explicit TableCollector(core::Table& table) : table_(table) {}
+  void columns(const std::vector<std::string>& names) override { table_.columns = names; }
+  bool row(const std::vector<core::Cell>& cells) override {
+    table_.rows.push_back(cells);
+    return true;
+  }
+  void finish() override {}
+
+ private:
+  core::Table& table_;
+};
+
+}  // namespace
+
+core::Result<core::Table> query_table(Store& store, const std::string& sql) {
+  core::Table table;
+  TableCollector collector(table);
+  if (core::Status status = store.query(sql, collector); !status) return std::move(status).error();
+  return table;
+}
+
 }  // namespace dmarcq::store

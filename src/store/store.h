@@ -29,6 +29,9 @@ struct AddResult {
   std::string detail;         // for a duplicate: which report it duplicates
   std::int64_t records = 0;   // records added (0 for a duplicate)
   std::int64_t messages = 0;  // messages added
+  // A duplicate by identity (reporter, report id, domain, period) whose bytes differ
+  // from the report kept: noted on the kept report, listed by the conflict view.
+  bool conflict = false;
 };
 
 // A document seen before, by content hash.
@@ -240,10 +243,15 @@ class Store {
       const RecordFilter& filter) = 0;
   // The ISO weeks ("2026-W46") that hold report days, oldest first.
   virtual core::Result<std::vector<std::string>> weeks(const std::vector<std::string>& domains) = 0;
-  // One SQL statement, read-only, in the backend's own dialect and over its own schema
-  // (what `dmarcq sql` runs).
-  virtual core::Result<core::Table> query(const std::string& sql) = 0;
+  // One SQL statement in the backend's own dialect and over its own schema (what
+  // `dmarcq sql` runs), its rows given to `sink` as they are read. The store must be
+  // open read-only, and only reading statements and functions on the backend's
+  // allow-list run; anything else is a kUsage error.
+  virtual core::Status query(const std::string& sql, core::RowSink& sink) = 0;
 };
+
+// query() with its rows held in a table: for small results and tests.
+core::Result<core::Table> query_table(Store& store, const std::string& sql);
 
 enum class OpenMode { kReadWrite, kReadOnly };
 

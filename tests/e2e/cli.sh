@@ -43,9 +43,27 @@ expect_grep "unknown --format 'xml'" "$WORK/err"
 checks=$((checks + 1))
 [ ! -s "$WORK/out" ] || fail "a usage error printed data on stdout"
 
-# sql is read-only by construction, not by filtering the text.
+# sql runs what its allow-list names, on a read-only connection.
 expect_rc 1 "$DMARCQ" --db "$DB" sql "DELETE FROM record"
-expect_grep "only statements that change nothing" "$WORK/err"
+expect_grep "DELETE is not allowed: dmarcq sql runs SELECT with read-only functions only" "$WORK/err"
+expect_rc 1 "$DMARCQ" --db "$DB" sql "ATTACH '$DB' AS again"
+expect_grep "ATTACH is not allowed" "$WORK/err"
+expect_rc 1 "$DMARCQ" --db "$DB" sql "SELECT fts3_tokenizer('simple')"
+expect_grep "the function fts3_tokenizer() is not allowed" "$WORK/err"
+# Rows stream: three million rows print in flat memory; --max-rows cuts with a note.
+expect_rc 0 "$DMARCQ" --db "$DB" sql --format csv --max-rows 3 \
+  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n"
+checks=$((checks + 1))
+[ "$(tr '\n' ' ' <"$WORK/out")" = "i 1 2 3 " ] || fail "--max-rows 3 printed: $(head -c 200 "$WORK/out")"
+expect_grep "sql: printed the first 3 rows; there are more (--max-rows 0 prints all)" "$WORK/err"
+if [ "${DMARCQ_SANITIZED:-0}" != 1 ]; then  # ASan's quarantine holds freed memory
+  checks=$((checks + 1))
+  peak=$( { /usr/bin/time -f "%M" "$DMARCQ" --db "$DB" sql --format json --max-rows 0 \
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT i FROM n" |
+    tail -c 30 >"$WORK/tail"; } 2>&1 | tail -1)
+  [ "$peak" -lt 100000 ] || fail "sql of 3,000,000 rows peaked at $peak KiB"
+  expect_grep '"i": 3000000}' "$WORK/tail"
+fi
 expect_rc 1 "$DMARCQ" --db "$DB" sql "VACUUM INTO '$WORK/copy.db'"
 checks=$((checks + 1))
 [ ! -e "$WORK/copy.db" ] || fail "sql wrote $WORK/copy.db"
@@ -92,4 +110,65 @@ checks=$((checks + 1))
 # A path that does not exist is a reject with a reason, not a crash.
 expect_rc 2 "$DMARCQ" --db "$DB" import "$WORK/no-such-file.xml"
 expect_grep "no-such-file.xml: cannot read" "$WORK/err"
+
+# --verbose gives every entry of a walk its own line, also those never opened: a
+# dangling symbolic link, a FIFO, a symbolic link to a directory, a hidden file.
+mkdir -p "$WORK/walk/sub"
+cp "$SRC/sample-reports/gmx.net!example.com!1795219200!1795305599.xml" "$WORK/walk/a.xml"
+cp "$SRC/sample-reports/gmx.net!example.net!1794528000!1794614399.xml" "$WORK/walk/z.xml"
+ln -s "$WORK/nowhere.xml" "$WORK/walk/b-dangling.xml"
+mkfifo "$WORK/walk/c-fifo"
+ln -s "$WORK/walk/sub" "$WORK/walk/d-dirlink"
+echo hidden >"$WORK/walk/.e-hidden"
+expect_rc 2 "$DMARCQ" --db "$WORK/walk.db" import --verbose "$WORK/walk"
+sed -E 's/ in [0-9.]+ s$//' "$WORK/err" | grep '^dmarcq: file: ' >"$WORK/walk-lines"
+checks=$((checks + 1))
+cat >"$WORK/walk-expected" <<EOT
+dmarcq: file: $WORK/walk/.e-hidden: 0 reports imported, 0 duplicates, 0 rejected, 1 skipped (not a report)
+dmarcq: file: $WORK/walk/a.xml: 1 report imported, 0 duplicates, 0 rejected, 0 skipped (not a report)
+dmarcq: file: $WORK/walk/b-dangling.xml: 0 reports imported, 0 duplicates, 1 rejected, 0 skipped (not a report)
+dmarcq: file: $WORK/walk/c-fifo: 0 reports imported, 0 duplicates, 0 rejected, 1 skipped (not a report)
+dmarcq: file: $WORK/walk/d-dirlink: 0 reports imported, 0 duplicates, 0 rejected, 1 skipped (not a report)
+dmarcq: file: $WORK/walk/z.xml: 1 report imported, 0 duplicates, 0 rejected, 0 skipped (not a report)
+EOT
+diff -u "$WORK/walk-expected" "$WORK/walk-lines" >&2 || fail "--verbose per-entry lines differ"
+expect_grep "^dmarcq: import: 2 files read" "$WORK/err"
+
+# Two copies of one report (same reporter, id, domain and period) with different
+# counts: the first is kept, whichever it is, and the conflict is said and listed.
+mkdir -p "$WORK/conflict"
+original="$SRC/sample-reports/gmx.net!example.com!1795219200!1795305599.xml"
+cp "$original" "$WORK/conflict/1-first.xml"
+first_count=$(grep -o '<count>[0-9]*</count>' "$original" | head -1)
+sed "0,/<count>[0-9]*<\/count>/s//<count>7777<\/count>/" "$original" >"$WORK/conflict/2-second.xml"
+checks=$((checks + 1))
+cmp -s "$WORK/conflict/1-first.xml" "$WORK/conflict/2-second.xml" && fail "the forged copy is the same"
+expect_rc 0 "$DMARCQ" --db "$WORK/conflict.db" import "$WORK/conflict"
+expect_grep "import: 1 report imported, 1 duplicate, 0 rejected" "$WORK/err"
+expect_grep "warning: import: 1 duplicate with different contents; the first copy of each is kept" "$WORK/err"
+expect_grep "conflict: $WORK/conflict/2-second.xml: same report as $WORK/conflict/1-first.xml with different contents" "$WORK/err"
+expect_rc 0 "$DMARCQ" --db "$WORK/conflict.db" sql --format csv "SELECT kept_origin, other_origin FROM conflict"
+expect_grep "1-first.xml,.*2-second.xml" "$WORK/out"
+expect_rc 0 "$DMARCQ" --db "$WORK/conflict.db" sql --format csv "SELECT text FROM report_note WHERE text LIKE 'conflict:%'"
+expect_grep "2-second.xml has the same identity with different contents" "$WORK/out"
+[ -n "$first_count" ] || fail "no count in $original"
+
+# Counts take decimal digits within a range: Boost.Program_options would read -1 into an
+# unsigned option as 4294967295, and --jobs 100000 would start that many threads. Each
+# is a usage error before any store is opened.
+for bad in "--jobs=-1" "--jobs 0" "--jobs 100000" "--jobs 1e3" "--jobs 0x10" "--jobs ''" \
+    "--max-members=-1" "--max-document-size 99999999999999999999" "--max-mime-depth 1025" \
+    "--max-depth 9" "--max-message-size 4294967296" "--max-mime-headers 0"; do
+  eval "args=($bad)"
+  expect_rc 1 "$DMARCQ" --db "$WORK/never.db" import "${args[@]}" "$SRC/sample-reports"
+  checks=$((checks + 1))
+  [ ! -e "$WORK/never.db" ] || fail "import $bad opened the store"
+done
+expect_rc 1 "$DMARCQ" --db "$WORK/never.db" import --jobs 100000 "$SRC/sample-reports"
+expect_grep "error: --jobs must be from 1 to 256" "$WORK/err"
+expect_rc 1 "$DMARCQ" --db "$WORK/never.db" import --jobs=-1 "$SRC/sample-reports"
+expect_grep "invalid" "$WORK/err"
+expect_rc 1 "$DMARCQ" --db "$WORK/never.db" rejects --retry --max-mime-parts=-5
+expect_rc 1 "$DMARCQ" --db "$DB" explain --top -1
+expect_rc 1 "$DMARCQ" --db "$DB" explain --min-messages 99999999999999999999
 finish

@@ -125,7 +125,7 @@ def write_inputs():
     # report is rejected as malformed (its origin and reason are checked like the rest).
     raw = report(21, "nul").encode().replace(b"nulorg21", b"nul\x00org\x1b[2J21")
     files["raw-nul.xml"] = raw
-    # &#0; is no XML character; pugixml decodes it to a NUL that ends the value.
+    # &#0; is no XML character, even as a reference: rejected as malformed like a raw NUL.
     files["nul-ref.xml"] = report(26, "ref").replace("refcontact26", "ref&#0;contact26").encode()
     # Raw C1 bytes in a declared single-byte encoding: converted to UTF-8 controls.
     latin = report(22, "latin").replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
@@ -266,8 +266,9 @@ def main():
            "the hostile file name is not shown escaped: " + stderr[:400])
 
     rejects = run(["sql", "--format", "json", "SELECT origin FROM reject"], "sql reject origins")
-    expect(any(row["origin"].endswith("raw-nul.xml") for row in json.loads(rejects.stdout)),
-           "import", "the report with a raw NUL byte was not rejected")
+    for name in ("raw-nul.xml", "nul-ref.xml"):
+        expect(any(row["origin"].endswith(name) for row in json.loads(rejects.stdout)),
+               "import", name + ": the report with a NUL was not rejected")
 
     commands = [["summary", "--by", key] for key in
                 ("domain", "reporter", "source", "day", "week", "sender", "domain,sender,reporter")]

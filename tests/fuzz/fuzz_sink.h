@@ -19,6 +19,12 @@ inline ingest::Limits small_limits() {
   limits.max_members = 50;
   limits.max_message_bytes = 1 << 20;
   limits.max_message_depth = 3;
+  // Low enough that the seeds of many-headers.eml, many-parts.eml and the like cross
+  // them, so that both sides of each cap are explored.
+  limits.max_mime_headers = 200;
+  limits.max_mime_parts = 50;
+  limits.max_mime_parameters = 200;
+  limits.max_mime_depth = 8;
   return limits;
 }
 

@@ -70,6 +70,20 @@ TEST_CASE("archive: zip with two reports, a directory and a readme") {
   CHECK(sink.documents[1].bytes == kReport2);
 }
 
+TEST_CASE("archive: a zip whose directory lists one local header twice is rejected") {
+  const auto zip = make_archive(Format::kZip, {}, {{"a.xml", kReport1}, {"b.xml", kReport2}});
+  const auto hiding = with_second_member_hidden(zip);
+  REQUIRE(hiding != zip);
+  const auto sink = run(hiding, {}, "h.zip");
+  CHECK(sink.events ==
+        Events{"reject h.zip: inconsistent zip: two central directory entries point at the same "
+               "local header (offset 0): whatever else the zip holds would not be read"});
+  CHECK(sink.codes == std::vector<ErrorCode>{ErrorCode::kCorrupt});
+  CHECK(sink.raws == std::vector<std::string>{hiding});
+  // The zip as written reads both members.
+  CHECK(run(zip, {}, "z.zip").documents.size() == 2);
+}
+
 TEST_CASE("archive: member names are reported as they are") {
   const auto zip = make_archive(Format::kZip, {}, {{"../../etc/passwd", kReport1}});
   const auto sink = run(zip);

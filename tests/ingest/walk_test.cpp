@@ -315,6 +315,7 @@ TEST_CASE("walk: an archive over the input limit is streamed, with the units of 
   const std::string tar = make_archive(Format::kTar, {}, members);
   dir.write("f.tar", tar.substr(0, tar.size() / 2));     // a member cut: skips must stop at the end
   dir.write("g.tar", tar.substr(0, tar.size() - 1100));  // the last member's padding gone
+  dir.write("h.zip", with_second_member_hidden(zip));    // a member hidden from libarchive
 
   const Limits whole;
   FileSink read_whole;
@@ -333,6 +334,11 @@ TEST_CASE("walk: an archive over the input limit is streamed, with the units of 
   ingest_paths({dir.path()}, streamed, read_streamed);
 
   CHECK(read_streamed.events == read_whole.events);
+  CHECK(std::find(read_whole.events.begin(), read_whole.events.end(),
+                  "reject " + r +
+                      "h.zip: inconsistent zip: two central directory entries point "
+                      "at the same local header (offset 0): whatever else the zip holds would not "
+                      "be read") != read_whole.events.end());
   REQUIRE(read_streamed.documents.size() == read_whole.documents.size());
   for (std::size_t i = 0; i < read_whole.documents.size(); ++i) {
     CHECK(read_streamed.documents[i].bytes == read_whole.documents[i].bytes);

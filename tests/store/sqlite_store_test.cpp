@@ -32,7 +32,7 @@ TEST_CASE("store: a new database is migrated and marked as ours") {
     auto opened = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
     REQUIRE(opened.ok());
   }
-  CHECK(file_scalar(temp.path(), "PRAGMA user_version") == 11);
+  CHECK(file_scalar(temp.path(), "PRAGMA user_version") == 12);
   CHECK(file_scalar(temp.path(), "PRAGMA application_id") == 0x444d5251);
   CHECK(file_scalar(temp.path(), "PRAGMA journal_mode = WAL") >= -1);
   // Opening again is a no-op.
@@ -49,7 +49,7 @@ TEST_CASE("store: newer schemas and foreign databases are refused") {
   CHECK(newer.error().to_string() ==
         temp.path() +
             ": the database was written by a newer dmarcq (schema version 99; this "
-            "dmarcq knows up to 11); upgrade dmarcq");
+            "dmarcq knows up to 12); upgrade dmarcq");
 
   testing::TempDb other;
   exec(other.path(), "CREATE TABLE notes (x)");
@@ -86,9 +86,24 @@ TEST_CASE("store: the same report is stored once, keyed by reporter, id, domain 
 
   // The same report in other bytes (re-sent, re-compressed): a duplicate.
   auto again = db.add_report(report, "b.zip", "hash-b");
+  if (!again) MESSAGE(again.error().to_string());
   REQUIRE(again.ok());
   CHECK(again->outcome == Outcome::kDuplicate);
   CHECK(again->detail == "same report as a.zip");
+
+  CHECK_FALSE(again->conflict);
+
+  // The same identity with other counts: a duplicate all the same (the first copy is
+  // kept), said on both sides and listed by the conflict view.
+  report::Report forged = report;
+  forged.records[1].count = 7777;
+  auto conflicting = db.add_report(forged, "c.zip", "hash-forged");
+  REQUIRE(conflicting.ok());
+  CHECK(conflicting->outcome == Outcome::kDuplicate);
+  CHECK(conflicting->conflict);
+  CHECK(conflicting->detail ==
+        "same report as a.zip with different contents: 2 records and 7782 messages here, 2 "
+        "and 12 kept (hash-a)");
 
   // Same id from another reporter, for another domain, or for another period: new reports.
   report::Report other_reporter = report;
@@ -113,8 +128,15 @@ TEST_CASE("store: the same report is stored once, keyed by reporter, id, domain 
   CHECK(file_scalar(temp.path(), "SELECT count(*) FROM record") == 8);
   CHECK(file_scalar(temp.path(), "SELECT count(*) FROM dkim_result") == 4);
   CHECK(file_scalar(temp.path(), "SELECT count(*) FROM policy_reason") == 4);
-  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM report_note WHERE kind = 'warning'") == 4);
-  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM input") == 5);
+  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM report_note WHERE kind = 'warning'") == 5);
+  CHECK(file_scalar(temp.path(),
+                    "SELECT count(*) FROM report_note WHERE text = 'conflict: c.zip "
+                    "has the same identity with different contents (hash-forged, "
+                    "7782 messages); this first copy is kept'") == 1);
+  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM input") == 6);
+  CHECK(file_scalar(temp.path(),
+                    "SELECT count(*) FROM conflict WHERE kept_hash = 'hash-a' AND "
+                    "other_hash = 'hash-forged' AND kept_messages = 12") == 1);
   CHECK(file_scalar(temp.path(), "SELECT count(*) FROM report WHERE reporter = 'google.com'") == 3);
 }
 
@@ -194,7 +216,8 @@ TEST_CASE("store: sql runs on a read-only connection, one statement only") {
   { REQUIRE(store::open_sqlite(temp.path(), OpenMode::kReadWrite).ok()); }
   auto reader = store::open_sqlite(temp.path(), OpenMode::kReadOnly);
   REQUIRE(reader.ok());
-  auto rows = (*reader)->query("SELECT 1 AS one, 'x' AS text, NULL AS empty, 2.5 AS half");
+  auto rows = dmarcq::store::query_table(
+      **reader, "SELECT 1 AS one, 'x' AS text, NULL AS empty, 2.5 AS half");
   if (!rows.ok()) MESSAGE(rows.error().to_string());
   REQUIRE(rows.ok());
   CHECK(rows->columns == std::vector<std::string>{"one", "text", "empty", "half"});
@@ -202,24 +225,25 @@ TEST_CASE("store: sql runs on a read-only connection, one statement only") {
   CHECK(std::holds_alternative<std::monostate>(rows->rows.at(0)[2]));
   CHECK(std::get<double>(rows->rows.at(0)[3]) == 2.5);
 
-  auto write = (*reader)->query("DELETE FROM report");
+  auto write = dmarcq::store::query_table(**reader, "DELETE FROM report");
   REQUIRE_FALSE(write.ok());
-  CHECK(write.error().message() == "only statements that change nothing are allowed");
+  CHECK(write.error().message() ==
+        "DELETE is not allowed: dmarcq sql runs SELECT with read-only functions only");
   // The connection is read-only, but VACUUM INTO would write another file.
   const std::string copy = temp.path() + ".copy";
-  CHECK_FALSE((*reader)->query("VACUUM INTO '" + copy + "'").ok());
+  CHECK_FALSE(dmarcq::store::query_table(**reader, "VACUUM INTO '" + copy + "'").ok());
   CHECK_FALSE(std::filesystem::exists(copy));
-  auto two = (*reader)->query("SELECT 1; SELECT 2");
+  auto two = dmarcq::store::query_table(**reader, "SELECT 1; SELECT 2");
   REQUIRE_FALSE(two.ok());
   CHECK(two.error().message() == "only one SQL statement is allowed");
-  CHECK((*reader)->query("SELECT 1; -- a comment\n;").ok());
-  auto bad = (*reader)->query("SELEC nonsense");
+  CHECK(dmarcq::store::query_table(**reader, "SELECT 1; -- a comment\n;").ok());
+  auto bad = dmarcq::store::query_table(**reader, "SELEC nonsense");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code() == core::ErrorCode::kDb);
 
   auto writer = store::open_sqlite(temp.path(), OpenMode::kReadWrite);
   REQUIRE(writer.ok());
-  CHECK_FALSE((*writer)->query("SELECT 1").ok());
+  CHECK_FALSE(dmarcq::store::query_table(**writer, "SELECT 1").ok());
   auto reader_add = (*reader)->add_report(make_report("a", "1", "b", 0, 1), "o", "h");
   CHECK_FALSE(reader_add.ok());
 }

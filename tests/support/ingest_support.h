@@ -166,4 +166,15 @@ inline std::string base64_lines(std::string_view data, const char* eol = "\n") {
   return out;
 }
 
+// `zip` with its second central-directory entry pointed at the first member's local
+// header: libarchive then reads the first member once and never the second.
+inline std::string with_second_member_hidden(std::string zip) {
+  const std::string entry("PK\x01\x02", 4);
+  const std::size_t first = zip.find(entry);
+  const std::size_t second = first == std::string::npos ? first : zip.find(entry, first + 4);
+  if (second == std::string::npos) return zip;
+  for (std::size_t i = 0; i < 4; ++i) zip[second + 42 + i] = zip[first + 42 + i];
+  return zip;
+}
+
 #endif  // DMARCQ_TESTS_SUPPORT_INGEST_SUPPORT_H_

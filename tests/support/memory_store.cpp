@@ -297,8 +297,11 @@ core::Result<core::Table> MemoryStore::summary(const store::SummaryQuery& query)
                                sum.quarantined, sum.rejected}) {
       row.emplace_back(value);
     }
-    row.push_back(sum.messages > 0 ? core::Cell(core::percent_one_decimal(sum.pass, sum.messages))
-                                   : core::Cell(std::monostate{}));
+    if (sum.messages > 0) {
+      row.emplace_back(core::percent_one_decimal(sum.pass, sum.messages));
+    } else {
+      row.emplace_back(std::monostate{});
+    }
     table.rows.push_back(std::move(row));
   }
   return table;

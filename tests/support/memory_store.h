@@ -75,7 +75,7 @@ class MemoryStore final : public store::Store {
   core::Result<std::vector<store::PublishedPolicy>> published_policies(
       const store::RecordFilter& filter) override;
   core::Result<std::vector<std::string>> weeks(const std::vector<std::string>& domains) override;
-  core::Result<core::Table> query(const std::string&) override { return refused("query"); }
+  core::Status query(const std::string&, core::RowSink&) override { return refused("query"); }
 
  private:
   // Reports go to parts in turn, so that analysis always merges what parts summed.

@@ -16,7 +16,7 @@ namespace dmarcq::testing {
 inline std::int64_t scalar(const std::string& location, const std::string& sql) {
   auto store = store::open(location, store::OpenMode::kReadOnly);
   if (!store) return -1;
-  auto table = (*store)->query(sql);
+  auto table = dmarcq::store::query_table(**store, sql);
   if (!table || table->rows.empty() || table->rows[0].empty()) return -1;
   const auto* value = std::get_if<std::int64_t>(&table->rows[0][0]);
   return value != nullptr ? *value : -1;
@@ -26,7 +26,7 @@ inline std::int64_t scalar(const std::string& location, const std::string& sql) 
 inline std::string text_of(const std::string& location, const std::string& sql) {
   auto store = store::open(location, store::OpenMode::kReadOnly);
   if (!store) return "(no store)";
-  auto table = (*store)->query(sql);
+  auto table = dmarcq::store::query_table(**store, sql);
   if (!table || table->rows.empty() || table->rows[0].empty()) return "(no row)";
   const auto* value = std::get_if<std::string>(&table->rows[0][0]);
   return value != nullptr ? *value : "(not text)";

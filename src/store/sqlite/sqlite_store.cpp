@@ -16,6 +16,7 @@
 #include "store/sqlite/fact_writer.h"
 #include "store/sqlite/json_text.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/query_guard.h"
 #include "store/sqlite/record_pack.h"
 #include "store/sqlite/rollups.h"
 #include "store/sqlite/row_batches.h"
@@ -143,8 +144,9 @@ class SqliteStore final : public Store {
   core::Status prepare_statements() {
     const char* const kStatements[] = {
         // kFindReport: by its identity
-        "SELECT id, origin FROM report WHERE reporter = ?1 AND report_id = ?2 AND domain = ?3 "
-        "AND date_begin = ?4 AND date_end = ?5",
+        "SELECT id, origin, content_hash, record_count, message_count FROM report "
+        "WHERE reporter = ?1 AND report_id = ?2 AND domain = ?3 AND date_begin = ?4 "
+        "AND date_end = ?5",
         // kInsertReport
         "INSERT INTO report (reporter, org_name, email, extra_contact_info, report_id, "
         "date_begin, date_end, version, generator, xml_namespace, domain, adkim, aspf, p, sp, "
@@ -292,14 +294,46 @@ class SqliteStore final : public Store {
     auto found = find.step();
     std::optional<std::int64_t> existing;
     std::string existing_origin;
+    std::string existing_hash;
+    std::int64_t existing_records = 0;
+    std::int64_t existing_messages = 0;
     if (found && *found) {
       existing = find.column_int(0);
       existing_origin = find.column_text(1);
+      existing_hash = find.column_text(2);
+      existing_records = find.column_int(3);
+      existing_messages = find.column_int(4);
     }
     find.reset();
     if (!found) return std::move(found).error();
     if (existing) {
       AddResult result{Outcome::kDuplicate, "same report as " + existing_origin, 0, 0};
+      // The same identity from other bytes is the same report re-sent, unless its
+      // records say otherwise: then the first copy stays, and both say so, because
+      // which one is right cannot be told and input order must not decide silently.
+      if (content_hash != existing_hash) {
+        auto differ = records_differ(*existing, existing_records, report);
+        if (!differ) return std::move(differ).error();
+        result.conflict = *differ || existing_messages != report.message_count();
+      }
+      if (result.conflict) {
+        result.detail += " with different contents: " + std::to_string(report.records.size()) +
+                         " records and " + std::to_string(report.message_count()) +
+                         " messages here, " + std::to_string(existing_records) + " and " +
+                         std::to_string(existing_messages) + " kept (" + existing_hash + ")";
+        auto seq = next_note_seq(*existing);
+        if (!seq) return std::move(seq).error();
+        if (auto status =
+                add_note(*existing, *seq, "warning",
+                         "conflict: " + origin +
+                             " has the same identity with "
+                             "different contents (" +
+                             content_hash + ", " + std::to_string(report.message_count()) +
+                             " messages); this first copy is kept");
+            !status) {
+          return std::move(status).error();
+        }
+      }
       if (auto status = add_input(content_hash, origin, "duplicate", *existing, result.detail, now);
           !status) {
         return std::move(status).error();
@@ -597,23 +631,84 @@ class SqliteStore final : public Store {
     return input->run();
   }
 
-  core::Result<core::Table> query(const std::string& sql) override {
+  core::Status query(const std::string& sql, core::RowSink& sink) override {
     if (mode_ != OpenMode::kReadOnly) {
       return Error(ErrorCode::kUsage, "SQL queries need a store opened read-only");
     }
+    const QueryGuard guard(db_.handle());
     auto statement = db_.prepare(sql);
-    if (!statement) return std::move(statement).error();
-    // The connection is read-only, but VACUUM INTO and ATTACH write other files.
+    if (!statement) {
+      if (guard.refusal().empty()) return std::move(statement).error();
+      return Error(ErrorCode::kUsage,
+                   guard.refusal() + ": dmarcq sql runs SELECT with read-only functions only");
+    }
+    // The authorizer already refuses every write; this is the second lock on the door.
     if (sqlite3_stmt_readonly(statement->handle()) == 0) {
       return Error(ErrorCode::kUsage, "only statements that change nothing are allowed");
     }
-    return collect(*statement);
+    std::vector<std::string> columns;
+    for (int i = 0; i < statement->column_count(); ++i)
+      columns.push_back(statement->column_name(i));
+    std::vector<core::Cell> cells;
+    bool started = false;
+    while (true) {
+      auto row = statement->step();
+      if (!row) return std::move(row).error();
+      // The columns go out with the first row's outcome, so that a statement failing
+      // on its first step prints nothing.
+      if (!started) {
+        sink.columns(columns);
+        started = true;
+      }
+      if (!*row) break;
+      cells.clear();
+      for (int i = 0; i < statement->column_count(); ++i)
+        cells.push_back(statement->column_cell(i));
+      if (!sink.row(cells)) break;
+    }
+    sink.finish();
+    return {};
   }
 
  private:
   core::Status require_writable() const {
     if (mode_ == OpenMode::kReadWrite) return {};
     return Error(ErrorCode::kUsage, "the store was opened read-only");
+  }
+
+  // Whether `report`'s records differ from those stored for `report_ref` in what the
+  // reporter counted: source, messages, disposition, DMARC results and identifiers.
+  core::Result<bool> records_differ(std::int64_t report_ref, std::int64_t stored_records,
+                                    const report::Report& report) {
+    if (stored_records != static_cast<std::int64_t>(report.records.size())) return true;
+    auto stored = db_.prepare(
+        "SELECT source_ip, message_count, disposition, dkim_aligned, spf_aligned, header_from, "
+        "envelope_from, envelope_to FROM record WHERE report_ref = ?1 ORDER BY seq");
+    if (!stored) return std::move(stored).error();
+    stored->bind(1, report_ref);
+    for (const report::Record& record : report.records) {
+      auto row = stored->step();
+      if (!row) return std::move(row).error();
+      if (!*row) return true;
+      if (stored->column_text(0) != record.source_ip || stored->column_int(1) != record.count ||
+          stored->column_text(2) != record.disposition || stored->column_text(3) != record.dkim ||
+          stored->column_text(4) != record.spf || stored->column_text(5) != record.header_from ||
+          stored->column_text(6) != record.envelope_from ||
+          stored->column_text(7) != record.envelope_to) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  core::Result<std::int64_t> next_note_seq(std::int64_t report_ref) {
+    auto next =
+        db_.prepare("SELECT coalesce(max(seq), 0) + 1 FROM report_note WHERE report_ref = ?1");
+    if (!next) return std::move(next).error();
+    next->bind(1, report_ref);
+    auto row = next->step();
+    if (!row) return std::move(row).error();
+    return next->column_int(0);
   }
 
   core::Status add_note(std::int64_t report_ref, std::int64_t seq, const char* kind,

@@ -1,0 +1,33 @@
+#!/bin/bash
+# A write that fails is an error: every command with its standard output on a full
+# device, and digest --out, exit 3 with a message naming the reason, and a digest file
+# that cannot be written whole leaves the previous one as it was.
+source "$2/tests/e2e/common.sh"
+
+db=$WORK/store.db
+expect_rc 2 "$DMARCQ" --db "$db" import --quiet "$SRC/sample-reports"
+
+for command in "summary --by domain" "summary --by source" "explain" "explain --format json" \
+    "rejects" "senders" "digest --week 2026-W46" "sql SELECT(1)" "import --help" "--version"; do
+  checks=$((checks + 1))
+  # shellcheck disable=SC2086
+  "$DMARCQ" --db "$db" $command >/dev/full 2>"$WORK/err"
+  rc=$?
+  [ "$rc" -eq 3 ] || fail "$command >/dev/full: exit $rc, wanted 3"
+  expect_grep "standard output: cannot write: No space left on device" "$WORK/err"
+done
+
+expect_rc 3 "$DMARCQ" --db "$db" digest --week 2026-W46 --out /dev/full
+expect_grep "/dev/full: cannot write: No space left on device" "$WORK/err"
+
+# A digest file is replaced whole or not at all.
+echo "the previous digest" >"$WORK/digest.csv"
+expect_rc 0 "$DMARCQ" --db "$db" digest --week 2026-W46 --out "$WORK/digest.csv"
+expect_grep "^week," "$WORK/digest.csv"
+[ ! -e "$WORK/digest.csv.partial" ] || fail "digest left its temporary file"
+echo "the previous digest" >"$WORK/digest.csv"
+mkdir "$WORK/digest.csv.partial"  # the temporary file cannot be created, even by root
+expect_rc 3 "$DMARCQ" --db "$db" digest --week 2026-W46 --out "$WORK/digest.csv"
+expect_grep "digest.csv.partial: cannot write: Is a directory" "$WORK/err"
+expect_grep "the previous digest" "$WORK/digest.csv"
+finish
