@@ -46,6 +46,8 @@ struct DomainTotals {
   std::int64_t legitimate_passed = 0;
   std::int64_t receivers_only =
       0;  // legitimate, failing only for the receivers: counted as passing
+  std::int64_t legitimate_spf_pass = 0;   // legitimate, with an SPF pass for any domain
+  std::int64_t legitimate_dkim_pass = 0;  // legitimate, with a DKIM pass for any domain
   std::unordered_map<std::uint32_t, std::int64_t> header_froms;  // by interned id
 };
 
@@ -109,6 +111,12 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
     if (attribution.legitimate()) {
       total.legitimate += group.messages;
       total.legitimate_passed += entry.dmarc_pass ? group.messages : 0;
+      const auto passes = [](const auto& results) {
+        return std::any_of(results.begin(), results.end(),
+                           [](const auto& result) { return result.result == "pass"; });
+      };
+      if (passes(facts.spf)) total.legitimate_spf_pass += group.messages;
+      if (passes(facts.dkim)) total.legitimate_dkim_pass += group.messages;
       if (!entry.dmarc_pass) {
         // Failures that were only the receivers' do not make a domain less ready.
         for (const ResultWeights::Portion& portion : portions) {
@@ -228,6 +236,13 @@ core::Result<std::vector<Finding>> explain(store::Store& store, const store::Rec
                   static_cast<double>(total.legitimate)
             : 0.0;
     context.receivers_only = total.receivers_only;
+    const auto share_of = [&](std::int64_t part) {
+      return total.legitimate > 0
+                 ? 100.0 * static_cast<double>(part) / static_cast<double>(total.legitimate)
+                 : 0.0;
+    };
+    context.spf_pass_share = share_of(total.legitimate_spf_pass);
+    context.dkim_pass_share = share_of(total.legitimate_dkim_pass);
     auto add = [&](Cause cause, Severity severity, const std::string& evidence) {
       Finding finding;
       finding.domain = domain;

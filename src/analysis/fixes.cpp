@@ -43,6 +43,23 @@ FixService fix_service(const Sender* sender) {
   return FixService::kOther;
 }
 
+std::vector<BulkRuleState> bulk_sender_rules(const FixContext& context) {
+  auto by_share = [&](BulkRule rule, double share) {
+    if (!context.readiness_known) return BulkRuleState{rule, Shown::kNotInReports, 0};
+    return BulkRuleState{rule, share >= kEnforcementReadyShare ? Shown::kMet : Shown::kNotMet,
+                         share};
+  };
+  return {
+      // The reports exist because the record does (they are sent to its rua=).
+      {BulkRule::kDmarcRecord, Shown::kMet, 0},
+      by_share(BulkRule::kSpfPass, context.spf_pass_share),
+      by_share(BulkRule::kDkimPass, context.dkim_pass_share),
+      by_share(BulkRule::kAligned, context.pass_share),
+      {BulkRule::kUnsubscribe, Shown::kNotInReports, 0},
+      {BulkRule::kSpamRate, Shown::kNotInReports, 0},
+  };
+}
+
 std::string format_share(double percent) {
   if (!std::isfinite(percent) || percent < 0) percent = 0;
   if (percent > 100) percent = 100;

@@ -33,6 +33,10 @@ struct FixContext {
   bool readiness_known = true;  // false when no legitimate mail was seen
   std::int64_t receivers_only =
       0;  // legitimate mail counted as passing: it failed only at receivers
+  // Of the legitimate mail, percent with an SPF pass and with a DKIM pass (any domain):
+  // two of the bulk-sender requirements of Gmail and Yahoo.
+  double spf_pass_share = 0;
+  double dkim_pass_share = 0;
   // The messages of the cause pass DMARC on the customer's DKIM signature: whatever
   // else fails is a choice, not a fault (spf_not_aligned through a vendor envelope).
   bool dkim_passes = false;
@@ -120,6 +124,34 @@ FixService fix_service(const Sender* sender);
 // Share of legitimate mail passing DMARC (percent) from which a domain is called ready
 // for enforcement.
 inline constexpr double kEnforcementReadyShare = 98.0;
+
+// Whether legitimate mail is ready for enforcement: known, and passing at or above
+// kEnforcementReadyShare.
+inline bool ready_for_enforcement(const FixContext& context) {
+  return context.readiness_known && context.pass_share >= kEnforcementReadyShare;
+}
+
+// Gmail's and Yahoo's rules for senders of 5,000 or more messages a day, and what the
+// reports show of each for the domain. Sources: Google, "Email sender guidelines"
+// (support.google.com/mail/answer/81126) and its FAQ (support.google.com/a/answer/14229414),
+// both read 2026-12-07; Yahoo, "Sender Best Practices" (senders.yahooinc.com/best-practices).
+enum class BulkRule {
+  kDmarcRecord,  // a DMARC record; p=none is enough
+  kSpfPass,      // SPF passes
+  kDkimPass,     // DKIM passes
+  kAligned,      // the From domain aligned with SPF or DKIM: DMARC passes
+  kUnsubscribe,  // one-click unsubscribe (RFC 8058) in marketing mail
+  kSpamRate,     // a spam rate under 0.3% in Google Postmaster Tools
+};
+enum class Shown { kMet, kNotMet, kNotInReports };
+struct BulkRuleState {
+  BulkRule rule;
+  Shown shown;
+  double share = 0;  // of legitimate mail, for SPF, DKIM and alignment
+};
+// Met for a share at or above kEnforcementReadyShare; the last two never show in
+// DMARC reports.
+std::vector<BulkRuleState> bulk_sender_rules(const FixContext& context);
 
 // `percent` for a fix text: rounded down to one decimal, without a trailing ".0"
 // ("97.9", "100"), so a share just below the threshold never prints as "98".

@@ -796,23 +796,62 @@ std::string readiness_clause(const FixContext& context) {
          format_share(kEnforcementReadyShare) + "%)";
 }
 
+// Gmail's and Yahoo's bulk-sender rules as a checklist, marked from the reports.
+std::vector<std::string> bulk_sender_checklist(const FixContext& context) {
+  std::vector<std::string> lines = {
+      "Gmail and Yahoo require of senders of 5,000 or more messages a day (marked from "
+      "these reports, as shares of the legitimate mail of " +
+      policy_domain(context) + "):"};
+  for (const BulkRuleState& state : bulk_sender_rules(context)) {
+    const std::string mark = state.shown == Shown::kMet      ? "[met] "
+                             : state.shown == Shown::kNotMet ? "[not met] "
+                                                             : "[not in reports] ";
+    const std::string share = state.shown == Shown::kNotInReports
+                                  ? std::string()
+                                  : ": " + format_share(state.share) + "%";
+    std::string text;
+    switch (state.rule) {
+      case BulkRule::kDmarcRecord: text = "a DMARC record (p=none is enough)"; break;
+      case BulkRule::kSpfPass: text = "SPF passes" + share; break;
+      case BulkRule::kDkimPass: text = "DKIM passes" + share; break;
+      case BulkRule::kAligned:
+        text = "the From domain aligns with SPF or DKIM (DMARC passes)" + share;
+        break;
+      case BulkRule::kUnsubscribe:
+        text = "one-click unsubscribe (RFC 8058) in marketing mail: see your sending tool";
+        break;
+      case BulkRule::kSpamRate: text = "a spam rate under 0.3%: see Google Postmaster Tools"; break;
+    }
+    lines.push_back("- " + mark + text);
+  }
+  return lines;
+}
+
 FixParts policy_none(const FixContext& context) {
   const std::string p = policy_domain(context);
   FixParts out;
   out.summary = "The DMARC policy of " + p +
                 " is p=none: receivers take no action on mail that fails DMARC, so spoofed mail is "
-                "still delivered. "
-                "(Gmail's and Yahoo's bulk-sender rules accept p=none, but also require SPF and "
-                "DKIM to pass with the "
-                "From domain aligned.)";
-  out.steps = {
-      {"fix-sources",
-       "Fix the failing legitimate sources first. Now " + readiness_clause(context) + "."},
-      {"quarantine",
-       "Then change the TXT record at _dmarc." + p +
-           " to v=DMARC1; p=quarantine; rua=mailto:… (keep your current rua= address)."},
-      {"reject", "After a few weeks without legitimate failures, move to p=reject."},
-  };
+                "still delivered.";
+  if (ready_for_enforcement(context)) {
+    out.steps = {
+        {"quarantine", "Legitimate mail passes: " + readiness_clause(context) +
+                           ". Change the TXT record at _dmarc." + p +
+                           " to v=DMARC1; p=quarantine; rua=mailto:… (keep your current rua= "
+                           "address)."},
+        {"reject", "After a few weeks without legitimate failures, move to p=reject."},
+    };
+  } else {
+    out.steps = {
+        {"fix-sources",
+         "Fix the failing legitimate sources first. Now " + readiness_clause(context) + "."},
+        {"quarantine",
+         "Then change the TXT record at _dmarc." + p +
+             " to v=DMARC1; p=quarantine; rua=mailto:… (keep your current rua= address)."},
+        {"reject", "After a few weeks without legitimate failures, move to p=reject."},
+    };
+  }
+  out.notes = bulk_sender_checklist(context);
   return out;
 }
 
@@ -849,8 +888,10 @@ FixParts policy_testing(const FixContext& context) {
                 " one step lower, " + applied + ".";
   out.steps = {
       {"testing-off",
-       "Once the failing legitimate sources pass, remove t=y from the TXT record at _dmarc." + p +
-           " (keep your other tags). Now " + readiness_clause(context) + "."},
+       (ready_for_enforcement(context) ? std::string("Remove")
+                                       : "Once the failing legitimate sources pass, remove") +
+           " t=y from the TXT record at _dmarc." + p + " (keep your other tags). Now " +
+           readiness_clause(context) + "."},
   };
   return out;
 }

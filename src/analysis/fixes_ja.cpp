@@ -830,23 +830,63 @@ std::string readiness_clause(const FixContext& context) {
          "。基準は " + format_share(kEnforcementReadyShare) + "% です）";
 }
 
+// Gmail と Yahoo の一括送信者の要件を、レポートから分かる範囲で印を付けた一覧にします。
+std::vector<std::string> bulk_sender_checklist(const FixContext& context) {
+  std::vector<std::string> lines = {
+      "Gmail と Yahoo は、1 日 5,000 通以上を送る送信者に次を求めています（印は、" +
+      policy_domain(context) + " の正規のメールのうち、このレポートで確認できた割合です）："};
+  for (const BulkRuleState& state : bulk_sender_rules(context)) {
+    const std::string mark = state.shown == Shown::kMet      ? "［達成］"
+                             : state.shown == Shown::kNotMet ? "［未達］"
+                                                             : "［レポートでは不明］";
+    const std::string share = state.shown == Shown::kNotInReports
+                                  ? std::string()
+                                  : "：" + format_share(state.share) + "%";
+    std::string text;
+    switch (state.rule) {
+      case BulkRule::kDmarcRecord: text = "DMARC レコードがある（p=none で足ります）"; break;
+      case BulkRule::kSpfPass: text = "SPF が成功する" + share; break;
+      case BulkRule::kDkimPass: text = "DKIM が成功する" + share; break;
+      case BulkRule::kAligned:
+        text = "From ドメインが SPF か DKIM とアライメント（整合）する（DMARC が成功する）" + share;
+        break;
+      case BulkRule::kUnsubscribe:
+        text = "広告メールにワンクリックの配信停止（RFC 8058）がある：送信ツールで確認します";
+        break;
+      case BulkRule::kSpamRate:
+        text = "迷惑メール率が 0.3% 未満：Google Postmaster Tools で確認します";
+        break;
+    }
+    lines.push_back("- " + mark + text);
+  }
+  return lines;
+}
+
 FixParts policy_none(const FixContext& context) {
   const std::string p = policy_domain(context);
   FixParts out;
-  out.summary =
-      p +
-      " の DMARC ポリシーは p=none です。受信側は DMARC に失敗したメールに対して何もしないため、"
-      "なりすましメールも配信されます（Gmail と Yahoo の一括送信者向けの要件は p=none "
-      "でも満たせますが、SPF と DKIM の成功と、From ドメインのアラインメントも求められます）。";
-  out.steps = {
-      {"fix-sources", "まず、失敗している正規の送信元を修正してください。現在、" +
-                          readiness_clause(context) + "。"},
-      {"quarantine",
-       "次に _dmarc." + p +
-           " の TXT レコードを v=DMARC1; p=quarantine; rua=mailto:… に変更します（rua= "
-           "は現在のアドレスのままにします）。"},
-      {"reject", "数週間、正規のメールの失敗がなければ p=reject に移行します。"},
-  };
+  out.summary = p +
+                " の DMARC ポリシーは p=none です。受信側は DMARC に失敗したメールに対して"
+                "何もしないため、なりすましメールも配信されます。";
+  const std::string quarantine_record =
+      "_dmarc." + p +
+      " の TXT レコードを v=DMARC1; p=quarantine; rua=mailto:… に変更します（rua= "
+      "は現在のアドレスのままにします）。";
+  if (ready_for_enforcement(context)) {
+    out.steps = {
+        {"quarantine",
+         "正規のメールは成功しています。" + readiness_clause(context) + "。" + quarantine_record},
+        {"reject", "数週間、正規のメールの失敗がなければ p=reject に移行します。"},
+    };
+  } else {
+    out.steps = {
+        {"fix-sources", "まず、失敗している正規の送信元を修正してください。現在、" +
+                            readiness_clause(context) + "。"},
+        {"quarantine", "次に " + quarantine_record},
+        {"reject", "数週間、正規のメールの失敗がなければ p=reject に移行します。"},
+    };
+  }
+  out.notes = bulk_sender_checklist(context);
   return out;
 }
 
@@ -885,7 +925,9 @@ FixParts policy_testing(const FixContext& context) {
       " を 1 段階弱めて、" + applied + "扱います。";
   out.steps = {
       {"testing-off",
-       "失敗している正規の送信元を修正したら、_dmarc." + p +
+       (ready_for_enforcement(context) ? std::string()
+                                       : std::string("失敗している正規の送信元を修正したら、")) +
+           "_dmarc." + p +
            " の TXT レコードから t=y を削除してください（ほかのタグは残します）。現在、" +
            readiness_clause(context) + "。"},
   };

@@ -215,7 +215,7 @@ void write_findings_json(const std::vector<analysis::Finding>& findings, analysi
 
 // Appends `label` then `text` wrapped under it, within 80 columns (four are kept for
 // Japanese closing punctuation, which hangs past the line: "です）。"). Numbered steps
-// get a hanging indent.
+// and list items get a hanging indent.
 void print_wrapped(std::string& out, const std::string& label, const std::string& text) {
   const std::size_t label_width = core::display_width(label);
   const std::size_t width = kWidth - 4 - kIndent - label_width;
@@ -226,13 +226,14 @@ void print_wrapped(std::string& out, const std::string& label, const std::string
     if (end == std::string::npos) end = text.size();
     const std::string_view paragraph = std::string_view(text).substr(start, end - start);
     start = end + 1;
-    // "1. Do this" continues under "Do this".
+    // "1. Do this" continues under "Do this", and so does "- an item of a list".
     std::size_t hang = 0;
     while (hang < paragraph.size() && paragraph[hang] >= '0' && paragraph[hang] <= '9') ++hang;
     hang = hang > 0 && hang + 1 < paragraph.size() && paragraph[hang] == '.' &&
                    paragraph[hang + 1] == ' '
                ? hang + 2
                : 0;
+    if (paragraph.starts_with("- ")) hang = 2;
     const std::vector<std::string> lines = output::wrap(paragraph.substr(hang), width - hang);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       out.append(kIndent, ' ');

@@ -90,14 +90,18 @@ core::Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& pa
   struct stat info {};
   const bool in_place = ::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode);
   std::string written = in_place ? path : path + ".partial";
-  const int fd = ::open(written.c_str(),
-                        O_WRONLY | O_CREAT | O_CLOEXEC | (in_place ? 0 : O_TRUNC), 0666);
+  const int fd =
+      ::open(written.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (in_place ? 0 : O_TRUNC), 0666);
   if (fd < 0) return write_error(written, errno);
   return std::unique_ptr<OutputFile>(new OutputFile(path, std::move(written), fd));
 }
 
 OutputFile::OutputFile(std::string path, std::string written, int fd)
-    : path_(std::move(path)), written_(std::move(written)), fd_(fd), buffer_(fd), stream_(&buffer_) {}
+    : path_(std::move(path)),
+      written_(std::move(written)),
+      fd_(fd),
+      buffer_(fd),
+      stream_(&buffer_) {}
 
 OutputFile::~OutputFile() {
   if (fd_ >= 0) ::close(fd_);

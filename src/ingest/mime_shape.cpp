@@ -12,7 +12,6 @@
 #include <cstring>
 #include <vector>
 
-
 namespace dmarcq::ingest {
 
 namespace {
@@ -33,7 +32,8 @@ std::string_view trim(std::string_view text) {
 bool starts_with_nocase(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i) {
-    const char c = text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] - 'A' + 'a') : text[i];
+    const char c =
+        text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] - 'A' + 'a') : text[i];
     if (c != prefix[i]) return false;
   }
   return true;
@@ -56,9 +56,8 @@ std::optional<std::string> boundary_of(std::string_view value) {
   std::size_t at = value.find(';');
   while (at != std::string_view::npos) {
     const std::size_t next = value.find(';', at + 1);
-    const std::string_view parameter =
-        value.substr(at + 1, next == std::string_view::npos ? std::string_view::npos
-                                                            : next - at - 1);
+    const std::string_view parameter = value.substr(
+        at + 1, next == std::string_view::npos ? std::string_view::npos : next - at - 1);
     at = next;
     const std::size_t equals = parameter.find('=');
     const std::string_view name = trim(parameter.substr(0, equals));

@@ -338,7 +338,7 @@ TEST_CASE("explain: testing=y is a domain finding") {
                                    "warn - policy_testing:warn:30 30",
                                    "info - enforcement_readiness:info:30 30",
                                });
-  CHECK(findings.front().fix.find("remove t=y") != std::string::npos);
+  CHECK(findings.front().fix.find("t=y from the TXT record") != std::string::npos);
 }
 
 namespace {

@@ -665,6 +665,48 @@ TEST_CASE("fixes: policy_none gives the record and the readiness") {
   CHECK(has(ja, "まだ移行できる水準ではありません"));
 }
 
+TEST_CASE("fixes: policy_none marks Gmail's and Yahoo's bulk-sender rules from the reports") {
+  FixContext c = base_context(nullptr);
+  c.policy = "none";
+  c.pass_share = 99.5;
+  c.spf_pass_share = 72.34;
+  c.dkim_pass_share = 99.5;
+  const std::string en = fix_text(Cause::kPolicyNone, Lang::kEn, c);
+  const std::string ja = fix_text(Cause::kPolicyNone, Lang::kJa, c);
+  check_clean(en);
+  check_clean(ja);
+  CHECK(has(en, "- [met] a DMARC record (p=none is enough)"));
+  CHECK(has(en, "- [not met] SPF passes: 72.3%"));
+  CHECK(has(en, "- [met] DKIM passes: 99.5%"));
+  CHECK(has(en, "- [met] the From domain aligns with SPF or DKIM (DMARC passes): 99.5%"));
+  CHECK(has(en, "- [not in reports] one-click unsubscribe (RFC 8058)"));
+  CHECK(has(en, "- [not in reports] a spam rate under 0.3%"));
+  CHECK(has(ja, "- ［未達］SPF が成功する：72.3%"));
+  CHECK(has(ja, "- ［達成］DKIM が成功する：99.5%"));
+  CHECK(has(ja, "- ［レポートでは不明］迷惑メール率が 0.3% 未満"));
+  // Never "only a record" any more.
+  CHECK_FALSE(has(ja, "あることだけ"));
+  CHECK_FALSE(has(en, "only require"));
+  // Ready: no step asks to fix failing sources first; not ready: it comes first.
+  CHECK_FALSE(has(en, "Fix the failing"));
+  CHECK_FALSE(has(ja, "失敗している正規の送信元を修正"));
+  CHECK(has(en, "1. Legitimate mail passes: 99.5% of legitimate mail passes DMARC (ready"));
+  c.pass_share = 80;
+  CHECK(has(fix_text(Cause::kPolicyNone, Lang::kEn, c), "1. Fix the failing legitimate sources"));
+  CHECK(has(fix_text(Cause::kPolicyNone, Lang::kEn, c), "- [not met] the From domain aligns"));
+  // No legitimate mail seen: nothing can be marked from the reports.
+  c.readiness_known = false;
+  CHECK(has(fix_text(Cause::kPolicyNone, Lang::kEn, c), "- [not in reports] SPF passes\n"));
+  c.readiness_known = true;
+  c.pass_share = 100;
+  c.policy = "reject";
+  c.testing = true;
+  for (const std::string& text : both(Cause::kPolicyTesting, c)) {
+    CHECK_FALSE(has(text, "Once the failing"));
+    CHECK_FALSE(has(text, "失敗している正規の送信元を修正したら"));
+  }
+}
+
 TEST_CASE("fixes: policy_pct asks for 100 or removal") {
   FixContext c = base_context(nullptr);
   c.policy = "reject";

@@ -117,8 +117,8 @@ TEST_CASE("mime shape: nesting is counted by boundaries, siblings do not add up"
   std::string siblings = kHead + "Content-Type: multipart/mixed; boundary=top\n\n";
   for (int i = 0; i < 40; ++i) {
     const std::string inner = "in" + std::to_string(i);
-    siblings += "--top\nContent-Type: multipart/alternative; boundary=" + inner + "\n\n--" +
-                inner + "\n\ntext\n--" + inner + "--\n";
+    siblings += "--top\nContent-Type: multipart/alternative; boundary=" + inner + "\n\n--" + inner +
+                "\n\ntext\n--" + inner + "--\n";
   }
   siblings += "--top--\n";
   const MimeShape shape = shape_of(siblings);
@@ -129,9 +129,8 @@ TEST_CASE("mime shape: nesting is counted by boundaries, siblings do not add up"
 TEST_CASE("mime shape: a boundary it cannot be sure of makes every '--' line a boundary") {
   // RFC 2231 continuations: GMime joins them; the scan does not try, and counts more.
   const std::string body = "--ab\nX-A: 1\n\n--ab\nX-A: 1\n\nx\n";
-  const std::string split = kHead +
-                            "Content-Type: multipart/mixed; boundary*0=a; boundary*1=b\n\n" +
-                            body;
+  const std::string split =
+      kHead + "Content-Type: multipart/mixed; boundary*0=a; boundary*1=b\n\n" + body;
   const MimeShape shape = shape_of(split);
   CHECK(shape.parts == 3);
   CHECK(shape.header_fields == 5 + 1 + 2);
@@ -152,8 +151,9 @@ TEST_CASE("mime shape: a message over a cap is rejected as a limit with its byte
     const auto sink = run_mail(message);
     CAPTURE(depth);
     REQUIRE(sink.events.size() == 3);
-    CHECK(sink.events[1] == "reject m.eml \xE2\x80\xBA message: message has more than 32 levels "
-                            "of nested parts (--max-mime-depth)");
+    CHECK(sink.events[1] ==
+          "reject m.eml \xE2\x80\xBA message: message has more than 32 levels "
+          "of nested parts (--max-mime-depth)");
     CHECK(sink.codes == std::vector<ErrorCode>{ErrorCode::kLimit});
     CHECK(sink.raws == std::vector<std::string>{message});
   }

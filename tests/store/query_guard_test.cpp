@@ -37,10 +37,9 @@ std::vector<FunctionEntry> sqlite_functions() {
                              &statement, nullptr) == SQLITE_OK);
   std::vector<FunctionEntry> functions;
   while (sqlite3_step(statement) == SQLITE_ROW) {
-    functions.push_back(
-        {reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)),
-         reinterpret_cast<const char*>(sqlite3_column_text(statement, 1)),
-         sqlite3_column_int(statement, 2)});
+    functions.push_back({reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)),
+                         reinterpret_cast<const char*>(sqlite3_column_text(statement, 1)),
+                         sqlite3_column_int(statement, 2)});
   }
   sqlite3_finalize(statement);
   sqlite3_close(db);
@@ -93,9 +92,9 @@ TEST_CASE("sql guard: every function SQLite offers runs only when it is on the a
     }
   }
   // The list is about reading: the tools that reach past the query are all refused.
-  for (const char* name : {"load_extension", "fts3_tokenizer", "sqlite_compileoption_get",
-                           "changes", "total_changes", "last_insert_rowid", "rtreenode",
-                           "sqlite_log", "subtype"}) {
+  for (const char* name :
+       {"load_extension", "fts3_tokenizer", "sqlite_compileoption_get", "changes", "total_changes",
+        "last_insert_rowid", "rtreenode", "sqlite_log", "subtype"}) {
     CHECK_FALSE(store::QueryGuard::allowed_function(name));
   }
   CHECK(allowed_seen.count("count") == 1);

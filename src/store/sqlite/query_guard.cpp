@@ -1,8 +1,8 @@
 #include "store/sqlite/query_guard.h"
 
 #include <algorithm>
-#include <iterator>
 #include <cctype>
+#include <iterator>
 #include <string_view>
 
 namespace dmarcq::store {
@@ -14,44 +14,136 @@ namespace {
 // and R*Tree helpers, sqlite_compileoption_*, sqlite_log, sqlite_source_id, changes(),
 // total_changes(), last_insert_rowid() and subtype(), which reach past the query.
 constexpr std::string_view kAllowedFunctions[] = {
-    "->",          "->>",          "abs",          "acos",         "acosh",
-    "asin",        "asinh",        "atan",         "atan2",        "atanh",
-    "avg",         "ceil",         "ceiling",      "char",         "coalesce",
-    "concat",      "concat_ws",    "cos",          "cosh",         "count",
-    "cume_dist",   "current_date", "current_time", "current_timestamp",
-    "date",        "datetime",     "degrees",      "dense_rank",   "exp",
-    "first_value", "floor",        "format",       "glob",         "group_concat",
-    "hex",         "ifnull",       "iif",          "instr",        "json",
-    "json_array",  "json_array_length", "json_extract", "json_group_array",
-    "json_group_object", "json_insert", "json_object", "json_patch", "json_quote",
-    "json_remove", "json_replace", "json_set",     "json_type",    "json_valid",
-    "julianday",   "lag",          "last_value",   "lead",         "length",
-    "like",        "likelihood",   "likely",       "ln",           "log",
-    "log10",       "log2",         "lower",        "ltrim",        "max",
-    "min",         "mod",          "nth_value",    "ntile",        "nullif",
-    "octet_length", "percent_rank", "pi",          "pow",          "power",
-    "printf",      "quote",        "radians",      "random",       "randomblob",
-    "rank",        "replace",      "round",        "row_number",   "rtrim",
-    "sign",        "sin",          "sinh",         "soundex",      "sqlite_version",
-    "sqrt",        "strftime",     "string_agg",   "substr",       "substring",
-    "sum",         "tan",          "tanh",         "time",         "timediff",
-    "total",       "trim",         "trunc",        "typeof",       "unhex",
-    "unicode",     "unixepoch",    "unlikely",     "upper",        "zeroblob",
-    "json_each",   "json_tree",    "jsonb",
+    "->",
+    "->>",
+    "abs",
+    "acos",
+    "acosh",
+    "asin",
+    "asinh",
+    "atan",
+    "atan2",
+    "atanh",
+    "avg",
+    "ceil",
+    "ceiling",
+    "char",
+    "coalesce",
+    "concat",
+    "concat_ws",
+    "cos",
+    "cosh",
+    "count",
+    "cume_dist",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "date",
+    "datetime",
+    "degrees",
+    "dense_rank",
+    "exp",
+    "first_value",
+    "floor",
+    "format",
+    "glob",
+    "group_concat",
+    "hex",
+    "ifnull",
+    "iif",
+    "instr",
+    "json",
+    "json_array",
+    "json_array_length",
+    "json_extract",
+    "json_group_array",
+    "json_group_object",
+    "json_insert",
+    "json_object",
+    "json_patch",
+    "json_quote",
+    "json_remove",
+    "json_replace",
+    "json_set",
+    "json_type",
+    "json_valid",
+    "julianday",
+    "lag",
+    "last_value",
+    "lead",
+    "length",
+    "like",
+    "likelihood",
+    "likely",
+    "ln",
+    "log",
+    "log10",
+    "log2",
+    "lower",
+    "ltrim",
+    "max",
+    "min",
+    "mod",
+    "nth_value",
+    "ntile",
+    "nullif",
+    "octet_length",
+    "percent_rank",
+    "pi",
+    "pow",
+    "power",
+    "printf",
+    "quote",
+    "radians",
+    "random",
+    "randomblob",
+    "rank",
+    "replace",
+    "round",
+    "row_number",
+    "rtrim",
+    "sign",
+    "sin",
+    "sinh",
+    "soundex",
+    "sqlite_version",
+    "sqrt",
+    "strftime",
+    "string_agg",
+    "substr",
+    "substring",
+    "sum",
+    "tan",
+    "tanh",
+    "time",
+    "timediff",
+    "total",
+    "trim",
+    "trunc",
+    "typeof",
+    "unhex",
+    "unicode",
+    "unixepoch",
+    "unlikely",
+    "upper",
+    "zeroblob",
+    "json_each",
+    "json_tree",
+    "jsonb",
 };
 
 // PRAGMAs that only describe the schema, for a user finding their way around it, and
 // the read-only checks of the file; none with an argument that sets something.
 constexpr std::string_view kAllowedPragmas[] = {
-    "foreign_key_list", "index_info",  "index_list",  "index_xinfo",     "integrity_check",
-    "quick_check",      "table_info",  "table_list",  "table_xinfo",     "user_version",
+    "foreign_key_list", "index_info", "index_list", "index_xinfo", "integrity_check",
+    "quick_check",      "table_info", "table_list", "table_xinfo", "user_version",
 };
 
 // Limits of the guarded connection. SQLite's defaults allow a 1 GB string and 1,000
 // nested expressions; a query over the store needs far less.
-constexpr int kMaxLength = 64 << 20;     // bytes of one string or blob
-constexpr int kMaxSqlLength = 1 << 20;   // bytes of the statement
-constexpr int kMaxColumns = 500;         // the widest table has under 30
+constexpr int kMaxLength = 64 << 20;    // bytes of one string or blob
+constexpr int kMaxSqlLength = 1 << 20;  // bytes of the statement
+constexpr int kMaxColumns = 500;        // the widest table has under 30
 constexpr int kMaxExpressionDepth = 200;
 constexpr int kMaxCompoundSelects = 100;
 
@@ -135,9 +227,8 @@ int QueryGuard::authorize(void* self, int action, const char* first, const char*
     case SQLITE_PRAGMA: {
       // `first` is the pragma's name, `second` its argument.
       const std::string name = lower(first);
-      const bool describes =
-          std::find(std::begin(kAllowedPragmas), std::end(kAllowedPragmas), name) !=
-          std::end(kAllowedPragmas);
+      const bool describes = std::find(std::begin(kAllowedPragmas), std::end(kAllowedPragmas),
+                                       name) != std::end(kAllowedPragmas);
       // integrity_check takes a table name or a count of errors, which set nothing.
       if (describes && (name != "user_version" || second == nullptr)) return SQLITE_OK;
       return refuse("PRAGMA " + name + (second != nullptr ? " with a value" : "") +
