@@ -47,7 +47,10 @@ struct Sender {
   std::string id;    // stable, e.g. "salesforce"
   std::string name;  // "Salesforce"
   std::string type;  // parsedmarc's vocabulary: SaaS, Marketing, Email Provider...
-  std::vector<std::string> spf_includes;          // "_spf.salesforce.com"
+  std::vector<std::string> spf_includes;  // "_spf.salesforce.com"
+  // The includes are alternatives (by region, data centre or age): a customer
+  // publishes the one the vendor shows for the account, never all of them.
+  bool spf_include_per_account = false;
   bool envelope_is_customer_domain = false;       // by default
   std::vector<std::string> envelope_suffixes;     // ".bnc.salesforce.com" or "sendgrid.net"
   std::vector<std::string> dkim_domain_suffixes;  // the vendor's own signing domains

@@ -94,6 +94,7 @@ class Loader {
                                                      "name",
                                                      "type",
                                                      "spf_includes",
+                                                     "spf_include_per_account",
                                                      "envelope_is_customer_domain",
                                                      "envelope_suffixes",
                                                      "dkim_domain_suffixes",
@@ -133,6 +134,12 @@ class Loader {
                    "'envelope_is_customer_domain' must be true or false");
     }
     sender.envelope_is_customer_domain = customer->as_boolean()->get();
+    if (const toml::node* per_account = table.get("spf_include_per_account")) {
+      if (!per_account->is_boolean()) {
+        return error(per_account->source(), "'spf_include_per_account' must be true or false");
+      }
+      sender.spf_include_per_account = per_account->as_boolean()->get();
+    }
     struct ListField {
       std::vector<std::string>* target;
       const char* key;

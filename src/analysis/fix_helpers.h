@@ -73,14 +73,30 @@ inline std::string policy_domain(const FixContext& context) {
   return context.domain.empty() ? context.header_from : context.domain;
 }
 
-// The selectors to suggest for a new Salesforce key: the first two seen, else sf1/sf2.
-inline std::pair<std::string, std::string> salesforce_selectors(const FixContext& context) {
-  std::vector<std::string> seen;
-  for (const std::string& selector : context.dkim_selectors) {
-    if (!selector.empty() && !contains(seen, selector)) seen.push_back(selector);
+// The SPF terms that authorise `sender`: its includes, else an ip4:/ip6: term per
+// catalog range (a user's own relay described by its addresses), else none.
+inline std::vector<std::string> spf_terms(const Sender& sender) {
+  if (!sender.spf_includes.empty()) return prefixed("include:", sender.spf_includes);
+  std::vector<std::string> terms;
+  for (const IpRange& range : sender.ip_ranges) {
+    if (range.cidr.empty()) continue;
+    terms.push_back((range.cidr.find(':') != std::string::npos ? "ip6:" : "ip4:") + range.cidr);
   }
-  if (seen.size() >= 2) return {seen[0], seen[1]};
-  return {"sf1", "sf2"};
+  return terms;
+}
+
+// The selectors to suggest for a new Salesforce key: a pair of names not seen in the
+// reports for the domain (sf1/sf2, else sf3/sf4, ...). A selector a key already uses,
+// failing or not, cannot name a new one.
+inline std::pair<std::string, std::string> salesforce_selectors(const FixContext& context) {
+  for (int n = 1;; n += 2) {
+    std::string selector = "sf" + std::to_string(n);
+    std::string alternate = "sf" + std::to_string(n + 1);
+    if (!contains(context.dkim_selectors, selector) &&
+        !contains(context.dkim_selectors, alternate)) {
+      return {std::move(selector), std::move(alternate)};
+    }
+  }
 }
 
 // "d=a, b" when DKIM domains other than `domain` were seen, else "".
@@ -98,8 +114,9 @@ inline std::string cname_target(const std::string& suffix) {
 }
 
 // What the failing signatures of dkim_key_unpublished say, the same in every language:
-// the signing domain, whether the key is weak (result "policy") or missing, wrong or
-// revoked (any other failure), and the selector records to publish.
+// the signing domain, whether the receiver refused them (result "policy", usually a
+// weak key) or the key is missing, wrong or revoked (any other failure), and the
+// selector records to publish.
 struct FailingKey {
   std::string domain;
   bool weak = false;

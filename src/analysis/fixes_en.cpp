@@ -261,11 +261,15 @@ FixParts spf_include_missing(const FixContext& context) {
         {"spf-lookups",
          "The include costs 2 of the 10 DNS lookups SPF allows: count the whole record, nested "
          "includes too (more than 10 gives permerror)."},
+        // Salesforce Help, "Requirements to Send Email from Salesforce" (read 2026-12-07):
+        // domain-level verification by an active DKIM key or Authorized Email Domains.
         {std::string(kAlsoDkimKey),
          "Also create and activate a DKIM key in Salesforce (Setup → DKIM Keys, Domain " + h +
-             "): DKIM survives forwarding, and since 2026 Salesforce only sends from domains "
-             "verified by an active "
-             "DKIM key (or an Authorized Email Domain)."},
+             "): DKIM survives forwarding, and since 2026 Salesforce sends from an address on "
+             "a domain of yours only once that domain (each subdomain apart) is verified, by "
+             "an active DKIM key (Salesforce's recommendation) or an entry in Authorized "
+             "Email Domains; mail sent through its Gmail or Office 365 integrations is "
+             "exempt."},
     };
     out.checks.push_back(spf_check(context, h));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
@@ -300,17 +304,26 @@ FixParts spf_include_missing(const FixContext& context) {
     out.steps = vendor_dkim_steps(context);
     out.checks.push_back(dkim_check(context, h));
   } else if (context.sender != nullptr) {
-    const std::vector<std::string> includes = prefixed("include:", context.sender->spf_includes);
+    const std::vector<std::string> includes = spf_terms(*context.sender);
     out.summary = name + " sends this mail with " + h + " as envelope sender, but " +
                   spf_record_state(context) + " " + name + ", so SPF fails.";
+    std::string add;
+    if (includes.empty()) {
+      add = "Add the SPF mechanism that " + name +
+            " documents (an include: or its ip4:/ip6: addresses) to the SPF TXT record of " + h +
+            " (exactly one v=spf1 record).";
+    } else if (context.sender->spf_include_per_account && includes.size() > 1) {
+      add = "Add the one include " + name + " shows for your account (it depends on its region " +
+            "or data centre; one of " + join(includes, ", ") + ") to the SPF TXT record of " + h +
+            ", e.g. v=spf1 … " + includes.front() +
+            " ~all (keep your other mechanisms; exactly one v=spf1 record). Adding all of them "
+            "only spends DNS lookups.";
+    } else {
+      add = "Add " + join(includes, " ") + " to the SPF TXT record of " + h + ", e.g. v=spf1 … " +
+            join(includes, " ") + " ~all (keep your other mechanisms; exactly one v=spf1 record).";
+    }
     out.steps = {
-        {"spf-include", includes.empty()
-                            ? "Add the SPF include that " + name +
-                                  " documents to the SPF TXT record of " + h +
-                                  " (exactly one v=spf1 record)."
-                            : "Add " + join(includes, " ") + " to the SPF TXT record of " + h +
-                                  ", e.g. v=spf1 … " + join(includes, " ") +
-                                  " ~all (keep your other mechanisms; exactly one v=spf1 record)."},
+        {"spf-include", add},
         kLookupStep,
         {std::string(kAlsoDkimKey),
          "Also enable DKIM for " + h + " at " + name + ": DKIM survives forwarding."},
@@ -554,7 +567,7 @@ FixParts dkim_key_unpublished(const FixContext& context) {
         ": receivers could not use the key, because the selector record is missing, wrong or "
         "revoked.";
   } else if (key.weak) {
-    out.summary += ": receivers refused the key.";
+    out.summary += ": receivers refused the signature by their own rules.";
   } else {
     out.summary += ": receivers could not fetch the key.";
   }
@@ -586,18 +599,33 @@ FixParts dkim_key_unpublished(const FixContext& context) {
     }
   }
   if (key.weak) {
+    // RFC 8601 2.7.1: "policy" is the receiver's own refusal; its reason is not reported.
     if (service == FixService::kSalesforce) {
+      // Salesforce signs with rsa-sha256 and keys of 1024 or 2048 bits, and allows one
+      // active key per domain (EmailDomainKey, Salesforce Object Reference, read
+      // 2026-12-07).
+      const auto [selector, alternate] = salesforce_selectors(context);
       out.steps.push_back(
           {"dkim-weak",
-           "The result policy means the key is too weak (under 1024 bits) or rsa-sha1: in Setup → "
-           "DKIM Keys → Create New Key, make a 2048-bit key for " +
-               d + " with new selectors, publish both of its CNAMEs, press " + quoted("Activate") +
-               ", then deactivate the old key."});
+           "The result policy means the receiver refused the signature by its own rules (the "
+           "reports do not say which). Salesforce signs with rsa-sha256, so look at the key's "
+           "RSA key size in Setup → DKIM Keys → the key for " +
+               d + "."});
+      out.steps.push_back(
+          {"dkim-weak-salesforce-replace",
+           "If it is 1024: Create New Key with RSA key size 2048, Selector " + selector +
+               ", Alternate Selector " + alternate + " and Domain " + d +
+               ", and publish its two CNAME records. Salesforce allows one active key per "
+               "domain: once it shows the new CNAMEs as found, deactivate the old key and press " +
+               quoted("Activate") +
+               " on the new one right after (mail sent in between is "
+               "not signed)."});
     } else {
       out.steps.push_back(
           {"dkim-weak",
-           "The result policy means the key is too weak (under 1024 bits) or rsa-sha1: generate a "
-           "2048-bit RSA key (rsa-sha256) at " +
+           "The result policy means the receiver refused the signature by its own rules (the "
+           "reports do not say which); the usual reasons are a key under 1024 bits or the "
+           "rsa-sha1 algorithm. Generate a 2048-bit RSA key (rsa-sha256) at " +
                name + ", publish its record under _domainkey." + d + " and retire the old key."});
     }
   }
@@ -663,11 +691,17 @@ FixParts forwarded(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string ips = join(context.source_ips);
   FixParts out;
+  // What the reports say of DKIM decides the sentence: an intact signature must not be
+  // called failing next to evidence that says it passes.
   out.summary = "Mail from " + h + " was forwarded or went through a mailing list" +
                 (ips.empty() ? "" : " (" + ips + ")") +
-                ": the forwarder's IP is not in your SPF record (SPF fails) and lists often change "
-                "the subject or body "
-                "(DKIM fails). Nothing to fix at the source.";
+                (context.dkim_really_passes
+                     ? ": the forwarder's IP is not in your SPF record, so SPF fails, but the DKIM "
+                       "signature of " +
+                           h + " arrived intact, so DMARC passes on DKIM."
+                     : ": the forwarder's IP is not in your SPF record (SPF fails), and a list "
+                       "that changes the subject or body breaks the DKIM signature.") +
+                " Nothing to fix at the source.";
   out.steps = {
       {"keep-dkim",
        "Keep DKIM signing with d=" + h +

@@ -286,11 +286,15 @@ FixParts spf_include_missing(const FixContext& context) {
          "この include は、SPF で許される DNS ルックアップ 10 回のうち 2 回を使います。ネストした "
          "include "
          "も含めてレコード全体を数えてください（10 回を超えると permerror になります）。"},
+        // Salesforce ヘルプ「Requirements to Send Email from Salesforce」（2026-12-07 に確認）。
         {std::string(kAlsoDkimKey),
          "あわせて Salesforce で DKIM 鍵を作成して有効化してください（設定 →" + label("DKIM 鍵") +
              "、ドメイン " + h +
-             "）。DKIM は転送されても残ります。また 2026 年以降、Salesforce は有効な DKIM "
-             "鍵などで検証済みのドメインからしかメールを送信しません。"},
+             "）。DKIM は転送されても残ります。また 2026 年から、Salesforce は自社のドメイン"
+             "（サブドメインはそれぞれ）を検証するまで、そのドメインのアドレスからはメールを送り"
+             "ません。検証には、有効な DKIM 鍵（Salesforce の推奨）か、Authorized Email "
+             "Domains（英語版の画面での名前）への登録を使います。Gmail や Office 365 "
+             "との連携で送るメールは対象外です。"},
     };
     out.checks.push_back(spf_check(context, h));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
@@ -322,18 +326,28 @@ FixParts spf_include_missing(const FixContext& context) {
     out.steps = vendor_dkim_steps(context);
     out.checks.push_back(dkim_check(context, h));
   } else if (context.sender != nullptr) {
-    const std::vector<std::string> includes = prefixed("include:", context.sender->spf_includes);
+    const std::vector<std::string> includes = spf_terms(*context.sender);
     out.summary = name + " は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" +
                   spf_record_state(context, name) + "ため、SPF が失敗しています。";
+    std::string add;
+    if (includes.empty()) {
+      add = h + " の SPF レコード（TXT）に、" + name +
+            " が案内している SPF の記述（include: か、その ip4:/ip6: アドレス）を追加してください"
+            "（v=spf1 のレコードは 1 つだけにします）。";
+    } else if (context.sender->spf_include_per_account && includes.size() > 1) {
+      add = h + " の SPF レコード（TXT）に、" + name +
+            " の管理画面が自分のアカウント用に示す include を 1 つだけ追加してください（"
+            "リージョンやデータセンターによって異なり、" +
+            join(includes, "、") + " のいずれかです）。例: v=spf1 … " + includes.front() +
+            " ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。すべて追加しても "
+            "DNS ルックアップを消費するだけです。";
+    } else {
+      add = h + " の SPF レコード（TXT）に " + join(includes, " ") +
+            " を追加してください。例: v=spf1 … " + join(includes, " ") +
+            " ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。";
+    }
     out.steps = {
-        {"spf-include",
-         includes.empty()
-             ? h + " の SPF レコード（TXT）に、" + name +
-                   " が案内している include を追加してください（v=spf1 のレコードは 1 "
-                   "つだけにします）。"
-             : h + " の SPF レコード（TXT）に " + join(includes, " ") +
-                   " を追加してください。例: v=spf1 … " + join(includes, " ") +
-                   " ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。"},
+        {"spf-include", add},
         kLookupStep,
         {std::string(kAlsoDkimKey),
          "あわせて " + name + " で " + h +
@@ -583,7 +597,7 @@ FixParts dkim_key_unpublished(const FixContext& context) {
         "セレクターのレコードが存在しない、誤っている、または失効しているため、受信側が鍵を使えませ"
         "ん。";
   } else if (key.weak) {
-    out.summary += "受信側が鍵を拒否しています。";
+    out.summary += "受信側が独自の基準で署名を受け付けていません。";
   } else {
     out.summary += "受信側が鍵を取得できませんでした。";
   }
@@ -617,15 +631,25 @@ FixParts dkim_key_unpublished(const FixContext& context) {
     if (service == FixService::kSalesforce) {
       out.steps.push_back(
           {"dkim-weak",
-           "結果 policy は、鍵が弱すぎる（1024 ビット未満）か rsa-sha1 であることを示します。設定 "
-           "→" +
-               label("DKIM 鍵") + "→" + label("鍵を新規作成") + "で " + d +
-               " 用の 2048 ビットの鍵を新しいセレクターで作成し、2 つの CNAME を公開して" +
-               label("有効化") + "を押した後、古い鍵を無効化してください。"});
+           "結果 policy は、受信側が独自の基準で署名を受け付けなかったことを示します（理由は"
+           "レポートに書かれません）。Salesforce は rsa-sha256 で署名するため、設定 →" +
+               label("DKIM 鍵") + "→ " + d + " の鍵で RSA 鍵のサイズを確認してください。"});
+      const auto [selector, alternate] = salesforce_selectors(context);
+      out.steps.push_back(
+          {"dkim-weak-salesforce-replace",
+           "1024 の場合は、" + label("鍵を新規作成") + "で RSA 鍵のサイズを 2048、" +
+               label("セレクター") + "を " + selector + "、" + label("代替セレクター") + "を " +
+               alternate + "、ドメインを " + d +
+               " にして鍵を作成し、2 つの CNAME レコードを公開します。Salesforce では 1 つの"
+               "ドメインで有効にできる鍵は 1 つだけです。新しい CNAME が検出されたら、古い鍵を"
+               "無効化し、すぐに新しい鍵の" +
+               label("有効化") +
+               "を押してください（その間に送られたメールには署名が付きません）。"});
     } else {
       out.steps.push_back(
           {"dkim-weak",
-           "結果 policy は、鍵が弱すぎる（1024 ビット未満）か rsa-sha1 であることを示します。" +
+           "結果 policy は、受信側が独自の基準で署名を受け付けなかったことを示します（理由は"
+           "レポートに書かれません）。よくある理由は、1024 ビット未満の鍵か rsa-sha1 です。" +
                name + " で 2048 ビットの RSA 鍵（rsa-sha256）を生成して _domainkey." + d +
                " 配下に公開し、古い鍵は廃止してください。"});
     }
@@ -698,9 +722,14 @@ FixParts forwarded(const FixContext& context) {
   FixParts out;
   out.summary = h + " のメールが転送されたか、メーリングリストを経由しています" +
                 (ips.empty() ? "" : "（" + ips + "）") +
-                "。転送元の IP は SPF レコードに含まれないため SPF "
-                "が失敗し、メーリングリストは件名や本文を変えること"
-                "が多いため DKIM も失敗します。送信元で直すべき点はありません。";
+                (context.dkim_really_passes
+                     ? "。転送元の IP は SPF レコードに含まれないため SPF は失敗しますが、" + h +
+                           " の DKIM 署名は改変されずに届いているため、DKIM で DMARC に成功して"
+                           "います。"
+                     : std::string("。転送元の IP は SPF レコードに含まれないため SPF "
+                                   "が失敗します。件名や本文を変えるメーリングリストでは DKIM "
+                                   "署名も壊れます。")) +
+                "送信元で直すべき点はありません。";
   out.steps = {
       {"keep-dkim",
        "すべての送信経路で d=" + h +

@@ -21,9 +21,11 @@ core::Error write_error(const std::string& path, int error_number) {
                          (error_number != 0 ? std::strerror(error_number) : "write failed"));
 }
 
+// Never destroyed: std::cout flushes its buffer when the standard library shuts down,
+// after the function-local statics of this program are gone.
 FdBuffer& standard_output() {
-  static FdBuffer buffer(STDOUT_FILENO);
-  return buffer;
+  static FdBuffer* const buffer = new FdBuffer(STDOUT_FILENO);
+  return *buffer;
 }
 
 }  // namespace

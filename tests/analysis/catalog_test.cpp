@@ -22,6 +22,13 @@ TEST_CASE("catalog: the built-in catalog loads, with the fixed ids") {
   CHECK_FALSE(salesforce->ip_ranges.empty());
   CHECK(catalog->find("google-workspace")->envelope_is_customer_domain);
   CHECK_FALSE(catalog->find("sendgrid")->envelope_is_customer_domain);
+  // Includes that are alternatives per account, and one that is not.
+  for (const char* id : {"zoho", "oracle-oci", "brevo", "bownow"}) {
+    CAPTURE(id);
+    REQUIRE(catalog->find(id) != nullptr);
+    CHECK(catalog->find(id)->spf_include_per_account);
+  }
+  CHECK_FALSE(salesforce->spf_include_per_account);
 }
 
 TEST_CASE("catalog: errors name the file and line") {
@@ -43,6 +50,8 @@ TEST_CASE("catalog: errors name the file and line") {
        "user.toml:7: duplicate sender id 'x'"},
       {"spf_includes = \"not-a-list\"\n",
        "user.toml:7: 'spf_includes' must be an array of strings"},
+      {"spf_include_per_account = \"yes\"\n",
+       "user.toml:7: 'spf_include_per_account' must be true or false"},
       {"envelope_suffixes = [\"com\"]\n",
        "user.toml:7: 'envelope_suffixes' entry 'com' is not a domain name of two or more labels"},
       {"dkim_domain_suffixes = [\".\"]\n",

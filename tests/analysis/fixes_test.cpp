@@ -232,6 +232,57 @@ TEST_CASE("fixes: spf_include_missing for Salesforce names the include, the look
   CHECK(has(ja, "10 回のうち 2 回"));
   CHECK(has(ja, "設定 →「DKIM 鍵」"));
   CHECK(has(ja, "2026 年"));
+  // Both languages name both ways to verify the domain, and the exemption.
+  for (const std::string& text : {en, ja}) {
+    CHECK(has(text, "Authorized Email"));
+    CHECK(has(text, "Office 365"));
+  }
+  CHECK_FALSE(has(ja, "しか送信しません"));
+  CHECK_FALSE(has(ja, "鍵などで"));
+}
+
+TEST_CASE("fixes: a user's relay with ranges and no include gets its ip4:/ip6: terms") {
+  Sender relay;
+  relay.id = "onprem";
+  relay.name = "Our on-prem relay";
+  relay.ip_ranges = {{"192.0.2.0/24", "ours", "2026-12-01"},
+                     {"2001:db8::/32", "ours", "2026-12-01"}};
+  relay.fix_style = FixStyle::kCustomerEnvelope;
+  FixContext c = base_context(&relay);
+  c.spf_domains = {"news.example.com"};
+  c.spf_results = {"fail"};
+  const std::string en = fix_text(Cause::kSpfIncludeMissing, Lang::kEn, c);
+  const std::string ja = fix_text(Cause::kSpfIncludeMissing, Lang::kJa, c);
+  for (const std::string& text : {en, ja}) {
+    check_clean(text);
+    CHECK(has(text, "ip4:192.0.2.0/24 ip6:2001:db8::/32"));
+    CHECK(has(text, "v=spf1 … ip4:192.0.2.0/24 ip6:2001:db8::/32 ~all"));
+    CHECK_FALSE(has(text, "include:"));
+  }
+  CHECK_FALSE(has(en, "the SPF include that"));
+  // Neither includes nor ranges: the mechanism the sender documents, either kind.
+  relay.ip_ranges.clear();
+  CHECK(has(fix_text(Cause::kSpfIncludeMissing, Lang::kEn, c),
+            "the SPF mechanism that Our on-prem relay documents (an include: or its ip4:/ip6: "
+            "addresses)"));
+}
+
+TEST_CASE("fixes: includes that are alternatives ask for the account's one, not all") {
+  Sender z = zoho();
+  z.spf_includes = {"zoho.com", "zoho.eu", "spf.zoho.in"};
+  z.spf_include_per_account = true;
+  FixContext c = base_context(&z);
+  const std::string en = fix_text(Cause::kSpfIncludeMissing, Lang::kEn, c);
+  const std::string ja = fix_text(Cause::kSpfIncludeMissing, Lang::kJa, c);
+  check_clean(en);
+  check_clean(ja);
+  CHECK(has(en, "Add the one include Zoho Mail shows for your account"));
+  CHECK(has(en, "one of include:zoho.com, include:zoho.eu, include:spf.zoho.in"));
+  CHECK(has(en, "v=spf1 … include:zoho.com ~all"));
+  CHECK_FALSE(has(en, "include:zoho.com include:zoho.eu"));
+  CHECK(has(ja, "include を 1 つだけ追加してください"));
+  CHECK(has(ja, "include:zoho.com、include:zoho.eu、include:spf.zoho.in のいずれか"));
+  CHECK_FALSE(has(ja, "include:zoho.com include:zoho.eu"));
 }
 
 TEST_CASE("fixes: spf_include_missing for a customer-envelope sender adds every include") {
@@ -398,17 +449,18 @@ TEST_CASE("fixes: dkim_not_activated for Salesforce walks through key, CNAMEs an
 }
 
 TEST_CASE(
-    "fixes: dkim_not_activated for Salesforce uses seen selectors and names the other key domain") {
+    "fixes: dkim_not_activated for Salesforce proposes unseen selectors, names the other key "
+    "domain") {
   const Sender sf = salesforce();
   FixContext c = base_context(&sf);
   c.dkim_domains = {"example.com"};
   c.dkim_selectors = {"sfcrm", "sfcrm2"};
   for (const std::string& text : both(Cause::kDkimNotActivated, c)) {
     check_clean(text);
-    CHECK(has(text, "sfcrm._domainkey.news.example.com"));
-    CHECK(has(text, "sfcrm2._domainkey.news.example.com"));
+    CHECK(has(text, "sf1._domainkey.news.example.com"));
+    CHECK(has(text, "sf2._domainkey.news.example.com"));
     CHECK(has(text, "d=example.com"));
-    CHECK_FALSE(has(text, "sf1."));
+    CHECK_FALSE(has(text, "sfcrm._domainkey"));
   }
 }
 
@@ -557,16 +609,60 @@ TEST_CASE("fixes: dkim_key_unpublished with result policy asks for a 2048-bit ke
   CHECK_FALSE(has(en, "revoked"));
   CHECK_FALSE(has(ja, "失効"));
 
+  // Salesforce: its keys are rsa-sha256 of 1024 or 2048 bits, one active per domain.
   const Sender sf = salesforce();
   c.sender = &sf;
+  c.dkim_selectors = {"sf1", "sf2"};
   c.dkim_results = {"policy", "temperror"};
-  CHECK(has(fix_text(Cause::kDkimKeyUnpublished, Lang::kEn, c), "Create New Key"));
-  CHECK(has(fix_text(Cause::kDkimKeyUnpublished, Lang::kEn, c), "temperror"));
-  CHECK(has(fix_text(Cause::kDkimKeyUnpublished, Lang::kJa, c), "「鍵を新規作成」"));
-  CHECK(has(fix_text(Cause::kDkimKeyUnpublished, Lang::kJa, c), "権威 DNS サーバー"));
+  const std::string sf_en = fix_text(Cause::kDkimKeyUnpublished, Lang::kEn, c);
+  const std::string sf_ja = fix_text(Cause::kDkimKeyUnpublished, Lang::kJa, c);
+  check_clean(sf_en);
+  check_clean(sf_ja);
+  CHECK(has(sf_en, "Create New Key with RSA key size 2048, Selector sf3, Alternate Selector sf4"));
+  CHECK(has(sf_en, "one active key per domain"));
+  CHECK(has(sf_en, "deactivate the old key and press \"Activate\" on the new one right after"));
+  CHECK_FALSE(has(sf_en, "rsa-sha1"));
+  CHECK_FALSE(has(sf_en, "then deactivate the old key"));
+  CHECK(has(sf_en, "temperror"));
+  CHECK(has(sf_ja, "「鍵を新規作成」"));
+  CHECK(has(sf_ja, "「セレクター」を sf3"));
+  CHECK(has(sf_ja, "有効にできる鍵は 1 つだけ"));
+  CHECK_FALSE(has(sf_ja, "rsa-sha1"));
+  CHECK(has(sf_ja, "権威 DNS サーバー"));
+}
+
+TEST_CASE("fixes: a new Salesforce key never reuses a selector seen in the reports") {
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  c.dkim_selectors = {"sf1", "sf2", "sf3"};
+  for (const std::string& text : both(Cause::kDkimNotActivated, c)) {
+    check_clean(text);
+    CHECK(has(text, "sf5._domainkey.news.example.com"));
+    CHECK(has(text, "sf6._domainkey.news.example.com"));
+    CHECK_FALSE(has(text, "sf1._domainkey"));
+    CHECK_FALSE(has(text, "sf2._domainkey"));
+  }
 }
 
 // ---- spf_permerror, forwarded, unauthorized ---------------------------------------
+
+TEST_CASE("fixes: forwarded says DKIM fails only when it does") {
+  FixContext c = base_context(nullptr);
+  c.dkim_really_passes = true;
+  c.dkim_passes = true;
+  const std::string en = fix_text(Cause::kForwarded, Lang::kEn, c);
+  const std::string ja = fix_text(Cause::kForwarded, Lang::kJa, c);
+  check_clean(en);
+  check_clean(ja);
+  CHECK(has(en, "arrived intact, so DMARC passes on DKIM"));
+  CHECK_FALSE(has(en, "DKIM fails"));
+  CHECK(has(ja, "DKIM で DMARC に成功しています"));
+  CHECK_FALSE(has(ja, "DKIM も失敗"));
+  c.dkim_really_passes = false;
+  c.dkim_passes = false;
+  CHECK(has(fix_text(Cause::kForwarded, Lang::kEn, c), "breaks the DKIM signature"));
+  CHECK(has(fix_text(Cause::kForwarded, Lang::kJa, c), "DKIM 署名も壊れます"));
+}
 
 TEST_CASE("fixes: spf_permerror lists the causes and the repair") {
   FixContext c = base_context(nullptr);
