@@ -63,6 +63,15 @@ struct FixStep {
   std::string text;
 };
 
+// A DNS record a fix asks for, and what a query for it answers once the change is
+// live: the check a user runs before waiting days for the next reports.
+struct DnsCheck {
+  std::string step;    // the key of the step that publishes the record: checked right after it
+  std::string type;    // "TXT", "CNAME"
+  std::string name;    // the full name queried: "_dmarc.example.com"
+  std::string expect;  // what the answer shows, "…" for what varies
+};
+
 struct FixParts {
   std::string summary;      // what is wrong, one or two sentences
   std::string steps_title;  // printed above the steps when set ("Preferred fix, DKIM:")
@@ -74,6 +83,9 @@ struct FixParts {
   // pass with d=example.com"), without closing punctuation: the checks of merged
   // causes become one closing step.
   std::vector<std::string> checks;
+  // The DNS queries that show the steps' records are published; merged causes share
+  // them (a record is checked once).
+  std::vector<DnsCheck> dns_checks;
 };
 
 // Step keys that merging treats specially: an "also set up DKIM" step is left out when

@@ -201,8 +201,46 @@ TEST_CASE("fixes: fix_text dispatches on the language") {
   const Sender sf = salesforce();
   const FixContext c = base_context(&sf);
   for (Cause cause : kAllCauses) {
-    CHECK(fix_text(cause, Lang::kEn, c) == render_fix({fix_parts_en(cause, c)}, Lang::kEn));
+    CHECK(fix_text(cause, Lang::kEn, c) == render_fix({fix_parts(cause, Lang::kEn, c)}, Lang::kEn));
+    CHECK(fix_text(cause, Lang::kJa, c) == render_fix({fix_parts(cause, Lang::kJa, c)}, Lang::kJa));
     CHECK(fix_text(cause, Lang::kEn, c) != fix_text(cause, Lang::kJa, c));
+    // Both languages check the same records.
+    const auto en = fix_parts(cause, Lang::kEn, c).dns_checks;
+    const auto ja = fix_parts(cause, Lang::kJa, c).dns_checks;
+    REQUIRE(en.size() == ja.size());
+    for (std::size_t i = 0; i < en.size(); ++i) CHECK(en[i].name == ja[i].name);
+  }
+}
+
+TEST_CASE("fixes: every DNS step is followed by the query that shows it, before what needs it") {
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  c.spf_domains = {"news.example.com"};
+  for (Lang lang : {Lang::kEn, Lang::kJa}) {
+    const std::string dkim = fix_text(Cause::kDkimNotActivated, lang, c);
+    check_clean(dkim);
+    const auto publish = dkim.find("sf2._domainkey.news.example.com → sf2.");
+    const auto query = dkim.find("- dig +short CNAME sf1._domainkey.news.example.com");
+    const auto activate = dkim.find(lang == Lang::kEn ? "Press \"Activate\"" : "「有効化」を押");
+    REQUIRE(publish != std::string::npos);
+    REQUIRE(query != std::string::npos);
+    REQUIRE(activate != std::string::npos);
+    CHECK(publish < query);
+    CHECK(query < activate);
+    CHECK(has(dkim, "sf2._domainkey.news.example.com"));
+    CHECK(has(dkim, "sf2.….custdkim.salesforce.com."));
+    CHECK(has(dkim, "nslookup -type="));
+    CHECK(has(dkim, "dmarcq explain --from YYYY-MM-DD"));
+
+    const std::string spf = fix_text(Cause::kSpfIncludeMissing, lang, c);
+    CHECK(has(spf, "- dig +short TXT news.example.com"));
+    CHECK(has(spf, "\"v=spf1 … include:_spf.salesforce.com … ~all\""));
+  }
+  FixContext domain = base_context(nullptr);
+  domain.policy = "none";
+  for (const std::string& text : both(Cause::kPolicyNone, domain)) {
+    CHECK(has(text, "- dig +short TXT _dmarc.example.com"));
+    CHECK(has(text, "\"v=DMARC1; p=quarantine; rua=mailto:…\""));
   }
 }
 
@@ -931,15 +969,16 @@ TEST_CASE("fixes: render_fix merges causes without repeating a step, checks last
         lang);
     CAPTURE(merged);
     check_clean(merged);
-    // The four DKIM steps once, then one check, then the alternative numbered apart.
-    CHECK(has(merged, "\n4. "));
+    // The four DKIM steps once with their DNS check, then one check of the reports,
+    // then the alternative numbered apart.
     CHECK(has(merged, "\n5. "));
-    CHECK_FALSE(has(merged, "\n6. "));
+    CHECK(has(merged, "\n6. "));
+    CHECK_FALSE(has(merged, "\n7. "));
     const std::size_t create = merged.find(lang == Lang::kEn ? "Create New Key" : "鍵を新規作成");
     REQUIRE(create != std::string::npos);
     CHECK(merged.find(lang == Lang::kEn ? "Create New Key" : "鍵を新規作成", create + 1) ==
           std::string::npos);
-    const std::size_t check = merged.find("\n5. ");
+    const std::size_t check = merged.find("\n6. ");
     const std::size_t alternative =
         merged.find(lang == Lang::kEn ? "Alternative if DKIM is impossible" : "代替策");
     REQUIRE(alternative != std::string::npos);
