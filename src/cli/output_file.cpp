@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
@@ -30,7 +31,7 @@ FdBuffer& standard_output() {
 
 }  // namespace
 
-FdBuffer::FdBuffer(int fd) : fd_(fd), buffer_(kBufferBytes) {
+FdBuffer::FdBuffer(int fd) : fd_(fd), buffer_(kBufferBytes), line_buffered_(::isatty(fd) == 1) {
   setp(buffer_.data(), buffer_.data() + buffer_.size());
 }
 
@@ -68,6 +69,11 @@ std::streamsize FdBuffer::xsputn(const char* data, std::streamsize size) {
   if (size <= room) {
     std::memcpy(pptr(), data, static_cast<std::size_t>(size));
     pbump(static_cast<int>(size));
+    // At a terminal each line shows as it is written (sql streams its rows).
+    if (line_buffered_ && std::memchr(data, '\n', static_cast<std::size_t>(size)) != nullptr &&
+        !drain()) {
+      return 0;
+    }
     return size;
   }
   // Larger than the room left: out with what is held, then the rest straight through.
@@ -89,13 +95,42 @@ core::Status finish_standard_output() {
 }
 
 core::Result<std::unique_ptr<OutputFile>> OutputFile::open(const std::string& path) {
+  // Through a symbolic link to the file it names: the rename replaces that file, not
+  // the link.
+  std::string target = path;
+  struct stat link {};
+  if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    char* resolved = ::realpath(path.c_str(), nullptr);
+    if (resolved != nullptr) {
+      target = resolved;
+      std::free(resolved);
+    }
+  }
   struct stat info {};
-  const bool in_place = ::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode);
-  std::string written = in_place ? path : path + ".partial";
+  const bool exists = ::stat(target.c_str(), &info) == 0;
+  if (exists && !S_ISREG(info.st_mode)) {
+    const int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return write_error(path, errno);
+    return std::unique_ptr<OutputFile>(new OutputFile(target, target, fd));
+  }
+  // A fresh temporary file: one left by a killed run, or a link planted in its place,
+  // is removed first, never written through.
+  std::string written = target + ".partial";
+  if (::unlink(written.c_str()) != 0 && errno != ENOENT && errno != EISDIR) {
+    return write_error(written, errno);
+  }
   const int fd =
-      ::open(written.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (in_place ? 0 : O_TRUNC), 0666);
+      ::open(written.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0) return write_error(written, errno);
-  return std::unique_ptr<OutputFile>(new OutputFile(path, std::move(written), fd));
+  if (exists) {
+    // The new file takes the old one's permissions and owner (the owner as far as
+    // this process may give it).
+    ::fchmod(fd, info.st_mode & 07777);
+    if (::fchown(fd, info.st_uid, info.st_gid) != 0) {
+      // Not allowed for another owner: the file stays this user's.
+    }
+  }
+  return std::unique_ptr<OutputFile>(new OutputFile(target, std::move(written), fd));
 }
 
 OutputFile::OutputFile(std::string path, std::string written, int fd)

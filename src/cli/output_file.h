@@ -33,6 +33,7 @@ class FdBuffer final : public std::streambuf {
   bool write_all(const char* data, std::size_t size);
   int fd_;
   std::vector<char> buffer_;
+  bool line_buffered_;  // a terminal: written out at each newline
   int error_ = 0;
 };
 
@@ -44,10 +45,11 @@ core::Status finish_standard_output();
 
 class OutputFile {
  public:
-  // A regular file (or a new one) is written under a temporary name beside `path`
-  // ("PATH.partial"), synced and renamed over it by commit(); anything else that
-  // exists (/dev/stdout, a FIFO, a terminal) is written in place, since a rename would
-  // replace the device instead of writing to it.
+  // A regular file (or a new one) is written under a fresh temporary name beside
+  // `path` ("PATH.partial", created exclusively), given the old file's permissions,
+  // synced and renamed over it by commit(); a symbolic link is followed to the file it
+  // names. Anything else that exists (/dev/stdout, a FIFO, a terminal) is written in
+  // place, since a rename would replace the device instead of writing to it.
   static core::Result<std::unique_ptr<OutputFile>> open(const std::string& path);
   // Removes the temporary file when commit() was not called or failed.
   ~OutputFile();

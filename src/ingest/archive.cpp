@@ -353,13 +353,25 @@ void Unpacker::message(const Origin& base, const std::string& label, std::string
     parsed.emplace(std::move(*whole));
   }
   const std::uint64_t units_before = units_;
-  if (message_depth_ == 0) outermost_message_ = bytes;
-  ++message_depth_;
-  Parts parts(*this);
-  const MessageKind kind =
-      parsed->visit(origin, limits_.max_message_depth - (message_depth_ - 1), parts);
-  --message_depth_;
-  if (message_depth_ == 0) outermost_message_ = {};
+  // Undone however the visit ends (a sink may throw bad_alloc): the depth and the bytes
+  // of the outermost message must not outlive this message.
+  struct Nesting {
+    Unpacker& unpacker;
+    explicit Nesting(Unpacker& u, std::string_view message) : unpacker(u) {
+      if (unpacker.message_depth_ == 0) unpacker.outermost_message_ = message;
+      ++unpacker.message_depth_;
+    }
+    ~Nesting() {
+      --unpacker.message_depth_;
+      if (unpacker.message_depth_ == 0) unpacker.outermost_message_ = {};
+    }
+  };
+  MessageKind kind;
+  {
+    const Nesting nesting(*this, bytes);
+    Parts parts(*this);
+    kind = parsed->visit(origin, limits_.max_message_depth - (message_depth_ - 1), parts);
+  }
   sink_.on_message_end(origin, units_ > units_before ? std::string() : kind.describe());
 }
 

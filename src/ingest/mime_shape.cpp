@@ -9,6 +9,7 @@
 // starts with "--" is taken for a boundary from then on: the counts can only grow.
 #include "ingest/mime_shape.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -43,6 +44,7 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
 struct BodyType {
   bool multipart = false;
   bool message = false;
+  bool digest = false;  // multipart/digest: its parts are messages unless they say otherwise
   std::optional<std::string> boundary;  // nullopt: a multipart whose boundary is unsure
 };
 
@@ -86,12 +88,38 @@ std::optional<std::string> boundary_of(std::string_view value) {
   return found;
 }
 
+// The media type of a Content-Type value, lower case, without the comments and
+// whitespace GMime skips around it: "(c) Multipart / Mixed" is "multipart/mixed".
+std::string media_type_of(std::string_view value) {
+  std::string media;
+  int comment = 0;
+  for (char c : value.substr(0, value.find(';'))) {
+    if (c == '(') ++comment;
+    if (comment == 0 && !is_blank(c) && c != '\r') {
+      media += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    if (c == ')' && comment > 0) --comment;
+  }
+  return media;
+}
+
 BodyType body_type_of(std::string_view value, bool complete) {
   BodyType type;
-  const std::string_view media = trim(value.substr(0, value.find(';')));
-  type.multipart = starts_with_nocase(media, "multipart/");
-  type.message = starts_with_nocase(media, "message/");
-  if (type.multipart && complete) type.boundary = boundary_of(value);
+  const std::string media = media_type_of(value);
+  type.multipart = media.starts_with("multipart/");
+  type.message = media.starts_with("message/");
+  type.digest = media == "multipart/digest";
+  // Whatever else the scan may misread: a type that names a multipart anywhere, in a
+  // comment included, is taken for one, with its boundary unsure.
+  std::string raw(value.substr(0, value.find(';')));
+  for (char& c : raw) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  if (!type.multipart && !type.message && raw.find("multipart") != std::string::npos) {
+    type.multipart = true;
+    return type;
+  }
+  if (type.multipart && complete && value.find('(') == std::string_view::npos) {
+    type.boundary = boundary_of(value);
+  }
   return type;
 }
 
@@ -119,6 +147,7 @@ class Scanner {
   struct Level {
     std::string boundary;
     bool message = false;
+    bool digest = false;
   };
 
   bool over() const { return mime_shape_violation(shape_, limits_).has_value(); }
@@ -157,10 +186,13 @@ class Scanner {
     for (char c : line) shape_.list_items += (c == ';' || c == ',');
   }
 
+  // Keeps the start of a long value, so that its type is still known; its boundary is
+  // then unsure.
   void keep_content_type(std::string_view text) {
     if (content_type_.size() + text.size() > kMaxContentTypeBytes) {
       content_type_complete_ = false;
-      return;
+      text = text.substr(
+          0, kMaxContentTypeBytes - std::min(kMaxContentTypeBytes, content_type_.size()));
     }
     content_type_.append(text);
   }
@@ -168,11 +200,15 @@ class Scanner {
   void end_header_block() {
     in_headers_ = false;
     in_content_type_ = false;
-    const BodyType type = body_type_of(content_type_, content_type_complete_);
+    BodyType type = body_type_of(content_type_, content_type_complete_);
+    // In a multipart/digest a part without a Content-Type is a message (RFC 2046 5.1.5).
+    if (content_type_fields_ == 0 && !levels_.empty() && levels_.back().digest) {
+      type.message = true;
+    }
     if (type.multipart) {
       // Two Content-Type fields: which one GMime keeps is its business.
       if (!type.boundary || content_type_fields_ > 1) any_dash_line_is_boundary_ = true;
-      open(Level{type.boundary.value_or(""), false});
+      open(Level{type.boundary.value_or(""), false, type.digest});
     } else if (type.message) {
       open(Level{"", true});
       start_header_block();  // the forwarded message's own header block
@@ -185,13 +221,16 @@ class Scanner {
   }
 
   // `rest` is a line after its leading "--". True when it is a boundary line: a new
-  // part's header block starts, or (closing) the multipart ends.
+  // part's header block starts, or (closing) the multipart ends. GMime closes a
+  // multipart only on its boundary and "--" followed by whitespace alone; a line that
+  // merely starts with a boundary is taken for a new part, which can only count more.
   bool boundary(std::string_view rest) {
     for (std::size_t i = levels_.size(); i-- > 0;) {
       const Level& level = levels_[i];
       if (level.message || level.boundary.empty()) continue;
       if (rest.substr(0, level.boundary.size()) != level.boundary) continue;
-      const bool closing = rest.substr(level.boundary.size(), 2) == "--";
+      const std::string_view after = rest.substr(level.boundary.size());
+      const bool closing = after.substr(0, 2) == "--" && trim(after.substr(2)).empty();
       levels_.resize(closing ? i : i + 1);
       if (!closing) start_header_block();
       return true;

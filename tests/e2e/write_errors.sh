@@ -28,6 +28,25 @@ expect_grep "^week," "$WORK/digest.csv"
 echo "the previous digest" >"$WORK/digest.csv"
 mkdir "$WORK/digest.csv.partial"  # the temporary file cannot be created, even by root
 expect_rc 3 "$DMARCQ" --db "$db" digest --week 2026-W46 --out "$WORK/digest.csv"
-expect_grep "digest.csv.partial: cannot write: Is a directory" "$WORK/err"
+expect_grep "digest.csv.partial: cannot write: File exists" "$WORK/err"
 expect_grep "the previous digest" "$WORK/digest.csv"
+rmdir "$WORK/digest.csv.partial"
+
+# The new file keeps the old one's permissions; a link at the temporary name is
+# removed, never written through; an output path that is a link writes its target.
+echo "the previous digest" >"$WORK/digest.csv"
+chmod 600 "$WORK/digest.csv"
+echo "not to be touched" >"$WORK/victim"
+ln -s "$WORK/victim" "$WORK/digest.csv.partial"
+expect_rc 0 "$DMARCQ" --db "$db" digest --week 2026-W46 --out "$WORK/digest.csv"
+checks=$((checks + 1))
+[ "$(stat -c %a "$WORK/digest.csv")" = 600 ] || fail "digest.csv lost its mode 600: $(stat -c %a "$WORK/digest.csv")"
+expect_grep "^week," "$WORK/digest.csv"
+expect_grep "not to be touched" "$WORK/victim"
+echo "old" >"$WORK/real.csv"
+ln -s "$WORK/real.csv" "$WORK/link.csv"
+expect_rc 0 "$DMARCQ" --db "$db" digest --week 2026-W46 --out "$WORK/link.csv"
+checks=$((checks + 1))
+[ -L "$WORK/link.csv" ] || fail "the link given as --out was replaced by a file"
+expect_grep "^week," "$WORK/real.csv"
 finish

@@ -82,6 +82,19 @@ TEST_CASE("archive: a zip whose directory lists one local header twice is reject
   CHECK(sink.raws == std::vector<std::string>{hiding});
   // The zip as written reads both members.
   CHECK(run(zip, {}, "z.zip").documents.size() == 2);
+
+  // Found where libarchive finds the directory: just before the end record, whatever
+  // the record's offset field says, and past an end-record signature planted in the
+  // comment.
+  std::string misplaced = hiding;
+  for (std::size_t i = 0; i < 4; ++i) misplaced[misplaced.size() - 6 + i] = 0;  // offset 0
+  CHECK(run(misplaced, {}, "m.zip").codes == std::vector<ErrorCode>{ErrorCode::kCorrupt});
+  std::string commented = hiding;
+  commented[commented.size() - 2] = 4;  // the end record's comment length
+  commented += std::string("PK\x05\x06", 4);
+  const auto planted = run(commented, {}, "c.zip");
+  CHECK(planted.codes == std::vector<ErrorCode>{ErrorCode::kCorrupt});
+  CHECK(planted.documents.empty());
 }
 
 TEST_CASE("archive: member names are reported as they are") {

@@ -164,3 +164,29 @@ TEST_CASE("mime shape: a message over a cap is rejected as a limit with its byte
   REQUIRE(sink.documents.size() == 1);
   CHECK(sink.documents[0].bytes == kReport1);
 }
+
+TEST_CASE("mime shape: what GMime reads as a multipart or a part is never missed") {
+  const std::string parts = "--a\nX-A: 1\n\n--a\nX-A: 1\n\n--a\nX-A: 1\n\n";
+  // A line that only starts like the closing boundary closes nothing for GMime.
+  const std::string not_closed =
+      kHead + "Content-Type: multipart/mixed; boundary=a\n\n" + "--a\n\n--a--junk\n" + parts;
+  CHECK(shape_of(not_closed).parts >= 5);
+  CHECK(shape_of(not_closed).header_fields >= 5 + 1 + 3);
+  // Comments and spaces around the type.
+  for (const char* type : {"(c) multipart/mixed; boundary=a", "multipart / mixed; boundary=a",
+                           "MULTIPART/Mixed (x); boundary=a"}) {
+    CAPTURE(type);
+    CHECK(shape_of(kHead + "Content-Type: " + type + "\n\n" + parts).parts == 4);
+  }
+  // A Content-Type too long to keep whole still says multipart.
+  const std::string padded = kHead + "Content-Type: multipart/mixed; boundary=a; x=\"" +
+                             std::string(5000, 'x') + "\"\n\n" + parts;
+  CHECK(shape_of(padded).parts == 4);
+  // In a multipart/digest a part without a Content-Type is a message: its headers count.
+  const std::string digest = kHead + "Content-Type: multipart/digest; boundary=d\n\n--d\n\n" +
+                             "From: a@b\nTo: c@d\nX-A: 1\n\nbody\n--d--\n";
+  const MimeShape shape = shape_of(digest);
+  CHECK(shape.header_fields == 5 + 1 + 3);
+  CHECK(shape.parts == 3);
+  CHECK(shape.depth == 2);
+}

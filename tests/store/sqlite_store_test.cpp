@@ -105,6 +105,14 @@ TEST_CASE("store: the same report is stored once, keyed by reporter, id, domain 
         "same report as a.zip with different contents: 2 records and 7782 messages here, 2 "
         "and 12 kept (hash-a)");
 
+  // The same records in another order (another serialization): a plain duplicate.
+  report::Report reordered = report;
+  std::swap(reordered.records[0], reordered.records[1]);
+  auto shuffled = db.add_report(reordered, "d.zip", "hash-reordered");
+  REQUIRE(shuffled.ok());
+  CHECK(shuffled->outcome == Outcome::kDuplicate);
+  CHECK_FALSE(shuffled->conflict);
+
   // Same id from another reporter, for another domain, or for another period: new reports.
   report::Report other_reporter = report;
   other_reporter.org_name = "Yahoo";
@@ -133,7 +141,7 @@ TEST_CASE("store: the same report is stored once, keyed by reporter, id, domain 
                     "SELECT count(*) FROM report_note WHERE text = 'conflict: c.zip "
                     "has the same identity with different contents (hash-forged, "
                     "7782 messages); this first copy is kept'") == 1);
-  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM input") == 6);
+  CHECK(file_scalar(temp.path(), "SELECT count(*) FROM input") == 7);
   CHECK(file_scalar(temp.path(),
                     "SELECT count(*) FROM conflict WHERE kept_hash = 'hash-a' AND "
                     "other_hash = 'hash-forged' AND kept_messages = 12") == 1);

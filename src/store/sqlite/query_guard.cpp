@@ -146,6 +146,7 @@ constexpr int kMaxSqlLength = 1 << 20;  // bytes of the statement
 constexpr int kMaxColumns = 500;        // the widest table has under 30
 constexpr int kMaxExpressionDepth = 200;
 constexpr int kMaxCompoundSelects = 100;
+constexpr sqlite3_int64 kMaxHeapBytes = sqlite3_int64{256} << 20;
 
 std::string lower(const char* text) {
   std::string out = text != nullptr ? text : "";
@@ -192,6 +193,10 @@ QueryGuard::QueryGuard(sqlite3* db) : db_(db) {
   sqlite3_limit(db_, SQLITE_LIMIT_EXPR_DEPTH, kMaxExpressionDepth);
   sqlite3_limit(db_, SQLITE_LIMIT_COMPOUND_SELECT, kMaxCompoundSelects);
   sqlite3_limit(db_, SQLITE_LIMIT_ATTACHED, 0);
+  // For the whole process, which runs this one query: past it SQLite fails the query
+  // with "out of memory" instead of taking the machine's (sorts and temporary tables
+  // spill to temporary files before that).
+  sqlite3_hard_heap_limit64(kMaxHeapBytes);
   sqlite3_set_authorizer(db_, &QueryGuard::authorize, this);
 }
 

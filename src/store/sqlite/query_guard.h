@@ -5,9 +5,11 @@
 // and is a database), and fts3_tokenizer() with one argument returns a library
 // address. So an authorizer allows what a query needs and refuses everything else: an
 // allow-list, not a list of what is known to be dangerous. It also turns on SQLite's
-// defensive mode, turns off trusted schemas, and lowers the limits a hostile query
-// could use to exhaust memory (string length, SQL length, columns, expression depth,
-// compound selects).
+// defensive mode, turns off extension loading, lowers the limits a hostile query could
+// use to exhaust memory (string length, SQL length, columns, expression depth, compound
+// selects, attached databases) and caps SQLite's heap. A query the user writes can
+// still run long or spill a large temporary file (WITH RECURSIVE ... UNION without an
+// end): it is the user's own query on the user's machine, stopped with Ctrl-C.
 #ifndef DMARCQ_STORE_SQLITE_QUERY_GUARD_H_
 #define DMARCQ_STORE_SQLITE_QUERY_GUARD_H_
 

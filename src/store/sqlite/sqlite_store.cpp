@@ -9,6 +9,9 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "core/date.h"
 #include "store/sql/summary_sql.h"
@@ -677,28 +680,35 @@ class SqliteStore final : public Store {
   }
 
   // Whether `report`'s records differ from those stored for `report_ref` in what the
-  // reporter counted: source, messages, disposition, DMARC results and identifiers.
+  // reporter counted: source, messages, disposition, DMARC results and identifiers. In
+  // any order: a report re-sent with its records reordered is the same report.
   core::Result<bool> records_differ(std::int64_t report_ref, std::int64_t stored_records,
                                     const report::Report& report) {
     if (stored_records != static_cast<std::int64_t>(report.records.size())) return true;
     auto stored = db_.prepare(
         "SELECT source_ip, message_count, disposition, dkim_aligned, spf_aligned, header_from, "
-        "envelope_from, envelope_to FROM record WHERE report_ref = ?1 ORDER BY seq");
+        "envelope_from, envelope_to FROM record WHERE report_ref = ?1");
     if (!stored) return std::move(stored).error();
     stored->bind(1, report_ref);
-    for (const report::Record& record : report.records) {
+    using Row = std::tuple<std::string, std::int64_t, std::string, std::string, std::string,
+                           std::string, std::string, std::string>;
+    std::vector<Row> kept;
+    while (true) {
       auto row = stored->step();
       if (!row) return std::move(row).error();
-      if (!*row) return true;
-      if (stored->column_text(0) != record.source_ip || stored->column_int(1) != record.count ||
-          stored->column_text(2) != record.disposition || stored->column_text(3) != record.dkim ||
-          stored->column_text(4) != record.spf || stored->column_text(5) != record.header_from ||
-          stored->column_text(6) != record.envelope_from ||
-          stored->column_text(7) != record.envelope_to) {
-        return true;
-      }
+      if (!*row) break;
+      kept.emplace_back(stored->column_text(0), stored->column_int(1), stored->column_text(2),
+                        stored->column_text(3), stored->column_text(4), stored->column_text(5),
+                        stored->column_text(6), stored->column_text(7));
     }
-    return false;
+    std::vector<Row> given;
+    for (const report::Record& record : report.records) {
+      given.emplace_back(record.source_ip, record.count, record.disposition, record.dkim,
+                         record.spf, record.header_from, record.envelope_from, record.envelope_to);
+    }
+    std::sort(kept.begin(), kept.end());
+    std::sort(given.begin(), given.end());
+    return kept != given;
   }
 
   core::Result<std::int64_t> next_note_seq(std::int64_t report_ref) {
