@@ -167,6 +167,11 @@ std::optional<Cause> parse_cause(std::string_view id);
 enum class Severity { kFail, kWarn, kInfo };
 const char* severity_name(Severity severity);  // "fail", "warn", "info"
 
+// What the table view shows: the id in English, a Japanese name in Japanese
+// ("DKIM 未設定"); "FAIL" or "要対応".
+const char* cause_label(Cause cause, Lang lang);
+std::string severity_label(Severity severity, Lang lang);
+
 // Whose mail a record is. On a shared platform (Google, Microsoft, SES...) the source
 // IP says only whose servers sent it: the customer's own use of the platform needs the
 // customer's envelope domain, or the platform's default for every customer; mail that

@@ -105,29 +105,29 @@ std::string evidence_ja(Cause cause, const SeenValues& seen, const FixContext& c
                         : "（送信元 IP が SPF レコードにありません）");
     }
     case Cause::kSpfNotAligned: {
-      std::string text = "SPF の評価対象は " + join(top(seen.spf_domains, 3)) + " で、" + from +
-                         " とアラインしません";
-      if (context.strict_spf) text += "（aspf=s: 厳格なアラインメント）";
+      std::string text =
+          "SPF の評価対象は " + join(top(seen.spf_domains, 3)) + " で、" + from + " と整合しません";
+      if (context.strict_spf) text += "（aspf=s: 厳格なアライメント（整合））";
       if (context.dkim_really_passes) text += "。DKIM で DMARC に成功しています";
       return text;
     }
     case Cause::kDkimNotActivated:
       if (context.strict_dkim) {
         return "DKIM は d=" + join(top(seen.dkim_domains, 3)) +
-               " で成功していますが、adkim=s（厳格なアラインメント）のため " + from +
-               " とアラインしません";
+               " で成功していますが、adkim=s（厳格なアライメント（整合））のため " + from +
+               " と整合しません";
       }
       return from + " の DKIM 署名がありません" +
              (seen.dkim_domains.empty()
                   ? ""
-                  : "（署名ドメイン: " + join(top(seen.dkim_domains, 3)) + "）");
+                  : "（署名ドメイン：" + join(top(seen.dkim_domains, 3)) + "）");
     case Cause::kDkimKeyUnpublished:
       return "DKIM 署名 d=" + join(top(seen.dkim_domains, 3)) +
              " s=" + join(top(seen.dkim_selectors, 4)) + " が " + join(top(seen.dkim_results, 3)) +
              " です";
     case Cause::kSpfPermerror: return from + " の SPF 評価が permerror です";
     case Cause::kForwarded:
-      if (!seen.reasons.empty()) return "受信側の判定理由: " + join(top(seen.reasons, 3));
+      if (!seen.reasons.empty()) return "受信側の判定理由：" + join(top(seen.reasons, 3));
       return from + " のメールを送信者以外のサーバーが中継しています（エンベロープ " +
              join(top(seen.spf_domains, 3)) + "）。転送またはメーリングリストです";
     case Cause::kUnauthorized: {
@@ -137,7 +137,7 @@ std::string evidence_ja(Cause cause, const SeenValues& seen, const FixContext& c
       if (context.own_domain_messages > 0) {
         text += "。うち " + with_thousands(context.own_domain_messages) +
                 " 通は送信元自身のドメイン（" + join(context.own_domains) +
-                "）で SPF または DKIM に成功しています（アラインなし）";
+                "）で SPF または DKIM に成功しています（整合なし）";
       }
       if (context.platform_messages > 0) {
         text += "。うち " + with_thousands(context.platform_messages) + " 通は " +
@@ -174,13 +174,13 @@ std::string identification_clause(Evidence evidence, Lang lang) {
   const bool ja = lang == Lang::kJa;
   switch (evidence) {
     case Evidence::kSpfPass:
-      return ja ? "。送信元の特定: 送信サービス自身のエンベロープドメインで SPF に成功"
+      return ja ? "。送信元の特定：送信サービス自身のエンベロープドメインで SPF に成功"
                 : "; identified by an SPF pass for the sender's own envelope domain";
     case Evidence::kDkimPass:
-      return ja ? "。送信元の特定: 送信サービス自身の署名ドメインで DKIM に成功"
+      return ja ? "。送信元の特定：送信サービス自身の署名ドメインで DKIM に成功"
                 : "; identified by a DKIM pass for the sender's own signing domain";
     default:
-      return ja ? "。送信元の特定: 送信サービスの公開 IP レンジ"
+      return ja ? "。送信元の特定：送信サービスの公開 IP レンジ"
                 : "; identified by the sender's published IP ranges";
   }
 }
@@ -194,7 +194,7 @@ std::string platforms_clause(const std::vector<FindingSource>& sources, Lang lan
     }
   }
   if (names.empty()) return {};
-  return lang == Lang::kJa ? "。経由したサーバー: " + join(names)
+  return lang == Lang::kJa ? "。経由したサーバー：" + join(names)
                            : "; through the servers of " + join(names);
 }
 

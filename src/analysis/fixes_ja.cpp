@@ -95,7 +95,7 @@ std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
            h + " を指定して保存します。"},
       {"dkim-salesforce-publish",
        "鍵の詳細ページに 2 つのレコードが表示されたら（通常は数分後）、両方とも " + h +
-           " の DNS に登録します。値は表示どおり正確にコピーしてください: CNAME レコード " +
+           " の DNS に登録します。値は表示どおり正確にコピーしてください：CNAME レコード " +
            selector + "._domainkey." + h + " → " + selector +
            ".….custdkim.salesforce.com と、代替 CNAME レコード " + alternate + "._domainkey." + h +
            " → " + alternate + ".….custdkim.salesforce.com。"},
@@ -127,7 +127,7 @@ std::vector<FixStep> google_dkim_steps(const std::string& h) {
       {"dkim-google-generate",
        "Google 管理コンソール →" + label("アプリ") + "→" + label("Google Workspace") + "→" +
            label("Gmail") + "→" + label("メールの認証") + "で " + h +
-           " を選び、新しいレコードを生成します（2048 ビット、セレクタの接頭辞 google）。"},
+           " を選び、新しいレコードを生成します（2048 ビット、セレクターの接頭辞 google）。"},
       {"dkim-google-publish",
        "表示された値を TXT レコード google._domainkey." + h + " として公開します。"},
       {"dkim-google-start", label("メールの認証") + "に戻り、" + label("認証を開始") +
@@ -161,7 +161,7 @@ std::string vendor_dkim_hint(FixService service, const std::string& h) {
              " → ….dkim.amazonses.com";
     case FixService::kSendgrid:
       return "SendGrid の Settings → Sender Authentication → Authenticate Your Domain で automated "
-             "security をオン: "
+             "security をオン："
              "CNAME レコード em…." +
              h + "、s1._domainkey." + h + "、s2._domainkey." + h + " → ….sendgrid.net";
     case FixService::kMailchimp:
@@ -175,7 +175,7 @@ std::string vendor_dkim_hint(FixService service, const std::string& h) {
       return "Mailgun のドメイン設定 → DNS records: 登録した送信ドメイン（" + h + " または mg." +
              h + " など）の TXT レコード …._domainkey。セレクターは Mailgun の表示どおり";
     case FixService::kPostmark:
-      return "Postmark の Sender Signatures → ドメインの DNS 設定: TXT レコード …pm._domainkey." +
+      return "Postmark の Sender Signatures → ドメインの DNS 設定：TXT レコード …pm._domainkey." +
              h;
     case FixService::kSparkpost:
       return "SparkPost の Sending Domains: TXT レコード scph…._domainkey." + h;
@@ -197,7 +197,7 @@ std::string vendor_dkim_hint(FixService service, const std::string& h) {
 std::string vendor_return_path_hint(FixService service, const std::string& h) {
   switch (service) {
     case FixService::kAmazonSes:
-      return "SES でカスタム MAIL FROM ドメイン（例: mail." + h +
+      return "SES でカスタム MAIL FROM ドメイン（例：mail." + h +
              "）を設定し、SES が表示する MX レコードと TXT レコード v=spf1 include:amazonses.com "
              "~all を公開します";
     case FixService::kSendgrid:
@@ -207,7 +207,7 @@ std::string vendor_return_path_hint(FixService service, const std::string& h) {
       return "CNAME pm-bounces." + h +
              " → pm.mtasv.net を公開し、Postmark で Return-Path ドメインとして設定します";
     case FixService::kSparkpost:
-      return "SparkPost でカスタムバウンスドメインを追加します。例: CNAME bounce." + h +
+      return "SparkPost でカスタムバウンスドメインを追加します。例：CNAME bounce." + h +
              " → sparkpostmail.com";
     case FixService::kMandrill:
       return "Mandrill の Sending Domains で " + h + " のカスタム Return-Path ドメインを設定します";
@@ -279,7 +279,7 @@ FixParts spf_include_missing(const FixContext& context) {
                   spf_record_state(context, "Salesforce") + "ため、SPF が失敗しています。";
     out.steps = {
         {"spf-include", h + " の SPF レコード（TXT）に include:_spf.salesforce.com "
-                            "を追加してください。例: v=spf1 … "
+                            "を追加してください。例：v=spf1 … "
                             "include:_spf.salesforce.com ~all（既存の記述は残し、v=spf1 "
                             "のレコードは 1 つだけにします）。"},
         {"spf-lookups",
@@ -317,12 +317,12 @@ FixParts spf_include_missing(const FixContext& context) {
     const std::string envelope = first_or(context.spf_domains, "");
     out.summary = name + " は自身のエンベロープドメイン" +
                   (envelope.empty() ? "" : "（" + envelope + "）") + "で送信するため、" + h +
-                  " の SPF レコードに include を追加しても SPF はアラインしません" +
+                  " の SPF レコードに include を追加しても SPF は整合しません" +
                   (context.sender->spf_includes.empty()
                        ? ""
                        : "（" + join(prefixed("include:", context.sender->spf_includes), " ") +
                              " を追加しても DNS ルックアップを消費するだけです）") +
-                  "。アラインメントは DKIM で取る必要があります。";
+                  "。アライメント（整合）は DKIM で取る必要があります。";
     out.steps = vendor_dkim_steps(context);
     out.checks.push_back(dkim_check(context, h));
   } else if (context.sender != nullptr) {
@@ -338,12 +338,12 @@ FixParts spf_include_missing(const FixContext& context) {
       add = h + " の SPF レコード（TXT）に、" + name +
             " の管理画面が自分のアカウント用に示す include を 1 つだけ追加してください（"
             "リージョンやデータセンターによって異なり、" +
-            join(includes, "、") + " のいずれかです）。例: v=spf1 … " + includes.front() +
+            join(includes, "、") + " のいずれかです）。例：v=spf1 … " + includes.front() +
             " ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。すべて追加しても "
             "DNS ルックアップを消費するだけです。";
     } else {
       add = h + " の SPF レコード（TXT）に " + join(includes, " ") +
-            " を追加してください。例: v=spf1 … " + join(includes, " ") +
+            " を追加してください。例：v=spf1 … " + join(includes, " ") +
             " ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。";
     }
     out.steps = {
@@ -386,14 +386,14 @@ FixParts spf_strict(const FixContext& context) {
   FixParts out;
   out.summary =
       "SPF は " + envelope + " に対して成功していますが、" + p +
-      " の DMARC レコードが aspf=s（厳格なアラインメント）のため、エンベロープのドメインが " + h +
-      " と完全に一致しないとアラインしません。";
+      " の DMARC レコードが aspf=s（厳格なアライメント（整合））のため、エンベロープのドメインが " +
+      h + " と完全に一致しないと整合しません。";
   if (context.dkim_passes) out.summary += dkim_state(context) + "ため、対応は任意です。";
   out.steps = {
-      {"relax-aspf", "SPF のアラインメントを緩和する場合: _dmarc." + p +
+      {"relax-aspf", "SPF のアライメント（整合）を緩和する場合：_dmarc." + p +
                          " の TXT レコードから aspf=s "
                          "を削除します（既定は緩和モードです。ほかのタグは残します）。" +
-                         organizational(h) + " 配下の名前ならアラインするようになります。"},
+                         organizational(h) + " 配下の名前なら整合するようになります。"},
       {"exact-envelope", "または、" + sender_name(context) + " のエンベロープ（Return-Path）に " +
                              h + " そのもののアドレスを使います。"},
   };
@@ -413,11 +413,11 @@ FixParts spf_not_aligned(const FixContext& context) {
     const std::string why = "これは" + label("不達管理の有効化") + "または" +
                             label("標準メールセキュリティのメカニズムへの準拠を有効化") +
                             "がオンのときに Salesforce がエンベロープ送信者に設定するアドレスで、" +
-                            h + " とアラインすることはありません。";
+                            h + " と整合することはありません。";
     if (context.dkim_passes) {
       out.summary = "SPF は " + bnc + "に対して成功しています。" + why + "ただし " +
                     dkim_state(context) + "ため、変更は不要です。";
-      out.alternative_title = "任意（SPF もアラインさせる場合）:";
+      out.alternative_title = "任意（SPF も整合させる場合）:";
       out.alternative = salesforce_settings_off_steps(h);
       out.alternative.push_back({"salesforce-bounces",
                                  "不達管理をオフにすると、バウンスは Salesforce に記録されず、"
@@ -428,12 +428,12 @@ FixParts spf_not_aligned(const FixContext& context) {
       out.summary = "SPF は " + bnc + "に対してしか成功していません。" + why +
                     "DMARC は DKIM 鍵で成功させるもので、その署名が再び成功すれば（この項目の DKIM "
                     "の対処）、ほかの変更は不要です。";
-      out.alternative_title = "任意（SPF もアラインさせる場合）:";
+      out.alternative_title = "任意（SPF も整合させる場合）:";
       out.alternative = salesforce_settings_off_steps(h);
       return out;
     }
     out.summary = "SPF は " + bnc + "に対してしか成功していません。" + why;
-    out.steps_title = "推奨: DKIM を設定する";
+    out.steps_title = "推奨：DKIM を設定する";
     out.steps = salesforce_dkim_steps(context);
     out.checks.push_back(dkim_check(context, h));
     out.alternative_title = "代替策（DKIM を使えない場合）:";
@@ -447,46 +447,45 @@ FixParts spf_not_aligned(const FixContext& context) {
     const FixStep optional{
         "vendor-return-path",
         return_path.empty()
-            ? name + " が対応していれば、" + h + " のサブドメイン（例: bounce." + h +
+            ? name + " が対応していれば、" + h + " のサブドメイン（例：bounce." + h +
                   "）をカスタム "
                   "Return-Path（バウンス）ドメインとして設定し、表示されるレコードを公開します。"
-            : "カスタム Return-Path を設定します: " + return_path + "。"};
+            : "カスタム Return-Path を設定します：" + return_path + "。"};
     if (context.dkim_passes) {
-      out.summary = "SPF は " + own + "に対して成功しており、" + h + " とはアラインしませんが、" +
+      out.summary = "SPF は " + own + "に対して成功しており、" + h + " とは整合しませんが、" +
                     dkim_state(context) + "ため、変更は不要です。";
-      out.alternative_title = "任意（SPF もアラインさせる場合）:";
+      out.alternative_title = "任意（SPF も整合させる場合）:";
       out.alternative = {optional};
       return out;
     }
     if (context.dkim_key_exists) {
       out.summary = "SPF は " + own + "に対してしか成功しておらず、" + h +
-                    " とアラインしていません。DMARC は DKIM "
+                    " と整合していません。DMARC は DKIM "
                     "鍵で成功させるもので、その署名が再び成功すれば（この項目の DKIM "
                     "の対処）、ほかの変更は不要です。";
-      out.alternative_title = "任意（SPF もアラインさせる場合）:";
+      out.alternative_title = "任意（SPF も整合させる場合）:";
       out.alternative = {optional};
       return out;
     }
-    out.summary =
-        "SPF は " + own + "に対してしか成功しておらず、" + h +
-        " とアラインしていません。DMARC はどちらか一方がアラインして成功すればよいので、d=" + h +
-        " の DKIM で対応します。";
+    out.summary = "SPF は " + own + "に対してしか成功しておらず、" + h +
+                  " と整合していません。DMARC はどちらか一方が整合して成功すればよいので、d=" + h +
+                  " の DKIM で対応します。";
     out.steps = vendor_dkim_steps(context);
     out.checks.push_back(dkim_check(context, h));
-    out.alternative_title = "任意（SPF もアラインさせる場合）:";
+    out.alternative_title = "任意（SPF も整合させる場合）:";
     out.alternative = {optional};
     return out;
   }
-  out.summary =
-      "エンベロープ送信者のドメイン" +
-      (envelope.empty() || envelope == h ? std::string() : " " + envelope + " ") + "が " + h +
-      "（またはそれとアラインするドメイン）ではないため、SPF は成功してもアラインしていません。";
+  out.summary = "エンベロープ送信者のドメイン" +
+                (envelope.empty() || envelope == h ? std::string() : " " + envelope + " ") + "が " +
+                h +
+                "（またはそれと整合するドメイン）ではないため、SPF は成功しても整合していません。";
   out.steps = {
       {"exact-envelope", name + " のエンベロープ送信者（Return-Path）に " + h +
                              "（またはそのサブドメイン）のアドレスを使うよう設定し、そのドメインの "
                              "SPF レコードで送信元を許可してください。"},
       {std::string(kAlsoDkimKey),
-       "または DKIM でアラインさせます。" + name + " で d=" + h + " の署名を設定してください。"},
+       "または DKIM で整合させます。" + name + " で d=" + h + " の署名を設定してください。"},
   };
   return out;
 }
@@ -497,13 +496,13 @@ FixParts dkim_strict(const FixContext& context) {
   const std::string signer = first_or(context.dkim_domains, "別の名前");
   FixParts out;
   out.summary = "DKIM は d=" + signer + " で成功していますが、" + p +
-                " の DMARC レコードが adkim=s（厳格なアラインメント）のため、" + h +
-                " そのものの署名しかアラインしません。";
+                " の DMARC レコードが adkim=s（厳格なアライメント（整合））のため、" + h +
+                " そのものの署名しか整合しません。";
   out.steps = {
-      {"relax-adkim", "DKIM のアラインメントを緩和する場合: _dmarc." + p +
+      {"relax-adkim", "DKIM のアライメント（整合）を緩和する場合：_dmarc." + p +
                           " の TXT レコードから adkim=s "
                           "を削除します（既定は緩和モードです。ほかのタグは残します）。" +
-                          organizational(h) + " 配下の署名ならアラインするようになります。"},
+                          organizational(h) + " 配下の署名なら整合するようになります。"},
       {"dkim-exact-key", "または、" + sender_name(context) + " でドメインが " + h +
                              " そのものの DKIM 鍵を作成・公開し、その鍵で署名します。"},
   };
@@ -695,14 +694,14 @@ FixParts spf_permerror(const FixContext& context) {
       {"spf-count",
        "ルックアップ数を数えてください。include、a、mx、exists、redirect、ptr はそれぞれ 1 "
        "回と数え、include "
-       "先の中身も含みます（例: _spf.google.com は 4 回、_spf.salesforce.com は 2 回、sendgrid.net "
+       "先の中身も含みます（例：_spf.google.com は 4 回、_spf.salesforce.com は 2 回、sendgrid.net "
        "は 2 "
        "回）。ip4、ip6、all は数えません。"},
       {"spf-trim",
-       "使っていないサービスの include と、どのみちアラインしない送信サービスの include "
+       "使っていないサービスの include と、どのみち整合しない送信サービスの include "
        "を削除してください"
        "（エンベロープにベンダー自身のドメインを使う送信サービスは、SPF ではなく DKIM "
-       "でアラインします）。"},
+       "で整合します）。"},
       {"spf-subdomains",
        "大量配信の送信サービスは " + policy_domain(context) +
            " の専用サブドメインに移し、サブドメインごとに SPF レコードを設定してください。"},
@@ -803,7 +802,7 @@ FixParts unauthorized(const FixContext& context) {
                    with_thousands(context.own_domain_messages) + " 通は送信元自身のドメイン" +
                    (domains.empty() ? "" : "（" + domains + "）") +
                    "で SPF または DKIM に成功しており、" + h +
-                   " とはアラインしていません。利用中のサービスかもしれません。";
+                   " とは整合していません。利用中のサービスかもしれません。";
   }
   if (context.platform_messages > 0) {
     out.summary += with_thousands(context.messages) + " 通のうち " +
@@ -978,7 +977,7 @@ FixParts subdomain_policy_missing(const FixContext& context) {
       {"np",
        "存在しないサブドメイン向けに np=reject を追加してください（RFC 9989）。DNS "
        "レコードのない名前からのメールが正規であることはありません。"},
-      {"sp-example", "例: v=DMARC1; p=" + policy + "; sp=" + policy +
+      {"sp-example", "例：v=DMARC1; p=" + policy + "; sp=" + policy +
                          "; np=reject; rua=mailto:…（rua= は現在のアドレスのままにします）。"},
   };
   return out;

@@ -270,14 +270,16 @@ std::string finding_block(const analysis::Finding& finding, bool first_of_domain
     out.append(std::min<std::size_t>(kWidth, core::display_width(heading)), '=');
     out += '\n';
   }
-  std::string severity = analysis::severity_name(finding.severity);
-  for (char& c : severity) c = static_cast<char>(c - 32);
+  const std::string severity = analysis::severity_label(finding.severity, lang);
   std::string causes;
   for (const analysis::FindingCause& cause : finding.causes) {
-    causes += (causes.empty() ? "" : ", ") + std::string(analysis::cause_id(cause.cause));
+    causes += (causes.empty() ? "" : (ja ? "、" : ", ")) +
+              std::string(analysis::cause_label(cause.cause, lang));
   }
-  std::string head = severity + std::string(kIndent - severity.size(), ' ') +
-                     sender_name(finding, lang) + ": " + causes;
+  const std::size_t severity_width = core::display_width(severity);
+  std::string head = severity +
+                     std::string(severity_width + 2 > kIndent ? 2 : kIndent - severity_width, ' ') +
+                     sender_name(finding, lang) + (ja ? "：" : ": ") + causes;
   for (const std::string& line : output::wrap(head, kWidth)) {
     out += line;
     out += '\n';
@@ -303,20 +305,24 @@ std::string finding_block(const analysis::Finding& finding, bool first_of_domain
     if (more > 0)
       sources +=
           ja ? "、ほか " + with_thousands(more) + " 件" : ", and " + with_thousands(more) + " more";
-    print_wrapped(out, ja ? "送信元: " : "Sources: ", sources);
+    print_wrapped(out, ja ? "送信元：" : "Sources: ", sources);
   }
   if (finding.causes.size() > 1) {
     std::string list;
     for (const analysis::FindingCause& cause : finding.causes) {
-      list += (list.empty() ? "" : "; ") + std::string(analysis::cause_id(cause.cause)) + " (" +
-              analysis::severity_name(cause.severity) + ", " + with_thousands(cause.messages) +
-              (ja ? " 通、うち DMARC 失敗 " : " messages, ") + with_thousands(cause.dmarc_fail) +
-              (ja ? " 通)" : " failing DMARC)");
+      list +=
+          ja ? (list.empty() ? "" : "；") + std::string(analysis::cause_label(cause.cause, lang)) +
+                   "（" + analysis::severity_label(cause.severity, lang) + "、" +
+                   with_thousands(cause.messages) + " 通、うち DMARC 失敗 " +
+                   with_thousands(cause.dmarc_fail) + " 通）"
+             : (list.empty() ? "" : "; ") + std::string(analysis::cause_id(cause.cause)) + " (" +
+                   analysis::severity_name(cause.severity) + ", " + with_thousands(cause.messages) +
+                   " messages, " + with_thousands(cause.dmarc_fail) + " failing DMARC)";
     }
-    print_wrapped(out, ja ? "原因: " : "Causes: ", list);
+    print_wrapped(out, ja ? "原因：" : "Causes: ", list);
   }
-  print_wrapped(out, ja ? "根拠: " : "Evidence: ", finding.evidence);
-  print_wrapped(out, ja ? "対処: " : "Fix: ", finding.fix);
+  print_wrapped(out, ja ? "根拠：" : "Evidence: ", finding.evidence);
+  print_wrapped(out, ja ? "対処：" : "Fix: ", finding.fix);
   return out;
 }
 

@@ -119,7 +119,7 @@ TEST_CASE("explain: findings per sender and cause, worst first, with domain find
     const std::vector<analysis::Finding> later =
         explain_store(*store, one_day, analysis::Lang::kJa);
     CHECK(later.front().messages == 151);
-    CHECK(later.front().evidence.find("アライン") != std::string::npos);
+    CHECK(later.front().evidence.find("整合") != std::string::npos);
   }
 }
 

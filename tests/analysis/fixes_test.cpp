@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstddef>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -397,7 +398,7 @@ TEST_CASE("fixes: spf_not_aligned for Salesforce explains bnc and both ways out"
   CHECK(has(ja, "「標準メールセキュリティのメカニズムへの準拠を有効化」"));
   CHECK(has(ja, "「送信者 ID 準拠を有効化」"));
   CHECK(has(ja, "include だけでは効果がありません"));
-  CHECK(has(ja, "推奨: DKIM を設定する\n1. "));
+  CHECK(has(ja, "推奨：DKIM を設定する\n1. "));
   CHECK(has(ja, "代替策（DKIM を使えない場合）:\n1. "));
 }
 
@@ -683,6 +684,33 @@ TEST_CASE("fixes: a new Salesforce key never reuses a selector seen in the repor
 }
 
 // ---- spf_permerror, forwarded, unauthorized ---------------------------------------
+
+TEST_CASE("fixes: Japanese texts say アライメント（整合） and use full-width colons") {
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  c.spf_domains = {"x.na139.bnc.salesforce.com"};
+  for (Cause cause : kAllCauses) {
+    const std::string text = fix_text(cause, Lang::kJa, c);
+    CAPTURE(text);
+    CHECK_FALSE(has(text, "アライン"));
+    for (const char* colon : {"ください: ", "例: ", "場合: ", "推奨: "})
+      CHECK_FALSE(has(text, colon));
+  }
+}
+
+TEST_CASE("labels: every cause and severity has its own Japanese name; English keeps the ids") {
+  std::set<std::string> names;
+  for (Cause cause : kAllCauses) {
+    CHECK(std::string(cause_label(cause, Lang::kEn)) == cause_id(cause));
+    const std::string ja = cause_label(cause, Lang::kJa);
+    CHECK(ja != cause_id(cause));
+    CHECK(names.insert(ja).second);
+  }
+  CHECK(severity_label(Severity::kFail, Lang::kEn) == "FAIL");
+  CHECK(severity_label(Severity::kInfo, Lang::kEn) == "INFO");
+  CHECK(severity_label(Severity::kFail, Lang::kJa) == "要対応");
+  CHECK(severity_label(Severity::kWarn, Lang::kJa) == "注意");
+}
 
 TEST_CASE("fixes: forwarded says DKIM fails only when it does") {
   FixContext c = base_context(nullptr);
