@@ -147,6 +147,22 @@ std::vector<DnsCheck> dns_checks_for(const FixParts& parts, const FixContext& co
 
 }  // namespace
 
+std::string host_field_note(const std::string& name, Lang lang) {
+  // DNS panels (お名前.com, Route 53, Cloudflare) ask for the name relative to the
+  // registered domain they manage.
+  const std::string zone = organizational_domain(name);
+  const bool apex = zone.empty() || name == zone;
+  const std::string host = apex || name.size() <= zone.size() + 1
+                               ? std::string()
+                               : name.substr(0, name.size() - zone.size() - 1);
+  if (lang == Lang::kJa) {
+    return apex ? "（DNS 管理画面のホスト名の欄は空欄か @、ドメイン " + zone + " 自身）"
+                : "（DNS 管理画面のホスト名の欄には " + host + "、ドメイン " + zone + " の下）";
+  }
+  return apex ? "(in a DNS panel's host field: empty or @, the domain " + zone + " itself)"
+              : "(in a DNS panel's host field: " + host + ", under the domain " + zone + ")";
+}
+
 FixParts fix_parts(Cause cause, Lang lang, const FixContext& context) {
   FixParts parts = lang == Lang::kJa ? fix_parts_ja(cause, context) : fix_parts_en(cause, context);
   parts.dns_checks = dns_checks_for(parts, context);
@@ -228,6 +244,7 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
     for (const DnsCheck* check : due) {
       line(out, "- dig +short " + check->type + " " + check->name);
       line(out, "→ " + check->expect);
+      line(out, host_field_note(check->name, lang));
       dns_given.push_back(check);
     }
   };

@@ -94,6 +94,11 @@ struct FixParts {
 inline constexpr std::string_view kAlsoDkimKey = "also-dkim";
 inline constexpr std::string_view kDkimStepPrefix = "dkim-";
 
+// What to type in a DNS panel's host field for the record `name`: the part before
+// the registered domain ("sf1._domainkey" for sf1._domainkey.example.co.jp), or empty
+// / @ for the domain itself; a line for a fix text.
+std::string host_field_note(const std::string& name, Lang lang);
+
 // The fix for `cause` in `lang`, in parts.
 FixParts fix_parts(Cause cause, Lang lang, const FixContext& context);
 FixParts fix_parts_en(Cause cause, const FixContext& context);

@@ -698,6 +698,22 @@ TEST_CASE("fixes: Japanese texts say アライメント（整合） and use full
   }
 }
 
+TEST_CASE("fixes: each DNS check says what a DNS panel's host field takes") {
+  CHECK(host_field_note("sf1._domainkey.example.co.jp", Lang::kEn) ==
+        "(in a DNS panel's host field: sf1._domainkey, under the domain example.co.jp)");
+  CHECK(host_field_note("sf1._domainkey.example.co.jp", Lang::kJa) ==
+        "（DNS 管理画面のホスト名の欄には sf1._domainkey、ドメイン example.co.jp の下）");
+  CHECK(host_field_note("example.com", Lang::kEn) ==
+        "(in a DNS panel's host field: empty or @, the domain example.com itself)");
+  CHECK(host_field_note("_dmarc.news.example.com", Lang::kEn) ==
+        "(in a DNS panel's host field: _dmarc.news, under the domain example.com)");
+  const Sender sf = salesforce();
+  FixContext c = base_context(&sf);
+  const std::string ja = fix_text(Cause::kDkimNotActivated, Lang::kJa, c);
+  check_clean(ja);
+  CHECK(has(ja, "ホスト名の欄には sf1._domainkey.news、ドメイン example.com の下"));
+}
+
 TEST_CASE("labels: every cause and severity has its own Japanese name; English keeps the ids") {
   std::set<std::string> names;
   for (Cause cause : kAllCauses) {
