@@ -130,7 +130,10 @@ std::vector<DnsCheck> dns_checks_for(const FixParts& parts, const FixContext& co
     } else if (key == "dkim-microsoft-publish") {
       for (const char* selector : {"selector1", "selector2"}) {
         checks.push_back({key, "CNAME", std::string(selector) + "._domainkey." + h,
-                          std::string(selector) + "-….onmicrosoft.com."});
+                          // Older tenants point at onmicrosoft.com, newer ones at
+                          // dkim.mail.microsoft: the step copies whichever is shown.
+                          std::string(selector) + "-….onmicrosoft.com. / " + selector +
+                              "-….dkim.mail.microsoft."});
       }
     } else if (key == "quarantine" || key == "to-quarantine") {
       dmarc("p=quarantine; ");

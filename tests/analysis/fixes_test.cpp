@@ -237,6 +237,15 @@ TEST_CASE("fixes: every DNS step is followed by the query that shows it, before 
     CHECK(has(spf, "- dig +short TXT news.example.com"));
     CHECK(has(spf, "\"v=spf1 … include:_spf.salesforce.com … ~all\""));
   }
+  // Microsoft 365: older tenants' targets are under onmicrosoft.com, newer ones' under
+  // dkim.mail.microsoft; the expected answer names both.
+  const Sender ms = microsoft();
+  FixContext m365 = base_context(&ms);
+  for (const std::string& text : both(Cause::kDkimNotActivated, m365)) {
+    check_clean(text);
+    CHECK(has(text, "- dig +short CNAME selector1._domainkey.news.example.com"));
+    CHECK(has(text, "selector1-….onmicrosoft.com. / selector1-….dkim.mail.microsoft."));
+  }
   FixContext domain = base_context(nullptr);
   domain.policy = "none";
   for (const std::string& text : both(Cause::kPolicyNone, domain)) {
