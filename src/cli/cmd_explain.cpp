@@ -213,13 +213,21 @@ void write_findings_json(const std::vector<analysis::Finding>& findings, analysi
   out << text;
 }
 
+// A line that belongs to the numbered step before it: a query, its answer, a note on
+// it ("- dig +short ...", "→ ...", "(in a DNS panel's ...)").
+bool is_step_detail(std::string_view paragraph) {
+  return paragraph.starts_with("- ") || paragraph.starts_with("\xE2\x86\x92 ") ||
+         paragraph.starts_with("(") || paragraph.starts_with("\xEF\xBC\x88");  // → （
+}
+
 // Appends `label` then `text` wrapped under it, within 80 columns (four are kept for
 // Japanese closing punctuation, which hangs past the line: "です）。"). Numbered steps
-// and list items get a hanging indent.
+// and list items get a hanging indent, and the details of a step sit under its text.
 void print_wrapped(std::string& out, const std::string& label, const std::string& text) {
   const std::size_t label_width = core::display_width(label);
   const std::size_t width = kWidth - 4 - kIndent - label_width;
   bool first = true;
+  std::size_t step_indent = 0;  // under the text of the numbered step last printed
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t end = text.find('\n', start);
@@ -233,8 +241,17 @@ void print_wrapped(std::string& out, const std::string& label, const std::string
                    paragraph[hang + 1] == ' '
                ? hang + 2
                : 0;
+    std::size_t lead = 0;
+    if (hang > 0) {
+      step_indent = hang;
+    } else if (is_step_detail(paragraph)) {
+      lead = step_indent;
+    } else {
+      step_indent = 0;
+    }
     if (paragraph.starts_with("- ")) hang = 2;
-    const std::vector<std::string> lines = output::wrap(paragraph.substr(hang), width - hang);
+    const std::vector<std::string> lines =
+        output::wrap(paragraph.substr(hang), width - lead - hang);
     for (std::size_t i = 0; i < lines.size(); ++i) {
       out.append(kIndent, ' ');
       if (first) {
@@ -242,6 +259,7 @@ void print_wrapped(std::string& out, const std::string& label, const std::string
       } else {
         out.append(label_width, ' ');
       }
+      out.append(lead, ' ');
       if (i == 0) {
         out += paragraph.substr(0, hang);
       } else {
