@@ -13,6 +13,8 @@
 #include <cstring>
 #include <vector>
 
+#include "core/text.h"
+
 namespace dmarcq::ingest {
 
 namespace {
@@ -111,8 +113,7 @@ BodyType body_type_of(std::string_view value, bool complete) {
   type.digest = media == "multipart/digest";
   // Whatever else the scan may misread: a type that names a multipart anywhere, in a
   // comment included, is taken for one, with its boundary unsure.
-  std::string raw(value.substr(0, value.find(';')));
-  for (char& c : raw) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  const std::string raw = core::ascii_lower(value.substr(0, value.find(';')));
   if (!type.multipart && !type.message && raw.find("multipart") != std::string::npos) {
     type.multipart = true;
     return type;

@@ -1,9 +1,10 @@
 #include "store/sqlite/query_guard.h"
 
 #include <algorithm>
-#include <cctype>
 #include <iterator>
 #include <string_view>
+
+#include "core/text.h"
 
 namespace dmarcq::store {
 
@@ -148,11 +149,7 @@ constexpr int kMaxExpressionDepth = 200;
 constexpr int kMaxCompoundSelects = 100;
 constexpr sqlite3_int64 kMaxHeapBytes = sqlite3_int64{256} << 20;
 
-std::string lower(const char* text) {
-  std::string out = text != nullptr ? text : "";
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string lower(const char* text) { return core::ascii_lower(text != nullptr ? text : ""); }
 
 const char* action_name(int action) {
   switch (action) {
