@@ -38,6 +38,24 @@ struct IpRange {
   std::string date;    // when it was read (YYYY-MM-DD)
 };
 
+enum class Lang { kEn, kJa };
+
+// A catalog text in each language; empty where the catalog has none.
+struct LocalText {
+  std::string en;
+  std::string ja;
+  const std::string& in(Lang lang) const { return lang == Lang::kJa ? ja : en; }
+  bool empty() const { return en.empty() && ja.empty(); }
+};
+
+// A DNS record a sender has its customers publish: "{domain}" in the name or value
+// stands for the customer's From domain, "…" for what the sender's console shows.
+struct RecordTemplate {
+  std::string type;   // "CNAME", "TXT", "MX"
+  std::string name;   // "k2._domainkey.{domain}"
+  std::string value;  // "dkim2.mcsv.net"
+};
+
 // What a catalog entry stands for. A forwarder (a mailing-list service such as Google
 // Groups) relays other people's mail: identifying it explains a failure, it never
 // calls for a fix at the customer's side.
@@ -58,6 +76,12 @@ struct Sender {
   std::vector<IpRange> ip_ranges;
   std::vector<std::string> ptr_bases;  // "salesforce.com"
   FixStyle fix_style = FixStyle::kVendorEnvelope;
+  // For the fix texts: where in the sender's console DKIM is set up, the DKIM records
+  // it has customers publish, and how a customer tells which per-account include is
+  // theirs.
+  LocalText dkim_console;
+  std::vector<RecordTemplate> dkim_records;
+  LocalText spf_include_hint;
   Role role = Role::kSender;
   std::string origin;  // "schema/senders.toml:12" or the user's file and line
 };
@@ -157,7 +181,9 @@ enum class Cause {
   kEnforcementReadiness,    // "enforcement_readiness": share of legitimate mail passing
 };
 
-enum class Lang { kEn, kJa };
+// Lines of a fix text that start with kFixVerbatim (a DNS record's fields, a command,
+// the answer it gives) are to be printed as they are, never wrapped.
+inline constexpr std::string_view kFixVerbatim = "    ";
 
 // "spf_include_missing", ...
 const char* cause_id(Cause cause);

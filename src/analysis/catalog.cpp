@@ -89,6 +89,72 @@ class Loader {
     return out;
   }
 
+  // { en = "...", ja = "..." }: a text in each language, both required.
+  core::Result<LocalText> local_text_of(const toml::table& table, std::string_view key) {
+    LocalText text;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return text;
+    const toml::table* languages = node->as_table();
+    if (languages == nullptr)
+      return error(node->source(), "'" + std::string(key) + "' must be { en = \"…\", ja = \"…\" }");
+    for (auto&& [language, value] : *languages) {
+      if (language.str() != "en" && language.str() != "ja") {
+        return error(language.source(), "unknown language '" + std::string(language.str()) +
+                                            "' in '" + std::string(key) + "' (en, ja)");
+      }
+    }
+    for (auto [field, language] : {std::pair{&text.en, "en"}, std::pair{&text.ja, "ja"}}) {
+      auto value = string_of(*languages, language, true);
+      if (!value) return std::move(value).error();
+      if (value->empty()) {
+        return error(languages->get(language)->source(),
+                     "'" + std::string(key) + "." + language + "' is empty");
+      }
+      *field = *value;
+    }
+    return text;
+  }
+
+  // [{ type = "CNAME", name = "k2._domainkey.{domain}", value = "dkim2.mcsv.net" }, ...]
+  core::Result<std::vector<RecordTemplate>> records_of(const toml::table& table,
+                                                       std::string_view key) {
+    std::vector<RecordTemplate> records;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return records;
+    const toml::array* array = node->as_array();
+    if (array == nullptr)
+      return error(node->source(), "'" + std::string(key) + "' must be an array");
+    for (const toml::node& item : *array) {
+      const toml::table* row = item.as_table();
+      if (row == nullptr)
+        return error(item.source(), "'" + std::string(key) + "' must hold tables");
+      for (auto&& [field, value] : *row) {
+        if (field.str() != "type" && field.str() != "name" && field.str() != "value") {
+          return error(field.source(), "unknown key '" + std::string(field.str()) + "' in " +
+                                           std::string(key) + " (type, name, value)");
+        }
+      }
+      RecordTemplate record;
+      for (auto [target, field] : {std::pair{&record.type, "type"}, std::pair{&record.name, "name"},
+                                   std::pair{&record.value, "value"}}) {
+        auto value = string_of(*row, field, true);
+        if (!value) return std::move(value).error();
+        *target = *value;
+      }
+      if (record.type != "CNAME" && record.type != "TXT" && record.type != "MX") {
+        return error(row->get("type")->source(),
+                     "record type '" + record.type + "' must be CNAME, TXT or MX");
+      }
+      if (record.name.find("{domain}") == std::string::npos) {
+        return error(row->get("name")->source(),
+                     "record name '" + record.name + "' must contain {domain}");
+      }
+      if (record.value.empty()) return error(row->get("value")->source(), "record value is empty");
+      records.push_back(std::move(record));
+    }
+    return records;
+  }
+
   core::Result<Sender> load_sender(const toml::table& table) {
     static const std::set<std::string_view> kKeys = {"id",
                                                      "name",
@@ -103,7 +169,10 @@ class Loader {
                                                      "fix",
                                                      "sources",
                                                      "ip_ranges",
-                                                     "role"};
+                                                     "role",
+                                                     "dkim_console",
+                                                     "dkim_records",
+                                                     "spf_include_hint"};
     for (auto&& [key, value] : table) {
       if (kKeys.count(key.str()) == 0) {
         return error(key.source(), "unknown key '" + std::string(key.str()) + "'");
@@ -181,6 +250,15 @@ class Loader {
       return error(table.get("fix")->source(),
                    "fix '" + *fix + "' must be salesforce, customer-envelope or vendor-envelope");
     }
+    auto dkim_console = local_text_of(table, "dkim_console");
+    if (!dkim_console) return std::move(dkim_console).error();
+    sender.dkim_console = std::move(*dkim_console);
+    auto hint = local_text_of(table, "spf_include_hint");
+    if (!hint) return std::move(hint).error();
+    sender.spf_include_hint = std::move(*hint);
+    auto dkim_records = records_of(table, "dkim_records");
+    if (!dkim_records) return std::move(dkim_records).error();
+    sender.dkim_records = std::move(*dkim_records);
     auto role = string_of(table, "role", false);
     if (!role) return std::move(role).error();
     if (*role == "forwarder") {

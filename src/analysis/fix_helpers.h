@@ -138,6 +138,123 @@ inline FailingKey failing_key(const FixContext& context) {
   return key;
 }
 
+// ---- the records fixes publish, the same in every language ------------------------
+
+// The SPF record of `domain` with `terms` in it; "…" stands for its other mechanisms.
+inline DnsRecord spf_record(const std::string& domain, const std::vector<std::string>& terms) {
+  return {"TXT", domain, "v=spf1 … " + (terms.empty() ? "" : join(terms, " ") + " ") + "~all",
+          "",    "",     ""};
+}
+
+// The DMARC record of the policy domain with policy p=`policy`, its sp= as published
+// (or `subdomain_policy` when set) and `extra` tags ("np=reject; "); "…" keeps the
+// current rua= address.
+inline DnsRecord dmarc_record(const FixContext& context, const std::string& policy,
+                              std::string subdomain_policy = "", const std::string& extra = "") {
+  if (subdomain_policy.empty()) subdomain_policy = context.subdomain_policy;
+  return {"TXT",
+          "_dmarc." + policy_domain(context),
+          "v=DMARC1; p=" + policy + "; " +
+              (subdomain_policy.empty() ? "" : "sp=" + subdomain_policy + "; ") + extra +
+              "rua=mailto:…",
+          "",
+          "",
+          ""};
+}
+
+// The p= a DMARC record has now ("none" when absent).
+inline std::string published_policy(const FixContext& context) {
+  return context.policy.empty() ? std::string("none") : context.policy;
+}
+
+// A Salesforce key's CNAMEs: <selector>._domainkey.<domain> → <selector>.<6 characters
+// of its own>.custdkim.salesforce.com (Salesforce Help, "Create a DKIM Key", read
+// 2026-12-07).
+inline std::vector<DnsRecord> salesforce_cname_records(const std::string& domain,
+                                                       const std::vector<std::string>& selectors) {
+  std::vector<DnsRecord> records;
+  for (const std::string& selector : selectors) {
+    if (selector.empty()) continue;
+    records.push_back({"CNAME", selector + "._domainkey." + domain,
+                       selector + ".….custdkim.salesforce.com", "", "", ""});
+  }
+  return records;
+}
+
+// Google Workspace's key: a TXT record under the prefix selector "google" (Google
+// Workspace Admin Help, "Set up DKIM", support.google.com/a/answer/174126, read 2026-12-07).
+inline DnsRecord google_dkim_record(const std::string& domain) {
+  return {"TXT", "google._domainkey." + domain, "v=DKIM1; k=rsa; p=…", "", "", ""};
+}
+
+// Microsoft 365's two CNAMEs: older tenants point at onmicrosoft.com, newer ones at
+// dkim.mail.microsoft (Microsoft Learn, "Set up DKIM to sign mail from your Microsoft 365
+// domain", read 2026-12-07); the step copies whichever the portal shows.
+inline std::vector<DnsRecord> microsoft_dkim_records(const std::string& domain) {
+  std::vector<DnsRecord> records;
+  for (const std::string selector : {"selector1", "selector2"}) {
+    records.push_back({"CNAME", selector + "._domainkey." + domain,
+                       selector + "-…._domainkey.….onmicrosoft.com",
+                       selector + "-…._domainkey.….dkim.mail.microsoft", "", ""});
+  }
+  return records;
+}
+
+// The selector records of a failing key, as the sender publishes them: a CNAME where
+// the catalog knows the sender's CNAME target, else a TXT key. Either way a TXT query
+// shows the key (dig follows the CNAME).
+inline std::vector<DnsRecord> failing_key_records(const FixContext& context,
+                                                  const FailingKey& key) {
+  std::vector<DnsRecord> records;
+  std::string suffix;
+  if (context.sender != nullptr) {
+    for (const std::string& candidate : context.sender->dkim_cname_suffixes) {
+      if (!candidate.empty()) {
+        suffix = candidate;
+        break;
+      }
+    }
+  }
+  for (const std::string& name : key.records) {
+    if (suffix.empty()) {
+      records.push_back({"TXT", name, "v=DKIM1; k=rsa; p=…", "", "", ""});
+    } else {
+      records.push_back(
+          {"CNAME", name, cname_target(suffix), "", "TXT", "\"v=DKIM1; k=rsa; p=…\""});
+    }
+  }
+  return records;
+}
+
+// The DKIM records the catalog says `context.sender` has customers publish, for the
+// From domain.
+inline std::vector<DnsRecord> vendor_dkim_records(const FixContext& context) {
+  std::vector<DnsRecord> records;
+  if (context.sender == nullptr) return records;
+  const std::string h = from_domain(context);
+  auto fill = [&](std::string text) {
+    for (std::size_t at = text.find("{domain}"); at != std::string::npos;
+         at = text.find("{domain}", at + h.size())) {
+      text.replace(at, 8, h);
+    }
+    return text;
+  };
+  for (const RecordTemplate& row : context.sender->dkim_records) {
+    records.push_back({row.type, fill(row.name), fill(row.value), "", "", ""});
+  }
+  return records;
+}
+
+// "….custdkim.salesforce.com or …" for a sender known only by its CNAME targets.
+inline std::vector<std::string> cname_targets(const FixContext& context) {
+  std::vector<std::string> targets;
+  if (context.sender == nullptr) return targets;
+  for (const std::string& suffix : context.sender->dkim_cname_suffixes) {
+    if (!suffix.empty()) targets.push_back(cname_target(suffix));
+  }
+  return targets;
+}
+
 }  // namespace dmarcq::analysis::fix_helpers
 
 #endif  // DMARCQ_ANALYSIS_FIX_HELPERS_H_

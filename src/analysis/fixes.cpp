@@ -78,97 +78,63 @@ std::string format_share(double percent) {
 
 namespace {
 
-// The DNS checks of a fix, from its steps' keys (the same in every language): each step
-// that has the user publish or change a record gets the query that shows it and the
-// answer to expect, written as dig prints it.
-std::vector<DnsCheck> dns_checks_for(const FixParts& parts, const FixContext& context) {
-  using namespace fix_helpers;  // NOLINT: the shared helpers read as local ones
-  const std::string h = from_domain(context);
-  const std::string p = policy_domain(context);
-  const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
+// The DNS checks of a fix, from the records its steps publish: the query that shows
+// each record once it is live, and the answer to expect, written as dig prints it.
+std::vector<DnsCheck> dns_checks_for(const FixParts& parts) {
   std::vector<DnsCheck> checks;
-  std::string key;  // the step being read
-  auto dmarc = [&](const std::string& tags) {
-    checks.push_back({key, "TXT", "_dmarc." + p, "\"v=DMARC1; " + tags + "rua=mailto:…\""});
-  };
-  auto salesforce_cnames = [&](const std::string& domain) {
-    const auto [selector, alternate] = salesforce_selectors(context);
-    for (const std::string& name : {selector, alternate}) {
-      checks.push_back(
-          {key, "CNAME", name + "._domainkey." + domain, name + ".….custdkim.salesforce.com."});
-    }
-  };
-  for (const FixStep& step : parts.steps) {
-    key = step.key;
-    if (key == "spf-include" || key == "spf-include-salesforce") {
-      std::vector<std::string> terms;
-      if (context.sender != nullptr) terms = spf_terms(*context.sender);
-      if (context.sender != nullptr && context.sender->spf_include_per_account && terms.size() > 1)
-        terms.resize(1);
-      checks.push_back(
-          {key, "TXT", h,
-           "\"v=spf1 … " + (terms.empty() ? "" : join(terms, " ") + " … ") + "~all\""});
-    } else if (key == "spf-one-record" || key == "spf-trim") {
-      checks.push_back({key, "TXT", h, "\"v=spf1 … ~all\""});
-    } else if (key == "dkim-salesforce-publish") {
-      salesforce_cnames(h);
-    } else if (key == "dkim-weak-salesforce-replace") {
-      salesforce_cnames(failing_key(context).domain);
-    } else if (key == "dkim-salesforce-republish") {
-      const std::string selector = first_or(context.dkim_selectors, "");
-      if (!selector.empty()) {
-        checks.push_back({key, "CNAME", selector + "._domainkey." + failing_key(context).domain,
-                          selector + ".….custdkim.salesforce.com."});
+  std::vector<const FixStep*> steps;
+  for (const FixStep& step : parts.steps) steps.push_back(&step);
+  for (const FixStep& step : parts.alternative) steps.push_back(&step);
+  for (const FixStep* step_pointer : steps) {
+    const FixStep& step = *step_pointer;
+    for (const DnsRecord& record : step.records) {
+      DnsCheck check{step.key, record.check_type.empty() ? record.type : record.check_type,
+                     record.name, record.expect};
+      if (check.expect.empty()) {
+        if (check.type == "TXT") {
+          check.expect = "\"" + record.value + "\"";
+        } else if (check.type == "CNAME") {
+          check.expect = record.value + ".";
+          if (!record.alternative.empty()) check.expect += " (or " + record.alternative + ".)";
+        } else {
+          check.expect = record.value;
+        }
       }
-    } else if (key == "dkim-publish-record") {
-      // dig +short TXT follows a CNAME and prints its target first, then the key.
-      for (const std::string& record : failing_key(context).records) {
-        checks.push_back({key, "TXT", record, "\"v=DKIM1; k=rsa; p=…\""});
-      }
-    } else if (key == "dkim-google-publish") {
-      checks.push_back({key, "TXT", "google._domainkey." + h, "\"v=DKIM1; k=rsa; p=…\""});
-    } else if (key == "dkim-microsoft-publish") {
-      for (const char* selector : {"selector1", "selector2"}) {
-        checks.push_back({key, "CNAME", std::string(selector) + "._domainkey." + h,
-                          // Older tenants point at onmicrosoft.com, newer ones at
-                          // dkim.mail.microsoft: the step copies whichever is shown.
-                          std::string(selector) + "-….onmicrosoft.com. / " + selector +
-                              "-….dkim.mail.microsoft."});
-      }
-    } else if (key == "quarantine" || key == "to-quarantine") {
-      dmarc("p=quarantine; ");
-    } else if (key == "to-reject") {
-      dmarc("p=reject; ");
-    } else if (key == "pct" || key == "testing-off" || key == "full-policy") {
-      dmarc("p=" + policy + "; ");
-    } else if (key == "sp") {
-      dmarc("p=" + policy + "; sp=…; np=reject; ");
+      checks.push_back(std::move(check));
     }
   }
   return checks;
 }
 
+// A record as lines of its own: name, type, value and what a DNS panel's host field
+// takes, each never wrapped.
+void append_record(std::string& out, const DnsRecord& record, Lang lang) {
+  const bool ja = lang == Lang::kJa;
+  const std::string v(kVerbatim);
+  const std::string host = host_field(record.name);
+  out += "\n" + v + (ja ? "名前：" : "Name:  ") + record.name;
+  out += "\n" + v + (ja ? "種類：" : "Type:  ") + record.type;
+  out += "\n" + v + (ja ? "値：" : "Value: ") + record.value;
+  if (!record.alternative.empty()) {
+    out += "\n" + v + (ja ? "または：" : "Or:    ") + record.alternative;
+  }
+  out += "\n" + v + (ja ? "DNS 管理画面のホスト名の欄：" : "DNS panel host field: ") +
+         (host == "@" ? (ja ? "@ または空欄" : "@ or empty") : host);
+}
+
 }  // namespace
 
-std::string host_field_note(const std::string& name, Lang lang) {
+std::string host_field(const std::string& name) {
   // DNS panels (お名前.com, Route 53, Cloudflare) ask for the name relative to the
   // registered domain they manage.
   const std::string zone = organizational_domain(name);
-  const bool apex = zone.empty() || name == zone;
-  const std::string host = apex || name.size() <= zone.size() + 1
-                               ? std::string()
-                               : name.substr(0, name.size() - zone.size() - 1);
-  if (lang == Lang::kJa) {
-    return apex ? "（DNS 管理画面のホスト名の欄は空欄か @、ドメイン " + zone + " 自身）"
-                : "（DNS 管理画面のホスト名の欄には " + host + "、ドメイン " + zone + " の下）";
-  }
-  return apex ? "(in a DNS panel's host field: empty or @, the domain " + zone + " itself)"
-              : "(in a DNS panel's host field: " + host + ", under the domain " + zone + ")";
+  if (zone.empty() || name == zone || name.size() <= zone.size() + 1) return "@";
+  return name.substr(0, name.size() - zone.size() - 1);
 }
 
 FixParts fix_parts(Cause cause, Lang lang, const FixContext& context) {
   FixParts parts = lang == Lang::kJa ? fix_parts_ja(cause, context) : fix_parts_en(cause, context);
-  parts.dns_checks = dns_checks_for(parts, context);
+  parts.dns_checks = dns_checks_for(parts);
   // "Also set up DKIM" is wrong advice where the customer's DKIM already passes.
   if (context.dkim_passes) {
     std::erase_if(parts.steps, [](const FixStep& step) { return step.key == kAlsoDkimKey; });
@@ -208,7 +174,7 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
   // Right after the step that publishes a record: the query that shows it is live, so
   // that nothing further (Salesforce's Activate) is tried before it is.
   std::vector<const DnsCheck*> dns_given;
-  auto check_dns = [&](const std::string& step_key) {
+  auto check_dns = [&](const std::string& step_key, int& counter) {
     std::vector<const DnsCheck*> due;
     for (const FixParts& part : parts) {
       for (const DnsCheck& check : part.dns_checks) {
@@ -227,11 +193,11 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
     // answer (RFC 1035 3.2.1), commonly an hour, rarely more than a day or two. Said
     // once per fix; later checks only ask for the query.
     if (!dns_given.empty()) {
-      line(out, std::to_string(++number) + ". " +
+      line(out, std::to_string(++counter) + ". " +
                     (lang == Lang::kJa ? "公開されたことを確認してください："
                                        : "Check that it is published:"));
     } else {
-      line(out, std::to_string(++number) + ". " +
+      line(out, std::to_string(++counter) + ". " +
                     (lang == Lang::kJa
                          ? "DNS を保存したら、公開されたことを確認してください（古い答えは TTL "
                            "の間、キャッシュに残ります。多くは 1 時間以内、長くても 1〜2 日です）。"
@@ -245,9 +211,8 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
     // The expected answer on a line of its own, so that a record is not broken by the
     // wrapping of a sentence.
     for (const DnsCheck* check : due) {
-      line(out, "- dig +short " + check->type + " " + check->name);
-      line(out, "→ " + check->expect);
-      line(out, host_field_note(check->name, lang));
+      line(out, std::string(kVerbatim) + "dig +short " + check->type + " " + check->name);
+      line(out, std::string(kVerbatim) + "→ " + check->expect);
       dns_given.push_back(check);
     }
   };
@@ -260,7 +225,8 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
         titled = true;
       }
       line(out, std::to_string(++number) + ". " + step.text);
-      if (!step.key.empty()) check_dns(step.key);
+      for (const DnsRecord& record : step.records) append_record(out, record, lang);
+      if (!step.key.empty()) check_dns(step.key, number);
     }
   }
   std::vector<std::string> checks;
@@ -278,12 +244,12 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
       if (i > 0) text += lang == Lang::kJa ? "、" : "; ";
       text += checks[i];
     }
-    text += lang == Lang::kJa
-                ? "。取り込んだら、変更の翌日以降のレポートで dmarcq explain --from YYYY-MM-DD "
-                  "をもう一度実行します。"
-                : ". Import them and run dmarcq explain --from YYYY-MM-DD again, from the day "
-                  "after the change.";
+    text += lang == Lang::kJa ? "。取り込んだら、変更した日の翌日（YYYY-MM-DD）からのレポートで"
+                                "もう一度実行します："
+                              : ". Import them and run this again on the reports from the day "
+                                "after the change (YYYY-MM-DD):";
     line(out, std::to_string(++number) + ". " + text);
+    line(out, std::string(kVerbatim) + "dmarcq explain --from YYYY-MM-DD");
   }
   std::set<std::string> titles;
   for (const FixParts& part : parts) {
@@ -293,6 +259,8 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
       if (alternative_number == 0 && titles.insert(part.alternative_title).second)
         line(out, part.alternative_title);
       line(out, std::to_string(++alternative_number) + ". " + step.text);
+      for (const DnsRecord& record : step.records) append_record(out, record, lang);
+      if (!step.key.empty()) check_dns(step.key, alternative_number);
     }
   }
   std::set<std::string> notes;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/analysis.h"
@@ -56,11 +57,28 @@ struct FixContext {
   std::vector<std::string> platforms;    // those platforms' names
 };
 
+// A DNS record a step has the user publish. It is printed as a block of its own, one
+// field per line and never wrapped, so that a name or a value is copied whole; the
+// query that shows it is live follows the step (DnsCheck).
+struct DnsRecord {
+  std::string type;         // "TXT", "CNAME", "MX"
+  std::string name;         // the full name: "sf1._domainkey.example.co.jp"
+  std::string value;        // "…" stands for what the console shows or what is already there
+  std::string alternative;  // another form of the value a console may show, or ""
+  std::string check_type;   // the type to query when not `type`, or ""
+  std::string expect;       // dig +short's answer when not the value as dig prints it, or ""
+};
+
 // A fix in parts, so that the fixes of several causes of one sender merge into one
 // text without repeating a step.
 struct FixStep {
+  FixStep() = default;
+  FixStep(std::string key_, std::string text_, std::vector<DnsRecord> records_ = {})
+      : key(std::move(key_)), text(std::move(text_)), records(std::move(records_)) {}
+
   std::string key;  // steps with the same non-empty key are the same step; "" compares by text
   std::string text;
+  std::vector<DnsRecord> records;  // printed under the text
 };
 
 // A DNS record a fix asks for, and what a query for it answers once the change is
@@ -95,9 +113,11 @@ inline constexpr std::string_view kAlsoDkimKey = "also-dkim";
 inline constexpr std::string_view kDkimStepPrefix = "dkim-";
 
 // What to type in a DNS panel's host field for the record `name`: the part before
-// the registered domain ("sf1._domainkey" for sf1._domainkey.example.co.jp), or empty
-// / @ for the domain itself; a line for a fix text.
-std::string host_field_note(const std::string& name, Lang lang);
+// the registered domain ("sf1._domainkey" for sf1._domainkey.example.co.jp), or "@"
+// for the domain itself.
+std::string host_field(const std::string& name);
+
+inline constexpr std::string_view kVerbatim = kFixVerbatim;
 
 // The fix for `cause` in `lang`, in parts.
 FixParts fix_parts(Cause cause, Lang lang, const FixContext& context);

@@ -30,6 +30,13 @@ std::string sender_name(const FixContext& context) {
 
 std::string quoted(std::string_view label) { return "\"" + std::string(label) + "\""; }
 
+// How a customer tells which of a sender's per-account includes is theirs.
+std::string per_account_hint(const Sender& sender) {
+  const std::string& hint = sender.spf_include_hint.in(Lang::kEn);
+  return hint.empty() ? std::string(" (it depends on the account's region or data centre)")
+                      : " (" + hint + ")";
+}
+
 // ---- shared pieces of several texts ----------------------------------------------
 
 // The envelope seen is a name of the From domain's organization (a vendor's custom
@@ -55,20 +62,24 @@ std::string spf_check(const FixContext& context, const std::string& envelope) {
 std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
   const std::string h = from_domain(context);
   const auto [selector, alternate] = salesforce_selectors(context);
+  // Salesforce Help, "Create a DKIM Key" (read 2026-12-07): the Customize Application
+  // permission; one key per exact domain.
   return {
       {"dkim-salesforce-create",
-       "Salesforce Setup → DKIM Keys → Create New Key: RSA key size 2048, Selector " + selector +
-           ", Alternate Selector " + alternate + " (any names not yet used under " + h +
-           "), Domain " + h +
-           " (exactly the From domain: each subdomain needs its own key), Domain Match Pattern " +
-           h + "; Save."},
+       "In Salesforce Setup (as a user with the Customize Application permission), enter DKIM "
+       "in Quick Find and open DKIM Keys. Press Create New Key and enter: RSA key size 2048, "
+       "Selector " +
+           selector + ", Alternate Selector " + alternate + " (any names not yet used under " + h +
+           "), Domain " + h + ", Domain Match Pattern " + h +
+           ". Save. The domain must be exactly the From domain: each subdomain needs its own "
+           "key."},
       {"dkim-salesforce-publish",
-       "When the key's page shows them (usually within minutes), publish BOTH CNAME records in the "
-       "DNS of " +
-           h + ", copying the targets exactly: " + selector + "._domainkey." + h + " → " +
-           selector + ".….custdkim.salesforce.com (CNAME Record) and " + alternate +
-           "._domainkey." + h + " → " + alternate +
-           ".….custdkim.salesforce.com (Alternate CNAME Record)."},
+       "When the key's page shows them (usually within minutes), publish both records in the DNS "
+       "of " +
+           h +
+           " (CNAME Record and Alternate CNAME Record). Copy each target from the key's page: "
+           "its middle part is the key's own.",
+       salesforce_cname_records(h, {selector, alternate})},
       {"dkim-salesforce-wait",
        "Wait until Salesforce detects both CNAMEs (usually minutes after the DNS change; " +
            quoted("Activate") + " stays greyed out until then)."},
@@ -81,15 +92,20 @@ std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
 
 std::vector<FixStep> salesforce_settings_off_steps(const std::string& h) {
   return {
+      // Salesforce Help, "Configure Deliverability Settings" (read 2026-12-07): with bounce
+      // management off, bounced addresses are no longer flagged in Salesforce.
       {"salesforce-settings-off",
-       "Setup → Deliverability: turn off " + quoted("Activate bounce management") + ", " +
+       "In Setup, enter Deliverability in Quick Find. Turn off " +
+           quoted("Activate bounce management") + ", " +
            quoted("Enable compliance with standard email security mechanisms") + " and " +
            quoted("Enable Sender ID compliance") +
-           " (Salesforce then uses the sender's own address as envelope)."},
+           ". Salesforce then uses the sender's own address as envelope. The cost: Salesforce "
+           "no longer marks bounced addresses; bounces go to the sender's mailbox."},
       {"spf-include-salesforce",
        "Make sure the SPF record of " + h +
-           " contains include:_spf.salesforce.com. The include alone does not help while "
-           "those settings are on."},
+           " contains include:_spf.salesforce.com (the include alone does not help while "
+           "those settings are on):",
+       {spf_record(h, {"include:_spf.salesforce.com"})}},
   };
 }
 
@@ -99,7 +115,8 @@ std::vector<FixStep> google_dkim_steps(const std::string& h) {
        "Google Admin console → Apps → Google Workspace → Gmail → " + quoted("Authenticate email") +
            ": select " + h + " and generate a new record (2048-bit key, prefix selector google)."},
       {"dkim-google-publish",
-       "Publish the TXT record google._domainkey." + h + " with the value shown."},
+       "Publish the TXT record shown, with its value copied whole:",
+       {google_dkim_record(h)}},
       {"dkim-google-start",
        "Back in " + quoted("Authenticate email") + ", press " + quoted("Start authentication") +
            " (often forgotten: until then Gmail keeps signing with d=….gappssmtp.com)."},
@@ -113,57 +130,13 @@ std::vector<FixStep> microsoft_dkim_steps(const std::string& h) {
        "Email authentication settings → DKIM: select " +
            h + " (create the DKIM keys if asked)."},
       {"dkim-microsoft-publish",
-       "Publish the two CNAME records shown there, selector1._domainkey." + h +
-           " and selector2._domainkey." + h +
-           ", with exactly the targets shown (….onmicrosoft.com or ….dkim.mail.microsoft)."},
+       "Publish the two CNAME records shown there, with exactly the targets shown (ending in "
+       "onmicrosoft.com or dkim.mail.microsoft):",
+       microsoft_dkim_records(h)},
       {"dkim-microsoft-enable", "Once DNS has the records, turn on " +
                                     quoted("Sign messages for this domain with DKIM signatures") +
                                     " for " + h + "."},
   };
-}
-
-// Where a vendor's DKIM records are set up and what they look like; "" when unknown.
-std::string vendor_dkim_hint(FixService service, const std::string& h) {
-  switch (service) {
-    case FixService::kAmazonSes:
-      return "Amazon SES console → Identities → " + h +
-             " → Authentication, Easy DKIM: three CNAME records …._domainkey." + h +
-             " → ….dkim.amazonses.com";
-    case FixService::kSendgrid:
-      return "SendGrid Settings → Sender Authentication → Authenticate Your Domain, automated "
-             "security on: "
-             "CNAME records em…." +
-             h + ", s1._domainkey." + h + " and s2._domainkey." + h + " → ….sendgrid.net";
-    case FixService::kMailchimp:
-      return "Mailchimp's domain settings → Authenticate: CNAME records k2._domainkey." + h +
-             " → dkim2.mcsv.net and k3._domainkey." + h + " → dkim3.mcsv.net";
-    case FixService::kMandrill:
-      return "Mandrill's Sending Domains: CNAME records mte1._domainkey." + h +
-             " → dkim1.mandrillapp.com and mte2._domainkey." + h +
-             " → dkim2.mandrillapp.com; Mandrill refuses unverified domains";
-    case FixService::kMailgun:
-      return "Mailgun's domain settings → DNS records: the TXT record …._domainkey." + h +
-             " with the selector Mailgun shows, or under the sending domain you added, such as "
-             "mg." +
-             h;
-    case FixService::kPostmark:
-      return "Postmark's Sender Signatures → the domain's DNS settings: the TXT record "
-             "…pm._domainkey." +
-             h;
-    case FixService::kSparkpost:
-      return "SparkPost's Sending Domains: the TXT record scph…._domainkey." + h;
-    case FixService::kBrevo:
-      return "Brevo's domain settings → Authenticate: the Brevo code TXT record and the DKIM "
-             "records shown";
-    case FixService::kHubspot:
-      return "HubSpot's Email Sending Domains → Connect: CNAME records hs1-…._domainkey." + h +
-             " and hs2-…._domainkey." + h + " → ….hubspotemail.net";
-    case FixService::kZendesk:
-      return "CNAME records zendesk1._domainkey." + h +
-             " → zendesk1._domainkey.zendesk.com and zendesk2._domainkey." + h +
-             " → zendesk2._domainkey.zendesk.com; turn DKIM on in Zendesk only after both resolve";
-    default: return {};
-  }
 }
 
 // How a vendor sets a return-path on the customer's domain; "" when unknown.
@@ -188,24 +161,31 @@ std::string vendor_return_path_hint(FixService service, const std::string& h) {
   }
 }
 
-// The DKIM steps for a vendor other than Salesforce, Google and Microsoft.
+// The DKIM steps for a vendor other than Salesforce, Google and Microsoft, from the
+// catalog: where its console sets DKIM up and the records it has customers publish.
 std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string name = sender_name(context);
-  std::string records = vendor_dkim_hint(fix_service(context.sender), h);
-  if (records.empty() && context.sender != nullptr &&
-      !context.sender->dkim_cname_suffixes.empty()) {
-    std::vector<std::string> targets;
-    for (const std::string& suffix : context.sender->dkim_cname_suffixes) {
-      if (!suffix.empty()) targets.push_back(cname_target(suffix));
-    }
-    records = "CNAME records …._domainkey." + h + " pointing to " + join(targets, " or ");
+  const std::string console =
+      context.sender != nullptr ? context.sender->dkim_console.in(Lang::kEn) : std::string();
+  std::vector<DnsRecord> records = vendor_dkim_records(context);
+  std::string publish = "Publish the DKIM records it shows in the DNS of " + h;
+  const std::vector<std::string> targets = cname_targets(context);
+  if (!records.empty()) {
+    publish += ", copying each name and value as shown (… is the part " + name +
+               " makes for your account). They look like this:";
+  } else if (!targets.empty()) {
+    publish += ", exactly as shown: CNAME records …._domainkey." + h + " pointing to " +
+               join(targets, " or ") + ".";
+  } else {
+    publish += ", exactly as shown.";
   }
   return {
-      {"dkim-vendor-start", "In " + name + ", start domain authentication (DKIM) for " + h + "."},
-      {"dkim-vendor-publish",
-       "Publish the DKIM records it shows in the DNS of " + h +
-           (records.empty() ? std::string(", exactly as shown") : ": " + records) + "."},
+      {"dkim-vendor-start",
+       console.empty() ? "In " + name + ", start domain authentication (DKIM) for " + h + "."
+                       : "In " + name + ", open " + console +
+                             " and start domain authentication (DKIM) for " + h + "."},
+      {"dkim-vendor-publish", publish, std::move(records)},
       {"dkim-vendor-verify",
        "Verify the domain in " + name + " and check that signing with d=" + h + " is on."},
   };
@@ -256,8 +236,8 @@ FixParts spf_include_missing(const FixContext& context) {
     out.steps = {
         {"spf-include",
          "Add include:_spf.salesforce.com to the SPF TXT record of " + h +
-             ", e.g. v=spf1 … include:_spf.salesforce.com ~all (keep your other mechanisms; "
-             "exactly one v=spf1 record)."},
+             ". Keep your other mechanisms (…): a domain has exactly one v=spf1 record.",
+         {spf_record(h, {"include:_spf.salesforce.com"})}},
         {"spf-lookups",
          "The include costs 2 of the 10 DNS lookups SPF allows: count the whole record, nested "
          "includes too (more than 10 gives permerror)."},
@@ -307,23 +287,25 @@ FixParts spf_include_missing(const FixContext& context) {
     const std::vector<std::string> includes = spf_terms(*context.sender);
     out.summary = name + " sends this mail with " + h + " as envelope sender, but " +
                   spf_record_state(context) + " " + name + ", so SPF fails.";
-    std::string add;
+    FixStep add{"spf-include", "", {}};
     if (includes.empty()) {
-      add = "Add the SPF mechanism that " + name +
-            " documents (an include: or its ip4:/ip6: addresses) to the SPF TXT record of " + h +
-            " (exactly one v=spf1 record).";
+      add.text = "Add the SPF mechanism that " + name +
+                 " documents (an include: or its ip4:/ip6: addresses) to the SPF TXT record of " +
+                 h + " (exactly one v=spf1 record).";
     } else if (context.sender->spf_include_per_account && includes.size() > 1) {
-      add = "Add the one include " + name + " shows for your account (it depends on its region " +
-            "or data centre; one of " + join(includes, ", ") + ") to the SPF TXT record of " + h +
-            ", e.g. v=spf1 … " + includes.front() +
-            " ~all (keep your other mechanisms; exactly one v=spf1 record). Adding all of them "
-            "only spends DNS lookups.";
+      add.text = "Add the one include " + name + " shows for your account" +
+                 per_account_hint(*context.sender) + " to the SPF TXT record of " + h +
+                 ". The candidates are " + join(includes, ", ") +
+                 "; adding all of them only spends DNS lookups. Keep your other mechanisms "
+                 "(…): a domain has exactly one v=spf1 record.";
+      add.records = {spf_record(h, {"include:…"})};
     } else {
-      add = "Add " + join(includes, " ") + " to the SPF TXT record of " + h + ", e.g. v=spf1 … " +
-            join(includes, " ") + " ~all (keep your other mechanisms; exactly one v=spf1 record).";
+      add.text = "Add " + join(includes, " ") + " to the SPF TXT record of " + h +
+                 ". Keep your other mechanisms (…): a domain has exactly one v=spf1 record.";
+      add.records = {spf_record(h, includes)};
     }
     out.steps = {
-        {"spf-include", add},
+        add,
         kLookupStep,
         {std::string(kAlsoDkimKey),
          "Also enable DKIM for " + h + " at " + name + ": DKIM survives forwarding."},
@@ -361,10 +343,11 @@ FixParts spf_strict(const FixContext& context) {
       "SPF passes for " + envelope + ", but the DMARC record of " + p +
       " has aspf=s (strict alignment), which accepts only an envelope domain of exactly " + h + ".";
   out.steps = {
-      {"relax-aspf", "Either relax SPF alignment: remove aspf=s from the TXT record at _dmarc." +
-                         p +
-                         " (relaxed is the default; keep the other tags), so that any name under " +
-                         organizational(h) + " aligns."},
+      {"relax-aspf",
+       "Either relax SPF alignment: remove aspf=s from the TXT record at _dmarc." + p +
+           " (relaxed is the default; keep the other tags), so that any name under " +
+           organizational(h) + " aligns:",
+       {dmarc_record(context, published_policy(context))}},
       {"exact-envelope", "Or have " + sender_name(context) +
                              " use an envelope (Return-Path) address of exactly " + h + "."},
   };
@@ -392,9 +375,6 @@ FixParts spf_not_aligned(const FixContext& context) {
                     dkim_state(context) + ": nothing needs to change.";
       out.alternative_title = "Optional, to have SPF align too:";
       out.alternative = salesforce_settings_off_steps(h);
-      out.alternative.push_back({"salesforce-bounces",
-                                 "With bounce management off, bounces go to the sender's "
-                                 "mailbox instead of being recorded in Salesforce."});
       return out;
     }
     if (context.dkim_key_exists) {
@@ -474,7 +454,8 @@ FixParts dkim_strict(const FixContext& context) {
       {"relax-adkim",
        "Either relax DKIM alignment: remove adkim=s from the TXT record at _dmarc." + p +
            " (relaxed is the default; keep the other tags), so that any signature under " +
-           organizational(h) + " aligns."},
+           organizational(h) + " aligns:",
+       {dmarc_record(context, published_policy(context))}},
       {"dkim-exact-key", "Or create a DKIM key whose domain is exactly " + h + " at " +
                              sender_name(context) + ", publish it and sign with it."},
   };
@@ -575,12 +556,12 @@ FixParts dkim_key_unpublished(const FixContext& context) {
     if (service == FixService::kSalesforce) {
       const std::string selector = first_or(context.dkim_selectors, "");
       out.steps.push_back({"dkim-salesforce-republish",
-                           "Salesforce Setup → DKIM Keys → the key for " + d + ": republish " +
+                           "In Setup, enter DKIM in Quick Find, open DKIM Keys and the key for " +
+                               d + ". Publish " +
                                (selector.empty() ? std::string("its CNAME records")
-                                                 : "the CNAME for selector " + selector + " (" +
-                                                       selector + "._domainkey." + d + " → " +
-                                                       selector + ".….custdkim.salesforce.com)") +
-                               " exactly as on the key's detail page."});
+                                                 : "the CNAME for selector " + selector) +
+                               " again, copying the target from the key's detail page:",
+                           salesforce_cname_records(d, {selector})});
       out.steps.push_back(
           {"dkim-salesforce-keep-both",
            "Keep both the CNAME Record and the Alternate CNAME Record published: Salesforce "
@@ -589,8 +570,8 @@ FixParts dkim_key_unpublished(const FixContext& context) {
     } else {
       out.steps.push_back({"dkim-publish-record",
                            "Publish or correct " + record_names + " exactly as " + name +
-                               " shows it (CNAME or TXT; the whole value, no extra quotes or "
-                               "line breaks)."});
+                               " shows it (the whole value, no extra quotes or line breaks):",
+                           failing_key_records(context, key)});
       out.steps.push_back(
           {"dkim-revoked",
            "If the record exists but has an empty p=, the key was revoked: re-enable "
@@ -619,7 +600,8 @@ FixParts dkim_key_unpublished(const FixContext& context) {
                "domain: once it shows the new CNAMEs as found, deactivate the old key and press " +
                quoted("Activate") +
                " on the new one right after (mail sent in between is "
-               "not signed)."});
+               "not signed).",
+           salesforce_cname_records(d, {selector, alternate})});
     } else {
       out.steps.push_back(
           {"dkim-weak",
@@ -869,10 +851,11 @@ FixParts policy_none(const FixContext& context) {
                 "still delivered.";
   if (ready_for_enforcement(context)) {
     out.steps = {
-        {"quarantine", "Legitimate mail passes: " + readiness_clause(context) +
-                           ". Change the TXT record at _dmarc." + p +
-                           " to v=DMARC1; p=quarantine; rua=mailto:… (keep your current rua= "
-                           "address)."},
+        {"quarantine",
+         "Legitimate mail passes: " + readiness_clause(context) +
+             ". Change the TXT record at _dmarc." + p +
+             " to p=quarantine (keep your current rua= address and other tags):",
+         {dmarc_record(context, "quarantine")}},
         {"reject", "After a few weeks without legitimate failures, move to p=reject."},
     };
   } else {
@@ -881,7 +864,8 @@ FixParts policy_none(const FixContext& context) {
          "Fix the failing legitimate sources first. Now " + readiness_clause(context) + "."},
         {"quarantine",
          "Then change the TXT record at _dmarc." + p +
-             " to v=DMARC1; p=quarantine; rua=mailto:… (keep your current rua= address)."},
+             " to p=quarantine (keep your current rua= address and other tags):",
+         {dmarc_record(context, "quarantine")}},
         {"reject", "After a few weeks without legitimate failures, move to p=reject."},
     };
   }
@@ -904,8 +888,9 @@ FixParts policy_partial(const FixContext& context) {
        "Raise pct to 100, or better remove the tag: pct is gone in DMARCbis (RFC 9989), so newer "
        "receivers "
        "ignore it."},
-      {"pct-record", "The record at _dmarc." + p + " then reads v=DMARC1; p=" + policy +
-                         "; rua=mailto:… (keep your current rua= address and other tags)."},
+      {"pct-record",
+       "The record at _dmarc." + p + " then reads (keep your current rua= address and other tags):",
+       {dmarc_record(context, policy)}},
   };
   return out;
 }
@@ -925,7 +910,8 @@ FixParts policy_testing(const FixContext& context) {
        (ready_for_enforcement(context) ? std::string("Remove")
                                        : "Once the failing legitimate sources pass, remove") +
            " t=y from the TXT record at _dmarc." + p + " (keep your other tags). Now " +
-           readiness_clause(context) + "."},
+           readiness_clause(context) + ". The record then reads:",
+       {dmarc_record(context, policy)}},
   };
   return out;
 }
@@ -945,8 +931,9 @@ FixParts subdomain_policy_missing(const FixContext& context) {
        "Add np=reject for non-existent subdomains (RFC 9989): mail from a name without DNS records "
        "is never "
        "legitimate."},
-      {"sp-example", "Example: v=DMARC1; p=" + policy + "; sp=" + policy +
-                         "; np=reject; rua=mailto:… (keep your current rua= address)."},
+      {"sp-example",
+       "For example (keep your current rua= address and other tags):",
+       {dmarc_record(context, policy, policy, "np=reject; ")}},
   };
   return out;
 }
@@ -964,7 +951,10 @@ FixParts enforcement_readiness(const FixContext& context) {
                          ": if one of them is a service or server you use, set it up (SPF and "
                          "DKIM) and it will count."},
         {"no-mail",
-         "If " + p + " sends no mail at all, p=reject with an SPF record v=spf1 -all protects it."},
+         "If " + p +
+             " sends no mail at all, p=reject and an SPF record that authorises nothing "
+             "protect it:",
+         {dmarc_record(context, "reject"), DnsRecord{"TXT", p, "v=spf1 -all", "", "", ""}}},
     };
     return out;
   }
@@ -983,17 +973,22 @@ FixParts enforcement_readiness(const FixContext& context) {
     if (context.policy == "reject" && !partial) {
       out.steps = {{"keep-reject", "Keep p=reject and watch the reports for new failing sources."}};
     } else if (enforced && partial) {
-      out.steps = {
-          {"full-policy", "Remove " + loosened + " from the record at _dmarc." + p +
-                              " so that p=" + context.policy + " applies to all mail" +
-                              (context.policy == "quarantine" ? ", then move to p=reject." : ".")},
-          {"watch", "Keep watching the reports for new failing sources."}};
+      out.steps = {{"full-policy",
+                    "Remove " + loosened + " from the record at _dmarc." + p +
+                        " so that p=" + context.policy + " applies to all mail" +
+                        (context.policy == "quarantine" ? " (then move to p=reject):" : ":"),
+                    {dmarc_record(context, context.policy)}},
+                   {"watch", "Keep watching the reports for new failing sources."}};
     } else if (context.policy == "quarantine") {
-      out.steps = {{"to-reject", "Move the policy of " + p + " from p=quarantine to p=reject."},
+      out.steps = {{"to-reject",
+                    "Move the policy of " + p + " from p=quarantine to p=reject:",
+                    {dmarc_record(context, "reject")}},
                    {"watch", "Keep watching the reports for new failing sources."}};
     } else {
-      out.steps = {{"to-quarantine", "Move the policy of " + p +
-                                         " to p=quarantine, then to p=reject after a few weeks."},
+      out.steps = {{"to-quarantine",
+                    "Move the policy of " + p +
+                        " to p=quarantine, then to p=reject after a few weeks. First:",
+                    {dmarc_record(context, "quarantine")}},
                    {"watch", "Keep watching the reports for new failing sources."}};
     }
   } else if (enforced && !(context.policy == "quarantine" && context.testing)) {

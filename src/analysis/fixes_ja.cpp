@@ -85,20 +85,24 @@ bool envelope_is_customers(const FixContext& context) {
 std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
   const std::string h = from_domain(context);
   const auto [selector, alternate] = salesforce_selectors(context);
+  // Salesforce ヘルプ「DKIM 鍵を作成する」(read 2026-12-07): the アプリケーションの
+  // カスタマイズ permission; one key per exact domain.
   return {
       {"dkim-salesforce-create",
-       "Salesforce の設定 →" + label("DKIM 鍵") + "→" + label("鍵を新規作成") +
-           "で、鍵サイズ 2048 ビット、セレクター " + selector + "、代替セレクター " + alternate +
-           "（" + h + " でまだ使っていない名前なら何でも可）、ドメイン " + h +
-           "（From "
-           "ドメインと完全一致。サブドメインごとに別の鍵が必要です）、ドメイン一致パターン " +
-           h + " を指定して保存します。"},
+       "Salesforce の" + label("設定") + "を開きます（" + label("アプリケーションのカスタマイズ") +
+           "権限のあるユーザーで）。" + label("クイック検索") + "ボックスに「DKIM」と入力し、" +
+           label("DKIM 鍵") + "を選びます。" + label("鍵を新規作成") +
+           "を押し、次のとおり入力して保存します：鍵サイズ 2048 ビット、セレクター " + selector +
+           "、代替セレクター " + alternate + "（" + h +
+           " でまだ使っていない名前なら何でも可）、ドメイン " + h + "、ドメイン一致パターン " + h +
+           "。ドメインは From ドメインと完全に一致させます。サブドメインごとに別の鍵が必要です。"},
       {"dkim-salesforce-publish",
-       "鍵の詳細ページに 2 つのレコードが表示されたら（通常は数分後）、両方とも " + h +
-           " の DNS に登録します。値は表示どおり正確にコピーしてください：CNAME レコード " +
-           selector + "._domainkey." + h + " → " + selector +
-           ".….custdkim.salesforce.com と、代替 CNAME レコード " + alternate + "._domainkey." + h +
-           " → " + alternate + ".….custdkim.salesforce.com。"},
+       "鍵の詳細ページに 2 つのレコード（CNAME レコードと代替 CNAME レコード）が表示されたら"
+       "（通常は数分後）、両方とも " +
+           h +
+           " の DNS に登録します。宛先は詳細ページからコピーしてください。中ほどの部分は鍵ごとに"
+           "異なります。",
+       salesforce_cname_records(h, {selector, alternate})},
       {"dkim-salesforce-wait",
        "Salesforce が 2 つの CNAME を検出するまで待ちます（DNS の変更後、通常は数分です。それまで" +
            label("有効化") + "ボタンはグレー表示のままです）。"},
@@ -111,14 +115,20 @@ std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
 
 std::vector<FixStep> salesforce_settings_off_steps(const std::string& h) {
   return {
+      // Salesforce ヘルプ「配信可能性の設定」(read 2026-12-07): with bounce management off,
+      // bounced addresses are no longer flagged in Salesforce.
       {"salesforce-settings-off",
-       "設定 →" + label("送信") + "（配信可能性）で" + label("不達管理の有効化") + "、" +
+       label("設定") + "の" + label("クイック検索") + "ボックスに「送信」と入力し、" +
+           label("送信") + "（配信可能性）を開きます。" + label("不達管理の有効化") + "、" +
            label("標準メールセキュリティのメカニズムへの準拠を有効化") + "、" +
            label("送信者 ID 準拠を有効化") +
-           "をオフにします（送信者自身のアドレスがエンベロープになります）。"},
+           "をオフにします。送信者自身のアドレスがエンベロープになります。代わりに、"
+           "Salesforce は不達のアドレスを記録しなくなり、バウンスは送信者のメールボックスに"
+           "届きます。"},
       {"spf-include-salesforce",
        h + " の SPF レコードに include:_spf.salesforce.com が入っていることを確認します。"
-           "上記の設定がオンのままでは、include だけでは効果がありません。"},
+           "上記の設定がオンのままでは、include だけでは効果がありません：",
+       {spf_record(h, {"include:_spf.salesforce.com"})}},
   };
 }
 
@@ -129,7 +139,8 @@ std::vector<FixStep> google_dkim_steps(const std::string& h) {
            label("Gmail") + "→" + label("メールの認証") + "で " + h +
            " を選び、新しいレコードを生成します（2048 ビット、セレクターの接頭辞 google）。"},
       {"dkim-google-publish",
-       "表示された値を TXT レコード google._domainkey." + h + " として公開します。"},
+       "表示された TXT レコードを、値を省略せずにコピーして公開します：",
+       {google_dkim_record(h)}},
       {"dkim-google-start", label("メールの認証") + "に戻り、" + label("認証を開始") +
                                 "を押します（忘れられがちな手順です。押すまで Gmail は "
                                 "d=….gappssmtp.com で署名し続けます）。"},
@@ -143,55 +154,14 @@ std::vector<FixStep> microsoft_dkim_steps(const std::string& h) {
                                     label("ポリシーとルール") + "→" + label("脅威ポリシー") + "→" +
                                     label("メールの認証の設定") + "→" + label("DKIM") + "で " + h +
                                     " を選びます（求められたら DKIM キーを作成します）。"},
-      {"dkim-microsoft-publish", "表示される 2 つの CNAME レコード selector1._domainkey." + h +
-                                     " と selector2._domainkey." + h +
-                                     " を、表示された宛先（….onmicrosoft.com または "
-                                     "….dkim.mail.microsoft）のとおり正確に公開します。"},
+      {"dkim-microsoft-publish",
+       "表示される 2 つの CNAME レコードを、表示された宛先（onmicrosoft.com または "
+       "dkim.mail.microsoft で終わるもの）のとおり正確に公開します：",
+       microsoft_dkim_records(h)},
       {"dkim-microsoft-enable", "DNS に反映されたら、" + h + " の DKIM 署名を有効にします（" +
                                     label("このドメインのメッセージに DKIM 署名を追加します") +
                                     "をオン）。"},
   };
-}
-
-std::string vendor_dkim_hint(FixService service, const std::string& h) {
-  switch (service) {
-    case FixService::kAmazonSes:
-      return "Amazon SES コンソールの Identities → " + h +
-             " → Authentication → Easy DKIM: CNAME レコード 3 件 …._domainkey." + h +
-             " → ….dkim.amazonses.com";
-    case FixService::kSendgrid:
-      return "SendGrid の Settings → Sender Authentication → Authenticate Your Domain で automated "
-             "security をオン："
-             "CNAME レコード em…." +
-             h + "、s1._domainkey." + h + "、s2._domainkey." + h + " → ….sendgrid.net";
-    case FixService::kMailchimp:
-      return "Mailchimp のドメイン設定 → Authenticate: CNAME レコード k2._domainkey." + h +
-             " → dkim2.mcsv.net と k3._domainkey." + h + " → dkim3.mcsv.net";
-    case FixService::kMandrill:
-      return "Mandrill の Sending Domains: CNAME レコード mte1._domainkey." + h +
-             " → dkim1.mandrillapp.com と mte2._domainkey." + h +
-             " → dkim2.mandrillapp.com。Mandrill は未検証のドメインからは送信しません";
-    case FixService::kMailgun:
-      return "Mailgun のドメイン設定 → DNS records: 登録した送信ドメイン（" + h + " または mg." +
-             h + " など）の TXT レコード …._domainkey。セレクターは Mailgun の表示どおり";
-    case FixService::kPostmark:
-      return "Postmark の Sender Signatures → ドメインの DNS 設定：TXT レコード …pm._domainkey." +
-             h;
-    case FixService::kSparkpost:
-      return "SparkPost の Sending Domains: TXT レコード scph…._domainkey." + h;
-    case FixService::kBrevo:
-      return "Brevo のドメイン設定 → Authenticate: 表示される Brevo コードの TXT レコードと DKIM "
-             "レコード";
-    case FixService::kHubspot:
-      return "HubSpot の Email Sending Domains → Connect: CNAME レコード hs1-…._domainkey." + h +
-             " と hs2-…._domainkey." + h + " → ….hubspotemail.net";
-    case FixService::kZendesk:
-      return "CNAME レコード zendesk1._domainkey." + h +
-             " → zendesk1._domainkey.zendesk.com と zendesk2._domainkey." + h +
-             " → zendesk2._domainkey.zendesk.com。Zendesk で DKIM "
-             "をオンにするのは両方が解決できるようになってからです";
-    default: return {};
-  }
 }
 
 std::string vendor_return_path_hint(FixService service, const std::string& h) {
@@ -218,20 +188,26 @@ std::string vendor_return_path_hint(FixService service, const std::string& h) {
 std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string name = sender_name(context);
-  std::string records = vendor_dkim_hint(fix_service(context.sender), h);
-  if (records.empty() && context.sender != nullptr &&
-      !context.sender->dkim_cname_suffixes.empty()) {
-    std::vector<std::string> targets;
-    for (const std::string& suffix : context.sender->dkim_cname_suffixes) {
-      if (!suffix.empty()) targets.push_back(cname_target(suffix));
-    }
-    records = "CNAME レコード …._domainkey." + h + " → " + join(targets, " または ");
+  const std::string console =
+      context.sender != nullptr ? context.sender->dkim_console.in(Lang::kJa) : std::string();
+  std::vector<DnsRecord> records = vendor_dkim_records(context);
+  std::string publish = "表示された DKIM レコードを " + h + " の DNS に公開します。";
+  const std::vector<std::string> targets = cname_targets(context);
+  if (!records.empty()) {
+    publish += "名前と値は表示どおりにコピーしてください（… はアカウントごとに " + name +
+               " が決める部分です）。次のような形です：";
+  } else if (!targets.empty()) {
+    publish += "表示どおり正確に登録してください（CNAME レコード …._domainkey." + h + " → " +
+               join(targets, " または ") + "）。";
+  } else {
+    publish += "表示どおり正確に登録してください。";
   }
   return {
-      {"dkim-vendor-start", name + " で " + h + " のドメイン認証（DKIM）を開始します。"},
-      {"dkim-vendor-publish",
-       "表示された DKIM レコードを " + h + " の DNS に公開します" +
-           (records.empty() ? std::string("（表示どおり正確に）") : "（" + records + "）") + "。"},
+      {"dkim-vendor-start",
+       console.empty()
+           ? name + " で " + h + " のドメイン認証（DKIM）を開始します。"
+           : name + " の " + console + " を開き、" + h + " のドメイン認証（DKIM）を開始します。"},
+      {"dkim-vendor-publish", publish, std::move(records)},
       {"dkim-vendor-verify",
        name + " でドメインを検証し、d=" + h + " での署名が有効になっていることを確認します。"},
   };
@@ -278,10 +254,10 @@ FixParts spf_include_missing(const FixContext& context) {
     out.summary = "Salesforce は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" +
                   spf_record_state(context, "Salesforce") + "ため、SPF が失敗しています。";
     out.steps = {
-        {"spf-include", h + " の SPF レコード（TXT）に include:_spf.salesforce.com "
-                            "を追加してください。例：v=spf1 … "
-                            "include:_spf.salesforce.com ~all（既存の記述は残し、v=spf1 "
-                            "のレコードは 1 つだけにします）。"},
+        {"spf-include",
+         h + " の SPF レコード（TXT）に include:_spf.salesforce.com を追加してください。"
+             "既存の記述（…）は残し、v=spf1 のレコードは 1 つだけにします：",
+         {spf_record(h, {"include:_spf.salesforce.com"})}},
         {"spf-lookups",
          "この include は、SPF で許される DNS ルックアップ 10 回のうち 2 回を使います。ネストした "
          "include "
@@ -329,25 +305,28 @@ FixParts spf_include_missing(const FixContext& context) {
     const std::vector<std::string> includes = spf_terms(*context.sender);
     out.summary = name + " は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" +
                   spf_record_state(context, name) + "ため、SPF が失敗しています。";
-    std::string add;
+    FixStep add{"spf-include", "", {}};
     if (includes.empty()) {
-      add = h + " の SPF レコード（TXT）に、" + name +
-            " が案内している SPF の記述（include: か、その ip4:/ip6: アドレス）を追加してください"
-            "（v=spf1 のレコードは 1 つだけにします）。";
+      add.text = h + " の SPF レコード（TXT）に、" + name +
+                 " が案内している SPF の記述（include: か、その ip4:/ip6: アドレス）を追加して"
+                 "ください（v=spf1 のレコードは 1 つだけにします）。";
     } else if (context.sender->spf_include_per_account && includes.size() > 1) {
-      add = h + " の SPF レコード（TXT）に、" + name +
-            " の管理画面が自分のアカウント用に示す include を 1 つだけ追加してください（"
-            "リージョンやデータセンターによって異なり、" +
-            join(includes, "、") + " のいずれかです）。例：v=spf1 … " + includes.front() +
-            " ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。すべて追加しても "
-            "DNS ルックアップを消費するだけです。";
+      const std::string& hint = context.sender->spf_include_hint.in(Lang::kJa);
+      add.text = h + " の SPF レコード（TXT）に、" + name +
+                 " の管理画面が自分のアカウント用に示す include を 1 つだけ追加してください。" +
+                 (hint.empty() ? "リージョンやデータセンターによって異なります。" : hint + "。") +
+                 "候補は " + join(includes, "、") +
+                 " です。すべて追加しても DNS ルックアップを消費するだけです。既存の記述（…）は"
+                 "残し、v=spf1 のレコードは 1 つだけにします：";
+      add.records = {spf_record(h, {"include:…"})};
     } else {
-      add = h + " の SPF レコード（TXT）に " + join(includes, " ") +
-            " を追加してください。例：v=spf1 … " + join(includes, " ") +
-            " ~all（既存の記述は残し、v=spf1 のレコードは 1 つだけにします）。";
+      add.text = h + " の SPF レコード（TXT）に " + join(includes, " ") +
+                 " を追加してください。既存の記述（…）は残し、v=spf1 のレコードは 1 つだけに"
+                 "します：";
+      add.records = {spf_record(h, includes)};
     }
     out.steps = {
-        {"spf-include", add},
+        add,
         kLookupStep,
         {std::string(kAlsoDkimKey),
          "あわせて " + name + " で " + h +
@@ -390,10 +369,12 @@ FixParts spf_strict(const FixContext& context) {
       h + " と完全に一致しないと整合しません。";
   if (context.dkim_passes) out.summary += dkim_state(context) + "ため、対応は任意です。";
   out.steps = {
-      {"relax-aspf", "SPF のアライメント（整合）を緩和する場合：_dmarc." + p +
-                         " の TXT レコードから aspf=s "
-                         "を削除します（既定は緩和モードです。ほかのタグは残します）。" +
-                         organizational(h) + " 配下の名前なら整合するようになります。"},
+      {"relax-aspf",
+       "SPF のアライメント（整合）を緩和する場合：_dmarc." + p +
+           " の TXT レコードから aspf=s "
+           "を削除します（既定は緩和モードです。ほかのタグは残します）。" +
+           organizational(h) + " 配下の名前なら整合するようになります：",
+       {dmarc_record(context, published_policy(context))}},
       {"exact-envelope", "または、" + sender_name(context) + " のエンベロープ（Return-Path）に " +
                              h + " そのもののアドレスを使います。"},
   };
@@ -417,18 +398,15 @@ FixParts spf_not_aligned(const FixContext& context) {
     if (context.dkim_passes) {
       out.summary = "SPF は " + bnc + "に対して成功しています。" + why + "ただし " +
                     dkim_state(context) + "ため、変更は不要です。";
-      out.alternative_title = "任意（SPF も整合させる場合）:";
+      out.alternative_title = "任意（SPF も整合させる場合）：";
       out.alternative = salesforce_settings_off_steps(h);
-      out.alternative.push_back({"salesforce-bounces",
-                                 "不達管理をオフにすると、バウンスは Salesforce に記録されず、"
-                                 "送信者のメールボックスに届くようになります。"});
       return out;
     }
     if (context.dkim_key_exists) {
       out.summary = "SPF は " + bnc + "に対してしか成功していません。" + why +
                     "DMARC は DKIM 鍵で成功させるもので、その署名が再び成功すれば（この項目の DKIM "
                     "の対処）、ほかの変更は不要です。";
-      out.alternative_title = "任意（SPF も整合させる場合）:";
+      out.alternative_title = "任意（SPF も整合させる場合）：";
       out.alternative = salesforce_settings_off_steps(h);
       return out;
     }
@@ -436,7 +414,7 @@ FixParts spf_not_aligned(const FixContext& context) {
     out.steps_title = "推奨：DKIM を設定する";
     out.steps = salesforce_dkim_steps(context);
     out.checks.push_back(dkim_check(context, h));
-    out.alternative_title = "代替策（DKIM を使えない場合）:";
+    out.alternative_title = "代替策（DKIM を使えない場合）：";
     out.alternative = salesforce_settings_off_steps(h);
     return out;
   }
@@ -454,7 +432,7 @@ FixParts spf_not_aligned(const FixContext& context) {
     if (context.dkim_passes) {
       out.summary = "SPF は " + own + "に対して成功しており、" + h + " とは整合しませんが、" +
                     dkim_state(context) + "ため、変更は不要です。";
-      out.alternative_title = "任意（SPF も整合させる場合）:";
+      out.alternative_title = "任意（SPF も整合させる場合）：";
       out.alternative = {optional};
       return out;
     }
@@ -463,7 +441,7 @@ FixParts spf_not_aligned(const FixContext& context) {
                     " と整合していません。DMARC は DKIM "
                     "鍵で成功させるもので、その署名が再び成功すれば（この項目の DKIM "
                     "の対処）、ほかの変更は不要です。";
-      out.alternative_title = "任意（SPF も整合させる場合）:";
+      out.alternative_title = "任意（SPF も整合させる場合）：";
       out.alternative = {optional};
       return out;
     }
@@ -472,7 +450,7 @@ FixParts spf_not_aligned(const FixContext& context) {
                   " の DKIM で対応します。";
     out.steps = vendor_dkim_steps(context);
     out.checks.push_back(dkim_check(context, h));
-    out.alternative_title = "任意（SPF も整合させる場合）:";
+    out.alternative_title = "任意（SPF も整合させる場合）：";
     out.alternative = {optional};
     return out;
   }
@@ -499,10 +477,12 @@ FixParts dkim_strict(const FixContext& context) {
                 " の DMARC レコードが adkim=s（厳格なアライメント（整合））のため、" + h +
                 " そのものの署名しか整合しません。";
   out.steps = {
-      {"relax-adkim", "DKIM のアライメント（整合）を緩和する場合：_dmarc." + p +
-                          " の TXT レコードから adkim=s "
-                          "を削除します（既定は緩和モードです。ほかのタグは残します）。" +
-                          organizational(h) + " 配下の署名なら整合するようになります。"},
+      {"relax-adkim",
+       "DKIM のアライメント（整合）を緩和する場合：_dmarc." + p +
+           " の TXT レコードから adkim=s "
+           "を削除します（既定は緩和モードです。ほかのタグは残します）。" +
+           organizational(h) + " 配下の署名なら整合するようになります：",
+       {dmarc_record(context, published_policy(context))}},
       {"dkim-exact-key", "または、" + sender_name(context) + " でドメインが " + h +
                              " そのものの DKIM 鍵を作成・公開し、その鍵で署名します。"},
   };
@@ -604,12 +584,13 @@ FixParts dkim_key_unpublished(const FixContext& context) {
     if (service == FixService::kSalesforce) {
       const std::string selector = first_or(context.dkim_selectors, "");
       out.steps.push_back({"dkim-salesforce-republish",
-                           "Salesforce の設定 →" + label("DKIM 鍵") + "→ " + d + " の鍵を開き、" +
+                           label("設定") + "の" + label("クイック検索") +
+                               "ボックスに「DKIM」と入力し、" + label("DKIM 鍵") + "で " + d +
+                               " の鍵を開きます。" +
                                (selector.empty() ? std::string("その CNAME レコード")
-                                                 : "セレクター " + selector + " の CNAME（" +
-                                                       selector + "._domainkey." + d + " → " +
-                                                       selector + ".….custdkim.salesforce.com）") +
-                               "を鍵の詳細ページの表示どおり正確に登録し直してください。"});
+                                                 : "セレクター " + selector + " の CNAME") +
+                               "を、鍵の詳細ページから宛先をコピーして登録し直してください：",
+                           salesforce_cname_records(d, {selector})});
       out.steps.push_back({"dkim-salesforce-keep-both",
                            "CNAME レコードと代替 CNAME "
                            "レコードは両方とも公開したままにしてください。Salesforce は 30 "
@@ -617,9 +598,11 @@ FixParts dkim_key_unpublished(const FixContext& context) {
                            "署名が失敗します。"});
     } else {
       out.steps.push_back(
-          {"dkim-publish-record", record_names + (key.records.empty() ? "を " : " を ") + name +
-                                      " の表示どおり正確に公開または修正してください（CNAME または "
-                                      "TXT。値は全体を、余分な引用符や改行を入れずに）。"});
+          {"dkim-publish-record",
+           record_names + (key.records.empty() ? "を " : " を ") + name +
+               " の表示どおり正確に公開または修正してください（値は全体を、余分な引用符や改行を"
+               "入れずに）：",
+           failing_key_records(context, key)});
       out.steps.push_back(
           {"dkim-revoked",
            "レコードはあるのに p= が空の場合、鍵は失効しています。" + name +
@@ -642,8 +625,8 @@ FixParts dkim_key_unpublished(const FixContext& context) {
                " にして鍵を作成し、2 つの CNAME レコードを公開します。Salesforce では 1 つの"
                "ドメインで有効にできる鍵は 1 つだけです。新しい CNAME が検出されたら、古い鍵を"
                "無効化し、すぐに新しい鍵の" +
-               label("有効化") +
-               "を押してください（その間に送られたメールには署名が付きません）。"});
+               label("有効化") + "を押してください（その間に送られたメールには署名が付きません）。",
+           salesforce_cname_records(d, {selector, alternate})});
     } else {
       out.steps.push_back(
           {"dkim-weak",
@@ -898,19 +881,19 @@ FixParts policy_none(const FixContext& context) {
                 "何もしないため、なりすましメールも配信されます。";
   const std::string quarantine_record =
       "_dmarc." + p +
-      " の TXT レコードを v=DMARC1; p=quarantine; rua=mailto:… に変更します（rua= "
-      "は現在のアドレスのままにします）。";
+      " の TXT レコードを p=quarantine に変更します（rua= などほかのタグは現在のままにします）：";
   if (ready_for_enforcement(context)) {
     out.steps = {
         {"quarantine",
-         "正規のメールは成功しています。" + readiness_clause(context) + "。" + quarantine_record},
+         "正規のメールは成功しています。" + readiness_clause(context) + "。" + quarantine_record,
+         {dmarc_record(context, "quarantine")}},
         {"reject", "数週間、正規のメールの失敗がなければ p=reject に移行します。"},
     };
   } else {
     out.steps = {
         {"fix-sources", "まず、失敗している正規の送信元を修正してください。現在、" +
                             readiness_clause(context) + "。"},
-        {"quarantine", "次に " + quarantine_record},
+        {"quarantine", "次に " + quarantine_record, {dmarc_record(context, "quarantine")}},
         {"reject", "数週間、正規のメールの失敗がなければ p=reject に移行します。"},
     };
   }
@@ -934,8 +917,9 @@ FixParts policy_partial(const FixContext& context) {
        "pct を 100 に上げるか、タグ自体を削除してください。DMARCbis（RFC 9989）では pct "
        "が廃止されており、新しい受信側は無視します。"},
       {"pct-record",
-       "_dmarc." + p + " のレコードは v=DMARC1; p=" + policy +
-           "; rua=mailto:… のようになります（rua= などほかのタグは現在のままにします）。"},
+       "_dmarc." + p +
+           " のレコードは次のようになります（rua= などほかのタグは現在のままにします）：",
+       {dmarc_record(context, policy)}},
   };
   return out;
 }
@@ -957,7 +941,8 @@ FixParts policy_testing(const FixContext& context) {
                                        : std::string("失敗している正規の送信元を修正したら、")) +
            "_dmarc." + p +
            " の TXT レコードから t=y を削除してください（ほかのタグは残します）。現在、" +
-           readiness_clause(context) + "。"},
+           readiness_clause(context) + "。レコードは次のようになります：",
+       {dmarc_record(context, policy)}},
   };
   return out;
 }
@@ -977,8 +962,9 @@ FixParts subdomain_policy_missing(const FixContext& context) {
       {"np",
        "存在しないサブドメイン向けに np=reject を追加してください（RFC 9989）。DNS "
        "レコードのない名前からのメールが正規であることはありません。"},
-      {"sp-example", "例：v=DMARC1; p=" + policy + "; sp=" + policy +
-                         "; np=reject; rua=mailto:…（rua= は現在のアドレスのままにします）。"},
+      {"sp-example",
+       "例（rua= などほかのタグは現在のままにします）：",
+       {dmarc_record(context, policy, policy, "np=reject; ")}},
   };
   return out;
 }
@@ -994,8 +980,10 @@ FixParts enforcement_readiness(const FixContext& context) {
         {"identify",
          p + " の不明な送信元を確認してください。利用中のサービスやサーバーがあれば、SPF と DKIM "
              "を設定すると正規のメールとして数えられます。"},
-        {"no-mail", p + " からメールを一切送らない場合は、p=reject と SPF レコード v=spf1 -all "
-                        "で保護できます。"},
+        {"no-mail",
+         p + " からメールを一切送らない場合は、p=reject と、何も許可しない SPF レコードで"
+             "保護できます：",
+         {dmarc_record(context, "reject"), DnsRecord{"TXT", p, "v=spf1 -all", "", "", ""}}},
     };
     return out;
   }
@@ -1020,16 +1008,20 @@ FixParts enforcement_readiness(const FixContext& context) {
           {"full-policy",
            "_dmarc." + p + " のレコードから " + loosened + " を削除し、p=" + context.policy +
                " がすべてのメールに適用されるようにしてください" +
-               (context.policy == "quarantine" ? "。その後 p=reject に移行してください。" : "。")},
+               (context.policy == "quarantine" ? "（その後 p=reject に移行します）：" : "："),
+           {dmarc_record(context, context.policy)}},
           {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
     } else if (context.policy == "quarantine") {
-      out.steps = {
-          {"to-reject", p + " のポリシーを p=quarantine から p=reject に移行してください。"},
-          {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
+      out.steps = {{"to-reject",
+                    p + " のポリシーを p=quarantine から p=reject に移行してください：",
+                    {dmarc_record(context, "reject")}},
+                   {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
     } else {
       out.steps = {
           {"to-quarantine",
-           p + " のポリシーを p=quarantine に移行し、数週間後に p=reject に移行してください。"},
+           p + " のポリシーを p=quarantine に移行し、数週間後に p=reject に移行してください。"
+               "まず次のようにします：",
+           {dmarc_record(context, "quarantine")}},
           {"watch", "新たに失敗する送信元がないか、引き続きレポートを確認してください。"}};
     }
   } else if (enforced && !(context.policy == "quarantine" && context.testing)) {

@@ -213,13 +213,6 @@ void write_findings_json(const std::vector<analysis::Finding>& findings, analysi
   out << text;
 }
 
-// A line that belongs to the numbered step before it: a query, its answer, a note on
-// it ("- dig +short ...", "→ ...", "(in a DNS panel's ...)").
-bool is_step_detail(std::string_view paragraph) {
-  return paragraph.starts_with("- ") || paragraph.starts_with("\xE2\x86\x92 ") ||
-         paragraph.starts_with("(") || paragraph.starts_with("\xEF\xBC\x88");  // → （
-}
-
 // Appends `label` then `text` wrapped under it, within 80 columns (four are kept for
 // Japanese closing punctuation, which hangs past the line: "です）。"). Numbered steps
 // and list items get a hanging indent, and the details of a step sit under its text.
@@ -241,12 +234,26 @@ void print_wrapped(std::string& out, const std::string& label, const std::string
                    paragraph[hang + 1] == ' '
                ? hang + 2
                : 0;
+    // A record's fields, a command and its answer: under the step, as they are, so that
+    // a name or a value is never broken.
+    if (paragraph.starts_with(analysis::kFixVerbatim)) {
+      out.append(kIndent, ' ');
+      if (first) {
+        out += label;
+      } else {
+        out.append(label_width, ' ');
+      }
+      out.append(step_indent + 2, ' ');
+      out += core::terminal_safe(paragraph.substr(analysis::kFixVerbatim.size()));
+      out += '\n';
+      first = false;
+      if (end == text.size()) break;
+      continue;
+    }
     std::size_t lead = 0;
     if (hang > 0) {
       step_indent = hang;
-    } else if (is_step_detail(paragraph)) {
-      lead = step_indent;
-    } else {
+    } else if (!paragraph.starts_with("- ")) {
       step_indent = 0;
     }
     if (paragraph.starts_with("- ")) hang = 2;

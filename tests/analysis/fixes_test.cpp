@@ -57,17 +57,16 @@ Sender zoho() {
   return s;
 }
 
-Sender sendgrid() {
-  Sender s;
-  s.id = "sendgrid";
-  s.name = "Twilio SendGrid";
-  s.spf_includes = {"sendgrid.net"};
-  s.envelope_suffixes = {"sendgrid.net"};
-  s.dkim_domain_suffixes = {"sendgrid.net"};
-  s.dkim_cname_suffixes = {".sendgrid.net"};
-  s.fix_style = FixStyle::kVendorEnvelope;
-  return s;
+// A sender as the built-in catalog describes it, with its console path and records.
+Sender catalog_sender(std::string_view id) {
+  const core::Result<Catalog> catalog = Catalog::builtin();
+  REQUIRE(catalog);
+  const Sender* sender = catalog->find(id);
+  REQUIRE(sender != nullptr);
+  return *sender;
 }
+
+Sender sendgrid() { return catalog_sender("sendgrid"); }
 
 // A vendor the texts have no special knowledge of.
 Sender freshdesk() {
@@ -110,8 +109,25 @@ bool has(std::string_view text, std::string_view part) {
 
 // No unfilled placeholder, no gap left by an empty value, one paragraph without
 // trailing newline.
-void check_clean(const std::string& text) {
-  CAPTURE(text);
+void check_clean(const std::string& full_text) {
+  CAPTURE(full_text);
+  // Verbatim lines (a record's fields, a command) are aligned with spaces; the prose
+  // is checked, and each verbatim line for a field or command that is not empty.
+  std::string text;
+  std::size_t start = 0;
+  while (start < full_text.size()) {
+    std::size_t end = full_text.find('\n', start);
+    if (end == std::string::npos) end = full_text.size();
+    const std::string_view line = std::string_view(full_text).substr(start, end - start);
+    if (line.starts_with(kVerbatim)) {
+      CHECK(line.size() > kVerbatim.size());
+      CHECK(line[kVerbatim.size()] != ' ');
+    } else {
+      if (!text.empty()) text += '\n';
+      text += line;
+    }
+    start = end + 1;
+  }
   CHECK_FALSE(text.empty());
   for (std::string_view bad : {"  ",
                                "<",
@@ -220,37 +236,39 @@ TEST_CASE("fixes: every DNS step is followed by the query that shows it, before 
   for (Lang lang : {Lang::kEn, Lang::kJa}) {
     const std::string dkim = fix_text(Cause::kDkimNotActivated, lang, c);
     check_clean(dkim);
-    const auto publish = dkim.find("sf2._domainkey.news.example.com → sf2.");
-    const auto query = dkim.find("- dig +short CNAME sf1._domainkey.news.example.com");
+    const auto publish = dkim.find("    Name:  sf2._domainkey.news.example.com");
+    const auto query = dkim.find("    dig +short CNAME sf1._domainkey.news.example.com");
     const auto activate = dkim.find(lang == Lang::kEn ? "Press \"Activate\"" : "「有効化」を押");
-    REQUIRE(publish != std::string::npos);
+    if (lang == Lang::kJa) CHECK(has(dkim, "    名前：sf2._domainkey.news.example.com"));
+    REQUIRE((lang == Lang::kJa || publish != std::string::npos));
     REQUIRE(query != std::string::npos);
     REQUIRE(activate != std::string::npos);
-    CHECK(publish < query);
+    if (lang == Lang::kEn) CHECK(publish < query);
     CHECK(query < activate);
-    CHECK(has(dkim, "sf2._domainkey.news.example.com"));
-    CHECK(has(dkim, "sf2.….custdkim.salesforce.com."));
+    CHECK(has(dkim, "    → sf2.….custdkim.salesforce.com."));
     CHECK(has(dkim, "nslookup -type="));
-    CHECK(has(dkim, "dmarcq explain --from YYYY-MM-DD"));
+    CHECK(has(dkim, "\n    dmarcq explain --from YYYY-MM-DD"));
 
     const std::string spf = fix_text(Cause::kSpfIncludeMissing, lang, c);
-    CHECK(has(spf, "- dig +short TXT news.example.com"));
-    CHECK(has(spf, "\"v=spf1 … include:_spf.salesforce.com … ~all\""));
+    CHECK(has(spf, "\n    dig +short TXT news.example.com\n"));
+    CHECK(has(spf, "\n    → \"v=spf1 … include:_spf.salesforce.com ~all\""));
   }
   // Microsoft 365: older tenants' targets are under onmicrosoft.com, newer ones' under
-  // dkim.mail.microsoft; the expected answer names both.
+  // dkim.mail.microsoft; the record and the expected answer name both.
   const Sender ms = microsoft();
   FixContext m365 = base_context(&ms);
   for (const std::string& text : both(Cause::kDkimNotActivated, m365)) {
     check_clean(text);
-    CHECK(has(text, "- dig +short CNAME selector1._domainkey.news.example.com"));
-    CHECK(has(text, "selector1-….onmicrosoft.com. / selector1-….dkim.mail.microsoft."));
+    CHECK(has(text, "\n    dig +short CNAME selector1._domainkey.news.example.com\n"));
+    CHECK(has(text,
+              "selector1-…._domainkey.….onmicrosoft.com. (or "
+              "selector1-…._domainkey.….dkim.mail.microsoft.)"));
   }
   FixContext domain = base_context(nullptr);
   domain.policy = "none";
   for (const std::string& text : both(Cause::kPolicyNone, domain)) {
-    CHECK(has(text, "- dig +short TXT _dmarc.example.com"));
-    CHECK(has(text, "\"v=DMARC1; p=quarantine; rua=mailto:…\""));
+    CHECK(has(text, "\n    dig +short TXT _dmarc.example.com\n"));
+    CHECK(has(text, "\n    → \"v=DMARC1; p=quarantine; rua=mailto:…\""));
   }
 }
 
@@ -325,11 +343,11 @@ TEST_CASE("fixes: includes that are alternatives ask for the account's one, not 
   check_clean(en);
   check_clean(ja);
   CHECK(has(en, "Add the one include Zoho Mail shows for your account"));
-  CHECK(has(en, "one of include:zoho.com, include:zoho.eu, include:spf.zoho.in"));
-  CHECK(has(en, "v=spf1 … include:zoho.com ~all"));
+  CHECK(has(en, "The candidates are include:zoho.com, include:zoho.eu, include:spf.zoho.in"));
+  CHECK(has(en, "\n    Value: v=spf1 … include:… ~all\n"));
   CHECK_FALSE(has(en, "include:zoho.com include:zoho.eu"));
   CHECK(has(ja, "include を 1 つだけ追加してください"));
-  CHECK(has(ja, "include:zoho.com、include:zoho.eu、include:spf.zoho.in のいずれか"));
+  CHECK(has(ja, "候補は include:zoho.com、include:zoho.eu、include:spf.zoho.in です"));
   CHECK_FALSE(has(ja, "include:zoho.com include:zoho.eu"));
 }
 
@@ -395,11 +413,12 @@ TEST_CASE("fixes: spf_not_aligned for Salesforce explains bnc and both ways out"
     CHECK(has(text, "sf1._domainkey.news.example.com"));
     CHECK(has(text, "sf2._domainkey.news.example.com"));
   }
-  CHECK(has(en, "Setup → Deliverability"));
+  CHECK(has(en, "In Setup, enter Deliverability in Quick Find"));
+  CHECK(has(en, "no longer marks bounced addresses"));
   CHECK(has(en, "\"Activate bounce management\""));
   CHECK(has(en, "\"Enable compliance with standard email security mechanisms\""));
   CHECK(has(en, "\"Enable Sender ID compliance\""));
-  CHECK(has(en, "The include alone does not help while those settings are on"));
+  CHECK(has(en, "the include alone does not help while those settings are on"));
   CHECK(has(en, "Preferred fix, DKIM:\n1. "));
   CHECK(has(en, "Alternative if DKIM is impossible:\n1. "));
   CHECK(has(ja, "「送信」（配信可能性）"));
@@ -408,15 +427,11 @@ TEST_CASE("fixes: spf_not_aligned for Salesforce explains bnc and both ways out"
   CHECK(has(ja, "「送信者 ID 準拠を有効化」"));
   CHECK(has(ja, "include だけでは効果がありません"));
   CHECK(has(ja, "推奨：DKIM を設定する\n1. "));
-  CHECK(has(ja, "代替策（DKIM を使えない場合）:\n1. "));
+  CHECK(has(ja, "代替策（DKIM を使えない場合）：\n1. "));
 }
 
 TEST_CASE("fixes: spf_not_aligned for a vendor envelope suggests a return path, DKIM first") {
-  Sender ses;
-  ses.id = "amazon-ses";
-  ses.name = "Amazon SES";
-  ses.spf_includes = {"amazonses.com"};
-  ses.fix_style = FixStyle::kVendorEnvelope;
+  const Sender ses = catalog_sender("amazon-ses");
   FixContext c = base_context(&ses);
   c.spf_domains = {"amazonses.com"};
   const std::string en = fix_text(Cause::kSpfNotAligned, Lang::kEn, c);
@@ -474,12 +489,14 @@ TEST_CASE("fixes: dkim_not_activated for Salesforce walks through key, CNAMEs an
   for (const std::string& text : {en, ja}) {
     check_clean(text);
     CHECK(has(text, "2048"));
-    CHECK(has(text, "sf1._domainkey.news.example.com → sf1.….custdkim.salesforce.com"));
-    CHECK(has(text, "sf2._domainkey.news.example.com → sf2.….custdkim.salesforce.com"));
+    CHECK(has(text, "sf1._domainkey.news.example.com\n"));
+    CHECK(has(text, "sf2._domainkey.news.example.com\n"));
+    CHECK(has(text, "sf2.….custdkim.salesforce.com\n"));
     CHECK(has(text, "30"));
     CHECK(has(text, "\n4. "));
   }
-  CHECK(has(en, "Setup → DKIM Keys → Create New Key"));
+  CHECK(has(en, "enter DKIM in Quick Find and open DKIM Keys. Press Create New Key"));
+  CHECK(has(en, "Customize Application"));
   CHECK(has(en, "Alternate Selector sf2"));
   CHECK(has(en, "Domain news.example.com"));
   CHECK(has(en, "Domain Match Pattern news.example.com"));
@@ -487,7 +504,9 @@ TEST_CASE("fixes: dkim_not_activated for Salesforce walks through key, CNAMEs an
   CHECK(has(en, "greyed out"));
   CHECK(has(en, "\"Activate\""));
   CHECK(has(en, "each subdomain needs its own key"));
-  CHECK(has(ja, "設定 →「DKIM 鍵」→「鍵を新規作成」"));
+  CHECK(has(ja,
+            "「クイック検索」ボックスに「DKIM」と入力し、「DKIM 鍵」を選びます。「鍵を新規作成」"));
+  CHECK(has(ja, "「アプリケーションのカスタマイズ」権限"));
   CHECK(has(ja, "代替セレクター sf2"));
   CHECK(has(ja, "ドメイン一致パターン news.example.com"));
   CHECK(has(ja, "代替 CNAME レコード"));
@@ -600,13 +619,14 @@ TEST_CASE("fixes: dkim_key_unpublished for Salesforce keeps both CNAMEs") {
     check_clean(text);
     CHECK(has(text, "d=news.example.com s=sf2"));
     CHECK(has(text, "permerror"));
-    CHECK(has(text, "sf2._domainkey.news.example.com → sf2.….custdkim.salesforce.com"));
+    CHECK(has(text, "sf2._domainkey.news.example.com\n"));
+    CHECK(has(text, "sf2.….custdkim.salesforce.com\n"));
     CHECK(has(text, "30"));
   }
-  CHECK(has(en, "Setup → DKIM Keys"));
+  CHECK(has(en, "enter DKIM in Quick Find, open DKIM Keys"));
   CHECK(has(en, "Alternate CNAME Record"));
   CHECK(has(en, "selector sf2"));
-  CHECK(has(ja, "設定 →「DKIM 鍵」"));
+  CHECK(has(ja, "「DKIM 鍵」で news.example.com の鍵を開きます"));
   CHECK(has(ja, "代替 CNAME レコード"));
   CHECK(has(ja, "セレクター sf2"));
 }
@@ -707,20 +727,23 @@ TEST_CASE("fixes: Japanese texts say アライメント（整合） and use full
   }
 }
 
-TEST_CASE("fixes: each DNS check says what a DNS panel's host field takes") {
-  CHECK(host_field_note("sf1._domainkey.example.co.jp", Lang::kEn) ==
-        "(in a DNS panel's host field: sf1._domainkey, under the domain example.co.jp)");
-  CHECK(host_field_note("sf1._domainkey.example.co.jp", Lang::kJa) ==
-        "（DNS 管理画面のホスト名の欄には sf1._domainkey、ドメイン example.co.jp の下）");
-  CHECK(host_field_note("example.com", Lang::kEn) ==
-        "(in a DNS panel's host field: empty or @, the domain example.com itself)");
-  CHECK(host_field_note("_dmarc.news.example.com", Lang::kEn) ==
-        "(in a DNS panel's host field: _dmarc.news, under the domain example.com)");
+TEST_CASE("fixes: each record says what a DNS panel's host field takes") {
+  CHECK(host_field("sf1._domainkey.example.co.jp") == "sf1._domainkey");
+  CHECK(host_field("example.com") == "@");
+  CHECK(host_field("_dmarc.news.example.com") == "_dmarc.news");
   const Sender sf = salesforce();
   FixContext c = base_context(&sf);
   const std::string ja = fix_text(Cause::kDkimNotActivated, Lang::kJa, c);
   check_clean(ja);
-  CHECK(has(ja, "ホスト名の欄には sf1._domainkey.news、ドメイン example.com の下"));
+  CHECK(has(ja,
+            "\n    名前：sf1._domainkey.news.example.com\n    種類：CNAME\n"
+            "    値：sf1.….custdkim.salesforce.com\n"
+            "    DNS 管理画面のホスト名の欄：sf1._domainkey.news\n"));
+  const std::string en = fix_text(Cause::kPolicyNone, Lang::kEn, c);
+  CHECK(has(en,
+            "\n    Name:  _dmarc.example.com\n    Type:  TXT\n"
+            "    Value: v=DMARC1; p=quarantine; rua=mailto:…\n"
+            "    DNS panel host field: _dmarc\n"));
 }
 
 TEST_CASE("labels: every cause and severity has its own Japanese name; English keeps the ids") {
