@@ -245,12 +245,23 @@ inline std::vector<DnsRecord> vendor_dkim_records(const FixContext& context) {
   return records;
 }
 
-// "….custdkim.salesforce.com or …" for a sender known only by its CNAME targets.
+// Whether a record's name or value has a part ("…") the user copies from a console.
+inline bool has_placeholder(const std::vector<DnsRecord>& records) {
+  for (const DnsRecord& record : records) {
+    if (record.name.find("…") != std::string::npos || record.value.find("…") != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
+// The domains a sender's DKIM CNAMEs point under ("custdkim.salesforce.com"), for a
+// sender the catalog knows only by them.
 inline std::vector<std::string> cname_targets(const FixContext& context) {
   std::vector<std::string> targets;
   if (context.sender == nullptr) return targets;
   for (const std::string& suffix : context.sender->dkim_cname_suffixes) {
-    if (!suffix.empty()) targets.push_back(cname_target(suffix));
+    const std::string target = suffix.starts_with('.') ? suffix.substr(1) : suffix;
+    if (!target.empty()) targets.push_back(target);
   }
   return targets;
 }

@@ -95,7 +95,7 @@ std::vector<DnsCheck> dns_checks_for(const FixParts& parts) {
           check.expect = "\"" + record.value + "\"";
         } else if (check.type == "CNAME") {
           check.expect = record.value + ".";
-          if (!record.alternative.empty()) check.expect += " (or " + record.alternative + ".)";
+          if (!record.alternative.empty()) check.expect += "\nor " + record.alternative + ".";
         } else {
           check.expect = record.value;
         }
@@ -212,7 +212,14 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
     // wrapping of a sentence.
     for (const DnsCheck* check : due) {
       line(out, std::string(kVerbatim) + "dig +short " + check->type + " " + check->name);
-      line(out, std::string(kVerbatim) + "→ " + check->expect);
+      // An answer of another form the console may show goes on a line of its own.
+      std::string_view expect = check->expect;
+      for (bool first_line = true; !expect.empty(); first_line = false) {
+        const std::size_t cut = std::min(expect.find('\n'), expect.size());
+        line(out, std::string(kVerbatim) + (first_line ? "→ " : "") +
+                      std::string(expect.substr(0, cut)));
+        expect.remove_prefix(std::min(cut + 1, expect.size()));
+      }
       dns_given.push_back(check);
     }
   };

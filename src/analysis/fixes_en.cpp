@@ -172,11 +172,13 @@ std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
   std::string publish = "Publish the DKIM records it shows in the DNS of " + h;
   const std::vector<std::string> targets = cname_targets(context);
   if (!records.empty()) {
-    publish += ", copying each name and value as shown (… is the part " + name +
-               " makes for your account). They look like this:";
+    publish += has_placeholder(records)
+                   ? ", copying each name and value as shown (… is the part " + name +
+                         " makes for your account). They look like this:"
+                   : ":";
   } else if (!targets.empty()) {
-    publish += ", exactly as shown: CNAME records …._domainkey." + h + " pointing to " +
-               join(targets, " or ") + ".";
+    publish += ", exactly as shown: CNAME records under _domainkey." + h +
+               " pointing to a name ending in " + join(targets, " or ") + ".";
   } else {
     publish += ", exactly as shown.";
   }

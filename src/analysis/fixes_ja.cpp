@@ -194,11 +194,13 @@ std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
   std::string publish = "表示された DKIM レコードを " + h + " の DNS に公開します。";
   const std::vector<std::string> targets = cname_targets(context);
   if (!records.empty()) {
-    publish += "名前と値は表示どおりにコピーしてください（… はアカウントごとに " + name +
-               " が決める部分です）。次のような形です：";
+    publish += has_placeholder(records)
+                   ? "名前と値は表示どおりにコピーしてください（… はアカウントごとに " + name +
+                         " が決める部分です）。次のような形です："
+                   : "次のレコードです：";
   } else if (!targets.empty()) {
-    publish += "表示どおり正確に登録してください（CNAME レコード …._domainkey." + h + " → " +
-               join(targets, " または ") + "）。";
+    publish += "表示どおり正確に登録してください（_domainkey." + h + " の下の CNAME レコードで、" +
+               "宛先は " + join(targets, " または ") + " で終わる名前です）。";
   } else {
     publish += "表示どおり正確に登録してください。";
   }

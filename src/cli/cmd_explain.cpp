@@ -236,17 +236,17 @@ void print_wrapped(std::string& out, const std::string& label, const std::string
                : 0;
     // A record's fields, a command and its answer: under the step, as they are, so that
     // a name or a value is never broken.
-    if (paragraph.starts_with(analysis::kFixVerbatim)) {
-      out.append(kIndent, ' ');
-      if (first) {
-        out += label;
-      } else {
-        out.append(label_width, ' ');
-      }
-      out.append(step_indent + 2, ' ');
-      out += core::terminal_safe(paragraph.substr(analysis::kFixVerbatim.size()));
+    // A line too long for its place moves left as far as it must, and is never broken.
+    if (paragraph.starts_with(analysis::kFixVerbatim) && !first) {
+      const std::string line = core::terminal_safe(paragraph.substr(analysis::kFixVerbatim.size()));
+      const std::size_t line_width = core::display_width(line);
+      const std::size_t indent = kIndent + label_width + step_indent + 2;
+      out.append(line_width + indent <= kWidth ? indent
+                 : line_width < kWidth         ? kWidth - line_width
+                                               : 0,
+                 ' ');
+      out += line;
       out += '\n';
-      first = false;
       if (end == text.size()) break;
       continue;
     }

@@ -95,8 +95,9 @@ void wrap_paragraph(std::string_view paragraph, std::size_t width,
     const std::size_t piece_width = wide ? 2 : 1;
     if (wide && no_line_start(step.code_point)) {
       if (!word.empty()) {
-        word += piece;  // "permerror）" moves as one
+        word += piece;  // "permerror）" moves as one; a line may break after it
         word_width += piece_width;
+        place_word();
       } else if (line_width == 0 && !lines.empty()) {
         // The line broke just before this closer: take it back and hang it there.
         lines.back() += piece;

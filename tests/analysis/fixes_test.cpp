@@ -261,8 +261,8 @@ TEST_CASE("fixes: every DNS step is followed by the query that shows it, before 
     check_clean(text);
     CHECK(has(text, "\n    dig +short CNAME selector1._domainkey.news.example.com\n"));
     CHECK(has(text,
-              "selector1-…._domainkey.….onmicrosoft.com. (or "
-              "selector1-…._domainkey.….dkim.mail.microsoft.)"));
+              "\n    → selector1-…._domainkey.….onmicrosoft.com.\n"
+              "    or selector1-…._domainkey.….dkim.mail.microsoft.\n"));
   }
   FixContext domain = base_context(nullptr);
   domain.policy = "none";
@@ -590,8 +590,8 @@ TEST_CASE("fixes: dkim_not_activated for vendors: catalog records, hint, and no 
   c.dkim_domains.clear();
   for (const std::string& text : both(Cause::kDkimNotActivated, c)) {
     check_clean(text);
-    CHECK(has(text, "…._domainkey.news.example.com"));
-    CHECK(has(text, "….domainkey.freshemail.io"));
+    CHECK(has(text, "_domainkey.news.example.com"));
+    CHECK(has(text, " domainkey.freshemail.io"));
   }
 }
 
