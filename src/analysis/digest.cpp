@@ -15,6 +15,7 @@
 #include "analysis/evidence.h"
 #include "analysis/fixes.h"
 #include "analysis/groups.h"
+#include "analysis/texts.h"
 #include "analysis/weights.h"
 #include "core/date.h"
 #include "core/parallel.h"
@@ -241,25 +242,15 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
   });
 
   core::Table table;
-  table.columns = {"week",
-                   "domain",
-                   "sender",
-                   "sender_name",
-                   "source_ips",
-                   "messages",
-                   "dmarc_pass",
-                   "dmarc_fail",
-                   "pass_rate",
-                   "spf_aligned_pass",
-                   "dkim_aligned_pass",
-                   "quarantined",
-                   "rejected",
-                   "causes",
-                   "severity",
-                   "fix",
-                   "messages_prev_week",
-                   "pass_rate_prev_week",
-                   "pass_rate_change"};
+  // Column ids in English for scripts; --lang ja names them for people (texts.h).
+  for (const char* column :
+       {"week", "domain", "sender", "sender_name", "source_ips", "messages", "dmarc_pass",
+        "dmarc_fail", "pass_rate", "spf_aligned_pass", "dkim_aligned_pass", "quarantined",
+        "rejected", "causes", "severity", "fix", "messages_prev_week", "pass_rate_prev_week",
+        "pass_rate_change"}) {
+    table.columns.push_back(text(lang, "digest." + std::string(column)));
+  }
+  const std::string cause_separator = text(lang, "digest.cause_separator");
   // Writing 50,000 fix texts is most of a large week's digest; each row is
   // independent, so the cores share them.
   table.rows.resize(ordered.size());
@@ -269,7 +260,8 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     const std::vector<FindingCause> ordered_list = row.causes.ordered();
     std::string causes;
     for (const FindingCause& cause : ordered_list)
-      causes += (causes.empty() ? "" : ";") + std::string(cause_id(cause.cause));
+      causes +=
+          (causes.empty() ? "" : cause_separator) + std::string(cause_label(cause.cause, lang));
     const std::vector<std::string> ips = top_ips(row, interned, 10);
     std::string fix;
     if (!ordered_list.empty()) {
@@ -279,8 +271,10 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
       facts.policy = policy_by_domain[row.domain];
       fix = row.causes.text(facts, interned, lang).fix;
     }
-    const std::string severity =
+    const std::string severity_id =
         row.rank == 3 ? "ok" : severity_name(static_cast<Severity>(row.rank));
+    const std::string severity =
+        lang == Lang::kJa ? text(lang, "severity." + severity_id) : severity_id;
     const double pass_rate = rate(row.pass, row.messages);
     core::Cell previous_messages = std::monostate{};
     core::Cell previous_rate = std::monostate{};
@@ -292,11 +286,10 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
       previous_rate = before_rate;
       change = std::round((pass_rate - before_rate) * 10.0) / 10.0;
     }
-    const bool ja = lang == Lang::kJa;
     const std::string sender_name = row.subject == Subject::kSender ? row.sender->name
                                     : row.subject == Subject::kForwarders
-                                        ? (ja ? "転送・メーリングリスト" : "forwarders and lists")
-                                        : (ja ? "不明な送信元" : "unknown sources");
+                                        ? text(lang, "digest.forwarders")
+                                        : text(lang, "digest.unknown");
     return {week,
             domain,
             item.source,

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "analysis/fix_helpers.h"
+#include "analysis/texts.h"
 
 namespace dmarcq::analysis {
 
@@ -109,17 +110,17 @@ std::vector<DnsCheck> dns_checks_for(const FixParts& parts) {
 // A record as lines of its own: name, type, value and what a DNS panel's host field
 // takes, each never wrapped.
 void append_record(std::string& out, const DnsRecord& record, Lang lang) {
-  const bool ja = lang == Lang::kJa;
   const std::string v(kVerbatim);
   const std::string host = host_field(record.name);
-  out += "\n" + v + (ja ? "名前：" : "Name:  ") + record.name;
-  out += "\n" + v + (ja ? "種類：" : "Type:  ") + record.type;
-  out += "\n" + v + (ja ? "値：" : "Value: ") + record.value;
+  out += "\n" + v + text(lang, "fix.record_name", {{"name", record.name}});
+  out += "\n" + v + text(lang, "fix.record_type", {{"type", record.type}});
+  out += "\n" + v + text(lang, "fix.record_value", {{"value", record.value}});
   if (!record.alternative.empty()) {
-    out += "\n" + v + (ja ? "または：" : "Or:    ") + record.alternative;
+    out += "\n" + v + text(lang, "fix.record_other_value", {{"value", record.alternative}});
   }
-  out += "\n" + v + (ja ? "DNS 管理画面のホスト名の欄：" : "DNS panel host field: ") +
-         (host == "@" ? (ja ? "@ または空欄" : "@ or empty") : host);
+  out += "\n" + v +
+         (host == "@" ? text(lang, "fix.host_field_apex")
+                      : text(lang, "fix.host_field", {{"host", host}}));
 }
 
 }  // namespace
@@ -192,22 +193,8 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
     // How long a change takes to show: the record's TTL on resolvers that cached the old
     // answer (RFC 1035 3.2.1), commonly an hour, rarely more than a day or two. Said
     // once per fix; later checks only ask for the query.
-    if (!dns_given.empty()) {
-      line(out, std::to_string(++counter) + ". " +
-                    (lang == Lang::kJa ? "公開されたことを確認してください："
-                                       : "Check that it is published:"));
-    } else {
-      line(out, std::to_string(++counter) + ". " +
-                    (lang == Lang::kJa
-                         ? "DNS を保存したら、公開されたことを確認してください（古い答えは TTL "
-                           "の間、キャッシュに残ります。多くは 1 時間以内、長くても 1〜2 日です）。"
-                           "Windows では dig +short TYPE NAME の代わりに nslookup -type=TYPE NAME "
-                           "を使います："
-                         : "Once the DNS change is saved, check that it is published (resolvers "
-                           "keep the old answer for its TTL, commonly an hour, rarely more than a "
-                           "day or two). On Windows use nslookup -type=TYPE NAME instead of dig "
-                           "+short TYPE NAME:"));
-    }
+    line(out, std::to_string(++counter) + ". " +
+                  text(lang, dns_given.empty() ? "fix.dns_check_first" : "fix.dns_check_again"));
     // The expected answer on a line of its own, so that a record is not broken by the
     // wrapping of a sentence.
     for (const DnsCheck* check : due) {
@@ -243,19 +230,13 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
     }
   }
   if (!checks.empty()) {
-    std::string text =
-        lang == Lang::kJa
-            ? "数日後のレポート（メールの 1〜2 日後に届きます）で確認してください："
-            : "Check the reports of the next days (they arrive a day or two after the mail): ";
-    for (std::size_t i = 0; i < checks.size(); ++i) {
-      if (i > 0) text += lang == Lang::kJa ? "、" : "; ";
-      text += checks[i];
+    std::string joined;
+    for (const std::string& check : checks) {
+      if (!joined.empty()) joined += text(lang, "fix.check_separator");
+      joined += check;
     }
-    text += lang == Lang::kJa ? "。取り込んだら、変更した日の翌日（YYYY-MM-DD）からのレポートで"
-                                "もう一度実行します："
-                              : ". Import them and run this again on the reports from the day "
-                                "after the change (YYYY-MM-DD):";
-    line(out, std::to_string(++number) + ". " + text);
+    line(out,
+         std::to_string(++number) + ". " + text(lang, "fix.reports_check", {{"checks", joined}}));
     line(out, std::string(kVerbatim) + "dmarcq explain --from YYYY-MM-DD");
   }
   std::set<std::string> titles;
