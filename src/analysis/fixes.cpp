@@ -230,13 +230,9 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
     }
   }
   if (!checks.empty()) {
-    std::string joined;
-    for (const std::string& check : checks) {
-      if (!joined.empty()) joined += text(lang, "fix.check_separator");
-      joined += check;
-    }
-    line(out,
-         std::to_string(++number) + ". " + text(lang, "fix.reports_check", {{"checks", joined}}));
+    line(out, std::to_string(++number) + ". " + text(lang, "fix.reports_check"));
+    for (const std::string& check : checks) line(out, "- " + check);
+    line(out, std::to_string(++number) + ". " + text(lang, "fix.run_again"));
     line(out, std::string(kVerbatim) + "dmarcq explain --from YYYY-MM-DD");
   }
   std::set<std::string> titles;

@@ -64,15 +64,13 @@ std::string tidy_spacing(const std::string& text) {
 std::string dkim_check(const FixContext& context, const std::string& d) {
   const std::string who =
       context.sender != nullptr ? sender_name(context) + " のメール" : std::string("メール");
-  return from_domain(context) + " からの " + who + "で d=" + d +
-         " の DKIM が pass になっていること";
+  return from_domain(context) + " からの " + who + "：d=" + d + " の DKIM が pass";
 }
 
 std::string spf_check(const FixContext& context, const std::string& envelope) {
   const std::string who =
       context.sender != nullptr ? sender_name(context) + " のメール" : std::string("メール");
-  return from_domain(context) + " からの " + who + "で " + envelope +
-         " の SPF が pass になっていること";
+  return from_domain(context) + " からの " + who + "：" + envelope + " の SPF が pass";
 }
 
 // The envelope seen is a name of the From domain's organization (a vendor's custom
@@ -234,7 +232,7 @@ std::string dkim_state(const FixContext& context) {
 std::string spf_record_state(const FixContext& context, const std::string& what) {
   const std::string envelope = first_or(context.spf_domains, from_domain(context));
   if (context.spf_results.size() == 1 && context.spf_results[0] == "none") {
-    return envelope + " には SPF レコードがなく（受信側の評価は none）、 " + what +
+    return envelope + " には SPF レコードがなく（受信側の評価は none）、" + what +
            " を許可するものがない";
   }
   return envelope + " の SPF レコードが " + what + " を許可していない";
@@ -253,7 +251,8 @@ FixParts spf_include_missing(const FixContext& context) {
   const FixService service = fix_service(context.sender);
   FixParts out;
   if (service == FixService::kSalesforce) {
-    out.summary = "Salesforce は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" +
+    out.summary = "Salesforce は " + h +
+                  " をエンベロープ送信者としてこのメールを送っています。しかし " +
                   spf_record_state(context, "Salesforce") + "ため、SPF が失敗しています。";
     out.steps = {
         {"spf-include",
@@ -278,9 +277,9 @@ FixParts spf_include_missing(const FixContext& context) {
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
              envelope_is_customers(context)) {
     const std::string envelope = first_or(context.spf_domains, "");
-    out.summary = name + " は " + organizational(h) + " 配下の名前 " + envelope +
-                  " を Return-Path（エンベロープ送信者）に使っていますが、" +
-                  spf_record_state(context, name) + "ため、SPF が失敗しています。";
+    out.summary = name + " は Return-Path（エンベロープ送信者）に " + envelope +
+                  "（自社ドメインの名前）を使っています。しかし " +
+                  spf_record_state(context, "この送信サービス") + "ため、SPF が失敗しています。";
     out.steps = {
         {"vendor-return-path-records", name + " が Return-Path ドメイン " + envelope +
                                            " 用に表示する DNS レコード（通常は CNAME、または MX と "
@@ -305,8 +304,9 @@ FixParts spf_include_missing(const FixContext& context) {
     out.checks.push_back(dkim_check(context, h));
   } else if (context.sender != nullptr) {
     const std::vector<std::string> includes = spf_terms(*context.sender);
-    out.summary = name + " は " + h + " をエンベロープ送信者としてこのメールを送っていますが、" +
-                  spf_record_state(context, name) + "ため、SPF が失敗しています。";
+    out.summary = name + " は " + h +
+                  " をエンベロープ送信者としてこのメールを送っています。しかし " +
+                  spf_record_state(context, "この送信サービス") + "ため、SPF が失敗しています。";
     FixStep add{"spf-include", "", {}};
     if (includes.empty()) {
       add.text = h + " の SPF レコード（TXT）に、" + name +
@@ -666,7 +666,7 @@ FixParts spf_permerror(const FixContext& context) {
          "レコード内の include: と redirect= "
          "の名前がすべて解決できるか確認し、使っていないサービスのものは削除してください。"},
     };
-    out.checks.push_back(h + " の SPF が temperror でなくなっていること");
+    out.checks.push_back(h + " の SPF が temperror にならない");
     return out;
   }
   out.summary = record + " の SPF レコードに問題があります。受信側で permerror となり、" + h +
@@ -696,7 +696,7 @@ FixParts spf_permerror(const FixContext& context) {
                 "ごとにボイドルックアップを 1 "
                 "回使うため、最後に置きます。"},
   };
-  out.checks.push_back(h + " の SPF が permerror でなくなっていること");
+  out.checks.push_back(h + " の SPF が permerror にならない");
   return out;
 }
 

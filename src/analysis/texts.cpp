@@ -1,9 +1,9 @@
 #include "analysis/texts.h"
 
+#include <toml++/toml.h>
+
 #include <map>
 #include <vector>
-
-#include <toml++/toml.h>
 
 namespace dmarcq::analysis {
 
@@ -54,8 +54,8 @@ constexpr TextSpec kSpecs[] = {
     {"digest.unknown", ""},
     {"fix.dns_check_first", ""},
     {"fix.dns_check_again", ""},
-    {"fix.reports_check", "checks"},
-    {"fix.check_separator", ""},
+    {"fix.reports_check", ""},
+    {"fix.run_again", ""},
     {"fix.record_name", "name"},
     {"fix.record_type", "type"},
     {"fix.record_value", "value"},
@@ -69,7 +69,8 @@ using Texts = std::map<std::string, std::string, std::less<>>;
 // "severity.fail" -> wording, for every string under the file's tables.
 void flatten(const toml::table& table, const std::string& prefix, Texts& out) {
   for (auto&& [key, node] : table) {
-    const std::string id = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    const std::string id =
+        prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
     if (const toml::table* inner = node.as_table()) {
       flatten(*inner, id, out);
     } else if (const auto* value = node.as_string()) {

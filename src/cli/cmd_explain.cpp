@@ -250,10 +250,13 @@ void print_wrapped(std::string& out, const std::string& label, const std::string
       if (end == text.size()) break;
       continue;
     }
+    // An item of a list ("- ...") sits under the step it belongs to, if any.
     std::size_t lead = 0;
     if (hang > 0) {
       step_indent = hang;
-    } else if (!paragraph.starts_with("- ")) {
+    } else if (paragraph.starts_with("- ")) {
+      lead = step_indent;
+    } else {
       step_indent = 0;
     }
     if (paragraph.starts_with("- ")) hang = 2;

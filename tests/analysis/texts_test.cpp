@@ -1,13 +1,13 @@
 // The guard over the text files (schema/text/*.toml): every declared id in every
 // language, no id a language has that the code does not declare, every placeholder
 // of an id used by every language and none other, and filling them leaves no gap.
+#include "analysis/texts.h"
+
 #include <doctest/doctest.h>
 
 #include <set>
 #include <string>
 #include <string_view>
-
-#include "analysis/texts.h"
 
 namespace dmarcq::analysis {
 namespace {
