@@ -80,6 +80,9 @@ struct Sender {
   // it has customers publish, and how a customer tells which per-account include is
   // theirs.
   LocalText dkim_console;
+  // Where a sender has no screen for it: the request that sets DKIM up (a sentence,
+  // "{domain}" for the From domain), said instead of "open <console>".
+  LocalText dkim_request;
   std::vector<RecordTemplate> dkim_records;
   LocalText spf_include_hint;
   Role role = Role::kSender;

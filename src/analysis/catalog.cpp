@@ -171,6 +171,7 @@ class Loader {
                                                      "ip_ranges",
                                                      "role",
                                                      "dkim_console",
+                                                     "dkim_request",
                                                      "dkim_records",
                                                      "spf_include_hint"};
     for (auto&& [key, value] : table) {
@@ -253,6 +254,9 @@ class Loader {
     auto dkim_console = local_text_of(table, "dkim_console");
     if (!dkim_console) return std::move(dkim_console).error();
     sender.dkim_console = std::move(*dkim_console);
+    auto request = local_text_of(table, "dkim_request");
+    if (!request) return std::move(request).error();
+    sender.dkim_request = std::move(*request);
     auto hint = local_text_of(table, "spf_include_hint");
     if (!hint) return std::move(hint).error();
     sender.spf_include_hint = std::move(*hint);

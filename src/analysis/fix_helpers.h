@@ -226,21 +226,23 @@ inline std::vector<DnsRecord> failing_key_records(const FixContext& context,
   return records;
 }
 
+// `text` with "{domain}" replaced by `domain`.
+inline std::string with_domain(std::string text, const std::string& domain) {
+  for (std::size_t at = text.find("{domain}"); at != std::string::npos;
+       at = text.find("{domain}", at + domain.size())) {
+    text.replace(at, 8, domain);
+  }
+  return text;
+}
+
 // The DKIM records the catalog says `context.sender` has customers publish, for the
 // From domain.
 inline std::vector<DnsRecord> vendor_dkim_records(const FixContext& context) {
   std::vector<DnsRecord> records;
   if (context.sender == nullptr) return records;
   const std::string h = from_domain(context);
-  auto fill = [&](std::string text) {
-    for (std::size_t at = text.find("{domain}"); at != std::string::npos;
-         at = text.find("{domain}", at + h.size())) {
-      text.replace(at, 8, h);
-    }
-    return text;
-  };
   for (const RecordTemplate& row : context.sender->dkim_records) {
-    records.push_back({row.type, fill(row.name), fill(row.value), "", "", ""});
+    records.push_back({row.type, with_domain(row.name, h), with_domain(row.value, h), "", "", ""});
   }
   return records;
 }

@@ -182,11 +182,14 @@ std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
   } else {
     publish += ", exactly as shown.";
   }
+  const std::string request =
+      context.sender != nullptr ? context.sender->dkim_request.in(Lang::kEn) : std::string();
   return {
       {"dkim-vendor-start",
-       console.empty() ? "In " + name + ", start domain authentication (DKIM) for " + h + "."
-                       : "In " + name + ", open " + console +
-                             " and start domain authentication (DKIM) for " + h + "."},
+       !request.empty()  ? with_domain(request, h)
+       : console.empty() ? "In " + name + ", start domain authentication (DKIM) for " + h + "."
+                         : "In " + name + ", open " + console +
+                               " and start domain authentication (DKIM) for " + h + "."},
       {"dkim-vendor-publish", publish, std::move(records)},
       {"dkim-vendor-verify",
        "Verify the domain in " + name + " and check that signing with d=" + h + " is on."},

@@ -202,9 +202,12 @@ std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
   } else {
     publish += "表示どおり正確に登録してください。";
   }
+  const std::string request =
+      context.sender != nullptr ? context.sender->dkim_request.in(Lang::kJa) : std::string();
   return {
       {"dkim-vendor-start",
-       console.empty()
+       !request.empty() ? with_domain(request, h)
+       : console.empty()
            ? name + " で " + h + " のドメイン認証（DKIM）を開始します。"
            : name + " の " + console + " を開き、" + h + " のドメイン認証（DKIM）を開始します。"},
       {"dkim-vendor-publish", publish, std::move(records)},

@@ -123,3 +123,67 @@ TEST_CASE("alignment: organizational domains from the Public Suffix List") {
   CHECK_FALSE(aligned("example.co.jp", "other.co.jp", false));
   CHECK_FALSE(aligned("", "example.com", false));
 }
+
+// Each built-in sender has the facts its fix texts need: the DKIM steps of a sender
+// other than Salesforce, Google Workspace and Microsoft 365 say where to start (a
+// console path or a request), includes that are alternatives say how to pick one, and
+// every record to publish is a name under the customer's domain.
+TEST_CASE("catalog: every built-in sender has the facts its fix style needs") {
+  const auto catalog = Catalog::builtin();
+  REQUIRE(catalog.ok());
+  for (const Sender& sender : catalog->senders()) {
+    CAPTURE(sender.id);
+    if (sender.role == Role::kForwarder) continue;
+    const bool own_dkim_steps = sender.fix_style == FixStyle::kSalesforce ||
+                                sender.id == "google-workspace" || sender.id == "microsoft-365";
+    if (!own_dkim_steps) {
+      CHECK((!sender.dkim_console.empty() || !sender.dkim_request.empty()));
+    }
+    for (const LocalText* text :
+         {&sender.dkim_console, &sender.dkim_request, &sender.spf_include_hint}) {
+      CHECK(text->en.empty() == text->ja.empty());
+    }
+    if (sender.spf_include_per_account) {
+      CHECK(sender.spf_includes.size() > 1);
+      CHECK_FALSE(sender.spf_include_hint.empty());
+    }
+    if (sender.fix_style == FixStyle::kCustomerEnvelope) {
+      CHECK((!sender.spf_includes.empty() || !sender.ip_ranges.empty()));
+    }
+    for (const RecordTemplate& record : sender.dkim_records) {
+      CAPTURE(record.name);
+      CHECK(record.name.ends_with("{domain}"));
+    }
+  }
+}
+
+TEST_CASE("catalog: texts and records of a user's sender are checked") {
+  const std::string head =
+      "[[sender]]\nid = \"relay\"\nname = \"Relay\"\ntype = \"SaaS\"\n"
+      "envelope_is_customer_domain = true\nfix = \"vendor-envelope\"\n";
+  CHECK_FALSE(Catalog::parse(head + "dkim_console = { en = \"Settings\" }\n", "u.toml").ok());
+  CHECK_FALSE(
+      Catalog::parse(head + "dkim_console = { en = \"A\", ja = \"B\", fr = \"C\" }\n", "u.toml")
+          .ok());
+  CHECK_FALSE(
+      Catalog::parse(
+          head + "dkim_records = [{ type = \"A\", name = \"x.{domain}\", value = \"v\" }]\n",
+          "u.toml")
+          .ok());
+  CHECK_FALSE(
+      Catalog::parse(
+          head + "dkim_records = [{ type = \"TXT\", name = \"x.example.com\", value = \"v\" }]\n",
+          "u.toml")
+          .ok());
+  const auto good = Catalog::parse(
+      head +
+          "dkim_console = { en = \"Settings → DKIM\", ja = \"設定 → DKIM\" }\n"
+          "dkim_records = [{ type = \"CNAME\", name = \"r1._domainkey.{domain}\", value = "
+          "\"r1.relay.example\" }]\n",
+      "u.toml");
+  REQUIRE(good.ok());
+  const Sender& relay = good->senders().front();
+  CHECK(relay.dkim_console.in(Lang::kJa) == "設定 → DKIM");
+  REQUIRE(relay.dkim_records.size() == 1);
+  CHECK(relay.dkim_records[0].value == "r1.relay.example");
+}
