@@ -80,9 +80,13 @@ std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
            " (CNAME Record and Alternate CNAME Record). Copy each target from the key's page: "
            "its middle part is the key's own.",
        salesforce_cname_records(h, {selector, alternate})},
+      // Salesforce shows the CNAMEs once its keys are published, usually within 15 minutes;
+      // Activate is greyed out until it resolves them (KB 000391930; senders.md §1.5).
       {"dkim-salesforce-wait",
        "Wait until Salesforce detects both CNAMEs (usually minutes after the DNS change; " +
            quoted("Activate") + " stays greyed out until then)."},
+      // Keys rotate every 30 days behind the two CNAMEs (Salesforce Help, "Considerations for
+      // DKIM Keys"; senders.md §1.5).
       {"dkim-salesforce-activate",
        "Press " + quoted("Activate") +
            " on the key. Keep both CNAMEs published for good: Salesforce rotates the key "
@@ -109,6 +113,9 @@ std::vector<FixStep> salesforce_settings_off_steps(const std::string& h) {
   };
 }
 
+// Google Workspace Admin Help, "Set up DKIM" (support.google.com/a/answer/174126, and
+// answer/180504?hl=ja for the Japanese labels), read 2026-12-07: generate the record,
+// publish it, then Start authentication; until then Gmail signs with d=….gappssmtp.com.
 std::vector<FixStep> google_dkim_steps(const std::string& h) {
   return {
       {"dkim-google-generate",
@@ -123,6 +130,8 @@ std::vector<FixStep> google_dkim_steps(const std::string& h) {
   };
 }
 
+// Microsoft Learn, "How to use DKIM for email in your custom domain" (defender-office-365),
+// read 2026-12-07: the Defender portal path and the two CNAMEs, enabled once DNS has them.
 std::vector<FixStep> microsoft_dkim_steps(const std::string& h) {
   return {
       {"dkim-microsoft-select",
@@ -140,6 +149,9 @@ std::vector<FixStep> microsoft_dkim_steps(const std::string& h) {
 }
 
 // How a vendor sets a return-path on the customer's domain; "" when unknown.
+// Custom return paths: Amazon SES "Using a custom MAIL FROM domain" (docs.aws.amazon.com),
+// SendGrid automated security (em… CNAME), Postmark pm-bounces → pm.mtasv.net, SparkPost
+// bounce domains (developers.sparkpost.com), Mandrill sending domains; senders.md §2.
 std::string vendor_return_path_hint(FixService service, const std::string& h) {
   switch (service) {
     case FixService::kAmazonSes:
@@ -223,6 +235,7 @@ std::string dkim_state(const FixContext& context) {
                    " is in place (its failures in these reports were the receivers' own)";
 }
 
+// RFC 7208 §4.6.4: at most 10 DNS-querying terms per SPF check, else permerror.
 const FixStep kLookupStep{
     "spf-lookups",
     "Count the DNS lookups of the whole record (include, a, mx, exists, redirect, ptr, "
@@ -243,6 +256,8 @@ FixParts spf_include_missing(const FixContext& context) {
          "Add include:_spf.salesforce.com to the SPF TXT record of " + h +
              ". Keep your other mechanisms (…): a domain has exactly one v=spf1 record.",
          {spf_record(h, {"include:_spf.salesforce.com"})}},
+        // 10 DNS-querying terms per check (RFC 7208 §4.6.4); _spf.salesforce.com takes 2
+        // (senders.md §2, observed).
         {"spf-lookups",
          "The include costs 2 of the 10 DNS lookups SPF allows: count the whole record, nested "
          "includes too (more than 10 gives permerror)."},
@@ -567,7 +582,9 @@ FixParts dkim_key_unpublished(const FixContext& context) {
                                                  : "the CNAME for selector " + selector) +
                                " again, copying the target from the key's detail page:",
                            salesforce_cname_records(d, {selector})});
+      // Rotation every 30 days, alternating the two keys ("Considerations for DKIM Keys").
       out.steps.push_back(
+          // Rotation every 30 days, alternating the two keys ("Considerations for DKIM Keys").
           {"dkim-salesforce-keep-both",
            "Keep both the CNAME Record and the Alternate CNAME Record published: Salesforce "
            "rotates "
@@ -617,6 +634,7 @@ FixParts dkim_key_unpublished(const FixContext& context) {
     }
   }
   if (contains(context.dkim_results, "temperror")) {
+    // temperror: a DNS failure while fetching the key (RFC 8601 §2.7.1, RFC 6376 §6.1.2).
     out.steps.push_back({"dkim-temperror",
                          "temperror means the receiver's DNS query for the key timed out; if it "
                          "persists, check the authoritative DNS servers of " +
@@ -653,6 +671,8 @@ FixParts spf_permerror(const FixContext& context) {
       "void lookups "
       "(names that do not exist or have no record), two v=spf1 records, or a syntax error.";
   out.steps = {
+      // Which terms count: RFC 7208 §4.6.4 (10 lookups, 2 void lookups); the include costs are
+      // the records' nesting as observed (senders.md §2).
       {"spf-count",
        "Count the lookups: every include, a, mx, exists, redirect and ptr term counts, including "
        "those "
@@ -665,6 +685,7 @@ FixParts spf_permerror(const FixContext& context) {
        "whose envelope domain is their own align through DKIM, not SPF)."},
       {"spf-subdomains", "Move bulk senders to their own subdomains of " + policy_domain(context) +
                              ", each with its own SPF record."},
+      // Two v=spf1 records are a permerror (RFC 7208 §4.5).
       {"spf-one-record", "Publish exactly one TXT record starting with v=spf1 at " + record +
                              ", check its syntax, and put exists-style includes such as "
                              "_spf.salesforce.com last (each "
@@ -674,6 +695,7 @@ FixParts spf_permerror(const FixContext& context) {
   return out;
 }
 
+// Forwarding breaks SPF, not an unchanged DKIM signature (RFC 7489 §B.2, RFC 7960 §3.2).
 FixParts forwarded(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string ips = join(context.source_ips);
@@ -695,6 +717,7 @@ FixParts forwarded(const FixContext& context) {
            " on every sending stream: an intact DKIM signature is what survives forwarding."},
       {"no-forwarder-spf", "Do NOT add the forwarder's IPs or include to the SPF record of " + h +
                                ": that would let it send any mail as " + h + "."},
+      // ARC: RFC 8617, added by the intermediary.
       {"arc",
        "ARC lets receivers trust the forwarder's authentication results; it is set up by the "
        "forwarder, not by "
@@ -889,6 +912,7 @@ FixParts policy_partial(const FixContext& context) {
   out.summary = "The DMARC record of " + p + " has pct=" + pct + ": only " + pct +
                 "% of failing mail gets p=" + policy + lower + ".";
   out.steps = {
+      // pct= is gone from DMARCbis (RFC 9989 §A.6).
       {"pct",
        "Raise pct to 100, or better remove the tag: pct is gone in DMARCbis (RFC 9989), so newer "
        "receivers "
@@ -900,6 +924,7 @@ FixParts policy_partial(const FixContext& context) {
   return out;
 }
 
+// t=y (testing=y in reports): receivers apply the policy one step lower (RFC 9989 §4.7).
 FixParts policy_testing(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
@@ -932,6 +957,7 @@ FixParts subdomain_policy_missing(const FixContext& context) {
       {"sp",
        "Add sp= with the policy you want for subdomains (sp=quarantine or sp=reject once their "
        "senders pass)."},
+      // np= for names that do not exist: RFC 9989 §4.7.
       {"np",
        "Add np=reject for non-existent subdomains (RFC 9989): mail from a name without DNS records "
        "is never "

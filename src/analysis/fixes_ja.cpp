@@ -101,9 +101,13 @@ std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
            " の DNS に登録します。宛先は詳細ページからコピーしてください。中ほどの部分は鍵ごとに"
            "異なります。",
        salesforce_cname_records(h, {selector, alternate})},
+      // Salesforce shows the CNAMEs once its keys are published, usually within 15 minutes;
+      // Activate is greyed out until it resolves them (KB 000391930; senders.md §1.5).
       {"dkim-salesforce-wait",
        "Salesforce が 2 つの CNAME を検出するまで待ちます（DNS の変更後、通常は数分です。それまで" +
            label("有効化") + "ボタンはグレー表示のままです）。"},
+      // Keys rotate every 30 days behind the two CNAMEs (Salesforce Help, "Considerations for
+      // DKIM Keys"; senders.md §1.5).
       {"dkim-salesforce-activate",
        "鍵の" + label("有効化") +
            "を押します。Salesforce は 30 日ごとに鍵をローテーションするため、2 つの CNAME "
@@ -130,6 +134,9 @@ std::vector<FixStep> salesforce_settings_off_steps(const std::string& h) {
   };
 }
 
+// Google Workspace Admin Help, "Set up DKIM" (support.google.com/a/answer/174126, and
+// answer/180504?hl=ja for the Japanese labels), read 2026-12-07: generate the record,
+// publish it, then Start authentication; until then Gmail signs with d=….gappssmtp.com.
 std::vector<FixStep> google_dkim_steps(const std::string& h) {
   return {
       {"dkim-google-generate",
@@ -145,6 +152,8 @@ std::vector<FixStep> google_dkim_steps(const std::string& h) {
   };
 }
 
+// Microsoft Learn, "How to use DKIM for email in your custom domain" (defender-office-365),
+// read 2026-12-07: the Defender portal path and the two CNAMEs, enabled once DNS has them.
 std::vector<FixStep> microsoft_dkim_steps(const std::string& h) {
   return {
       {"dkim-microsoft-select", "Microsoft Defender ポータル →" +
@@ -162,6 +171,9 @@ std::vector<FixStep> microsoft_dkim_steps(const std::string& h) {
   };
 }
 
+// Custom return paths: Amazon SES "Using a custom MAIL FROM domain" (docs.aws.amazon.com),
+// SendGrid automated security (em… CNAME), Postmark pm-bounces → pm.mtasv.net, SparkPost
+// bounce domains (developers.sparkpost.com), Mandrill sending domains; senders.md §2.
 std::string vendor_return_path_hint(FixService service, const std::string& h) {
   switch (service) {
     case FixService::kAmazonSes:
@@ -241,6 +253,7 @@ std::string spf_record_state(const FixContext& context, const std::string& what)
   return envelope + " の SPF レコードが " + what + " を許可していない";
 }
 
+// RFC 7208 §4.6.4: at most 10 DNS-querying terms per SPF check, else permerror.
 const FixStep kLookupStep{
     "spf-lookups",
     "レコード全体の DNS ルックアップ数（include、a、mx、exists、redirect、ptr。ネストした include "
@@ -262,6 +275,8 @@ FixParts spf_include_missing(const FixContext& context) {
          h + " の SPF レコード（TXT）に include:_spf.salesforce.com を追加してください。"
              "既存の記述（…）は残し、v=spf1 のレコードは 1 つだけにします：",
          {spf_record(h, {"include:_spf.salesforce.com"})}},
+        // 10 DNS-querying terms per check (RFC 7208 §4.6.4); _spf.salesforce.com takes 2
+        // (senders.md §2, observed).
         {"spf-lookups",
          "この include は、SPF で許される DNS ルックアップ 10 回のうち 2 回を使います。ネストした "
          "include "
@@ -596,6 +611,7 @@ FixParts dkim_key_unpublished(const FixContext& context) {
                                                  : "セレクター " + selector + " の CNAME") +
                                "を、鍵の詳細ページから宛先をコピーして登録し直してください：",
                            salesforce_cname_records(d, {selector})});
+      // Rotation every 30 days, alternating the two keys ("Considerations for DKIM Keys").
       out.steps.push_back({"dkim-salesforce-keep-both",
                            "CNAME レコードと代替 CNAME "
                            "レコードは両方とも公開したままにしてください。Salesforce は 30 "
@@ -642,6 +658,7 @@ FixParts dkim_key_unpublished(const FixContext& context) {
     }
   }
   if (contains(context.dkim_results, "temperror")) {
+    // temperror: a DNS failure while fetching the key (RFC 8601 §2.7.1, RFC 6376 §6.1.2).
     out.steps.push_back({"dkim-temperror",
                          "temperror は、受信側での鍵の DNS "
                          "問い合わせがタイムアウトしたことを示します。続く場合は " +
@@ -679,6 +696,8 @@ FixParts spf_permerror(const FixContext& context) {
                 "回を超えている、ボイドルックアップ（存在しない名前やレコードのない名前）が 2 "
                 "回を超えている、v=spf1 のレコードが 2 つある、構文エラーのいずれかです。";
   out.steps = {
+      // Which terms count: RFC 7208 §4.6.4 (10 lookups, 2 void lookups); the include costs are
+      // the records' nesting as observed (senders.md §2).
       {"spf-count",
        "ルックアップ数を数えてください。include、a、mx、exists、redirect、ptr はそれぞれ 1 "
        "回と数え、include "
@@ -693,6 +712,7 @@ FixParts spf_permerror(const FixContext& context) {
       {"spf-subdomains",
        "大量配信の送信サービスは " + policy_domain(context) +
            " の専用サブドメインに移し、サブドメインごとに SPF レコードを設定してください。"},
+      // Two v=spf1 records are a permerror (RFC 7208 §4.5).
       {"spf-one-record",
        record + " には v=spf1 で始まる TXT レコードを 1 つだけ公開し、構文を確認してください。"
                 "_spf.salesforce.com のような exists 型の include は、対象外の IP "
@@ -703,6 +723,7 @@ FixParts spf_permerror(const FixContext& context) {
   return out;
 }
 
+// Forwarding breaks SPF, not an unchanged DKIM signature (RFC 7489 §B.2, RFC 7960 §3.2).
 FixParts forwarded(const FixContext& context) {
   const std::string h = from_domain(context);
   const std::string ips = join(context.source_ips);
@@ -724,6 +745,7 @@ FixParts forwarded(const FixContext& context) {
       {"no-forwarder-spf", "転送元の IP や include を " + h +
                                " の SPF レコードに追加しないでください。転送元が " + h +
                                " として任意のメールを送れるようになってしまいます。"},
+      // ARC: RFC 8617, added by the intermediary.
       {"arc",
        "ARC を使うと、受信側は転送元の認証結果を信頼できます。ARC "
        "は転送側で設定するもので、こちらでの設定は不要です。"},
@@ -918,6 +940,7 @@ FixParts policy_partial(const FixContext& context) {
                 " です。DMARC に失敗したメールのうち p=" + policy + " が適用されるのは " + pct +
                 "% だけです" + lower + "。";
   out.steps = {
+      // pct= is gone from DMARCbis (RFC 9989 §A.6).
       {"pct",
        "pct を 100 に上げるか、タグ自体を削除してください。DMARCbis（RFC 9989）では pct "
        "が廃止されており、新しい受信側は無視します。"},
@@ -929,6 +952,7 @@ FixParts policy_partial(const FixContext& context) {
   return out;
 }
 
+// t=y (testing=y in reports): receivers apply the policy one step lower (RFC 9989 §4.7).
 FixParts policy_testing(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
@@ -964,6 +988,7 @@ FixParts subdomain_policy_missing(const FixContext& context) {
        "サブドメイン用のポリシーとして sp= "
        "を追加してください（サブドメインの送信元が成功するようになったら "
        "sp=quarantine または sp=reject）。"},
+      // np= for names that do not exist: RFC 9989 §4.7.
       {"np",
        "存在しないサブドメイン向けに np=reject を追加してください（RFC 9989）。DNS "
        "レコードのない名前からのメールが正規であることはありません。"},
