@@ -912,7 +912,7 @@ FixParts policy_partial(const FixContext& context) {
   out.summary = "The DMARC record of " + p + " has pct=" + pct + ": only " + pct +
                 "% of failing mail gets p=" + policy + lower + ".";
   out.steps = {
-      // pct= is gone from DMARCbis (RFC 9989 §A.6).
+      // pct= is gone from DMARCbis (RFC 9989: pct, rf and ri removed).
       {"pct",
        "Raise pct to 100, or better remove the tag: pct is gone in DMARCbis (RFC 9989), so newer "
        "receivers "
@@ -924,7 +924,7 @@ FixParts policy_partial(const FixContext& context) {
   return out;
 }
 
-// t=y (testing=y in reports): receivers apply the policy one step lower (RFC 9989 §4.7).
+// t=y (testing=y in reports): receivers apply the policy one step lower (RFC 9989, the t tag).
 FixParts policy_testing(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
@@ -957,7 +957,7 @@ FixParts subdomain_policy_missing(const FixContext& context) {
       {"sp",
        "Add sp= with the policy you want for subdomains (sp=quarantine or sp=reject once their "
        "senders pass)."},
-      // np= for names that do not exist: RFC 9989 §4.7.
+      // np= for names that do not exist: RFC 9989 (the np tag, from RFC 9091).
       {"np",
        "Add np=reject for non-existent subdomains (RFC 9989): mail from a name without DNS records "
        "is never "

@@ -940,7 +940,7 @@ FixParts policy_partial(const FixContext& context) {
                 " です。DMARC に失敗したメールのうち p=" + policy + " が適用されるのは " + pct +
                 "% だけです" + lower + "。";
   out.steps = {
-      // pct= is gone from DMARCbis (RFC 9989 §A.6).
+      // pct= is gone from DMARCbis (RFC 9989: pct, rf and ri removed).
       {"pct",
        "pct を 100 に上げるか、タグ自体を削除してください。DMARCbis（RFC 9989）では pct "
        "が廃止されており、新しい受信側は無視します。"},
@@ -952,7 +952,7 @@ FixParts policy_partial(const FixContext& context) {
   return out;
 }
 
-// t=y (testing=y in reports): receivers apply the policy one step lower (RFC 9989 §4.7).
+// t=y (testing=y in reports): receivers apply the policy one step lower (RFC 9989, the t tag).
 FixParts policy_testing(const FixContext& context) {
   const std::string p = policy_domain(context);
   const std::string policy = context.policy.empty() ? std::string("none") : context.policy;
@@ -988,7 +988,7 @@ FixParts subdomain_policy_missing(const FixContext& context) {
        "サブドメイン用のポリシーとして sp= "
        "を追加してください（サブドメインの送信元が成功するようになったら "
        "sp=quarantine または sp=reject）。"},
-      // np= for names that do not exist: RFC 9989 §4.7.
+      // np= for names that do not exist: RFC 9989 (the np tag, from RFC 9091).
       {"np",
        "存在しないサブドメイン向けに np=reject を追加してください（RFC 9989）。DNS "
        "レコードのない名前からのメールが正規であることはありません。"},
