@@ -121,6 +121,11 @@ inline constexpr std::string_view kVerbatim = kFixVerbatim;
 
 // The fix for `cause` in `lang`, in parts.
 FixParts fix_parts(Cause cause, Lang lang, const FixContext& context);
+// The fixes of the domain's published policy (policy_none, policy_pct, policy_testing,
+// subdomain_policy_missing, enforcement_readiness), worded from schema/text/<lang>.toml.
+FixParts domain_fix_parts(Cause cause, Lang lang, const FixContext& context);
+// "97.9% of legitimate mail passes DMARC (not yet ready: the threshold is 98%)".
+std::string readiness_text(Lang lang, const FixContext& context);
 FixParts fix_parts_en(Cause cause, const FixContext& context);
 FixParts fix_parts_ja(Cause cause, const FixContext& context);
 

@@ -62,6 +62,62 @@ constexpr TextSpec kSpecs[] = {
     {"fix.record_other_value", "value"},
     {"fix.host_field", "host"},
     {"fix.host_field_apex", ""},
+    {"fix.readiness.unknown", ""},
+    {"fix.readiness.known", "share threshold verdict"},
+    {"fix.readiness.ready", ""},
+    {"fix.readiness.not_ready", ""},
+    {"fix.readiness.unknown_summary", "domain"},
+    {"fix.readiness.identify", "domain"},
+    {"fix.readiness.no_mail", "domain"},
+    {"fix.readiness.summary", "domain share threshold verdict"},
+    {"fix.readiness.summary_ready", ""},
+    {"fix.readiness.summary_not_ready", ""},
+    {"fix.readiness.tag_separator", ""},
+    {"fix.readiness.keep_reject", ""},
+    {"fix.readiness.full_policy", "domain policy tags"},
+    {"fix.readiness.full_policy_quarantine", "domain policy tags"},
+    {"fix.readiness.watch", ""},
+    {"fix.readiness.to_reject", "domain"},
+    {"fix.readiness.to_quarantine", "domain"},
+    {"fix.readiness.enforced", "action policy some tags"},
+    {"fix.readiness.enforced_tags", "tags"},
+    {"fix.readiness.enforced_some", ""},
+    {"fix.readiness.enforced_rejects", ""},
+    {"fix.readiness.enforced_spam", ""},
+    {"fix.readiness.fix_sources", ""},
+    {"fix.readiness.enforce_later", "threshold"},
+    {"fix.bulk.heading", "domain"},
+    {"fix.bulk.item", "mark rule"},
+    {"fix.bulk.item_share", "mark rule share"},
+    {"fix.bulk.met", ""},
+    {"fix.bulk.not_met", ""},
+    {"fix.bulk.not_in_reports", ""},
+    {"fix.bulk.dmarc_record", ""},
+    {"fix.bulk.spf_pass", ""},
+    {"fix.bulk.dkim_pass", ""},
+    {"fix.bulk.aligned", ""},
+    {"fix.bulk.unsubscribe", ""},
+    {"fix.bulk.spam_rate", ""},
+    {"fix.policy_none.summary", "domain"},
+    {"fix.policy_none.quarantine_ready", "domain readiness"},
+    {"fix.policy_none.fix_sources", "readiness"},
+    {"fix.policy_none.quarantine_then", "domain"},
+    {"fix.policy_none.reject", ""},
+    {"fix.policy_pct.summary", "domain pct policy rest"},
+    {"fix.policy_pct.rest_reject", ""},
+    {"fix.policy_pct.rest_quarantine", ""},
+    {"fix.policy_pct.raise", ""},
+    {"fix.policy_pct.record", "domain"},
+    {"fix.policy_testing.summary", "applied domain policy"},
+    {"fix.policy_testing.applied_reject", ""},
+    {"fix.policy_testing.applied_quarantine", ""},
+    {"fix.policy_testing.applied_none", ""},
+    {"fix.policy_testing.off_ready", "domain readiness"},
+    {"fix.policy_testing.off_later", "domain readiness"},
+    {"fix.subdomain_policy.summary", "domain policy"},
+    {"fix.subdomain_policy.sp", ""},
+    {"fix.subdomain_policy.np", ""},
+    {"fix.subdomain_policy.example", ""},
 };
 
 using Texts = std::map<std::string, std::string, std::less<>>;
@@ -114,12 +170,12 @@ std::vector<std::string> text_ids(Lang lang) {
   return ids;
 }
 
-std::string text(Lang lang, std::string_view id, std::initializer_list<TextValue> values) {
+std::string text(Lang lang, std::string_view id, std::span<const TextValue> values) {
   const Texts& texts = texts_of(lang);
   const auto found = texts.find(id);
   if (found == texts.end()) return std::string(id);
   const std::string& wording = found->second;
-  if (values.size() == 0) return wording;
+  if (values.empty()) return wording;
   std::string out;
   out.reserve(wording.size() + 64);
   for (std::size_t pos = 0; pos < wording.size();) {

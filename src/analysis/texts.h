@@ -30,7 +30,11 @@ using TextValue = std::pair<std::string_view, std::string_view>;
 // The wording of `id` in `lang` with each "{name}" replaced by its value from
 // `values`. An id missing from the language's file gives the id itself (the guard test
 // keeps that from shipping).
-std::string text(Lang lang, std::string_view id, std::initializer_list<TextValue> values = {});
+std::string text(Lang lang, std::string_view id, std::span<const TextValue> values);
+inline std::string text(Lang lang, std::string_view id,
+                        std::initializer_list<TextValue> values = {}) {
+  return text(lang, id, std::span<const TextValue>(values.begin(), values.size()));
+}
 
 // The wording as written in the language's file, placeholders unfilled; nullopt when
 // the file has no such id. For the guard test.

@@ -63,12 +63,9 @@ TEST_CASE("texts: filling every placeholder leaves no brace, in every language")
       const std::set<std::string> names = declared(spec.placeholders);
       std::vector<std::pair<std::string, std::string>> storage;
       for (const std::string& name : names) storage.emplace_back(name, "X" + name);
-      std::string filled;
-      switch (storage.size()) {
-        case 0: filled = text(lang, spec.id); break;
-        case 1: filled = text(lang, spec.id, {{storage[0].first, storage[0].second}}); break;
-        default: FAIL("a text with more placeholders needs a case here");
-      }
+      std::vector<TextValue> values;
+      for (const auto& [name, value] : storage) values.emplace_back(name, value);
+      const std::string filled = text(lang, spec.id, values);
       CHECK(filled.find('{') == std::string::npos);
       for (const auto& [name, value] : storage) CHECK(filled.find(value) != std::string::npos);
     }
