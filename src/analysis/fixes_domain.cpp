@@ -63,7 +63,8 @@ FixParts policy_none(Lang lang, const FixContext& context) {
   } else {
     out.steps = {
         {"fix-sources", text(lang, "fix.policy_none.fix_sources", {{"readiness", readiness}})},
-        {"quarantine", text(lang, "fix.policy_none.quarantine_then", {{"domain", p}}),
+        {"quarantine",
+         text(lang, "fix.policy_none.quarantine_then", {{"domain", p}}),
          {dmarc_record(context, "quarantine")}},
         reject,
     };
@@ -84,7 +85,8 @@ FixParts policy_partial(Lang lang, const FixContext& context) {
                      {{"domain", p}, {"pct", pct}, {"policy", policy}, {"rest", rest}});
   out.steps = {
       {"pct", text(lang, "fix.policy_pct.raise")},
-      {"pct-record", text(lang, "fix.policy_pct.record", {{"domain", p}}),
+      {"pct-record",
+       text(lang, "fix.policy_pct.record", {{"domain", p}}),
        {dmarc_record(context, policy)}},
   };
   return out;
@@ -118,7 +120,8 @@ FixParts subdomain_policy_missing(Lang lang, const FixContext& context) {
   out.steps = {
       {"sp", text(lang, "fix.subdomain_policy.sp")},
       {"np", text(lang, "fix.subdomain_policy.np")},
-      {"sp-example", text(lang, "fix.subdomain_policy.example"),
+      {"sp-example",
+       text(lang, "fix.subdomain_policy.example"),
        {dmarc_record(context, policy, policy, "np=reject; ")}},
   };
   return out;
@@ -131,19 +134,19 @@ FixParts enforcement_readiness(Lang lang, const FixContext& context) {
     out.summary = text(lang, "fix.readiness.unknown_summary", {{"domain", p}});
     out.steps = {
         {"identify", text(lang, "fix.readiness.identify", {{"domain", p}})},
-        {"no-mail", text(lang, "fix.readiness.no_mail", {{"domain", p}}),
+        {"no-mail",
+         text(lang, "fix.readiness.no_mail", {{"domain", p}}),
          {dmarc_record(context, "reject"), DnsRecord{"TXT", p, "v=spf1 -all", "", "", ""}}},
     };
     return out;
   }
   const bool ready = context.pass_share >= kEnforcementReadyShare;
-  out.summary =
-      text(lang, "fix.readiness.summary",
-           {{"share", format_share(context.pass_share)},
-            {"domain", p},
-            {"verdict",
-             text(lang, ready ? "fix.readiness.summary_ready" : "fix.readiness.summary_not_ready")},
-            {"threshold", format_share(kEnforcementReadyShare)}});
+  out.summary = text(lang, "fix.readiness.summary",
+                     {{"share", format_share(context.pass_share)},
+                      {"domain", p},
+                      {"verdict", text(lang, ready ? "fix.readiness.summary_ready"
+                                                   : "fix.readiness.summary_not_ready")},
+                      {"threshold", format_share(kEnforcementReadyShare)}});
   const bool enforced = (context.policy == "reject" || context.policy == "quarantine");
   const bool partial = context.pct < 100 || context.testing;
   std::string loosened;  // the tags that keep the policy from applying in full
@@ -165,11 +168,13 @@ FixParts enforcement_readiness(Lang lang, const FixContext& context) {
                     {dmarc_record(context, context.policy)}},
                    watch};
     } else if (context.policy == "quarantine") {
-      out.steps = {{"to-reject", text(lang, "fix.readiness.to_reject", {{"domain", p}}),
+      out.steps = {{"to-reject",
+                    text(lang, "fix.readiness.to_reject", {{"domain", p}}),
                     {dmarc_record(context, "reject")}},
                    watch};
     } else {
-      out.steps = {{"to-quarantine", text(lang, "fix.readiness.to_quarantine", {{"domain", p}}),
+      out.steps = {{"to-quarantine",
+                    text(lang, "fix.readiness.to_quarantine", {{"domain", p}}),
                     {dmarc_record(context, "quarantine")}},
                    watch};
     }
@@ -179,10 +184,11 @@ FixParts enforcement_readiness(Lang lang, const FixContext& context) {
     out.summary += text(
         lang, "fix.readiness.enforced",
         {{"policy", context.policy},
-         {"tags", loosened.empty() ? std::string()
-                                   : text(lang, "fix.readiness.enforced_tags", {{"tags", loosened}})},
-         {"action", text(lang, rejects ? "fix.readiness.enforced_rejects"
-                                       : "fix.readiness.enforced_spam")},
+         {"tags", loosened.empty()
+                      ? std::string()
+                      : text(lang, "fix.readiness.enforced_tags", {{"tags", loosened}})},
+         {"action",
+          text(lang, rejects ? "fix.readiness.enforced_rejects" : "fix.readiness.enforced_spam")},
          {"some", context.pct < 100 ? text(lang, "fix.readiness.enforced_some") : std::string()}});
     out.steps = {fix_sources};
   } else {
