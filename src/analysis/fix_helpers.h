@@ -146,6 +146,14 @@ inline DnsRecord spf_record(const std::string& domain, const std::vector<std::st
           "",    "",     ""};
 }
 
+// The query that shows a vendor's return-path domain works, where its records are the
+// vendor's to show (a CNAME to the vendor, or MX and TXT): an SPF record answers for the
+// name (dig follows a CNAME). A record without a type is a check only, not printed as
+// a record to publish.
+inline DnsRecord return_path_check(const std::string& envelope) {
+  return {"", envelope, "", "", "TXT", "\"v=spf1 … ~all\""};
+}
+
 // The DMARC record of the policy domain with policy p=`policy`, its sp= as published
 // (or `subdomain_policy` when set) and `extra` tags ("np=reject; "); "…" keeps the
 // current rua= address.

@@ -110,6 +110,7 @@ std::vector<DnsCheck> dns_checks_for(const FixParts& parts) {
 // A record as lines of its own: name, type, value and what a DNS panel's host field
 // takes, each never wrapped.
 void append_record(std::string& out, const DnsRecord& record, Lang lang) {
+  if (record.type.empty()) return;  // a check only
   const std::string v(kVerbatim);
   const std::string host = host_field(record.name);
   out += "\n" + v + text(lang, "fix.record_name", {{"name", record.name}});

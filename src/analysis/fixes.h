@@ -61,7 +61,7 @@ struct FixContext {
 // field per line and never wrapped, so that a name or a value is copied whole; the
 // query that shows it is live follows the step (DnsCheck).
 struct DnsRecord {
-  std::string type;         // "TXT", "CNAME", "MX"
+  std::string type;         // "TXT", "CNAME", "MX"; "" for a query only, no record
   std::string name;         // the full name: "sf1._domainkey.example.co.jp"
   std::string value;        // "…" stands for what the console shows or what is already there
   std::string alternative;  // another form of the value a console may show, or ""

@@ -281,11 +281,12 @@ FixParts spf_include_missing(const FixContext& context) {
                   " as return path (envelope sender), a name of your domain, but " +
                   spf_record_state(context) + " " + name + " there, so SPF fails for it.";
     out.steps = {
-        {"vendor-return-path-records", "Publish the DNS records " + name +
-                                           " shows for the return-path domain " + envelope +
-                                           " (usually a CNAME, or MX and TXT records), exactly as "
-                                           "shown, and verify the domain in " +
-                                           name + "."},
+        {"vendor-return-path-records",
+         "Publish the DNS records " + name + " shows for the return-path domain " + envelope +
+             " (usually a CNAME, or MX and TXT records), exactly as "
+             "shown, and verify the domain in " +
+             name + ".",
+         {return_path_check(envelope)}},
         {std::string(kAlsoDkimKey),
          "Also complete " + name + "'s DKIM for " + h + ": DKIM survives forwarding."},
     };

@@ -299,10 +299,12 @@ FixParts spf_include_missing(const FixContext& context) {
                   "（自社ドメインの名前）を使っています。しかし " +
                   spf_record_state(context, "この送信サービス") + "ため、SPF が失敗しています。";
     out.steps = {
-        {"vendor-return-path-records", name + " が Return-Path ドメイン " + envelope +
-                                           " 用に表示する DNS レコード（通常は CNAME、または MX と "
-                                           "TXT）を表示どおり正確に公開し、" +
-                                           name + " でドメインを検証してください。"},
+        {"vendor-return-path-records",
+         name + " が Return-Path ドメイン " + envelope +
+             " 用に表示する DNS レコード（通常は CNAME、または MX と "
+             "TXT）を表示どおり正確に公開し、" +
+             name + " でドメインを検証してください。",
+         {return_path_check(envelope)}},
         {std::string(kAlsoDkimKey),
          "あわせて " + name + " で " + h +
              " の DKIM を設定してください。DKIM は転送されても残ります。"},

@@ -113,11 +113,11 @@ FixParts unauthorized(Lang lang, const FixContext& context) {
   const bool more = sources > static_cast<std::int64_t>(context.source_ips.size());
   const std::string separator = text(lang, "fix.list.separator");
   FixParts out;
-  out.summary = text(lang,
-                     sources == 1 ? "fix.unauthorized.summary_one" : "fix.unauthorized.summary_many",
-                     {{"count", with_thousands(sources)},
-                      {"ips", parenthesised(lang, context.source_ips, more)},
-                      {"domain", h}});
+  out.summary =
+      text(lang, sources == 1 ? "fix.unauthorized.summary_one" : "fix.unauthorized.summary_many",
+           {{"count", with_thousands(sources)},
+            {"ips", parenthesised(lang, context.source_ips, more)},
+            {"domain", h}});
   if (context.own_domain_messages > 0) {
     out.summary += text(lang, "fix.unauthorized.own_domain",
                         {{"own", with_thousands(context.own_domain_messages)},
@@ -134,10 +134,9 @@ FixParts unauthorized(Lang lang, const FixContext& context) {
   }
   out.steps = {{"recognise", text(lang, "fix.unauthorized.recognise", {{"domain", h}})}};
   if (context.platform_messages > 0) {
-    out.steps.push_back(
-        {"no-platform-include",
-         text(lang, "fix.unauthorized.no_platform_include",
-              {{"platforms", join(context.platforms, separator)}, {"domain", h}})});
+    out.steps.push_back({"no-platform-include",
+                         text(lang, "fix.unauthorized.no_platform_include",
+                              {{"platforms", join(context.platforms, separator)}, {"domain", h}})});
   }
   out.steps.push_back({"spoofing", text(lang, "fix.unauthorized.spoofing")});
   if (fully_enforced(context)) {
