@@ -129,6 +129,18 @@ std::string readiness_text(Lang lang, const FixContext& context);
 // The fixes of mail from no sender of the customer's (spf_permerror, forwarded,
 // unauthorized, transient), worded from schema/text/<lang>.toml.
 FixParts source_fix_parts(Cause cause, Lang lang, const FixContext& context);
+// ---- steps at a sender's console, shared by every language (fixes_senders.cpp) -----
+std::string sender_display_name(Lang lang, const FixContext& context);
+// The closing checks ("Salesforce mail from example.com should show DKIM pass with d=…").
+std::string dkim_check(Lang lang, const FixContext& context, const std::string& d);
+std::string spf_check(Lang lang, const FixContext& context, const std::string& envelope);
+std::vector<FixStep> salesforce_dkim_steps(Lang lang, const FixContext& context);
+std::vector<FixStep> salesforce_settings_off_steps(Lang lang, const std::string& h);
+std::vector<FixStep> google_dkim_steps(Lang lang, const std::string& h);
+std::vector<FixStep> microsoft_dkim_steps(Lang lang, const std::string& h);
+// A catalog vendor's domain authentication: where to start, the records, the check.
+std::vector<FixStep> vendor_dkim_steps(Lang lang, const FixContext& context);
+
 FixParts fix_parts_en(Cause cause, const FixContext& context);
 FixParts fix_parts_ja(Cause cause, const FixContext& context);
 

@@ -46,108 +46,6 @@ bool envelope_is_customers(const FixContext& context) {
   return !envelope.empty() && organizational(envelope) == organizational(from_domain(context));
 }
 
-// The closing checks, one wording each, so that merged causes repeat none.
-std::string dkim_check(const FixContext& context, const std::string& d) {
-  const std::string who =
-      context.sender != nullptr ? sender_name(context) + " mail" : std::string("The mail");
-  return who + " from " + from_domain(context) + " should show DKIM pass with d=" + d;
-}
-
-std::string spf_check(const FixContext& context, const std::string& envelope) {
-  const std::string who =
-      context.sender != nullptr ? sender_name(context) + " mail" : std::string("The mail");
-  return who + " from " + from_domain(context) + " should show SPF pass for " + envelope;
-}
-
-std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
-  const std::string h = from_domain(context);
-  const auto [selector, alternate] = salesforce_selectors(context);
-  // Salesforce Help, "Create a DKIM Key" (read 2026-12-07): the Customize Application
-  // permission; one key per exact domain.
-  return {
-      {"dkim-salesforce-create",
-       "In Salesforce Setup (as a user with the Customize Application permission), enter DKIM "
-       "in Quick Find and open DKIM Keys. Press Create New Key and enter: RSA key size 2048, "
-       "Selector " +
-           selector + ", Alternate Selector " + alternate + " (any names not yet used under " + h +
-           "), Domain " + h + ", Domain Match Pattern " + h +
-           ". Save. The domain must be exactly the From domain: each subdomain needs its own "
-           "key."},
-      {"dkim-salesforce-publish",
-       "When the key's page shows them (usually within minutes), publish both records in the DNS "
-       "of " +
-           h +
-           " (CNAME Record and Alternate CNAME Record). Copy each target from the key's page: "
-           "its middle part is the key's own.",
-       salesforce_cname_records(h, {selector, alternate})},
-      // Salesforce shows the CNAMEs once its keys are published, usually within 15 minutes;
-      // Activate is greyed out until it resolves them (KB 000391930; senders.md §1.5).
-      {"dkim-salesforce-wait",
-       "Wait until Salesforce detects both CNAMEs (usually minutes after the DNS change; " +
-           quoted("Activate") + " stays greyed out until then)."},
-      // Keys rotate every 30 days behind the two CNAMEs (Salesforce Help, "Considerations for
-      // DKIM Keys"; senders.md §1.5).
-      {"dkim-salesforce-activate",
-       "Press " + quoted("Activate") +
-           " on the key. Keep both CNAMEs published for good: Salesforce rotates the key "
-           "every 30 days."},
-  };
-}
-
-std::vector<FixStep> salesforce_settings_off_steps(const std::string& h) {
-  return {
-      // Salesforce Help, "Configure Deliverability Settings" (read 2026-12-07): with bounce
-      // management off, bounced addresses are no longer flagged in Salesforce.
-      {"salesforce-settings-off",
-       "In Setup, enter Deliverability in Quick Find. Turn off " +
-           quoted("Activate bounce management") + ", " +
-           quoted("Enable compliance with standard email security mechanisms") + " and " +
-           quoted("Enable Sender ID compliance") +
-           ". Salesforce then uses the sender's own address as envelope. The cost: Salesforce "
-           "no longer marks bounced addresses; bounces go to the sender's mailbox."},
-      {"spf-include-salesforce",
-       "Make sure the SPF record of " + h +
-           " contains include:_spf.salesforce.com (the include alone does not help while "
-           "those settings are on):",
-       {spf_record(h, {"include:_spf.salesforce.com"})}},
-  };
-}
-
-// Google Workspace Admin Help, "Set up DKIM" (support.google.com/a/answer/174126, and
-// answer/180504?hl=ja for the Japanese labels), read 2026-12-07: generate the record,
-// publish it, then Start authentication; until then Gmail signs with d=….gappssmtp.com.
-std::vector<FixStep> google_dkim_steps(const std::string& h) {
-  return {
-      {"dkim-google-generate",
-       "Google Admin console → Apps → Google Workspace → Gmail → " + quoted("Authenticate email") +
-           ": select " + h + " and generate a new record (2048-bit key, prefix selector google)."},
-      {"dkim-google-publish",
-       "Publish the TXT record shown, with its value copied whole:",
-       {google_dkim_record(h)}},
-      {"dkim-google-start",
-       "Back in " + quoted("Authenticate email") + ", press " + quoted("Start authentication") +
-           " (often forgotten: until then Gmail keeps signing with d=….gappssmtp.com)."},
-  };
-}
-
-// Microsoft Learn, "How to use DKIM for email in your custom domain" (defender-office-365),
-// read 2026-12-07: the Defender portal path and the two CNAMEs, enabled once DNS has them.
-std::vector<FixStep> microsoft_dkim_steps(const std::string& h) {
-  return {
-      {"dkim-microsoft-select",
-       "Microsoft Defender portal → Email & collaboration → Policies & rules → Threat policies → "
-       "Email authentication settings → DKIM: select " +
-           h + " (create the DKIM keys if asked)."},
-      {"dkim-microsoft-publish",
-       "Publish the two CNAME records shown there, with exactly the targets shown (ending in "
-       "onmicrosoft.com or dkim.mail.microsoft):",
-       microsoft_dkim_records(h)},
-      {"dkim-microsoft-enable", "Once DNS has the records, turn on " +
-                                    quoted("Sign messages for this domain with DKIM signatures") +
-                                    " for " + h + "."},
-  };
-}
-
 // How a vendor sets a return-path on the customer's domain; "" when unknown.
 // Custom return paths: Amazon SES "Using a custom MAIL FROM domain" (docs.aws.amazon.com),
 // SendGrid automated security (em… CNAME), Postmark pm-bounces → pm.mtasv.net, SparkPost
@@ -171,41 +69,6 @@ std::string vendor_return_path_hint(FixService service, const std::string& h) {
       return "set a custom return-path domain for " + h + " in Mandrill's Sending Domains";
     default: return {};
   }
-}
-
-// The DKIM steps for a vendor other than Salesforce, Google and Microsoft, from the
-// catalog: where its console sets DKIM up and the records it has customers publish.
-std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
-  const std::string h = from_domain(context);
-  const std::string name = sender_name(context);
-  const std::string console =
-      context.sender != nullptr ? context.sender->dkim_console.in(Lang::kEn) : std::string();
-  std::vector<DnsRecord> records = vendor_dkim_records(context);
-  std::string publish = "Publish the DKIM records it shows in the DNS of " + h;
-  const std::vector<std::string> targets = cname_targets(context);
-  if (!records.empty()) {
-    publish += has_placeholder(records)
-                   ? ", copying each name and value as shown (… is the part " + name +
-                         " makes for your account). They look like this:"
-                   : ":";
-  } else if (!targets.empty()) {
-    publish += ", exactly as shown: CNAME records under _domainkey." + h +
-               " pointing to a name ending in " + join(targets, " or ") + ".";
-  } else {
-    publish += ", exactly as shown.";
-  }
-  const std::string request =
-      context.sender != nullptr ? context.sender->dkim_request.in(Lang::kEn) : std::string();
-  return {
-      {"dkim-vendor-start",
-       !request.empty()  ? with_domain(request, h)
-       : console.empty() ? "In " + name + ", start domain authentication (DKIM) for " + h + "."
-                         : "In " + name + ", open " + console +
-                               " and start domain authentication (DKIM) for " + h + "."},
-      {"dkim-vendor-publish", publish, std::move(records)},
-      {"dkim-vendor-verify",
-       "Verify the domain in " + name + " and check that signing with d=" + h + " is on."},
-  };
 }
 
 std::string envelope_note(const FixContext& context, const std::string& h) {
@@ -271,7 +134,7 @@ FixParts spf_include_missing(const FixContext& context) {
              "Email Domains; mail sent through its Gmail or Office 365 integrations is "
              "exempt."},
     };
-    out.checks.push_back(spf_check(context, h));
+    out.checks.push_back(spf_check(Lang::kEn, context, h));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
              envelope_is_customers(context)) {
     // The vendor's custom return path is set up on the customer's domain, but its DNS
@@ -290,7 +153,7 @@ FixParts spf_include_missing(const FixContext& context) {
         {std::string(kAlsoDkimKey),
          "Also complete " + name + "'s DKIM for " + h + ": DKIM survives forwarding."},
     };
-    out.checks.push_back(spf_check(context, envelope));
+    out.checks.push_back(spf_check(Lang::kEn, context, envelope));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
     const std::string envelope = first_or(context.spf_domains, "");
     out.summary =
@@ -302,8 +165,8 @@ FixParts spf_include_missing(const FixContext& context) {
              : ": adding " + join(prefixed("include:", context.sender->spf_includes), " ") +
                    " would only spend DNS lookups") +
         ". Alignment has to come from DKIM.";
-    out.steps = vendor_dkim_steps(context);
-    out.checks.push_back(dkim_check(context, h));
+    out.steps = vendor_dkim_steps(Lang::kEn, context);
+    out.checks.push_back(dkim_check(Lang::kEn, context, h));
   } else if (context.sender != nullptr) {
     const std::vector<std::string> includes = spf_terms(*context.sender);
     out.summary = name + " sends this mail with " + h + " as envelope sender, but " +
@@ -331,7 +194,7 @@ FixParts spf_include_missing(const FixContext& context) {
         {std::string(kAlsoDkimKey),
          "Also enable DKIM for " + h + " at " + name + ": DKIM survives forwarding."},
     };
-    out.checks.push_back(spf_check(context, h));
+    out.checks.push_back(spf_check(Lang::kEn, context, h));
   } else {
     const std::string ips = join(context.source_ips);
     out.summary = "This source" + (ips.empty() ? "" : " (" + ips + ")") + " sends with " + h +
@@ -395,7 +258,7 @@ FixParts spf_not_aligned(const FixContext& context) {
       out.summary = "SPF passes for " + bnc + "; it does not align with " + h + ", but " +
                     dkim_state(context) + ": nothing needs to change.";
       out.alternative_title = "Optional, to have SPF align too:";
-      out.alternative = salesforce_settings_off_steps(h);
+      out.alternative = salesforce_settings_off_steps(Lang::kEn, h);
       return out;
     }
     if (context.dkim_key_exists) {
@@ -404,15 +267,15 @@ FixParts spf_not_aligned(const FixContext& context) {
                     "fix of this finding), "
                     "nothing else is needed.";
       out.alternative_title = "Optional, to have SPF align too:";
-      out.alternative = salesforce_settings_off_steps(h);
+      out.alternative = salesforce_settings_off_steps(Lang::kEn, h);
       return out;
     }
     out.summary = "SPF passes only for " + bnc + "; it can never align with " + h + ".";
     out.steps_title = "Preferred fix, DKIM:";
-    out.steps = salesforce_dkim_steps(context);
-    out.checks.push_back(dkim_check(context, h));
+    out.steps = salesforce_dkim_steps(Lang::kEn, context);
+    out.checks.push_back(dkim_check(Lang::kEn, context, h));
     out.alternative_title = "Alternative if DKIM is impossible:";
-    out.alternative = salesforce_settings_off_steps(h);
+    out.alternative = salesforce_settings_off_steps(Lang::kEn, h);
     return out;
   }
   if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
@@ -443,8 +306,8 @@ FixParts spf_not_aligned(const FixContext& context) {
     }
     out.summary = "SPF passes only for " + own + ", which does not align with " + h +
                   ". DMARC needs only one aligned pass: DKIM with d=" + h + " is the way.";
-    out.steps = vendor_dkim_steps(context);
-    out.checks.push_back(dkim_check(context, h));
+    out.steps = vendor_dkim_steps(Lang::kEn, context);
+    out.checks.push_back(dkim_check(Lang::kEn, context, h));
     out.alternative_title = "Optional, for SPF alignment too:";
     out.alternative = {optional};
     return out;
@@ -498,8 +361,8 @@ FixParts dkim_not_activated(const FixContext& context) {
         out.summary += " Signatures seen are for " + others +
                        ": a key for another domain does not cover " + h + ", it needs its own key.";
       }
-      out.steps = salesforce_dkim_steps(context);
-      out.checks.push_back(dkim_check(context, h));
+      out.steps = salesforce_dkim_steps(Lang::kEn, context);
+      out.checks.push_back(dkim_check(Lang::kEn, context, h));
       return out;
     case FixService::kGoogleWorkspace:
       out.summary =
@@ -507,16 +370,16 @@ FixParts dkim_not_activated(const FixContext& context) {
           (others.empty() ? std::string() : " (only with " + others + ", Google's default)") +
           ": DKIM for " + h + " was never set up, or " + quoted("Start authentication") +
           " was not pressed.";
-      out.steps = google_dkim_steps(h);
-      out.checks.push_back(dkim_check(context, h));
+      out.steps = google_dkim_steps(Lang::kEn, h);
+      out.checks.push_back(dkim_check(Lang::kEn, context, h));
       return out;
     case FixService::kMicrosoft365:
       out.summary =
           "Microsoft 365 mail from " + h + " is not signed with d=" + h +
           (others.empty() ? std::string() : " (only with " + others + ", the tenant's default)") +
           ": DKIM signing is not enabled for " + h + ".";
-      out.steps = microsoft_dkim_steps(h);
-      out.checks.push_back(dkim_check(context, h));
+      out.steps = microsoft_dkim_steps(Lang::kEn, h);
+      out.checks.push_back(dkim_check(Lang::kEn, context, h));
       return out;
     default: break;
   }
@@ -531,14 +394,14 @@ FixParts dkim_not_activated(const FixContext& context) {
              " there: publish the selector record it gives (a TXT or CNAME under _domainkey." + h +
              ") and turn signing on."},
     };
-    out.checks.push_back(dkim_check(context, h));
+    out.checks.push_back(dkim_check(Lang::kEn, context, h));
     return out;
   }
   out.summary = "Mail from " + h + " sent through " + name + " is not signed with d=" + h +
                 (others.empty() ? std::string() : " (signed with " + others + " instead)") + ": " +
                 name + "'s domain authentication for " + h + " is not complete.";
-  out.steps = vendor_dkim_steps(context);
-  out.checks.push_back(dkim_check(context, h));
+  out.steps = vendor_dkim_steps(Lang::kEn, context);
+  out.checks.push_back(dkim_check(Lang::kEn, context, h));
   if (context.sender->fix_style == FixStyle::kVendorEnvelope && !envelope_is_customers(context)) {
     out.notes.push_back("Adding " + name + "'s include to the SPF record of " + h +
                         " will not fix DMARC: its envelope domain is its own.");
@@ -641,7 +504,7 @@ FixParts dkim_key_unpublished(const FixContext& context) {
                          "persists, check the authoritative DNS servers of " +
                              d + "."});
   }
-  out.checks.push_back(dkim_check(context, d));
+  out.checks.push_back(dkim_check(Lang::kEn, context, d));
   return out;
 }
 

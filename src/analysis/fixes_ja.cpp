@@ -60,115 +60,11 @@ std::string tidy_spacing(const std::string& text) {
 
 // ---- shared pieces of several texts ----------------------------------------------
 
-// The closing checks, one wording each, so that merged causes repeat none.
-std::string dkim_check(const FixContext& context, const std::string& d) {
-  const std::string who =
-      context.sender != nullptr ? sender_name(context) + " のメール" : std::string("メール");
-  return from_domain(context) + " からの " + who + "：d=" + d + " の DKIM が pass";
-}
-
-std::string spf_check(const FixContext& context, const std::string& envelope) {
-  const std::string who =
-      context.sender != nullptr ? sender_name(context) + " のメール" : std::string("メール");
-  return from_domain(context) + " からの " + who + "：" + envelope + " の SPF が pass";
-}
-
 // The envelope seen is a name of the From domain's organization (a vendor's custom
 // return path), not the vendor's own domain.
 bool envelope_is_customers(const FixContext& context) {
   const std::string envelope = first_or(context.spf_domains, "");
   return !envelope.empty() && organizational(envelope) == organizational(from_domain(context));
-}
-
-std::vector<FixStep> salesforce_dkim_steps(const FixContext& context) {
-  const std::string h = from_domain(context);
-  const auto [selector, alternate] = salesforce_selectors(context);
-  // Salesforce ヘルプ「DKIM 鍵を作成する」(read 2026-12-07): the アプリケーションの
-  // カスタマイズ permission; one key per exact domain.
-  return {
-      {"dkim-salesforce-create",
-       "Salesforce の" + label("設定") + "を開きます（" + label("アプリケーションのカスタマイズ") +
-           "権限のあるユーザーで）。" + label("クイック検索") + "ボックスに「DKIM」と入力し、" +
-           label("DKIM 鍵") + "を選びます。" + label("鍵を新規作成") +
-           "を押し、次のとおり入力して保存します：鍵サイズ 2048 ビット、セレクター " + selector +
-           "、代替セレクター " + alternate + "（" + h +
-           " でまだ使っていない名前なら何でも可）、ドメイン " + h + "、ドメイン一致パターン " + h +
-           "。ドメインは From ドメインと完全に一致させます。サブドメインごとに別の鍵が必要です。"},
-      {"dkim-salesforce-publish",
-       "鍵の詳細ページに 2 つのレコード（CNAME レコードと代替 CNAME レコード）が表示されたら"
-       "（通常は数分後）、両方とも " +
-           h +
-           " の DNS に登録します。宛先は詳細ページからコピーしてください。中ほどの部分は鍵ごとに"
-           "異なります。",
-       salesforce_cname_records(h, {selector, alternate})},
-      // Salesforce shows the CNAMEs once its keys are published, usually within 15 minutes;
-      // Activate is greyed out until it resolves them (KB 000391930; senders.md §1.5).
-      {"dkim-salesforce-wait",
-       "Salesforce が 2 つの CNAME を検出するまで待ちます（DNS の変更後、通常は数分です。それまで" +
-           label("有効化") + "ボタンはグレー表示のままです）。"},
-      // Keys rotate every 30 days behind the two CNAMEs (Salesforce Help, "Considerations for
-      // DKIM Keys"; senders.md §1.5).
-      {"dkim-salesforce-activate",
-       "鍵の" + label("有効化") +
-           "を押します。Salesforce は 30 日ごとに鍵をローテーションするため、2 つの CNAME "
-           "は今後も削除しないでください。"},
-  };
-}
-
-std::vector<FixStep> salesforce_settings_off_steps(const std::string& h) {
-  return {
-      // Salesforce ヘルプ「配信可能性の設定」(read 2026-12-07): with bounce management off,
-      // bounced addresses are no longer flagged in Salesforce.
-      {"salesforce-settings-off",
-       label("設定") + "の" + label("クイック検索") + "ボックスに「送信」と入力し、" +
-           label("送信") + "（配信可能性）を開きます。" + label("不達管理の有効化") + "、" +
-           label("標準メールセキュリティのメカニズムへの準拠を有効化") + "、" +
-           label("送信者 ID 準拠を有効化") +
-           "をオフにします。送信者自身のアドレスがエンベロープになります。代わりに、"
-           "Salesforce は不達のアドレスを記録しなくなり、バウンスは送信者のメールボックスに"
-           "届きます。"},
-      {"spf-include-salesforce",
-       h + " の SPF レコードに include:_spf.salesforce.com が入っていることを確認します。"
-           "上記の設定がオンのままでは、include だけでは効果がありません：",
-       {spf_record(h, {"include:_spf.salesforce.com"})}},
-  };
-}
-
-// Google Workspace Admin Help, "Set up DKIM" (support.google.com/a/answer/174126, and
-// answer/180504?hl=ja for the Japanese labels), read 2026-12-07: generate the record,
-// publish it, then Start authentication; until then Gmail signs with d=….gappssmtp.com.
-std::vector<FixStep> google_dkim_steps(const std::string& h) {
-  return {
-      {"dkim-google-generate",
-       "Google 管理コンソール →" + label("アプリ") + "→" + label("Google Workspace") + "→" +
-           label("Gmail") + "→" + label("メールの認証") + "で " + h +
-           " を選び、新しいレコードを生成します（2048 ビット、セレクターの接頭辞 google）。"},
-      {"dkim-google-publish",
-       "表示された TXT レコードを、値を省略せずにコピーして公開します：",
-       {google_dkim_record(h)}},
-      {"dkim-google-start", label("メールの認証") + "に戻り、" + label("認証を開始") +
-                                "を押します（忘れられがちな手順です。押すまで Gmail は "
-                                "d=….gappssmtp.com で署名し続けます）。"},
-  };
-}
-
-// Microsoft Learn, "How to use DKIM for email in your custom domain" (defender-office-365),
-// read 2026-12-07: the Defender portal path and the two CNAMEs, enabled once DNS has them.
-std::vector<FixStep> microsoft_dkim_steps(const std::string& h) {
-  return {
-      {"dkim-microsoft-select", "Microsoft Defender ポータル →" +
-                                    label("メールとコラボレーション") + "→" +
-                                    label("ポリシーとルール") + "→" + label("脅威ポリシー") + "→" +
-                                    label("メールの認証の設定") + "→" + label("DKIM") + "で " + h +
-                                    " を選びます（求められたら DKIM キーを作成します）。"},
-      {"dkim-microsoft-publish",
-       "表示される 2 つの CNAME レコードを、表示された宛先（onmicrosoft.com または "
-       "dkim.mail.microsoft で終わるもの）のとおり正確に公開します：",
-       microsoft_dkim_records(h)},
-      {"dkim-microsoft-enable", "DNS に反映されたら、" + h + " の DKIM 署名を有効にします（" +
-                                    label("このドメインのメッセージに DKIM 署名を追加します") +
-                                    "をオン）。"},
-  };
 }
 
 // Custom return paths: Amazon SES "Using a custom MAIL FROM domain" (docs.aws.amazon.com),
@@ -193,39 +89,6 @@ std::string vendor_return_path_hint(FixService service, const std::string& h) {
       return "Mandrill の Sending Domains で " + h + " のカスタム Return-Path ドメインを設定します";
     default: return {};
   }
-}
-
-std::vector<FixStep> vendor_dkim_steps(const FixContext& context) {
-  const std::string h = from_domain(context);
-  const std::string name = sender_name(context);
-  const std::string console =
-      context.sender != nullptr ? context.sender->dkim_console.in(Lang::kJa) : std::string();
-  std::vector<DnsRecord> records = vendor_dkim_records(context);
-  std::string publish = "表示された DKIM レコードを " + h + " の DNS に公開します。";
-  const std::vector<std::string> targets = cname_targets(context);
-  if (!records.empty()) {
-    publish += has_placeholder(records)
-                   ? "名前と値は表示どおりにコピーしてください（… はアカウントごとに " + name +
-                         " が決める部分です）。次のような形です："
-                   : "次のレコードです：";
-  } else if (!targets.empty()) {
-    publish += "表示どおり正確に登録してください（_domainkey." + h + " の下の CNAME レコードで、" +
-               "宛先は " + join(targets, " または ") + " で終わる名前です）。";
-  } else {
-    publish += "表示どおり正確に登録してください。";
-  }
-  const std::string request =
-      context.sender != nullptr ? context.sender->dkim_request.in(Lang::kJa) : std::string();
-  return {
-      {"dkim-vendor-start",
-       !request.empty() ? with_domain(request, h)
-       : console.empty()
-           ? name + " で " + h + " のドメイン認証（DKIM）を開始します。"
-           : name + " の " + console + " を開き、" + h + " のドメイン認証（DKIM）を開始します。"},
-      {"dkim-vendor-publish", publish, std::move(records)},
-      {"dkim-vendor-verify",
-       name + " でドメインを検証し、d=" + h + " での署名が有効になっていることを確認します。"},
-  };
 }
 
 std::string envelope_note(const FixContext& context, const std::string& h) {
@@ -291,7 +154,7 @@ FixParts spf_include_missing(const FixContext& context) {
              "Domains（英語版の画面での名前）への登録を使います。Gmail や Office 365 "
              "との連携で送るメールは対象外です。"},
     };
-    out.checks.push_back(spf_check(context, h));
+    out.checks.push_back(spf_check(Lang::kJa, context, h));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
              envelope_is_customers(context)) {
     const std::string envelope = first_or(context.spf_domains, "");
@@ -309,7 +172,7 @@ FixParts spf_include_missing(const FixContext& context) {
          "あわせて " + name + " で " + h +
              " の DKIM を設定してください。DKIM は転送されても残ります。"},
     };
-    out.checks.push_back(spf_check(context, envelope));
+    out.checks.push_back(spf_check(Lang::kJa, context, envelope));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
     const std::string envelope = first_or(context.spf_domains, "");
     out.summary = name + " は自身のエンベロープドメイン" +
@@ -320,8 +183,8 @@ FixParts spf_include_missing(const FixContext& context) {
                        : "（" + join(prefixed("include:", context.sender->spf_includes), " ") +
                              " を追加しても DNS ルックアップを消費するだけです）") +
                   "。アライメント（整合）は DKIM で取る必要があります。";
-    out.steps = vendor_dkim_steps(context);
-    out.checks.push_back(dkim_check(context, h));
+    out.steps = vendor_dkim_steps(Lang::kJa, context);
+    out.checks.push_back(dkim_check(Lang::kJa, context, h));
   } else if (context.sender != nullptr) {
     const std::vector<std::string> includes = spf_terms(*context.sender);
     out.summary = name + " は " + h +
@@ -354,7 +217,7 @@ FixParts spf_include_missing(const FixContext& context) {
          "あわせて " + name + " で " + h +
              " の DKIM を有効にしてください。DKIM は転送されても残ります。"},
     };
-    out.checks.push_back(spf_check(context, h));
+    out.checks.push_back(spf_check(Lang::kJa, context, h));
   } else {
     const std::string ips = join(context.source_ips);
     out.summary = "この送信元" + (ips.empty() ? "" : "（" + ips + "）") + "は " + h +
@@ -421,7 +284,7 @@ FixParts spf_not_aligned(const FixContext& context) {
       out.summary = "SPF は " + bnc + "に対して成功しています。" + why + "ただし " +
                     dkim_state(context) + "ため、変更は不要です。";
       out.alternative_title = "任意（SPF も整合させる場合）：";
-      out.alternative = salesforce_settings_off_steps(h);
+      out.alternative = salesforce_settings_off_steps(Lang::kJa, h);
       return out;
     }
     if (context.dkim_key_exists) {
@@ -429,15 +292,15 @@ FixParts spf_not_aligned(const FixContext& context) {
                     "DMARC は DKIM 鍵で成功させるもので、その署名が再び成功すれば（この項目の DKIM "
                     "の対処）、ほかの変更は不要です。";
       out.alternative_title = "任意（SPF も整合させる場合）：";
-      out.alternative = salesforce_settings_off_steps(h);
+      out.alternative = salesforce_settings_off_steps(Lang::kJa, h);
       return out;
     }
     out.summary = "SPF は " + bnc + "に対してしか成功していません。" + why;
     out.steps_title = "推奨：DKIM を設定する";
-    out.steps = salesforce_dkim_steps(context);
-    out.checks.push_back(dkim_check(context, h));
+    out.steps = salesforce_dkim_steps(Lang::kJa, context);
+    out.checks.push_back(dkim_check(Lang::kJa, context, h));
     out.alternative_title = "代替策（DKIM を使えない場合）：";
-    out.alternative = salesforce_settings_off_steps(h);
+    out.alternative = salesforce_settings_off_steps(Lang::kJa, h);
     return out;
   }
   if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
@@ -470,8 +333,8 @@ FixParts spf_not_aligned(const FixContext& context) {
     out.summary = "SPF は " + own + "に対してしか成功しておらず、" + h +
                   " と整合していません。DMARC はどちらか一方が整合して成功すればよいので、d=" + h +
                   " の DKIM で対応します。";
-    out.steps = vendor_dkim_steps(context);
-    out.checks.push_back(dkim_check(context, h));
+    out.steps = vendor_dkim_steps(Lang::kJa, context);
+    out.checks.push_back(dkim_check(Lang::kJa, context, h));
     out.alternative_title = "任意（SPF も整合させる場合）：";
     out.alternative = {optional};
     return out;
@@ -527,23 +390,23 @@ FixParts dkim_not_activated(const FixContext& context) {
         out.summary += "確認された署名は " + others + " のものです。別のドメインの鍵では " + h +
                        " は対象にならないため、" + h + " 用の鍵が必要です。";
       }
-      out.steps = salesforce_dkim_steps(context);
-      out.checks.push_back(dkim_check(context, h));
+      out.steps = salesforce_dkim_steps(Lang::kJa, context);
+      out.checks.push_back(dkim_check(Lang::kJa, context, h));
       return out;
     case FixService::kGoogleWorkspace:
       out.summary = h + " からの Google Workspace のメールが d=" + h + " で署名されていません" +
                     (others.empty() ? std::string() : "（Google の既定の " + others + " のみ）") +
                     "。" + h + " の DKIM が設定されていないか、" + label("認証を開始") +
                     "が押されていません。";
-      out.steps = google_dkim_steps(h);
-      out.checks.push_back(dkim_check(context, h));
+      out.steps = google_dkim_steps(Lang::kJa, h);
+      out.checks.push_back(dkim_check(Lang::kJa, context, h));
       return out;
     case FixService::kMicrosoft365:
       out.summary = h + " からの Microsoft 365 のメールが d=" + h + " で署名されていません" +
                     (others.empty() ? std::string() : "（テナント既定の " + others + " のみ）") +
                     "。" + h + " の DKIM 署名が有効になっていません。";
-      out.steps = microsoft_dkim_steps(h);
-      out.checks.push_back(dkim_check(context, h));
+      out.steps = microsoft_dkim_steps(Lang::kJa, h);
+      out.checks.push_back(dkim_check(Lang::kJa, context, h));
       return out;
     default: break;
   }
@@ -558,14 +421,14 @@ FixParts dkim_not_activated(const FixContext& context) {
              " の DKIM を設定してください。サービスが示すセレクターのレコード（_domainkey." + h +
              " 配下の TXT または CNAME）を公開し、署名を有効にします。"},
     };
-    out.checks.push_back(dkim_check(context, h));
+    out.checks.push_back(dkim_check(Lang::kJa, context, h));
     return out;
   }
   out.summary = h + " からの " + name + " のメールが d=" + h + " で署名されていません" +
                 (others.empty() ? std::string() : "（代わりに " + others + " で署名）") + "。" +
                 name + " での " + h + " のドメイン認証が完了していません。";
-  out.steps = vendor_dkim_steps(context);
-  out.checks.push_back(dkim_check(context, h));
+  out.steps = vendor_dkim_steps(Lang::kJa, context);
+  out.checks.push_back(dkim_check(Lang::kJa, context, h));
   if (context.sender->fix_style == FixStyle::kVendorEnvelope && !envelope_is_customers(context)) {
     out.notes.push_back(name + " の include を " + h +
                         " の SPF レコードに追加しても DMARC は直りません。" + name +
@@ -666,7 +529,7 @@ FixParts dkim_key_unpublished(const FixContext& context) {
                          "問い合わせがタイムアウトしたことを示します。続く場合は " +
                              d + " の権威 DNS サーバーを確認してください。"});
   }
-  out.checks.push_back(dkim_check(context, d));
+  out.checks.push_back(dkim_check(Lang::kJa, context, d));
   return out;
 }
 
