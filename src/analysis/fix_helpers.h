@@ -68,6 +68,13 @@ inline std::string from_domain(const FixContext& context) {
   return context.header_from.empty() ? context.domain : context.header_from;
 }
 
+// The envelope seen is a name of the From domain's organization (a vendor's custom
+// return path), not the vendor's own domain.
+inline bool envelope_is_customers(const FixContext& context) {
+  const std::string envelope = first_or(context.spf_domains, "");
+  return !envelope.empty() && organizational(envelope) == organizational(from_domain(context));
+}
+
 // The domain whose DMARC record the fix is about.
 inline std::string policy_domain(const FixContext& context) {
   return context.domain.empty() ? context.header_from : context.domain;

@@ -141,6 +141,10 @@ std::vector<FixStep> microsoft_dkim_steps(Lang lang, const std::string& h);
 // A catalog vendor's domain authentication: where to start, the records, the check.
 std::vector<FixStep> vendor_dkim_steps(Lang lang, const FixContext& context);
 
+// The DKIM causes (fixes_senders.cpp).
+FixParts dkim_not_activated(Lang lang, const FixContext& context);
+FixParts dkim_key_unpublished(Lang lang, const FixContext& context);
+
 FixParts fix_parts_en(Cause cause, const FixContext& context);
 FixParts fix_parts_ja(Cause cause, const FixContext& context);
 

@@ -39,13 +39,6 @@ std::string per_account_hint(const Sender& sender) {
 
 // ---- shared pieces of several texts ----------------------------------------------
 
-// The envelope seen is a name of the From domain's organization (a vendor's custom
-// return path), not the vendor's own domain.
-bool envelope_is_customers(const FixContext& context) {
-  const std::string envelope = first_or(context.spf_domains, "");
-  return !envelope.empty() && organizational(envelope) == organizational(from_domain(context));
-}
-
 // How a vendor sets a return-path on the customer's domain; "" when unknown.
 // Custom return paths: Amazon SES "Using a custom MAIL FROM domain" (docs.aws.amazon.com),
 // SendGrid automated security (em… CNAME), Postmark pm-bounces → pm.mtasv.net, SparkPost
@@ -325,197 +318,14 @@ FixParts spf_not_aligned(const FixContext& context) {
   return out;
 }
 
-// adkim=s: DKIM passes for a subdomain or the parent of the From domain.
-FixParts dkim_strict(const FixContext& context) {
-  const std::string h = from_domain(context);
-  const std::string p = policy_domain(context);
-  const std::string signer = first_or(context.dkim_domains, "another name");
-  FixParts out;
-  out.summary = "DKIM passes for d=" + signer + ", but the DMARC record of " + p +
-                " has adkim=s (strict alignment), which accepts only signatures of exactly " + h +
-                ".";
-  out.steps = {
-      {"relax-adkim",
-       "Either relax DKIM alignment: remove adkim=s from the TXT record at _dmarc." + p +
-           " (relaxed is the default; keep the other tags), so that any signature under " +
-           organizational(h) + " aligns:",
-       {dmarc_record(context, published_policy(context))}},
-      {"dkim-exact-key", "Or create a DKIM key whose domain is exactly " + h + " at " +
-                             sender_name(context) + ", publish it and sign with it."},
-  };
-  return out;
-}
-
-FixParts dkim_not_activated(const FixContext& context) {
-  if (context.strict_dkim) return dkim_strict(context);
-  const std::string h = from_domain(context);
-  const std::string name = sender_name(context);
-  const FixService service = fix_service(context.sender);
-  const std::string others = other_dkim_domains(context, h);
-  FixParts out;
-  switch (service) {
-    case FixService::kSalesforce:
-      out.summary = "Salesforce mail from " + h + " carries no DKIM signature for " + h +
-                    ": no active Salesforce DKIM key covers this domain.";
-      if (!others.empty()) {
-        out.summary += " Signatures seen are for " + others +
-                       ": a key for another domain does not cover " + h + ", it needs its own key.";
-      }
-      out.steps = salesforce_dkim_steps(Lang::kEn, context);
-      out.checks.push_back(dkim_check(Lang::kEn, context, h));
-      return out;
-    case FixService::kGoogleWorkspace:
-      out.summary =
-          "Google Workspace mail from " + h + " is not signed with d=" + h +
-          (others.empty() ? std::string() : " (only with " + others + ", Google's default)") +
-          ": DKIM for " + h + " was never set up, or " + quoted("Start authentication") +
-          " was not pressed.";
-      out.steps = google_dkim_steps(Lang::kEn, h);
-      out.checks.push_back(dkim_check(Lang::kEn, context, h));
-      return out;
-    case FixService::kMicrosoft365:
-      out.summary =
-          "Microsoft 365 mail from " + h + " is not signed with d=" + h +
-          (others.empty() ? std::string() : " (only with " + others + ", the tenant's default)") +
-          ": DKIM signing is not enabled for " + h + ".";
-      out.steps = microsoft_dkim_steps(Lang::kEn, h);
-      out.checks.push_back(dkim_check(Lang::kEn, context, h));
-      return out;
-    default: break;
-  }
-  if (context.sender == nullptr) {
-    const std::string ips = join(context.source_ips);
-    out.summary = "Mail from " + h + " sent by this source" +
-                  (ips.empty() ? "" : " (" + ips + ")") + " carries no DKIM signature for " + h +
-                  (others.empty() ? "" : " (only " + others + ")") + ".";
-    out.steps = {
-        {"dkim-unknown-setup",
-         "Find the service that sends from these IPs and set up DKIM for " + h +
-             " there: publish the selector record it gives (a TXT or CNAME under _domainkey." + h +
-             ") and turn signing on."},
-    };
-    out.checks.push_back(dkim_check(Lang::kEn, context, h));
-    return out;
-  }
-  out.summary = "Mail from " + h + " sent through " + name + " is not signed with d=" + h +
-                (others.empty() ? std::string() : " (signed with " + others + " instead)") + ": " +
-                name + "'s domain authentication for " + h + " is not complete.";
-  out.steps = vendor_dkim_steps(Lang::kEn, context);
-  out.checks.push_back(dkim_check(Lang::kEn, context, h));
-  if (context.sender->fix_style == FixStyle::kVendorEnvelope && !envelope_is_customers(context)) {
-    out.notes.push_back("Adding " + name + "'s include to the SPF record of " + h +
-                        " will not fix DMARC: its envelope domain is its own.");
-  }
-  return out;
-}
-
-FixParts dkim_key_unpublished(const FixContext& context) {
-  const std::string name = sender_name(context);
-  const FixService service = fix_service(context.sender);
-  const FailingKey key = failing_key(context);
-  const std::string& d = key.domain;
-  const std::string selectors = join(context.dkim_selectors);
-  const std::string results = join(context.dkim_results);
-  const std::string record_names =
-      key.records.empty() ? "the selector's record under _domainkey." + d +
-                                " (the selector is the s= tag of the DKIM-Signature header)"
-                          : join(key.records);
-
-  FixParts out;
-  out.summary =
-      "DKIM signatures with d=" +
-      join(context.dkim_domains.empty() ? std::vector<std::string>{d} : context.dkim_domains) +
-      (selectors.empty() ? "" : " s=" + selectors) + " fail" +
-      (results.empty() ? "" : " (" + results + ")");
-  if (key.missing) {
-    out.summary +=
-        ": receivers could not use the key, because the selector record is missing, wrong or "
-        "revoked.";
-  } else if (key.weak) {
-    out.summary += ": receivers refused the signature by their own rules.";
-  } else {
-    out.summary += ": receivers could not fetch the key.";
-  }
-  if (key.missing) {
-    if (service == FixService::kSalesforce) {
-      const std::string selector = first_or(context.dkim_selectors, "");
-      out.steps.push_back({"dkim-salesforce-republish",
-                           "In Setup, enter DKIM in Quick Find, open DKIM Keys and the key for " +
-                               d + ". Publish " +
-                               (selector.empty() ? std::string("its CNAME records")
-                                                 : "the CNAME for selector " + selector) +
-                               " again, copying the target from the key's detail page:",
-                           salesforce_cname_records(d, {selector})});
-      // Rotation every 30 days, alternating the two keys ("Considerations for DKIM Keys").
-      out.steps.push_back(
-          // Rotation every 30 days, alternating the two keys ("Considerations for DKIM Keys").
-          {"dkim-salesforce-keep-both",
-           "Keep both the CNAME Record and the Alternate CNAME Record published: Salesforce "
-           "rotates "
-           "the key every 30 days, so a missing one breaks signing every other period."});
-    } else {
-      out.steps.push_back({"dkim-publish-record",
-                           "Publish or correct " + record_names + " exactly as " + name +
-                               " shows it (the whole value, no extra quotes or line breaks):",
-                           failing_key_records(context, key)});
-      out.steps.push_back(
-          {"dkim-revoked",
-           "If the record exists but has an empty p=, the key was revoked: re-enable "
-           "or rotate the key at " +
-               name + " and publish the new record."});
-    }
-  }
-  if (key.weak) {
-    // RFC 8601 2.7.1: "policy" is the receiver's own refusal; its reason is not reported.
-    if (service == FixService::kSalesforce) {
-      // Salesforce signs with rsa-sha256 and keys of 1024 or 2048 bits, and allows one
-      // active key per domain (EmailDomainKey, Salesforce Object Reference, read
-      // 2026-12-07).
-      const auto [selector, alternate] = salesforce_selectors(context);
-      out.steps.push_back(
-          {"dkim-weak",
-           "The result policy means the receiver refused the signature by its own rules (the "
-           "reports do not say which). Salesforce signs with rsa-sha256, so look at the key's "
-           "RSA key size in Setup → DKIM Keys → the key for " +
-               d + "."});
-      out.steps.push_back(
-          {"dkim-weak-salesforce-replace",
-           "If it is 1024: Create New Key with RSA key size 2048, Selector " + selector +
-               ", Alternate Selector " + alternate + " and Domain " + d +
-               ", and publish its two CNAME records. Salesforce allows one active key per "
-               "domain: once it shows the new CNAMEs as found, deactivate the old key and press " +
-               quoted("Activate") +
-               " on the new one right after (mail sent in between is "
-               "not signed).",
-           salesforce_cname_records(d, {selector, alternate})});
-    } else {
-      out.steps.push_back(
-          {"dkim-weak",
-           "The result policy means the receiver refused the signature by its own rules (the "
-           "reports do not say which); the usual reasons are a key under 1024 bits or the "
-           "rsa-sha1 algorithm. Generate a 2048-bit RSA key (rsa-sha256) at " +
-               name + ", publish its record under _domainkey." + d + " and retire the old key."});
-    }
-  }
-  if (contains(context.dkim_results, "temperror")) {
-    // temperror: a DNS failure while fetching the key (RFC 8601 §2.7.1, RFC 6376 §6.1.2).
-    out.steps.push_back({"dkim-temperror",
-                         "temperror means the receiver's DNS query for the key timed out; if it "
-                         "persists, check the authoritative DNS servers of " +
-                             d + "."});
-  }
-  out.checks.push_back(dkim_check(Lang::kEn, context, d));
-  return out;
-}
-
 }  // namespace
 
 FixParts fix_parts_en(Cause cause, const FixContext& context) {
   switch (cause) {
     case Cause::kSpfIncludeMissing: return spf_include_missing(context);
     case Cause::kSpfNotAligned: return spf_not_aligned(context);
-    case Cause::kDkimNotActivated: return dkim_not_activated(context);
-    case Cause::kDkimKeyUnpublished: return dkim_key_unpublished(context);
+    case Cause::kDkimNotActivated: return dkim_not_activated(Lang::kEn, context);
+    case Cause::kDkimKeyUnpublished: return dkim_key_unpublished(Lang::kEn, context);
     case Cause::kSpfPermerror: return source_fix_parts(cause, Lang::kEn, context);
     case Cause::kForwarded: return source_fix_parts(cause, Lang::kEn, context);
     case Cause::kUnauthorized: return source_fix_parts(cause, Lang::kEn, context);

@@ -60,13 +60,6 @@ std::string tidy_spacing(const std::string& text) {
 
 // ---- shared pieces of several texts ----------------------------------------------
 
-// The envelope seen is a name of the From domain's organization (a vendor's custom
-// return path), not the vendor's own domain.
-bool envelope_is_customers(const FixContext& context) {
-  const std::string envelope = first_or(context.spf_domains, "");
-  return !envelope.empty() && organizational(envelope) == organizational(from_domain(context));
-}
-
 // Custom return paths: Amazon SES "Using a custom MAIL FROM domain" (docs.aws.amazon.com),
 // SendGrid automated security (em… CNAME), Postmark pm-bounces → pm.mtasv.net, SparkPost
 // bounce domains (developers.sparkpost.com), Mandrill sending domains; senders.md §2.
@@ -353,186 +346,6 @@ FixParts spf_not_aligned(const FixContext& context) {
   return out;
 }
 
-FixParts dkim_strict(const FixContext& context) {
-  const std::string h = from_domain(context);
-  const std::string p = policy_domain(context);
-  const std::string signer = first_or(context.dkim_domains, "別の名前");
-  FixParts out;
-  out.summary = "DKIM は d=" + signer + " で成功していますが、" + p +
-                " の DMARC レコードが adkim=s（厳格なアライメント（整合））のため、" + h +
-                " そのものの署名しか整合しません。";
-  out.steps = {
-      {"relax-adkim",
-       "DKIM のアライメント（整合）を緩和する場合：_dmarc." + p +
-           " の TXT レコードから adkim=s "
-           "を削除します（既定は緩和モードです。ほかのタグは残します）。" +
-           organizational(h) + " 配下の署名なら整合するようになります：",
-       {dmarc_record(context, published_policy(context))}},
-      {"dkim-exact-key", "または、" + sender_name(context) + " でドメインが " + h +
-                             " そのものの DKIM 鍵を作成・公開し、その鍵で署名します。"},
-  };
-  return out;
-}
-
-FixParts dkim_not_activated(const FixContext& context) {
-  if (context.strict_dkim) return dkim_strict(context);
-  const std::string h = from_domain(context);
-  const std::string name = sender_name(context);
-  const FixService service = fix_service(context.sender);
-  const std::string others = other_dkim_domains(context, h);
-  FixParts out;
-  switch (service) {
-    case FixService::kSalesforce:
-      out.summary = h + " から Salesforce で送信されたメールに " + h +
-                    " の DKIM 署名がありません。このドメインを対象とする有効な DKIM 鍵が "
-                    "Salesforce にありません。";
-      if (!others.empty()) {
-        out.summary += "確認された署名は " + others + " のものです。別のドメインの鍵では " + h +
-                       " は対象にならないため、" + h + " 用の鍵が必要です。";
-      }
-      out.steps = salesforce_dkim_steps(Lang::kJa, context);
-      out.checks.push_back(dkim_check(Lang::kJa, context, h));
-      return out;
-    case FixService::kGoogleWorkspace:
-      out.summary = h + " からの Google Workspace のメールが d=" + h + " で署名されていません" +
-                    (others.empty() ? std::string() : "（Google の既定の " + others + " のみ）") +
-                    "。" + h + " の DKIM が設定されていないか、" + label("認証を開始") +
-                    "が押されていません。";
-      out.steps = google_dkim_steps(Lang::kJa, h);
-      out.checks.push_back(dkim_check(Lang::kJa, context, h));
-      return out;
-    case FixService::kMicrosoft365:
-      out.summary = h + " からの Microsoft 365 のメールが d=" + h + " で署名されていません" +
-                    (others.empty() ? std::string() : "（テナント既定の " + others + " のみ）") +
-                    "。" + h + " の DKIM 署名が有効になっていません。";
-      out.steps = microsoft_dkim_steps(Lang::kJa, h);
-      out.checks.push_back(dkim_check(Lang::kJa, context, h));
-      return out;
-    default: break;
-  }
-  if (context.sender == nullptr) {
-    const std::string ips = join(context.source_ips);
-    out.summary = "この送信元" + (ips.empty() ? "" : "（" + ips + "）") + "から送られた " + h +
-                  " のメールには " + h + " の DKIM 署名がありません" +
-                  (others.empty() ? "" : "（" + others + " のみ）") + "。";
-    out.steps = {
-        {"dkim-unknown-setup",
-         "これらの IP から送信しているサービスを特定し、そこで " + h +
-             " の DKIM を設定してください。サービスが示すセレクターのレコード（_domainkey." + h +
-             " 配下の TXT または CNAME）を公開し、署名を有効にします。"},
-    };
-    out.checks.push_back(dkim_check(Lang::kJa, context, h));
-    return out;
-  }
-  out.summary = h + " からの " + name + " のメールが d=" + h + " で署名されていません" +
-                (others.empty() ? std::string() : "（代わりに " + others + " で署名）") + "。" +
-                name + " での " + h + " のドメイン認証が完了していません。";
-  out.steps = vendor_dkim_steps(Lang::kJa, context);
-  out.checks.push_back(dkim_check(Lang::kJa, context, h));
-  if (context.sender->fix_style == FixStyle::kVendorEnvelope && !envelope_is_customers(context)) {
-    out.notes.push_back(name + " の include を " + h +
-                        " の SPF レコードに追加しても DMARC は直りません。" + name +
-                        " のエンベロープドメインは " + name + " 自身のものだからです。");
-  }
-  return out;
-}
-
-FixParts dkim_key_unpublished(const FixContext& context) {
-  const std::string name = sender_name(context);
-  const FixService service = fix_service(context.sender);
-  const FailingKey key = failing_key(context);
-  const std::string& d = key.domain;
-  const std::string selectors = join(context.dkim_selectors);
-  const std::string results = join(context.dkim_results);
-  const std::string record_names =
-      key.records.empty()
-          ? "_domainkey." + d +
-                " 配下のセレクターのレコード（セレクターは DKIM-Signature ヘッダーの s= タグです）"
-          : join(key.records, "、");
-
-  FixParts out;
-  out.summary =
-      "d=" +
-      join(context.dkim_domains.empty() ? std::vector<std::string>{d} : context.dkim_domains) +
-      (selectors.empty() ? "" : " s=" + selectors) + " の DKIM 署名が失敗しています" +
-      (results.empty() ? "" : "（" + results + "）") + "。";
-  if (key.missing) {
-    out.summary +=
-        "セレクターのレコードが存在しない、誤っている、または失効しているため、受信側が鍵を使えませ"
-        "ん。";
-  } else if (key.weak) {
-    out.summary += "受信側が独自の基準で署名を受け付けていません。";
-  } else {
-    out.summary += "受信側が鍵を取得できませんでした。";
-  }
-  if (key.missing) {
-    if (service == FixService::kSalesforce) {
-      const std::string selector = first_or(context.dkim_selectors, "");
-      out.steps.push_back({"dkim-salesforce-republish",
-                           label("設定") + "の" + label("クイック検索") +
-                               "ボックスに「DKIM」と入力し、" + label("DKIM 鍵") + "で " + d +
-                               " の鍵を開きます。" +
-                               (selector.empty() ? std::string("その CNAME レコード")
-                                                 : "セレクター " + selector + " の CNAME") +
-                               "を、鍵の詳細ページから宛先をコピーして登録し直してください：",
-                           salesforce_cname_records(d, {selector})});
-      // Rotation every 30 days, alternating the two keys ("Considerations for DKIM Keys").
-      out.steps.push_back({"dkim-salesforce-keep-both",
-                           "CNAME レコードと代替 CNAME "
-                           "レコードは両方とも公開したままにしてください。Salesforce は 30 "
-                           "日ごとに鍵をローテーションするため、片方が欠けていると交互の期間ごとに"
-                           "署名が失敗します。"});
-    } else {
-      out.steps.push_back(
-          {"dkim-publish-record",
-           record_names + (key.records.empty() ? "を " : " を ") + name +
-               " の表示どおり正確に公開または修正してください（値は全体を、余分な引用符や改行を"
-               "入れずに）：",
-           failing_key_records(context, key)});
-      out.steps.push_back(
-          {"dkim-revoked",
-           "レコードはあるのに p= が空の場合、鍵は失効しています。" + name +
-               " で鍵を再有効化またはローテーションし、新しいレコードを公開してください。"});
-    }
-  }
-  if (key.weak) {
-    if (service == FixService::kSalesforce) {
-      out.steps.push_back(
-          {"dkim-weak",
-           "結果 policy は、受信側が独自の基準で署名を受け付けなかったことを示します（理由は"
-           "レポートに書かれません）。Salesforce は rsa-sha256 で署名するため、設定 →" +
-               label("DKIM 鍵") + "→ " + d + " の鍵で RSA 鍵のサイズを確認してください。"});
-      const auto [selector, alternate] = salesforce_selectors(context);
-      out.steps.push_back(
-          {"dkim-weak-salesforce-replace",
-           "1024 の場合は、" + label("鍵を新規作成") + "で RSA 鍵のサイズを 2048、" +
-               label("セレクター") + "を " + selector + "、" + label("代替セレクター") + "を " +
-               alternate + "、ドメインを " + d +
-               " にして鍵を作成し、2 つの CNAME レコードを公開します。Salesforce では 1 つの"
-               "ドメインで有効にできる鍵は 1 つだけです。新しい CNAME が検出されたら、古い鍵を"
-               "無効化し、すぐに新しい鍵の" +
-               label("有効化") + "を押してください（その間に送られたメールには署名が付きません）。",
-           salesforce_cname_records(d, {selector, alternate})});
-    } else {
-      out.steps.push_back(
-          {"dkim-weak",
-           "結果 policy は、受信側が独自の基準で署名を受け付けなかったことを示します（理由は"
-           "レポートに書かれません）。よくある理由は、1024 ビット未満の鍵か rsa-sha1 です。" +
-               name + " で 2048 ビットの RSA 鍵（rsa-sha256）を生成して _domainkey." + d +
-               " 配下に公開し、古い鍵は廃止してください。"});
-    }
-  }
-  if (contains(context.dkim_results, "temperror")) {
-    // temperror: a DNS failure while fetching the key (RFC 8601 §2.7.1, RFC 6376 §6.1.2).
-    out.steps.push_back({"dkim-temperror",
-                         "temperror は、受信側での鍵の DNS "
-                         "問い合わせがタイムアウトしたことを示します。続く場合は " +
-                             d + " の権威 DNS サーバーを確認してください。"});
-  }
-  out.checks.push_back(dkim_check(Lang::kJa, context, d));
-  return out;
-}
-
 FixParts tidy(FixParts parts) {
   parts.summary = tidy_spacing(parts.summary);
   parts.steps_title = tidy_spacing(parts.steps_title);
@@ -548,8 +361,8 @@ FixParts by_cause(Cause cause, const FixContext& context) {
   switch (cause) {
     case Cause::kSpfIncludeMissing: return spf_include_missing(context);
     case Cause::kSpfNotAligned: return spf_not_aligned(context);
-    case Cause::kDkimNotActivated: return dkim_not_activated(context);
-    case Cause::kDkimKeyUnpublished: return dkim_key_unpublished(context);
+    case Cause::kDkimNotActivated: return dkim_not_activated(Lang::kJa, context);
+    case Cause::kDkimKeyUnpublished: return dkim_key_unpublished(Lang::kJa, context);
     case Cause::kSpfPermerror: return source_fix_parts(cause, Lang::kJa, context);
     case Cause::kForwarded: return source_fix_parts(cause, Lang::kJa, context);
     case Cause::kUnauthorized: return source_fix_parts(cause, Lang::kJa, context);

@@ -36,8 +36,9 @@ std::string dkim_check(Lang lang, const FixContext& context, const std::string& 
 }
 
 std::string spf_check(Lang lang, const FixContext& context, const std::string& envelope) {
-  return text(lang, "fix.check.spf",
-              {{"who", who(lang, context)}, {"from", from_domain(context)}, {"envelope", envelope}});
+  return text(
+      lang, "fix.check.spf",
+      {{"who", who(lang, context)}, {"from", from_domain(context)}, {"envelope", envelope}});
 }
 
 std::vector<FixStep> salesforce_dkim_steps(Lang lang, const FixContext& context) {
@@ -94,21 +95,174 @@ std::vector<FixStep> vendor_dkim_steps(Lang lang, const FixContext& context) {
                   ? text(lang, "fix.vendor.publish_placeholder", {{"domain", h}, {"sender", name}})
                   : text(lang, "fix.vendor.publish_records", {{"domain", h}});
   } else if (!targets.empty()) {
-    publish = text(lang, "fix.vendor.publish_targets",
-                   {{"domain", h},
-                    {"targets", join(targets, text(lang, "fix.vendor.target_separator"))}});
+    publish = text(
+        lang, "fix.vendor.publish_targets",
+        {{"domain", h}, {"targets", join(targets, text(lang, "fix.vendor.target_separator"))}});
   } else {
     publish = text(lang, "fix.vendor.publish", {{"domain", h}});
   }
   return {
-      {"dkim-vendor-start",
-       !request.empty() ? with_domain(request, h)
-       : console.empty()
-           ? text(lang, "fix.vendor.start", {{"sender", name}, {"domain", h}})
-           : text(lang, "fix.vendor.start_at", {{"sender", name}, {"console", console}, {"domain", h}})},
+      {"dkim-vendor-start", !request.empty() ? with_domain(request, h)
+                            : console.empty()
+                                ? text(lang, "fix.vendor.start", {{"sender", name}, {"domain", h}})
+                                : text(lang, "fix.vendor.start_at",
+                                       {{"sender", name}, {"console", console}, {"domain", h}})},
       {"dkim-vendor-publish", publish, std::move(records)},
       {"dkim-vendor-verify", text(lang, "fix.vendor.verify", {{"sender", name}, {"domain", h}})},
   };
+}
+
+}  // namespace dmarcq::analysis
+
+// ---- the DKIM causes ----------------------------------------------------------------
+
+namespace dmarcq::analysis {
+namespace {
+
+using namespace fix_helpers;  // NOLINT: the shared helpers read as local ones
+
+// adkim=s: DKIM passes for a subdomain or the parent of the From domain.
+FixParts dkim_strict(Lang lang, const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string p = policy_domain(context);
+  const std::string signer =
+      first_or(context.dkim_domains, text(lang, "fix.dkim_strict.signer_unknown"));
+  FixParts out;
+  out.summary = text(lang, "fix.dkim_strict.summary",
+                     {{"signer", signer}, {"policy_domain", p}, {"domain", h}});
+  out.steps = {
+      {"relax-adkim",
+       text(lang, "fix.dkim_strict.relax",
+            {{"policy_domain", p}, {"organization", organizational(h)}}),
+       {dmarc_record(context, published_policy(context))}},
+      {"dkim-exact-key", text(lang, "fix.dkim_strict.exact_key",
+                              {{"domain", h}, {"sender", sender_display_name(lang, context)}})},
+  };
+  return out;
+}
+
+}  // namespace
+
+FixParts dkim_not_activated(Lang lang, const FixContext& context) {
+  if (context.strict_dkim) return dkim_strict(lang, context);
+  const std::string h = from_domain(context);
+  const std::string name = sender_display_name(lang, context);
+  const std::string others = other_dkim_domains(context, h);
+  // The signatures seen instead of the customer's, in the sentence of `id`, or "".
+  auto instead = [&](const char* id) {
+    return others.empty() ? std::string() : text(lang, id, {{"others", others}});
+  };
+  FixParts out;
+  out.checks.push_back(dkim_check(lang, context, h));
+  switch (fix_service(context.sender)) {
+    case FixService::kSalesforce:
+      out.summary = text(lang, "fix.dkim_not_activated.salesforce", {{"domain", h}});
+      if (!others.empty()) {
+        out.summary += text(lang, "fix.dkim_not_activated.salesforce_others",
+                            {{"others", others}, {"domain", h}});
+      }
+      out.steps = salesforce_dkim_steps(lang, context);
+      return out;
+    case FixService::kGoogleWorkspace:
+      out.summary =
+          text(lang, "fix.dkim_not_activated.google",
+               {{"domain", h}, {"others", instead("fix.dkim_not_activated.google_others")}});
+      out.steps = google_dkim_steps(lang, h);
+      return out;
+    case FixService::kMicrosoft365:
+      out.summary =
+          text(lang, "fix.dkim_not_activated.microsoft",
+               {{"domain", h}, {"others", instead("fix.dkim_not_activated.microsoft_others")}});
+      out.steps = microsoft_dkim_steps(lang, h);
+      return out;
+    default: break;
+  }
+  if (context.sender == nullptr) {
+    const std::string ips = join(context.source_ips, text(lang, "fix.list.separator"));
+    out.summary =
+        text(lang, "fix.dkim_not_activated.unknown",
+             {{"domain", h},
+              {"ips", ips.empty() ? std::string()
+                                  : text(lang, "fix.list.parenthesised", {{"items", ips}})},
+              {"others", instead("fix.dkim_not_activated.unknown_others")}});
+    out.steps = {{"dkim-unknown-setup",
+                  text(lang, "fix.dkim_not_activated.unknown_setup", {{"domain", h}})}};
+    return out;
+  }
+  out.summary = text(lang, "fix.dkim_not_activated.vendor",
+                     {{"domain", h},
+                      {"sender", name},
+                      {"others", instead("fix.dkim_not_activated.vendor_others")}});
+  out.steps = vendor_dkim_steps(lang, context);
+  if (context.sender->fix_style == FixStyle::kVendorEnvelope && !envelope_is_customers(context)) {
+    out.notes.push_back(text(lang, "fix.dkim_not_activated.vendor_include_note",
+                             {{"sender", name}, {"domain", h}}));
+  }
+  return out;
+}
+
+FixParts dkim_key_unpublished(Lang lang, const FixContext& context) {
+  const std::string name = sender_display_name(lang, context);
+  const bool salesforce = fix_service(context.sender) == FixService::kSalesforce;
+  const FailingKey key = failing_key(context);
+  const std::string& d = key.domain;
+  const std::string selectors = join(context.dkim_selectors);
+  const std::string results = join(context.dkim_results);
+  const std::string record_names = key.records.empty()
+                                       ? text(lang, "fix.dkim_key.record_unknown", {{"domain", d}})
+                                       : join(key.records, text(lang, "fix.list.separator"));
+
+  FixParts out;
+  out.summary = text(
+      lang, "fix.dkim_key.summary",
+      {{"domains",
+        join(context.dkim_domains.empty() ? std::vector<std::string>{d} : context.dkim_domains)},
+       {"selectors", selectors.empty() ? std::string() : " s=" + selectors},
+       {"results", results.empty() ? std::string()
+                                   : text(lang, "fix.dkim_key.results", {{"results", results}})},
+       {"reason", text(lang, key.missing ? "fix.dkim_key.reason_missing"
+                             : key.weak  ? "fix.dkim_key.reason_weak"
+                                         : "fix.dkim_key.reason_fetch")}});
+  if (key.missing) {
+    if (salesforce) {
+      const std::string selector = first_or(context.dkim_selectors, "");
+      out.steps.push_back(
+          {"dkim-salesforce-republish",
+           text(lang, "fix.dkim_key.salesforce_republish",
+                {{"domain", d},
+                 {"what", selector.empty() ? text(lang, "fix.dkim_key.salesforce_all_cnames")
+                                           : text(lang, "fix.dkim_key.salesforce_selector_cname",
+                                                  {{"selector", selector}})}}),
+           salesforce_cname_records(d, {selector})});
+      out.steps.push_back(
+          {"dkim-salesforce-keep-both", text(lang, "fix.dkim_key.salesforce_keep_both")});
+    } else {
+      out.steps.push_back(
+          {"dkim-publish-record",
+           text(lang, "fix.dkim_key.publish_record", {{"records", record_names}, {"sender", name}}),
+           failing_key_records(context, key)});
+      out.steps.push_back({"dkim-revoked", text(lang, "fix.dkim_key.revoked", {{"sender", name}})});
+    }
+  }
+  if (key.weak) {
+    if (salesforce) {
+      const auto [selector, alternate] = salesforce_selectors(context);
+      out.steps.push_back(
+          {"dkim-weak", text(lang, "fix.dkim_key.salesforce_weak", {{"domain", d}})});
+      out.steps.push_back({"dkim-weak-salesforce-replace",
+                           text(lang, "fix.dkim_key.salesforce_replace",
+                                {{"selector", selector}, {"alternate", alternate}, {"domain", d}}),
+                           salesforce_cname_records(d, {selector, alternate})});
+    } else {
+      out.steps.push_back(
+          {"dkim-weak", text(lang, "fix.dkim_key.weak", {{"sender", name}, {"domain", d}})});
+    }
+  }
+  if (contains(context.dkim_results, "temperror")) {
+    out.steps.push_back({"dkim-temperror", text(lang, "fix.dkim_key.temperror", {{"domain", d}})});
+  }
+  out.checks.push_back(dkim_check(lang, context, d));
+  return out;
 }
 
 }  // namespace dmarcq::analysis
