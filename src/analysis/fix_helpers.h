@@ -68,11 +68,18 @@ inline std::string from_domain(const FixContext& context) {
   return context.header_from.empty() ? context.domain : context.header_from;
 }
 
-// The envelope seen is a name of the From domain's organization (a vendor's custom
-// return path), not the vendor's own domain.
+// The envelope seen is a name of the From domain's organization, not the vendor's own
+// domain.
 inline bool envelope_is_customers(const FixContext& context) {
   const std::string envelope = first_or(context.spf_domains, "");
   return !envelope.empty() && organizational(envelope) == organizational(from_domain(context));
+}
+
+// ...and a name of its own (a vendor's custom return path such as bounce.example.com),
+// not the From domain itself, whose records are the customer's to write.
+inline bool envelope_is_return_path(const FixContext& context) {
+  return envelope_is_customers(context) &&
+         first_or(context.spf_domains, "") != from_domain(context);
 }
 
 // The domain whose DMARC record the fix is about.
@@ -215,9 +222,18 @@ inline std::vector<DnsRecord> microsoft_dkim_records(const std::string& domain) 
   return records;
 }
 
-// The selector records of a failing key, as the sender publishes them: a CNAME where
-// the catalog knows the sender's CNAME target, else a TXT key. Either way a TXT query
-// shows the key (dig follows the CNAME).
+// `text` with "{domain}" replaced by `domain`.
+inline std::string with_domain(std::string text, const std::string& domain) {
+  for (std::size_t at = text.find("{domain}"); at != std::string::npos;
+       at = text.find("{domain}", at + domain.size())) {
+    text.replace(at, 8, domain);
+  }
+  return text;
+}
+
+// The selector records of a failing key, as the sender publishes them: the catalog's
+// record for that selector, else a CNAME where the catalog knows the sender's CNAME
+// target, else a TXT key.
 inline std::vector<DnsRecord> failing_key_records(const FixContext& context,
                                                   const FailingKey& key) {
   std::vector<DnsRecord> records;
@@ -231,23 +247,22 @@ inline std::vector<DnsRecord> failing_key_records(const FixContext& context,
     }
   }
   for (const std::string& name : key.records) {
-    if (suffix.empty()) {
+    // The catalog's record for this selector, when it names it ("k2._domainkey.{domain}").
+    const RecordTemplate* known = nullptr;
+    if (context.sender != nullptr) {
+      for (const RecordTemplate& row : context.sender->dkim_records) {
+        if (with_domain(row.name, key.domain) == name) known = &row;
+      }
+    }
+    if (known != nullptr) {
+      records.push_back({known->type, name, with_domain(known->value, key.domain), "", "", ""});
+    } else if (suffix.empty()) {
       records.push_back({"TXT", name, "v=DKIM1; k=rsa; p=…", "", "", ""});
     } else {
-      records.push_back(
-          {"CNAME", name, cname_target(suffix), "", "TXT", "\"v=DKIM1; k=rsa; p=…\""});
+      records.push_back({"CNAME", name, cname_target(suffix), "", "", ""});
     }
   }
   return records;
-}
-
-// `text` with "{domain}" replaced by `domain`.
-inline std::string with_domain(std::string text, const std::string& domain) {
-  for (std::size_t at = text.find("{domain}"); at != std::string::npos;
-       at = text.find("{domain}", at + domain.size())) {
-    text.replace(at, 8, domain);
-  }
-  return text;
 }
 
 // The DKIM records the catalog says `context.sender` has customers publish, for the

@@ -81,7 +81,7 @@ namespace {
 
 // The DNS checks of a fix, from the records its steps publish: the query that shows
 // each record once it is live, and the answer to expect, written as dig prints it.
-std::vector<DnsCheck> dns_checks_for(const FixParts& parts) {
+std::vector<DnsCheck> dns_checks_for(const FixParts& parts, Lang lang) {
   std::vector<DnsCheck> checks;
   std::vector<const FixStep*> steps;
   for (const FixStep& step : parts.steps) steps.push_back(&step);
@@ -96,7 +96,10 @@ std::vector<DnsCheck> dns_checks_for(const FixParts& parts) {
           check.expect = "\"" + record.value + "\"";
         } else if (check.type == "CNAME") {
           check.expect = record.value + ".";
-          if (!record.alternative.empty()) check.expect += "\nor " + record.alternative + ".";
+          if (!record.alternative.empty()) {
+            check.expect +=
+                "\n" + text(lang, "fix.other_answer", {{"value", record.alternative + "."}});
+          }
         } else {
           check.expect = record.value;
         }
@@ -136,7 +139,7 @@ std::string host_field(const std::string& name) {
 
 FixParts fix_parts(Cause cause, Lang lang, const FixContext& context) {
   FixParts parts = lang == Lang::kJa ? fix_parts_ja(cause, context) : fix_parts_en(cause, context);
-  parts.dns_checks = dns_checks_for(parts);
+  parts.dns_checks = dns_checks_for(parts, lang);
   // "Also set up DKIM" is wrong advice where the customer's DKIM already passes.
   if (context.dkim_passes) {
     std::erase_if(parts.steps, [](const FixStep& step) { return step.key == kAlsoDkimKey; });
@@ -181,6 +184,8 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
     for (const FixParts& part : parts) {
       for (const DnsCheck& check : part.dns_checks) {
         if (check.step != step_key) continue;
+        // A name with a part to copy ("…._domainkey.example.com") is queried once: the
+        // line stands for each name the console shows.
         const auto same = [&](const DnsCheck* c) {
           return c->type == check.type && c->name == check.name;
         };

@@ -13,6 +13,7 @@
 
 #include "analysis/fix_helpers.h"
 #include "analysis/fixes.h"
+#include "analysis/texts.h"
 
 namespace dmarcq::analysis {
 namespace {
@@ -129,7 +130,7 @@ FixParts spf_include_missing(const FixContext& context) {
     };
     out.checks.push_back(spf_check(Lang::kEn, context, h));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
-             envelope_is_customers(context)) {
+             envelope_is_return_path(context)) {
     // The vendor's custom return path is set up on the customer's domain, but its DNS
     // records are missing or wrong (SendGrid's em… CNAME, SES's MAIL FROM records).
     const std::string envelope = first_or(context.spf_domains, "");
@@ -147,7 +148,8 @@ FixParts spf_include_missing(const FixContext& context) {
          "Also complete " + name + "'s DKIM for " + h + ": DKIM survives forwarding."},
     };
     out.checks.push_back(spf_check(Lang::kEn, context, envelope));
-  } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
+  } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
+             !envelope_is_customers(context)) {
     const std::string envelope = first_or(context.spf_domains, "");
     out.summary =
         name + " sends with its own envelope domain" +
@@ -225,9 +227,16 @@ FixParts spf_strict(const FixContext& context) {
            " (relaxed is the default; keep the other tags), so that any name under " +
            organizational(h) + " aligns:",
        {dmarc_record(context, published_policy(context))}},
-      {"exact-envelope", "Or have " + sender_name(context) +
-                             " use an envelope (Return-Path) address of exactly " + h + "."},
   };
+  // A vendor's return path is a name of its own under the domain (Amazon SES's custom
+  // MAIL FROM must be a subdomain): only a sender whose envelope is the customer's can
+  // use the From domain itself.
+  if (context.sender == nullptr || context.sender->fix_style != FixStyle::kVendorEnvelope) {
+    out.alternative_title = text(Lang::kEn, "fix.or_title");
+    out.alternative = {{"exact-envelope", "Have " + sender_name(context) +
+                                              " use an envelope (Return-Path) address of exactly " +
+                                              h + "."}};
+  }
   if (context.dkim_passes) {
     out.summary += " DKIM aligns all the same (" + dkim_state(context) + "): this is optional.";
   }

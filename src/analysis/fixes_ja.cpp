@@ -12,6 +12,7 @@
 
 #include "analysis/fix_helpers.h"
 #include "analysis/fixes.h"
+#include "analysis/texts.h"
 
 namespace dmarcq::analysis {
 namespace {
@@ -149,7 +150,7 @@ FixParts spf_include_missing(const FixContext& context) {
     };
     out.checks.push_back(spf_check(Lang::kJa, context, h));
   } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
-             envelope_is_customers(context)) {
+             envelope_is_return_path(context)) {
     const std::string envelope = first_or(context.spf_domains, "");
     out.summary = name + " は Return-Path（エンベロープ送信者）に " + envelope +
                   "（自社ドメインの名前）を使っています。しかし " +
@@ -166,7 +167,8 @@ FixParts spf_include_missing(const FixContext& context) {
              " の DKIM を設定してください。DKIM は転送されても残ります。"},
     };
     out.checks.push_back(spf_check(Lang::kJa, context, envelope));
-  } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
+  } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
+             !envelope_is_customers(context)) {
     const std::string envelope = first_or(context.spf_domains, "");
     out.summary = name + " は自身のエンベロープドメイン" +
                   (envelope.empty() ? "" : "（" + envelope + "）") + "で送信するため、" + h +
@@ -253,9 +255,13 @@ FixParts spf_strict(const FixContext& context) {
            "を削除します（既定は緩和モードです。ほかのタグは残します）。" +
            organizational(h) + " 配下の名前なら整合するようになります：",
        {dmarc_record(context, published_policy(context))}},
-      {"exact-envelope", "または、" + sender_name(context) + " のエンベロープ（Return-Path）に " +
-                             h + " そのもののアドレスを使います。"},
   };
+  if (context.sender == nullptr || context.sender->fix_style != FixStyle::kVendorEnvelope) {
+    out.alternative_title = text(Lang::kJa, "fix.or_title");
+    out.alternative = {{"exact-envelope", sender_name(context) +
+                                              " のエンベロープ（Return-Path）に " + h +
+                                              " そのもののアドレスを使います。"}};
+  }
   return out;
 }
 

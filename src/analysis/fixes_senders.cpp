@@ -135,9 +135,11 @@ FixParts dkim_strict(Lang lang, const FixContext& context) {
        text(lang, "fix.dkim_strict.relax",
             {{"policy_domain", p}, {"organization", organizational(h)}}),
        {dmarc_record(context, published_policy(context))}},
-      {"dkim-exact-key", text(lang, "fix.dkim_strict.exact_key",
-                              {{"domain", h}, {"sender", sender_display_name(lang, context)}})},
   };
+  out.alternative_title = text(lang, "fix.or_title");
+  out.alternative = {
+      {"dkim-exact-key", text(lang, "fix.dkim_strict.exact_key",
+                              {{"domain", h}, {"sender", sender_display_name(lang, context)}})}};
   return out;
 }
 

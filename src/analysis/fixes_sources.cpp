@@ -43,7 +43,9 @@ FixParts spf_permerror(Lang lang, const FixContext& context) {
       {"spf-trim", text(lang, "fix.spf_permerror.trim")},
       {"spf-subdomains",
        text(lang, "fix.spf_permerror.subdomains", {{"policy_domain", policy_domain(context)}})},
-      {"spf-one-record", text(lang, "fix.spf_permerror.one_record", {{"record", record}})},
+      {"spf-one-record",
+       text(lang, "fix.spf_permerror.one_record", {{"record", record}}),
+       {DnsRecord{"", record, "", "", "TXT", "\"v=spf1 … ~all\""}}},
   };
   out.checks.push_back(text(lang, "fix.spf_permerror.permerror_check", {{"domain", h}}));
   return out;

@@ -62,6 +62,8 @@ constexpr TextSpec kSpecs[] = {
     {"fix.record_other_value", "value"},
     {"fix.host_field", "host"},
     {"fix.host_field_apex", ""},
+    {"fix.other_answer", "value"},
+    {"fix.or_title", ""},
     {"fix.readiness.unknown", ""},
     {"fix.readiness.known", "share threshold verdict"},
     {"fix.readiness.ready", ""},

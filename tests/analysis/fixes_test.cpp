@@ -260,9 +260,8 @@ TEST_CASE("fixes: every DNS step is followed by the query that shows it, before 
   for (const std::string& text : both(Cause::kDkimNotActivated, m365)) {
     check_clean(text);
     CHECK(has(text, "\n    dig +short CNAME selector1._domainkey.news.example.com\n"));
-    CHECK(has(text,
-              "\n    → selector1-…._domainkey.….onmicrosoft.com.\n"
-              "    or selector1-…._domainkey.….dkim.mail.microsoft.\n"));
+    CHECK(has(text, "\n    → selector1-…._domainkey.….onmicrosoft.com.\n    "));
+    CHECK(has(text, " selector1-…._domainkey.….dkim.mail.microsoft.\n"));
   }
   FixContext domain = base_context(nullptr);
   domain.policy = "none";
