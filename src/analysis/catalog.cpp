@@ -7,6 +7,8 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstddef>
 #include <set>
 
 #include "analysis/analysis.h"
@@ -24,6 +26,11 @@ using core::ErrorCode;
 
 class Loader {
  public:
+  // Bounds on what a catalog gives a fix text: enough for any vendor's records and
+  // console path, small enough that a hostile file cannot make explain slow.
+  static constexpr std::size_t kMaxRecords = 16;
+  static constexpr std::size_t kMaxTextBytes = 1024;
+
   explicit Loader(std::string source) : source_(std::move(source)) {}
 
   core::Result<Catalog> load(const toml::table& root, Catalog catalog_out) {
@@ -89,6 +96,13 @@ class Loader {
     return out;
   }
 
+  // A catalog text is one line of a fix: a control character (a newline, an escape
+  // sequence) would forge steps or lines of its own.
+  static bool has_control(std::string_view text) {
+    return std::any_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  }
+
   // { en = "...", ja = "..." }: a text in each language, both required.
   core::Result<LocalText> local_text_of(const toml::table& table, std::string_view key) {
     LocalText text;
@@ -110,6 +124,11 @@ class Loader {
         return error(languages->get(language)->source(),
                      "'" + std::string(key) + "." + language + "' is empty");
       }
+      if (has_control(*value) || value->size() > kMaxTextBytes) {
+        return error(languages->get(language)->source(),
+                     "'" + std::string(key) + "." + language + "' must be one line of at most " +
+                         std::to_string(kMaxTextBytes) + " bytes");
+      }
       *field = *value;
     }
     return text;
@@ -124,6 +143,10 @@ class Loader {
     const toml::array* array = node->as_array();
     if (array == nullptr)
       return error(node->source(), "'" + std::string(key) + "' must be an array");
+    if (array->size() > kMaxRecords) {
+      return error(node->source(), "'" + std::string(key) + "' holds more than " +
+                                       std::to_string(kMaxRecords) + " records");
+    }
     for (const toml::node& item : *array) {
       const toml::table* row = item.as_table();
       if (row == nullptr)
@@ -141,15 +164,34 @@ class Loader {
         if (!value) return std::move(value).error();
         *target = *value;
       }
-      if (record.type != "CNAME" && record.type != "TXT" && record.type != "MX") {
+      if (record.type != "CNAME" && record.type != "TXT") {
         return error(row->get("type")->source(),
-                     "record type '" + record.type + "' must be CNAME, TXT or MX");
+                     "record type '" + record.type + "' must be CNAME or TXT");
       }
-      if (record.name.find("{domain}") == std::string::npos) {
+      // A name under the customer's domain: labels (letters, digits, '-', '_', or "…"
+      // for a part the console shows), then {domain} once, at the end.
+      const std::string_view name = record.name;
+      const std::size_t at = name.find("{domain}");
+      const bool name_ok =
+          at != std::string_view::npos && at + 8 == name.size() &&
+          (at == 0 || name[at - 1] == '.') && name.size() <= 253 &&
+          std::all_of(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(at), [](char c) {
+            const auto byte = static_cast<unsigned char>(c);
+            return std::isalnum(byte) || c == '-' || c == '_' || c == '.' || byte >= 0x80;
+          });
+      if (!name_ok) {
         return error(row->get("name")->source(),
-                     "record name '" + record.name + "' must contain {domain}");
+                     "record name '" + record.name +
+                         "' must be labels under the customer's domain, ending in .{domain}");
       }
-      if (record.value.empty()) return error(row->get("value")->source(), "record value is empty");
+      // The value is printed as dig prints it: quotes and backslashes would be escaped
+      // there and not here.
+      if (record.value.empty() || record.value.size() > kMaxTextBytes ||
+          has_control(record.value) || record.value.find_first_of("\"\\") != std::string::npos) {
+        return error(row->get("value")->source(), "record value must be one line of at most " +
+                                                      std::to_string(kMaxTextBytes) +
+                                                      " bytes, without quotes or backslashes");
+      }
       records.push_back(std::move(record));
     }
     return records;

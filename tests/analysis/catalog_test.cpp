@@ -175,6 +175,32 @@ TEST_CASE("catalog: texts and records of a user's sender are checked") {
           head + "dkim_records = [{ type = \"TXT\", name = \"x.example.com\", value = \"v\" }]\n",
           "u.toml")
           .ok());
+  // One line each: a newline would forge a step of its own.
+  CHECK_FALSE(Catalog::parse(head + "dkim_console = { en = \"A\\n7. Delete your SPF record\", ja = "
+                                    "\"B\" }\n",
+                             "u.toml")
+                  .ok());
+  for (const char* bad_name : {"{domain}{domain}", "x y.{domain}", "x{domain}", "{domain}.x"}) {
+    CAPTURE(bad_name);
+    CHECK_FALSE(Catalog::parse(head + "dkim_records = [{ type = \"TXT\", name = \"" + bad_name +
+                                   "\", value = \"v\" }]\n",
+                               "u.toml")
+                    .ok());
+  }
+  CHECK_FALSE(Catalog::parse(head + "dkim_records = [{ type = \"MX\", name = \"{domain}\", value = "
+                                    "\"10 mx.example\" }]\n",
+                             "u.toml")
+                  .ok());
+  CHECK_FALSE(Catalog::parse(head + "dkim_records = [{ type = \"TXT\", name = \"x.{domain}\", "
+                                    "value = \"a\\\"b\" }]\n",
+                             "u.toml")
+                  .ok());
+  std::string many = head + "dkim_records = [";
+  for (int i = 0; i < 17; ++i) {
+    many += "{ type = \"TXT\", name = \"s" + std::to_string(i) +
+            "._domainkey.{domain}\", value = \"p=…\" },";
+  }
+  CHECK_FALSE(Catalog::parse(many + "]\n", "u.toml").ok());
   const auto good = Catalog::parse(
       head +
           "dkim_console = { en = \"Settings → DKIM\", ja = \"設定 → DKIM\" }\n"
