@@ -47,13 +47,20 @@ CAUSES = [
 ]
 # Closing punctuation and small kana: never at the start of a line (src/output/wrap.cpp).
 NO_LINE_START = set("、。，．）」』】〕〉》！？ー…・：；％ぁぃぅぇぉっゃゅょァィゥェォッャュョ")
-DOMAIN = re.compile(r"(?<![\w.…-])(?:[A-Za-z0-9_*](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\.)+[A-Za-z]{2,}(?![\w-])")
+# ASCII lookarounds: a domain written next to Japanese text ("example.comの") is a match.
+DOMAIN = re.compile(r"(?<![A-Za-z0-9_.…-])(?:[A-Za-z0-9_*](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\.)+"
+                    r"[A-Za-z]{2,}(?![A-Za-z0-9_-])")
 IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?(?![\d.])")
 IPV6 = re.compile(r"(?<![\w:])[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7}(?:/\d{1,3})?(?![\w:])")
 RECORD_NAME = re.compile(r"^    (?:Name:  |名前：)(\S+)$")
 RECORD_TYPE = re.compile(r"^    (?:Type:  |種類：)(\S+)$")
 RECORD_VALUE = re.compile(r"^    (?:Value: |値：)(.+)$")
 DIG = re.compile(r"^    dig \+short (\S+) (\S+)$")
+# The run of name-like characters at the end of a line and at the start of the next:
+# joined, they show a name the wrapping broke.
+NAME_CHARS = r"[A-Za-z0-9_.…:/@=-]"
+TAIL = re.compile(NAME_CHARS + r"+$")
+HEAD = re.compile(r"^" + NAME_CHARS + r"+")
 
 
 def width(line):
@@ -160,23 +167,50 @@ def check_table(name, lang, table, findings, problems):
         for token in tokens:
             if not any(token in line for line in lines):
                 problems.append(f"{name} ({lang}): '{token}' is not whole on any line of the table")
+        # A line break inside a name: the end of one line and the start of the next
+        # make a name of the fix text that neither holds whole.
+        for first, second in zip(lines, lines[1:]):
+            tail, head = TAIL.search(first), HEAD.search(second.lstrip(" "))
+            if not tail or not head:
+                continue
+            joined = tail.group(0) + head.group(0)
+            for token in tokens:
+                if token in joined and token not in tail.group(0) and token not in head.group(0):
+                    problems.append(f"{name} ({lang}): '{token}' is broken across lines: "
+                                    f"'{first.strip()}' / '{second.strip()}'")
+
+
+def expected_answer(record_type, value):
+    """What dig +short prints for a record of this type and value."""
+    return f'"{value}"' if record_type == "TXT" else value + "."
 
 
 def check_dns(name, lang, findings, problems):
+    """Every record block is followed, later in its fix, by the dig query for it and the
+    answer its value gives. Returns the number of records seen."""
+    seen = 0
     for finding in findings:
         lines = finding["fix"].split("\n")
-        digs = {(m.group(1), m.group(2)) for m in map(DIG.match, lines) if m}
-        record_name = None
-        for line in lines:
-            named = RECORD_NAME.match(line)
-            if named:
-                record_name = named.group(1)
-            typed = RECORD_TYPE.match(line)
-            if typed and record_name is not None:
-                published = (typed.group(1), record_name)
-                if published not in digs and ("TXT", record_name) not in digs:
-                    problems.append(f"{name} ({lang}): {published[0]} {record_name} has no dig check")
-                record_name = None
+        record = {}
+        for index, line in enumerate(lines):
+            for key, pattern in (("name", RECORD_NAME), ("type", RECORD_TYPE), ("value", RECORD_VALUE)):
+                match = pattern.match(line)
+                if match:
+                    record[key] = match.group(1)
+            if len(record) < 3:
+                continue
+            seen += 1
+            query = f"    dig +short {record['type']} {record['name']}"
+            later = lines[index + 1:]
+            if query not in later:
+                problems.append(f"{name} ({lang}): {record['type']} {record['name']} has no dig check after it")
+            else:
+                answer = later[later.index(query) + 1]
+                if answer != "    → " + expected_answer(record["type"], record["value"]):
+                    problems.append(f"{name} ({lang}): the answer to '{query.strip()}' is '{answer.strip()}', "
+                                    f"the record says {record['value']}")
+            record = {}
+    return seen
 
 
 def main():
@@ -189,6 +223,7 @@ def main():
     outputs = {variant: [] for variant in VARIANTS}
     problems = []
     causes_seen, senders_seen = set(), set()
+    records_seen = 0
     cases = load_cases(source_dir)
     for name, case, catalog in cases:
         try:
@@ -203,9 +238,11 @@ def main():
                 if finding["subject"] == "sender" and name.startswith("catalog/"):
                     senders_seen.add(finding["sender"])
             check_table(name, lang, result[(lang, "table")], findings, problems)
-            check_dns(name, lang, findings, problems)
+            records_seen += check_dns(name, lang, findings, problems)
         for variant in VARIANTS:
             outputs[variant].append(f"### {name}\n{result[variant]}")
+    if records_seen == 0:
+        problems.append("no record block was recognised: have the Name:/Type:/Value: labels changed?")
     for cause in CAUSES:
         if cause not in causes_seen:
             problems.append(f"no case shows cause {cause}")
