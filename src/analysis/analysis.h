@@ -85,6 +85,9 @@ struct Sender {
   LocalText dkim_request;
   std::vector<RecordTemplate> dkim_records;
   LocalText spf_include_hint;
+  // How to set a custom return path under the customer's domain (a sentence part,
+  // "{domain}" for the From domain), for SPF to align too.
+  LocalText return_path;
   Role role = Role::kSender;
   std::string origin;  // "schema/senders.toml:12" or the user's file and line
 };

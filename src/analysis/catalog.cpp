@@ -215,7 +215,8 @@ class Loader {
                                                      "dkim_console",
                                                      "dkim_request",
                                                      "dkim_records",
-                                                     "spf_include_hint"};
+                                                     "spf_include_hint",
+                                                     "return_path"};
     for (auto&& [key, value] : table) {
       if (kKeys.count(key.str()) == 0) {
         return error(key.source(), "unknown key '" + std::string(key.str()) + "'");
@@ -299,6 +300,9 @@ class Loader {
     auto request = local_text_of(table, "dkim_request");
     if (!request) return std::move(request).error();
     sender.dkim_request = std::move(*request);
+    auto return_path = local_text_of(table, "return_path");
+    if (!return_path) return std::move(return_path).error();
+    sender.return_path = std::move(*return_path);
     auto hint = local_text_of(table, "spf_include_hint");
     if (!hint) return std::move(hint).error();
     sender.spf_include_hint = std::move(*hint);

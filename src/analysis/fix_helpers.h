@@ -1,5 +1,5 @@
-// Private to analysis/: helpers both fix-text languages use (fixes_en.cpp,
-// fixes_ja.cpp), so that the two always pick the same values.
+// Private to analysis/: helpers the fix texts share (fixes_*.cpp): the values and
+// records a fix is written from, the same in every language.
 #ifndef DMARCQ_ANALYSIS_FIX_HELPERS_H_
 #define DMARCQ_ANALYSIS_FIX_HELPERS_H_
 

@@ -25,16 +25,6 @@ FixService fix_service(const Sender* sender) {
   static constexpr ById kById[] = {
       {"google-workspace", FixService::kGoogleWorkspace},
       {"microsoft-365", FixService::kMicrosoft365},
-      {"amazon-ses", FixService::kAmazonSes},
-      {"sendgrid", FixService::kSendgrid},
-      {"mailchimp", FixService::kMailchimp},
-      {"mandrill", FixService::kMandrill},
-      {"mailgun", FixService::kMailgun},
-      {"postmark", FixService::kPostmark},
-      {"sparkpost", FixService::kSparkpost},
-      {"brevo", FixService::kBrevo},
-      {"hubspot", FixService::kHubspot},
-      {"zendesk", FixService::kZendesk},
   };
   for (const ById& entry : kById) {
     if (sender->id == entry.id) return entry.service;
@@ -137,8 +127,71 @@ std::string host_field(const std::string& name) {
   return name.substr(0, name.size() - zone.size() - 1);
 }
 
+namespace {
+
+// Japanese puts a space between Latin and Japanese text but none between two Japanese
+// characters. Values are joined with spaces around them ("Zoho Mail で"), so a value
+// that is itself Japanese (the name used for an unknown sender) would leave
+// "送信元のシステム で": drop a space that has a non-ASCII character on both sides,
+// except next to the arrows and ellipses that stand for paths and elided names.
+std::string tidy_spacing(const std::string& text) {
+  auto non_ascii = [](unsigned char byte) { return byte >= 0x80; };
+  auto is_symbol_before = [&](std::size_t space) {  // "→" or "…" ends right before the space
+    return space >= 3 &&
+           (text.compare(space - 3, 3, "→") == 0 || text.compare(space - 3, 3, "…") == 0);
+  };
+  auto is_symbol_after = [&](std::size_t space) {
+    return text.compare(space + 1, 3, "→") == 0 || text.compare(space + 1, 3, "…") == 0;
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == ' ' && i > 0 && i + 1 < text.size() &&
+        non_ascii(static_cast<unsigned char>(text[i - 1])) &&
+        non_ascii(static_cast<unsigned char>(text[i + 1])) && !is_symbol_before(i) &&
+        !is_symbol_after(i)) {
+      continue;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+FixParts tidy(FixParts parts) {
+  parts.summary = tidy_spacing(parts.summary);
+  parts.steps_title = tidy_spacing(parts.steps_title);
+  parts.alternative_title = tidy_spacing(parts.alternative_title);
+  for (FixStep& step : parts.steps) step.text = tidy_spacing(step.text);
+  for (FixStep& step : parts.alternative) step.text = tidy_spacing(step.text);
+  for (std::string& note : parts.notes) note = tidy_spacing(note);
+  for (std::string& check : parts.checks) check = tidy_spacing(check);
+  return parts;
+}
+
+FixParts by_cause(Cause cause, Lang lang, const FixContext& context) {
+  switch (cause) {
+    case Cause::kSpfIncludeMissing: return spf_include_missing(lang, context);
+    case Cause::kSpfNotAligned: return spf_not_aligned(lang, context);
+    case Cause::kDkimNotActivated: return dkim_not_activated(lang, context);
+    case Cause::kDkimKeyUnpublished: return dkim_key_unpublished(lang, context);
+    case Cause::kSpfPermerror:
+    case Cause::kForwarded:
+    case Cause::kUnauthorized:
+    case Cause::kTransient: return source_fix_parts(cause, lang, context);
+    case Cause::kPolicyNone:
+    case Cause::kPolicyPartial:
+    case Cause::kPolicyTesting:
+    case Cause::kSubdomainPolicyMissing:
+    case Cause::kEnforcementReadiness: return domain_fix_parts(cause, lang, context);
+  }
+  return {};
+}
+
+}  // namespace
+
 FixParts fix_parts(Cause cause, Lang lang, const FixContext& context) {
-  FixParts parts = lang == Lang::kJa ? fix_parts_ja(cause, context) : fix_parts_en(cause, context);
+  FixParts parts = by_cause(cause, lang, context);
+  if (lang == Lang::kJa) parts = tidy(std::move(parts));
   parts.dns_checks = dns_checks_for(parts, lang);
   // "Also set up DKIM" is wrong advice where the customer's DKIM already passes.
   if (context.dkim_passes) {

@@ -1,5 +1,7 @@
-// Private to analysis/: the fix texts, in English (fixes_en.cpp) and Japanese
-// (fixes_ja.cpp). Each text tells a mail admin exactly what to change, in DNS or at
+// Private to analysis/: the fix texts. One implementation per cause picks the variant,
+// the steps and the records (fixes_domain.cpp, fixes_sources.cpp, fixes_senders.cpp);
+// the wording in each language comes from schema/text/<lang>.toml (texts.h). Each text
+// tells a mail admin exactly what to change, in DNS or at
 // the sender, with the values seen in the reports filled in.
 #ifndef DMARCQ_ANALYSIS_FIXES_H_
 #define DMARCQ_ANALYSIS_FIXES_H_
@@ -141,12 +143,11 @@ std::vector<FixStep> microsoft_dkim_steps(Lang lang, const std::string& h);
 // A catalog vendor's domain authentication: where to start, the records, the check.
 std::vector<FixStep> vendor_dkim_steps(Lang lang, const FixContext& context);
 
-// The DKIM causes (fixes_senders.cpp).
+// The SPF and DKIM causes of a sender (fixes_senders.cpp).
+FixParts spf_include_missing(Lang lang, const FixContext& context);
+FixParts spf_not_aligned(Lang lang, const FixContext& context);
 FixParts dkim_not_activated(Lang lang, const FixContext& context);
 FixParts dkim_key_unpublished(Lang lang, const FixContext& context);
-
-FixParts fix_parts_en(Cause cause, const FixContext& context);
-FixParts fix_parts_ja(Cause cause, const FixContext& context);
 
 // One text from the parts of several causes, in order: the summaries, then the steps
 // numbered once (a step already given, by key or text, is not repeated) with the
@@ -157,28 +158,20 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang);
 // The fix for one cause: render_fix({fix_parts(cause, lang, context)}).
 std::string fix_text(Cause cause, Lang lang, const FixContext& context);
 
-// ---- shared by fixes_en.cpp and fixes_ja.cpp (defined in fixes_en.cpp) ------------
+// ---- the choices every fix text shares (fixes.cpp) ----------------------------------
 // Both languages must pick the same text variant and the same verdict, so the choices
 // are made once, here.
 
-// Services whose fix texts name their own console paths or DNS records. Recognised by
-// catalog id (and, for the two mailbox providers, by their SPF include, so a user's
-// catalog entry under another id gets the same texts); kOther gets the generic texts.
+// The senders whose DKIM is set up in steps of their own (Salesforce's DKIM keys,
+// Google Workspace's "Authenticate email", Microsoft 365's Defender portal), not the
+// catalog's dkim_console and dkim_records. Recognised by fix style or catalog id (and,
+// for the two mailbox providers, by their SPF include, so a user's catalog entry under
+// another id gets the same texts).
 enum class FixService {
   kOther,
   kSalesforce,       // fix style kSalesforce
   kGoogleWorkspace,  // "google-workspace" or include _spf.google.com
   kMicrosoft365,     // "microsoft-365" or include spf.protection.outlook.com
-  kAmazonSes,
-  kSendgrid,
-  kMailchimp,
-  kMandrill,
-  kMailgun,
-  kPostmark,
-  kSparkpost,
-  kBrevo,
-  kHubspot,
-  kZendesk,
 };
 FixService fix_service(const Sender* sender);
 

@@ -268,3 +268,243 @@ FixParts dkim_key_unpublished(Lang lang, const FixContext& context) {
 }
 
 }  // namespace dmarcq::analysis
+
+// ---- the SPF causes -------------------------------------------------------------------
+
+namespace dmarcq::analysis {
+namespace {
+
+using namespace fix_helpers;  // NOLINT: the shared helpers read as local ones
+
+// "the SPF record of H does not authorise <what>", or, where receivers found no record
+// at all (SPF none), that there is none to authorise anything.
+std::string spf_record_state(Lang lang, const FixContext& context, const std::string& what) {
+  const std::string envelope = first_or(context.spf_domains, from_domain(context));
+  const bool none = context.spf_results.size() == 1 && context.spf_results[0] == "none";
+  return text(lang, none ? "fix.spf.record_missing" : "fix.spf.record_without",
+              {{"envelope", envelope}, {"what", what}});
+}
+
+// Why a vendor envelope needs no change: the customer's DKIM key aligns (passing, or
+// failing only for the receiver).
+std::string dkim_state(Lang lang, const FixContext& context) {
+  return text(lang, context.dkim_really_passes ? "fix.spf.dkim_passes" : "fix.spf.dkim_in_place",
+              {{"domain", from_domain(context)}});
+}
+
+std::string envelope_note(Lang lang, const FixContext& context, const std::string& h) {
+  const std::string envelope = first_or(context.spf_domains, "");
+  if (envelope.empty() || envelope == h) return {};
+  return text(lang, "fix.spf.envelope_note", {{"envelope", envelope}});
+}
+
+FixStep lookup_step(Lang lang) { return {"spf-lookups", text(lang, "fix.spf.lookups")}; }
+
+// aspf=s: SPF passes for a subdomain or the parent of the From domain.
+FixParts spf_strict(Lang lang, const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string p = policy_domain(context);
+  const std::string envelope =
+      first_or(context.spf_domains, text(lang, "fix.spf_strict.envelope_unknown"));
+  FixParts out;
+  out.summary = text(lang, "fix.spf_strict.summary",
+                     {{"envelope", envelope}, {"policy_domain", p}, {"domain", h}});
+  if (context.dkim_passes) {
+    out.summary += text(lang, "fix.spf_strict.optional", {{"state", dkim_state(lang, context)}});
+  }
+  out.steps = {
+      {"relax-aspf",
+       text(lang, "fix.spf_strict.relax",
+            {{"policy_domain", p}, {"organization", organizational(h)}}),
+       {dmarc_record(context, published_policy(context))}},
+  };
+  // A vendor's return path is a name of its own under the domain (Amazon SES's custom
+  // MAIL FROM must be a subdomain): only a sender whose envelope is the customer's can
+  // use the From domain itself.
+  if (context.sender == nullptr || context.sender->fix_style != FixStyle::kVendorEnvelope) {
+    out.alternative_title = text(lang, "fix.or_title");
+    out.alternative = {
+        {"exact-envelope", text(lang, "fix.spf_strict.exact_envelope",
+                                {{"sender", sender_display_name(lang, context)}, {"domain", h}})}};
+  }
+  return out;
+}
+
+}  // namespace
+
+FixParts spf_include_missing(Lang lang, const FixContext& context) {
+  const std::string h = from_domain(context);
+  const std::string name = sender_display_name(lang, context);
+  const std::string separator = text(lang, "fix.list.separator");
+  FixParts out;
+  if (fix_service(context.sender) == FixService::kSalesforce) {
+    out.summary = text(lang, "fix.spf_include.salesforce_summary",
+                       {{"domain", h}, {"state", spf_record_state(lang, context, "Salesforce")}});
+    out.steps = {
+        {"spf-include",
+         text(lang, "fix.spf_include.salesforce_add", {{"domain", h}}),
+         {spf_record(h, {"include:_spf.salesforce.com"})}},
+        {"spf-lookups", text(lang, "fix.spf_include.salesforce_lookups")},
+        {std::string(kAlsoDkimKey),
+         text(lang, "fix.spf_include.salesforce_also_dkim", {{"domain", h}})},
+    };
+    out.checks.push_back(spf_check(lang, context, h));
+  } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
+             envelope_is_return_path(context)) {
+    // The vendor's custom return path is set up on the customer's domain, but its DNS
+    // records are missing or wrong (SendGrid's em… CNAME, SES's MAIL FROM records).
+    const std::string envelope = first_or(context.spf_domains, "");
+    const std::string what = text(lang, "fix.spf.what_sender", {{"sender", name}});
+    out.summary = text(lang, "fix.spf_include.return_path_summary",
+                       {{"sender", name},
+                        {"envelope", envelope},
+                        {"state", spf_record_state(lang, context, what)}});
+    out.steps = {
+        {"vendor-return-path-records",
+         text(lang, "fix.spf_include.return_path_records",
+              {{"sender", name}, {"envelope", envelope}}),
+         {return_path_check(envelope)}},
+        {std::string(kAlsoDkimKey),
+         text(lang, "fix.spf_include.return_path_also_dkim", {{"sender", name}, {"domain", h}})},
+    };
+    out.checks.push_back(spf_check(lang, context, envelope));
+  } else if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope &&
+             !envelope_is_customers(context)) {
+    const std::string envelope = first_or(context.spf_domains, "");
+    const std::string includes = join(prefixed("include:", context.sender->spf_includes), " ");
+    out.summary =
+        text(lang, "fix.spf_include.vendor_summary",
+             {{"sender", name},
+              {"envelope", envelope.empty() ? std::string()
+                                            : text(lang, "fix.spf_include.vendor_envelope",
+                                                   {{"envelope", envelope}})},
+              {"domain", h},
+              {"includes", includes.empty() ? std::string()
+                                            : text(lang, "fix.spf_include.vendor_includes",
+                                                   {{"includes", includes}})}});
+    out.steps = vendor_dkim_steps(lang, context);
+    out.checks.push_back(dkim_check(lang, context, h));
+  } else if (context.sender != nullptr) {
+    const std::vector<std::string> includes = spf_terms(*context.sender);
+    const std::string what = text(lang, "fix.spf.what_sender", {{"sender", name}});
+    out.summary =
+        text(lang, "fix.spf_include.sender_summary",
+             {{"sender", name}, {"domain", h}, {"state", spf_record_state(lang, context, what)}});
+    FixStep add{"spf-include", "", {}};
+    if (includes.empty()) {
+      add.text = text(lang, "fix.spf_include.add_documented", {{"sender", name}, {"domain", h}});
+    } else if (context.sender->spf_include_per_account && includes.size() > 1) {
+      const std::string& hint = context.sender->spf_include_hint.in(lang);
+      add.text =
+          text(lang, "fix.spf_include.add_per_account",
+               {{"sender", name},
+                {"hint", hint.empty() ? text(lang, "fix.spf_include.per_account_hint") : hint},
+                {"domain", h},
+                {"includes", join(includes, separator)}});
+      add.records = {spf_record(h, {"include:…"})};
+    } else {
+      add.text =
+          text(lang, "fix.spf_include.add_terms", {{"terms", join(includes, " ")}, {"domain", h}});
+      add.records = {spf_record(h, includes)};
+    }
+    out.steps = {
+        add,
+        lookup_step(lang),
+        {std::string(kAlsoDkimKey),
+         text(lang, "fix.spf_include.sender_also_dkim", {{"domain", h}, {"sender", name}})},
+    };
+    out.checks.push_back(spf_check(lang, context, h));
+  } else {
+    const std::string ips = join(context.source_ips, separator);
+    out.summary =
+        text(lang, "fix.spf_include.unknown_summary",
+             {{"ips", ips.empty() ? std::string()
+                                  : text(lang, "fix.list.parenthesised", {{"items", ips}})},
+              {"domain", h}});
+    out.steps = {
+        {"spf-include", text(lang, "fix.spf_include.unknown_add", {{"domain", h}})},
+        lookup_step(lang),
+        {std::string(kAlsoDkimKey),
+         text(lang, "fix.spf_include.unknown_also_dkim", {{"domain", h}})},
+    };
+  }
+  const std::string note = envelope_note(lang, context, h);
+  if (!note.empty() &&
+      (context.sender == nullptr || context.sender->fix_style != FixStyle::kVendorEnvelope)) {
+    out.notes.push_back(note);
+  }
+  return out;
+}
+
+FixParts spf_not_aligned(Lang lang, const FixContext& context) {
+  if (context.strict_spf) return spf_strict(lang, context);
+  const std::string h = from_domain(context);
+  const std::string name = sender_display_name(lang, context);
+  const std::string envelope = first_or(context.spf_domains, "");
+  FixParts out;
+  if (fix_service(context.sender) == FixService::kSalesforce) {
+    const std::string bnc =
+        envelope.empty() ? text(lang, "fix.spf_not_aligned.bnc_unnamed")
+                         : text(lang, "fix.spf_not_aligned.bnc_named", {{"envelope", envelope}});
+    const std::string state = dkim_state(lang, context);
+    if (context.dkim_passes || context.dkim_key_exists) {
+      out.summary = text(lang,
+                         context.dkim_passes ? "fix.spf_not_aligned.salesforce_dkim_passes"
+                                             : "fix.spf_not_aligned.salesforce_key_exists",
+                         {{"bnc", bnc}, {"domain", h}, {"state", state}});
+      out.alternative_title = text(lang, "fix.spf_not_aligned.optional_title");
+      out.alternative = salesforce_settings_off_steps(lang, h);
+      return out;
+    }
+    out.summary = text(lang, "fix.spf_not_aligned.salesforce", {{"bnc", bnc}, {"domain", h}});
+    out.steps_title = text(lang, "fix.spf_not_aligned.preferred_title");
+    out.steps = salesforce_dkim_steps(lang, context);
+    out.checks.push_back(dkim_check(lang, context, h));
+    out.alternative_title = text(lang, "fix.spf_not_aligned.alternative_title");
+    out.alternative = salesforce_settings_off_steps(lang, h);
+    return out;
+  }
+  if (context.sender != nullptr && context.sender->fix_style == FixStyle::kVendorEnvelope) {
+    const std::string own = envelope.empty()
+                                ? text(lang, "fix.spf_not_aligned.own_unnamed", {{"sender", name}})
+                                : text(lang, "fix.spf_not_aligned.own_named",
+                                       {{"envelope", envelope}, {"sender", name}});
+    const std::string how = with_domain(context.sender->return_path.in(lang), h);
+    const FixStep optional{
+        "vendor-return-path",
+        how.empty() ? text(lang, "fix.spf_not_aligned.return_path_generic",
+                           {{"sender", name}, {"domain", h}})
+                    : text(lang, "fix.spf_not_aligned.return_path_known", {{"how", how}})};
+    const std::string state = dkim_state(lang, context);
+    if (context.dkim_passes || context.dkim_key_exists) {
+      out.summary = text(lang,
+                         context.dkim_passes ? "fix.spf_not_aligned.vendor_dkim_passes"
+                                             : "fix.spf_not_aligned.vendor_key_exists",
+                         {{"own", own}, {"domain", h}, {"state", state}});
+      out.alternative_title = text(lang, "fix.spf_not_aligned.optional_title");
+      out.alternative = {optional};
+      return out;
+    }
+    out.summary = text(lang, "fix.spf_not_aligned.vendor", {{"own", own}, {"domain", h}});
+    out.steps = vendor_dkim_steps(lang, context);
+    out.checks.push_back(dkim_check(lang, context, h));
+    out.alternative_title = text(lang, "fix.spf_not_aligned.vendor_optional_title");
+    out.alternative = {optional};
+    return out;
+  }
+  out.summary = text(lang, "fix.spf_not_aligned.other_summary",
+                     {{"envelope", envelope.empty() || envelope == h
+                                       ? std::string()
+                                       : text(lang, "fix.spf_not_aligned.other_envelope",
+                                              {{"envelope", envelope}})},
+                      {"domain", h}});
+  out.steps = {
+      {"exact-envelope",
+       text(lang, "fix.spf_not_aligned.other_exact", {{"sender", name}, {"domain", h}})},
+      {std::string(kAlsoDkimKey),
+       text(lang, "fix.spf_not_aligned.other_dkim", {{"sender", name}, {"domain", h}})},
+  };
+  return out;
+}
+
+}  // namespace dmarcq::analysis

@@ -207,7 +207,7 @@ TEST_CASE("fixes: fix_service recognises senders by id and by mailbox-provider i
   CHECK(fix_service(&sf) == FixService::kSalesforce);
   CHECK(fix_service(&g) == FixService::kGoogleWorkspace);
   CHECK(fix_service(&m) == FixService::kMicrosoft365);
-  CHECK(fix_service(&sg) == FixService::kSendgrid);
+  CHECK(fix_service(&sg) == FixService::kOther);  // its steps come from the catalog
   CHECK(fix_service(&fd) == FixService::kOther);
   Sender custom = bare(FixStyle::kCustomerEnvelope);
   custom.spf_includes = {"_spf.google.com"};
@@ -292,10 +292,10 @@ TEST_CASE("fixes: spf_include_missing for Salesforce names the include, the look
     CHECK_FALSE(has(text, "Receivers checked"));
   }
   CHECK(has(en, "2 of the 10 DNS lookups"));
-  CHECK(has(en, "Setup → DKIM Keys"));
+  CHECK(has(en, "DKIM Keys in Setup"));
   CHECK(has(en, "2026"));
   CHECK(has(ja, "10 回のうち 2 回"));
-  CHECK(has(ja, "設定 →「DKIM 鍵」"));
+  CHECK(has(ja, "「設定」の「DKIM 鍵」"));
   CHECK(has(ja, "2026 年"));
   // Both languages name both ways to verify the domain, and the exemption.
   for (const std::string& text : {en, ja}) {
@@ -390,7 +390,7 @@ TEST_CASE("fixes: spf_include_missing for an unknown source names its IPs") {
   c.source_ips = {"192.0.2.10", "192.0.2.11"};
   for (const std::string& text : both(Cause::kSpfIncludeMissing, c)) {
     check_clean(text);
-    CHECK(has(text, "192.0.2.10, 192.0.2.11"));
+    CHECK((has(text, "192.0.2.10, 192.0.2.11") || has(text, "192.0.2.10、192.0.2.11")));
     CHECK(has(text, "news.example.com"));
     CHECK(has(text, "ip4:"));
   }
