@@ -21,7 +21,8 @@ compares the four outputs with tests/golden/fixes/explain.{en,ja}.{table,json}
   * no domain name, DNS record value or IP address of a fix text is broken across
     lines of the table view: each appears whole on one line;
   * every DNS record a fix has the user publish is followed by the dig command that
-    shows it and the answer to expect.
+    shows it and the answer its value gives;
+  * no "{placeholder}" is left unfilled.
 
 Exit status 0 when everything holds.
 """
@@ -185,6 +186,18 @@ def expected_answer(record_type, value):
     return f'"{value}"' if record_type == "TXT" else value + "."
 
 
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def check_filled(name, lang, findings, problems):
+    """No "{name}" left unfilled in a text (a call that forgot a value)."""
+    for finding in findings:
+        for field in ("fix", "evidence"):
+            left = PLACEHOLDER.search(finding[field])
+            if left:
+                problems.append(f"{name} ({lang}): {field} has an unfilled {left.group(0)}")
+
+
 def check_dns(name, lang, findings, problems):
     """Every record block is followed, later in its fix, by the dig query for it and the
     answer its value gives. Returns the number of records seen."""
@@ -239,6 +252,7 @@ def main():
                     senders_seen.add(finding["sender"])
             check_table(name, lang, result[(lang, "table")], findings, problems)
             records_seen += check_dns(name, lang, findings, problems)
+            check_filled(name, lang, findings, problems)
         for variant in VARIANTS:
             outputs[variant].append(f"### {name}\n{result[variant]}")
     if records_seen == 0:
