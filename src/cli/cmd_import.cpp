@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -200,6 +201,15 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   if (!vm) return kExitOk;
   if (!vm->count("path")) throw UsageError{"import needs at least one PATH"};
   const auto paths = (*vm)["path"].as<std::vector<std::string>>();
+  // A path that does not exist is a mistake on the command line (a typo, a mount not
+  // there), not a document to keep as rejected: nothing is imported (DESIGN.md, exit 1).
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (path != "-" && !std::filesystem::exists(path, ec)) {
+      throw UsageError{path + ": " +
+                       (ec ? ec.message() : std::string("no such file or directory"))};
+    }
+  }
 
   auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadWrite);
   if (!store) return kExitFatal;

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -212,6 +213,28 @@ analysis::Lang lang_of(const po::variables_map& vm) {
 }
 
 std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode) {
+  // Say what is wrong in the user's terms before SQLite says "unable to open database
+  // file": a directory given as the store, no store yet, a directory that is missing.
+  if (!path.empty() && path != ":memory:") {
+    std::error_code ec;
+    const std::filesystem::path file(path);
+    if (std::filesystem::is_directory(file, ec)) {
+      print_error(path + ": is a directory; --db takes a database file, such as " +
+                  (file / "dmarcq.db").string());
+      return nullptr;
+    }
+    if (mode == store::OpenMode::kReadOnly && !std::filesystem::exists(file, ec)) {
+      print_error("no store at " + path +
+                  ": run `dmarcq import` first, or give --db PATH (or $DMARCQ_DB)");
+      return nullptr;
+    }
+    const std::filesystem::path parent = file.parent_path();
+    if (mode == store::OpenMode::kReadWrite && !parent.empty() &&
+        !std::filesystem::is_directory(parent, ec)) {
+      print_error(path + ": directory " + parent.string() + " does not exist");
+      return nullptr;
+    }
+  }
   auto store = store::open(path, mode);
   if (!store) {
     print_error(store.error().to_string());

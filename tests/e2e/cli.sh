@@ -107,9 +107,20 @@ checks=$((checks + 1))
 [ "$("$DMARCQ" --db "$WORK/failing.db" sql --format csv "SELECT count(*) FROM report" | tail -1)" = 0 ] ||
   fail "a failed batch left reports behind"
 
-# A path that does not exist is a reject with a reason, not a crash.
-expect_rc 2 "$DMARCQ" --db "$DB" import "$WORK/no-such-file.xml"
-expect_grep "no-such-file.xml: cannot read" "$WORK/err"
+# A path that does not exist is a usage error (exit 1), not a reject kept forever:
+# nothing is imported, not even the paths that exist.
+expect_rc 1 "$DMARCQ" --db "$WORK/typo.db" import "$SRC/sample-reports" "$WORK/no-such-file.xml"
+expect_grep "no-such-file.xml: no such file or directory" "$WORK/err"
+checks=$((checks + 1))
+[ ! -e "$WORK/typo.db" ] || fail "a usage error created the store"
+
+# A store that is not there, a directory given as the store: said in the user's terms.
+expect_rc 3 "$DMARCQ" --db "$WORK/never-imported.db" summary
+expect_grep "no store at $WORK/never-imported.db: run \`dmarcq import\` first" "$WORK/err"
+expect_rc 3 "$DMARCQ" --db "$WORK" summary
+expect_grep "is a directory; --db takes a database file" "$WORK/err"
+expect_rc 3 "$DMARCQ" --db "$WORK/no-dir/x.db" import "$SRC/sample-reports"
+expect_grep "directory $WORK/no-dir does not exist" "$WORK/err"
 
 # --verbose gives every entry of a walk its own line, also those never opened: a
 # dangling symbolic link, a FIFO, a symbolic link to a directory, a hidden file.
