@@ -126,8 +126,6 @@ FixParts fix_parts(Cause cause, Lang lang, const FixContext& context);
 // The fixes of the domain's published policy (policy_none, policy_pct, policy_testing,
 // subdomain_policy_missing, enforcement_readiness), worded from schema/text/<lang>.toml.
 FixParts domain_fix_parts(Cause cause, Lang lang, const FixContext& context);
-// "97.9% of legitimate mail passes DMARC (not yet ready: the threshold is 98%)".
-std::string readiness_text(Lang lang, const FixContext& context);
 // The fixes of mail from no sender of the customer's (spf_permerror, forwarded,
 // unauthorized, transient), worded from schema/text/<lang>.toml.
 FixParts source_fix_parts(Cause cause, Lang lang, const FixContext& context);

@@ -201,10 +201,6 @@ FixParts enforcement_readiness(Lang lang, const FixContext& context) {
 
 }  // namespace
 
-std::string readiness_text(Lang lang, const FixContext& context) {
-  return readiness_clause(lang, context);
-}
-
 FixParts domain_fix_parts(Cause cause, Lang lang, const FixContext& context) {
   switch (cause) {
     case Cause::kPolicyNone: return policy_none(lang, context);
