@@ -228,29 +228,21 @@ std::string render_fix(const std::vector<FixParts>& parts, Lang lang) {
   for (const FixParts& part : parts) {
     if (summaries.insert(part.summary).second) line(out, part.summary);
   }
-  // What the user must have before the steps: the DNS of the zones the records go in,
-  // and a way to tell which provider hosts it (its NS records).
+  // What the user must have before the steps: the DNS of each zone the steps change
+  // (records to publish, or checked after a change), and a way to tell which provider
+  // hosts it (its NS records). Optional ways out are not a reason to ask for it.
   std::vector<std::string> zones;
   for (const FixParts& part : parts) {
-    for (const std::vector<FixStep>* steps : {&part.steps, &part.alternative}) {
-      for (const FixStep& step : *steps) {
-        for (const DnsRecord& record : step.records) {
-          const std::string zone = organizational_domain(record.name);
-          if (!record.type.empty() && !zone.empty() &&
-              std::find(zones.begin(), zones.end(), zone) == zones.end()) {
-            zones.push_back(zone);
-          }
+    for (const FixStep& step : part.steps) {
+      for (const DnsRecord& record : step.records) {
+        const std::string zone = organizational_domain(record.name);
+        if (!zone.empty() && std::find(zones.begin(), zones.end(), zone) == zones.end()) {
+          zones.push_back(zone);
         }
       }
     }
   }
-  if (!zones.empty()) {
-    std::string joined;
-    for (const std::string& zone : zones) {
-      joined += (joined.empty() ? "" : text(lang, "fix.list.separator")) + zone;
-    }
-    line(out, text(lang, "fix.before_dns", {{"zones", joined}, {"zone", zones.front()}}));
-  }
+  for (const std::string& zone : zones) line(out, text(lang, "fix.before_dns", {{"zone", zone}}));
   int number = 0;
   // Right after the step that publishes a record: the query that shows it is live, so
   // that nothing further (Salesforce's Activate) is tried before it is.

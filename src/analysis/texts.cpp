@@ -64,7 +64,7 @@ constexpr TextSpec kSpecs[] = {
     {"fix.host_field_apex", ""},
     {"fix.other_answer", "value"},
     {"fix.or_title", ""},
-    {"fix.before_dns", "zone zones"},
+    {"fix.before_dns", "zone"},
     {"fix.readiness.unknown", ""},
     {"fix.readiness.known", "share threshold verdict"},
     {"fix.readiness.ready", ""},

@@ -203,12 +203,10 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   const auto paths = (*vm)["path"].as<std::vector<std::string>>();
   // A path that does not exist is a mistake on the command line (a typo, a mount not
   // there), not a document to keep as rejected: nothing is imported (DESIGN.md, exit 1).
+  // A path that cannot be reached for another reason (no permission) goes on to the
+  // import, which rejects it with the reason.
   for (const std::string& path : paths) {
-    std::error_code ec;
-    if (path != "-" && !std::filesystem::exists(path, ec)) {
-      throw UsageError{path + ": " +
-                       (ec ? ec.message() : std::string("no such file or directory"))};
-    }
+    if (path != "-" && path_missing(path)) throw UsageError{path + ": no such file or directory"};
   }
 
   auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadWrite);

@@ -212,27 +212,41 @@ analysis::Lang lang_of(const po::variables_map& vm) {
   return lang.rfind("ja", 0) == 0 ? analysis::Lang::kJa : analysis::Lang::kEn;
 }
 
+bool path_missing(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (std::filesystem::exists(status)) return false;
+  return status.type() == std::filesystem::file_type::not_found &&
+         (!ec || ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory);
+}
+
 std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode) {
   // Say what is wrong in the user's terms before SQLite says "unable to open database
   // file": a directory given as the store, no store yet, a directory that is missing.
+  // These are paths that do not exist or are not files: usage errors (DESIGN.md).
+  // Anything else (no permission) is left to SQLite, which names it.
   if (!path.empty() && path != ":memory:") {
     std::error_code ec;
     const std::filesystem::path file(path);
-    if (std::filesystem::is_directory(file, ec)) {
-      print_error(path + ": is a directory; --db takes a database file, such as " +
-                  (file / "dmarcq.db").string());
-      return nullptr;
+    const std::filesystem::file_status status = std::filesystem::status(file, ec);
+    if (!ec && std::filesystem::is_directory(status)) {
+      throw UsageError{path + ": is a directory; --db takes a database file, such as " +
+                       (file / "dmarcq.db").string()};
     }
-    if (mode == store::OpenMode::kReadOnly && !std::filesystem::exists(file, ec)) {
-      print_error("no store at " + path +
-                  ": run `dmarcq import` first, or give --db PATH (or $DMARCQ_DB)");
-      return nullptr;
+    if (mode == store::OpenMode::kReadOnly && path_missing(path)) {
+      throw UsageError{"no store at " + path +
+                       ": run `dmarcq import` first, or give --db PATH (or $DMARCQ_DB)"};
     }
     const std::filesystem::path parent = file.parent_path();
-    if (mode == store::OpenMode::kReadWrite && !parent.empty() &&
-        !std::filesystem::is_directory(parent, ec)) {
-      print_error(path + ": directory " + parent.string() + " does not exist");
-      return nullptr;
+    if (mode == store::OpenMode::kReadWrite && !parent.empty()) {
+      std::error_code parent_ec;
+      const std::filesystem::file_status parent_status = std::filesystem::status(parent, parent_ec);
+      if (path_missing(parent.string())) {
+        throw UsageError{path + ": directory " + parent.string() + " does not exist"};
+      }
+      if (std::filesystem::exists(parent_status) && !std::filesystem::is_directory(parent_status)) {
+        throw UsageError{path + ": " + parent.string() + " is not a directory"};
+      }
     }
   }
   auto store = store::open(path, mode);

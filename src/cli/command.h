@@ -32,6 +32,10 @@ void print_warning(const std::string& message);
 void print_note(const std::string& message);  // "dmarcq: <message>"
 
 // Thrown by option validation inside commands; main turns it into exit code 1.
+// Whether `path` does not exist, as opposed to existing or being out of reach for
+// another reason (no permission), which the caller leaves to the code that opens it.
+bool path_missing(const std::string& path);
+
 struct UsageError {
   std::string message;
 };

@@ -1,6 +1,7 @@
 // The guard over the text files (schema/text/*.toml): every declared id in every
-// language, no id a language has that the code does not declare, every placeholder
-// of an id used by every language and none other, and filling them leaves no gap.
+// language, no id a language has that the code does not declare, no placeholder the
+// code does not fill (a language may leave a value out), and filling them leaves no
+// gap.
 #include "analysis/texts.h"
 
 #include <doctest/doctest.h>

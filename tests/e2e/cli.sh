@@ -75,8 +75,9 @@ expect_rc 0 "$DMARCQ" summary --db "$DB"
 expect_rc 0 env DMARCQ_DB="$DB" "$DMARCQ" summary
 expect_grep "example.net" "$WORK/out"
 
+# A store that does not exist is a path that does not exist: a usage error.
+expect_rc 1 "$DMARCQ" --db "$WORK/missing.db" summary
 # Fatal: a database that cannot be used.
-expect_rc 3 "$DMARCQ" --db "$WORK/missing.db" summary
 echo "not a database, just text that is long enough to look like a file header" >"$WORK/junk.db"
 expect_rc 3 "$DMARCQ" --db "$WORK/junk.db" import "$SRC/sample-reports"
 expect_rc 3 "$DMARCQ" --db "$WORK/junk.db" summary
@@ -115,11 +116,11 @@ checks=$((checks + 1))
 [ ! -e "$WORK/typo.db" ] || fail "a usage error created the store"
 
 # A store that is not there, a directory given as the store: said in the user's terms.
-expect_rc 3 "$DMARCQ" --db "$WORK/never-imported.db" summary
+expect_rc 1 "$DMARCQ" --db "$WORK/never-imported.db" summary
 expect_grep "no store at $WORK/never-imported.db: run \`dmarcq import\` first" "$WORK/err"
-expect_rc 3 "$DMARCQ" --db "$WORK" summary
+expect_rc 1 "$DMARCQ" --db "$WORK" summary
 expect_grep "is a directory; --db takes a database file" "$WORK/err"
-expect_rc 3 "$DMARCQ" --db "$WORK/no-dir/x.db" import "$SRC/sample-reports"
+expect_rc 1 "$DMARCQ" --db "$WORK/no-dir/x.db" import "$SRC/sample-reports"
 expect_grep "directory $WORK/no-dir does not exist" "$WORK/err"
 
 # --verbose gives every entry of a walk its own line, also those never opened: a

@@ -50,5 +50,6 @@ checks=$((checks + 1))
 [ "$("$DMARCQ" --db "$db" sql --format csv "SELECT sum(messages) FROM day_total" | tail -1)" = \
   "$("$DMARCQ" --db "$db" sql --format csv "SELECT sum(message_count) FROM record" | tail -1)" ] ||
   fail "daily totals do not add up to the records"
-expect_rc 3 "$DMARCQ" --db "$WORK/missing-dir/x.db" rebuild
+# A store in a directory that does not exist: a path that does not exist, exit 1.
+expect_rc 1 "$DMARCQ" --db "$WORK/missing-dir/x.db" rebuild
 finish
