@@ -294,18 +294,14 @@ class Loader {
       return error(table.get("fix")->source(),
                    "fix '" + *fix + "' must be salesforce, customer-envelope or vendor-envelope");
     }
-    auto dkim_console = local_text_of(table, "dkim_console");
-    if (!dkim_console) return std::move(dkim_console).error();
-    sender.dkim_console = std::move(*dkim_console);
-    auto request = local_text_of(table, "dkim_request");
-    if (!request) return std::move(request).error();
-    sender.dkim_request = std::move(*request);
-    auto return_path = local_text_of(table, "return_path");
-    if (!return_path) return std::move(return_path).error();
-    sender.return_path = std::move(*return_path);
-    auto hint = local_text_of(table, "spf_include_hint");
-    if (!hint) return std::move(hint).error();
-    sender.spf_include_hint = std::move(*hint);
+    for (auto [field, key] : {std::pair{&sender.dkim_console, "dkim_console"},
+                              std::pair{&sender.dkim_request, "dkim_request"},
+                              std::pair{&sender.return_path, "return_path"},
+                              std::pair{&sender.spf_include_hint, "spf_include_hint"}}) {
+      auto value = local_text_of(table, key);
+      if (!value) return std::move(value).error();
+      *field = std::move(*value);
+    }
     auto dkim_records = records_of(table, "dkim_records");
     if (!dkim_records) return std::move(dkim_records).error();
     sender.dkim_records = std::move(*dkim_records);
