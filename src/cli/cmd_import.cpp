@@ -37,7 +37,8 @@ constexpr const char* kUsage =
     "one per core) and written by one thread in input order: the store and the\n"
     "accounting are the same for any number of jobs.\n"
     "\n"
-    "Exit status: 0 all imported or duplicate, 2 some inputs rejected (the rest was\n"
+    "Exit status: 0 all imported or duplicate (or rejected already by an earlier run),\n"
+    "1 a path that does not exist, 2 some inputs newly rejected (the rest was\n"
     "committed), 3 the database failed.";
 
 constexpr std::int64_t kMiB = 1 << 20;
@@ -70,8 +71,11 @@ std::string no_report_text(const ImportCounts& counts) {
 std::string outcome_text(const ImportCounts& counts) {
   return plural(counts.imported, "report", "reports") + " imported, " +
          plural(counts.duplicates, "duplicate", "duplicates") + ", " +
-         with_thousands(counts.rejected) + " rejected, " + with_thousands(counts.skipped) +
-         " skipped (not a report)";
+         with_thousands(counts.rejected) + " rejected" +
+         (counts.rejected_before > 0
+              ? " (" + with_thousands(counts.rejected_before) + " already by an earlier run)"
+              : std::string()) +
+         ", " + with_thousands(counts.skipped) + " skipped (not a report)";
 }
 
 std::string mail_text(const ImportCounts& counts) {
@@ -247,7 +251,10 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
                 " MiB of documents), which was rolled back; run the same import again to finish");
     return kExitFatal;
   }
-  return outcome.stats.total.rejected > 0 ? kExitRejected : kExitOk;
+  // Exit 2 says this run rejected something new (DESIGN.md); rejects an earlier run
+  // kept are reported above and in `dmarcq rejects`.
+  const ImportCounts& total = outcome.stats.total;
+  return total.rejected > total.rejected_before ? kExitRejected : kExitOk;
 }
 
 }  // namespace dmarcq::cli

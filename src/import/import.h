@@ -26,7 +26,11 @@ struct ImportCounts {
   std::int64_t imported = 0;       // reports stored
   std::int64_t duplicates = 0;     // documents already stored (same bytes or same report)
   std::int64_t rejected = 0;       // units that could not be imported
-  std::int64_t skipped = 0;        // units that are not reports (README, images, HTML)
+  // Of those, units an earlier run already rejected (the same bytes failing again): they
+  // are reported, but a run that rejects nothing new exits 0, so that a cron job's
+  // `import && digest` goes on.
+  std::int64_t rejected_before = 0;
+  std::int64_t skipped = 0;  // units that are not reports (README, images, HTML)
   std::map<std::string, std::int64_t> no_report;  // messages without a report, by kind
 
   std::int64_t units() const { return imported + duplicates + rejected + skipped; }

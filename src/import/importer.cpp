@@ -263,6 +263,7 @@ void Importer::known_message(const store::KnownMessage& seen) {
     ++c.mail_messages;
     c.duplicates += seen.imported + seen.duplicates;
     c.rejected += seen.rejected;
+    c.rejected_before += seen.rejected;
     c.skipped += seen.skipped;
     if (seen.no_report.empty()) {
       ++c.with_report;
@@ -356,7 +357,10 @@ void Importer::on_file_end(const ingest::Origin& origin) {
 void Importer::record_reject(const std::string& origin, const core::Error& error,
                              const std::string& content_hash, std::string_view raw,
                              std::uint64_t size, bool already_stored) {
-  count([](ImportCounts& c) { ++c.rejected; });
+  count([&](ImportCounts& c) {
+    ++c.rejected;
+    if (already_stored) ++c.rejected_before;
+  });
   stats_.rejects.push_back(describe(origin, error.to_string()));
   const std::string_view kept = raw.size() <= kMaxKeptRawBytes ? raw : std::string_view();
   if (reject_policy_ == RejectPolicy::kHold) {
