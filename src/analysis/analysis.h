@@ -314,17 +314,21 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
 
 // ---- weekly digest ----------------------------------------------------------------
 
-// The weekly digest of one ISO week (Monday `week_monday`, days since the epoch): one
-// row per (domain, sender the customer uses), plus one for the domain's forwarded mail
-// ("forwarders") and one for its unknown sources ("unknown"), with the columns
-// week, domain, sender, sender_name, source_ips, messages, dmarc_pass, dmarc_fail,
-// pass_rate, spf_aligned_pass, dkim_aligned_pass, quarantined, rejected, causes,
-// severity, fix, messages_prev_week, pass_rate_prev_week, pass_rate_change; sorted by
-// domain, then severity (fail, warn, info, ok), then messages. Messages are spread
-// over days like summary, so a domain's rows add up to its summary for the week.
+// The weekly digest of one ISO week (Monday `week_monday`, days since the epoch). Each
+// domain opens with its total row (sender "all": the domain's messages, its
+// reporters this week and the week before, and the findings explain makes on its
+// published policy), then one row per (domain, sender the customer uses), one for the
+// domain's forwarded mail ("forwarders") and one for its unknown sources ("unknown").
+// Columns: week, domain, sender, sender_name, source_ips, messages, dmarc_pass,
+// dmarc_fail, pass_rate, spf_aligned_pass, dkim_aligned_pass, quarantined, rejected,
+// causes, severity, fix, messages_prev_week, pass_rate_prev_week, pass_rate_change,
+// reporters, reporters_prev_week; named in `lang` when `localized_columns`, else by
+// these ids (JSON keys). Within a domain: severity (fail, warn, info, ok), then
+// messages. Messages are spread over days like summary, so the rows other than "all"
+// add up to it and to the domain's summary for the week.
 core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
                                  const std::vector<std::string>& domains, const Catalog& catalog,
-                                 Lang lang);
+                                 Lang lang, bool localized_columns = true);
 
 // ---- alignment ------------------------------------------------------------------
 

@@ -167,11 +167,31 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
   return text;
 }
 
+// Distinct reporters with messages per domain within the days `from` to `to`.
+core::Result<std::unordered_map<std::string, std::int64_t>> reporters_by_domain(
+    store::Store& store, const std::vector<std::string>& domains, std::int64_t from,
+    std::int64_t to) {
+  store::SummaryQuery query;
+  query.by = {store::GroupKey::kDomain, store::GroupKey::kReporter};
+  query.domains = domains;
+  query.from_day = from;
+  query.to_day = to;
+  auto table = store.summary(query);
+  if (!table) return std::move(table).error();
+  std::unordered_map<std::string, std::int64_t> count;
+  for (const std::vector<core::Cell>& row : table->rows) {
+    const auto* domain = std::get_if<std::string>(&row[0]);
+    const auto* messages = std::get_if<std::int64_t>(&row[2]);
+    if (domain != nullptr && messages != nullptr && *messages > 0) ++count[*domain];
+  }
+  return count;
+}
+
 }  // namespace
 
 core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
                                  const std::vector<std::string>& domains, const Catalog& catalog,
-                                 Lang lang) {
+                                 Lang lang, bool localized_columns) {
   auto policy_list =
       store.published_policies(store::RecordFilter{domains, week_monday, week_monday + 6});
   if (!policy_list) return std::move(policy_list).error();
@@ -243,12 +263,29 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
 
   core::Table table;
   // Column ids in English for scripts; --lang ja names them for people (texts.h).
-  for (const char* column :
-       {"week", "domain", "sender", "sender_name", "source_ips", "messages", "dmarc_pass",
-        "dmarc_fail", "pass_rate", "spf_aligned_pass", "dkim_aligned_pass", "quarantined",
-        "rejected", "causes", "severity", "fix", "messages_prev_week", "pass_rate_prev_week",
-        "pass_rate_change"}) {
-    table.columns.push_back(text(lang, "digest." + std::string(column)));
+  for (const char* column : {"week",
+                             "domain",
+                             "sender",
+                             "sender_name",
+                             "source_ips",
+                             "messages",
+                             "dmarc_pass",
+                             "dmarc_fail",
+                             "pass_rate",
+                             "spf_aligned_pass",
+                             "dkim_aligned_pass",
+                             "quarantined",
+                             "rejected",
+                             "causes",
+                             "severity",
+                             "fix",
+                             "messages_prev_week",
+                             "pass_rate_prev_week",
+                             "pass_rate_change",
+                             "reporters",
+                             "reporters_prev_week"}) {
+    table.columns.push_back(localized_columns ? text(lang, "digest." + std::string(column))
+                                              : std::string(column));
   }
   const std::string cause_separator = text(lang, "digest.cause_separator");
   // Writing 50,000 fix texts is most of a large week's digest; each row is
@@ -308,12 +345,98 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
             fix,
             previous_messages,
             previous_rate,
-            change};
+            change,
+            std::monostate{},
+            std::monostate{}};
   };
   auto write_rows = [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) table.rows[i] = write_row(ordered[i]);
   };
   core::for_each_share(ordered.size(), write_rows);
+
+  // Each domain opens with its total ("all"), carrying what a manager reads first:
+  // the week's pass rate against the last, how many reporters sent reports (a week's
+  // last days arrive later), and the findings on the domain's own policy, as explain
+  // makes them for the same days.
+  auto reporters_now = reporters_by_domain(store, domains, week_monday, week_monday + 6);
+  if (!reporters_now) return std::move(reporters_now).error();
+  auto reporters_before = reporters_by_domain(store, domains, week_monday - 7, week_monday - 1);
+  if (!reporters_before) return std::move(reporters_before).error();
+  auto findings =
+      explain(store, store::RecordFilter{domains, week_monday, week_monday + 6}, catalog, lang);
+  if (!findings) return std::move(findings).error();
+  std::vector<Row> domain_rows(current->domains.size());
+  std::vector<Totals> domain_before(current->domains.size());
+  for (const auto& [key, row] : rows) {
+    Row& total = domain_rows[row.domain];
+    total.messages += row.messages;
+    total.pass += row.pass;
+    total.spf_pass += row.spf_pass;
+    total.dkim_pass += row.dkim_pass;
+    total.quarantined += row.quarantined;
+    total.rejected += row.rejected;
+  }
+  for (const auto& [key, totals] : before) {
+    domain_before[key >> 40].messages += totals.messages;
+    domain_before[key >> 40].pass += totals.pass;
+  }
+  auto domain_row = [&](std::uint32_t index) -> std::vector<core::Cell> {
+    const std::string& domain = current->domains[index];
+    const Row& row = domain_rows[index];
+    std::string causes, fix;
+    int rank = 3;
+    for (const Finding& finding : *findings) {
+      if (finding.domain != domain || finding.subject != Subject::kDomain) continue;
+      causes +=
+          (causes.empty() ? "" : cause_separator) + std::string(cause_label(finding.cause, lang));
+      fix += (fix.empty() ? "" : text(lang, "digest.findings_separator")) + finding.fix;
+      rank = std::min(rank, static_cast<int>(finding.severity));
+    }
+    const std::string severity_id = rank == 3 ? "ok" : severity_name(static_cast<Severity>(rank));
+    const double pass_rate = rate(row.pass, row.messages);
+    core::Cell previous_messages = std::monostate{};
+    core::Cell previous_rate = std::monostate{};
+    core::Cell change = std::monostate{};
+    if (domain_before[index].messages > 0) {
+      previous_messages = domain_before[index].messages;
+      const double before_rate = rate(domain_before[index].pass, domain_before[index].messages);
+      previous_rate = before_rate;
+      change = std::round((pass_rate - before_rate) * 10.0) / 10.0;
+    }
+    const auto count = [&](const std::unordered_map<std::string, std::int64_t>& counts) {
+      const auto found = counts.find(domain);
+      return found != counts.end() ? found->second : std::int64_t{0};
+    };
+    return {week,
+            domain,
+            std::string("all"),
+            text(lang, "digest.all_mail"),
+            std::string(),
+            row.messages,
+            row.pass,
+            row.messages - row.pass,
+            pass_rate,
+            row.spf_pass,
+            row.dkim_pass,
+            row.quarantined,
+            row.rejected,
+            causes,
+            lang == Lang::kJa ? text(lang, "severity." + severity_id) : severity_id,
+            fix,
+            previous_messages,
+            previous_rate,
+            change,
+            count(*reporters_now),
+            count(*reporters_before)};
+  };
+  std::vector<std::vector<core::Cell>> with_totals;
+  with_totals.reserve(table.rows.size() + current->domains.size());
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    const std::uint32_t domain = ordered[i].row->domain;
+    if (i == 0 || ordered[i - 1].row->domain != domain) with_totals.push_back(domain_row(domain));
+    with_totals.push_back(std::move(table.rows[i]));
+  }
+  table.rows = std::move(with_totals);
   return table;
 }
 

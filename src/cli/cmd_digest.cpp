@@ -1,9 +1,12 @@
-// dmarcq digest: the weekly CSV for the people who own the domains.
-#include <chrono>
+// dmarcq digest: the weekly digest for the people who own the domains.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
+#include "cli/clock.h"
 #include "cli/command.h"
+#include "cli/coverage.h"
 #include "cli/exit_codes.h"
 #include "cli/output_file.h"
 #include "core/date.h"
@@ -13,30 +16,121 @@ namespace dmarcq::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: dmarcq [--db PATH] [--catalog FILE] digest [--week YYYY-Www] [--domain D]\n"
-    "                      [--out FILE] [--excel] [--lang en|ja]\n"
+    "usage: dmarcq [--db PATH] digest [--week YYYY-Www] [--domain D] [--out FILE]\n"
+    "                             [--format csv|json|table] [--lang en|ja] [--tz ZONE]\n"
     "       dmarcq [--db PATH] digest --all-weeks --out-dir DIR [--force]\n"
     "\n"
-    "Writes the weekly digest as CSV (RFC 4180, UTF-8, a header row) of one ISO\n"
-    "week, Monday 00:00 to Sunday 24:00 UTC; by default the last complete week. One\n"
-    "row per (domain, sender), plus one per domain for forwarded mail (forwarders)\n"
-    "and one for its unknown sources (unknown), as explain groups them. Columns,\n"
-    "always in this order: week, domain, sender, sender_name, source_ips, messages,\n"
-    "dmarc_pass, dmarc_fail, pass_rate, spf_aligned_pass, dkim_aligned_pass,\n"
+    "The digest of one ISO week, Monday to Sunday by report day: by default the last\n"
+    "complete week before today in --tz. Each domain opens with its total row (sender\n"
+    "'all'): messages, pass rate against the week before, the reporters whose reports\n"
+    "arrived, and the findings on the domain's own policy. Then one row per sender the\n"
+    "domain uses, one for forwarded mail ('forwarders') and one for its unknown\n"
+    "sources ('unknown'), worst first, with causes and fix as explain gives them.\n"
+    "Columns, always in this order: week, domain, sender, sender_name, source_ips,\n"
+    "messages, dmarc_pass, dmarc_fail, pass_rate, spf_aligned_pass, dkim_aligned_pass,\n"
     "quarantined, rejected, causes, severity, fix, messages_prev_week,\n"
-    "pass_rate_prev_week, pass_rate_change\n"
-    "(see README.md). A domain's messages add up to 'summary --by domain,week'.\n"
-    "--excel adds a byte order mark and CRLF line ends for spreadsheets. Text cells\n"
-    "that start with = + - @, tab or CR are prefixed with ' so that spreadsheets show\n"
-    "them as text. --all-weeks writes dmarcq-digest-YYYY-Www.csv into --out-dir for\n"
-    "every complete week with data, skipping files that exist unless --force.\n"
+    "pass_rate_prev_week, pass_rate_change, reporters, reporters_prev_week (see\n"
+    "README.md). The rows other than 'all' add up to it, and to 'summary --by\n"
+    "domain,week'. --lang ja names the columns in Japanese.\n"
     "\n"
-    "cron: 0 7 * * 1  dmarcq --db /var/lib/dmarcq.db digest --out /tmp/digest.csv";
+    "CSV is RFC 4180, UTF-8. Written to a file (--out, --all-weeks) it starts with a\n"
+    "byte order mark and ends lines with CRLF, because Excel opens a CSV without the\n"
+    "mark in the system's code page (Shift_JIS in Japan) and garbles every non-ASCII\n"
+    "character; --no-excel leaves both out, --excel adds them on standard output too.\n"
+    "Text cells that start with = + - @, tab or CR are prefixed with ' so that\n"
+    "spreadsheets show them as text.\n"
+    "\n"
+    "A week without reports is said on stderr with the newest week that has them (a\n"
+    "warning for the default week: reports may have stopped arriving), and so is a\n"
+    "week whose reporters are fewer than the week before's: reports for a week's last\n"
+    "days arrive a day or two after it. --all-weeks writes dmarcq-digest-YYYY-Www.csv\n"
+    "(.json, .txt) into --out-dir for every complete week with reports; a file that\n"
+    "exists is rewritten while its week ended less than 7 days ago, and kept after that\n"
+    "unless --force.\n"
+    "\n"
+    "cron, every Monday at 09:00 (cron mails what a job prints: -q prints only\n"
+    "problems; mailing the file is left to your mail program, here GNU mailutils):\n"
+    "  0 9 * * 1  w=$(date -d '7 days ago' +\\%G-W\\%V); dmarcq -q import ~/Maildir/.DMARC;\n"
+    "    dmarcq -q digest --week $w --out ~/dmarc/digest-$w.csv &&\n"
+    "    echo | mail -s \"DMARC digest $w\" -A ~/dmarc/digest-$w.csv postmaster@example.jp\n"
+    "(one line in the crontab; README.md has it ready to paste).";
 
-// The Monday of the last complete ISO week before `today` (days since the epoch).
-std::int64_t last_complete_week(std::int64_t today) {
-  const std::int64_t weekday = ((today + 3) % 7 + 7) % 7;  // Monday = 0
-  return today - weekday - 7;
+constexpr std::int64_t kRewriteDays = 7;
+
+std::string extension_of(output::Format format) {
+  switch (format) {
+    case output::Format::kCsv: return ".csv";
+    case output::Format::kJson: return ".json";
+    case output::Format::kTable: break;
+  }
+  return ".txt";
+}
+
+// The reporters with reports for the days `from` to `to` of `domains`.
+core::Result<std::set<std::string>> reporters_of(store::Store& store,
+                                                 const std::vector<std::string>& domains,
+                                                 std::int64_t from, std::int64_t to) {
+  store::SummaryQuery query;
+  query.by = {store::GroupKey::kReporter};
+  query.domains = domains;
+  query.from_day = from;
+  query.to_day = to;
+  auto table = store.summary(query);
+  if (!table) return std::move(table).error();
+  std::set<std::string> reporters;
+  for (const std::vector<core::Cell>& row : table->rows) {
+    const auto* name = std::get_if<std::string>(&row[0]);
+    const auto* messages = std::get_if<std::int64_t>(&row[1]);
+    if (name != nullptr && messages != nullptr && *messages > 0) reporters.insert(*name);
+  }
+  return reporters;
+}
+
+// Says on stderr when the week has no reports, or fewer reporters than the week
+// before. `expected` is whether the user named the week (else it is the default).
+bool note_week_state(store::Store& store, const Coverage& coverage,
+                     const std::vector<std::string>& domains, std::int64_t monday, bool named,
+                     std::int64_t today) {
+  const std::string week = core::iso_week(monday);
+  if (!coverage.covers(domains, monday, monday + 6)) {
+    std::string message = "digest: no reports for " + week + " (" + core::format_day(monday) +
+                          " to " + core::format_day(monday + 6) + ")";
+    if (!named) message += ", the last complete week in " + time_zone_name();
+    if (const auto newest = coverage.newest_day(domains)) {
+      const std::string newest_week = core::iso_week(*newest);
+      message += "; the newest reports are for " + core::format_day(*newest) + " (" + newest_week +
+                 ": dmarcq digest --week " + newest_week + ")";
+      if (!named && *newest < monday) message += "; are reports still arriving?";
+    } else {
+      message += "; the store holds no reports yet";
+    }
+    print_warning(message);
+    return true;
+  }
+  auto now = reporters_of(store, domains, monday, monday + 6);
+  auto before = reporters_of(store, domains, monday - 7, monday - 1);
+  if (!now || !before) {
+    print_error((!now ? now.error() : before.error()).to_string());
+    return false;
+  }
+  std::vector<std::string> missing;
+  for (const std::string& reporter : *before) {
+    if (now->count(reporter) == 0) missing.push_back(reporter);
+  }
+  if (missing.empty()) return true;
+  std::string message = "digest: " + week + ": reports from " + std::to_string(now->size()) +
+                        " of the " + std::to_string(before->size()) +
+                        " reporters of the week before (missing: ";
+  for (std::size_t i = 0; i < missing.size() && i < 3; ++i) {
+    message += (i == 0 ? "" : ", ") + missing[i];
+  }
+  message += missing.size() > 3 ? ", ...)" : ")";
+  if (today <= monday + 6 + kRewriteDays) {
+    message += "; reports for a week's last days arrive a day or two after it: run again after " +
+               core::format_day(monday + 6 + 2) + " for the whole week";
+  }
+  print_note(message);
+  return true;
 }
 
 }  // namespace
@@ -48,66 +142,101 @@ int run_digest(const GlobalOptions& global, const std::vector<std::string>& args
   // clang-format off
   options.add_options()
       ("week", po::value<std::string>(),
-       "ISO week, YYYY-Www (default: the last complete week, UTC)")
+       "ISO week, YYYY-Www (default: the last complete week in --tz)")
       ("domain", po::value<std::vector<std::string>>()->composing(),
        "only this policy domain (repeatable)")
       ("out", po::value<std::string>(), "write to FILE instead of standard output")
-      ("excel", "byte order mark and CRLF line ends, for spreadsheets")
-      ("all-weeks", "one file per week with data (needs --out-dir)")
+      ("format", po::value<std::string>()->default_value("csv"), "csv, json or table")
+      ("excel", "byte order mark and CRLF line ends on standard output too")
+      ("no-excel", "no byte order mark and LF line ends in files too")
+      ("all-weeks", "one file per week with reports (needs --out-dir)")
       ("out-dir", po::value<std::string>(), "directory for --all-weeks")
-      ("force", "with --all-weeks: rewrite files that exist");
+      ("force", "with --all-weeks: rewrite files of weeks that ended 7 days ago or more");
   // clang-format on
+  add_tz_option(options);
   add_lang_option(options);
+  add_catalog_option(options);
   auto vm = parse_command_line(args, options, {}, kUsage);
   if (!vm) return kExitOk;
-  const Filters filters = filters_of(*vm);
-  const analysis::Lang lang = lang_of(*vm);
-  output::CsvOptions csv;
-  csv.excel = vm->count("excel") > 0;
+  const Filters filters = filters_of(*vm, global);
+  const analysis::Lang lang = lang_of(*vm, global);
+  const output::Format format = format_of(*vm);
+  if (vm->count("excel") && vm->count("no-excel")) {
+    throw UsageError{"--excel and --no-excel contradict each other"};
+  }
+  if (format != output::Format::kCsv && (vm->count("excel") || vm->count("no-excel"))) {
+    throw UsageError{"--excel and --no-excel go with --format csv"};
+  }
   const bool all_weeks = vm->count("all-weeks") > 0;
   if (all_weeks && !vm->count("out-dir")) throw UsageError{"--all-weeks needs --out-dir DIR"};
   if (!all_weeks && vm->count("out-dir")) throw UsageError{"--out-dir goes with --all-weeks"};
+  if (!all_weeks && vm->count("force")) throw UsageError{"--force goes with --all-weeks"};
   if (all_weeks && (vm->count("week") || vm->count("out"))) {
     throw UsageError{"--all-weeks writes every week: leave out --week and --out"};
   }
-  std::int64_t monday = 0;
-  if (vm->count("week")) {
+  const std::int64_t today = local_today();
+  const bool named = vm->count("week") > 0;
+  std::int64_t monday = last_complete_week(today);
+  if (named) {
     const std::string text = (*vm)["week"].as<std::string>();
     auto parsed = core::parse_iso_week(text);
     if (!parsed) throw UsageError{"--week '" + text + "' is not an ISO week (YYYY-Www)"};
     monday = *parsed;
-  } else {
-    const auto now = std::chrono::system_clock::now().time_since_epoch();
-    monday = last_complete_week(
-        core::day_of(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
   }
-  const analysis::Catalog catalog = load_catalog(global);
-  auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadOnly);
+  const analysis::Catalog catalog = load_catalog(global, *vm);
+  auto store = open_store_or_report(*vm, global, store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
+  auto coverage = read_coverage(*store);
+  if (!coverage) {
+    print_error(coverage.error().to_string());
+    return kExitFatal;
+  }
+  require_known_domains(*coverage, filters.domains);
 
-  auto write_week = [&](std::int64_t week_monday, std::ostream& out) -> bool {
-    auto table = analysis::digest(*store, week_monday, filters.domains, catalog, lang);
+  // Files are for spreadsheets unless --no-excel; standard output is for scripts and
+  // pipes unless --excel.
+  auto csv_for = [&](bool to_file) {
+    output::CsvOptions csv;
+    csv.excel = vm->count("excel") > 0 || (to_file && !vm->count("no-excel"));
+    return csv;
+  };
+  auto write_week = [&](std::int64_t week_monday, std::ostream& out, bool to_file) -> bool {
+    // JSON keys are ids for scripts in every language; CSV and table headers are for
+    // people.
+    auto table = analysis::digest(*store, week_monday, filters.domains, catalog, lang,
+                                  format != output::Format::kJson);
     if (!table) {
       print_error(table.error().to_string());
       return false;
     }
-    output::write_csv(*table, out, csv);
+    if (format == output::Format::kCsv) {
+      output::write_csv(*table, out, csv_for(to_file));
+    } else {
+      output::write(*table, format, out);
+    }
+    return true;
+  };
+  auto write_file = [&](std::int64_t week_monday, const std::string& path) -> bool {
+    // Written beside and renamed, so that a killed run never leaves half a file.
+    auto out = OutputFile::open(path);
+    if (!out) {
+      print_error(out.error().to_string());
+      return false;
+    }
+    if (!write_week(week_monday, (*out)->stream(), true)) return false;
+    if (const core::Status written = (*out)->commit(); !written) {
+      print_error(written.error().to_string());
+      return false;
+    }
     return true;
   };
 
   if (!all_weeks) {
-    if (!vm->count("out")) return write_week(monday, std::cout) ? kExitOk : kExitFatal;
-    auto out = OutputFile::open((*vm)["out"].as<std::string>());
-    if (!out) {
-      print_error(out.error().to_string());
+    if (!note_week_state(*store, *coverage, filters.domains, monday, named, today)) {
       return kExitFatal;
     }
-    if (!write_week(monday, (*out)->stream())) return kExitFatal;
-    if (const core::Status written = (*out)->commit(); !written) {
-      print_error(written.error().to_string());
-      return kExitFatal;
-    }
-    return kExitOk;
+    if (!vm->count("out")) return write_week(monday, std::cout, false) ? kExitOk : kExitFatal;
+    return write_file(monday, (*vm)["out"].as<std::string>()) ? kExitOk : kExitFatal;
   }
 
   const std::filesystem::path dir = (*vm)["out-dir"].as<std::string>();
@@ -123,36 +252,28 @@ int run_digest(const GlobalOptions& global, const std::vector<std::string>& args
     return kExitFatal;
   }
   const bool force = vm->count("force") > 0;
-  const std::int64_t this_week =
-      last_complete_week(core::day_of(std::chrono::duration_cast<std::chrono::seconds>(
-                                          std::chrono::system_clock::now().time_since_epoch())
-                                          .count())) +
-      7;
+  const std::int64_t this_week = last_complete_week(today) + 7;
   for (const std::string& week : *weeks) {
-    // The running week is not written: its file would be skipped for ever once its
-    // reports were complete.
-    if (*core::parse_iso_week(week) >= this_week) {
-      print_note("digest: " + week + " is not complete yet, not written");
+    const std::int64_t week_monday = *core::parse_iso_week(week);
+    // The running week is not written: it would look complete to whoever opens it.
+    if (week_monday >= this_week) {
+      print_note("digest: " + week + " is not over yet, not written");
       continue;
     }
-    const std::filesystem::path path = dir / ("dmarcq-digest-" + week + ".csv");
-    if (std::filesystem::exists(path) && !force) {
-      print_note("digest: " + path.string() + " exists, skipped (--force rewrites it)");
+    const std::filesystem::path path = dir / ("dmarcq-digest-" + week + extension_of(format));
+    // Reports for a week keep arriving for days after it: its file is rewritten until
+    // a week has passed, and kept from then on.
+    const bool settled = today > week_monday + 6 + kRewriteDays;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (exists && settled && !force) {
+      print_note("digest: kept " + path.string() + " (its week is settled; --force rewrites it)");
       continue;
     }
-    // Written beside and renamed, so that a killed run never leaves half a file that
-    // the next run would skip.
-    auto out = OutputFile::open(path.string());
-    if (!out) {
-      print_error(out.error().to_string());
-      return kExitFatal;
-    }
-    if (!write_week(*core::parse_iso_week(week), (*out)->stream())) return kExitFatal;
-    if (const core::Status written = (*out)->commit(); !written) {
-      print_error(written.error().to_string());
-      return kExitFatal;
-    }
-    print_note("digest: wrote " + path.string());
+    if (!write_file(week_monday, path.string())) return kExitFatal;
+    print_note("digest: " + std::string(exists ? "rewrote " : "wrote ") + path.string() +
+               (settled ? ""
+                        : " (reports for it may still arrive: rewritten until " +
+                              core::format_day(week_monday + 6 + kRewriteDays) + ")"));
   }
   return kExitOk;
 }

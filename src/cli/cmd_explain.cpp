@@ -4,6 +4,7 @@
 #include <map>
 
 #include "cli/command.h"
+#include "cli/coverage.h"
 #include "cli/exit_codes.h"
 #include "core/date.h"
 #include "core/parallel.h"
@@ -391,11 +392,12 @@ int run_explain(const GlobalOptions& global, const std::vector<std::string>& arg
   // clang-format on
   add_lang_option(options);
   add_format_option(options);
+  add_catalog_option(options);
   auto vm = parse_command_line(args, options, {}, kUsage);
   if (!vm) return kExitOk;
-  const Filters filters = filters_of(*vm);
+  const Filters filters = filters_of(*vm, global);
   const output::Format format = format_of(*vm);
-  const analysis::Lang lang = lang_of(*vm);
+  const analysis::Lang lang = lang_of(*vm, global);
   analysis::Severity worst_shown = analysis::Severity::kInfo;
   if (vm->count("severity")) {
     const std::string name = (*vm)["severity"].as<std::string>();
@@ -424,7 +426,7 @@ int run_explain(const GlobalOptions& global, const std::vector<std::string>& arg
                        (std::string_view(name) == "top" ? "1" : "0") + " or more"};
     }
   }
-  const analysis::Catalog catalog = load_catalog(global);
+  const analysis::Catalog catalog = load_catalog(global, *vm);
   std::vector<std::string> senders;
   if (vm->count("sender")) {
     senders = (*vm)["sender"].as<std::vector<std::string>>();
@@ -435,8 +437,15 @@ int run_explain(const GlobalOptions& global, const std::vector<std::string>& arg
       }
     }
   }
-  auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadOnly);
+  auto store = open_store_or_report(*vm, global, store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
+  auto coverage = read_coverage(*store);
+  if (!coverage) {
+    print_error(coverage.error().to_string());
+    return kExitFatal;
+  }
+  require_known_domains(*coverage, filters.domains);
+  note_if_window_empty(*coverage, filters.domains, filters.from_day, filters.to_day);
   store::RecordFilter filter{filters.domains, filters.from_day, filters.to_day};
   analysis::ExplainOptions explain_options;
   explain_options.all_sources = vm->count("all-sources") > 0;

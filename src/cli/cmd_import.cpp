@@ -24,11 +24,11 @@ using import::ImportStats;
 constexpr const char* kUsage =
     "usage: dmarcq [--db PATH] import [options] PATH...\n"
     "\n"
-    "Imports DMARC aggregate reports into the database. PATH may be a report file\n"
-    "(.xml, .xml.gz, .zip, .tar.*, .bz2, .xz), a mailbox export (mbox, a Maildir, a\n"
-    ".eml message: every attachment, inline part, pasted body and forwarded message\n"
-    "is searched), a directory of any of these (walked recursively, hidden entries\n"
-    "skipped) or '-' for standard input. Inputs are recognised by content, not name.\n"
+    "Imports DMARC aggregate reports into the database. PATH may be a mailbox export\n"
+    "(mbox, a Maildir, a .eml message: every attachment, inline part, pasted body and\n"
+    "forwarded message is searched), a report file (.xml, .xml.gz, .zip, .tar.*, .bz2,\n"
+    ".xz), a directory of any of these (walked recursively, hidden entries skipped) or\n"
+    "'-' for standard input. Inputs are recognised by content, not name.\n"
     "Every report document ends as imported, duplicate or rejected (kept with its\n"
     "reason and bytes, see 'dmarcq rejects'); files that are not reports are skipped\n"
     "and mail without a report is counted by kind. Importing the same input again\n"
@@ -152,6 +152,8 @@ std::string duration_text(double seconds) {
 }
 
 std::string progress_text(const ImportStats& stats, std::uint64_t total_bytes, double seconds) {
+  // The most useful first: a narrow terminal keeps the head of the line
+  // (fit_progress_text).
   std::string text = "importing: " + human_bytes(stats.bytes_done);
   if (total_bytes > 0) {
     char percent[16];
@@ -160,21 +162,21 @@ std::string progress_text(const ImportStats& stats, std::uint64_t total_bytes, d
                       static_cast<double>(total_bytes));
     text += " of " + human_bytes(total_bytes) + percent;
   }
-  if (stats.total.mail_messages > 0) {
-    text += ", " + plural(stats.total.mail_messages, "mail message", "mail messages");
-  }
-  text += ", " + plural(stats.total.imported, "report", "reports") + " new, " +
-          with_thousands(stats.total.duplicates) + " seen";
   if (seconds > 0.5) {
-    char rate[48];
-    std::snprintf(rate, sizeof rate, ", %.1f MiB/s",
-                  static_cast<double>(stats.bytes_done) / kMiB / seconds);
-    text += rate;
     if (total_bytes > stats.bytes_done && stats.bytes_done > 0) {
       const double remaining = seconds * static_cast<double>(total_bytes - stats.bytes_done) /
                                static_cast<double>(stats.bytes_done);
       text += ", ETA " + duration_text(remaining);
     }
+    char rate[48];
+    std::snprintf(rate, sizeof rate, ", %.1f MiB/s",
+                  static_cast<double>(stats.bytes_done) / kMiB / seconds);
+    text += rate;
+  }
+  text += ", " + plural(stats.total.imported, "report", "reports") + " new, " +
+          with_thousands(stats.total.duplicates) + " seen";
+  if (stats.total.mail_messages > 0) {
+    text += ", " + plural(stats.total.mail_messages, "mail message", "mail messages");
   }
   return text;
 }
@@ -192,16 +194,16 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   // One option per line, as Boost.Program_options documents them.
   // clang-format off
   options.add_options()
-      ("path", po::value<std::vector<std::string>>()->composing(), "input paths")
-      ("quiet,q", "no progress line")
       ("verbose,v", "the accounting of every input file, and every reject and skip")
       ("jobs,j", count_value("jobs", jobs, 1u, kMaxJobs),
        "threads that hash and parse documents (1: everything on one thread)");
   // clang-format on
   options.add(limit_options(limits));
+  po::options_description hidden;
+  hidden.add_options()("path", po::value<std::vector<std::string>>()->composing(), "input paths");
   po::positional_options_description positional;
   positional.add("path", -1);
-  auto vm = parse_command_line(args, options, positional, kUsage);
+  auto vm = parse_command_line(args, options, positional, kUsage, &hidden);
   if (!vm) return kExitOk;
   if (!vm->count("path")) throw UsageError{"import needs at least one PATH"};
   const auto paths = (*vm)["path"].as<std::vector<std::string>>();
@@ -213,11 +215,11 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
     if (path != "-" && path_missing(path)) throw UsageError{path + ": no such file or directory"};
   }
 
-  auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadWrite);
+  auto store = open_store_or_report(*vm, global, store::OpenMode::kReadWrite);
   if (!store) return kExitFatal;
 
   const auto started = std::chrono::steady_clock::now();
-  ProgressLine progress(!vm->count("quiet"));
+  ProgressLine progress(!quiet());
   const std::uint64_t total_bytes = progress.enabled() ? ingest::total_input_bytes(paths) : 0;
   import::ImportOptions import_options;
   import_options.limits = limits;
@@ -242,6 +244,10 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // --quiet keeps silent on success only: a run that fails or rejects something new
+  // says what and why.
+  const ImportCounts& total = outcome.stats.total;
+  if (!outcome.status || total.rejected > total.rejected_before) set_quiet(false);
   print_accounting(outcome.stats, seconds, vm->count("verbose") > 0);
   if (!outcome.status) {
     print_error(outcome.status.error().to_string());
@@ -253,7 +259,6 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   }
   // Exit 2 says this run rejected something new (DESIGN.md); rejects an earlier run
   // kept are reported above and in `dmarcq rejects`.
-  const ImportCounts& total = outcome.stats.total;
   return total.rejected > total.rejected_before ? kExitRejected : kExitOk;
 }
 

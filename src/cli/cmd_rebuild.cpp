@@ -32,7 +32,13 @@ int run_rebuild(const GlobalOptions& global, const std::vector<std::string>& arg
   add_db_option(options);
   auto vm = parse_command_line(args, options, {}, kUsage);
   if (!vm) return kExitOk;
-  auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadWrite);
+  // Rebuild reads records that must exist: a missing store is the usage error it is,
+  // not an empty one to create.
+  const std::string path = db_path_of(*vm, global);
+  if (path != ":memory:" && path_missing(path)) {
+    throw UsageError{"no store at " + path + ": nothing to rebuild"};
+  }
+  auto store = open_store_or_report(*vm, global, store::OpenMode::kReadWrite);
   if (!store) return kExitFatal;
   const auto started = std::chrono::steady_clock::now();
   if (auto status = store->rebuild(); !status) {
@@ -43,9 +49,8 @@ int run_rebuild(const GlobalOptions& global, const std::vector<std::string>& arg
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char line[128];
   std::snprintf(line, sizeof line,
-                "dmarcq: rebuild: daily and fact totals and packed records recomputed in %.2f s\n",
-                seconds);
-  std::cerr << line;
+                "rebuild: daily and fact totals and packed records recomputed in %.2f s", seconds);
+  print_note(line);
   return kExitOk;
 }
 

@@ -29,10 +29,11 @@ std::string joined(const std::vector<std::string>& items) {
 int run_senders(const GlobalOptions& global, const std::vector<std::string>& args) {
   po::options_description options("senders options");
   add_format_option(options);
+  add_catalog_option(options);
   auto vm = parse_command_line(args, options, {}, kUsage);
   if (!vm) return kExitOk;
   const output::Format format = format_of(*vm);
-  const analysis::Catalog catalog = load_catalog(global);
+  const analysis::Catalog catalog = load_catalog(global, *vm);
   core::Table table;
   table.columns = {"id",
                    "name",

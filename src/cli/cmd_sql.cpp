@@ -75,7 +75,7 @@ int run_sql(const GlobalOptions& global, const std::vector<std::string>& args) {
   if (!vm) return kExitOk;
   if (!vm->count("query")) throw UsageError{"sql needs a QUERY"};
   const output::Format format = format_of(*vm);
-  auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadOnly);
+  auto store = open_store_or_report(*vm, global, store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
   const auto writer = output::row_writer(format, std::cout, kMeasuredRows);
   RowLimit limit(*writer, max_rows);

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/coverage.h"
 #include "cli/exit_codes.h"
 #include "core/text.h"
 
@@ -62,26 +63,34 @@ int run_summary(const GlobalOptions& global, const std::vector<std::string>& arg
                         "group keys, comma-separated: domain, sender, reporter, source, day, week");
   add_filter_options(options);
   add_format_option(options);
+  add_catalog_option(options);
   auto vm = parse_command_line(args, options, {}, kUsage);
   if (!vm) return kExitOk;
 
   store::SummaryQuery query;
   if (vm->count("by")) query.by = parse_keys((*vm)["by"].as<std::vector<std::string>>());
-  const Filters filters = filters_of(*vm);
+  const Filters filters = filters_of(*vm, global);
   query.domains = filters.domains;
   query.from_day = filters.from_day;
   query.to_day = filters.to_day;
   const output::Format format = format_of(*vm);
 
-  auto store = open_store_or_report(db_path_of(*vm, global), store::OpenMode::kReadOnly);
+  auto store = open_store_or_report(*vm, global, store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
+  auto coverage = read_coverage(*store);
+  if (!coverage) {
+    print_error(coverage.error().to_string());
+    return kExitFatal;
+  }
+  require_known_domains(*coverage, filters.domains);
+  note_if_window_empty(*coverage, filters.domains, filters.from_day, filters.to_day);
   // Sender and source are properties of a record's fact: their summary sums the
   // packed records per fact (analysis::sender_summary). The other keys are in the
   // daily totals.
   const bool by_fact = std::any_of(query.by.begin(), query.by.end(), [](store::GroupKey key) {
     return key == store::GroupKey::kSender || key == store::GroupKey::kSource;
   });
-  return print_table(by_fact ? analysis::sender_summary(*store, query, load_catalog(global))
+  return print_table(by_fact ? analysis::sender_summary(*store, query, load_catalog(global, *vm))
                              : store->summary(query),
                      format, kExitFatal);
 }

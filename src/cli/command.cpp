@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/clock.h"
 #include "cli/count_option.h"
 #include "core/date.h"
 #include "core/text.h"
@@ -23,23 +24,41 @@ void print_warning(const std::string& message) {
   std::cerr << "dmarcq: warning: " << core::terminal_safe(message) << '\n';
 }
 
+namespace {
+bool g_quiet = false;
+}  // namespace
+
+void set_quiet(bool quiet) { g_quiet = quiet; }
+bool quiet() { return g_quiet; }
+
 void print_note(const std::string& message) {
+  if (g_quiet) return;
   std::cerr << "dmarcq: " << core::terminal_safe(message) << '\n';
 }
 
 std::optional<po::variables_map> parse_command_line(
     const std::vector<std::string>& args, const po::options_description& options,
-    const po::positional_options_description& positional, const char* usage) {
+    const po::positional_options_description& positional, const char* usage,
+    const po::options_description* hidden) {
+  po::options_description common("common options");
+  // clang-format off
+  common.add_options()
+      ("quiet,q", "print nothing but warnings and errors")
+      ("help,h", "show this help");
+  // clang-format on
+  po::options_description shown;
+  shown.add(options).add(common);
   po::options_description all;
-  all.add(options);
-  all.add_options()("help,h", "show this help");
+  all.add(shown);
+  if (hidden != nullptr) all.add(*hidden);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
   if (vm.count("help")) {
-    std::cout << usage << "\n\n" << all << '\n';
+    std::cout << usage << "\n\n" << shown << '\n';
     return std::nullopt;
   }
   po::notify(vm);
+  if (vm.count("quiet")) set_quiet(true);
   return vm;
 }
 
@@ -61,12 +80,29 @@ void add_filter_options(po::options_description& options) {
   options.add_options()
       ("domain", po::value<std::vector<std::string>>()->composing(),
        "only this policy domain (repeatable)")
-      ("from", po::value<std::string>(), "first UTC day, YYYY-MM-DD (inclusive)")
-      ("to", po::value<std::string>(), "last UTC day, YYYY-MM-DD (inclusive)");
+      ("from", po::value<std::string>(),
+       "first report day, inclusive: YYYY-MM-DD, today, yesterday, or Nd (N days ago)")
+      ("to", po::value<std::string>(), "last report day, inclusive (same forms as --from)");
   // clang-format on
+  add_tz_option(options);
 }
 
-Filters filters_of(const po::variables_map& vm) {
+void add_tz_option(po::options_description& options) {
+  options.add_options()("tz", po::value<std::string>(),
+                        "time zone of 'today', an IANA name such as Asia/Tokyo (default: "
+                        "config tz, else $TZ, else the system's)");
+}
+
+void apply_tz(const po::variables_map& vm, const GlobalOptions& global) {
+  if (vm.count("tz")) {
+    use_time_zone(vm["tz"].as<std::string>());
+  } else {
+    use_time_zone(global.tz);
+  }
+}
+
+Filters filters_of(const po::variables_map& vm, const GlobalOptions& global) {
+  apply_tz(vm, global);
   Filters filters;
   if (vm.count("domain")) {
     for (const std::string& domain : vm["domain"].as<std::vector<std::string>>()) {
@@ -78,9 +114,11 @@ Filters filters_of(const po::variables_map& vm) {
   auto day = [&](const char* name) -> std::optional<std::int64_t> {
     if (!vm.count(name)) return std::nullopt;
     const std::string text = vm[name].as<std::string>();
-    auto parsed = core::parse_day(text);
-    if (!parsed)
-      throw UsageError{std::string("--") + name + " '" + text + "' is not a date (YYYY-MM-DD)"};
+    auto parsed = parse_day_argument(text);
+    if (!parsed) {
+      throw UsageError{std::string("--") + name + " '" + text +
+                       "' is not a day (YYYY-MM-DD, today, yesterday or Nd)"};
+    }
     return parsed;
   };
   filters.from_day = day("from");
@@ -101,11 +139,11 @@ po::options_description limit_options(ingest::Limits& limits) {
   // clang-format off
   group.add_options()
       ("max-document-size",
-       count_value("max-document-size", limits.max_document_bytes, std::uint64_t{1}, kMaxBytes),
-       "bytes of one uncompressed report document")
+       size_value("max-document-size", limits.max_document_bytes, std::uint64_t{1}, kMaxBytes),
+       "size of one uncompressed report document (K, M, G: KiB, MiB, GiB)")
       ("max-input-size",
-       count_value("max-input-size", limits.max_input_bytes, std::uint64_t{1}, kMaxBytes),
-       "bytes of one input file read whole (a larger mbox or archive is streamed)")
+       size_value("max-input-size", limits.max_input_bytes, std::uint64_t{1}, kMaxBytes),
+       "size of one input file read whole (a larger mbox or archive is streamed)")
       ("max-members", count_value("max-members", limits.max_members, 1u, 100'000'000u),
        "files in one archive")
       ("max-depth", count_value("max-depth", limits.max_depth, 0u, 8u),
@@ -115,9 +153,8 @@ po::options_description limit_options(ingest::Limits& limits) {
                    std::uint64_t{1'000'000}),
        "uncompressed / compressed size of one input")
       ("max-message-size",
-       count_value("max-message-size", limits.max_message_bytes, std::uint64_t{1},
-                   kMaxBytes - 1),
-       "bytes of one mail message")
+       size_value("max-message-size", limits.max_message_bytes, std::uint64_t{1}, kMaxBytes - 1),
+       "size of one mail message")
       ("max-message-depth", count_value("max-message-depth", limits.max_message_depth, 0u, 100u),
        "levels of forwarded messages (message/rfc822) inside a message")
       ("max-mime-headers",
@@ -158,7 +195,8 @@ std::string plural(std::int64_t n, const char* one, const char* many) {
 
 void add_db_option(po::options_description& options) {
   options.add_options()("db", po::value<std::string>(),
-                        "database file (default: $DMARCQ_DB, else ./dmarcq.db)");
+                        "database file (default: $DMARCQ_DB, else the config file's db, else "
+                        "$XDG_DATA_HOME/dmarcq/dmarcq.db)");
 }
 
 std::string db_path_of(const po::variables_map& vm, const GlobalOptions& global) {
@@ -174,10 +212,21 @@ int print_table(const core::Result<core::Table>& table, output::Format format, i
   return 0;
 }
 
-analysis::Catalog load_catalog(const GlobalOptions& global) {
+void add_catalog_option(po::options_description& options) {
+  options.add_options()("catalog", po::value<std::vector<std::string>>()->composing(),
+                        "senders to add to the built-in catalog (repeatable; schema/senders.md)");
+}
+
+analysis::Catalog load_catalog(const GlobalOptions& global, const po::variables_map& vm) {
   auto catalog = analysis::Catalog::builtin();
   if (!catalog) throw UsageError{"the built-in catalog is broken: " + catalog.error().to_string()};
-  for (const std::string& path : global.catalogs) {
+  std::vector<std::string> paths = global.catalogs;
+  if (vm.count("catalog")) {
+    for (const std::string& path : vm["catalog"].as<std::vector<std::string>>()) {
+      paths.push_back(path);
+    }
+  }
+  for (const std::string& path : paths) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw UsageError{"--catalog " + path + ": cannot read: " + std::strerror(errno)};
     std::ostringstream text;
@@ -194,7 +243,7 @@ void add_lang_option(po::options_description& options) {
                         "language of causes and fixes: en or ja (default: from $LANG)");
 }
 
-analysis::Lang lang_of(const po::variables_map& vm) {
+analysis::Lang lang_of(const po::variables_map& vm, const GlobalOptions& global) {
   std::string lang;
   if (vm.count("lang")) {
     lang = vm["lang"].as<std::string>();
@@ -202,6 +251,7 @@ analysis::Lang lang_of(const po::variables_map& vm) {
       throw UsageError{"unknown --lang '" + lang + "' (choose en or ja)"};
     return lang == "ja" ? analysis::Lang::kJa : analysis::Lang::kEn;
   }
+  if (global.lang) return *global.lang == "ja" ? analysis::Lang::kJa : analysis::Lang::kEn;
   for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
     const char* value = std::getenv(name);
     if (value != nullptr && *value != '\0') {
@@ -220,7 +270,15 @@ bool path_missing(const std::string& path) {
          (!ec || ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory);
 }
 
-std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode) {
+std::unique_ptr<store::Store> open_store_or_report(const po::variables_map& vm,
+                                                   const GlobalOptions& global,
+                                                   store::OpenMode mode) {
+  if (vm.count("db")) return open_store_or_report(vm["db"].as<std::string>(), mode, false);
+  return open_store_or_report(global.db_path, mode, global.db_is_default);
+}
+
+std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode,
+                                                   bool is_default) {
   // Say what is wrong in the user's terms before SQLite says "unable to open database
   // file": a directory given as the store, no store yet, a directory that is missing.
   // These are paths that do not exist or are not files: usage errors (DESIGN.md).
@@ -234,10 +292,23 @@ std::unique_ptr<store::Store> open_store_or_report(const std::string& path, stor
                        (file / "dmarcq.db").string()};
     }
     if (mode == store::OpenMode::kReadOnly && path_missing(path)) {
-      throw UsageError{"no store at " + path +
-                       ": run `dmarcq import` first, or give --db PATH (or $DMARCQ_DB)"};
+      std::string message =
+          "no store at " + path + ": run `dmarcq import` first, or give --db PATH (or $DMARCQ_DB)";
+      if (is_default && std::filesystem::is_regular_file("dmarcq.db", ec)) {
+        message += "; a dmarcq.db in this directory is used only with --db dmarcq.db";
+      }
+      throw UsageError{message};
     }
     const std::filesystem::path parent = file.parent_path();
+    if (is_default && mode == store::OpenMode::kReadWrite && path_missing(path)) {
+      std::error_code made;
+      std::filesystem::create_directories(parent, made);
+      if (made) {
+        print_error(parent.string() + ": cannot create the store's directory: " + made.message());
+        return nullptr;
+      }
+      print_note("created the store " + path + " (--db or $DMARCQ_DB choose another)");
+    }
     if (mode == store::OpenMode::kReadWrite && !parent.empty()) {
       std::error_code parent_ec;
       const std::filesystem::file_status parent_status = std::filesystem::status(parent, parent_ec);

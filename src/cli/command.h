@@ -20,10 +20,20 @@ namespace dmarcq::cli {
 
 namespace po = boost::program_options;
 
+// The settings before the command name, completed from the environment and the
+// config file: the command line wins, then the environment, then the config file.
 struct GlobalOptions {
-  std::string db_path;                // --db, else $DMARCQ_DB, else ./dmarcq.db
-  std::vector<std::string> catalogs;  // --catalog FILE (repeatable), merged over the built-in one
+  std::string db_path;         // --db, else $DMARCQ_DB, else config db, else default_store_path()
+  bool db_is_default = false;  // nothing named the store: the XDG location
+  std::vector<std::string> catalogs;  // config's, then --catalog FILE (repeatable)
+  std::optional<std::string> lang;    // config lang
+  std::optional<std::string> tz;      // config tz
 };
+
+// --quiet (-q), before or after the command: notes and progress are not printed;
+// warnings and errors are.
+void set_quiet(bool quiet);
+bool quiet();
 
 // One diagnostic line on stderr, "dmarcq: error: ..." ; the text is made terminal-safe
 // because it may hold names from archives and reports.
@@ -41,21 +51,28 @@ struct UsageError {
 };
 
 // Parses a command's arguments. Returns nullopt after printing help for --help.
+// `hidden` holds the options behind positional arguments, which the usage line shows.
 std::optional<po::variables_map> parse_command_line(
     const std::vector<std::string>& args, const po::options_description& options,
-    const po::positional_options_description& positional, const char* usage);
+    const po::positional_options_description& positional, const char* usage,
+    const po::options_description* hidden = nullptr);
+
+// --tz ZONE: the zone of "today" (clock.h); default: config tz, else $TZ, else the
+// system's. add_filter_options adds it; commands with no other date use this.
+void add_tz_option(po::options_description& options);
+void apply_tz(const po::variables_map& vm, const GlobalOptions& global);
 
 // Options every data-printing command takes.
 void add_format_option(po::options_description& options);
 output::Format format_of(const po::variables_map& vm);
-// --domain (repeatable), --from, --to.
+// --domain (repeatable), --from, --to, --tz. filters_of also applies --tz.
 void add_filter_options(po::options_description& options);
 struct Filters {
   std::vector<std::string> domains;
   std::optional<std::int64_t> from_day;
   std::optional<std::int64_t> to_day;
 };
-Filters filters_of(const po::variables_map& vm);
+Filters filters_of(const po::variables_map& vm, const GlobalOptions& global);
 
 // The resource limits of ingest (--max-document-size, ...) as an option group, bound
 // to `limits`, whose values are the defaults shown. Shared by import and rejects
@@ -78,14 +95,24 @@ int print_table(const core::Result<core::Table>& table, output::Format format, i
 
 // The built-in sender catalog with the --catalog files merged over it. A bad file is
 // a usage error (thrown as UsageError, with file and line).
-analysis::Catalog load_catalog(const GlobalOptions& global);
+// --catalog after the command adds to those given before it (add_catalog_option).
+void add_catalog_option(po::options_description& options);
+analysis::Catalog load_catalog(const GlobalOptions& global, const po::variables_map& vm);
 
-// --lang en|ja; default from $LC_ALL, $LC_MESSAGES or $LANG ("ja..." means Japanese).
+// --lang en|ja; default: config lang, else $LC_ALL, $LC_MESSAGES or $LANG ("ja..."
+// means Japanese).
 void add_lang_option(po::options_description& options);
-analysis::Lang lang_of(const po::variables_map& vm);
+analysis::Lang lang_of(const po::variables_map& vm, const GlobalOptions& global);
 
-// Opens the store or prints why not; nullptr means exit code 3.
-std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode);
+// Opens the store or prints why not; nullptr means exit code 3. A missing store for
+// reading, or a missing directory, is a UsageError. Opening the default store for
+// writing creates its directory, and says once that the store was created.
+std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode,
+                                                   bool is_default = false);
+// The same for the store that --db after the command, or `global`, names.
+std::unique_ptr<store::Store> open_store_or_report(const po::variables_map& vm,
+                                                   const GlobalOptions& global,
+                                                   store::OpenMode mode);
 
 int run_import(const GlobalOptions& global, const std::vector<std::string>& args);
 int run_summary(const GlobalOptions& global, const std::vector<std::string>& args);

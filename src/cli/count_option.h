@@ -7,6 +7,7 @@
 
 #include <boost/program_options.hpp>
 #include <charconv>
+#include <cstdint>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -44,6 +45,61 @@ po::typed_value<Count<T>>* count_value(const char* name, T& field, T min, T max)
                            " to " + std::to_string(max)};
         }
         field = count.value;
+      });
+}
+
+// A size in bytes: digits, optionally followed by K, M or G (KiB, MiB, GiB: powers of
+// 1,024, as the accounting prints sizes), so that --max-document-size 64M works.
+struct Size {
+  std::uint64_t bytes;
+};
+
+inline void validate(boost::any& out, const std::vector<std::string>& values, Size*, int) {
+  po::validators::check_first_occurrence(out);
+  const std::string& text = po::validators::get_single_string(values);
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || stop == text.data()) {
+    throw po::invalid_option_value(text);
+  }
+  const std::string unit(stop, end);
+  int shift = 0;
+  if (unit.empty() || unit == "B") {
+    shift = 0;
+  } else if (unit == "K" || unit == "k" || unit == "KiB") {
+    shift = 10;
+  } else if (unit == "M" || unit == "MiB") {
+    shift = 20;
+  } else if (unit == "G" || unit == "GiB") {
+    shift = 30;
+  } else {
+    throw po::invalid_option_value(text);
+  }
+  if (shift > 0 && value > (~std::uint64_t{0} >> shift)) throw po::invalid_option_value(text);
+  out = Size{value << shift};
+}
+
+// "64M", "512K", "1000": the shortest exact form, for --help and messages.
+inline std::string size_text(std::uint64_t bytes) {
+  if (bytes != 0 && bytes % (std::uint64_t{1} << 30) == 0) return std::to_string(bytes >> 30) + "G";
+  if (bytes != 0 && bytes % (std::uint64_t{1} << 20) == 0) return std::to_string(bytes >> 20) + "M";
+  if (bytes != 0 && bytes % (std::uint64_t{1} << 10) == 0) return std::to_string(bytes >> 10) + "K";
+  return std::to_string(bytes);
+}
+
+// An option `name` that stores a size from `min` to `max` bytes into `field`.
+inline po::typed_value<Size>* size_value(const char* name, std::uint64_t& field, std::uint64_t min,
+                                         std::uint64_t max) {
+  return po::value<Size>()
+      ->value_name("SIZE")
+      ->default_value(Size{field}, size_text(field))
+      ->notifier([name, &field, min, max](const Size& size) {
+        if (size.bytes < min || size.bytes > max) {
+          throw UsageError{std::string("--") + name + " must be from " + size_text(min) + " to " +
+                           size_text(max)};
+        }
+        field = size.bytes;
       });
 }
 

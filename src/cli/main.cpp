@@ -6,10 +6,12 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/config.h"
 #include "cli/exit_codes.h"
 #include "cli/output_file.h"
 
@@ -18,12 +20,13 @@ namespace {
 using dmarcq::cli::GlobalOptions;
 
 constexpr const char* kUsage =
-    "usage: dmarcq [--db PATH] [--catalog FILE] <command> [options]\n"
+    "usage: dmarcq [--db PATH] [--catalog FILE] [--config FILE] [-q] <command> [options]\n"
     "\n"
     "DMARC aggregate report analyzer.\n"
     "\n"
     "commands:\n"
-    "  import PATH...   read report files, archives and directories ('-' for stdin)\n"
+    "  import PATH...   read mailboxes (mbox, Maildir, .eml), report files, archives and\n"
+    "                   directories ('-' for stdin)\n"
     "  summary          totals and pass rates --by domain|sender|reporter|source|day|week\n"
     "  explain          failing sources, their cause, messages affected, and the fix\n"
     "  digest           weekly CSV digest (--week YYYY-Www, default: last complete week)\n"
@@ -32,13 +35,17 @@ constexpr const char* kUsage =
     "  sql QUERY        read-only SQL over the store\n"
     "  rebuild          recompute the tables derived from the records\n"
     "\n"
-    "global options:\n"
-    "  --db PATH        database file (default: $DMARCQ_DB, else ./dmarcq.db)\n"
+    "global options (--db, --catalog and --quiet may also follow the command):\n"
+    "  --db PATH        database file (default: $DMARCQ_DB, else the config file's db,\n"
+    "                   else $XDG_DATA_HOME/dmarcq/dmarcq.db, ~/.local/share/dmarcq/)\n"
     "  --catalog FILE   senders to add to the built-in catalog (schema/senders.md)\n"
+    "  --config FILE    settings (default: $XDG_CONFIG_HOME/dmarcq/config.toml, else\n"
+    "                   ~/.config/dmarcq/config.toml): db, catalog, lang, tz\n"
+    "  -q, --quiet      print nothing but warnings and errors\n"
     "  -h, --help       this help; 'dmarcq <command> --help' for a command\n"
     "  --version        print the version\n"
     "\n"
-    "exit status: 0 success, 1 usage error, 2 some inputs rejected, 3 fatal error";
+    "exit status: 0 success, 1 usage error, 2 this run rejected inputs, 3 fatal error";
 
 struct Command {
   const char* name;
@@ -76,8 +83,9 @@ int main(int argc, char** argv) {
   // cannot convert in the "C" locale; reports and mailboxes carry UTF-8 names.
   std::setlocale(LC_CTYPE, "C.UTF-8");
   GlobalOptions global;
-  const char* env_db = std::getenv("DMARCQ_DB");
-  global.db_path = env_db != nullptr && *env_db != '\0' ? env_db : "dmarcq.db";
+  std::optional<std::string> db_flag;
+  std::optional<std::string> config_flag;
+  std::vector<std::string> catalog_flags;
 
   int index = 1;
   for (; index < argc; ++index) {
@@ -90,22 +98,64 @@ int main(int argc, char** argv) {
       std::cout << "dmarcq " DMARCQ_VERSION "\n";
       return finish(dmarcq::cli::kExitOk);
     }
-    if (arg == "--db") {
-      if (index + 1 >= argc) return usage_error("--db needs a PATH", "");
-      global.db_path = argv[++index];
-    } else if (arg.rfind("--db=", 0) == 0) {
-      global.db_path = arg.substr(5);
-    } else if (arg == "--catalog") {
-      if (index + 1 >= argc) return usage_error("--catalog needs a FILE", "");
-      global.catalogs.push_back(argv[++index]);
-    } else if (arg.rfind("--catalog=", 0) == 0) {
-      global.catalogs.push_back(arg.substr(10));
+    // "--name VALUE" or "--name=VALUE"; advances index past a separate value.
+    auto value_of = [&](const char* name, std::optional<std::string>& out) {
+      const std::string flag = std::string("--") + name;
+      if (arg == flag) {
+        if (index + 1 >= argc) return false;
+        out = argv[++index];
+        return true;
+      }
+      if (arg.rfind(flag + "=", 0) == 0) {
+        out = arg.substr(flag.size() + 1);
+        return true;
+      }
+      return false;
+    };
+    std::optional<std::string> catalog;
+    if (arg == "--db" || arg == "--catalog" || arg == "--config") {
+      if (index + 1 >= argc) return usage_error(arg + " needs a value", "");
+    }
+    if (value_of("db", db_flag) || value_of("config", config_flag)) continue;
+    if (value_of("catalog", catalog)) {
+      catalog_flags.push_back(*catalog);
+    } else if (arg == "-q" || arg == "--quiet") {
+      dmarcq::cli::set_quiet(true);
     } else if (!arg.empty() && arg[0] == '-') {
       return usage_error("unknown option '" + arg + "'", "");
     } else {
       break;
     }
   }
+
+  // The command line wins, then the environment, then the config file.
+  std::optional<dmarcq::cli::ConfigFile> config;
+  try {
+    if (config_flag) {
+      config = dmarcq::cli::read_config(*config_flag, true);
+    } else if (const std::string path = dmarcq::cli::default_config_path(); !path.empty()) {
+      config = dmarcq::cli::read_config(path, false);
+    }
+  } catch (const dmarcq::cli::UsageError& error) {
+    return usage_error(error.message, "");
+  }
+  const char* env_db = std::getenv("DMARCQ_DB");
+  if (db_flag) {
+    global.db_path = *db_flag;
+  } else if (env_db != nullptr && *env_db != '\0') {
+    global.db_path = env_db;
+  } else if (config && config->db) {
+    global.db_path = *config->db;
+  } else {
+    global.db_path = dmarcq::cli::default_store_path();
+    global.db_is_default = true;
+  }
+  if (config) {
+    global.catalogs = config->catalogs;
+    global.lang = config->lang;
+    global.tz = config->tz;
+  }
+  global.catalogs.insert(global.catalogs.end(), catalog_flags.begin(), catalog_flags.end());
   if (index >= argc) return usage_error("no command given", "");
   const std::string name = argv[index];
   const std::vector<std::string> args(argv + index + 1, argv + argc);

@@ -8,6 +8,10 @@
 
 namespace dmarcq::cli {
 
+// `text` cut to fit a terminal `columns` wide with one column to spare, at the last
+// ", " that fits when there is one.
+std::string fit_progress_text(const std::string& text, std::size_t columns);
+
 class ProgressLine {
  public:
   // Enabled only when `wanted` and stderr is a terminal.

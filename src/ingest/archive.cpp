@@ -596,6 +596,13 @@ void Unpacker::open_container(const Origin& origin, std::string_view bytes, File
       case ReadStatus::kOk:
         unit(child, std::move(data), depth, Place::kMember, {});
         if (stopped_) return;
+        // An input file read whole and opened here (a Takeout zip under the input size
+        // limit) moves the progress line by the compressed bytes read so far; a
+        // container inside a message or a member has no place in the file's bytes.
+        if (file == nullptr && depth == 1 && message_depth_ == 0 && origin.chain.size() == 1) {
+          const la_int64_t consumed = archive_filter_bytes(a, -1);
+          if (consumed > 0) sink_.on_progress(static_cast<std::uint64_t>(consumed));
+        }
         continue;
       case ReadStatus::kTooLarge:
         // The member's compressed bytes are not available separately: raw is empty.

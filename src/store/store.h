@@ -210,7 +210,8 @@ class Store {
   // spf_aligned_pass, dkim_aligned_pass, quarantined, rejected, pass_rate.
   virtual core::Result<core::Table> summary(const SummaryQuery& query) = 0;
   // Columns: origin, reason, kind, bytes, kept (whether the bytes are stored for a
-  // retry; units over 32 MiB are not); in the order they were rejected.
+  // retry; units over 32 MiB are not), id (what forget_rejects takes: the first 12
+  // digits of the content hash); in the order they were rejected.
   virtual core::Result<core::Table> rejects() = 0;
   // Every reject, in the order they were rejected (what `rejects --retry` walks).
   virtual core::Result<std::vector<RejectUnit>> reject_units() = 0;
@@ -220,6 +221,12 @@ class Store {
   // reject and in the outcome recorded for its hash; its origin and bytes stay. Needs a
   // writable store.
   virtual core::Status update_reject(const std::string& content_hash, const core::Error& error) = 0;
+  // Removes the rejects with these ids (an id from rejects(), or a longer prefix of the
+  // content hash), or every reject when `ids` is empty, with their bytes, in one
+  // transaction; returns how many. What became of each document stays recorded, so
+  // one read again is counted as rejected before, not listed again. An id that matches
+  // no reject, or several, is a kUsage error and nothing is removed.
+  virtual core::Result<std::int64_t> forget_rejects(const std::vector<std::string>& ids) = 0;
   // The records within `filter`, grouped by policy domain and fact.
   virtual core::Result<RecordGroups> record_groups(const RecordFilter& filter) = 0;
   // Streams the facts with their ids, in id order: every fact, or those listed in

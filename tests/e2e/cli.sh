@@ -36,7 +36,7 @@ expect_rc 1 "$DMARCQ" --db "$DB" explain --severity loud
 expect_rc 1 "$DMARCQ" --db "$DB" explain --lang fr
 expect_rc 1 "$DMARCQ" --db "$DB" summary --by day,day
 expect_rc 1 "$DMARCQ" --db "$DB" summary --from 2026-13-01
-expect_grep "is not a date" "$WORK/err"
+expect_grep "is not a day (YYYY-MM-DD, today, yesterday or Nd)" "$WORK/err"
 expect_rc 1 "$DMARCQ" --db "$DB" summary --from 2026-11-20 --to 2026-11-01
 expect_rc 1 "$DMARCQ" --db "$DB" summary --format xml
 expect_grep "unknown --format 'xml'" "$WORK/err"

@@ -4,6 +4,9 @@ DMARCQ=$1
 SRC=$2
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dmarcq-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+# No config file or default store of the machine's user leaks into a test.
+export XDG_CONFIG_HOME=$WORK/xdg-config XDG_DATA_HOME=$WORK/xdg-data
+unset DMARCQ_DB DMARCQ_NOW
 failures=0
 checks=0
 

@@ -21,20 +21,93 @@ expect_grep '^2026-W46,example.net,unknown,unknown sources,203.0.113.77 2001:db8
 checks=$((checks + 1))
 ! grep -q '2001:db8:' "$GOLDEN/digest-2026-W47.csv" || fail "the W46-only source appears in W47"
 
-# Spreadsheet mode: BOM and CRLF.
-expect_rc 0 "$DMARCQ" --db "$DB" digest --week 2026-W47 --excel --out "$WORK/excel.csv"
+# Spreadsheet mode: a file gets a BOM and CRLF (Japanese Excel reads a CSV without the
+# BOM as Shift_JIS), standard output neither unless --excel; --no-excel leaves them out.
+bom() { [ "$(head -c 3 "$1" | od -An -tx1 | tr -d ' ')" = "efbbbf" ]; }
+crlf() { [ "$(head -n 1 "$1" | tail -c 2 | od -An -tx1 | tr -d ' ')" = "0d0a" ]; }
+expect_rc 0 "$DMARCQ" --db "$DB" digest --week 2026-W47 --out "$WORK/file.csv"
+checks=$((checks + 2))
+bom "$WORK/file.csv" || fail "no BOM in a file"
+crlf "$WORK/file.csv" || fail "no CRLF in a file"
+expect_rc 0 "$DMARCQ" --db "$DB" digest --week 2026-W47 --no-excel --out "$WORK/plain.csv"
 checks=$((checks + 1))
-[ "$(head -c 3 "$WORK/excel.csv" | od -An -tx1 | tr -d ' ')" = "efbbbf" ] || fail "no BOM with --excel"
+! bom "$WORK/plain.csv" && ! crlf "$WORK/plain.csv" || fail "BOM or CRLF with --no-excel"
+expect_rc 0 "$DMARCQ" --db "$DB" digest --week 2026-W47
 checks=$((checks + 1))
-[ "$(head -n 1 "$WORK/excel.csv" | tail -c 2 | od -An -tx1 | tr -d ' ')" = "0d0a" ] || fail "no CRLF with --excel"
+! bom "$WORK/out" || fail "BOM on standard output without --excel"
+expect_rc 0 "$DMARCQ" --db "$DB" digest --week 2026-W47 --excel
+checks=$((checks + 2))
+bom "$WORK/out" || fail "no BOM with --excel"
+crlf "$WORK/out" || fail "no CRLF with --excel"
+expect_rc 1 "$DMARCQ" --db "$DB" digest --week 2026-W47 --excel --no-excel
+expect_rc 1 "$DMARCQ" --db "$DB" digest --week 2026-W47 --format json --excel
 
-# --all-weeks writes every week with data once, then skips what exists.
-expect_rc 0 "$DMARCQ" --db "$DB" digest --all-weeks --out-dir "$WORK/weeks"
+# Each domain opens with its total row: the domain-level findings and the reporters.
+expect_grep '^2026-W47,example.co.jp,all,all mail,,936,135,801,14.4,.*policy_none;enforcement_readiness,warn,' "$GOLDEN/digest-2026-W47.csv"
+# JSON: typed values, English keys whatever the language.
+expect_rc 0 "$DMARCQ" --db "$DB" digest --week 2026-W47 --format json --lang ja --domain example.co.jp
+checks=$((checks + 1))
+python3 - "$WORK/out" <<'PY' || fail "digest JSON is not as expected"
+import json, sys
+rows = json.load(open(sys.argv[1], encoding="utf-8"))
+first = rows[0]
+assert first["sender"] == "all" and first["sender_name"] == "すべてのメール", first
+assert first["messages"] == sum(r["messages"] for r in rows[1:]), rows
+assert first["reporters"] == 2 and first["reporters_prev_week"] == 3, first
+assert isinstance(first["pass_rate"], float), first
+PY
+# Reporters missing against the week before are said on stderr, with when to run again
+# while the week is recent.
+expect_rc 0 env DMARCQ_NOW=2026-11-24T09:00:00Z "$DMARCQ" --db "$DB" digest --domain example.co.jp
+expect_grep '^dmarcq: digest: 2026-W47: reports from 2 of the 3 reporters of the week before (missing: yahoo); .*run again after 2026-11-24' "$WORK/err"
+expect_rc 0 env DMARCQ_NOW=2026-11-24T09:00:00Z "$DMARCQ" -q --db "$DB" digest --domain example.co.jp
+checks=$((checks + 1))
+[ ! -s "$WORK/err" ] || fail "--quiet digest printed: $(cat "$WORK/err")"
+
+# The default week is the last complete one in the user's zone: Monday 07:00 in Tokyo
+# is still Sunday in UTC.
+monday_tokyo=2026-11-23T07:00:00+09:00
+expect_rc 0 env DMARCQ_NOW=$monday_tokyo TZ=Asia/Tokyo "$DMARCQ" --db "$DB" digest
+expect_same "$GOLDEN/digest-2026-W47.csv" "$WORK/out"
+expect_rc 0 env DMARCQ_NOW=$monday_tokyo TZ=UTC "$DMARCQ" --db "$DB" digest
+expect_same "$GOLDEN/digest-2026-W46.csv" "$WORK/out"
+expect_rc 0 env DMARCQ_NOW=$monday_tokyo TZ=UTC "$DMARCQ" --db "$DB" digest --tz Asia/Tokyo
+expect_same "$GOLDEN/digest-2026-W47.csv" "$WORK/out"
+printf 'tz = "Asia/Tokyo"\n' >"$WORK/tokyo.toml"
+expect_rc 0 env DMARCQ_NOW=$monday_tokyo TZ=UTC "$DMARCQ" --config "$WORK/tokyo.toml" --db "$DB" digest
+expect_same "$GOLDEN/digest-2026-W47.csv" "$WORK/out"
+expect_rc 1 "$DMARCQ" --db "$DB" digest --tz Asia/Tokio
+expect_grep "unknown time zone 'Asia/Tokio'" "$WORK/err"
+expect_rc 1 env DMARCQ_NOW=yesterday "$DMARCQ" --db "$DB" digest
+expect_grep 'DMARCQ_NOW' "$WORK/err"
+
+# Never silently empty: a default week without reports is a warning with the newest
+# week that has them; a named empty week says so too; a mistyped domain is an error.
+expect_rc 0 env DMARCQ_NOW=2026-12-08T09:00:00Z "$DMARCQ" --db "$DB" digest
+expect_grep '^dmarcq: warning: digest: no reports for 2026-W49 .*the newest reports are for 2026-11-21 (2026-W47: dmarcq digest --week 2026-W47); are reports still arriving?' "$WORK/err"
+expect_grep '^week,domain,' "$WORK/out"
+expect_rc 0 env DMARCQ_NOW=2026-12-08T09:00:00Z "$DMARCQ" -q --db "$DB" digest
+expect_grep 'no reports for 2026-W49' "$WORK/err"
+expect_rc 0 "$DMARCQ" --db "$DB" digest --week 2026-W10
+expect_grep 'no reports for 2026-W10 (2026-03-02 to 2026-03-08); the newest reports' "$WORK/err"
+expect_rc 1 "$DMARCQ" --db "$DB" digest --week 2026-W47 --domain exmaple.co.jp
+expect_grep 'no report in the store covers the domain exmaple.co.jp; did you mean example.co.jp?' "$WORK/err"
+checks=$((checks + 1))
+[ ! -s "$WORK/out" ] || fail "a mistyped domain printed a digest"
+
+# --all-weeks writes every complete week once; a week that ended less than 7 days ago
+# is rewritten on each run (its last days' reports arrive late), older ones are kept.
+expect_rc 0 env DMARCQ_NOW=2026-11-25T09:00:00Z "$DMARCQ" --db "$DB" digest --all-weeks --out-dir "$WORK/weeks"
 checks=$((checks + 1))
 [ "$(ls "$WORK/weeks")" = "$(printf 'dmarcq-digest-2026-W46.csv\ndmarcq-digest-2026-W47.csv')" ] || fail "wrong --all-weeks files: $(ls "$WORK/weeks")"
-expect_same "$GOLDEN/digest-2026-W46.csv" "$WORK/weeks/dmarcq-digest-2026-W46.csv"
-expect_rc 0 "$DMARCQ" --db "$DB" digest --all-weeks --out-dir "$WORK/weeks"
-expect_grep "exists, skipped" "$WORK/err"
+expect_same "$GOLDEN/digest-2026-W46.csv" <(tail -c +4 "$WORK/weeks/dmarcq-digest-2026-W46.csv" | tr -d '\r')
+expect_rc 0 env DMARCQ_NOW=2026-11-25T09:00:00Z "$DMARCQ" --db "$DB" digest --all-weeks --out-dir "$WORK/weeks"
+expect_grep "kept .*dmarcq-digest-2026-W46.csv (its week is settled; --force rewrites it)" "$WORK/err"
+expect_grep "rewrote .*dmarcq-digest-2026-W47.csv (reports for it may still arrive: rewritten until 2026-11-29)" "$WORK/err"
+expect_rc 0 env DMARCQ_NOW=2026-11-30T09:00:00Z "$DMARCQ" --db "$DB" digest --all-weeks --out-dir "$WORK/weeks" --force
+expect_grep "rewrote .*dmarcq-digest-2026-W46.csv$" "$WORK/err"
+expect_rc 0 env DMARCQ_NOW=2026-11-18T09:00:00Z "$DMARCQ" --db "$DB" digest --all-weeks --out-dir "$WORK/running"
+expect_grep "2026-W47 is not over yet, not written" "$WORK/err"
 expect_rc 1 "$DMARCQ" --db "$DB" digest --week 2026-W99
 expect_rc 1 "$DMARCQ" --db "$DB" digest --all-weeks
 
@@ -47,9 +120,11 @@ for week in $(cut -d, -f2 "$WORK/summary.txt" | sort -u); do
   "$DMARCQ" --db "$WORK/gen.db" digest --week "$week" >"$WORK/week.csv"
   python3 - "$WORK/week.csv" >>"$WORK/digest.txt" <<'PY'
 import csv, sys, collections
-sums = collections.Counter()
+sums, totals = collections.Counter(), collections.Counter()
 for row in csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")):
-    sums[(row["domain"], row["week"])] += int(row["messages"])
+    key = (row["domain"], row["week"])
+    (totals if row["sender"] == "all" else sums)[key] += int(row["messages"])
+assert sums == totals, (sums, totals)
 for (domain, week), messages in sums.items():
     print(f"{domain},{week},{messages}")
 PY

@@ -22,7 +22,7 @@ run_import() {
   local db=$1 jobs=$2 out=$3
   shift 3
   checks=$((checks + 1))
-  "$DMARCQ" --db "$db" import --quiet --verbose --jobs "$jobs" "$@" 2>&1 >/dev/null | sed -E 's/ in [0-9.]+ s$//' >"$out"
+  "$DMARCQ" --db "$db" import --verbose --jobs "$jobs" "$@" 2>&1 >/dev/null | sed -E 's/ in [0-9.]+ s$//' >"$out"
   local rc=${PIPESTATUS[0]}
   [ "$rc" -le 2 ] || { fail "import exited $rc: $*"; sed 's/^/  /' "$out" | head -5 >&2; }
 }

@@ -19,7 +19,7 @@ for jobs in 1 4; do
   db="$WORK/jobs$jobs.db"
   : >"$WORK/accounting$jobs"
   for input in "$WORK/twice.mbox" "$WORK/corpus" "$WORK/corpus.mbox" "$WORK/corpus" "$WORK/corpus.mbox"; do
-    "$DMARCQ" --db "$db" import --quiet --verbose --jobs "$jobs" "$input" 2>&1 >/dev/null |
+    "$DMARCQ" --db "$db" import --verbose --jobs "$jobs" "$input" 2>&1 >/dev/null |
       sed -E "s/ in [0-9.]+ s$//" >>"$WORK/accounting$jobs"
     echo "exit ${PIPESTATUS[0]}" >>"$WORK/accounting$jobs"
   done

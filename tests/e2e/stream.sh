@@ -39,17 +39,17 @@ same() {  # same WHAT EXPECTED ACTUAL
   cmp -s "$2" "$3" || { fail "$1"; diff "$2" "$3" | head -10 >&2; }
 }
 
-expect_rc 2 "$DMARCQ" --db "$WORK/whole.db" import --quiet --jobs 1 "$IN"
+expect_rc 2 "$DMARCQ" --db "$WORK/whole.db" import --jobs 1 "$IN"
 accounting "$WORK/whole.first"
 expect_grep "^dmarcq: import: 3 files read" "$WORK/whole.first"
 expect_grep "^dmarcq: import: 30 mail messages: 24 with reports" "$WORK/whole.first"
 store_contents "$WORK/whole.db" >"$WORK/whole.tables"
-"$DMARCQ" --db "$WORK/whole.db" import --quiet --jobs 1 "$IN" 2>"$WORK/err" >/dev/null
+"$DMARCQ" --db "$WORK/whole.db" import --jobs 1 "$IN" 2>"$WORK/err" >/dev/null
 accounting "$WORK/whole.again"
 
 for jobs in 1 3; do
   DB=$WORK/streamed$jobs.db
-  expect_rc 2 "$DMARCQ" --db "$DB" import --quiet --jobs "$jobs" --max-input-size 4096 "$IN"
+  expect_rc 2 "$DMARCQ" --db "$DB" import --jobs "$jobs" --max-input-size 4096 "$IN"
   accounting "$WORK/streamed$jobs.first"
   same "--jobs $jobs: streamed import's accounting differs from the import read whole" \
     "$WORK/whole.first" "$WORK/streamed$jobs.first"
@@ -59,7 +59,7 @@ for jobs in 1 3; do
   # Again: the streamed files are known by their hash (those without a reject or a
   # skip are not even opened), and the store does not change. The reject is not new:
   # exit 0.
-  expect_rc 0 "$DMARCQ" --db "$DB" import --quiet --jobs "$jobs" --max-input-size 4096 "$IN"
+  expect_rc 0 "$DMARCQ" --db "$DB" import --jobs "$jobs" --max-input-size 4096 "$IN"
   accounting "$WORK/streamed$jobs.again"
   same "--jobs $jobs: streamed re-import's accounting differs" "$WORK/whole.again" "$WORK/streamed$jobs.again"
   expect_grep "^dmarcq: import: 0 reports imported, 51 duplicates, 1 rejected (1 already by an earlier run), 1 skipped" "$WORK/streamed$jobs.again"
@@ -71,13 +71,13 @@ checks=$((checks + 1))
   fail "the streamed takeout.tgz and inbox.mbox.gz are not remembered"
 
 # A cut archive, streamed: what could be read is imported, the broken member named.
-expect_rc 2 "$DMARCQ" --db "$WORK/cut.db" import --quiet --max-input-size 4096 "$WORK/cut.zip"
+expect_rc 2 "$DMARCQ" --db "$WORK/cut.db" import --max-input-size 4096 "$WORK/cut.zip"
 expect_grep "^dmarcq: rejected: $WORK/cut.zip › reports/[^:]*: cannot read zip archive member: " "$WORK/err"
 expect_grep "^dmarcq: import: 23 reports imported, 0 duplicates, 2 rejected, 1 skipped" "$WORK/err"
 
 # Over the limit and no archive: rejected, as before.
 head -c 5000 /dev/zero | tr '\0' ' ' | cat "$S/gmx.net!example.com!1795219200!1795305599.xml" - >"$WORK/padded.xml"
-expect_rc 2 "$DMARCQ" --db "$WORK/padded.db" import --quiet --max-input-size 4096 "$WORK/padded.xml"
+expect_rc 2 "$DMARCQ" --db "$WORK/padded.db" import --max-input-size 4096 "$WORK/padded.xml"
 expect_grep "^dmarcq: rejected: $WORK/padded.xml: file is larger than the limit of 4096 bytes (--max-input-size)$" "$WORK/err"
 
 finish

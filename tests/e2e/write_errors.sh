@@ -23,7 +23,7 @@ expect_grep "/dev/full: cannot write: No space left on device" "$WORK/err"
 # A digest file is replaced whole or not at all.
 echo "the previous digest" >"$WORK/digest.csv"
 expect_rc 0 "$DMARCQ" --db "$db" digest --week 2026-W46 --out "$WORK/digest.csv"
-expect_grep "^week," "$WORK/digest.csv"
+expect_grep "week,domain," "$WORK/digest.csv"
 [ ! -e "$WORK/digest.csv.partial" ] || fail "digest left its temporary file"
 echo "the previous digest" >"$WORK/digest.csv"
 mkdir "$WORK/digest.csv.partial"  # the temporary file cannot be created, even by root
@@ -41,12 +41,12 @@ ln -s "$WORK/victim" "$WORK/digest.csv.partial"
 expect_rc 0 "$DMARCQ" --db "$db" digest --week 2026-W46 --out "$WORK/digest.csv"
 checks=$((checks + 1))
 [ "$(stat -c %a "$WORK/digest.csv")" = 600 ] || fail "digest.csv lost its mode 600: $(stat -c %a "$WORK/digest.csv")"
-expect_grep "^week," "$WORK/digest.csv"
+expect_grep "week,domain," "$WORK/digest.csv"
 expect_grep "not to be touched" "$WORK/victim"
 echo "old" >"$WORK/real.csv"
 ln -s "$WORK/real.csv" "$WORK/link.csv"
 expect_rc 0 "$DMARCQ" --db "$db" digest --week 2026-W46 --out "$WORK/link.csv"
 checks=$((checks + 1))
 [ -L "$WORK/link.csv" ] || fail "the link given as --out was replaced by a file"
-expect_grep "^week," "$WORK/real.csv"
+expect_grep "week,domain," "$WORK/real.csv"
 finish

@@ -359,7 +359,7 @@ def run_import(dmarcq, work, name, path, stdin=False):
     db = os.path.join(work, name + ".db")
     usage = os.path.join(work, name + ".usage")
     args = ["/usr/bin/time", "-o", usage, "-f", "%M %U %S",
-            dmarcq, "--db", db, "import", "--quiet", "--jobs", "4", "-" if stdin else path]
+            dmarcq, "--db", db, "import", "--jobs", "4", "-" if stdin else path]
     with open(path, "rb") if stdin else open(os.devnull, "rb") as stdin_file:
         try:
             child = subprocess.run(args, stdin=stdin_file, stdout=subprocess.DEVNULL,

@@ -115,7 +115,7 @@ def check_case(dmarcq, name, input_path, expect_path, work):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
     started = time.monotonic()
-    rc, _, err = run([dmarcq, "--db", db, "import", "--quiet", *expect.args, input_path])
+    rc, _, err = run([dmarcq, "--db", db, "import", *expect.args, input_path])
     elapsed = time.monotonic() - started
     if rc is None:
         check(False, f"import {err}")

@@ -166,7 +166,9 @@ TEST_CASE("store: rejects keep reason and bytes, once per content") {
   REQUIRE(reader.ok());
   auto table = (*reader)->rejects();
   REQUIRE(table.ok());
-  CHECK(table->columns == std::vector<std::string>{"origin", "reason", "kind", "bytes", "kept"});
+  CHECK(table->columns ==
+        std::vector<std::string>{"origin", "reason", "kind", "bytes", "kept", "id"});
+  CHECK(std::get<std::string>(table->rows.at(0).at(5)) == "h1");
   REQUIRE(table->rows.size() == 1);
   CHECK(std::get<std::string>(table->rows[0][0]) == "x.gz");
   CHECK(std::get<std::string>(table->rows[0][1]) == "truncated gzip input");

@@ -61,6 +61,9 @@ class MemoryStore final : public store::Store {
     return std::vector<store::RejectUnit>();
   }
   core::Result<std::string> reject_bytes(const std::string&) override { return std::string(); }
+  core::Result<std::int64_t> forget_rejects(const std::vector<std::string>&) override {
+    return refused("forget_rejects");
+  }
   core::Status update_reject(const std::string&, const core::Error&) override {
     return refused("update_reject");
   }

@@ -585,8 +585,8 @@ class SqliteStore final : public Store {
   core::Result<core::Table> rejects() override {
     auto statement = db_.prepare(
         "SELECT origin, reason, error_kind AS kind, raw_size AS bytes, "
-        "CASE WHEN raw_size > 0 AND length(raw) = raw_size THEN 'yes' ELSE 'no' END AS kept "
-        "FROM reject ORDER BY id");
+        "CASE WHEN raw_size > 0 AND length(raw) = raw_size THEN 'yes' ELSE 'no' END AS kept, "
+        "substr(content_hash, 1, 12) AS id FROM reject ORDER BY reject.id");
     if (!statement) return std::move(statement).error();
     return collect(*statement);
   }
@@ -632,6 +632,65 @@ class SqliteStore final : public Store {
     if (!input) return std::move(input).error();
     input->bind(1, content_hash).bind(2, reason);
     return input->run();
+  }
+
+  core::Result<std::int64_t> forget_rejects(const std::vector<std::string>& ids) override {
+    if (auto status = require_writable(); !status) return std::move(status).error();
+    if (auto status = db_.exec("BEGIN IMMEDIATE"); !status) return std::move(status).error();
+    auto forgotten = forget_within_transaction(ids);
+    if (!forgotten) {
+      (void)db_.exec("ROLLBACK");
+      return forgotten;
+    }
+    if (auto status = db_.exec("COMMIT"); !status) return std::move(status).error();
+    return forgotten;
+  }
+
+  core::Result<std::int64_t> forget_within_transaction(const std::vector<std::string>& ids) {
+    if (ids.empty()) {
+      auto all = db_.prepare("DELETE FROM reject");
+      if (!all) return std::move(all).error();
+      if (auto status = all->run(); !status) return std::move(status).error();
+      return static_cast<std::int64_t>(sqlite3_changes(db_.handle()));
+    }
+    std::int64_t count = 0;
+    for (const std::string& id : ids) {
+      // Hex digits and the "#N" of a document's further reports only: the id is
+      // matched as a prefix, and LIKE must see no wildcard in it.
+      const bool well_formed =
+          id.size() >= 6 && id.find_first_not_of("0123456789abcdef#") == std::string::npos;
+      if (!well_formed) {
+        return Error(ErrorCode::kUsage, "'" + id + "' is not a reject id (see dmarcq rejects)");
+      }
+      auto matches = db_.prepare(
+          "SELECT content_hash FROM reject WHERE content_hash = ?1 OR content_hash LIKE ?1 || '%'");
+      if (!matches) return std::move(matches).error();
+      matches->bind(1, id);
+      std::vector<std::string> hashes;
+      while (true) {
+        auto row = matches->step();
+        if (!row) return std::move(row).error();
+        if (!*row) break;
+        hashes.push_back(matches->column_text(0));
+      }
+      if (hashes.empty()) {
+        return Error(ErrorCode::kUsage, "no reject with the id " + id + " (see dmarcq rejects)");
+      }
+      const auto exact = std::find(hashes.begin(), hashes.end(), id);
+      if (exact != hashes.end()) {
+        hashes = {id};
+      } else if (hashes.size() > 1) {
+        return Error(ErrorCode::kUsage, "the id " + id + " matches " +
+                                            std::to_string(hashes.size()) +
+                                            " rejects: give more of its digits");
+      }
+      auto remove = db_.prepare("DELETE FROM reject WHERE content_hash = ?1");
+      if (!remove) return std::move(remove).error();
+      remove->bind(1, hashes.front());
+      if (auto status = remove->run(); !status) return std::move(status).error();
+      count += sqlite3_changes(db_.handle());
+    }
+    return count;
   }
 
   core::Status query(const std::string& sql, core::RowSink& sink) override {
