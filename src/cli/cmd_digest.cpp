@@ -50,7 +50,8 @@ constexpr const char* kUsage =
     "\n"
     "cron, every Monday at 09:00 (cron mails what a job prints: -q prints only\n"
     "problems; mailing the file is left to your mail program, here GNU mailutils):\n"
-    "  0 9 * * 1  w=$(date -d '7 days ago' +\\%G-W\\%V); dmarcq -q import ~/Maildir/.DMARC;\n"
+    "  0 9 * * 1  w=$(date -d '7 days ago' +\\%G-W\\%V); mkdir -p ~/dmarc;\n"
+    "    dmarcq -q import ~/Maildir/.DMARC;\n"
     "    dmarcq -q digest --week $w --out ~/dmarc/digest-$w.csv &&\n"
     "    echo | mail -s \"DMARC digest $w\" -A ~/dmarc/digest-$w.csv postmaster@example.jp\n"
     "(one line in the crontab; README.md has it ready to paste).";

@@ -128,6 +128,31 @@ checks=$((checks + 1))
 [ "$(cut -d, -f1 "$WORK/out" | tr '\n' ' ')" = "day 2026-11-20 2026-11-21 " ] || fail "--from 1d in UTC: $(cat "$WORK/out")"
 expect_rc 1 "$DMARCQ" summary --from 3x
 
+# The cron recipe of README.md, run as cron would (sh, a home of its own), with a
+# mail program that records what it was given: the import, a dated Excel-ready
+# digest, and the mail with it attached.
+cron_line=$(grep -m1 '^0 9 \* \* 1  ' "$SRC/README.md" | sed -e 's/^0 9 \* \* 1  //' -e 's/\\%/%/g')
+checks=$((checks + 1))
+[ -n "$cron_line" ] || fail "no cron line in README.md"
+grep -qF "$(printf '%s' "$cron_line" | cut -c1-40)" <("$DMARCQ" digest --help | tr -d '\\') ||
+  fail "digest --help and README.md show different cron recipes"
+mkdir -p "$WORK/cronhome/Maildir" "$WORK/bin"
+cp -r "$SAMPLES/mail/maildir" "$WORK/cronhome/Maildir/.DMARC"
+cat >"$WORK/bin/mail" <<'SH'
+#!/bin/sh
+printf '%s\n' "$@" >"$HOME/mail.args"
+cat >"$HOME/mail.body"
+SH
+chmod +x "$WORK/bin/mail"
+expect_rc 0 env -i HOME="$WORK/cronhome" PATH="$(dirname "$DMARCQ"):$WORK/bin:/usr/bin:/bin" \
+  sh -c "$cron_line"
+week=$(date -d '7 days ago' +%G-W%V)
+checks=$((checks + 3))
+[ -f "$WORK/cronhome/dmarc/digest-$week.csv" ] || fail "the cron recipe wrote no digest-$week.csv"
+[ -f "$WORK/cronhome/.local/share/dmarcq/dmarcq.db" ] || fail "the cron recipe made no store"
+grep -qx -- "-A" "$WORK/cronhome/mail.args" && grep -qx -- "$WORK/cronhome/dmarc/digest-$week.csv" "$WORK/cronhome/mail.args" ||
+  fail "the digest was not attached: $(cat "$WORK/cronhome/mail.args" 2>/dev/null)"
+
 # rebuild of a store that does not exist is a usage error, not an empty store.
 expect_rc 1 "$DMARCQ" --db "$WORK/none.db" rebuild
 expect_grep "no store at $WORK/none.db: nothing to rebuild" "$WORK/err"
