@@ -33,7 +33,8 @@ bool looks_like_zone_name(const std::string& name) {
 // Whether the zone database holds `name`: a TZif file under $TZDIR or the system's.
 bool zone_exists(const std::string& name) {
   const char* tzdir = std::getenv("TZDIR");
-  const std::filesystem::path dir = tzdir != nullptr && *tzdir != '\0' ? tzdir : "/usr/share/zoneinfo";
+  const std::filesystem::path dir =
+      tzdir != nullptr && *tzdir != '\0' ? tzdir : "/usr/share/zoneinfo";
   std::ifstream in(dir / name, std::ios::binary);
   char magic[4] = {};
   return in.read(magic, 4) && std::string_view(magic, 4) == "TZif";

@@ -38,7 +38,8 @@ std::filesystem::path xdg_dir(const char* variable, const char* fallback) {
 std::string resolve_path(const std::string& value, const std::filesystem::path& base) {
   if (value == "~" || value.rfind("~/", 0) == 0) {
     const std::string home = env("HOME");
-    if (!home.empty()) return (std::filesystem::path(home) / value.substr(value.size() > 1 ? 2 : 1)).string();
+    if (!home.empty())
+      return (std::filesystem::path(home) / value.substr(value.size() > 1 ? 2 : 1)).string();
   }
   const std::filesystem::path path(value);
   return path.is_absolute() ? value : (base / path).lexically_normal().string();
@@ -47,7 +48,8 @@ std::string resolve_path(const std::string& value, const std::filesystem::path& 
 const std::string& string_value(const std::string& file, const toml::node& node,
                                 std::string_view key) {
   const auto* text = node.as_string();
-  if (text == nullptr) config_error(file, node.source(), "'" + std::string(key) + "' must be a string");
+  if (text == nullptr)
+    config_error(file, node.source(), "'" + std::string(key) + "' must be a string");
   if (text->get().empty()) config_error(file, node.source(), "'" + std::string(key) + "' is empty");
   return text->get();
 }
@@ -95,7 +97,8 @@ std::optional<ConfigFile> read_config(const std::string& path, bool must_exist) 
       }
     } else if (key == "lang") {
       const std::string& lang = string_value(path, node, key);
-      if (lang != "en" && lang != "ja") config_error(path, node.source(), "lang must be \"en\" or \"ja\"");
+      if (lang != "en" && lang != "ja")
+        config_error(path, node.source(), "lang must be \"en\" or \"ja\"");
       config.lang = lang;
     } else if (key == "tz") {
       config.tz = string_value(path, node, key);

@@ -33,8 +33,8 @@ bool Coverage::covers(const std::vector<std::string>& names, std::optional<std::
                       std::optional<std::int64_t> to) const {
   bool found = false;
   for_each_domain(*this, names, [&](const DomainDays& domain) {
-    const auto first = std::lower_bound(domain.days.begin(), domain.days.end(),
-                                        from.value_or(INT64_MIN));
+    const auto first =
+        std::lower_bound(domain.days.begin(), domain.days.end(), from.value_or(INT64_MIN));
     if (first != domain.days.end() && *first <= to.value_or(INT64_MAX)) found = true;
   });
   return found;
@@ -139,10 +139,10 @@ bool note_if_window_empty(const Coverage& coverage, const std::vector<std::strin
     return false;
   }
   if (coverage.covers(domains, from, to)) return true;
-  const std::string window = from && to  ? (*from == *to ? "" : "from ") + period_text(*from, *to)
-                             : from      ? "from " + core::format_day(*from) + " on"
-                             : to        ? "up to " + core::format_day(*to)
-                                         : "any day";
+  const std::string window = from && to ? (*from == *to ? "" : "from ") + period_text(*from, *to)
+                             : from     ? "from " + core::format_day(*from) + " on"
+                             : to       ? "up to " + core::format_day(*to)
+                                        : "any day";
   print_warning("no report covers " + window + "; the store holds reports from " +
                 period_text(*coverage.oldest_day(domains), *coverage.newest_day(domains)));
   return false;
