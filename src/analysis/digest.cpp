@@ -437,6 +437,7 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     with_totals.push_back(std::move(table.rows[i]));
   }
   table.rows = std::move(with_totals);
+  table.set_kind(table.columns[4], core::ColumnKind::kList);  // source_ips, in any language
   return table;
 }
 

@@ -123,7 +123,9 @@ int run_rejects(const GlobalOptions& global, const std::vector<std::string>& arg
   const output::Format format = format_of(*vm);
   auto store = open_store_or_report(*vm, global, store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
-  return print_table(store->rejects(), format, kExitFatal);
+  auto rejects = store->rejects();
+  if (rejects) rejects->set_kind("kept", core::ColumnKind::kBoolean);
+  return print_table(rejects, format, kExitFatal);
 }
 
 }  // namespace dmarcq::cli

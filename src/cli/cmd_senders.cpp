@@ -50,6 +50,10 @@ int run_senders(const GlobalOptions& global, const std::vector<std::string>& arg
                           joined(sender.envelope_suffixes), joined(sender.dkim_domain_suffixes),
                           static_cast<std::int64_t>(sender.ip_ranges.size()), sender.origin});
   }
+  for (const char* list : {"spf_includes", "envelope_domains", "dkim_domains"}) {
+    table.set_kind(list, core::ColumnKind::kList);
+  }
+  table.set_kind("customer_envelope", core::ColumnKind::kBoolean);
   output::write(table, format, std::cout);
   return kExitOk;
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -23,9 +24,35 @@ inline double percent_one_decimal(std::int64_t pass, std::int64_t total) {
   return std::round(1000.0 * static_cast<double>(pass) / static_cast<double>(total)) / 10.0;
 }
 
+// How JSON shows a text column whose cells stand for something else: tables and CSV
+// print "yes" and "a b c" for people and spreadsheets, JSON gives scripts true and
+// ["a", "b", "c"].
+enum class ColumnKind {
+  kPlain,
+  kBoolean,  // "yes" or "no"
+  kList,     // items separated by single spaces; "" is the empty list
+};
+
 struct Table {
+  Table() = default;
+  Table(std::vector<std::string> column_names, std::vector<std::vector<Cell>> row_cells)
+      : columns(std::move(column_names)), rows(std::move(row_cells)) {}
+
   std::vector<std::string> columns;
   std::vector<std::vector<Cell>> rows;  // every row has columns.size() cells
+  std::vector<ColumnKind> kinds;        // per column; missing entries are kPlain
+
+  ColumnKind kind(std::size_t column) const {
+    return column < kinds.size() ? kinds[column] : ColumnKind::kPlain;
+  }
+  // Marks the column `name` (if there is one) as `kind`.
+  void set_kind(const std::string& name, ColumnKind kind) {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i] != name) continue;
+      if (kinds.size() < columns.size()) kinds.resize(columns.size(), ColumnKind::kPlain);
+      kinds[i] = kind;
+    }
+  }
 };
 
 // Receives a table a row at a time, so that a result of any size passes through in

@@ -68,6 +68,24 @@ void append_json_value(std::string& out, const core::Cell& cell) {
 
 namespace {
 
+// "a b c" as ["a", "b", "c"]; "" as [].
+void append_json_list(std::string& out, std::string_view items) {
+  out += '[';
+  bool first = true;
+  while (!items.empty()) {
+    const std::size_t space = items.find(' ');
+    const std::string_view item = items.substr(0, space);
+    if (!item.empty()) {
+      if (!first) out += ", ";
+      append_json_string(out, item);
+      first = false;
+    }
+    if (space == std::string_view::npos) break;
+    items.remove_prefix(space + 1);
+  }
+  out += ']';
+}
+
 class JsonRowWriter final : public core::RowSink {
  public:
   explicit JsonRowWriter(std::ostream& out) : out_(out) {}
@@ -82,6 +100,8 @@ class JsonRowWriter final : public core::RowSink {
     }
   }
 
+  void kinds(std::vector<core::ColumnKind> kinds) { kinds_ = std::move(kinds); }
+
   bool row(const std::vector<core::Cell>& cells) override {
     line_.assign(rows_ == 0 ? "[\n  {" : ",\n  {");
     ++rows_;
@@ -89,10 +109,19 @@ class JsonRowWriter final : public core::RowSink {
       if (i > 0) line_ += ", ";
       line_ += keys_[i];
       // A short row is padded with nulls rather than read past its end.
-      if (i < cells.size()) {
-        append_json_value(line_, cells[i]);
-      } else {
+      if (i >= cells.size()) {
         line_ += "null";
+        continue;
+      }
+      const auto* text = std::get_if<std::string>(&cells[i]);
+      const core::ColumnKind kind = i < kinds_.size() ? kinds_[i] : core::ColumnKind::kPlain;
+      if (text != nullptr && kind == core::ColumnKind::kBoolean &&
+          (*text == "yes" || *text == "no")) {
+        line_ += *text == "yes" ? "true" : "false";
+      } else if (text != nullptr && kind == core::ColumnKind::kList) {
+        append_json_list(line_, *text);
+      } else {
+        append_json_value(line_, cells[i]);
       }
     }
     line_ += '}';
@@ -105,6 +134,7 @@ class JsonRowWriter final : public core::RowSink {
  private:
   std::ostream& out_;
   std::vector<std::string> keys_;
+  std::vector<core::ColumnKind> kinds_;
   std::string line_;
   std::size_t rows_ = 0;
 };
@@ -118,6 +148,7 @@ std::unique_ptr<core::RowSink> json_row_writer(std::ostream& out) {
 void write_json(const core::Table& table, std::ostream& out) {
   JsonRowWriter writer(out);
   writer.columns(table.columns);
+  writer.kinds(table.kinds);
   for (const std::vector<core::Cell>& row : table.rows) writer.row(row);
   writer.finish();
 }

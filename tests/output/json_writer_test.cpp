@@ -137,5 +137,21 @@ TEST_CASE("random bytes always give valid UTF-8 with no raw controls") {
   }
 }
 
+TEST_CASE("json: boolean and list columns are typed; tables and CSV keep the text") {
+  Table table{{"kept", "ips", "note"},
+              {{Cell("yes"s), Cell("192.0.2.1 2001:db8::1"s), Cell("yes"s)},
+               {Cell("no"s), Cell(""s), Cell("a b"s)},
+               {Cell("maybe"s), kNull, Cell(""s)}}};
+  table.set_kind("kept", core::ColumnKind::kBoolean);
+  table.set_kind("ips", core::ColumnKind::kList);
+  table.set_kind("absent", core::ColumnKind::kList);  // no such column: nothing changes
+  CHECK(json(table) ==
+        "[\n"
+        "  {\"kept\": true, \"ips\": [\"192.0.2.1\", \"2001:db8::1\"], \"note\": \"yes\"},\n"
+        "  {\"kept\": false, \"ips\": [], \"note\": \"a b\"},\n"
+        "  {\"kept\": \"maybe\", \"ips\": null, \"note\": \"\"}\n"
+        "]\n");
+}
+
 }  // namespace
 }  // namespace dmarcq::output
