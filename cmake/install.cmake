@@ -1,6 +1,7 @@
-# What `cmake --install` puts in place: the binary, a man page per command and the
-# bash and zsh completions. The pages and completions are made at build time from
-# the built binary's --help texts (help_docs.py), so they cannot drift from them.
+# What `cmake --install` puts in place and `cpack -G DEB` packages: the binary, a man
+# page per command and the bash and zsh completions. The pages and completions are
+# made at build time from the built binary's --help texts (help_docs.py), so they
+# cannot drift from them.
 include(GNUInstallDirs)
 
 option(DMARCQ_DOCS "Generate the man pages (help2man) and shell completions" ON)
@@ -34,3 +35,28 @@ if(DMARCQ_DOCS)
   install(FILES ${DMARCQ_DOCS_DIR}/completions/_dmarcq
           DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 endif()
+
+# The Debian package. Its Depends come from dpkg-shlibdeps: the packages of the
+# libraries the binary links, at the versions this system has.
+set(DMARCQ_PACKAGE_CONTACT
+    "dmarcq maintainers <maintainers@users.noreply.r-seed-950a6ca9.example>"
+    CACHE STRING "Maintainer of the Debian package, \"Name <address>\"")
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME dmarcq)
+set(CPACK_PACKAGE_CONTACT ${DMARCQ_PACKAGE_CONTACT})
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "DMARC aggregate report analyzer")
+# One line per line of the control file's long description (CPack indents them).
+string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
+  "dmarcq reads the DMARC aggregate reports (RUA) that pile up in a mailbox"
+  "(mbox, Maildir and .eml exports, report files, archives) into one SQLite file,"
+  "and says which sources send mail as your domains, which of them fail, why,"
+  "and the DNS or sender-side change that fixes it, in English or Japanese.")
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION mail)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# libpsl reads the system's public suffix list when there is one (psl_latest), which
+# is newer than the copy built into it.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS publicsuffix)
+include(CPack)
