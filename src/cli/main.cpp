@@ -1,6 +1,9 @@
 // dmarcq: the command line. main() reads as the dispatch: global options, then one
 // command, each in cmd_<name>.cpp with its own --help. Boost.Program_options throws;
 // its exceptions are caught here only and become exit code 1 with a hint.
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <clocale>
 #include <cstdlib>
 #include <cstring>
@@ -67,6 +70,10 @@ int usage_error(const std::string& message, const std::string& command) {
 // A command's exit code, unless what it wrote to standard output did not all arrive
 // (a full disk, a closed pipe's reader gone): then that is the failure.
 int finish(int exit_code) {
+  if (dmarcq::output::table_cells_cut()) {
+    dmarcq::cli::print_note(
+        "cells were cut to fit the terminal (…); --format csv, or a pipe, shows them whole");
+  }
   const dmarcq::core::Status written = dmarcq::cli::finish_standard_output();
   if (written) return exit_code;
   dmarcq::cli::print_error(written.error().to_string());
@@ -78,6 +85,18 @@ int finish(int exit_code) {
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   dmarcq::cli::use_checked_standard_output();
+  // Tables fit a terminal; a pipe or a file gets every cell whole.
+  if (isatty(STDOUT_FILENO) == 1) {
+    winsize size{};
+    const char* columns = std::getenv("COLUMNS");
+    std::size_t width = 80;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+      width = size.ws_col;
+    } else if (columns != nullptr && std::atoi(columns) > 0) {
+      width = static_cast<std::size_t>(std::atoi(columns));
+    }
+    dmarcq::output::set_table_width(width);
+  }
   // libarchive converts member names to the locale's charset and gives up on names it
   // cannot convert in the "C" locale; reports and mailboxes carry UTF-8 names.
   std::setlocale(LC_CTYPE, "C.UTF-8");

@@ -31,6 +31,13 @@ struct CsvOptions {
 // Aligned columns with a header line and a dashed rule under it; numbers right-aligned,
 // text left-aligned; NULL printed as empty. An empty table prints the header and rule.
 void write_table(const core::Table& table, std::ostream& out);
+// The width tables must fit, in columns (0: none, the default). Wider tables fold
+// their column names at '_', then narrow the gaps, then cut text cells with "…";
+// numbers are never cut. The command line sets the terminal's width when standard
+// output is a terminal, so that pipes and files get every cell whole.
+void set_table_width(std::size_t columns);
+// Whether any cell was cut so far (the command line says so once on stderr).
+bool table_cells_cut();
 // RFC 4180 with a header row. Text cells and column names that start with = + - @ TAB
 // or CR get a leading ' (numbers never do); invalid UTF-8, C0 controls other than TAB,
 // CR and LF, and C1 controls become U+FFFD, so the file stays valid UTF-8 and the

@@ -182,5 +182,16 @@ assert drawn, "no progress line drawn: " + repr(text[:300])
 for line in drawn:
     assert len(line) < 80, repr(line)
 PY
+  # Tables fit the terminal too: names fold, gaps narrow, text is cut with a note;
+  # domains and numbers stay whole in the summary at 80 columns.
+  COLUMNS=80 script -qec "stty cols 80; '$DMARCQ' summary; '$DMARCQ' rejects; '$DMARCQ' senders" /dev/null >"$WORK/tables.out" 2>&1
+  checks=$((checks + 3))
+  python3 - "$WORK/tables.out" <<'PY' || fail "a table line is wider than 80 columns"
+import sys
+for line in open(sys.argv[1], encoding="utf-8").read().replace("\r", "").split("\n"):
+    assert len(line) <= 80 or line.startswith("dmarcq:"), repr(line)
+PY
+  grep -q "^example.co.jp  *1582 " "$WORK/tables.out" || fail "the summary at 80 columns cut a domain: $(head -8 "$WORK/tables.out")"
+  grep -q "cells were cut to fit the terminal" "$WORK/tables.out" || fail "no note that cells were cut"
 fi
 finish

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/table.h"
+#include "core/text.h"
 #include "output/output.h"
 
 namespace dmarcq::output {
@@ -176,6 +177,32 @@ TEST_CASE("format_number: decimal ints, shortest round-trip doubles") {
     } else {
       CHECK(number == c.expected);
     }
+  }
+}
+
+TEST_CASE("table: a table wider than the terminal folds its names, then cuts text") {
+  const Table table{{"domain", "messages", "spf_aligned_pass", "note"},
+                    {{text("example.co.jp"), int64_t{1582}, int64_t{245},
+                      text("a long explanation that cannot fit")}}};
+  set_table_width(0);
+  CHECK(table_text(table) ==
+        "domain         messages  spf_aligned_pass  note\n"
+        "-------------  --------  ----------------  ----------------------------------\n"
+        "example.co.jp      1582               245  a long explanation that cannot fit\n");
+  // 60 columns: the names fold at '_', the gaps narrow, the note is cut with "…".
+  set_table_width(60);
+  const std::string fitted = table_text(table);
+  set_table_width(0);
+  CHECK(fitted ==
+        "                           spf\n"
+        "                       aligned\n"
+        "domain        messages    pass note\n"
+        "------------- -------- ------- -----------------------------\n"
+        "example.co.jp     1582     245 a long explanation that cann\u2026\n");
+  CHECK(table_cells_cut());
+  for (std::size_t pos = 0, next; pos < fitted.size(); pos = next + 1) {
+    next = fitted.find('\n', pos);
+    CHECK(core::display_width(fitted.substr(pos, next - pos)) <= 60);
   }
 }
 
