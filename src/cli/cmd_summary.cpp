@@ -1,6 +1,7 @@
 // dmarcq summary: totals and pass rates grouped by domain, reporter, source, day, week.
 #include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include "cli/command.h"
 #include "cli/coverage.h"
@@ -12,8 +13,8 @@ namespace dmarcq::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: dmarcq [--db PATH] summary [--by KEYS] [--domain D] [--from DATE] [--to DATE]\n"
-    "                                  [--format table|csv|json]\n"
+    "usage: dmarcq [--db PATH] summary [--by KEYS] [--domain D] [--from DAY] [--to DAY]\n"
+    "                                  [--sort COLUMN] [--top N] [--format table|csv|json]\n"
     "\n"
     "Messages and DMARC results, grouped by KEYS: a comma list of domain, sender,\n"
     "reporter, source, day, week (default: domain). 'domain' is the policy domain of\n"
@@ -23,7 +24,12 @@ constexpr const char* kUsage =
     "dkim_aligned_pass, quarantined, rejected, pass_rate (percent of messages passing\n"
     "DMARC, i.e. aligned SPF or aligned DKIM, as the reporter evaluated it).\n"
     "\n"
-    "Days and weeks are UTC (ISO 8601 weeks). A report covering several days has each\n"
+    "Rows are in the order of their keys; --by source sorts by messages, busiest first.\n"
+    "--sort COLUMN sorts by any column (numbers largest first), --top N keeps N rows.\n"
+    "\n"
+    "Days are the reporters' days, as the reports state them (UTC for Google, Microsoft\n"
+    "and Yahoo), and weeks ISO 8601 weeks; --tz only says what today is for --from\n"
+    "and --to (today, yesterday, Nd). A report covering several days has each\n"
     "record's count spread evenly over those days: day i of n gets count / n, plus one\n"
     "for the first count % n days, so every figure is an exact integer and the days add\n"
     "up to the count. --from/--to select days by the same rule.";
@@ -54,6 +60,35 @@ std::vector<store::GroupKey> parse_keys(const std::vector<std::string>& values) 
   return keys;
 }
 
+// Sorts by the column `name`: numbers largest first, text in order; ties keep the
+// keys' order. An unknown column is a usage error listing the columns.
+void sort_rows(core::Table& table, const std::string& name, std::size_t grouped_by = 0) {
+  const auto column = std::find(table.columns.begin(), table.columns.end(), name);
+  if (column == table.columns.end()) {
+    std::string names;
+    for (const std::string& each : table.columns) names += (names.empty() ? "" : ", ") + each;
+    throw UsageError{"unknown --sort column '" + name + "' (choose from " + names + ")"};
+  }
+  const std::size_t index = static_cast<std::size_t>(column - table.columns.begin());
+  auto number = [](const core::Cell& cell) -> std::optional<double> {
+    if (const auto* i = std::get_if<std::int64_t>(&cell)) return static_cast<double>(*i);
+    if (const auto* d = std::get_if<double>(&cell)) return *d;
+    return std::nullopt;
+  };
+  std::stable_sort(table.rows.begin(), table.rows.end(), [&](const auto& a, const auto& b) {
+    // Within the groups of the first `grouped_by` keys, which keep their order.
+    for (std::size_t key = 0; key < grouped_by; ++key) {
+      if (a[key] != b[key]) return a[key] < b[key];
+    }
+    const auto x = number(a[index]);
+    const auto y = number(b[index]);
+    if (x || y) return x.value_or(-1e300) > y.value_or(-1e300);
+    const auto* s = std::get_if<std::string>(&a[index]);
+    const auto* t = std::get_if<std::string>(&b[index]);
+    return (s != nullptr ? *s : std::string()) < (t != nullptr ? *t : std::string());
+  });
+}
+
 }  // namespace
 
 int run_summary(const GlobalOptions& global, const std::vector<std::string>& args) {
@@ -61,6 +96,12 @@ int run_summary(const GlobalOptions& global, const std::vector<std::string>& arg
   add_db_option(options);
   options.add_options()("by", po::value<std::vector<std::string>>()->composing(),
                         "group keys, comma-separated: domain, sender, reporter, source, day, week");
+  // clang-format off
+  options.add_options()
+      ("sort", po::value<std::string>()->value_name("COLUMN"),
+       "sort by this column: numbers largest first (default for --by source: messages)")
+      ("top", po::value<std::int64_t>()->value_name("N"), "only the first N rows");
+  // clang-format on
   add_filter_options(options);
   add_format_option(options);
   add_catalog_option(options);
@@ -90,9 +131,30 @@ int run_summary(const GlobalOptions& global, const std::vector<std::string>& arg
   const bool by_fact = std::any_of(query.by.begin(), query.by.end(), [](store::GroupKey key) {
     return key == store::GroupKey::kSender || key == store::GroupKey::kSource;
   });
-  return print_table(by_fact ? analysis::sender_summary(*store, query, load_catalog(global, *vm))
-                             : store->summary(query),
-                     format, kExitFatal);
+  auto table = by_fact ? analysis::sender_summary(*store, query, load_catalog(global, *vm))
+                       : store->summary(query);
+  if (!table) return print_table(table, format, kExitFatal);
+  // Sources are many and only the busiest matter: by messages unless --sort says
+  // otherwise. Other groupings keep their keys' order.
+  const auto source = std::find(query.by.begin(), query.by.end(), store::GroupKey::kSource);
+  if (vm->count("sort")) {
+    sort_rows(*table, (*vm)["sort"].as<std::string>());
+  } else if (source != query.by.end()) {
+    // Busiest sources first within each group of the keys before them (--by
+    // reporter,source: each reporter's sources).
+    sort_rows(*table, "messages", static_cast<std::size_t>(source - query.by.begin()));
+  }
+  if (vm->count("top")) {
+    const std::int64_t top = (*vm)["top"].as<std::int64_t>();
+    if (top < 1) throw UsageError{"--top must be 1 or more"};
+    const std::size_t rows = table->rows.size();
+    if (rows > static_cast<std::size_t>(top)) {
+      table->rows.resize(static_cast<std::size_t>(top));
+      print_note("summary: the first " + with_thousands(top) + " of " +
+                 with_thousands(static_cast<std::int64_t>(rows)) + " rows (--top)");
+    }
+  }
+  return print_table(table, format, kExitFatal);
 }
 
 }  // namespace dmarcq::cli

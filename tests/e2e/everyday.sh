@@ -153,6 +153,20 @@ checks=$((checks + 3))
 grep -qx -- "-A" "$WORK/cronhome/mail.args" && grep -qx -- "$WORK/cronhome/dmarc/digest-$week.csv" "$WORK/cronhome/mail.args" ||
   fail "the digest was not attached: $(cat "$WORK/cronhome/mail.args" 2>/dev/null)"
 
+# summary --by source: busiest first; --sort any column, --top N with a note.
+expect_rc 0 "$DMARCQ" summary --by source --domain example.co.jp --format csv --top 2
+checks=$((checks + 1))
+[ "$(cut -d, -f1,2 "$WORK/out" | tr '\n' ' ')" = "source,messages 13.110.74.200,821 13.110.242.177,509 " ] ||
+  fail "--by source --top 2: $(cat "$WORK/out")"
+expect_grep "summary: the first 2 of 7 rows (--top)" "$WORK/err"
+expect_rc 0 "$DMARCQ" summary --sort dmarc_fail --format csv
+checks=$((checks + 1))
+[ "$(tail -n +2 "$WORK/out" | cut -d, -f1 | tr '\n' ' ')" = "example.co.jp example.com example.net " ] ||
+  fail "--sort dmarc_fail: $(cat "$WORK/out")"
+expect_rc 1 "$DMARCQ" summary --sort colour
+expect_grep "unknown --sort column 'colour' (choose from domain, messages" "$WORK/err"
+expect_rc 1 "$DMARCQ" summary --top 0
+
 # rebuild of a store that does not exist is a usage error, not an empty store.
 expect_rc 1 "$DMARCQ" --db "$WORK/none.db" rebuild
 expect_grep "no store at $WORK/none.db: nothing to rebuild" "$WORK/err"
