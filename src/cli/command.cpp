@@ -63,14 +63,25 @@ std::optional<po::variables_map> parse_command_line(
 }
 
 void add_format_option(po::options_description& options) {
-  options.add_options()("format", po::value<std::string>()->default_value("table"),
-                        "output format: table, csv or json");
+  // clang-format off
+  options.add_options()
+      ("format", po::value<std::string>()->default_value("table"),
+       "output format: table, csv or json")
+      ("excel", "with --format csv: a byte order mark and CRLF line ends, which Excel needs "
+                "to read UTF-8");
+  // clang-format on
 }
 
 output::Format format_of(const po::variables_map& vm) {
   const std::string name = vm["format"].as<std::string>();
   auto format = output::parse_format(name);
   if (!format) throw UsageError{"unknown --format '" + name + "' (choose table, csv or json)"};
+  if (vm.count("excel") > 0) {
+    if (*format != output::Format::kCsv) throw UsageError{"--excel goes with --format csv"};
+    output::CsvOptions csv;
+    csv.excel = true;
+    output::set_csv_options(csv);
+  }
   return *format;
 }
 

@@ -413,13 +413,10 @@ void Unpacker::unit(const Origin& origin, std::string bytes, std::uint32_t depth
       return;
     case Kind::kText:
     case Kind::kBinary:
-      if (bytes.starts_with(std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))) {
-        // An OLE2 compound file: in a rua mailbox, an Outlook .msg that may hold a report
-        // (no Debian library converts it to MIME). Said, not skipped as binary data.
-        reject(origin, ErrorCode::kUnsupported,
-               "Outlook .msg file (OLE2 compound document): save the message as .eml or "
-               "export the mailbox as mbox, then import that",
-               raw);
+      if (std::string hint = outlook_hint(bytes); !hint.empty()) {
+        // In a rua mailbox, an Outlook message or mailbox that may hold reports: said,
+        // not skipped as binary data.
+        reject(origin, ErrorCode::kUnsupported, std::move(hint), raw);
         return;
       }
       if (place == Place::kPayload) {

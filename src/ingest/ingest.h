@@ -185,6 +185,10 @@ Kind sniff(std::string_view bytes);
 // True for the kinds libarchive opens: zip, tar, gzip, bzip2 and xz.
 bool is_container(Kind kind);
 const char* kind_name(Kind kind);
+// For Outlook's own formats, which no Debian library reads (an OLE2 .msg message, a
+// .pst or .ost mailbox): what to do instead; empty for anything else. Said by the
+// first bytes, so a mailbox of many GB gets the hint, not a size limit.
+std::string outlook_hint(std::string_view head);
 
 // True when the innermost name of `origin` ends like a report or a report archive
 // (.xml, .gz, .gzip, .zip, .tgz, .tar, .bz2, .xz), case-insensitively. Bytes decide

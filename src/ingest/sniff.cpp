@@ -136,3 +136,21 @@ const char* kind_name(Kind kind) {
 }
 
 }  // namespace dmarcq::ingest
+
+namespace dmarcq::ingest {
+
+std::string outlook_hint(std::string_view head) {
+  if (head.starts_with(std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))) {
+    return "Outlook .msg file (OLE2 compound document): save the message as .eml or "
+           "export the mailbox as mbox, then import that";
+  }
+  // The PST/OST header: "!BDN" (MS-PST 2.2.2.6).
+  if (head.starts_with("!BDN")) {
+    return "Outlook data file (.pst or .ost): export the DMARC folder as mbox (Thunderbird's "
+           "ImportExportTools NG, or readpst from Debian's pst-utils: readpst -r FILE.pst), "
+           "then import that";
+  }
+  return {};
+}
+
+}  // namespace dmarcq::ingest

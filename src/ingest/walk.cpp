@@ -202,6 +202,10 @@ void ingest_fd(int fd, const std::string& path, bool regular, std::uint64_t size
   }
   if ((regular && size > limits.max_input_bytes) || bytes.size() > limits.max_input_bytes) {
     if (!regular) sink.on_file(path, bytes.size());
+    if (std::string hint = outlook_hint(bytes); !hint.empty()) {
+      sink.on_reject(Origin{{path}}, Error(ErrorCode::kUnsupported, std::move(hint)), {});
+      return;
+    }
     reject_too_large(sink, path, regular ? "file" : "input", limits);
     return;
   }

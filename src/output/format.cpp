@@ -33,10 +33,16 @@ std::optional<std::string> format_number(const core::Cell& cell) {
       cell);
 }
 
+namespace {
+CsvOptions g_csv_options;
+}  // namespace
+
+void set_csv_options(const CsvOptions& options) { g_csv_options = options; }
+
 void write(const core::Table& table, Format format, std::ostream& out) {
   switch (format) {
     case Format::kTable: write_table(table, out); return;
-    case Format::kCsv: write_csv(table, out); return;
+    case Format::kCsv: write_csv(table, out, g_csv_options); return;
     case Format::kJson: write_json(table, out); return;
   }
 }
@@ -45,7 +51,7 @@ std::unique_ptr<core::RowSink> row_writer(Format format, std::ostream& out,
                                           std::size_t measured_rows) {
   switch (format) {
     case Format::kTable: return table_row_writer(out, measured_rows);
-    case Format::kCsv: return csv_row_writer(out);
+    case Format::kCsv: return csv_row_writer(out, g_csv_options);
     case Format::kJson: return json_row_writer(out);
   }
   return nullptr;

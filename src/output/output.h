@@ -46,7 +46,9 @@ void write_csv(const core::Table& table, std::ostream& out, const CsvOptions& op
 // An array of objects, one per row, keys in column order; always ends with a newline.
 void write_json(const core::Table& table, std::ostream& out);
 
+// Writes with the CSV options set by set_csv_options (none by default).
 void write(const core::Table& table, Format format, std::ostream& out);
+void set_csv_options(const CsvOptions& options);
 
 // The same writers, fed a row at a time: CSV and JSON write each row as it comes; the
 // text table measures its columns on the first `measured_rows` rows and writes later

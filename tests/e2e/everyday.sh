@@ -167,6 +167,21 @@ expect_rc 1 "$DMARCQ" summary --sort colour
 expect_grep "unknown --sort column 'colour' (choose from domain, messages" "$WORK/err"
 expect_rc 1 "$DMARCQ" summary --top 0
 
+# An Outlook .pst larger than --max-input-size still gets the hint, not a size limit.
+{ printf '!BDN'; head -c 8192 /dev/zero; } >"$WORK/Outlook.pst"
+expect_rc 2 "$DMARCQ" --db "$WORK/pst.db" import --max-input-size 4K "$WORK/Outlook.pst"
+expect_grep "Outlook.pst: Outlook data file (.pst or .ost): export the DMARC folder as mbox" "$WORK/err"
+
+# --excel wherever CSV is written; with another format it is a usage error.
+for command in "summary" "rejects" "senders" "explain" "sql SELECT(1)"; do
+  # shellcheck disable=SC2086
+  expect_rc 0 "$DMARCQ" $command --format csv --excel
+  checks=$((checks + 1))
+  [ "$(head -c 3 "$WORK/out" | od -An -tx1 | tr -d ' ')" = "efbbbf" ] || fail "$command --excel: no BOM"
+done
+expect_rc 1 "$DMARCQ" summary --excel
+expect_grep "excel goes with --format csv" "$WORK/err"
+
 # rebuild of a store that does not exist is a usage error, not an empty store.
 expect_rc 1 "$DMARCQ" --db "$WORK/none.db" rebuild
 expect_grep "no store at $WORK/none.db: nothing to rebuild" "$WORK/err"
