@@ -220,7 +220,7 @@ import sys
 for line in open(sys.argv[1], encoding="utf-8").read().replace("\r", "").split("\n"):
     assert len(line) <= 80 or line.startswith("dmarcq:"), repr(line)
 PY
-  grep -q "^example.co.jp  *1582 " "$WORK/tables.out" || fail "the summary at 80 columns cut a domain: $(head -8 "$WORK/tables.out")"
+  grep -q "^example.co.jp  *1,582 " "$WORK/tables.out" || fail "the summary at 80 columns cut a domain: $(head -8 "$WORK/tables.out")"
   grep -q "cells were cut to fit the terminal" "$WORK/tables.out" || fail "no note that cells were cut"
 fi
 finish

@@ -53,7 +53,7 @@ TEST_CASE("row writers: the table is sized on its first rows; a wider cell later
         "domain  count\n"
         "------  -----\n"
         "a.org      12\n"
-        "example.com  1234567\n"
+        "example.com  1,234,567\n"
         "=cmd\n");
 }
 

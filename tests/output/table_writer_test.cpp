@@ -32,11 +32,11 @@ TEST_CASE("numbers right-aligned, text left-aligned, header over digits") {
                      {text("a.org"), int64_t{1234567}, 100.0},
                      {text("b.net"), int64_t{-5}, 0.5}}};
   CHECK(table_text(table) ==
-        "domain         count  pass_pct\n"
-        "-----------  -------  --------\n"
-        "example.com       12      95.3\n"
-        "a.org        1234567       100\n"
-        "b.net             -5       0.5\n");
+        "domain           count  pass_pct\n"
+        "-----------  ---------  --------\n"
+        "example.com         12      95.3\n"
+        "a.org        1,234,567       100\n"
+        "b.net               -5       0.5\n");
 }
 
 TEST_CASE("NULL prints empty and no line has trailing spaces") {
@@ -122,12 +122,12 @@ TEST_CASE("non-finite doubles print empty; extremes print in full") {
                      {std::numeric_limits<int64_t>::min()},
                      {1.5}}};
   CHECK(table_text(table) ==
-        "                   v\n"
-        "--------------------\n"
+        "                         v\n"
+        "--------------------------\n"
         "\n"
         "\n"
-        "-9223372036854775808\n"
-        "                 1.5\n");
+        "-9,223,372,036,854,775,808\n"
+        "                       1.5\n");
 }
 
 TEST_CASE("a short row is padded with NULLs") {
@@ -188,7 +188,7 @@ TEST_CASE("table: a table wider than the terminal folds its names, then cuts tex
   CHECK(table_text(table) ==
         "domain         messages  spf_aligned_pass  note\n"
         "-------------  --------  ----------------  ----------------------------------\n"
-        "example.co.jp      1582               245  a long explanation that cannot fit\n");
+        "example.co.jp     1,582               245  a long explanation that cannot fit\n");
   // 60 columns: the names fold at '_', the gaps narrow, the note is cut with "…".
   set_table_width(60);
   const std::string fitted = table_text(table);
@@ -198,7 +198,7 @@ TEST_CASE("table: a table wider than the terminal folds its names, then cuts tex
         "                       aligned\n"
         "domain        messages    pass note\n"
         "------------- -------- ------- -----------------------------\n"
-        "example.co.jp     1582     245 a long explanation that cann\u2026\n");
+        "example.co.jp    1,582     245 a long explanation that cann\u2026\n");
   CHECK(table_cells_cut());
   for (std::size_t pos = 0, next; pos < fitted.size(); pos = next + 1) {
     next = fitted.find('\n', pos);
