@@ -196,7 +196,12 @@ void Importer::on_reject(const ingest::Origin& origin, const core::Error& error,
   const std::string content_hash =
       raw.empty() ? core::sha256_hex("reject\n" + place + "\n" + error.message())
                   : core::sha256_hex(raw);
-  record_reject(place, error, content_hash, raw, raw.size());
+  // Rejected the same way by an earlier run (a file over the size limit met by every
+  // cron run): reported again, but not new.
+  auto known = store_.find_input(content_hash);
+  if (!known) return fail(std::move(known).error().within(place));
+  const bool rejected_before = *known && (*known)->outcome == store::Outcome::kRejected;
+  record_reject(place, error, content_hash, raw, raw.size(), rejected_before);
   after_unit(raw.size());
 }
 

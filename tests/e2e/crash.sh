@@ -38,7 +38,12 @@ for delay in 0.05 0.3 0.8; do
   [ "$check" = ok ] || [ ! -s "$WORK/killed.db" ] || [[ "$check" == *"no dmarcq data here yet"* ]] ||
     [[ "$check" == *"needs a schema upgrade"* ]] || fail "the store is damaged after a kill at ${delay}s: $check"
 done
-expect_rc 2 "$DMARCQ" --db "$WORK/killed.db" import --quiet "$WORK/corpus"
+# The corpus holds broken documents: exit 2 if the killed runs had not committed
+# them yet, 0 if they had (rejected by an earlier run is not new).
+checks=$((checks + 1))
+"$DMARCQ" --db "$WORK/killed.db" import --quiet "$WORK/corpus" >/dev/null 2>"$WORK/err"
+rc=$?
+[ "$rc" -eq 0 ] || [ "$rc" -eq 2 ] || fail "the import after the kills exited $rc: $(head -3 "$WORK/err")"
 facts "$WORK/killed.db" >"$WORK/killed.facts"
 expect_same "$WORK/clean.facts" "$WORK/killed.facts"
 

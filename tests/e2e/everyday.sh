@@ -167,6 +167,12 @@ expect_rc 1 "$DMARCQ" summary --sort colour
 expect_grep "unknown --sort column 'colour' (choose from domain, messages" "$WORK/err"
 expect_rc 1 "$DMARCQ" summary --top 0
 
+# A reject without bytes (a file over the size limit) met again is not new: exit 0.
+head -c 10000 /dev/zero | tr '\0' 'x' >"$WORK/huge.xml"
+expect_rc 2 "$DMARCQ" --db "$WORK/huge.db" import --max-input-size 4K "$WORK/huge.xml"
+expect_rc 0 "$DMARCQ" --db "$WORK/huge.db" import --max-input-size 4K "$WORK/huge.xml"
+expect_grep "1 rejected (1 already by an earlier run)" "$WORK/err"
+
 # An Outlook .pst larger than --max-input-size still gets the hint, not a size limit.
 { printf '!BDN'; head -c 8192 /dev/zero; } >"$WORK/Outlook.pst"
 expect_rc 2 "$DMARCQ" --db "$WORK/pst.db" import --max-input-size 4K "$WORK/Outlook.pst"
