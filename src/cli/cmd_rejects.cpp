@@ -66,8 +66,10 @@ int run_retry(const po::variables_map& vm, const GlobalOptions& global,
         "again to finish");
     return kExitFatal;
   }
+  const bool remain = stats->still_rejected + stats->not_kept > 0;
+  if (remain) set_quiet(false);  // exit 2 is not success: --quiet still says why
   print_retry_accounting(*stats);
-  return stats->still_rejected + stats->not_kept > 0 ? kExitRejected : kExitOk;
+  return remain ? kExitRejected : kExitOk;
 }
 
 }  // namespace
