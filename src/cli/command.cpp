@@ -211,7 +211,12 @@ void add_db_option(po::options_description& options) {
 }
 
 std::string db_path_of(const po::variables_map& vm, const GlobalOptions& global) {
-  return vm.count("db") ? vm["db"].as<std::string>() : global.db_path;
+  if (!vm.count("db")) return global.db_path;
+  const std::string& path = vm["db"].as<std::string>();
+  // SQLite would open a private temporary database for "", and every answer would
+  // be empty.
+  if (path.empty()) throw UsageError{"--db needs a non-empty PATH"};
+  return path;
 }
 
 int print_table(const core::Result<core::Table>& table, output::Format format, int error_exit) {
@@ -284,7 +289,7 @@ bool path_missing(const std::string& path) {
 std::unique_ptr<store::Store> open_store_or_report(const po::variables_map& vm,
                                                    const GlobalOptions& global,
                                                    store::OpenMode mode) {
-  if (vm.count("db")) return open_store_or_report(vm["db"].as<std::string>(), mode, false);
+  if (vm.count("db")) return open_store_or_report(db_path_of(vm, global), mode, false);
   return open_store_or_report(global.db_path, mode, global.db_is_default);
 }
 

@@ -67,11 +67,14 @@ std::string default_store_path() {
 }
 
 std::optional<ConfigFile> read_config(const std::string& path, bool must_exist) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!must_exist && errno == ENOENT) return std::nullopt;
-    throw UsageError{"config file " + path + ": cannot read: " + std::strerror(errno)};
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (!must_exist && status.type() == std::filesystem::file_type::not_found) return std::nullopt;
+  if (std::filesystem::is_directory(status)) {
+    throw UsageError{"config file " + path + ": is a directory"};
   }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError{"config file " + path + ": cannot read: " + std::strerror(errno)};
   std::ostringstream bytes;
   bytes << in.rdbuf();
   toml::table root;

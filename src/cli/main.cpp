@@ -146,6 +146,11 @@ int main(int argc, char** argv) {
     }
   }
 
+  if ((db_flag && db_flag->empty()) || (config_flag && config_flag->empty())) {
+    return usage_error(
+        std::string(db_flag && db_flag->empty() ? "--db" : "--config") + " needs a non-empty value",
+        "");
+  }
   // The command line wins, then the environment, then the config file.
   std::optional<dmarcq::cli::ConfigFile> config;
   try {

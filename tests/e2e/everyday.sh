@@ -91,6 +91,12 @@ expect_grep "bad.toml:1: 'lang' must be a string" "$WORK/err"
 printf 'db = [\n' >"$WORK/bad.toml"
 expect_rc 1 "$DMARCQ" --config "$WORK/bad.toml" summary
 expect_grep "bad.toml:" "$WORK/err"
+expect_rc 1 "$DMARCQ" --config "$WORK" summary
+expect_grep "config file $WORK: is a directory" "$WORK/err"
+expect_rc 1 "$DMARCQ" --db= summary
+expect_grep "db needs a non-empty value" "$WORK/err"
+expect_rc 1 "$DMARCQ" summary --db ""
+expect_grep "db needs a non-empty PATH" "$WORK/err"
 expect_rc 1 "$DMARCQ" --config "$WORK/none.toml" summary
 expect_grep "config file $WORK/none.toml: cannot read" "$WORK/err"
 rm "$XDG_CONFIG_HOME/dmarcq/config.toml"
