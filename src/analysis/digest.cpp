@@ -376,6 +376,10 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     total.quarantined += row.quarantined;
     total.rejected += row.rejected;
   }
+  std::vector<int> domain_rank(current->domains.size(), 3);
+  for (const auto& [key, row] : rows) {
+    domain_rank[row.domain] = std::min(domain_rank[row.domain], row.rank);
+  }
   for (const auto& [key, totals] : before) {
     domain_before[key >> 40].messages += totals.messages;
     domain_before[key >> 40].pass += totals.pass;
@@ -392,6 +396,9 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
       fix += (fix.empty() ? "" : text(lang, "digest.findings_separator")) + finding.fix;
       rank = std::min(rank, static_cast<int>(finding.severity));
     }
+    // The total row's severity is the worst of the domain: a manager who reads only
+    // this row must see that a sender fails, not only the policy advice.
+    rank = std::min(rank, domain_rank[index]);
     const std::string severity_id = rank == 3 ? "ok" : severity_name(static_cast<Severity>(rank));
     const double pass_rate = rate(row.pass, row.messages);
     core::Cell previous_messages = std::monostate{};
@@ -427,7 +434,8 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
             previous_rate,
             change,
             count(*reporters_now),
-            count(*reporters_before)};
+            domain_before[index].messages > 0 ? core::Cell(count(*reporters_before))
+                                              : core::Cell(std::monostate{})};
   };
   std::vector<std::vector<core::Cell>> with_totals;
   with_totals.reserve(table.rows.size() + current->domains.size());

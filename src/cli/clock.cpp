@@ -61,6 +61,17 @@ void use_time_zone(const std::optional<std::string>& zone) {
   if (!zone) {
     const char* tz = std::getenv("TZ");
     g_zone_name = tz != nullptr && *tz != '\0' ? tz : "local time";
+    // A $TZ that names a zone the database lacks ("Asia/Tokio") makes the C library
+    // use UTC without a word; POSIX rules such as "JST-9" have no '/' and stand alone.
+    if (tz != nullptr && *tz != '\0') {
+      const std::string name = tz[0] == ':' ? tz + 1 : tz;
+      if (name.find('/') != std::string::npos &&
+          (!looks_like_zone_name(name) || !zone_exists(name))) {
+        print_warning("$TZ '" + std::string(tz) +
+                      "' is not a known time zone; the C library uses UTC");
+        g_zone_name = "UTC";
+      }
+    }
     tzset();
     return;
   }

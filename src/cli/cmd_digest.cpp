@@ -17,7 +17,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: dmarcq [--db PATH] digest [--week YYYY-Www] [--domain D] [--out FILE]\n"
-    "                             [--format csv|json|table] [--lang en|ja] [--tz ZONE]\n"
+    "                             [--format csv|json] [--lang en|ja] [--tz ZONE]\n"
     "       dmarcq [--db PATH] digest --all-weeks --out-dir DIR [--force]\n"
     "\n"
     "The digest of one ISO week, Monday to Sunday by report day: by default the last\n"
@@ -44,7 +44,7 @@ constexpr const char* kUsage =
     "warning for the default week: reports may have stopped arriving), and so is a\n"
     "week whose reporters are fewer than the week before's: reports for a week's last\n"
     "days arrive a day or two after it. --all-weeks writes dmarcq-digest-YYYY-Www.csv\n"
-    "(.json, .txt) into --out-dir for every complete week with reports; a file that\n"
+    "(.json) into --out-dir for every complete week with reports; a file that\n"
     "exists is rewritten while its week ended less than 7 days ago, and kept after that\n"
     "unless --force.\n"
     "\n"
@@ -53,7 +53,7 @@ constexpr const char* kUsage =
     "  0 9 * * 1  w=$(date -d '7 days ago' +\\%G-W\\%V); mkdir -p ~/dmarc;\n"
     "    dmarcq -q import ~/Maildir/.DMARC;\n"
     "    dmarcq -q digest --week $w --out ~/dmarc/digest-$w.csv &&\n"
-    "    echo | mail -s \"DMARC digest $w\" -A ~/dmarc/digest-$w.csv postmaster@example.jp\n"
+    "    echo | mail -s \"DMARC digest $w\" -A ~/dmarc/digest-$w.csv postmaster@example.co.jp\n"
     "(one line in the crontab; README.md has it ready to paste).";
 
 constexpr std::int64_t kRewriteDays = 7;
@@ -87,8 +87,9 @@ core::Result<std::set<std::string>> reporters_of(store::Store& store,
   return reporters;
 }
 
-// Says on stderr when the week has no reports, or fewer reporters than the week
-// before. `expected` is whether the user named the week (else it is the default).
+// Says on stderr when the week has no reports, is not over yet, or has fewer
+// reporters than the week before. `named` is whether the user named the week (else
+// it is the default, the last complete one).
 bool note_week_state(store::Store& store, const Coverage& coverage,
                      const std::vector<std::string>& domains, std::int64_t monday, bool named,
                      std::int64_t today) {
@@ -106,6 +107,11 @@ bool note_week_state(store::Store& store, const Coverage& coverage,
       message += "; the store holds no reports yet";
     }
     print_warning(message);
+    return true;
+  }
+  if (today <= monday + 6) {
+    print_warning("digest: " + week + " is not over yet (today is " + core::format_day(today) +
+                  " in " + time_zone_name() + "): its figures are partial");
     return true;
   }
   auto now = reporters_of(store, domains, monday, monday + 6);
@@ -126,7 +132,7 @@ bool note_week_state(store::Store& store, const Coverage& coverage,
     message += (i == 0 ? "" : ", ") + missing[i];
   }
   message += missing.size() > 3 ? ", ...)" : ")";
-  if (today <= monday + 6 + kRewriteDays) {
+  if (today <= monday + 6 + 2) {
     message += "; reports for a week's last days arrive a day or two after it: run again after " +
                core::format_day(monday + 6 + 2) + " for the whole week";
   }
@@ -147,7 +153,7 @@ int run_digest(const GlobalOptions& global, const std::vector<std::string>& args
       ("domain", po::value<std::vector<std::string>>()->composing(),
        "only this policy domain (repeatable)")
       ("out", po::value<std::string>(), "write to FILE instead of standard output")
-      ("format", po::value<std::string>()->default_value("csv"), "csv, json or table")
+      ("format", po::value<std::string>()->default_value("csv"), "csv or json")
       ("excel", "byte order mark and CRLF line ends on standard output too")
       ("no-excel", "no byte order mark and LF line ends in files too")
       ("all-weeks", "one file per week with reports (needs --out-dir)")
@@ -162,6 +168,11 @@ int run_digest(const GlobalOptions& global, const std::vector<std::string>& args
   const Filters filters = filters_of(*vm, global);
   const analysis::Lang lang = lang_of(*vm, global);
   const output::Format format = format_of(*vm);
+  // A digest row carries a fix of many lines: a text table of it is unreadable, and
+  // explain is the view for a terminal.
+  if (format == output::Format::kTable) {
+    throw UsageError{"digest writes csv or json; explain shows the findings on a terminal"};
+  }
   if (vm->count("excel") && vm->count("no-excel")) {
     throw UsageError{"--excel and --no-excel contradict each other"};
   }
@@ -218,6 +229,10 @@ int run_digest(const GlobalOptions& global, const std::vector<std::string>& args
     return true;
   };
   auto write_file = [&](std::int64_t week_monday, const std::string& path) -> bool {
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty() && path_missing(parent.string())) {
+      throw UsageError{path + ": directory " + parent.string() + " does not exist"};
+    }
     // Written beside and renamed, so that a killed run never leaves half a file.
     auto out = OutputFile::open(path);
     if (!out) {
@@ -251,6 +266,11 @@ int run_digest(const GlobalOptions& global, const std::vector<std::string>& args
   if (!weeks) {
     print_error(weeks.error().to_string());
     return kExitFatal;
+  }
+  if (weeks->empty()) {
+    print_warning("digest: the store holds no reports" +
+                  std::string(filters.domains.empty() ? "" : " for these domains") +
+                  ": no week to write");
   }
   const bool force = vm->count("force") > 0;
   const std::int64_t this_week = last_complete_week(today) + 7;

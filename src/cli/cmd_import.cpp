@@ -191,6 +191,8 @@ int run_import(const GlobalOptions& global, const std::vector<std::string>& args
   unsigned jobs = default_jobs();
   po::options_description options("import options");
   add_db_option(options);
+  // Accepted on either side of every command, like --db; this one reads no catalog.
+  add_catalog_option(options);
   // One option per line, as Boost.Program_options documents them.
   // clang-format off
   options.add_options()

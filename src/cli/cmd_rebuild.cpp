@@ -30,15 +30,13 @@ constexpr const char* kUsage =
 int run_rebuild(const GlobalOptions& global, const std::vector<std::string>& args) {
   po::options_description options("rebuild options");
   add_db_option(options);
+  // Accepted on either side of every command, like --db; this one reads no catalog.
+  add_catalog_option(options);
   auto vm = parse_command_line(args, options, {}, kUsage);
   if (!vm) return kExitOk;
   // Rebuild reads records that must exist: a missing store is the usage error it is,
   // not an empty one to create.
-  const std::string path = db_path_of(*vm, global);
-  if (path != ":memory:" && path_missing(path)) {
-    throw UsageError{"no store at " + path + ": nothing to rebuild"};
-  }
-  auto store = open_store_or_report(*vm, global, store::OpenMode::kReadWrite);
+  auto store = open_store_or_report(*vm, global, store::OpenMode::kReadWrite, StoreNeed::kExisting);
   if (!store) return kExitFatal;
   const auto started = std::chrono::steady_clock::now();
   if (auto status = store->rebuild(); !status) {

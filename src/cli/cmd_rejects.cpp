@@ -56,7 +56,7 @@ void print_retry_accounting(const import::RetryStats& stats) {
 
 int run_retry(const po::variables_map& vm, const GlobalOptions& global,
               const ingest::Limits& limits) {
-  auto store = open_store_or_report(vm, global, store::OpenMode::kReadWrite);
+  auto store = open_store_or_report(vm, global, store::OpenMode::kReadWrite, StoreNeed::kExisting);
   if (!store) return kExitFatal;
   auto stats = import::retry_rejects(*store, limits);
   if (!stats) {
@@ -78,6 +78,8 @@ int run_rejects(const GlobalOptions& global, const std::vector<std::string>& arg
   ingest::Limits limits;
   po::options_description options("rejects options");
   add_db_option(options);
+  // Accepted on either side of every command, like --db; this one reads no catalog.
+  add_catalog_option(options);
   add_format_option(options);
   // clang-format off
   options.add_options()
@@ -98,7 +100,8 @@ int run_rejects(const GlobalOptions& global, const std::vector<std::string>& arg
     if (vm->count("forget") && vm->count("forget-all")) {
       throw UsageError{"--forget ID and --forget-all contradict each other"};
     }
-    auto store = open_store_or_report(*vm, global, store::OpenMode::kReadWrite);
+    auto store =
+        open_store_or_report(*vm, global, store::OpenMode::kReadWrite, StoreNeed::kExisting);
     if (!store) return kExitFatal;
     std::vector<std::string> ids;
     if (vm->count("forget")) ids = (*vm)["forget"].as<std::vector<std::string>>();

@@ -62,6 +62,8 @@ int run_sql(const GlobalOptions& global, const std::vector<std::string>& args) {
   std::uint64_t max_rows = 1'000'000;
   po::options_description options("sql options");
   add_db_option(options);
+  // Accepted on either side of every command, like --db; this one reads no catalog.
+  add_catalog_option(options);
   add_format_option(options);
   // clang-format off
   options.add_options()
@@ -77,6 +79,8 @@ int run_sql(const GlobalOptions& global, const std::vector<std::string>& args) {
   const output::Format format = format_of(*vm);
   auto store = open_store_or_report(*vm, global, store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
+  // Query results print as SQLite gives them: an integer may be a year or an id.
+  output::set_table_thousands(false);
   const auto writer = output::row_writer(format, std::cout, kMeasuredRows);
   RowLimit limit(*writer, max_rows);
   const core::Status status = store->query((*vm)["query"].as<std::string>(), limit);

@@ -26,9 +26,11 @@ void print_warning(const std::string& message) {
 
 namespace {
 bool g_quiet = false;
+std::string g_config_error;
 }  // namespace
 
 void set_quiet(bool quiet) { g_quiet = quiet; }
+void defer_config_error(const std::string& message) { g_config_error = message; }
 bool quiet() { return g_quiet; }
 
 void print_note(const std::string& message) {
@@ -59,6 +61,7 @@ std::optional<po::variables_map> parse_command_line(
   }
   po::notify(vm);
   if (vm.count("quiet")) set_quiet(true);
+  if (!g_config_error.empty()) throw UsageError{g_config_error};
   return vm;
 }
 
@@ -107,8 +110,13 @@ void add_tz_option(po::options_description& options) {
 void apply_tz(const po::variables_map& vm, const GlobalOptions& global) {
   if (vm.count("tz")) {
     use_time_zone(vm["tz"].as<std::string>());
-  } else {
+    return;
+  }
+  try {
     use_time_zone(global.tz);
+  } catch (const UsageError& error) {
+    // Only a zone from the config file is checked here: name the file.
+    throw UsageError{global.config_path + ": tz: " + error.message};
   }
 }
 
@@ -256,7 +264,8 @@ analysis::Catalog load_catalog(const GlobalOptions& global, const po::variables_
 
 void add_lang_option(po::options_description& options) {
   options.add_options()("lang", po::value<std::string>(),
-                        "language of causes and fixes: en or ja (default: from $LANG)");
+                        "language of causes and fixes: en or ja (default: config lang, else "
+                        "from $LANG)");
 }
 
 analysis::Lang lang_of(const po::variables_map& vm, const GlobalOptions& global) {
@@ -288,9 +297,13 @@ bool path_missing(const std::string& path) {
 
 std::unique_ptr<store::Store> open_store_or_report(const po::variables_map& vm,
                                                    const GlobalOptions& global,
-                                                   store::OpenMode mode) {
-  if (vm.count("db")) return open_store_or_report(db_path_of(vm, global), mode, false);
-  return open_store_or_report(global.db_path, mode, global.db_is_default);
+                                                   store::OpenMode mode, StoreNeed need) {
+  const std::string path = db_path_of(vm, global);
+  const bool is_default = !vm.count("db") && global.db_is_default;
+  if (need == StoreNeed::kExisting && path != ":memory:" && path_missing(path)) {
+    throw UsageError{"no store at " + path + ": run `dmarcq import` first, or give --db PATH"};
+  }
+  return open_store_or_report(path, mode, is_default);
 }
 
 std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode,
@@ -318,7 +331,7 @@ std::unique_ptr<store::Store> open_store_or_report(const std::string& path, stor
     const std::filesystem::path parent = file.parent_path();
     if (is_default && mode == store::OpenMode::kReadWrite && path_missing(path)) {
       std::error_code made;
-      std::filesystem::create_directories(parent, made);
+      if (!parent.empty()) std::filesystem::create_directories(parent, made);
       if (made) {
         print_error(parent.string() + ": cannot create the store's directory: " + made.message());
         return nullptr;

@@ -28,12 +28,17 @@ struct GlobalOptions {
   std::vector<std::string> catalogs;  // config's, then --catalog FILE (repeatable)
   std::optional<std::string> lang;    // config lang
   std::optional<std::string> tz;      // config tz
+  std::string config_path;            // the config file read, for messages; empty if none
 };
 
 // --quiet (-q), before or after the command: notes and progress are not printed;
 // warnings and errors are.
 void set_quiet(bool quiet);
 bool quiet();
+// A config file that cannot be used is a usage error of the command, raised by
+// parse_command_line after --help has had its chance: help must work whatever the
+// config says.
+void defer_config_error(const std::string& message);
 
 // One diagnostic line on stderr, "dmarcq: error: ..." ; the text is made terminal-safe
 // because it may hold names from archives and reports.
@@ -109,10 +114,14 @@ analysis::Lang lang_of(const po::variables_map& vm, const GlobalOptions& global)
 // writing creates its directory, and says once that the store was created.
 std::unique_ptr<store::Store> open_store_or_report(const std::string& path, store::OpenMode mode,
                                                    bool is_default = false);
-// The same for the store that --db after the command, or `global`, names.
+// The same for the store that --db after the command, or `global`, names. A command
+// that changes a store but must not create one (rebuild, rejects --forget/--retry)
+// passes `existing`: a missing store is then a usage error.
+enum class StoreNeed { kMayCreate, kExisting };
 std::unique_ptr<store::Store> open_store_or_report(const po::variables_map& vm,
                                                    const GlobalOptions& global,
-                                                   store::OpenMode mode);
+                                                   store::OpenMode mode,
+                                                   StoreNeed need = StoreNeed::kMayCreate);
 
 int run_import(const GlobalOptions& global, const std::vector<std::string>& args);
 int run_summary(const GlobalOptions& global, const std::vector<std::string>& args);

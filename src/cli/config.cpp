@@ -35,11 +35,12 @@ std::filesystem::path xdg_dir(const char* variable, const char* fallback) {
   throw UsageError{file + ":" + std::to_string(where.begin.line) + ": " + message};
 }
 
-std::string resolve_path(const std::string& value, const std::filesystem::path& base) {
+std::string resolve_path(const std::string& file, const toml::node& node, const std::string& value,
+                         const std::filesystem::path& base) {
   if (value == "~" || value.rfind("~/", 0) == 0) {
     const std::string home = env("HOME");
-    if (!home.empty())
-      return (std::filesystem::path(home) / value.substr(value.size() > 1 ? 2 : 1)).string();
+    if (home.empty()) config_error(file, node.source(), "'~' needs $HOME, which is not set");
+    return (std::filesystem::path(home) / value.substr(value.size() > 1 ? 2 : 1)).string();
   }
   const std::filesystem::path path(value);
   return path.is_absolute() ? value : (base / path).lexically_normal().string();
@@ -51,6 +52,9 @@ const std::string& string_value(const std::string& file, const toml::node& node,
   if (text == nullptr)
     config_error(file, node.source(), "'" + std::string(key) + "' must be a string");
   if (text->get().empty()) config_error(file, node.source(), "'" + std::string(key) + "' is empty");
+  if (text->get().find('\0') != std::string::npos) {
+    config_error(file, node.source(), "'" + std::string(key) + "' holds a NUL character");
+  }
   return text->get();
 }
 
@@ -89,14 +93,14 @@ std::optional<ConfigFile> read_config(const std::string& path, bool must_exist) 
   const std::filesystem::path base = std::filesystem::path(path).parent_path();
   for (const auto& [key, node] : root) {
     if (key == "db") {
-      config.db = resolve_path(string_value(path, node, key), base);
+      config.db = resolve_path(path, node, string_value(path, node, key), base);
     } else if (key == "catalog") {
       if (const toml::array* list = node.as_array()) {
         for (const toml::node& item : *list) {
-          config.catalogs.push_back(resolve_path(string_value(path, item, key), base));
+          config.catalogs.push_back(resolve_path(path, item, string_value(path, item, key), base));
         }
       } else {
-        config.catalogs.push_back(resolve_path(string_value(path, node, key), base));
+        config.catalogs.push_back(resolve_path(path, node, string_value(path, node, key), base));
       }
     } else if (key == "lang") {
       const std::string& lang = string_value(path, node, key);

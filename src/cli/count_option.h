@@ -69,9 +69,9 @@ inline void validate(boost::any& out, const std::vector<std::string>& values, Si
     shift = 0;
   } else if (unit == "K" || unit == "k" || unit == "KiB") {
     shift = 10;
-  } else if (unit == "M" || unit == "MiB") {
+  } else if (unit == "M" || unit == "m" || unit == "MiB") {
     shift = 20;
-  } else if (unit == "G" || unit == "GiB") {
+  } else if (unit == "G" || unit == "g" || unit == "GiB") {
     shift = 30;
   } else {
     throw po::invalid_option_value(text);

@@ -47,7 +47,7 @@ constexpr const char* kUsage =
     "  -h, --help       this help; 'dmarcq <command> --help' for a command\n"
     "  --version        print the version\n"
     "\n"
-    "exit status: 0 success, 1 usage error, 2 this run rejected inputs, 3 fatal error";
+    "exit status: 0 success, 1 usage error, 2 this run rejected something new, 3 fatal error";
 
 struct Command {
   const char* name;
@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
       config = dmarcq::cli::read_config(path, false);
     }
   } catch (const dmarcq::cli::UsageError& error) {
-    return usage_error(error.message, "");
+    dmarcq::cli::defer_config_error(error.message);
   }
   const char* env_db = std::getenv("DMARCQ_DB");
   if (db_flag) {
@@ -174,6 +174,7 @@ int main(int argc, char** argv) {
     global.db_is_default = true;
   }
   if (config) {
+    global.config_path = config->path;
     global.catalogs = config->catalogs;
     global.lang = config->lang;
     global.tz = config->tz;

@@ -7,6 +7,7 @@
 #define DMARCQ_OUTPUT_OUTPUT_H_
 
 #include <cstddef>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -33,9 +34,13 @@ struct CsvOptions {
 void write_table(const core::Table& table, std::ostream& out);
 // The width tables must fit, in columns (0: none, the default). Wider tables fold
 // their column names at '_', then narrow the gaps, then cut text cells with "…";
-// numbers are never cut. The command line sets the terminal's width when standard
-// output is a terminal, so that pipes and files get every cell whole.
-void set_table_width(std::size_t columns);
+// numbers are never cut. Applies to tables written to `terminal` only: the command
+// line sets the terminal's width for std::cout when standard output is a terminal,
+// so that pipes and files (--out) get every cell whole.
+void set_table_width(std::size_t columns, const std::ostream& terminal = std::cout);
+// Whether tables group integers by thousands ("1,582"; the default). `dmarcq sql`
+// turns it off: its integers may be years, ids or timestamps.
+void set_table_thousands(bool grouped);
 // Whether any cell was cut so far (the command line says so once on stderr).
 bool table_cells_cut();
 // RFC 4180 with a header row. Text cells and column names that start with = + - @ TAB

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -22,13 +23,16 @@ constexpr std::string_view kColumnGap = "  ";
 constexpr std::size_t kMinTextWidths[] = {12, 6};
 
 std::size_t g_table_width = 0;  // 0: no limit
+bool g_group_thousands = true;
+const std::ostream* g_terminal = &std::cout;  // the stream g_table_width applies to
 bool g_cells_cut = false;
 
 // The longest prefix of `text` that fits `width` columns, with "…" when cut; of a
-// path, the longest suffix ("…/reports/a.xml"), as its file name says most.
+// path (a '/' and no space), the longest suffix ("…/reports/a.xml"), as its file
+// name says most.
 std::string fit_cell(const std::string& text, std::size_t width) {
   if (core::display_width(text) <= width) return text;
-  if (text.find('/') != std::string::npos && width > 1) {
+  if (text.find('/') != std::string::npos && text.find(' ') == std::string::npos && width > 1) {
     std::vector<std::size_t> starts;  // code point starts
     for (std::size_t pos = 0; pos < text.size();) {
       starts.push_back(pos);
@@ -110,7 +114,7 @@ RenderedCell render(const core::Cell& cell) {
     rendered.text = std::move(*number);
     // For people, counts are grouped by thousands as in the accounting and the fix
     // texts ("1,582"); CSV and JSON keep bare digits for programs.
-    if (std::holds_alternative<std::int64_t>(cell)) {
+    if (g_group_thousands && std::holds_alternative<std::int64_t>(cell)) {
       const std::size_t digits_start = rendered.text[0] == '-' ? 1 : 0;
       for (std::size_t i = rendered.text.size(); i > digits_start + 3; i -= 3) {
         rendered.text.insert(i - 3, 1, ',');
@@ -199,7 +203,9 @@ class TableRowWriter final : public core::RowSink {
       for (const std::size_t width : widths_) sum += width;
       return sum;
     };
-    if (g_table_width > 0 && total() > g_table_width) {
+    // Only standard output is the terminal: a file written with --out is whole.
+    const std::size_t limit = &out_ == g_terminal ? g_table_width : 0;
+    if (limit > 0 && total() > limit) {
       for (std::size_t i = 0; i < column_count; ++i) {
         header_lines[i] = fold_name(header_[i].text, data_widths[i]);
         widths_[i] = data_widths[i];
@@ -207,9 +213,9 @@ class TableRowWriter final : public core::RowSink {
           widths_[i] = std::max(widths_[i], core::display_width(line));
         }
       }
-      if (total() > g_table_width) gap_ = " ";
+      if (total() > limit) gap_ = " ";
       for (const std::size_t min_width : kMinTextWidths) {
-        while (total() > g_table_width) {
+        while (total() > limit) {
           std::size_t widest = column_count;
           for (std::size_t i = 0; i < column_count; ++i) {
             if (has_number[i] && !has_text[i]) continue;
@@ -279,7 +285,11 @@ class TableRowWriter final : public core::RowSink {
 
 }  // namespace
 
-void set_table_width(std::size_t columns) { g_table_width = columns; }
+void set_table_width(std::size_t columns, const std::ostream& terminal) {
+  g_table_width = columns;
+  g_terminal = &terminal;
+}
+void set_table_thousands(bool grouped) { g_group_thousands = grouped; }
 bool table_cells_cut() { return g_cells_cut; }
 
 std::unique_ptr<core::RowSink> table_row_writer(std::ostream& out, std::size_t measured_rows) {

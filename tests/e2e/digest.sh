@@ -43,7 +43,8 @@ expect_rc 1 "$DMARCQ" --db "$DB" digest --week 2026-W47 --excel --no-excel
 expect_rc 1 "$DMARCQ" --db "$DB" digest --week 2026-W47 --format json --excel
 
 # Each domain opens with its total row: the domain-level findings and the reporters.
-expect_grep '^2026-W47,example.co.jp,all,all mail,,936,135,801,14.4,.*policy_none;enforcement_readiness,warn,' "$GOLDEN/digest-2026-W47.csv"
+# Its severity is the worst of the domain (Salesforce fails), its causes the domain's own.
+expect_grep '^2026-W47,example.co.jp,all,all mail,,936,135,801,14.4,.*policy_none;enforcement_readiness,fail,' "$GOLDEN/digest-2026-W47.csv"
 # JSON: typed values, English keys whatever the language.
 expect_rc 0 "$DMARCQ" --db "$DB" digest --week 2026-W47 --format json --lang ja --domain example.co.jp
 checks=$((checks + 1))
@@ -60,6 +61,20 @@ PY
 # while the week is recent.
 expect_rc 0 env DMARCQ_NOW=2026-11-24T09:00:00Z "$DMARCQ" --db "$DB" digest --domain example.co.jp
 expect_grep '^dmarcq: digest: 2026-W47: reports from 2 of the 3 reporters of the week before (missing: yahoo); .*run again after 2026-11-24' "$WORK/err"
+# Later than two days after the week, no date to wait for.
+expect_rc 0 env DMARCQ_NOW=2026-11-27T09:00:00Z TZ=UTC "$DMARCQ" --db "$DB" digest --week 2026-W47 --domain example.co.jp
+expect_grep 'reports from 2 of the 3 reporters of the week before (missing: yahoo)$' "$WORK/err"
+# A week that is not over yet is partial, and says so.
+expect_rc 0 env DMARCQ_NOW=2026-11-19T12:00:00Z TZ=UTC "$DMARCQ" --db "$DB" digest --week 2026-W47
+expect_grep '^dmarcq: warning: digest: 2026-W47 is not over yet (today is 2026-11-19 in UTC): its figures are partial' "$WORK/err"
+# csv or json only; a missing --out directory is a usage error.
+expect_rc 1 "$DMARCQ" --db "$DB" digest --week 2026-W47 --format table
+expect_rc 1 "$DMARCQ" --db "$DB" digest --week 2026-W47 --out "$WORK/no/such/dir/d.csv"
+expect_grep "directory $WORK/no/such/dir does not exist" "$WORK/err"
+# --all-weeks on a store without reports says so.
+"$DMARCQ" --db "$WORK/empty.db" import - </dev/null 2>/dev/null
+expect_rc 0 "$DMARCQ" --db "$WORK/empty.db" digest --all-weeks --out-dir "$WORK/none"
+expect_grep "digest: the store holds no reports: no week to write" "$WORK/err"
 expect_rc 0 env DMARCQ_NOW=2026-11-24T09:00:00Z "$DMARCQ" -q --db "$DB" digest --domain example.co.jp
 checks=$((checks + 1))
 [ ! -s "$WORK/err" ] || fail "--quiet digest printed: $(cat "$WORK/err")"

@@ -55,6 +55,10 @@ expect_grep "^dmarcq: rejects: forgot 1 reject" "$WORK/err"
 expect_rc 0 "$DMARCQ" rejects --format csv
 checks=$((checks + 1))
 [ "$(tail -n +2 "$WORK/out" | wc -l)" -eq 1 ] || fail "--forget ID left: $(cat "$WORK/out")"
+expect_rc 0 "$DMARCQ" rejects --format json
+second=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["id"])' "$WORK/out")
+expect_rc 0 "$DMARCQ" rejects --forget "$second" --forget "$second"
+expect_grep "^dmarcq: rejects: forgot 1 reject" "$WORK/err"
 expect_rc 1 "$DMARCQ" rejects --forget 0123456789abcdef
 expect_grep "no reject with the id 0123456789abcdef" "$WORK/err"
 expect_rc 0 "$DMARCQ" rejects --forget-all
@@ -99,7 +103,35 @@ expect_rc 1 "$DMARCQ" summary --db ""
 expect_grep "db needs a non-empty PATH" "$WORK/err"
 expect_rc 1 "$DMARCQ" --config "$WORK/none.toml" summary
 expect_grep "config file $WORK/none.toml: cannot read" "$WORK/err"
+# A broken config file does not stop --help; a bad tz in it names the file.
+printf 'colour = 1\n' >"$XDG_CONFIG_HOME/dmarcq/config.toml"
+expect_rc 0 "$DMARCQ" summary --help
+expect_rc 1 "$DMARCQ" summary
+expect_grep "config.toml:1: unknown key 'colour'" "$WORK/err"
+printf 'tz = "Asia/Tokio"\n' >"$XDG_CONFIG_HOME/dmarcq/config.toml"
+expect_rc 1 "$DMARCQ" --db "$XDG_DATA_HOME/dmarcq/dmarcq.db" digest
+expect_grep "config.toml: tz: unknown time zone 'Asia/Tokio'" "$WORK/err"
+printf 'db = "~/x.db"\n' >"$WORK/tilde.toml"
+expect_rc 1 env -u HOME "$DMARCQ" --config "$WORK/tilde.toml" summary
+expect_grep "tilde.toml:1: '~' needs \$HOME, which is not set" "$WORK/err"
+printf 'db = "a\\u0000b"\n' >"$WORK/nul.toml"
+expect_rc 1 "$DMARCQ" --config "$WORK/nul.toml" summary
+expect_grep "nul.toml:1: 'db' holds a NUL character" "$WORK/err"
 rm "$XDG_CONFIG_HOME/dmarcq/config.toml"
+# A $TZ the zone database lacks is said, not silently UTC.
+expect_rc 0 env TZ=Asia/Tokio "$DMARCQ" digest --week 2026-W47
+expect_grep "TZ 'Asia/Tokio' is not a known time zone; the C library uses UTC" "$WORK/err"
+expect_rc 0 env TZ=JST-9 "$DMARCQ" digest --week 2026-W47
+checks=$((checks + 1))
+! grep -q "not a known time zone" "$WORK/err" || fail "a POSIX TZ rule was refused"
+# With neither HOME nor XDG_DATA_HOME the store is ./dmarcq.db.
+mkdir -p "$WORK/nohome"
+(cd "$WORK/nohome" && expect_rc 0 env -u HOME -u XDG_DATA_HOME -u XDG_CONFIG_HOME "$DMARCQ" import "$SAMPLES/gmx.net!example.net!1794528000!1794614399.xml")
+checks=$((checks + 1))
+[ -f "$WORK/nohome/dmarcq.db" ] || fail "no ./dmarcq.db without HOME"
+# sql prints integers as SQLite gives them; other tables group them.
+expect_rc 0 "$DMARCQ" sql "SELECT 2026 AS year, 1794960000 AS t"
+expect_grep "^2026  1794960000$" "$WORK/out"
 # A relative db in the config is relative to the config file.
 printf 'db = "stores/rel.db"\n' >"$WORK/rel.toml"
 mkdir -p "$WORK/stores"
@@ -196,7 +228,11 @@ expect_grep "excel goes with --format csv" "$WORK/err"
 
 # rebuild of a store that does not exist is a usage error, not an empty store.
 expect_rc 1 "$DMARCQ" --db "$WORK/none.db" rebuild
-expect_grep "no store at $WORK/none.db: nothing to rebuild" "$WORK/err"
+expect_grep "no store at $WORK/none.db: run \`dmarcq import\` first" "$WORK/err"
+for command in "rejects --forget-all" "rejects --retry" "rejects --forget 3f1b1267e7bc"; do
+  # shellcheck disable=SC2086
+  expect_rc 1 "$DMARCQ" --db "$WORK/none.db" $command
+done
 checks=$((checks + 1))
 [ ! -e "$WORK/none.db" ] || fail "rebuild created a store"
 

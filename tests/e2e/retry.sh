@@ -88,7 +88,12 @@ expect_grep "retry: 2 rejects retried: 0 imported, 0 duplicates, 2 still rejecte
 dump >"$WORK/after"
 expect_same "$WORK/before" "$WORK/after"
 
-# Nothing to retry: fine, and exit 0.
+# Nothing to retry: fine, and exit 0. A store that does not exist is a usage error.
+expect_rc 1 "$DMARCQ" --db "$WORK/empty.db" rejects --retry
+expect_grep "no store at $WORK/empty.db" "$WORK/err"
+checks=$((checks + 1))
+[ ! -e "$WORK/empty.db" ] || fail "rejects --retry created a store"
+expect_rc 0 "$DMARCQ" --db "$WORK/empty.db" import - </dev/null
 expect_rc 0 "$DMARCQ" --db "$WORK/empty.db" rejects --retry
 expect_grep "retry: 0 rejects retried: 0 imported, 0 duplicates, 0 still rejected; 0 not retried" "$WORK/err"
 

@@ -48,6 +48,12 @@ help_options() {
   "$DMARCQ" "$@" --help | sed -nE 's/^  (-[a-zA-Z](, | \[ ))?(--[a-z0-9][a-z0-9-]*).*/\3/p'
 }
 
+# The formats a command takes: digest writes csv and json, every other table or csv
+# or json.
+formats_of() {
+  if [ "$1" = digest ]; then echo csv json; else echo table csv json; fi
+}
+
 # Man pages: dmarcq(1) and dmarcq-COMMAND(1), rendered (no hyphenation, so that every
 # option is whole), each with every option of its --help and its SEE ALSO.
 for command in "" "${commands[@]}"; do
@@ -111,7 +117,7 @@ for command in "${commands[@]}"; do
   expect_offers "bash: dmarcq $command --" "$WORK/offers" $(help_options "$command")
   if help_options "$command" | grep -qx -- --format; then
     bash_complete dmarcq "$command" --format "" >"$WORK/offers"
-    expect_offers "bash: dmarcq $command --format" "$WORK/offers" table csv json
+    expect_offers "bash: dmarcq $command --format" "$WORK/offers" $(formats_of "$command")
   fi
   if help_options "$command" | grep -qx -- --lang; then
     bash_complete dmarcq "$command" --lang "" >"$WORK/offers"
@@ -163,7 +169,7 @@ for command in "${commands[@]}"; do
   expect_offers "zsh: dmarcq $command --" "$WORK/offers" $(help_options "$command")
   if help_options "$command" | grep -qx -- --format; then
     zsh_offers "dmarcq $command --format "
-    expect_offers "zsh: dmarcq $command --format" "$WORK/offers" table csv json
+    expect_offers "zsh: dmarcq $command --format" "$WORK/offers" $(formats_of "$command")
   fi
   if help_options "$command" | grep -qx -- --lang; then
     zsh_offers "dmarcq $command --lang="

@@ -654,7 +654,10 @@ class SqliteStore final : public Store {
       return static_cast<std::int64_t>(sqlite3_changes(db_.handle()));
     }
     std::int64_t count = 0;
-    for (const std::string& id : ids) {
+    std::vector<std::string> unique_ids = ids;
+    std::sort(unique_ids.begin(), unique_ids.end());
+    unique_ids.erase(std::unique(unique_ids.begin(), unique_ids.end()), unique_ids.end());
+    for (const std::string& id : unique_ids) {
       // Hex digits and the "#N" of a document's further reports only: the id is
       // matched as a prefix, and LIKE must see no wildcard in it.
       const bool well_formed =
