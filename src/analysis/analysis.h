@@ -8,8 +8,10 @@
 #define DMARCQ_ANALYSIS_ANALYSIS_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -326,6 +328,12 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
 // these ids (JSON keys). Within a domain: severity (fail, warn, info, ok), then
 // messages. Messages are spread over days like summary, so the rows other than "all"
 // add up to it and to the domain's summary for the week.
+// The reporters with messages in the days `from` to `to`, by policy domain (of
+// `domains`, all when empty): how complete a week's reports are.
+core::Result<std::map<std::string, std::set<std::string>>> reporters_by_domain(
+    store::Store& store, const std::vector<std::string>& domains, std::int64_t from,
+    std::int64_t to);
+
 core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
                                  const std::vector<std::string>& domains, const Catalog& catalog,
                                  Lang lang, bool localized_columns = true);

@@ -167,8 +167,9 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
   return text;
 }
 
-// Distinct reporters with messages per domain within the days `from` to `to`.
-core::Result<std::unordered_map<std::string, std::int64_t>> reporters_by_domain(
+}  // namespace
+
+core::Result<std::map<std::string, std::set<std::string>>> reporters_by_domain(
     store::Store& store, const std::vector<std::string>& domains, std::int64_t from,
     std::int64_t to) {
   store::SummaryQuery query;
@@ -178,16 +179,17 @@ core::Result<std::unordered_map<std::string, std::int64_t>> reporters_by_domain(
   query.to_day = to;
   auto table = store.summary(query);
   if (!table) return std::move(table).error();
-  std::unordered_map<std::string, std::int64_t> count;
+  std::map<std::string, std::set<std::string>> reporters;
   for (const std::vector<core::Cell>& row : table->rows) {
     const auto* domain = std::get_if<std::string>(&row[0]);
+    const auto* reporter = std::get_if<std::string>(&row[1]);
     const auto* messages = std::get_if<std::int64_t>(&row[2]);
-    if (domain != nullptr && messages != nullptr && *messages > 0) ++count[*domain];
+    if (domain != nullptr && reporter != nullptr && messages != nullptr && *messages > 0) {
+      reporters[*domain].insert(*reporter);
+    }
   }
-  return count;
+  return reporters;
 }
-
-}  // namespace
 
 core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
                                  const std::vector<std::string>& domains, const Catalog& catalog,
@@ -410,9 +412,9 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
       previous_rate = before_rate;
       change = std::round((pass_rate - before_rate) * 10.0) / 10.0;
     }
-    const auto count = [&](const std::unordered_map<std::string, std::int64_t>& counts) {
-      const auto found = counts.find(domain);
-      return found != counts.end() ? found->second : std::int64_t{0};
+    const auto count = [&](const std::map<std::string, std::set<std::string>>& reporters) {
+      const auto found = reporters.find(domain);
+      return static_cast<std::int64_t>(found != reporters.end() ? found->second.size() : 0);
     };
     return {week,
             domain,

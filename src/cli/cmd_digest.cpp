@@ -67,23 +67,14 @@ std::string extension_of(output::Format format) {
   return ".txt";
 }
 
-// The reporters with reports for the days `from` to `to` of `domains`.
+// The reporters with reports for the days `from` to `to` of any of `domains`.
 core::Result<std::set<std::string>> reporters_of(store::Store& store,
                                                  const std::vector<std::string>& domains,
                                                  std::int64_t from, std::int64_t to) {
-  store::SummaryQuery query;
-  query.by = {store::GroupKey::kReporter};
-  query.domains = domains;
-  query.from_day = from;
-  query.to_day = to;
-  auto table = store.summary(query);
-  if (!table) return std::move(table).error();
+  auto by_domain = analysis::reporters_by_domain(store, domains, from, to);
+  if (!by_domain) return std::move(by_domain).error();
   std::set<std::string> reporters;
-  for (const std::vector<core::Cell>& row : table->rows) {
-    const auto* name = std::get_if<std::string>(&row[0]);
-    const auto* messages = std::get_if<std::int64_t>(&row[1]);
-    if (name != nullptr && messages != nullptr && *messages > 0) reporters.insert(*name);
-  }
+  for (const auto& [domain, names] : *by_domain) reporters.insert(names.begin(), names.end());
   return reporters;
 }
 

@@ -200,13 +200,7 @@ bool any_given(const po::variables_map& vm, const po::options_description& group
   return false;
 }
 
-std::string with_thousands(std::int64_t value) {
-  std::string digits = std::to_string(value);
-  for (int i = static_cast<int>(digits.size()) - 3; i > (value < 0 ? 1 : 0); i -= 3) {
-    digits.insert(static_cast<std::size_t>(i), ",");
-  }
-  return digits;
-}
+std::string with_thousands(std::int64_t value) { return core::group_thousands(value); }
 
 std::string plural(std::int64_t n, const char* one, const char* many) {
   return with_thousands(n) + " " + (n == 1 ? one : many);

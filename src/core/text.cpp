@@ -169,4 +169,11 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
+std::string group_thousands(std::int64_t value) {
+  std::string digits = std::to_string(value);
+  const std::size_t first = value < 0 ? 1 : 0;
+  for (std::size_t i = digits.size(); i > first + 3; i -= 3) digits.insert(i - 3, 1, ',');
+  return digits;
+}
+
 }  // namespace dmarcq::core

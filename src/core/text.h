@@ -3,6 +3,7 @@
 #define DMARCQ_CORE_TEXT_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -49,6 +50,9 @@ void append_u_escape(std::string& out, char32_t code_point);
 bool is_wide(char32_t code_point);
 // Terminal columns `text` takes: code points, with wide ones counting two.
 std::size_t display_width(std::string_view text);
+
+// "1,234,567": an integer with its digits grouped by thousands, as people read counts.
+std::string group_thousands(std::int64_t value);
 
 // ASCII lower-case copy.
 std::string ascii_lower(std::string_view text);

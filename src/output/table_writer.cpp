@@ -115,10 +115,7 @@ RenderedCell render(const core::Cell& cell) {
     // For people, counts are grouped by thousands as in the accounting and the fix
     // texts ("1,582"); CSV and JSON keep bare digits for programs.
     if (g_group_thousands && std::holds_alternative<std::int64_t>(cell)) {
-      const std::size_t digits_start = rendered.text[0] == '-' ? 1 : 0;
-      for (std::size_t i = rendered.text.size(); i > digits_start + 3; i -= 3) {
-        rendered.text.insert(i - 3, 1, ',');
-      }
+      rendered.text = core::group_thousands(std::get<std::int64_t>(cell));
     }
     rendered.width = rendered.text.size();
   }
