@@ -190,6 +190,22 @@ checks=$((checks + 3))
 [ -f "$WORK/cronhome/.local/share/dmarcq/dmarcq.db" ] || fail "the cron recipe made no store"
 grep -qx -- "-A" "$WORK/cronhome/mail.args" && grep -qx -- "$WORK/cronhome/dmarc/digest-$week.csv" "$WORK/cronhome/mail.args" ||
   fail "the digest was not attached: $(cat "$WORK/cronhome/mail.args" 2>/dev/null)"
+# The same Monday as if it were 2026-11-23, the week after the sample mail (a date
+# that answers the recipe's question): the digest holds the week's rows, Excel-ready,
+# and the quiet run prints nothing for cron to mail.
+cat >"$WORK/bin/date" <<'SH'
+#!/bin/sh
+echo 2026-W47
+SH
+chmod +x "$WORK/bin/date"
+expect_rc 0 env -i HOME="$WORK/cronhome" PATH="$WORK/bin:$(dirname "$DMARCQ"):/usr/bin:/bin" \
+  sh -c "$cron_line"
+checks=$((checks + 3))
+[ ! -s "$WORK/err" ] || fail "the quiet cron run printed: $(cat "$WORK/err")"
+grep -q '^2026-W47,example.net,all,all mail,' "$WORK/cronhome/dmarc/digest-2026-W47.csv" ||
+  fail "the cron digest has no example.net total: $(head -c 300 "$WORK/cronhome/dmarc/digest-2026-W47.csv")"
+[ "$(head -c 3 "$WORK/cronhome/dmarc/digest-2026-W47.csv" | od -An -tx1 | tr -d ' ')" = "efbbbf" ] ||
+  fail "the cron digest has no BOM"
 
 # summary --by source: busiest first; --sort any column, --top N with a note.
 expect_rc 0 "$DMARCQ" summary --by source --domain example.co.jp --format csv --top 2
