@@ -362,9 +362,13 @@ void Importer::on_file_end(const ingest::Origin& origin) {
 void Importer::record_reject(const std::string& origin, const core::Error& error,
                              const std::string& content_hash, std::string_view raw,
                              std::uint64_t size, bool already_stored) {
+  // A copy of a document this run rejected (the same bytes twice in a mailbox) is as
+  // new as the first: "by an earlier run" means an earlier run.
+  const bool earlier_run = already_stored && rejected_this_run_.count(content_hash) == 0;
+  if (!already_stored) rejected_this_run_.insert(content_hash);
   count([&](ImportCounts& c) {
     ++c.rejected;
-    if (already_stored) ++c.rejected_before;
+    if (earlier_run) ++c.rejected_before;
   });
   stats_.rejects.push_back(describe(origin, error.to_string()));
   const std::string_view kept = raw.size() <= kMaxKeptRawBytes ? raw : std::string_view();

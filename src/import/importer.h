@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -156,6 +157,7 @@ class Importer final : public ingest::Sink {
   report::ParseLimits parse_limits_;
   RejectPolicy reject_policy_;
   std::vector<HeldReject> held_rejects_;
+  std::unordered_set<std::string> rejected_this_run_;  // content hashes first rejected now
   ImportStats stats_;
   std::optional<core::Error> fatal_;
   std::int64_t batch_units_ = 0;

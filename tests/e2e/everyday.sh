@@ -221,6 +221,13 @@ expect_rc 1 "$DMARCQ" summary --sort colour
 expect_grep "unknown --sort column 'colour' (choose from domain, messages" "$WORK/err"
 expect_rc 1 "$DMARCQ" summary --top 0
 
+# The same broken bytes twice in one run are two new rejects, not one "by an earlier run".
+mkdir -p "$WORK/twice"
+printf '<feedback><report_metadata>' >"$WORK/twice/a.xml"
+cp "$WORK/twice/a.xml" "$WORK/twice/b.xml"
+expect_rc 2 "$DMARCQ" --db "$WORK/twice.db" import "$WORK/twice"
+expect_grep "import: 0 reports imported, 0 duplicates, 2 rejected, 0 skipped" "$WORK/err"
+
 # A reject without bytes (a file over the size limit) met again is not new: exit 0.
 head -c 10000 /dev/zero | tr '\0' 'x' >"$WORK/huge.xml"
 expect_rc 2 "$DMARCQ" --db "$WORK/huge.db" import --max-input-size 4K "$WORK/huge.xml"
