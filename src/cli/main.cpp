@@ -23,23 +23,23 @@ namespace {
 using dmarcq::cli::GlobalOptions;
 
 constexpr const char* kUsage =
-    "usage: dmarcq [--db PATH] [--catalog FILE] [--config FILE] [-q] <command> [options]\n"
+    "usage: dmarcq [global options] <command> [options]\n"
     "\n"
     "DMARC aggregate report analyzer.\n"
     "\n"
     "commands:\n"
     "  import PATH...   read mailboxes, report files, archives and directories\n"
-    "  summary          totals and pass rates --by domain|sender|reporter|source|day|week\n"
+    "  summary          pass rates --by domain|sender|reporter|source|day|week\n"
     "  explain          failing sources, their cause, messages affected, and the fix\n"
-    "  digest           weekly CSV digest (--week YYYY-Www, default: last complete week)\n"
+    "  digest           the weekly digest for spreadsheets (--week YYYY-Www)\n"
     "  senders          the sender catalog in use\n"
-    "  rejects          inputs that could not be imported, with reasons (--retry)\n"
+    "  rejects          what could not be imported, and why (--retry, --forget)\n"
     "  sql QUERY        read-only SQL over the store\n"
     "  rebuild          recompute the tables derived from the records\n"
     "\n"
     "global options (--db, --catalog and --quiet may also follow the command):\n"
-    "  --db PATH        database file (default: $DMARCQ_DB, else the config file's db,\n"
-    "                   else $XDG_DATA_HOME/dmarcq/dmarcq.db, ~/.local/share/dmarcq/)\n"
+    "  --db PATH        the store; default $DMARCQ_DB, the config file's db, or\n"
+    "                   $XDG_DATA_HOME/dmarcq/dmarcq.db (~/.local/share/dmarcq/)\n"
     "  --catalog FILE   senders to add to the built-in catalog (schema/senders.md)\n"
     "  --config FILE    settings (default: $XDG_CONFIG_HOME/dmarcq/config.toml, else\n"
     "                   ~/.config/dmarcq/config.toml): db, catalog, lang, tz\n"
@@ -47,7 +47,8 @@ constexpr const char* kUsage =
     "  -h, --help       this help; 'dmarcq <command> --help' for a command\n"
     "  --version        print the version\n"
     "\n"
-    "exit status: 0 success, 1 usage error, 2 this run rejected something new, 3 fatal error";
+    "exit status: 0 success, 1 usage error, 2 this run rejected something new,\n"
+    "3 fatal error";
 
 struct Command {
   const char* name;
