@@ -12,11 +12,11 @@ constexpr const char* kUsage =
     "usage: dmarcq [--catalog FILE] senders [--format table|csv|json]\n"
     "\n"
     "Lists the senders dmarcq identifies sources with: the built-in catalog\n"
-    "(schema/senders.toml) with any --catalog files merged over it (an entry with the\n"
-    "same id replaces the built-in one). The format is documented in schema/senders.md.\n"
-    "Columns: id, name, type, the SPF include it asks for, whether its envelope is the\n"
-    "customer's domain by default, its envelope and DKIM domains, its number of IP\n"
-    "ranges, and where the entry was defined.";
+    "(schema/senders.toml) with any --catalog files merged over it (an entry with\n"
+    "the same id replaces the built-in one). The format is documented in\n"
+    "schema/senders.md. Columns: id, name, type, the SPF include it asks for,\n"
+    "whether its envelope is the customer's domain by default, its envelope and DKIM\n"
+    "domains, its number of IP ranges, and where the entry was defined.";
 
 std::string joined(const std::vector<std::string>& items) {
   std::string out;

@@ -17,16 +17,18 @@ constexpr const char* kUsage =
     "rows as they are read. Tables: report, report_day, report_note, record, fact,\n"
     "day_total, input, reject, message; views per record: dkim_result, spf_result,\n"
     "policy_reason; conflict, reports delivered twice with different records (see\n"
-    "schema/*.sql). Only SELECT (WITH and RECURSIVE included), SQLite's\n"
-    "functions that read their arguments only, and the PRAGMAs that describe tables\n"
-    "(table_info, table_list, index_list, ...) and integrity_check run; anything else\n"
-    "(ATTACH, a PRAGMA that sets, load_extension(), any write) is refused with exit 1.\n"
+    "schema/*.sql). Only SELECT (WITH and RECURSIVE included), SQLite's functions\n"
+    "that read their arguments only, and the PRAGMAs that describe tables\n"
+    "(table_info, table_list, index_list, ...) and integrity_check run; anything\n"
+    "else (ATTACH, a PRAGMA that sets, load_extension(), any write) is refused with\n"
+    "exit 1.\n"
     "\n"
     "At most --max-rows rows are printed (default 1,000,000; 0: all), with a note on\n"
-    "stderr when there were more. The table format sizes its columns on the first 1,000\n"
-    "rows.\n"
+    "stderr when there were more. The table format sizes its columns on the first\n"
+    "1,000 rows.\n"
     "\n"
-    "example: dmarcq sql \"SELECT source_ip, sum(message_count) FROM record GROUP BY 1\"";
+    "example: dmarcq sql \"SELECT source_ip, sum(message_count) FROM record GROUP BY\n"
+    "1\"";
 
 // Rows a table view measures before it prints: enough for any real column, bounded
 // so that a query of millions of rows prints in flat memory.

@@ -13,26 +13,27 @@ namespace dmarcq::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: dmarcq [--db PATH] summary [--by KEYS] [--domain D] [--from DAY] [--to DAY]\n"
-    "                                  [--sort COLUMN] [--top N] [--format table|csv|json]\n"
+    "usage: dmarcq [--db PATH] summary [--by KEYS] [--domain D] [--from DAY]\n"
+    "                  [--to DAY] [--sort COLUMN] [--top N] [--format table|csv|json]\n"
     "\n"
     "Messages and DMARC results, grouped by KEYS: a comma list of domain, sender,\n"
     "reporter, source, day, week (default: domain). 'domain' is the policy domain of\n"
     "the report; 'sender' is the catalog sender of the source ('unknown' otherwise,\n"
-    "see 'dmarcq senders').\n"
-    "Columns: the keys, messages, dmarc_pass, dmarc_fail, spf_aligned_pass,\n"
-    "dkim_aligned_pass, quarantined, rejected, pass_rate (percent of messages passing\n"
-    "DMARC, i.e. aligned SPF or aligned DKIM, as the reporter evaluated it).\n"
+    "see 'dmarcq senders'). Columns: the keys, messages, dmarc_pass, dmarc_fail,\n"
+    "spf_aligned_pass, dkim_aligned_pass, quarantined, rejected, pass_rate (percent\n"
+    "of messages passing DMARC, i.e. aligned SPF or aligned DKIM, as the reporter\n"
+    "evaluated it).\n"
     "\n"
-    "Rows are in the order of their keys; --by source sorts by messages, busiest first.\n"
-    "--sort COLUMN sorts by any column (numbers largest first), --top N keeps N rows.\n"
+    "Rows are in the order of their keys; --by source sorts by messages, busiest\n"
+    "first. --sort COLUMN sorts by any column (numbers largest first), --top N keeps\n"
+    "N rows.\n"
     "\n"
-    "Days are the reporters' days, as the reports state them (UTC for Google, Microsoft\n"
-    "and Yahoo), and weeks ISO 8601 weeks; --tz only says what today is for --from\n"
-    "and --to (today, yesterday, Nd). A report covering several days has each\n"
-    "record's count spread evenly over those days: day i of n gets count / n, plus one\n"
-    "for the first count % n days, so every figure is an exact integer and the days add\n"
-    "up to the count. --from/--to select days by the same rule.";
+    "Days are the reporters' days, as the reports state them (UTC for Google,\n"
+    "Microsoft and Yahoo), and weeks ISO 8601 weeks; --tz only says what today is\n"
+    "for --from and --to (today, yesterday, Nd). A report covering several days has\n"
+    "each record's count spread evenly over those days: day i of n gets count / n,\n"
+    "plus one for the first count % n days, so every figure is an exact integer and\n"
+    "the days add up to the count. --from/--to select days by the same rule.";
 
 std::vector<store::GroupKey> parse_keys(const std::vector<std::string>& values) {
   std::vector<store::GroupKey> keys;
