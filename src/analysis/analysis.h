@@ -324,8 +324,9 @@ core::Result<core::Table> sender_summary(store::Store& store, const store::Summa
 // Columns: week, domain, sender, sender_name, source_ips, messages, dmarc_pass,
 // dmarc_fail, pass_rate, spf_aligned_pass, dkim_aligned_pass, quarantined, rejected,
 // causes, severity, fix, messages_prev_week, pass_rate_prev_week, pass_rate_change,
-// reporters, reporters_prev_week; named in `lang` when `localized_columns`, else by
-// these ids (JSON keys). Within a domain: severity (fail, warn, info, ok), then
+// reporters, reporters_prev_week; named in `lang` when `localized_columns`, with
+// causes and severities in `lang` too; else by these ids (JSON keys), with cause ids
+// space-separated and severity ids. Within a domain: severity (fail, warn, info, ok), then
 // messages. Messages are spread over days like summary, so the rows other than "all"
 // add up to it and to the domain's summary for the week.
 // The reporters with messages in the days `from` to `to`, by policy domain (of

@@ -289,7 +289,17 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     table.columns.push_back(localized_columns ? text(lang, "digest." + std::string(column))
                                               : std::string(column));
   }
-  const std::string cause_separator = text(lang, "digest.cause_separator");
+  // People get cause labels and severities in their language; JSON (ids as keys) gets
+  // the ids, a list of causes, as explain's JSON does. The fix stays in `lang`.
+  const bool for_people = localized_columns;
+  const std::string cause_separator =
+      for_people ? text(lang, "digest.cause_separator") : std::string(" ");
+  auto cause_name = [&](Cause cause) {
+    return std::string(for_people ? cause_label(cause, lang) : cause_id(cause));
+  };
+  auto severity_text = [&](const std::string& id) {
+    return for_people && lang == Lang::kJa ? text(lang, "severity." + id) : id;
+  };
   // Writing 50,000 fix texts is most of a large week's digest; each row is
   // independent, so the cores share them.
   table.rows.resize(ordered.size());
@@ -299,8 +309,7 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     const std::vector<FindingCause> ordered_list = row.causes.ordered();
     std::string causes;
     for (const FindingCause& cause : ordered_list)
-      causes +=
-          (causes.empty() ? "" : cause_separator) + std::string(cause_label(cause.cause, lang));
+      causes += (causes.empty() ? "" : cause_separator) + cause_name(cause.cause);
     const std::vector<std::string> ips = top_ips(row, interned, 10);
     std::string fix;
     if (!ordered_list.empty()) {
@@ -312,8 +321,7 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     }
     const std::string severity_id =
         row.rank == 3 ? "ok" : severity_name(static_cast<Severity>(row.rank));
-    const std::string severity =
-        lang == Lang::kJa ? text(lang, "severity." + severity_id) : severity_id;
+    const std::string severity = severity_text(severity_id);
     const double pass_rate = rate(row.pass, row.messages);
     core::Cell previous_messages = std::monostate{};
     core::Cell previous_rate = std::monostate{};
@@ -393,8 +401,7 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     int rank = 3;
     for (const Finding& finding : *findings) {
       if (finding.domain != domain || finding.subject != Subject::kDomain) continue;
-      causes +=
-          (causes.empty() ? "" : cause_separator) + std::string(cause_label(finding.cause, lang));
+      causes += (causes.empty() ? "" : cause_separator) + cause_name(finding.cause);
       fix += (fix.empty() ? "" : text(lang, "digest.findings_separator")) + finding.fix;
       rank = std::min(rank, static_cast<int>(finding.severity));
     }
@@ -430,7 +437,7 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
             row.quarantined,
             row.rejected,
             causes,
-            lang == Lang::kJa ? text(lang, "severity." + severity_id) : severity_id,
+            severity_text(severity_id),
             fix,
             previous_messages,
             previous_rate,
@@ -448,6 +455,7 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
   }
   table.rows = std::move(with_totals);
   table.set_kind(table.columns[4], core::ColumnKind::kList);  // source_ips, in any language
+  if (!for_people) table.set_kind("causes", core::ColumnKind::kList);
   return table;
 }
 

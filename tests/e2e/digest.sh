@@ -55,6 +55,11 @@ first = rows[0]
 assert first["sender"] == "all" and first["sender_name"] == "すべてのメール", first
 assert first["messages"] == sum(r["messages"] for r in rows[1:]), rows
 assert first["reporters"] == 2 and first["reporters_prev_week"] == 3, first
+# Ids for scripts in every language: causes as a list, severity as an id; the fix is
+# in the chosen language.
+assert first["causes"] == ["policy_none", "enforcement_readiness"], first
+assert first["severity"] == "fail", first
+assert "ポリシー" in first["fix"], first
 assert isinstance(first["pass_rate"], float), first
 PY
 # Reporters missing against the week before are said on stderr, with when to run again
