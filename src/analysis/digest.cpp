@@ -161,6 +161,54 @@ std::vector<std::string> top_ips(const Row& row, const InternedFacts& interned, 
   return out;
 }
 
+// What a digest row says in words: its subject, causes, severity and fix.
+struct RowTexts {
+  std::string source;  // sender id, "forwarders", "unknown" or "all"
+  std::string name;
+  std::string source_ips;
+  std::string causes;
+  std::string severity;
+  std::string fix;
+};
+
+// The cells of a digest row, in the column order: its texts, its counts, the change
+// from `last_week` (empty cells when there was no mail then) and the reporters.
+std::vector<core::Cell> row_cells(const std::string& week, const std::string& domain,
+                                  RowTexts texts, const Row& row, const Totals* last_week,
+                                  core::Cell reporters, core::Cell reporters_prev_week) {
+  const double pass_rate = rate(row.pass, row.messages);
+  core::Cell previous_messages = std::monostate{};
+  core::Cell previous_rate = std::monostate{};
+  core::Cell change = std::monostate{};
+  if (last_week != nullptr && last_week->messages > 0) {
+    previous_messages = last_week->messages;
+    const double before_rate = rate(last_week->pass, last_week->messages);
+    previous_rate = before_rate;
+    change = std::round((pass_rate - before_rate) * 10.0) / 10.0;
+  }
+  return {week,
+          domain,
+          std::move(texts.source),
+          std::move(texts.name),
+          std::move(texts.source_ips),
+          row.messages,
+          row.pass,
+          row.messages - row.pass,
+          pass_rate,
+          row.spf_pass,
+          row.dkim_pass,
+          row.quarantined,
+          row.rejected,
+          std::move(texts.causes),
+          std::move(texts.severity),
+          std::move(texts.fix),
+          previous_messages,
+          previous_rate,
+          change,
+          std::move(reporters),
+          std::move(reporters_prev_week)};
+}
+
 std::string joined(const std::vector<std::string>& items, const char* separator) {
   std::string text;
   for (const std::string& item : items) text += (text.empty() ? "" : separator) + item;
@@ -321,43 +369,16 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     }
     const std::string severity_id =
         row.rank == 3 ? "ok" : severity_name(static_cast<Severity>(row.rank));
-    const std::string severity = severity_text(severity_id);
-    const double pass_rate = rate(row.pass, row.messages);
-    core::Cell previous_messages = std::monostate{};
-    core::Cell previous_rate = std::monostate{};
-    core::Cell change = std::monostate{};
-    if (const auto last_week = before.find(item.key);
-        last_week != before.end() && last_week->second.messages > 0) {
-      previous_messages = last_week->second.messages;
-      const double before_rate = rate(last_week->second.pass, last_week->second.messages);
-      previous_rate = before_rate;
-      change = std::round((pass_rate - before_rate) * 10.0) / 10.0;
-    }
     const std::string sender_name = row.subject == Subject::kSender ? row.sender->name
                                     : row.subject == Subject::kForwarders
                                         ? text(lang, "digest.forwarders")
                                         : text(lang, "digest.unknown");
-    return {week,
-            domain,
-            item.source,
-            sender_name,
-            joined(ips, " "),
-            row.messages,
-            row.pass,
-            row.messages - row.pass,
-            pass_rate,
-            row.spf_pass,
-            row.dkim_pass,
-            row.quarantined,
-            row.rejected,
-            causes,
-            severity,
-            fix,
-            previous_messages,
-            previous_rate,
-            change,
-            std::monostate{},
-            std::monostate{}};
+    const auto last_week = before.find(item.key);
+    return row_cells(week, domain,
+                     {item.source, sender_name, joined(ips, " "), std::move(causes),
+                      severity_text(severity_id), std::move(fix)},
+                     row, last_week != before.end() ? &last_week->second : nullptr,
+                     std::monostate{}, std::monostate{});
   };
   auto write_rows = [&](std::size_t begin, std::size_t end) {
     for (std::size_t i = begin; i < end; ++i) table.rows[i] = write_row(ordered[i]);
@@ -409,42 +430,17 @@ core::Result<core::Table> digest(store::Store& store, std::int64_t week_monday,
     // this row must see that a sender fails, not only the policy advice.
     rank = std::min(rank, domain_rank[index]);
     const std::string severity_id = rank == 3 ? "ok" : severity_name(static_cast<Severity>(rank));
-    const double pass_rate = rate(row.pass, row.messages);
-    core::Cell previous_messages = std::monostate{};
-    core::Cell previous_rate = std::monostate{};
-    core::Cell change = std::monostate{};
-    if (domain_before[index].messages > 0) {
-      previous_messages = domain_before[index].messages;
-      const double before_rate = rate(domain_before[index].pass, domain_before[index].messages);
-      previous_rate = before_rate;
-      change = std::round((pass_rate - before_rate) * 10.0) / 10.0;
-    }
     const auto count = [&](const std::map<std::string, std::set<std::string>>& reporters) {
       const auto found = reporters.find(domain);
       return static_cast<std::int64_t>(found != reporters.end() ? found->second.size() : 0);
     };
-    return {week,
-            domain,
-            std::string("all"),
-            text(lang, "digest.all_mail"),
-            std::string(),
-            row.messages,
-            row.pass,
-            row.messages - row.pass,
-            pass_rate,
-            row.spf_pass,
-            row.dkim_pass,
-            row.quarantined,
-            row.rejected,
-            causes,
-            severity_text(severity_id),
-            fix,
-            previous_messages,
-            previous_rate,
-            change,
-            count(*reporters_now),
-            domain_before[index].messages > 0 ? core::Cell(count(*reporters_before))
-                                              : core::Cell(std::monostate{})};
+    const bool had_mail = domain_before[index].messages > 0;
+    return row_cells(
+        week, domain,
+        {"all", text(lang, "digest.all_mail"), std::string(), std::move(causes),
+         severity_text(severity_id), std::move(fix)},
+        row, &domain_before[index], count(*reporters_now),
+        had_mail ? core::Cell(count(*reporters_before)) : core::Cell(std::monostate{}));
   };
   std::vector<std::vector<core::Cell>> with_totals;
   with_totals.reserve(table.rows.size() + current->domains.size());

@@ -439,13 +439,9 @@ int run_explain(const GlobalOptions& global, const std::vector<std::string>& arg
   }
   auto store = open_store_or_report(*vm, global, store::OpenMode::kReadOnly);
   if (!store) return kExitFatal;
-  auto coverage = read_coverage(*store);
-  if (!coverage) {
-    print_error(coverage.error().to_string());
+  if (!check_coverage(*store, filters.domains, filters.from_day, filters.to_day)) {
     return kExitFatal;
   }
-  require_known_domains(*coverage, filters.domains);
-  note_if_window_empty(*coverage, filters.domains, filters.from_day, filters.to_day);
   store::RecordFilter filter{filters.domains, filters.from_day, filters.to_day};
   analysis::ExplainOptions explain_options;
   explain_options.all_sources = vm->count("all-sources") > 0;

@@ -148,4 +148,16 @@ bool note_if_window_empty(const Coverage& coverage, const std::vector<std::strin
   return false;
 }
 
+bool check_coverage(store::Store& store, const std::vector<std::string>& domains,
+                    std::optional<std::int64_t> from, std::optional<std::int64_t> to) {
+  auto coverage = read_coverage(store);
+  if (!coverage) {
+    print_error(coverage.error().to_string());
+    return false;
+  }
+  require_known_domains(*coverage, domains);
+  note_if_window_empty(*coverage, domains, from, to);
+  return true;
+}
+
 }  // namespace dmarcq::cli

@@ -45,6 +45,12 @@ void require_known_domains(const Coverage& coverage, const std::vector<std::stri
 bool note_if_window_empty(const Coverage& coverage, const std::vector<std::string>& domains,
                           std::optional<std::int64_t> from, std::optional<std::int64_t> to);
 
+// What summary and explain do before they answer: reads the coverage, refuses a
+// domain no report covers (UsageError), and notes an empty window. Returns false
+// after printing the error when the store cannot be read.
+bool check_coverage(store::Store& store, const std::vector<std::string>& domains,
+                    std::optional<std::int64_t> from, std::optional<std::int64_t> to);
+
 // The edit distance (Levenshtein) of two ASCII strings, capped at `limit` + 1.
 std::size_t edit_distance(const std::string& a, const std::string& b, std::size_t limit);
 
