@@ -41,8 +41,7 @@ bool valid_toplabel(std::string_view label) {
 
 // Walks a macro-string; returns the offset where its last macro-expand ends (0 when it
 // has none), or nullopt with `why` set when it breaks section 7.1's ABNF.
-std::optional<std::size_t> walk_macro_string(std::string_view text, bool in_exp,
-                                             std::string* why) {
+std::optional<std::size_t> walk_macro_string(std::string_view text, bool in_exp, std::string* why) {
   std::size_t last_macro_end = 0;
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
@@ -141,7 +140,8 @@ std::size_t first_slash(std::string_view text) {
 // An address with its host bits cleared: ip4:192.0.2.1/24 names 192.0.2.0/24.
 core::IpNetwork network_of(core::IpBytes address, int prefix) {
   for (int bit = prefix; bit < 128; ++bit) {
-    address.bytes[static_cast<std::size_t>(bit / 8)] &= static_cast<std::uint8_t>(~(0x80 >> (bit % 8)));
+    address.bytes[static_cast<std::size_t>(bit / 8)] &=
+        static_cast<std::uint8_t>(~(0x80 >> (bit % 8)));
   }
   core::IpNetwork network;
   network.base = address;
@@ -156,10 +156,22 @@ core::Result<SpfMechanism> parse_directive(std::string_view term) {
     return Error(ErrorCode::kInvalid, "SPF term '" + std::string(term) + "': " + why);
   };
   switch (term.empty() ? '\0' : term[0]) {
-    case '+': mechanism.qualifier = SpfQualifier::kPass; term.remove_prefix(1); break;
-    case '-': mechanism.qualifier = SpfQualifier::kFail; term.remove_prefix(1); break;
-    case '~': mechanism.qualifier = SpfQualifier::kSoftFail; term.remove_prefix(1); break;
-    case '?': mechanism.qualifier = SpfQualifier::kNeutral; term.remove_prefix(1); break;
+    case '+':
+      mechanism.qualifier = SpfQualifier::kPass;
+      term.remove_prefix(1);
+      break;
+    case '-':
+      mechanism.qualifier = SpfQualifier::kFail;
+      term.remove_prefix(1);
+      break;
+    case '~':
+      mechanism.qualifier = SpfQualifier::kSoftFail;
+      term.remove_prefix(1);
+      break;
+    case '?':
+      mechanism.qualifier = SpfQualifier::kNeutral;
+      term.remove_prefix(1);
+      break;
     default: break;
   }
   std::size_t name_end = 0;
@@ -168,10 +180,10 @@ core::Result<SpfMechanism> parse_directive(std::string_view term) {
   std::string_view rest = term.substr(name_end);
   std::string why;
   static constexpr std::pair<std::string_view, SpfMechanismKind> kNames[] = {
-      {"all", SpfMechanismKind::kAll},       {"include", SpfMechanismKind::kInclude},
-      {"a", SpfMechanismKind::kA},           {"mx", SpfMechanismKind::kMx},
-      {"ptr", SpfMechanismKind::kPtr},       {"ip4", SpfMechanismKind::kIp4},
-      {"ip6", SpfMechanismKind::kIp6},       {"exists", SpfMechanismKind::kExists}};
+      {"all", SpfMechanismKind::kAll}, {"include", SpfMechanismKind::kInclude},
+      {"a", SpfMechanismKind::kA},     {"mx", SpfMechanismKind::kMx},
+      {"ptr", SpfMechanismKind::kPtr}, {"ip4", SpfMechanismKind::kIp4},
+      {"ip6", SpfMechanismKind::kIp6}, {"exists", SpfMechanismKind::kExists}};
   bool known = false;
   for (const auto& [known_name, kind] : kNames) {
     if (equals_ignoring_case(name, known_name)) {
@@ -252,11 +264,13 @@ core::Result<SpfMechanism> parse_directive(std::string_view term) {
       int prefix = v4 ? 32 : 128;
       if (slash != std::string_view::npos) {
         const auto length = cidr_length(spec.substr(slash + 1), v4 ? 32 : 128);
-        if (!length) return invalid(v4 ? "an IPv4 prefix length must be 0 to 32"
-                                       : "an IPv6 prefix length must be 0 to 128");
+        if (!length)
+          return invalid(v4 ? "an IPv4 prefix length must be 0 to 32"
+                            : "an IPv6 prefix length must be 0 to 128");
         prefix = *length;
       }
-      mechanism.network = network_of(*address, address->is_v4 ? 96 + prefix : prefix);
+      // An ip6 length counts in the 128-bit space even for an IPv4-mapped address.
+      mechanism.network = network_of(*address, v4 ? 96 + prefix : prefix);
       return mechanism;
     }
   }
@@ -324,9 +338,8 @@ core::Result<SpfRecord> parse_spf_record(std::string_view text) {
     std::size_t name_end = 0;
     if (!term.empty() && is_alpha(term[0])) {
       name_end = 1;
-      while (name_end < term.size() &&
-             (is_alnum(term[name_end]) || term[name_end] == '-' || term[name_end] == '_' ||
-              term[name_end] == '.')) {
+      while (name_end < term.size() && (is_alnum(term[name_end]) || term[name_end] == '-' ||
+                                        term[name_end] == '_' || term[name_end] == '.')) {
         ++name_end;
       }
     }
@@ -339,8 +352,8 @@ core::Result<SpfRecord> parse_spf_record(std::string_view text) {
       if (redirect || exp) {
         std::optional<std::string>& slot = redirect ? record.redirect : record.exp;
         if (slot) {
-          return Error(ErrorCode::kInvalid, "SPF modifier '" + std::string(name) +
-                                                "' appears twice (section 6)");
+          return Error(ErrorCode::kInvalid,
+                       "SPF modifier '" + std::string(name) + "' appears twice (section 6)");
         }
         if (!valid_domain_spec(value, &why)) {
           return Error(ErrorCode::kInvalid, "SPF term '" + std::string(term) + "': " + why);

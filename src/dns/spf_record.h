@@ -25,9 +25,9 @@ const char* spf_mechanism_name(SpfMechanismKind kind);  // "all", "include", ...
 struct SpfMechanism {
   SpfQualifier qualifier = SpfQualifier::kPass;
   SpfMechanismKind kind = SpfMechanismKind::kAll;
-  std::string domain_spec;                // include, a, mx, ptr, exists; may hold macros
+  std::string domain_spec;                 // include, a, mx, ptr, exists; may hold macros
   std::optional<core::IpNetwork> network;  // ip4, ip6
-  int ip4_prefix = 32;                    // a, mx: the dual-cidr-length (section 5.6)
+  int ip4_prefix = 32;                     // a, mx: the dual-cidr-length (section 5.6)
   int ip6_prefix = 128;
   std::string text;  // the term as written, for traces and messages
 

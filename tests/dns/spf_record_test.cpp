@@ -41,12 +41,10 @@ TEST_CASE("spf record: the records of RFC 7208's examples parse to their terms")
   for (const char* text :
        {"v=spf1 +all", "v=spf1 a -all", "v=spf1 a:example.org -all", "v=spf1 mx -all",
         "v=spf1 mx:example.org -all", "v=spf1 mx mx:example.org -all", "v=spf1 mx/30 -all",
-        "v=spf1 mx/30 mx:example.org/30 -all", "v=spf1 ptr -all",
-        "v=spf1 ip4:192.0.2.128/28 -all", "v=spf1 include:example.com include:example.net -all",
-        "v=spf1 redirect=example.org", "v=spf1 mx:example.com -all",
-        "v=spf1 -ptr +all", "v=spf1 -mx a:mail.example.com -all",
-        "v=spf1 exists:%{ir}.%{l1r+-}._spf.%{d} -all",
-        "v=spf1 mx -all exp=explain._spf.%{d}"}) {
+        "v=spf1 mx/30 mx:example.org/30 -all", "v=spf1 ptr -all", "v=spf1 ip4:192.0.2.128/28 -all",
+        "v=spf1 include:example.com include:example.net -all", "v=spf1 redirect=example.org",
+        "v=spf1 mx:example.com -all", "v=spf1 -ptr +all", "v=spf1 -mx a:mail.example.com -all",
+        "v=spf1 exists:%{ir}.%{l1r+-}._spf.%{d} -all", "v=spf1 mx -all exp=explain._spf.%{d}"}) {
     (void)parsed(text);
   }
   const SpfRecord record = parsed("v=spf1 mx/30 mx:example.org/30 ~ip4:192.0.2.128/28 ?all");
@@ -73,8 +71,8 @@ TEST_CASE("spf record: dual CIDR lengths (section 5.6)") {
   CHECK(record.mechanisms[1].ip6_prefix == 96);
   CHECK(record.mechanisms[2].ip6_prefix == 0);
   CHECK(record.mechanisms[3].ip4_prefix == 0);
-  for (const char* bad : {"v=spf1 a/33", "v=spf1 a//129", "v=spf1 a/024", "v=spf1 a/",
-                          "v=spf1 a//", "v=spf1 a/24/64", "v=spf1 mx/-1", "v=spf1 a/2x"}) {
+  for (const char* bad : {"v=spf1 a/33", "v=spf1 a//129", "v=spf1 a/024", "v=spf1 a/", "v=spf1 a//",
+                          "v=spf1 a/24/64", "v=spf1 mx/-1", "v=spf1 a/2x"}) {
     (void)why_not(bad);
   }
 }
@@ -90,6 +88,12 @@ TEST_CASE("spf record: ip4 and ip6 take their own family and clear host bits") {
   CHECK_FALSE(record.mechanisms[0].network->contains(*outside));
   CHECK(record.mechanisms[1].network->contains(*core::parse_ip("2001:db8:ffff::1")));
   CHECK(record.mechanisms[2].network->prefix_length() == 32);
+  // An IPv4-mapped ip6 network keeps its length in the 128-bit space.
+  const SpfRecord mapped = parsed("v=spf1 ip6:::ffff:192.0.2.0/120");
+  REQUIRE(mapped.mechanisms.size() == 1);
+  CHECK(mapped.mechanisms[0].network->prefix == 120);
+  CHECK(mapped.mechanisms[0].network->contains(*core::parse_ip("192.0.2.77")));
+  CHECK_FALSE(mapped.mechanisms[0].network->contains(*core::parse_ip("192.0.3.1")));
   CHECK(why_not("v=spf1 ip4:2001:db8::1").find("not an IPv4 address") != std::string::npos);
   CHECK(why_not("v=spf1 ip6:192.0.2.1").find("not an IPv6 address") != std::string::npos);
   (void)why_not("v=spf1 ip4:192.0.2.1/33");
@@ -102,11 +106,27 @@ TEST_CASE("spf record: ip4 and ip6 take their own family and clear host bits") {
 TEST_CASE("spf record: macros (section 7)") {
   std::string why;
   // Section 7.4's examples.
-  for (const char* macro : {"%{s}", "%{o}", "%{d}", "%{d4}", "%{d3}", "%{d2}", "%{d1}",
-                            "%{dr}", "%{d2r}", "%{l}", "%{l-}", "%{lr}", "%{lr-}", "%{l1r-}",
-                            "%{ir}.%{v}._spf.%{d2}", "%{lr-}.lp._spf.%{d2}",
-                            "%{lr-}.lp.%{ir}.%{v}._spf.%{d2}", "%{ir}.%{v}.%{l1r-}.lp._spf.%{d2}",
-                            "%{d2}.trusted-domains.example.net", "%%%_%-", "%{I}%{H}"}) {
+  for (const char* macro : {"%{s}",
+                            "%{o}",
+                            "%{d}",
+                            "%{d4}",
+                            "%{d3}",
+                            "%{d2}",
+                            "%{d1}",
+                            "%{dr}",
+                            "%{d2r}",
+                            "%{l}",
+                            "%{l-}",
+                            "%{lr}",
+                            "%{lr-}",
+                            "%{l1r-}",
+                            "%{ir}.%{v}._spf.%{d2}",
+                            "%{lr-}.lp._spf.%{d2}",
+                            "%{lr-}.lp.%{ir}.%{v}._spf.%{d2}",
+                            "%{ir}.%{v}.%{l1r-}.lp._spf.%{d2}",
+                            "%{d2}.trusted-domains.example.net",
+                            "%%%_%-",
+                            "%{I}%{H}"}) {
     INFO(macro);
     CHECK(valid_macro_string(macro, false, &why));
   }
@@ -162,11 +182,12 @@ TEST_CASE("spf record: anything else is a permerror naming the term") {
 }
 
 TEST_CASE("spf record: which mechanisms count towards the 10 lookups (section 4.6.4)") {
-  const SpfRecord record =
-      parsed("v=spf1 include:a.example a mx ptr exists:%{i}.b.example ip4:192.0.2.1 "
-             "ip6:2001:db8::1 all");
+  const SpfRecord record = parsed(
+      "v=spf1 include:a.example a mx ptr exists:%{i}.b.example ip4:192.0.2.1 "
+      "ip6:2001:db8::1 all");
   std::vector<bool> counts;
-  for (const SpfMechanism& mechanism : record.mechanisms) counts.push_back(mechanism.counts_as_lookup());
+  for (const SpfMechanism& mechanism : record.mechanisms)
+    counts.push_back(mechanism.counts_as_lookup());
   CHECK(counts == std::vector<bool>{true, true, true, true, true, false, false, false});
   CHECK(std::string(spf_mechanism_name(record.mechanisms[4].kind)) == "exists");
 }

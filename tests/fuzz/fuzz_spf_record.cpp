@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& mechanism : record->mechanisms) {
     // A term as written is never empty, and CIDR lengths stay in range.
     if (mechanism.text.empty() || mechanism.ip4_prefix < 0 || mechanism.ip4_prefix > 32 ||
-        mechanism.ip6_prefix < 0 || mechanism.ip6_prefix > 128) {
+        mechanism.ip6_prefix < 0 || mechanism.ip6_prefix > 128 ||
+        (mechanism.network && (mechanism.network->prefix < 0 || mechanism.network->prefix > 128))) {
       std::abort();
     }
   }
