@@ -150,7 +150,8 @@ core::Result<std::string> expand_spf_macros(std::string_view text, const SpfMacr
       // label of any legal name.
       const std::string_view digits = text.substr(digits_start, j - digits_start);
       unsigned long long value = 0;
-      const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+      const auto [end, error] =
+          std::from_chars(digits.data(), digits.data() + digits.size(), value);
       if (error == std::errc::result_out_of_range) {
         value = 1000;
       } else if (error != std::errc() || end != digits.data() + digits.size()) {
@@ -169,9 +170,9 @@ core::Result<std::string> expand_spf_macros(std::string_view text, const SpfMacr
       ++j;
     }
     if (j >= text.size() || text[j] != '}') return invalid("a macro without its closing '}'");
-    const std::string_view delimiters =
-        j > delimiters_start ? text.substr(delimiters_start, j - delimiters_start)
-                             : std::string_view(".");
+    const std::string_view delimiters = j > delimiters_start
+                                            ? text.substr(delimiters_start, j - delimiters_start)
+                                            : std::string_view(".");
     std::string value = transform(value_of(letter, context), keep, reverse, delimiters);
     out += raw_letter != letter ? url_escape(value) : value;
     i = j + 1;

@@ -80,7 +80,16 @@ std::optional<std::size_t> walk_macro_string(std::string_view text, bool in_exp,
       return std::nullopt;
     }
     ++j;
-    while (j < text.size() && is_digit(text[j])) ++j;  // transformers: *DIGIT [ "r" ]
+    // transformers = *DIGIT [ "r" ]; a digit transformer must be nonzero (section 7.1).
+    const std::size_t digits_start = j;
+    bool nonzero = false;
+    for (; j < text.size() && is_digit(text[j]); ++j) {
+      if (text[j] != '0') nonzero = true;
+    }
+    if (j > digits_start && !nonzero) {
+      *why = "a digit transformer of 0";
+      return std::nullopt;
+    }
     if (j < text.size() && lower(text[j]) == 'r') ++j;
     while (j < text.size() && std::string_view(".-+,/_=").find(text[j]) != std::string_view::npos) {
       ++j;

@@ -140,6 +140,12 @@ TEST_CASE("spf record: macros (section 7)") {
   }
   CHECK(valid_macro_string("%{i} is not one of %{d}'s designated mail servers.", true, &why));
   (void)why_not("v=spf1 exists:%{c}.example.com");
+  // Found by fuzz_spf_record: the parser took a zero digit transformer that expansion
+  // refuses; section 7.1 makes it a syntax error.
+  CHECK(why_not("v=spf1 exists:%{l0r+-}._s.%{d}").find("a digit transformer of 0") !=
+        std::string::npos);
+  (void)why_not("v=spf1 exists:%{d00}");
+  (void)parsed("v=spf1 exists:%{d10}.example.com");
   (void)why_not("v=spf1 include:%{d");
   (void)parsed("v=spf1 exists:%{i}._spf.%{d}");
 }
